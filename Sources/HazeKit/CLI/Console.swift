@@ -1,0 +1,58 @@
+import Foundation
+
+/// Where a command writes: data to `out`, messages to `err`.
+///
+/// The executable writes to the process's stdout and stderr; tests capture
+/// both to check what a user would read.
+public final class Console: @unchecked Sendable {
+    private let lock = NSLock()
+    private let writeOut: @Sendable (String) -> Void
+    private let writeErr: @Sendable (String) -> Void
+    /// True when stderr is a terminal: progress output is shown only then.
+    public let errIsTerminal: Bool
+    private var capturedOut = ""
+    private var capturedErr = ""
+    private let captures: Bool
+
+    public init(out: @escaping @Sendable (String) -> Void, err: @escaping @Sendable (String) -> Void,
+                errIsTerminal: Bool = false) {
+        self.writeOut = out
+        self.writeErr = err
+        self.errIsTerminal = errIsTerminal
+        self.captures = false
+    }
+
+    private init(capturing: Void) {
+        self.writeOut = { _ in }
+        self.writeErr = { _ in }
+        self.errIsTerminal = false
+        self.captures = true
+    }
+
+    /// The process's stdout and stderr.
+    public static func standard() -> Console {
+        Console(out: { text in FileHandle.standardOutput.write(Data(text.utf8)) },
+                err: { text in FileHandle.standardError.write(Data(text.utf8)) },
+                errIsTerminal: isatty(2) == 1)
+    }
+
+    /// A console that keeps everything written, for tests.
+    public static func capturing() -> Console { Console(capturing: ()) }
+
+    public func out(_ text: String) {
+        if captures { lock.withLock { capturedOut += text } } else { writeOut(text) }
+    }
+
+    public func err(_ text: String) {
+        if captures { lock.withLock { capturedErr += text } } else { writeErr(text) }
+    }
+
+    /// A line on stdout.
+    public func print(_ line: String) { out(line.hasSuffix("\n") ? line : line + "\n") }
+
+    /// A line on stderr.
+    public func note(_ line: String) { err(line.hasSuffix("\n") ? line : line + "\n") }
+
+    public var output: String { lock.withLock { capturedOut } }
+    public var errors: String { lock.withLock { capturedErr } }
+}

@@ -1,0 +1,88 @@
+import CZlib
+
+/// gzip (RFC 1952) through the system's zlib.
+public enum Gzip {
+    public enum Failure: Error, Sendable, Equatable, CustomStringConvertible {
+        case corrupt(String)
+        case truncated
+
+        public var description: String {
+            switch self {
+            case .corrupt(let detail): "gzip data is corrupt (\(detail))"
+            case .truncated: "gzip data ends before its end-of-stream marker (truncated)"
+            }
+        }
+    }
+
+    /// True when `bytes` start with the gzip magic number.
+    public static func isGzip(_ bytes: [UInt8]) -> Bool {
+        bytes.count >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B
+    }
+
+    /// Decompresses a gzip stream (concatenated members included).
+    public static func decompress(_ input: [UInt8]) throws(Failure) -> [UInt8] {
+        var stream = z_stream()
+        guard inflateInit2_(&stream, 15 + 32, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+            throw .corrupt("inflateInit failed")
+        }
+        defer { inflateEnd(&stream) }
+        var output = [UInt8]()
+        output.reserveCapacity(input.count * 6)
+        var chunk = [UInt8](repeating: 0, count: 1 << 18)
+        var status: Int32 = Z_OK
+        var consumed = 0
+        while true {
+            status = input.withUnsafeBufferPointer { inBuf -> Int32 in
+                chunk.withUnsafeMutableBufferPointer { outBuf -> Int32 in
+                    stream.next_in = UnsafeMutablePointer(mutating: inBuf.baseAddress.map { $0 + consumed })
+                    stream.avail_in = UInt32(input.count - consumed)
+                    stream.next_out = outBuf.baseAddress
+                    stream.avail_out = UInt32(outBuf.count)
+                    let result = inflate(&stream, Z_NO_FLUSH)
+                    consumed = input.count - Int(stream.avail_in)
+                    return result
+                }
+            }
+            let produced = chunk.count - Int(stream.avail_out)
+            output.append(contentsOf: chunk[0..<produced])
+            if status == Z_STREAM_END {
+                // Another member may follow (`cat a.gz b.gz`).
+                if consumed < input.count, isGzip(Array(input[consumed...].prefix(2))) {
+                    inflateReset(&stream)
+                    continue
+                }
+                return output
+            }
+            guard status == Z_OK || status == Z_BUF_ERROR else {
+                throw .corrupt(stream.msg.map { String(cString: $0) } ?? "zlib status \(status)")
+            }
+            if status == Z_BUF_ERROR || (consumed >= input.count && produced == 0) {
+                throw .truncated
+            }
+        }
+    }
+
+    /// Compresses to a single gzip member.
+    public static func compress(_ input: [UInt8], level: Int32 = 6) throws(Failure) -> [UInt8] {
+        var stream = z_stream()
+        guard deflateInit2_(&stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY,
+                            ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+            throw .corrupt("deflateInit failed")
+        }
+        defer { deflateEnd(&stream) }
+        let bound = Int(deflateBound(&stream, UInt(input.count))) + 32
+        var output = [UInt8](repeating: 0, count: bound)
+        let status = input.withUnsafeBufferPointer { inBuf -> Int32 in
+            output.withUnsafeMutableBufferPointer { outBuf -> Int32 in
+                stream.next_in = UnsafeMutablePointer(mutating: inBuf.baseAddress)
+                stream.avail_in = UInt32(input.count)
+                stream.next_out = outBuf.baseAddress
+                stream.avail_out = UInt32(outBuf.count)
+                return deflate(&stream, Z_FINISH)
+            }
+        }
+        guard status == Z_STREAM_END else { throw .corrupt("deflate status \(status)") }
+        output.removeSubrange(Int(stream.total_out)...)
+        return output
+    }
+}

@@ -1,0 +1,4 @@
+/// The time step of a query.
+public enum Resolution: String, Sendable, CaseIterable {
+    case hour, day, month
+}

@@ -1,0 +1,52 @@
+/// A plain-text table for the terminal, aligned by display width so Chinese
+/// district names line up with Latin text.
+public struct TextTable: Sendable {
+    public struct Column: Sendable {
+        public var title: String
+        public var alignRight: Bool
+
+        public init(_ title: String, alignRight: Bool = false) {
+            self.title = title
+            self.alignRight = alignRight
+        }
+    }
+
+    public var columns: [Column]
+    public var rows: [[String]] = []
+
+    public init(columns: [Column]) { self.columns = columns }
+
+    public mutating func append(_ row: [String]) { rows.append(row) }
+
+    /// The table as text; `omittingEmptyColumns` drops columns with no cell filled.
+    public func render(omittingEmptyColumns: Bool = false) -> String {
+        if omittingEmptyColumns {
+            let keep = columns.indices.filter { i in rows.contains { i < $0.count && !$0[i].isEmpty } }
+            if keep.count < columns.count {
+                var trimmed = TextTable(columns: keep.map { columns[$0] })
+                trimmed.rows = rows.map { row in keep.map { $0 < row.count ? row[$0] : "" } }
+                return trimmed.render()
+            }
+        }
+        var widths = columns.map { DisplayWidth.of($0.title) }
+        for row in rows {
+            for (i, cell) in row.enumerated() where i < widths.count {
+                widths[i] = max(widths[i], DisplayWidth.of(cell))
+            }
+        }
+        func line(_ cells: [String]) -> String {
+            var parts: [String] = []
+            for (i, column) in columns.enumerated() {
+                let cell = i < cells.count ? cells[i] : ""
+                parts.append(DisplayWidth.pad(cell, to: widths[i], alignRight: column.alignRight))
+            }
+            var text = parts.joined(separator: "  ")
+            while text.hasSuffix(" ") { text.removeLast() }
+            return text
+        }
+        var out = line(columns.map(\.title)) + "\n"
+        out += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n"
+        for row in rows { out += line(row) + "\n" }
+        return out
+    }
+}

@@ -1,0 +1,8 @@
+import HazeKit
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+let status = HazeCLI.run(Array(CommandLine.arguments.dropFirst()), context: CommandContext(console: .standard()))
+exit(status)

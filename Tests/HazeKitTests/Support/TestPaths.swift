@@ -1,0 +1,54 @@
+import Foundation
+@testable import HazeKit
+
+/// Where the tests find data, scripts and the built `haze` binary.
+enum TestPaths {
+    /// The package root.
+    static let root: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<4 { url.deleteLastPathComponent() }
+        return url.path
+    }()
+
+    static let fixtures = root + "/Tests/Fixtures"
+    static let scripts = root + "/Tests/Scripts"
+    static let stations = root + "/stations"
+
+    /// The 59 CNEMC day files: the originals in ../shared/data when this
+    /// checkout sits beside them, else the bundled PM-only copy (the same rows
+    /// for PM2.5 and PM10, gzip-compressed) so the suite runs anywhere.
+    static let cnemc: String = {
+        let shared = URL(fileURLWithPath: root).deletingLastPathComponent().path + "/shared/data/cnemc"
+        if FileManager.default.fileExists(atPath: shared + "/china_sites_20190101.csv") { return shared }
+        return fixtures + "/cnemc"
+    }()
+
+    static var cnemcFiles: [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: cnemc)) ?? [])
+            .filter { $0.hasPrefix("china_sites_") }.sorted().map { cnemc + "/" + $0 }
+    }
+
+    /// The `haze` executable built next to this test binary.
+    static let haze: String = {
+        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        var dir = URL(fileURLWithPath: exe).deletingLastPathComponent()
+        // The test binary may sit inside a bundle directory.
+        for _ in 0..<4 {
+            let candidate = dir.appendingPathComponent("haze").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            dir.deleteLastPathComponent()
+        }
+        return root + "/.build/debug/haze"
+    }()
+
+    /// A new empty temporary directory.
+    static func temporaryDirectory(_ label: String = "haze-test") -> String {
+        let path = NSTemporaryDirectory() + "\(label)-\(getpid())-\(UUID().uuidString.prefix(8))"
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    static let beijingAssessmentStations = ["1001A", "1003A", "1004A", "1005A", "1006A", "1007A",
+                                            "1008A", "1009A", "1010A", "1011A", "1012A"]
+    static let beijingStations = ["1001A", "1002A"] + beijingAssessmentStations.dropFirst()
+}
