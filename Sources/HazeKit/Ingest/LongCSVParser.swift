@@ -24,6 +24,10 @@ public struct LongCSVParser: Sendable {
                                               reason: "expected columns station,time,pollutant,value"))
             return batch
         }
+        if !TextEncoding.isValidUTF8(bytes, 0 ..< bytes.count) {
+            let kind = TextEncoding.looksLikeGBK(bytes, 0 ..< bytes.count) ? "GBK/GB18030-encoded" : "not UTF-8"
+            batch.notes.append("\(source): the file is \(kind); only its ASCII fields can be read — \(TextEncoding.conversionHint(for: source))")
+        }
         var unknownReported = Set<String>()
         while scanner.nextRecord(into: &fields) {
             let line = scanner.lineNumber
@@ -36,10 +40,10 @@ public struct LongCSVParser: Sendable {
                                                   reason: "expected \(header.count) fields, found \(fields.count)"))
                 continue
             }
-            guard TextEncoding.isValidUTF8(bytes, rowRange) else {
-                let gbk = TextEncoding.looksLikeGBK(bytes, rowRange)
-                batch.rejections.append(Rejection(source: source, line: line, field: "row", value: rowText(),
-                                                  reason: "line is not UTF-8\(gbk ? " (it looks GBK/GB18030)" : ""); \(TextEncoding.conversionHint(for: source))"))
+            let stationField = fields[stationColumn]
+            guard TextEncoding.isValidUTF8(bytes, stationField.range) else {
+                batch.rejections.append(Rejection(source: source, line: line, field: "station", value: rowText(),
+                                                  reason: "station code is not UTF-8; \(TextEncoding.conversionHint(for: source))"))
                 continue
             }
             let station = scanner.trimmedString(fields[stationColumn])

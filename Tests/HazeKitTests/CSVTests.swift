@@ -1,0 +1,82 @@
+import Testing
+@testable import HazeKit
+
+@Suite("CSV scanner")
+struct CSVTests {
+    func records(_ text: String) -> [[String]] {
+        var scanner = CSVScanner(bytes: Array(text.utf8))
+        var fields: [CSVField] = []
+        var out: [[String]] = []
+        while scanner.nextRecord(into: &fields) { out.append(fields.map { scanner.string($0) }) }
+        return out
+    }
+
+    @Test func plainCRLFAndMissingFinalNewline() {
+        #expect(records("a,b\r\n1,2\r\n3,") == [["a", "b"], ["1", "2"], ["3", ""]])
+        #expect(records("a,b\n1,2\n") == [["a", "b"], ["1", "2"]])
+    }
+
+    @Test func quotedFields() {
+        #expect(records("\"x,y\",\"say \"\"hi\"\"\",z\n") == [["x,y", "say \"hi\"", "z"]])
+        #expect(records("\"line\nbreak\",2\n") == [["line\nbreak", "2"]])
+    }
+
+    @Test func byteOrderMarkIsSkipped() {
+        var bytes: [UInt8] = [0xEF, 0xBB, 0xBF]
+        bytes += Array("code,name\n".utf8)
+        var scanner = CSVScanner(bytes: bytes)
+        var fields: [CSVField] = []
+        let ok1 = scanner.nextRecord(into: &fields); #expect(ok1)
+        #expect(scanner.string(fields[0]) == "code")
+    }
+
+    @Test("prefix read, then skip or read the rest, keeps line numbers")
+    func prefixAndRemainder() {
+        var scanner = CSVScanner(bytes: Array("d,h,AQI,1,2\r\nd,h,PM10,3,4\r\nx\r\nd,h,PM2.5,5,6".utf8))
+        var fields: [CSVField] = []
+        let ok2 = scanner.nextRecordPrefix(fields: &fields, limit: 3); #expect(ok2)
+        #expect(scanner.string(fields[2]) == "AQI" && scanner.lineNumber == 1)
+        scanner.skipRestOfRecord()
+        let ok3 = scanner.nextRecordPrefix(fields: &fields, limit: 3); #expect(ok3)
+        #expect(scanner.field(fields[2], equals: "PM10") && scanner.lineNumber == 2)
+        scanner.nextRecordRemainder(into: &fields)
+        #expect(fields.map { scanner.string($0) } == ["d", "h", "PM10", "3", "4"])
+        let ok4 = scanner.nextRecordPrefix(fields: &fields, limit: 3); #expect(ok4)
+        #expect(fields.count == 1 && scanner.lineNumber == 3)
+        scanner.skipRestOfRecord()
+        let ok5 = scanner.nextRecordPrefix(fields: &fields, limit: 3); #expect(ok5)
+        scanner.nextRecordRemainder(into: &fields)
+        #expect(fields.map { scanner.string($0) } == ["d", "h", "PM2.5", "5", "6"])
+        #expect(scanner.lastRecordHadNoTerminator && scanner.lineNumber == 4)
+        let ok6 = !scanner.nextRecordPrefix(fields: &fields, limit: 3); #expect(ok6)
+    }
+
+    @Test("concentrations parse from bytes, halves to even, range checked", arguments: [
+        ("42", ConcentrationText.Parsed.value(42)), (" 7 ", .value(7)), ("12.5", .value(12)), ("13.5", .value(14)),
+        ("12.51", .value(13)), ("0", .value(0)), ("10000", .value(10000)), ("", .missing), ("  ", .missing),
+        ("-0", .value(0)),
+    ])
+    func concentrations(text: String, expected: ConcentrationText.Parsed) {
+        let bytes = Array(text.utf8)
+        let parsed = bytes.withUnsafeBufferPointer { ConcentrationText.parse($0, 0..<bytes.count) }
+        #expect(parsed == expected)
+    }
+
+    @Test("bad concentrations say why", arguments: [
+        ("abc", "not a number"), ("4x", "not a number"), ("1e3", "not a number"), ("-5", "negative"),
+        ("99999", "above"), ("10001", "above"), (".", "not a number"),
+    ])
+    func badConcentrations(text: String, reason: String) {
+        let bytes = Array(text.utf8)
+        let parsed = bytes.withUnsafeBufferPointer { ConcentrationText.parse($0, 0..<bytes.count) }
+        guard case .invalid(let message) = parsed else {
+            Issue.record("\(text) parsed as \(parsed)")
+            return
+        }
+        #expect(message.contains(reason))
+    }
+
+    @Test func writerQuotesOnlyWhenNeeded() {
+        #expect(CSVWriter.line(["a", "b,c", "say \"x\"", "l\nm"]) == "a,\"b,c\",\"say \"\"x\"\"\",\"l\nm\"\n")
+    }
+}

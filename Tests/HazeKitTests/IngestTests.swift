@@ -1,0 +1,172 @@
+import Foundation
+import Testing
+@testable import HazeKit
+
+@Suite("Ingest: bad input is refused with file, line and field; good rows are kept")
+struct BadInputTests {
+    let registry = SharedStore.registry
+
+    struct Result {
+        var report: SourceReport
+        var store: Store
+        var quarantine: String
+    }
+
+    func ingest(_ name: String, options: IngestOptions = IngestOptions()) throws -> Result {
+        let store = try Store(directory: TestPaths.temporaryDirectory("haze-bad"), access: .readWrite, creating: .standard)
+        let path = TestPaths.fixtures + "/bad/" + name
+        let report = try Ingester(store: store, registry: registry, options: options).ingest(.file(path))
+        let quarantine = report.quarantineFile.flatMap { try? String(contentsOfFile: $0, encoding: .utf8) } ?? ""
+        return Result(report: report, store: store, quarantine: quarantine)
+    }
+
+    func value(_ store: Store, _ station: String, _ pollutant: Pollutant, _ local: String) -> Int? {
+        guard let id = store.index(of: SeriesKey(station: station, pollutant: pollutant)),
+              case .success(let hour) = ISOHour.parse(local, defaultZone: .beijing) else { return nil }
+        return store.value(id, at: hour)
+    }
+
+    @Test func garbageLines() throws {
+        let r = try ingest("garbage-lines.csv")
+        #expect(r.report.stored == 6 && r.report.quarantined == 2)
+        #expect(r.report.rejections[0].message.contains("garbage-lines.csv:3: field 'row'"))
+        #expect(r.report.rejections[0].reason.contains("expected date,hour,type"))
+        #expect(r.quarantine.contains(",4,row,") && r.quarantine.contains("@@@@"))
+        #expect(value(r.store, "1004A", .pm10, "2019-01-05T00:00") == 60)
+    }
+
+    @Test func wrongColumnCount() throws {
+        let r = try ingest("wrong-columns.csv")
+        #expect(r.report.stored == 3 && r.report.quarantined == 2)
+        #expect(r.report.rejections.map(\.line) == [2, 3])
+        #expect(r.report.rejections[0].reason == "expected 3 station fields, found 2; row quarantined")
+        #expect(r.report.rejections[1].reason.contains("found 4"))
+        #expect(value(r.store, "1004A", .pm25, "2019-01-05T02:00") == 32)
+    }
+
+    @Test func textInNumbers() throws {
+        let r = try ingest("text-in-numbers.csv")
+        #expect(r.report.stored == 3 && r.report.quarantined == 3)
+        let bad = r.report.rejections.map { "\($0.line):\($0.field)=\($0.value)" }
+        #expect(bad == ["2:1003A=abc", "3:1001A=4x", "3:1004A=1e3"])
+        #expect(r.report.rejections.allSatisfy { $0.reason == "not a number" })
+        #expect(value(r.store, "1003A", .pm10, "2019-01-05T03:00") == 53)
+    }
+
+    @Test func negativeAndOutOfRange() throws {
+        let r = try ingest("negative-and-99999.csv")
+        #expect(r.report.stored == 3 && r.report.quarantined == 3)
+        #expect(r.report.rejections[0].reason == "negative concentration")
+        #expect(r.report.rejections[1].reason.contains("99999 µg/m³ is above the 0–10000"))
+        #expect(r.report.rejections[2].field == "1003A" && r.report.rejections[2].pollutant == "PM10")
+        #expect(value(r.store, "1001A", .pm25, "2019-01-05T04:00") == nil)
+    }
+
+    @Test func unknownStation() throws {
+        let r = try ingest("unknown-station.csv")
+        #expect(r.report.stored == 2 && r.report.quarantined == 2)
+        #expect(r.report.rejections.allSatisfy { $0.station == "9999Z" && $0.reason.contains("not in the station registry") })
+        #expect(r.report.notes.contains { $0.contains("1 station column(s) not in the registry (9999Z)") })
+        // Quarantined values can be re-ingested later: station, time, pollutant and value are all there.
+        #expect(r.quarantine.contains("9999Z,2019-01-05T05:00+08:00,PM2.5,25,"))
+        let skipped = try ingest("unknown-station.csv", options: IngestOptions(unknownStations: .skip))
+        #expect(skipped.report.quarantined == 0 && skipped.report.unknownSkipped == 2)
+        let stored = try ingest("unknown-station.csv", options: IngestOptions(unknownStations: .store))
+        #expect(stored.report.stored == 4 && value(stored.store, "9999Z", .pm10, "2019-01-05T05:00") == 55)
+    }
+
+    @Test func badDatesAndHours() throws {
+        let r = try ingest("bad-date.csv")
+        #expect(r.report.stored == 3 && r.report.quarantined == 4)
+        #expect(r.report.rejections.map(\.field) == ["date", "hour", "date", "hour"])
+        #expect(r.report.rejections[0].reason == "'20190231' is not a date (YYYYMMDD)")
+        #expect(r.report.rejections[1].reason == "'24' is not an hour 0–23")
+    }
+
+    @Test("a byte-order mark and CRLF line ends are read like plain UTF-8", arguments: ["bom.csv", "crlf.csv"])
+    func bomAndCRLF(name: String) throws {
+        let r = try ingest(name)
+        #expect(r.report.stored == 6 && r.report.quarantined == 0 && r.report.format == .cnemcWide)
+        #expect(r.report.quarantineFile == nil)
+    }
+
+    @Test func gbkLongCSV() throws {
+        let r = try ingest("gbk-long.csv")
+        #expect(r.report.stored == 2 && r.report.quarantined == 1)
+        #expect(r.report.notes.contains { $0.contains("GBK/GB18030") && $0.contains("iconv") })
+        #expect(r.report.rejections[0].line == 4 && r.report.rejections[0].field == "station")
+    }
+
+    @Test func emptyFile() throws {
+        let r = try ingest("empty.csv")
+        #expect(r.report.failure?.contains("empty.csv: the file is empty") == true)
+        #expect(r.report.stored == 0)
+    }
+
+    @Test func longCSVProblems() throws {
+        let r = try ingest("long-mixed.csv")
+        #expect(r.report.format == .longCSV)
+        #expect(r.report.stored == 3 && r.report.otherRowsSkipped == 1)
+        let bad = r.report.rejections.map { "\($0.line):\($0.field)" }
+        #expect(bad == ["3:time", "4:time", "6:value", "8:row", "9:station"])
+        #expect(r.report.quarantined == 5)
+        #expect(value(r.store, "1004A", .pm10, "2019-01-05T10:00") == 70, "70.5 rounds half to even; 02:00Z is 10:00 Beijing")
+    }
+
+    @Test("the summary counts every value in exactly one place")
+    func summaryLine() throws {
+        let dir = TestPaths.temporaryDirectory("haze-bad-cli")
+        let run = InProcess(["ingest", "--store", dir, TestPaths.fixtures + "/bad"])
+        #expect(run.status == 0)
+        #expect(run.stdout.hasPrefix("ingest: 11 source(s)"))
+        #expect(run.stdout.contains("1 source(s) could not be read"))
+        #expect(run.stderr.contains("empty.csv: the file is empty"))
+        #expect(run.stderr.contains("refused: ") && run.stderr.contains("wrong-columns.csv:2: field 'row'"))
+        // Every file with problems has its quarantine file.
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir + "/quarantine")
+        #expect(files.count == 8)
+    }
+
+    @Test("a truncated day file keeps its hours and says which are missing")
+    func truncatedFile() throws {
+        let store = try Store(directory: TestPaths.temporaryDirectory("haze-trunc"), access: .readWrite, creating: .standard)
+        let path = TestPaths.cnemcFiles.first { $0.contains("20190220") }!
+        let report = try Ingester(store: store, registry: registry).ingest(.file(path))
+        #expect(report.failure == nil && report.quarantined == 0)
+        #expect(report.notes.contains { $0.contains("2019-02-20 PM2.5: no rows for hour(s) 7–23") && $0.contains("looks truncated") })
+        let id = try #require(store.index(of: SeriesKey(station: "1001A", pollutant: .pm25)))
+        #expect(store.daily(id, on: Day(CivilDate(year: 2019, month: 2, day: 20)!)).validHours == 7)
+    }
+
+    @Test("PM2.5 above PM10 in the same hour is stored and flagged")
+    func pm25AbovePM10() throws {
+        let store = try Store(directory: TestPaths.temporaryDirectory("haze-flag"), access: .readWrite, creating: .standard)
+        let csv = "date,hour,type,1001A,1003A\n20190105,9,PM2.5,80,20\n20190105,9,PM10,60,40\n"
+        let report = try Ingester(store: store, registry: registry).ingest(.payload(name: "flag.csv", bytes: Array(csv.utf8)))
+        #expect(report.stored == 4 && report.flagged == 1 && report.quarantined == 0)
+        let quarantine = try String(contentsOfFile: try #require(report.quarantineFile), encoding: .utf8)
+        #expect(quarantine.contains("flag.csv,2,1001A,1001A,2019-01-05T09:00+08:00,PM2.5,80 > PM10 60,"))
+        #expect(quarantine.hasSuffix(",kept\n"))
+    }
+
+    @Test("readings dated in the future are refused (they would push real data out)")
+    func futureReadings() throws {
+        let store = try Store(directory: TestPaths.temporaryDirectory("haze-future"), access: .readWrite, creating: .standard)
+        let csv = "station,time,pollutant,value\n1001A,2099-01-01T00:00+08:00,PM2.5,5\n1001A,2019-01-01T00:00+08:00,PM2.5,5\n"
+        let report = try Ingester(store: store, registry: registry).ingest(.payload(name: "f.csv", bytes: Array(csv.utf8)))
+        #expect(report.stored == 1 && report.quarantined == 1)
+        #expect(report.rejections[0].reason.contains("in the future"))
+    }
+
+    @Test("gzip input is read transparently; a corrupt one is reported")
+    func gzip() throws {
+        let text = Array("station,time,pollutant,value\n1001A,2019-01-01T00:00+08:00,PM10,12\n".utf8)
+        let compressed = try Gzip.compress(text)
+        #expect(try Gzip.decompress(compressed) == text)
+        let store = try Store(directory: TestPaths.temporaryDirectory("haze-gz"), access: .readWrite, creating: .standard)
+        let ingester = Ingester(store: store, registry: registry)
+        #expect(try ingester.ingest(.payload(name: "a.csv.gz", bytes: compressed)).stored == 1)
+        let broken = Array(compressed.prefix(compressed.count - 12))
+        #expect(try ingester.ingest(.payload(name: "b.csv.gz", bytes: broken)).failure?.contains("truncated") == true)
+    }
+}
