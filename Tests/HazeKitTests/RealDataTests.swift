@@ -1,0 +1,185 @@
+import Foundation
+import Testing
+@testable import HazeKit
+
+/// Acceptance over the real CNEMC files of January–February 2019, checked
+/// against `Tests/Scripts/reference.py`, an independent stdlib-only Python
+/// computation over the same CSVs.
+@Suite("Real data: CNEMC Jan–Feb 2019 against an independent computation", .serialized)
+struct RealDataTests {
+    static let stations = TestPaths.beijingStations
+
+    /// reference.py output, computed once.
+    static let referenceDaily: [String: [String: [String: [String: Double]]]] = {
+        let json = try? Processes.python("reference.py", ["daily", "--data", TestPaths.cnemc, "--stations", stations.joined(separator: ",")])
+        return json as? [String: [String: [String: [String: Double]]]] ?? [:]
+    }()
+
+    static func referenceMonthly(_ month: String, mode: String, stations: [String]) throws -> [String: Any] {
+        let json = try Processes.python("reference.py", [mode, "--data", TestPaths.cnemc, "--stations",
+                                                         stations.joined(separator: ","), "--month", month])
+        return json as? [String: Any] ?? [:]
+    }
+
+    /// A registry directory holding only Beijing's stations.
+    static let beijingRegistry: String = {
+        let dir = TestPaths.temporaryDirectory("haze-bj-registry")
+        try? FileManager.default.copyItem(atPath: TestPaths.stations + "/beijing.csv", toPath: dir + "/beijing.csv")
+        return dir
+    }()
+
+    func csvRows(_ text: String) -> [[String]] {
+        text.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+    }
+
+    @Test("all 59 files ingest; the truncated and gappy days are reported")
+    func ingestSummary() {
+        let built = SharedStore.national
+        #expect(built.ingestOutput.contains("ingest: 59 source(s)"))
+        #expect(built.ingestOutput.contains("quarantined 0"))
+        #expect(built.ingestErrors.contains("2019-02-03 PM2.5: no rows for hour(s) 22"))
+        #expect(built.ingestErrors.contains("2019-02-20 PM10: no rows for hour(s) 7–23"))
+    }
+
+    @Test("Beijing's January 2019 PM2.5 is 52 µg/m³, the Ministry's published figure",
+          arguments: [TestPaths.stations, RealDataTests.beijingRegistry])
+    func beijingJanuary(registry: String) throws {
+        let run = InProcess(["query", "--store", SharedStore.national.directory, "--stations", registry,
+                             "--city", "北京", "--pollutant", "pm2.5", "--resolution", "month",
+                             "--from", "2019-01-01", "--to", "2019-01-31", "--format", "csv"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(csvRows(run.stdout) == [["2019-01", "北京", "PM2.5", "52", "31"]])
+        let reference = try Self.referenceMonthly("2019-01", mode: "unit", stations: TestPaths.beijingAssessmentStations)
+        let pm25 = try #require(reference["PM2.5"] as? [String: Any])
+        #expect(GBT8170.roundToInteger(try #require(pm25["mean"] as? Double)) == 52)
+    }
+
+    @Test("city monthly values equal the reference for both months and pollutants", arguments: ["2019-01", "2019-02"])
+    func cityMonths(month: String) throws {
+        let reference = try Self.referenceMonthly(month, mode: "unit", stations: TestPaths.beijingAssessmentStations)
+        let first = month + "-01"
+        let last = month == "2019-01" ? "2019-01-31" : "2019-02-28"
+        let run = InProcess(["query", "--store", SharedStore.national.directory, "--stations", TestPaths.stations,
+                             "--city", "北京", "--resolution", "month", "--from", first, "--to", last,
+                             "--format", "csv", "--decimals", "6"])
+        let rows = csvRows(run.stdout)
+        #expect(rows.count == 2)
+        for row in rows {
+            let expected = try #require(reference[row[2]] as? [String: Any])
+            #expect(Int(row[4]) == expected["valid_days"] as? Int)
+            guard expected["valid"] as? Bool == true else {
+                // February 2019 PM10 has 22 valid days, short of 25: shown empty, never 0.
+                #expect(row[3].isEmpty, "\(row)")
+                continue
+            }
+            let mean = try #require(expected["mean"] as? Double)
+            #expect(abs(try #require(Double(row[3])) - mean) < 1e-6, "\(row)")
+        }
+    }
+
+    @Test("per-station January means equal the reference, to the integer, for all 12 stations")
+    func stationMonths() throws {
+        let reference = try Self.referenceMonthly("2019-01", mode: "monthly", stations: Self.stations)
+        var compared = 0
+        var referenceValid = 0
+        for code in Self.stations {
+            let run = InProcess(["query", "--store", SharedStore.national.directory, "--stations", TestPaths.stations,
+                                 "--station", code, "--resolution", "month", "--from", "2019-01-01", "--to", "2019-01-31",
+                                 "--format", "csv", "--decimals", "6"])
+            for row in csvRows(run.stdout) {
+                let expected = try #require((reference[code] as? [String: Any])?[row[2]] as? [String: Any])
+                if expected["valid"] as? Bool == true { referenceValid += 1 }
+                #expect(Int(row[4]) == expected["valid_days"] as? Int, "\(code) \(row[2]) valid days")
+                guard let mean = expected["mean"] as? Double, expected["valid"] as? Bool == true else {
+                    #expect(row[3].isEmpty, "\(code) \(row[2]) is invalid in the reference")
+                    continue
+                }
+                let value = try #require(Double(row[3]), "\(code) \(row[2]): \(row)")
+                #expect(abs(value - mean) < 1e-6, "\(code) \(row[2])")
+                #expect(GBT8170.roundToInteger(value) == GBT8170.roundToInteger(mean))
+                compared += 1
+            }
+        }
+        #expect(compared == referenceValid && compared > 0)
+    }
+
+    @Test("every Beijing station-day: the daily mean equals the mean of that day's hours; < 20 hours is invalid")
+    func dailyMeans() throws {
+        let store = try SharedStore.open()
+        let reference = Self.referenceDaily
+        #expect(reference.count == 12)
+        var complete = 0, invalid = 0
+        let referenceDays = reference.values.flatMap(\.values).map(\.count).reduce(0, +)
+        for code in Self.stations {
+            for pollutant in Pollutant.allCases {
+                let id = try #require(store.index(of: SeriesKey(station: code, pollutant: pollutant)))
+                let days = reference[code]?[pollutant.displayName] ?? [:]
+                for offset in 0..<59 {
+                    let day = Day(CivilDate(year: 2019, month: 1, day: 1)!).advanced(by: offset)
+                    let stored = store.daily(id, on: day)
+                    guard let expected = days[day.description] else {
+                        #expect(stored.validHours == 0, "\(code) \(day): no hours in the files")
+                        continue
+                    }
+                    let hours = Int(expected["hours"] ?? 0)
+                    #expect(stored.validHours == hours, "\(code) \(pollutant) \(day)")
+                    if hours >= 20 {
+                        complete += 1
+                        #expect(abs((stored.validMean ?? -1) - (expected["mean"] ?? 0)) < 1e-9, "\(code) \(pollutant) \(day)")
+                    } else {
+                        invalid += 1
+                        #expect(stored.validMean == nil, "\(code) \(pollutant) \(day) has \(hours) hours")
+                    }
+                }
+            }
+        }
+        #expect(complete + invalid == referenceDays && complete > 0 && invalid > 0,
+                "\(complete) complete, \(invalid) invalid station-days")
+    }
+
+    @Test("re-ingesting the same files changes nothing: the ring files stay byte-identical")
+    func reingestIsIdempotent() throws {
+        let copy = TestPaths.temporaryDirectory("haze-reingest")
+        for name in [Store.hourlyFileName, Store.dailyFileName] {
+            try FileManager.default.copyItem(atPath: SharedStore.national.directory + "/" + name, toPath: copy + "/" + name)
+        }
+        let run = InProcess(["ingest", "--quiet", "--store", copy, "--stations", TestPaths.stations, TestPaths.cnemc])
+        #expect(run.stdout.contains("stored 0, unchanged 3757034, corrected 0"))
+        for name in [Store.hourlyFileName, Store.dailyFileName] {
+            let original = try Data(contentsOf: URL(fileURLWithPath: SharedStore.national.directory + "/" + name))
+            let again = try Data(contentsOf: URL(fileURLWithPath: copy + "/" + name))
+            #expect(original == again, "\(name) changed on re-ingest")
+        }
+    }
+
+    @Test("kill -9 in the middle of an ingest, then re-running it, gives the store of a clean ingest")
+    func killAndRerun() throws {
+        let clean = SharedStore.national.directory
+        let cleanBytes = try [Store.hourlyFileName, Store.dailyFileName].map {
+            try Data(contentsOf: URL(fileURLWithPath: clean + "/" + $0))
+        }
+        var killedMidway = 0
+        for delay in [0.05, 0.4, 1.2] {
+            let store = TestPaths.temporaryDirectory("haze-kill")
+            let arguments = ["ingest", "--quiet", "--store", store, "--stations", TestPaths.stations, TestPaths.cnemc]
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: TestPaths.haze)
+            process.arguments = arguments
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            usleep(UInt32(delay * 1_000_000))
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            if process.terminationReason == .uncaughtSignal { killedMidway += 1 }
+            let rerun = try Processes.haze(arguments)
+            #expect(rerun.status == 0, "\(rerun.stderr)")
+            for (i, name) in [Store.hourlyFileName, Store.dailyFileName].enumerated() {
+                let bytes = try Data(contentsOf: URL(fileURLWithPath: store + "/" + name))
+                #expect(bytes == cleanBytes[i], "\(name) differs after kill at \(delay)s")
+            }
+            try? FileManager.default.removeItem(atPath: store)
+        }
+        #expect(killedMidway >= 2, "the kills landed during the ingest")
+    }
+}
