@@ -154,13 +154,13 @@ struct StoreTests {
         let id = try store.resolve([SeriesKey(station: "S1", pollutant: .pm25)])[0]
         _ = try store.write((0..<48).map { StoredReading(series: id, hour: hour(0, $0), value: 5) })
         // Simulate the crash: header moved 24 hours on, rows not cleared.
-        store.hourly.setNewest(hour(2, 23))
+        store.hourly.ring.setNewest(hour(2, 23))
         let directory = store.directory
         _ = consume store
         let reader = try Store(directory: directory, access: .readOnly)
         #expect(reader.value(id, at: hour(2, 0)) == nil, "uncleared rows are never read as new hours")
         let writer = try Store(directory: directory, access: .readWrite)
-        #expect(writer.hourly.clearedThrough == hour(2, 23))
+        #expect(writer.hourly.ring.clearedThrough == hour(2, 23))
         #expect(writer.value(id, at: hour(2, 5)) == nil)
         #expect(writer.value(id, at: hour(1, 5)) == 5)
     }

@@ -125,14 +125,14 @@ public struct Ingester: Sendable {
     private func flags(_ batch: ParsedBatch, readings: [StoredReading], refused: Set<Int>, source: String) -> [Rejection] {
         var result: [Rejection] = []
         var seen = Set<Int64>()
-        for (position, reading) in readings.enumerated() where !refused.contains(position) {
+        for (position, reading) in readings.enumerated() {
             let series = Int(reading.series)
             guard let other = store.counterpart(of: series) else { continue }
             let hour = reading.hourStamp
             guard let mine = store.value(series, at: hour), let theirs = store.value(other, at: hour) else { continue }
             let isPM25 = store.series[series].pollutant == .pm25
             let (pm25, pm10) = isPM25 ? (mine, theirs) : (theirs, mine)
-            guard pm25 > pm10 else { continue }
+            guard pm25 > pm10, !refused.contains(position) else { continue }
             let pair = Int64(min(series, other)) << 32 | Int64(UInt32(truncatingIfNeeded: reading.hour))
             guard seen.insert(pair).inserted else { continue }
             let station = store.series[series].station

@@ -1,20 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
-/// The hourly ring: one memory-mapped file, a slot per (hour, series).
+/// The hourly ring: a slot per (hour, series), one row per hour.
 ///
-/// Layout (all integers little-endian):
+/// Beyond the common ring header (see `RingFile`), the hourly file holds the
+/// series table, and its field 24 is the series count:
 ///
-///     0   magic "HAZEHOUR"          8 bytes
-///     8   format version            u32 (1)
-///     12  data offset               u32 (multiple of 4096)
-///     16  capacity in hours         u32
-///     20  series capacity           u32 (slots per row)
+///     0   magic "HAZEHOUR"
 ///     24  series count              u32
-///     28  zone offset, minutes      i32 (480 = UTC+8)
-///     32  newest hour               i64 (hours since 1970-01-01T00Z; Int64.min = empty)
-///     40  cleared-through hour      i64 (rows after it may still hold stale data)
 ///     48  reserved                  16 bytes, zero
 ///     64  series table              series capacity × 32 bytes:
 ///                                   station code (24 bytes UTF-8, NUL-padded),
@@ -22,101 +12,45 @@ import Glibc
 ///     data offset: rows             capacity × series capacity × u16
 ///
 /// Slot value = concentration in µg/m³ + 1 (1…10001); 0 means missing, so a
-/// freshly allocated file is all-missing. Hour `h` lives in row `h mod capacity`.
+/// freshly allocated file is all-missing.
 final class HourlyRing: @unchecked Sendable {
     static let magic: [UInt8] = Array("HAZEHOUR".utf8)
-    static let formatVersion = 1
     static let tableOffset = 64
     static let tableEntryBytes = 32
-    static let missing: UInt16 = 0
     /// Largest storable concentration in µg/m³ (sandstorms pass 8000).
     static let maximumValue = 10_000
 
-    let file: MappedFile
-    let geometry: RingGeometry
-    let zone: LocalZone
-
-    var path: String { file.path }
-
-    private enum Field {
-        static let version = 8, dataOffset = 12, capacity = 16, seriesCapacity = 20
-        static let seriesCount = 24, zone = 28, newest = 32, cleared = 40
-    }
+    let ring: RingFile<Hour>
+    var file: MappedFile { ring.file }
+    var geometry: RingGeometry { ring.geometry }
+    var zone: LocalZone { ring.zone }
+    var path: String { ring.path }
 
     /// Creates a new ring file holding `series` (in order) and no values.
-    static func create(path: String, capacity: Int, seriesCapacity: Int, zone: LocalZone,
-                       series: [SeriesKey]) throws(StoreError) -> HourlyRing {
-        let dataOffset = RingGeometry.roundUpToPage(tableOffset + seriesCapacity * tableEntryBytes)
-        let geometry = RingGeometry(capacity: capacity, seriesCapacity: seriesCapacity, slotBytes: 2,
-                                    dataOffset: dataOffset)
-        let file = try MappedFile(creating: path, length: geometry.fileLength)
-        file.setBytes(0, magic)
-        file.setU32(Field.version, UInt32(formatVersion))
-        file.setU32(Field.dataOffset, UInt32(dataOffset))
-        file.setU32(Field.capacity, UInt32(capacity))
-        file.setU32(Field.seriesCapacity, UInt32(seriesCapacity))
-        file.setI32(Field.zone, Int32(zone.offsetMinutes))
-        file.setI64(Field.newest, emptyStep)
-        file.setI64(Field.cleared, emptyStep)
-        let ring = HourlyRing(file: file, geometry: geometry, zone: zone)
-        for (i, key) in series.enumerated() { ring.writeTableEntry(i, key) }
-        file.setU32(Field.seriesCount, UInt32(series.count))
-        return ring
-    }
-
-    private init(file: MappedFile, geometry: RingGeometry, zone: LocalZone) {
-        self.file = file
-        self.geometry = geometry
-        self.zone = zone
+    init(creating path: String, capacity: Int, seriesCapacity: Int, zone: LocalZone,
+         series: [SeriesKey]) throws(StoreError) {
+        let dataOffset = RingGeometry.roundUpToPage(Self.tableOffset + seriesCapacity * Self.tableEntryBytes)
+        ring = try RingFile(creating: path, magic: Self.magic,
+                            geometry: RingGeometry(capacity: capacity, seriesCapacity: seriesCapacity,
+                                                   slotBytes: 2, dataOffset: dataOffset),
+                            zone: zone)
+        for (i, key) in series.enumerated() { writeTableEntry(i, key) }
+        file.setU32(RingHeaderField.seriesCount, UInt32(series.count))
     }
 
     /// Opens and validates an existing ring file.
-    convenience init(opening path: String, writable: Bool) throws(StoreError) {
-        let file = try MappedFile(openingExisting: path, writable: writable)
-        guard file.length >= Self.tableOffset, file.bytes(0..<8) == Self.magic else { throw .badMagic(path: path) }
-        let version = Int(file.u32(Field.version))
-        guard version <= Self.formatVersion else {
-            throw .newerVersion(path: path, found: version, supported: Self.formatVersion)
+    init(opening path: String, writable: Bool) throws(StoreError) {
+        ring = try RingFile(opening: path, writable: writable, magic: Self.magic, slotBytes: 2) {
+            Self.tableOffset + $0.seriesCapacity * Self.tableEntryBytes
         }
-        guard version >= 1 else { throw .corrupt(path: path, detail: "format version 0") }
-        let geometry = RingGeometry(capacity: Int(file.u32(Field.capacity)),
-                                    seriesCapacity: Int(file.u32(Field.seriesCapacity)),
-                                    slotBytes: 2, dataOffset: Int(file.u32(Field.dataOffset)))
-        let minimumOffset = Self.tableOffset + geometry.seriesCapacity * Self.tableEntryBytes
-        guard geometry.capacity > 0, geometry.dataOffset >= minimumOffset, geometry.dataOffset % RingGeometry.pageSize == 0 else {
-            throw .corrupt(path: path, detail: "header geometry is inconsistent (capacity \(geometry.capacity), data offset \(geometry.dataOffset))")
+        guard seriesCount <= geometry.seriesCapacity else {
+            throw .corrupt(path: path, detail: "series count \(seriesCount) exceeds the series table (\(geometry.seriesCapacity))")
         }
-        guard file.length >= geometry.fileLength else {
-            throw .corrupt(path: path, detail: "file is \(file.length) bytes but its header needs \(geometry.fileLength) (truncated?)")
-        }
-        let count = Int(file.u32(Field.seriesCount))
-        guard count <= geometry.seriesCapacity else {
-            throw .corrupt(path: path, detail: "series count \(count) exceeds the series table (\(geometry.seriesCapacity))")
-        }
-        let zoneMinutes = Int(file.i32(Field.zone))
-        guard zoneMinutes % 60 == 0, abs(zoneMinutes) <= 14 * 60 else {
-            throw .corrupt(path: path, detail: "zone offset \(zoneMinutes) minutes is not a whole hour")
-        }
-        self.init(file: file, geometry: geometry, zone: LocalZone(offsetMinutes: zoneMinutes))
     }
 
-    // MARK: Header
-
-    var seriesCount: Int { Int(file.u32(Field.seriesCount)) }
-
-    var newest: Hour? {
-        let raw = file.i64(Field.newest)
-        return raw == emptyStep ? nil : Hour(Int(raw))
-    }
-
-    var clearedThrough: Hour? {
-        let raw = file.i64(Field.cleared)
-        return raw == emptyStep ? nil : Hour(Int(raw))
-    }
-
-    func setNewest(_ hour: Hour) { file.setI64(Field.newest, Int64(hour.index)) }
-    func setClearedThrough(_ hour: Hour) { file.setI64(Field.cleared, Int64(hour.index)) }
-    func syncHeader() throws(StoreError) { try file.sync(0 ..< Self.tableOffset) }
+    var seriesCount: Int { Int(file.u32(RingHeaderField.seriesCount)) }
+    var newest: Hour? { ring.newest }
+    var presentHours: ClosedRange<Hour>? { ring.presentSteps }
 
     // MARK: Series table
 
@@ -143,7 +77,7 @@ final class HourlyRing: @unchecked Sendable {
     func appendSeries(_ key: SeriesKey) {
         let index = seriesCount
         writeTableEntry(index, key)
-        file.setU32(Field.seriesCount, UInt32(index + 1))
+        file.setU32(RingHeaderField.seriesCount, UInt32(index + 1))
     }
 
     func allSeries() throws(StoreError) -> [SeriesKey] {
@@ -158,16 +92,9 @@ final class HourlyRing: @unchecked Sendable {
         return keys
     }
 
-    // MARK: Slots
+    func syncHeaderAndTable() throws(StoreError) { try file.sync(0 ..< geometry.dataOffset) }
 
-    /// The hours whose rows hold data: `(newest - capacity, newest]`, minus any
-    /// rows a crash left uncleared.
-    var presentHours: ClosedRange<Hour>? {
-        guard let newest, let cleared = clearedThrough else { return nil }
-        let top = min(newest, cleared)
-        let bottom = newest.advanced(by: -geometry.capacity + 1)
-        return bottom <= top ? bottom ... top : nil
-    }
+    // MARK: Slots
 
     /// The raw slot (0 = missing) of `series` at `hour`; the caller checks the window.
     @inline(__always) func raw(_ hour: Hour, _ series: Int) -> UInt16 {
@@ -183,17 +110,4 @@ final class HourlyRing: @unchecked Sendable {
         UnsafePointer((file.base + geometry.dataOffset + geometry.row(hour.index) * geometry.rowBytes)
             .assumingMemoryBound(to: UInt16.self))
     }
-
-    func byteRange(ofRow hour: Hour) -> Range<Int> {
-        let start = geometry.dataOffset + geometry.row(hour.index) * geometry.rowBytes
-        return start ..< start + geometry.rowBytes
-    }
-
-    /// Sets the rows of `hours` (at most one full turn) to missing.
-    func clearRows(_ hours: ClosedRange<Hour>) {
-        let count = min(hours.count, geometry.capacity)
-        for i in 0..<count { file.zero(byteRange(ofRow: hours.lowerBound.advanced(by: i))) }
-    }
-
-    func syncData() throws(StoreError) { try file.sync(geometry.dataOffset ..< geometry.fileLength) }
 }

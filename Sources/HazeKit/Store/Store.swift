@@ -25,6 +25,8 @@ public final class Store: @unchecked Sendable {
     /// Every series in the store, by index.
     public private(set) var series: [SeriesKey]
     private var indexByKey: [SeriesKey: Int]
+    /// For each series, the index of the same station's other pollutant (-1 if none).
+    private var counterparts: [Int] = []
 
     public var zone: LocalZone { hourly.zone }
     public var hourlyCapacity: Int { hourly.geometry.capacity }
@@ -68,10 +70,10 @@ public final class Store: @unchecked Sendable {
             // Daily first: a crash between the two leaves no hourly.ring, so the
             // next run creates both again.
             let capacity = RingGeometry.seriesCapacity(for: 0)
-            _ = try DailyRing.create(path: dailyPath, capacity: configuration.dailyCapacity,
-                                     seriesCapacity: capacity, zone: configuration.zone)
-            let created = try HourlyRing.create(path: hourlyPath + ".tmp", capacity: configuration.hourlyCapacity,
-                                                seriesCapacity: capacity, zone: configuration.zone, series: [])
+            _ = try DailyRing(creating: dailyPath, capacity: configuration.dailyCapacity,
+                              seriesCapacity: capacity, zone: configuration.zone)
+            let created = try HourlyRing(creating: hourlyPath + ".tmp", capacity: configuration.hourlyCapacity,
+                                         seriesCapacity: capacity, zone: configuration.zone, series: [])
             try created.file.syncAll()
             try Self.rename(hourlyPath + ".tmp", to: hourlyPath, in: directory)
         }
@@ -83,9 +85,9 @@ public final class Store: @unchecked Sendable {
         guard daily.zone == hourly.zone else {
             throw .corrupt(path: dailyPath, detail: "zone \(daily.zone) differs from the hourly ring's \(hourly.zone)")
         }
-        self.series = try hourly.allSeries()
+        self.series = []
         self.indexByKey = [:]
-        for (i, key) in series.enumerated() { indexByKey[key] = i }
+        for key in try hourly.allSeries() { register(key) }
         if writable { try recover() }
     }
 
@@ -133,9 +135,18 @@ public final class Store: @unchecked Sendable {
 
     /// The series index holding the other pollutant of the same station.
     public func counterpart(of series: Int) -> Int? {
-        let key = self.series[series]
-        let other: Pollutant = key.pollutant == .pm25 ? .pm10 : .pm25
-        return indexByKey[SeriesKey(station: key.station, pollutant: other)]
+        let other = counterparts[series]
+        return other < 0 ? nil : other
+    }
+
+    /// Adds a series to the in-memory index (the table entry is written separately).
+    private func register(_ key: SeriesKey) {
+        let index = series.count
+        indexByKey[key] = index
+        series.append(key)
+        let other = indexByKey[SeriesKey(station: key.station, pollutant: key.pollutant == .pm25 ? .pm10 : .pm25)] ?? -1
+        counterparts.append(other)
+        if other >= 0 { counterparts[other] = index }
     }
 
     // MARK: Writing
@@ -156,8 +167,7 @@ public final class Store: @unchecked Sendable {
             try ensureSeriesCapacity(series.count + missing.count)
             for key in missing {
                 hourly.appendSeries(key)
-                indexByKey[key] = series.count
-                series.append(key)
+                register(key)
             }
             try hourly.syncHeaderAndTable()
         }
@@ -211,8 +221,8 @@ public final class Store: @unchecked Sendable {
         for day in touchedDays.sorted() where acceptDay.map({ day >= $0 }) ?? false {
             rollUp(day)
         }
-        try hourly.syncData()
-        try daily.syncData()
+        try hourly.ring.syncData()
+        try daily.ring.syncData()
         return report
     }
 
@@ -241,65 +251,28 @@ public final class Store: @unchecked Sendable {
     }
 
     /// Moves the window forward to `newest`. Order matters for crash safety:
-    /// days about to leave are rolled up and synced, then the header moves,
-    /// then the reused rows are cleared, then the clear is recorded. A crash at
-    /// any point leaves a state `recover()` completes.
+    /// the daily ring moves first; the days about to leave the hourly window
+    /// are rolled up and synced; only then does the hourly window move (and
+    /// clear the rows it reuses). A crash at any point leaves a state
+    /// `recover()` completes.
     private func advance(to newest: Hour) throws(StoreError) {
-        let newestDay = zone.day(of: newest)
-        guard let old = hourly.newest else {
-            try advanceDaily(to: newestDay)
-            hourly.setNewest(newest)
-            hourly.setClearedThrough(newest)
-            try hourly.syncHeader()
-            return
+        try daily.ring.moveWindow(to: zone.day(of: newest))
+        if let old = hourly.newest, newest > old {
+            let oldAccept = zone.day(of: acceptStart(for: old))
+            let newAccept = zone.day(of: acceptStart(for: newest))
+            if oldAccept < newAccept {
+                for day in oldAccept ..< newAccept { rollUp(day) }
+                try daily.ring.syncData()
+            }
         }
-        guard newest > old else { return }
-        try advanceDaily(to: newestDay)
-        let oldAccept = zone.day(of: acceptStart(for: old))
-        let newAccept = zone.day(of: acceptStart(for: newest))
-        if oldAccept < newAccept {
-            for day in oldAccept ..< newAccept { rollUp(day) }
-            try daily.syncData()
-        }
-        hourly.setNewest(newest)
-        try hourly.syncHeader()
-        hourly.clearRows(old.advanced(by: 1) ... newest)
-        try hourly.syncData()
-        hourly.setClearedThrough(newest)
-        try hourly.syncHeader()
-    }
-
-    private func advanceDaily(to newest: Day) throws(StoreError) {
-        guard let old = daily.newest else {
-            daily.setNewest(newest)
-            daily.setClearedThrough(newest)
-            try daily.syncHeader()
-            return
-        }
-        guard newest > old else { return }
-        daily.setNewest(newest)
-        try daily.syncHeader()
-        daily.clearRows(old.advanced(by: 1) ... newest)
-        try daily.syncData()
-        daily.setClearedThrough(newest)
-        try daily.syncHeader()
+        try hourly.ring.moveWindow(to: newest)
     }
 
     /// Completes work a killed writer left half done: rows not yet cleared
-    /// after an advance, and a daily ring narrower than the series table.
+    /// after a window move, and a ring narrower than the series table.
     private func recover() throws(StoreError) {
-        if let newest = hourly.newest, let cleared = hourly.clearedThrough, cleared < newest {
-            hourly.clearRows(cleared.advanced(by: 1) ... newest)
-            try hourly.syncData()
-            hourly.setClearedThrough(newest)
-            try hourly.syncHeader()
-        }
-        if let newest = daily.newest, let cleared = daily.clearedThrough, cleared < newest {
-            daily.clearRows(cleared.advanced(by: 1) ... newest)
-            try daily.syncData()
-            daily.setClearedThrough(newest)
-            try daily.syncHeader()
-        }
+        try hourly.ring.completeInterruptedMove()
+        try daily.ring.completeInterruptedMove()
         try ensureSeriesCapacity(series.count)
     }
 
@@ -308,37 +281,20 @@ public final class Store: @unchecked Sendable {
     private func ensureSeriesCapacity(_ needed: Int) throws(StoreError) {
         let target = RingGeometry.seriesCapacity(for: needed)
         if hourly.geometry.seriesCapacity < needed {
-            let path = hourlyPath
-            let wider = try HourlyRing.create(path: path + ".tmp", capacity: hourly.geometry.capacity,
-                                              seriesCapacity: target, zone: zone, series: series)
-            copyRows(from: hourly.file, hourly.geometry, to: wider.file, wider.geometry, slots: series.count)
-            if let newest = hourly.newest { wider.setNewest(newest) }
-            if let cleared = hourly.clearedThrough { wider.setClearedThrough(cleared) }
+            let wider = try HourlyRing(creating: hourlyPath + ".tmp", capacity: hourly.geometry.capacity,
+                                       seriesCapacity: target, zone: zone, series: series)
+            hourly.ring.copyRows(into: wider.ring, slots: series.count)
             try wider.file.syncAll()
-            try Self.rename(path + ".tmp", to: path, in: directory)
-            hourly = try HourlyRing(opening: path, writable: true)
+            try Self.rename(hourlyPath + ".tmp", to: hourlyPath, in: directory)
+            hourly = try HourlyRing(opening: hourlyPath, writable: true)
         }
         if daily.geometry.seriesCapacity < needed {
-            let path = dailyPath
-            let wider = try DailyRing.create(path: path + ".tmp", capacity: daily.geometry.capacity,
-                                             seriesCapacity: target, zone: zone)
-            copyRows(from: daily.file, daily.geometry, to: wider.file, wider.geometry,
-                     slots: min(series.count, daily.geometry.seriesCapacity))
-            if let newest = daily.newest { wider.setNewest(newest) }
-            if let cleared = daily.clearedThrough { wider.setClearedThrough(cleared) }
+            let wider = try DailyRing(creating: dailyPath + ".tmp", capacity: daily.geometry.capacity,
+                                      seriesCapacity: target, zone: zone)
+            daily.ring.copyRows(into: wider.ring, slots: min(series.count, daily.geometry.seriesCapacity))
             try wider.file.syncAll()
-            try Self.rename(path + ".tmp", to: path, in: directory)
-            daily = try DailyRing(opening: path, writable: true)
-        }
-    }
-
-    private func copyRows(from source: MappedFile, _ from: RingGeometry, to target: MappedFile, _ to: RingGeometry,
-                          slots: Int) {
-        let bytes = slots * from.slotBytes
-        guard bytes > 0 else { return }
-        for row in 0..<from.capacity {
-            (target.base + to.dataOffset + row * to.rowBytes)
-                .copyMemory(from: source.base + from.dataOffset + row * from.rowBytes, byteCount: bytes)
+            try Self.rename(dailyPath + ".tmp", to: dailyPath, in: directory)
+            daily = try DailyRing(opening: dailyPath, writable: true)
         }
     }
 
@@ -370,6 +326,3 @@ public final class Store: @unchecked Sendable {
     }
 }
 
-extension HourlyRing {
-    func syncHeaderAndTable() throws(StoreError) { try file.sync(0 ..< geometry.dataOffset) }
-}

@@ -1,0 +1,93 @@
+import Foundation
+import HazeKit
+
+enum Bench {
+    static let usage = """
+    haze-bench — measure haze (build with -c release)
+
+    USAGE:
+      haze-bench ingest [--data DIR] [--stations DIR] [--repeat N]
+          Ingest every file of DIR (default ../shared/data/cnemc, else the bundled sample)
+          into a new store; report values/s, MB/s of CSV, bytes per stored sample, peak RSS.
+
+    """
+
+    static func main(_ arguments: [String]) -> Int32 {
+        guard let command = arguments.first else {
+            FileHandle.standardError.write(Data(usage.utf8))
+            return 64
+        }
+        let options = Options(Array(arguments.dropFirst()))
+        do {
+            switch command {
+            case "ingest": try IngestBench.run(options)
+            case "--help", "-h": print(usage)
+            default:
+                FileHandle.standardError.write(Data("haze-bench: unknown benchmark '\(command)'\n\(usage)".utf8))
+                return 64
+            }
+            return 0
+        } catch {
+            FileHandle.standardError.write(Data("haze-bench: error: \(error)\n".utf8))
+            return 1
+        }
+    }
+}
+
+/// `--name value` options of a benchmark.
+struct Options {
+    var values: [String: String] = [:]
+
+    init(_ arguments: [String]) {
+        var i = 0
+        while i < arguments.count {
+            if arguments[i].hasPrefix("--"), i + 1 < arguments.count {
+                values[arguments[i]] = arguments[i + 1]
+                i += 2
+            } else {
+                i += 1
+            }
+        }
+    }
+
+    var repeatCount: Int { values["--repeat"].flatMap(Int.init) ?? 3 }
+
+    /// The CNEMC directory: --data, else ../shared/data/cnemc, else the bundled sample.
+    var data: String {
+        if let given = values["--data"] { return given }
+        let shared = URL(fileURLWithPath: Checkout.root).deletingLastPathComponent().path + "/shared/data/cnemc"
+        if FileManager.default.fileExists(atPath: shared) { return shared }
+        return Checkout.root + "/Tests/Fixtures/cnemc"
+    }
+
+    var stations: String { values["--stations"] ?? Checkout.root + "/stations" }
+}
+
+/// Wall-clock timing over repeated runs.
+struct Timing {
+    var seconds: [Double] = []
+
+    mutating func measure(_ body: () throws -> Void) rethrows {
+        let start = DispatchTime.now().uptimeNanoseconds
+        try body()
+        seconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    }
+
+    var sorted: [Double] { seconds.sorted() }
+    var min: Double { sorted.first ?? 0 }
+    var median: Double { sorted.isEmpty ? 0 : sorted[sorted.count / 2] }
+    var max: Double { sorted.last ?? 0 }
+
+    func line(_ label: String) -> String {
+        "\(label): min \(ms(min)) ms, median \(ms(median)) ms, max \(ms(max)) ms over \(seconds.count) run(s)"
+    }
+
+    func ms(_ s: Double) -> String { String(format: "%.1f", s * 1000) }
+}
+
+/// Peak resident set size of this process in MiB (getrusage, ru_maxrss in KiB on Linux).
+func peakRSSMiB() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_maxrss) / 1024
+}

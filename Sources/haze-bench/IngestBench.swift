@@ -1,0 +1,47 @@
+import Foundation
+import HazeKit
+
+/// `haze-bench ingest`: the two months of national CNEMC data into a new store.
+enum IngestBench {
+    static func run(_ options: Options) throws {
+        let registry = try StationRegistry.load(directory: options.stations)
+        let (sources, _) = IngestSource.expand([options.data])
+        // Input size is measured uncompressed: the CSV bytes parsed.
+        var inputBytes = 0
+        for case .file(let path) in sources {
+            let bytes = [UInt8](FileManager.default.contents(atPath: path) ?? Data())
+            inputBytes += Gzip.isGzip(bytes) ? ((try? Gzip.decompress(bytes).count) ?? 0) : bytes.count
+        }
+        var timing = Timing()
+        var summary = IngestSummary()
+        var ringBytes = 0
+        var slots = 0
+        for _ in 0..<options.repeatCount {
+            let directory = NSTemporaryDirectory() + "haze-bench-ingest-\(getpid())"
+            try? FileManager.default.removeItem(atPath: directory)
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            var store: Store?
+            try timing.measure {
+                let opened = try Store(directory: directory, access: .readWrite, creating: .standard)
+                let ingester = Ingester(store: opened, registry: registry)
+                summary = IngestSummary()
+                for source in sources { summary.add(try ingester.ingest(source)) }
+                store = opened
+            }
+            if let store {
+                let status = StoreStatus(store: store)
+                ringBytes = status.hourlyBytes
+                slots = status.series * status.hourlyCapacity
+            }
+        }
+        let best = timing.min
+        print("ingest \(sources.count) files from \(options.data)")
+        print(timing.line("wall time"))
+        print("values stored: \(summary.stored) of \(summary.valuesRead) read; \(summary.linesRead) lines")
+        print(String(format: "throughput (best run): %.0f values/s, %.1f MB/s of CSV (%.1f MB)",
+                     Double(summary.valuesRead) / best, Double(inputBytes) / best / 1e6, Double(inputBytes) / 1e6))
+        print(String(format: "hourly ring: %.1f MB for %d slots = %.4f bytes per stored sample (headers included)",
+                     Double(ringBytes) / 1e6, slots, Double(ringBytes) / Double(max(slots, 1))))
+        print(String(format: "peak RSS: %.1f MiB", peakRSSMiB()))
+    }
+}
