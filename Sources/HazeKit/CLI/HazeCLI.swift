@@ -10,7 +10,7 @@ public enum HazeCLI {
     public static let version = "0.1.0"
 
     public static var commands: [Command] {
-        [InitCommand.command, IngestCommand.command, QueryCommand.command, StationsCommand.command,
+        [InitCommand.command, IngestCommand.command, QueryCommand.command, RankCommand.command, StationsCommand.command,
          StatusCommand.command, DemoCommand.command]
     }
 

@@ -50,7 +50,12 @@ enum DemoCommand {
              ["query", "--station", "1001A", "--resolution", "day", "--from", "2019-01-10", "--to", "2019-01-16"])
         step("5. A district's hourly values (mean of its assessment stations)",
              ["query", "--district", "朝阳区", "--city", "北京", "--pollutant", "pm2.5", "--resolution", "hour", "--from", "2019-01-13", "--to", "2019-01-13"])
+        step("6. The monthly ranking of Beijing's districts (月度排名), January 2019",
+             ["rank", "--month", "2019-01", "--city", "北京"])
+        step("7. Both months together: the period's ranking and how often each district came first",
+             ["rank", "--from", "2019-01", "--to", "2019-02", "--city", "北京", "--pollutant", "pm2.5"])
         console.print("")
+        console.print("For a bulletin: haze rank --month 2019-01 --city 北京 --format html --out 2019-01.html (or --format md)")
         console.print(keep ? "The demo store is kept at \(store)." : "The temporary store has been removed; pass --store DIR to keep one.")
         return failures.first.map { ExitCode(rawValue: $0) ?? .software } ?? .success
     }
