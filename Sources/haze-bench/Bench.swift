@@ -9,6 +9,9 @@ enum Bench {
       haze-bench ingest [--data DIR] [--stations DIR] [--repeat N]
           Ingest every file of DIR (default ../shared/data/cnemc, else the bundled sample)
           into a new store; report values/s, MB/s of CSV, bytes per stored sample, peak RSS.
+      haze-bench rank [--store DIR] [--month 2019-01] [--level city] [--repeat N] [--out FILE]
+          A monthly ranking over a national store (ingested from --data first when --store
+          is not given): in process from ring open to result, and as a `haze rank` process.
 
     """
 
@@ -21,11 +24,14 @@ enum Bench {
         do {
             switch command {
             case "ingest": try IngestBench.run(options)
+            case "rank": try RankBench.run(options)
             case "--help", "-h": print(usage)
             default:
                 FileHandle.standardError.write(Data("haze-bench: unknown benchmark '\(command)'\n\(usage)".utf8))
                 return 64
             }
+            Metrics.shared.record("peak_rss_mib", peakRSSMiB())
+            try Metrics.shared.write(to: options.values["--json"])
             return 0
         } catch {
             FileHandle.standardError.write(Data("haze-bench: error: \(error)\n".utf8))
@@ -61,6 +67,21 @@ struct Options {
     }
 
     var stations: String { values["--stations"] ?? Checkout.root + "/stations" }
+}
+
+/// Figures a benchmark reports, also written as JSON with `--json FILE` for
+/// the comparison script.
+final class Metrics: @unchecked Sendable {
+    static let shared = Metrics()
+    private var fields: [(String, JSONValue)] = []
+
+    func record(_ name: String, _ value: Double) { fields.append((name, .decimal(value, places: 6))) }
+    func record(_ name: String, _ value: Int) { fields.append((name, .int(value))) }
+
+    func write(to path: String?) throws {
+        guard let path else { return }
+        try Data(JSONValue.object(fields).serialized(pretty: true).utf8).write(to: URL(fileURLWithPath: path))
+    }
 }
 
 /// Wall-clock timing over repeated runs.

@@ -43,5 +43,12 @@ enum IngestBench {
         print(String(format: "hourly ring: %.1f MB for %d slots = %.4f bytes per stored sample (headers included)",
                      Double(ringBytes) / 1e6, slots, Double(ringBytes) / Double(max(slots, 1))))
         print(String(format: "peak RSS: %.1f MiB", peakRSSMiB()))
+        let metrics = Metrics.shared
+        metrics.record("ingest_seconds_min", timing.min)
+        metrics.record("ingest_seconds_median", timing.median)
+        metrics.record("values", summary.valuesRead)
+        metrics.record("csv_bytes", inputBytes)
+        metrics.record("ring_bytes", ringBytes)
+        metrics.record("slots", slots)
     }
 }

@@ -1,0 +1,93 @@
+import Foundation
+import HazeKit
+
+/// `haze-bench rank`: a monthly ranking over the whole national store, from
+/// opening the ring to the result, in process and as a `haze rank` process.
+enum RankBench {
+    static func run(_ options: Options) throws {
+        let month = Month(parsing: options.values["--month"] ?? "2019-01") ?? Month(year: 2019, month: 1)!
+        let level = RankingLevel(rawValue: options.values["--level"] ?? "city") ?? .city
+        let store = try BenchStore.prepare(options)
+        var timing = Timing()
+        var csv = ""
+        for _ in 0..<options.repeatCount {
+            try timing.measure {
+                let opened = try Store(directory: store, access: .readOnly)
+                let registry = try StationRegistry.load(directory: options.stations)
+                let ranking = try MonthlyRanking(store: opened, registry: registry, month: month,
+                                                 scope: RankingScope(level: level))
+                csv = MonthlyRankingReport(ranking: ranking).csv()
+            }
+        }
+        let units = csv.split(separator: "\n").count - 1
+        print("rank \(month) at level \(level.rawValue): \(units) unit-pollutant rows")
+        print(timing.line("in process (open ring, load registry, rank, render CSV)"))
+        let process = try ProcessTiming.measure(
+            ["rank", "--store", store, "--stations", options.stations, "--month", month.description,
+             "--level", level.rawValue, "--format", "csv", "--out", "/dev/null"], repeat: options.repeatCount)
+        print(process.line("haze rank process, start to exit"))
+        if let out = options.values["--out"] {
+            try Data(comparable(csv).utf8).write(to: URL(fileURLWithPath: out))
+            print("wrote \(out)")
+        }
+        print(String(format: "peak RSS: %.1f MiB", peakRSSMiB()))
+        Metrics.shared.record("rank_in_process_seconds_min", timing.min)
+        Metrics.shared.record("rank_in_process_seconds_median", timing.median)
+        Metrics.shared.record("rank_process_seconds_min", process.min)
+        Metrics.shared.record("rank_process_seconds_median", process.median)
+        Metrics.shared.record("rank_rows", units)
+    }
+
+    /// `pollutant,unit,rank,mean,valid_days,valid`, the columns the pandas pipeline writes.
+    static func comparable(_ csv: String) -> String {
+        var out = "pollutant,unit,rank,mean,valid_days,valid\n"
+        for line in csv.split(separator: "\n").dropFirst() {
+            let f = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            out += "\(f[2]),\(f[4]),\(f[3]),\(f[6]),\(f[7]),\(f[9] == "true" ? "True" : "False")\n"
+        }
+        return out
+    }
+}
+
+/// A national store for the read benchmarks: `--store DIR`, or one ingested
+/// from `--data` into a temporary directory (not timed).
+enum BenchStore {
+    static func prepare(_ options: Options) throws -> String {
+        if let given = options.values["--store"], Store.exists(at: given) { return given }
+        let directory = options.values["--store"] ?? NSTemporaryDirectory() + "haze-bench-store"
+        if Store.exists(at: directory) { return directory }
+        let store = try Store(directory: directory, access: .readWrite, creating: .standard)
+        let ingester = Ingester(store: store, registry: try StationRegistry.load(directory: options.stations))
+        for source in IngestSource.expand([options.data]).sources { _ = try ingester.ingest(source) }
+        FileHandle.standardError.write(Data("haze-bench: ingested \(options.data) into \(directory)\n".utf8))
+        return directory
+    }
+}
+
+/// Times the `haze` binary next to this one, from spawn to exit.
+enum ProcessTiming {
+    static var haze: String {
+        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return URL(fileURLWithPath: exe).deletingLastPathComponent().appendingPathComponent("haze").path
+    }
+
+    static func measure(_ arguments: [String], repeat count: Int) throws -> Timing {
+        var timing = Timing()
+        for _ in 0..<max(count, 1) {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: haze)
+            process.arguments = arguments
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try timing.measure {
+                try process.run()
+                process.waitUntilExit()
+            }
+            guard process.terminationStatus == 0 || process.terminationStatus <= 2 else {
+                throw NSError(domain: "haze-bench", code: Int(process.terminationStatus),
+                              userInfo: [NSLocalizedDescriptionKey: "haze \(arguments.joined(separator: " ")) exited \(process.terminationStatus)"])
+            }
+        }
+        return timing
+    }
+}
