@@ -163,6 +163,7 @@ struct RankingRuleTests {
         #expect(b.rank == 1 && a.rank == 2)
         #expect(a.monthsFirst == 2 && b.monthsFirst == 1)
         #expect(a.monthlyRanks == [1, 1, 2] && b.monthlyRanks == [2, 2, 1])
+        #expect(PeriodRankingReport.ranksText([1, nil, 3]) == "1 — 3")
         let summary = PeriodRankingReport(ranking: ranking, language: .en).summaries.joined(separator: "\n")
         #expect(summary.contains("A区: PM2.5 2nd for the period, 1st in 2 of 3 monthly assessments"))
         let zh = PeriodRankingReport(ranking: ranking, language: .zh).summaries.joined(separator: "\n")

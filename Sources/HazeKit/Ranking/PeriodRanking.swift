@@ -8,8 +8,8 @@ public struct PeriodRanking: Sendable {
         public var rank: Int
         /// Monthly assessments of the period in which the unit ranked first (ties included).
         public var monthsFirst: Int
-        /// The unit's rank in each month of the period.
-        public var monthlyRanks: [Int]
+        /// The unit's rank in each month of the period; nil for a month without any data.
+        public var monthlyRanks: [Int?]
     }
 
     public struct PollutantEntries: Sendable {
@@ -46,9 +46,11 @@ public struct PeriodRanking: Sendable {
                                  requiredDays: required)
             }
             let ranks = Ranks.ascending(statistics.map { $0.isValid ? $0.rounded : nil })
-            let monthlyRanks: [[Int]] = units.map { unit in
+            let monthlyRanks: [[Int?]] = units.map { unit in
                 monthly.map { month in
-                    month.ranking(for: pollutant)?.entries.first { $0.unit == unit }?.rank ?? units.count
+                    guard let entry = month.ranking(for: pollutant)?.entries.first(where: { $0.unit == unit }),
+                          entry.current.validDays > 0 else { return nil }
+                    return entry.rank
                 }
             }
             let firsts: [Int] = units.indices.map { i in

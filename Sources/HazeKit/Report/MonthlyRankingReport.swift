@@ -87,13 +87,14 @@ public struct MonthlyRankingReport: Sendable {
     public var notes: [String] {
         let standard = ranking.standard
         let limits = Pollutant.allCases.map { "\($0.displayName) \(standard.dailyLimit($0))" }.joined(separator: lang.text("、", ", "))
-        let unit = ranking.scope.level == .station ? lang.text("站点", "station")
-                                                   : lang.text("评价点位（不含对照点）", "assessment stations (control points excluded)")
+        let averaging = ranking.scope.level == .station
+            ? lang.text("站点月均值为其有效日均值的算术平均。", "A station's month is the mean of its valid daily means.")
+            : lang.text("单位日均值为其评价点位（不含对照点）有效日均值的算术平均，月均值为有效日的算术平均（HJ 663）。",
+                        "A unit's daily value is the mean of the valid daily means of its assessment stations (control points excluded); its month is the mean of those days (HJ 663).")
         var notes = [
             lang.text("浓度单位 µg/m³。日均值需≥20个有效小时值，月均值需≥27个有效日均值（2月≥25）（GB 3095 表4）。",
                       "Concentrations in µg/m³. A daily mean needs ≥ 20 valid hours, a month ≥ 27 valid days (February ≥ 25) (GB 3095 Table 4)."),
-            lang.text("单位日均值为其\(unit)有效日均值的算术平均，月均值为有效日的算术平均（HJ 663）。",
-                      "A unit's daily value is the mean of the valid daily means of its \(unit); its month is the mean of those days (HJ 663)."),
+            averaging,
             lang.text("数值按 GB/T 8170 修约为整数后排名（低者为先），数值相同并列；有效天数不足者列于最后并标注。",
                       "Values are rounded to whole µg/m³ (GB/T 8170, half to even) before ranking, lowest first; equal values share a rank; units short of valid days are ranked last and marked."),
             lang.text("超标天数：日均值超过 \(standard.citation) 二级24小时浓度限值（\(limits)）的有效天数。同比按修约后数值计算，负值为改善。",

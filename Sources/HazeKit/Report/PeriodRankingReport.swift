@@ -42,7 +42,12 @@ public struct PeriodRankingReport: Sendable {
                              "fewer than \(stats.requiredDays) valid days (\(stats.validDays))")
         }
         return [String(entry.rank), entry.unit.label, mean, String(stats.validDays), String(stats.exceedanceDays),
-                String(entry.monthsFirst), entry.monthlyRanks.map(String.init).joined(separator: " "), note]
+                String(entry.monthsFirst), Self.ranksText(entry.monthlyRanks), note]
+    }
+
+    /// `1 2 — 3`: a month without data is a dash.
+    static func ranksText(_ ranks: [Int?]) -> String {
+        ranks.map { $0.map(String.init) ?? "—" }.joined(separator: " ")
     }
 
     /// Per unit, one sentence across pollutants, e.g.
@@ -54,10 +59,14 @@ public struct PeriodRankingReport: Sendable {
             let parts = ranking.rankings.compactMap { pollutantEntries -> String? in
                 guard let entry = pollutantEntries.entries.first(where: { $0.unit == anchor.unit }) else { return nil }
                 let p = pollutantEntries.pollutant.displayName
-                let invalid = entry.statistics.isValid ? "" : lang.text("（无效）", " (invalid)")
+                let stats = entry.statistics
                 let span = ranking.isCalendarYear ? lang.text("年度", "for the year") : lang.text("期间", "for the period")
-                return lang.text("\(p) \(span)\(lang.ordinal(entry.rank))\(invalid)，月度排名第一\(entry.monthsFirst)次（共\(count)个月）",
-                                 "\(p) \(lang.ordinal(entry.rank)) \(span)\(invalid), 1st in \(entry.monthsFirst) of \(count) monthly assessments")
+                let standing = stats.isValid
+                    ? lang.text("\(span)\(lang.ordinal(entry.rank))", "\(lang.ordinal(entry.rank)) \(span)")
+                    : lang.text("\(span)无效（有效天数\(stats.validDays)/\(stats.requiredDays)）",
+                                "invalid \(span) (\(stats.validDays) of \(stats.requiredDays) valid days)")
+                return lang.text("\(p) \(standing)，月度排名第一\(entry.monthsFirst)次（共\(count)个月）",
+                                 "\(p) \(standing), 1st in \(entry.monthsFirst) of \(count) monthly assessments")
             }
             return anchor.unit.label + lang.text("：", ": ") + parts.joined(separator: lang.text("；", "; "))
         }
@@ -119,7 +128,7 @@ public struct PeriodRankingReport: Sendable {
                     entry.unit.name, entry.unit.city, stats.isValid ? stats.rounded.map(String.init) ?? "" : "",
                     String(stats.validDays), String(stats.requiredDays), stats.isValid ? "true" : "false",
                     String(stats.exceedanceDays), String(entry.monthsFirst), String(ranking.months.count),
-                    entry.monthlyRanks.map(String.init).joined(separator: " "),
+                    Self.ranksText(entry.monthlyRanks),
                 ])
             }
         }
@@ -142,7 +151,7 @@ public struct PeriodRankingReport: Sendable {
                                 ("valid_days", .int(stats.validDays)), ("required_days", .int(stats.requiredDays)),
                                 ("valid", .bool(stats.isValid)), ("exceedance_days", .int(stats.exceedanceDays)),
                                 ("months_first", .int(entry.monthsFirst)),
-                                ("monthly_ranks", .array(entry.monthlyRanks.map(JSONValue.int))),
+                                ("monthly_ranks", .array(entry.monthlyRanks.map { $0.map(JSONValue.int) ?? .null })),
                              ])
                          }))])
             })),
