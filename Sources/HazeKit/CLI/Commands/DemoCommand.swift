@@ -54,6 +54,10 @@ enum DemoCommand {
              ["rank", "--month", "2019-01", "--city", "北京"])
         step("7. Both months together: the period's ranking and how often each district came first",
              ["rank", "--from", "2019-01", "--to", "2019-02", "--city", "北京", "--pollutant", "pm2.5"])
+        step("8. The alerter as cron runs it, at 2019-01-12 20:00 for Beijing (--dry-run keeps no state)",
+             ["alert", "--city", "北京", "--at", "2019-01-12T20:00+08:00", "--dry-run"])
+        step("9. Tuning: replay the rules over the week of the episode, episodes per rule, subject and month",
+             ["alert", "--city", "北京", "--replay", "--from", "2019-01-11", "--to", "2019-01-15", "--summary", "--lang", "en"])
         console.print("")
         console.print("For a bulletin: haze rank --month 2019-01 --city 北京 --format html --out 2019-01.html (or --format md)")
         console.print(keep ? "The demo store is kept at \(store)." : "The temporary store has been removed; pass --store DIR to keep one.")

@@ -1,0 +1,31 @@
+/// One alert rule from a campaign's rule file: what to watch, where, how
+/// urgent it is, how often to remind, and what to say.
+public struct AlertRule: Sendable {
+    /// One step of a rule's ladder: a threshold and its severity, or a named
+    /// level (yellow/orange/red) for episodes. Moving up the ladder inside an
+    /// open episode is an escalation and is reported.
+    public struct Level: Sendable, Equatable {
+        public var name: String
+        public var threshold: Double?
+        public var severity: Severity
+    }
+
+    public var id: String
+    public var campaign: String
+    public var kind: AlertKind
+    public var scope: AlertScope
+    /// Limits the rule to these cities (all when empty).
+    public var cities: [String]
+    /// Ascending: the last level reached is the one reported.
+    public var levels: [Level]
+    /// Hours after which an open episode is reported again.
+    public var cooldownHours: Int
+    /// Message templates by language (`zh`, `en`), with `{placeholders}`.
+    public var messages: [String: String]
+    /// The rule file, for messages.
+    public var file: String
+
+    public func severity(ofLevel index: Int) -> Severity {
+        levels[min(max(index, 0), levels.count - 1)].severity
+    }
+}
