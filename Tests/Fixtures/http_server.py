@@ -14,6 +14,10 @@ Behaviour is read, for every request, from DIR/.mode (one word, default "ok"):
     truncate    GET: a Content-Length of the full file, then half the body, then close
     redirect    GET /x: 302 to /x?redirected=1 (served normally)
 
+A GET whose query has page=N is answered from FILE@page=N when that file
+exists (OpenAQ-style pagination). A proxied request (absolute URL in the
+request line) is served by its path, so the server doubles as an HTTP proxy.
+
 DIR/.missing lists paths (one per line) that answer 404 even if the file exists
 ("a day not yet published"). Every request is logged to DIR/.requests.
 """
@@ -74,19 +78,26 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.record()
         if self.fault():
             return
-        path = self.path.split('?')[0]
+        target = self.path
+        if target.startswith('http://') or target.startswith('https://'):
+            target = '/' + target.split('/', 3)[3] if target.count('/') >= 3 else '/'
+        path = target.split('?')[0]
+        query = target.split('?', 1)[1] if '?' in target else ''
+        page = next((p.split('=', 1)[1] for p in query.split('&') if p.startswith('page=')), None)
         try:
             missing = open(os.path.join(ROOT, '.missing')).read().split()
         except FileNotFoundError:
             missing = []
         m = mode()
-        if m == 'redirect' and 'redirected=1' not in self.path:
+        if m == 'redirect' and 'redirected=1' not in target:
             self.send_response(302)
             self.send_header('Location', path + '?redirected=1')
             self.send_header('Content-Length', '0')
             self.end_headers()
             return
         full = os.path.join(ROOT, path.lstrip('/'))
+        if page is not None and os.path.isfile(full + '@page=' + page):
+            full = full + '@page=' + page
         if path in missing or not os.path.isfile(full):
             self.send_response(404)
             self.send_header('Content-Length', '0')

@@ -10,8 +10,8 @@ public enum HazeCLI {
     public static let version = "0.1.0"
 
     public static var commands: [Command] {
-        [InitCommand.command, IngestCommand.command, QueryCommand.command, RankCommand.command, AlertCommand.command,
-         StationsCommand.command,
+        [InitCommand.command, IngestCommand.command, PullCommand.command, QueryCommand.command, RankCommand.command,
+         AlertCommand.command, StationsCommand.command, RebuildCommand.command,
          StatusCommand.command, DemoCommand.command]
     }
 
@@ -87,6 +87,9 @@ public enum HazeCLI {
             console.note("haze: error: \(error)")
             return ExitCode.dataError.rawValue
         } catch let error as QueryError {
+            console.note("haze: error: \(error)")
+            return ExitCode.dataError.rawValue
+        } catch let error as PullError {
             console.note("haze: error: \(error)")
             return ExitCode.dataError.rawValue
         } catch let error as RuleSetError {

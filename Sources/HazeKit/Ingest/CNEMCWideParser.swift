@@ -155,6 +155,10 @@ public struct CNEMCWideParser: Sendable {
             }
         }
         reportGaps(rowsSeen, lastLine: lastLine, truncated: scanner.lastRecordHadNoTerminator, into: &batch, source: source)
+        for (dayNumber, byPollutant) in rowsSeen {
+            let both = (byPollutant[.pm25] ?? []).intersection(byPollutant[.pm10] ?? [])
+            batch.hoursPerDate[CivilDate(dayNumber: dayNumber)] = both.count
+        }
         return batch
     }
 

@@ -7,12 +7,15 @@ public struct IngestOptions: Sendable {
     public var unknownStations: UnknownStationPolicy
     /// Readings after this hour are refused as in the future. Default: now + 1 h.
     public var latestHour: Hour
+    /// The station an OpenAQ payload belongs to (its sensor is named only in the URL).
+    public var station: String?
 
     public init(format: IngestFormat? = nil, unknownStations: UnknownStationPolicy = .quarantine,
-                latestHour: Hour = Hour.now.advanced(by: 1)) {
+                latestHour: Hour = Hour.now.advanced(by: 1), station: String? = nil) {
         self.format = format
         self.unknownStations = unknownStations
         self.latestHour = latestHour
+        self.station = station
     }
 }
 
@@ -74,6 +77,7 @@ public struct Ingester: Sendable {
         switch format {
         case .cnemcWide: batch = CNEMCWideParser().parse(bytes, context: context)
         case .longCSV: batch = LongCSVParser().parse(bytes, context: context)
+        case .openaqV3: batch = OpenAQParser(station: options.station).parse(bytes, context: context).batch
         }
         return try commit(batch, report: report)
     }
@@ -87,6 +91,7 @@ public struct Ingester: Sendable {
         report.otherRowsSkipped = batch.otherRowsSkipped
         report.unknownSkipped = batch.unknownSkipped
         report.notes = batch.notes
+        report.hoursPerDate = batch.hoursPerDate
 
         let indices = try store.resolve(batch.keys)
         let readings = batch.readings.map {

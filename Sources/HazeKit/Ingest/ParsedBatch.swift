@@ -23,6 +23,9 @@ public struct ParsedBatch: Sendable {
     public var otherRowsSkipped = 0
     /// Values of stations outside the registry skipped under `--unknown-stations skip`.
     public var unknownSkipped = 0
+    /// For day files: the local dates present and how many of their hours had
+    /// both PM rows (24 = a complete day; `haze pull` fetches incomplete ones again).
+    public var hoursPerDate: [CivilDate: Int] = [:]
 
     public init() {}
 

@@ -15,6 +15,8 @@ public struct SourceReport: Sendable {
     public var otherRowsSkipped = 0
     public var unknownSkipped = 0
     public var notes: [String] = []
+    /// Day files: hours with both PM rows, per local date (24 = complete).
+    public var hoursPerDate: [CivilDate: Int] = [:]
     /// The first problems, for the terminal; all of them are in the quarantine file.
     public var rejections: [Rejection] = []
     public var quarantineFile: String?

@@ -8,7 +8,9 @@ enum IngestCommand {
         positionals: "PATH…",
         options: [
             CommonOptions.store, CommonOptions.stations,
-            .value("--format", "FORMAT", "Force the format: cnemc-wide | long-csv (default: detected from the header)."),
+            .value("--format", "FORMAT", "Force the format: cnemc-wide | long-csv | openaq-v3 (default: detected)."),
+            .value("--station", "CODE", "The station of an OpenAQ payload (OpenAQ pages name only a sensor)."),
+            .flag("--archive", "Also keep each file gzip-compressed under <store>/raw/ingest/ (for `haze rebuild`)."),
             .value("--unknown-stations", "POLICY", "Stations missing from the registry: quarantine (default) | store | skip."),
             CommonOptions.wait,
             .flag("--quiet", "Print only the summary line.", short: "-q"),
@@ -37,6 +39,7 @@ enum IngestCommand {
             options.format = format
         }
         options.unknownStations = try arguments.choice("--unknown-stations", default: UnknownStationPolicy.quarantine)
+        options.station = arguments.value("--station")
         let registry = try context.registry(arguments)
         let store = try context.openStore(arguments, access: .readWrite, creating: .standard)
         let quiet = arguments.has("--quiet")
@@ -55,6 +58,10 @@ enum IngestCommand {
             }
             let report = try ingester.ingest(source)
             summary.add(report)
+            if arguments.has("--archive"), report.failure == nil, case .file(let path) = source,
+               let data = FileManager.default.contents(atPath: path) {
+                try RawArchive(store: store).store([UInt8](data), at: "ingest/" + (path as NSString).lastPathComponent)
+            }
             if console.errIsTerminal && !quiet && sources.count > 1 { console.err("\r\u{1B}[K") }
             if !quiet { describe(report, console: console) }
         }
