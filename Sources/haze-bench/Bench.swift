@@ -12,6 +12,10 @@ enum Bench {
       haze-bench rank [--store DIR] [--month 2019-01] [--level city] [--repeat N] [--out FILE]
           A monthly ranking over a national store (ingested from --data first when --store
           is not given): in process from ring open to result, and as a `haze rank` process.
+      haze-bench open [--store DIR] [--repeat N]
+          Opening a national store (O(1) in its history), in process, and `haze status`.
+      haze-bench query [--store DIR] [--repeat N]
+          Ad-hoc questions as `haze query` processes: hours of a station, days and months of a city.
       haze-bench alert [--store DIR] [--rules DIR] [--repeat N]
           One cron evaluation of every rule at the newest hour over a national store:
           in process, and as a `haze alert --dry-run` process from start to exit.
@@ -29,6 +33,8 @@ enum Bench {
             case "ingest": try IngestBench.run(options)
             case "rank": try RankBench.run(options)
             case "alert": try AlertBench.run(options)
+            case "open": try OpenBench.run(options)
+            case "query": try QueryBench.run(options)
             case "--help", "-h": print(usage)
             default:
                 FileHandle.standardError.write(Data("haze-bench: unknown benchmark '\(command)'\n\(usage)".utf8))

@@ -15,6 +15,7 @@ enum IngestBench {
         var timing = Timing()
         var summary = IngestSummary()
         var ringBytes = 0
+        var ringsBytes = 0
         var slots = 0
         for _ in 0..<options.repeatCount {
             let directory = NSTemporaryDirectory() + "haze-bench-ingest-\(getpid())"
@@ -31,6 +32,7 @@ enum IngestBench {
             if let store {
                 let status = StoreStatus(store: store)
                 ringBytes = status.hourlyBytes
+                ringsBytes = status.hourlyBytes + status.dailyBytes
                 slots = status.series * status.hourlyCapacity
             }
         }
@@ -50,5 +52,6 @@ enum IngestBench {
         metrics.record("csv_bytes", inputBytes)
         metrics.record("ring_bytes", ringBytes)
         metrics.record("slots", slots)
+        metrics.record("rings_bytes", ringsBytes)
     }
 }

@@ -50,8 +50,8 @@ public struct CNEMCWideParser: Sendable {
                     refusal[c] = "station \(code) is not in the station registry (add it to stations/ or use --unknown-stations store)"
                 }
             } else {
-                pm25Keys[c] = batch.key(SeriesKey(station: code, pollutant: .pm25))
-                pm10Keys[c] = batch.key(SeriesKey(station: code, pollutant: .pm10))
+                pm25Keys[c] = batch.appendNewKey(SeriesKey(station: code, pollutant: .pm25))
+                pm10Keys[c] = batch.appendNewKey(SeriesKey(station: code, pollutant: .pm10))
             }
         }
         let unknownColumns = columns.indices.filter { refusal[$0]?.contains("not in the station registry") == true }

@@ -52,10 +52,7 @@ public enum IngestSource: Sendable, Equatable {
         var bytes: [UInt8]
         switch self {
         case .file(let path):
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw .unreadable(source: path, reason: "cannot open (missing or permission denied)")
-            }
-            bytes = [UInt8](data)
+            bytes = try FileBytes.read(path)
         case .standardInput:
             bytes = [UInt8](FileHandle.standardInput.readDataToEndOfFile())
         case .payload(_, let payload):
@@ -87,5 +84,35 @@ public enum IngestError: Error, Sendable, Equatable, CustomStringConvertible {
         case .notFound(let path):
             return "\(path): no such file or directory"
         }
+    }
+}
+
+/// Reads a whole file straight into a byte array (one copy, no `Data`).
+enum FileBytes {
+    static func read(_ path: String) throws(IngestError) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            throw .unreadable(source: path, reason: "cannot open: \(String(cString: strerror(errno)))")
+        }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw .unreadable(source: path, reason: "cannot stat") }
+        let size = Int(info.st_size)
+        var failure: Int32 = 0
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+            var done = 0
+            while done < size {
+                let n = Foundation.read(fd, buffer.baseAddress! + done, size - done)
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 {
+                    if n < 0 { failure = errno }
+                    break
+                }
+                done += n
+            }
+            count = done
+        }
+        if failure != 0 { throw .unreadable(source: path, reason: "read failed: \(String(cString: strerror(failure)))") }
+        return bytes
     }
 }

@@ -31,6 +31,9 @@ public struct Ingester: Sendable {
     public var options: IngestOptions
     /// How many rejections per source to keep in the report for the terminal.
     public var reportedRejections = 5
+    /// The last batch's keys and their store indices: consecutive day files
+    /// share a header, so resolving is an array comparison instead of 3 210 lookups.
+    private let lastResolution = ResolutionCache()
 
     public init(store: Store, registry: StationRegistry, options: IngestOptions = IngestOptions()) {
         self.store = store
@@ -93,7 +96,7 @@ public struct Ingester: Sendable {
         report.notes = batch.notes
         report.hoursPerDate = batch.hoursPerDate
 
-        let indices = try store.resolve(batch.keys)
+        let indices = try lastResolution.indices(for: batch.keys) { keys throws(StoreError) in try store.resolve(keys) }
         let readings = batch.readings.map {
             StoredReading(series: indices[Int($0.key)], hour: Hour(Int($0.hour)), value: Int($0.value))
         }
@@ -148,5 +151,22 @@ public struct Ingester: Sendable {
                 reason: "PM2.5 exceeds PM10 in the same hour (instrument fault?); stored, flagged", action: .kept))
         }
         return result
+    }
+}
+
+/// Remembers the last key list resolved against the store.
+final class ResolutionCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var keys: [SeriesKey] = []
+    private var indices: [Int] = []
+
+    func indices(for keys: [SeriesKey], resolve: ([SeriesKey]) throws(StoreError) -> [Int]) throws(StoreError) -> [Int] {
+        if let cached = lock.withLock({ keys == self.keys ? self.indices : nil }) { return cached }
+        let resolved = try resolve(keys)
+        lock.withLock {
+            self.keys = keys
+            self.indices = resolved
+        }
+        return resolved
     }
 }

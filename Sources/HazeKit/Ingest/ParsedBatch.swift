@@ -31,10 +31,20 @@ public struct ParsedBatch: Sendable {
 
     /// The batch-local number of a series, added on first use.
     public mutating func key(_ key: SeriesKey) -> Int32 {
+        if keyNumbers.isEmpty && !keys.isEmpty {
+            for (i, existing) in keys.enumerated() { keyNumbers[existing] = Int32(i) }
+        }
         if let n = keyNumbers[key] { return n }
         let n = Int32(keys.count)
         keys.append(key)
         keyNumbers[key] = n
+        return n
+    }
+
+    /// Adds a key known to be new (the wide parser's columns are unique), without hashing it.
+    mutating func appendNewKey(_ key: SeriesKey) -> Int32 {
+        let n = Int32(keys.count)
+        keys.append(key)
         return n
     }
 

@@ -12,6 +12,10 @@ import Foundation
 public struct StationRegistry: Sendable {
     public private(set) var stations: [Station]
     private var indexByCode: [String: Int]
+    /// Positions of each city's and each (city, district)'s stations, sorted by
+    /// code: rankings and alerts ask for them thousands of times.
+    private var byCity: [String: [Int]] = [:]
+    private var byDistrict: [String: [Int]] = [:]
 
     /// A registry of the given stations; for a code given twice, the first entry's
     /// non-empty fields win (programmatic use; files go through `load`).
@@ -22,7 +26,23 @@ public struct StationRegistry: Sendable {
             indexByCode[station.code] = self.stations.count
             self.stations.append(station)
         }
+        reindex()
     }
+
+    /// Rebuilds the city and district lookups after stations changed.
+    private mutating func reindex() {
+        byCity = [:]
+        byDistrict = [:]
+        let order = stations.indices.sorted { stations[$0].code < stations[$1].code }
+        for i in order {
+            byCity[stations[i].city, default: []].append(i)
+            if !stations[i].district.isEmpty {
+                byDistrict[Self.districtKey(stations[i].city, stations[i].district), default: []].append(i)
+            }
+        }
+    }
+
+    private static func districtKey(_ city: String, _ district: String) -> String { city + "\u{1F}" + district }
 
     public init() { self.init(stations: []) }
 
@@ -33,17 +53,17 @@ public struct StationRegistry: Sendable {
     public func contains(_ code: String) -> Bool { indexByCode[code] != nil }
 
     /// Cities in the registry, sorted by name.
-    public var cities: [String] { Array(Set(stations.map(\.city))).sorted() }
+    public var cities: [String] { byCity.keys.sorted() }
 
     /// Stations of a city (all, including control points), sorted by code.
     public func stations(inCity city: String) -> [Station] {
-        stations.filter { $0.city == city }.sorted { $0.code < $1.code }
+        (byCity[city] ?? []).map { stations[$0] }
     }
 
     /// Stations of a district (matched by district name, and by city when given).
     public func stations(inDistrict district: String, city: String? = nil) -> [Station] {
-        stations.filter { $0.district == district && (city == nil || $0.city == city) }
-            .sorted { $0.code < $1.code }
+        if let city { return (byDistrict[Self.districtKey(city, district)] ?? []).map { stations[$0] } }
+        return stations.filter { $0.district == district }.sorted { $0.code < $1.code }
     }
 
     /// Distinct (city, district) pairs with a district, sorted.
@@ -106,6 +126,7 @@ extension StationRegistry {
             let path = (directory as NSString).appendingPathComponent(name)
             try registry.add(contentsOf: path)
         }
+        registry.reindex()
         return registry
     }
 
@@ -182,5 +203,6 @@ extension StationRegistry {
                                   isControl: control)
             try merge(station, source: file)
         }
+        reindex()
     }
 }

@@ -29,9 +29,10 @@ struct RingGeometry: Equatable, Sendable {
 
     static func roundUpToPage(_ n: Int) -> Int { (n + pageSize - 1) / pageSize * pageSize }
 
-    /// Series capacity for `needed` series: rounded up to 16 so that adding a
-    /// station rarely rewrites the file, while unused slots stay under 1 %.
-    static func seriesCapacity(for needed: Int) -> Int { max(16, (needed + 15) / 16 * 16) }
+    /// Series capacity for `needed` series: exactly that, so the rings hold 2
+    /// (and 4) bytes per sample and nothing more. Adding stations rewrites
+    /// the rings once per ingest that brings new ones (about 0.1 s nationally).
+    static func seriesCapacity(for needed: Int) -> Int { max(1, needed) }
 }
 
 /// The sentinel for "no step written yet" in a ring header.
