@@ -34,7 +34,9 @@ public struct RawArchive: Sendable {
     }
 
     /// Every archived payload, in path order (the order they are rebuilt in).
-    public func files() -> [String] {
+    public func files() -> [String] { Self.files(in: directory) }
+
+    static func files(in directory: String) -> [String] {
         guard let enumerator = FileManager.default.enumerator(atPath: directory) else { return [] }
         var paths: [String] = []
         while let next = enumerator.nextObject() as? String {

@@ -21,6 +21,8 @@ public final class Store: @unchecked Sendable {
     private(set) var hourly: HourlyRing
     private(set) var daily: DailyRing
     private let lock: StoreLock?
+    /// Brackets every change of the rings for readers (nil when read-only).
+    let sequence: WriteSequence?
 
     /// Every series in the store, by index.
     public private(set) var series: [SeriesKey]
@@ -64,6 +66,7 @@ public final class Store: @unchecked Sendable {
             }
             self.lock = try StoreLock(directory: directory, timeoutSeconds: lockTimeout)
         }
+        self.sequence = access == .readWrite ? try WriteSequence.forWriter(directory: directory) : nil
         let writable = access == .readWrite
         if !FileManager.default.fileExists(atPath: hourlyPath), let configuration {
             try configuration.validate()
@@ -164,6 +167,8 @@ public final class Store: @unchecked Sendable {
             missing.append(key)
         }
         if !missing.isEmpty {
+            sequence?.beginWrite()
+            defer { sequence?.endWrite() }
             try ensureSeriesCapacity(series.count + missing.count)
             for key in missing {
                 hourly.appendSeries(key)
@@ -181,6 +186,8 @@ public final class Store: @unchecked Sendable {
         try requireWritable()
         var report = WriteReport()
         guard !readings.isEmpty else { return report }
+        sequence?.beginWrite()
+        defer { sequence?.endWrite() }
         let order = Self.hourOrder(readings)
         let capacity = hourly.geometry.capacity
         var touchedDays = Set<Day>()

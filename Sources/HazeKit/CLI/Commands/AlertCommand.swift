@@ -44,10 +44,19 @@ enum AlertCommand {
         let language: Language = try arguments.choice("--lang", default: .zh)
         let registry = try context.registry(arguments)
         let rules = try RuleSet.load(directory: rulesDirectory(arguments, context))
+        let directory = context.storeDirectory(arguments)
         let store = try context.openStore(arguments, access: .readOnly)
-        guard let newest = store.newestHour else { throw QueryError.noData("the store is empty; ingest data first") }
-        let alerter = Alerter(store: store, registry: registry, rules: rules, city: arguments.value("--city"))
         let zone = store.zone
+        let city = arguments.value("--city")
+        /// Evaluates on a consistent state of the rings (re-run if a writer changed them meanwhile).
+        func evaluate(_ hours: (Store) throws -> [Hour], from initial: AlertState) throws -> ([AlertEvent], AlertState) {
+            try Store.readConsistently(directory: directory) { store in
+                var state = initial
+                let events = Alerter(store: store, registry: registry, rules: rules, city: city)
+                    .evaluate(hours: try hours(store), state: &state)
+                return (events, state)
+            }
+        }
 
         func print(_ events: [AlertEvent]) {
             let report = AlertReport(events: events, zone: zone, language: language)
@@ -63,8 +72,7 @@ enum AlertCommand {
                 throw UsageError.missing("haze alert --replay needs --from DATE and --to DATE (from ≤ to)")
             }
             let hours = Array(zone.firstHour(of: Day(from)) ..< zone.firstHour(of: Day(to).advanced(by: 1)))
-            var state = AlertState()
-            let events = alerter.evaluate(hours: hours, state: &state)
+            let (events, _) = try evaluate({ _ in hours }, from: AlertState())
             if arguments.has("--summary") {
                 console.out(AlertReport(events: events, zone: zone, language: language).summary())
             } else {
@@ -73,22 +81,26 @@ enum AlertCommand {
             return .success
         }
 
-        let hours: [Hour]
         let journal = AlertJournal(store: store)
         let lock = try journal.lock(timeout: arguments.value("--wait").flatMap(Double.init))
         defer { withExtendedLifetime(lock) {} }
         var state = try journal.loadState()
         let dryRun = arguments.has("--dry-run")
         if !dryRun { try journal.flushPending(&state) }
+        var at: Hour?
         if let text = arguments.value("--at") {
-            guard case .success(let at) = ISOHour.parse(text, defaultZone: zone) else {
+            guard case .success(let hour) = ISOHour.parse(text, defaultZone: zone) else {
                 throw UsageError.invalidValue(option: "--at", value: text, expected: "an hour like 2019-01-12T08:00+08:00")
             }
-            hours = [at]
-        } else {
-            hours = Alerter.pendingHours(newest: newest, lastEvaluated: state.lastEvaluated)
+            at = hour
         }
-        let events = alerter.evaluate(hours: hours, state: &state)
+        let lastEvaluated = state.lastEvaluated
+        let events: [AlertEvent]
+        (events, state) = try evaluate({ store in
+            if let at { return [at] }
+            guard let newest = store.newestHour else { throw QueryError.noData("the store is empty; ingest data first") }
+            return Alerter.pendingHours(newest: newest, lastEvaluated: lastEvaluated)
+        }, from: state)
         print(events)
         if dryRun { return exitStatus(state, rules) }
 

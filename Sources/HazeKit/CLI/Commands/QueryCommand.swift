@@ -44,26 +44,29 @@ enum QueryCommand {
         let format = try arguments.format(allowed: [.table, .csv, .json])
         let decimals = try arguments.integer("--decimals", in: 0...6) ?? 0
         let registry = try context.registry(arguments)
-        let store = try context.openStore(arguments, access: .readOnly)
-        guard let newest = store.newestHour else {
-            throw QueryError.noData("the store at \(store.directory) is empty; ingest data first")
-        }
-        let to = try arguments.date("--to") ?? store.zone.day(of: newest).date
-        let from: CivilDate
-        if let given = try arguments.date("--from") {
-            from = given
-        } else {
-            switch resolution {
-            case .hour: from = to
-            case .day: from = Day(to).advanced(by: -6).date
-            case .month: from = CivilDate(year: to.year, month: to.month, day: 1)!
+        let pollutants = try arguments.pollutants()
+        let givenFrom = try arguments.date("--from")
+        let givenTo = try arguments.date("--to")
+        let report = try Store.readConsistently(directory: context.storeDirectory(arguments)) { store -> QueryReport in
+            guard let newest = store.newestHour else {
+                throw QueryError.noData("the store at \(store.directory) is empty; ingest data first")
             }
+            let to = givenTo ?? store.zone.day(of: newest).date
+            let from: CivilDate
+            if let givenFrom {
+                from = givenFrom
+            } else {
+                switch resolution {
+                case .hour: from = to
+                case .day: from = Day(to).advanced(by: -6).date
+                case .month: from = CivilDate(year: to.year, month: to.month, day: 1)!
+                }
+            }
+            guard from <= to else { throw UsageError.conflict("haze query: --from \(from) is after --to \(to)") }
+            let query = StationQuery(subject: subject, pollutants: pollutants, from: from, to: to, resolution: resolution)
+            return QueryReport(rows: try query.run(store: store, registry: registry), resolution: resolution,
+                               decimals: decimals, isUnit: subject.isUnit)
         }
-        guard from <= to else { throw UsageError.conflict("haze query: --from \(from) is after --to \(to)") }
-        let query = StationQuery(subject: subject, pollutants: try arguments.pollutants(), from: from, to: to,
-                                 resolution: resolution)
-        let report = QueryReport(rows: try query.run(store: store, registry: registry), resolution: resolution,
-                                 decimals: decimals, isUnit: subject.isUnit)
         switch format {
         case .csv: context.console.out(report.csv())
         case .json: context.console.out(report.json())

@@ -54,28 +54,32 @@ enum RankCommand {
             return month
         }
         let registry = try context.registry(arguments)
-        let store = try context.openStore(arguments, access: .readOnly)
-        let output: String
+        var periodMonths: (Month, Month)?
         if let yearText = arguments.value("--year") {
             guard let year = Int(yearText), let first = Month(year: year, month: 1), let last = Month(year: year, month: 12) else {
                 throw UsageError.invalidValue(option: "--year", value: yearText, expected: "a year like 2019")
             }
-            output = try period(store, registry, first, last, scope, format, language)
+            periodMonths = (first, last)
         } else if let first = try month("--from") {
             guard let last = try month("--to"), first <= last else {
                 throw UsageError.missing("haze rank: --from needs a --to month at or after it")
             }
-            output = try period(store, registry, first, last, scope, format, language)
-        } else {
-            let chosen = try month("--month") ?? defaultMonth(store)
-            let ranking = try MonthlyRanking(store: store, registry: registry, month: chosen, scope: scope, composite: weights)
+            periodMonths = (first, last)
+        }
+        let chosenMonth = try month("--month")
+        let output = try Store.readConsistently(directory: context.storeDirectory(arguments)) { store -> String in
+            if let (first, last) = periodMonths {
+                return try period(store, registry, first, last, scope, format, language)
+            }
+            let ranking = try MonthlyRanking(store: store, registry: registry, month: try chosenMonth ?? defaultMonth(store),
+                                             scope: scope, composite: weights)
             let report = MonthlyRankingReport(ranking: ranking, language: language)
             switch format {
-            case .csv: output = report.csv()
-            case .json: output = report.json()
-            case .md: output = report.markdown()
-            case .html: output = report.html()
-            default: output = report.table()
+            case .csv: return report.csv()
+            case .json: return report.json()
+            case .md: return report.markdown()
+            case .html: return report.html()
+            default: return report.table()
             }
         }
         if let out = arguments.value("--out") {

@@ -18,8 +18,10 @@ enum RebuildCommand {
 
     static let command = HazeCLI.Command(spec: spec) { arguments, context in
         let registry = try context.registry(arguments)
-        let store = try context.openStore(arguments, access: .readWrite)
-        let report = try StoreRebuild(store: store, registry: registry).run(progress: arguments.has("--quiet") ? nil : { context.console.note($0) })
+        let directory = context.storeDirectory(arguments)
+        let rebuild = StoreRebuild(directory: directory, registry: registry, configuration: StoreRebuild.configuration(of: directory))
+        let report = try rebuild.run(lockTimeout: arguments.value("--wait").flatMap(Double.init),
+                                     progress: arguments.has("--quiet") ? nil : { context.console.note($0) })
         context.console.print(report)
         return .success
     }

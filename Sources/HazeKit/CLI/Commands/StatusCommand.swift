@@ -8,8 +8,7 @@ enum StatusCommand {
 
     static let command = HazeCLI.Command(spec: spec) { arguments, context in
         let format = try arguments.format(allowed: [.table, .json])
-        let store = try context.openStore(arguments, access: .readOnly)
-        let status = StoreStatus(store: store)
+        let status = try Store.readConsistently(directory: context.storeDirectory(arguments)) { StoreStatus(store: $0) }
         let zone = status.zone
         func hour(_ h: Hour?) -> String { h.map { zone.format($0) } ?? "—" }
         func megabytes(_ n: Int) -> String { GBT8170.format(Double(n) / 1_048_576, decimals: 1) + " MiB" }
