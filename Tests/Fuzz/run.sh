@@ -1,21 +1,32 @@
 #!/usr/bin/env bash
 # Fuzzes haze's parsers and rule loader with libFuzzer, each for a bounded time.
-#   Tests/Fuzz/run.sh [SECONDS_PER_TARGET]      (default 60; .ci/run uses a short form)
-# Builds each target with swiftc -sanitize=fuzzer,address from HazeKit's sources,
-# seeds it from the real data and fixtures, and copies any crashing input to
-# Tests/Fuzz/findings/<target>/ — add it to Tests/Fixtures/fuzz-regressions/<target>/
-# so the test suite replays it for ever.
+#   Tests/Fuzz/run.sh [SECONDS_PER_TARGET]      (default 300; .ci/run uses a short form)
+# Builds one binary (swiftc -sanitize=fuzzer,address over HazeKit's sources and
+# Tests/HazeKitTests/Fuzz/FuzzTarget.swift), seeds each target from the real data,
+# fixtures and earlier findings, and copies any crashing input to
+# Tests/Fixtures/fuzz-regressions/<target>/ — which the test suite replays
+# (FuzzRegressionTests), so a finding stays a test after it is fixed.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-seconds="${1:-60}"
+seconds="${1:-300}"
 out=.build-fuzz
+binary="$out/haze-fuzz"
 mkdir -p "$out"
-sources=$(find Sources/HazeKit -name '*.swift' | sort)
+
+if [ ! -x "$binary" ] || [ -n "$(find Sources/HazeKit Tests/Fuzz Tests/HazeKitTests/Fuzz -newer "$binary" -name '*.swift' | head -1)" ]; then
+  echo "fuzz: building $binary"
+  started=$(date +%s)
+  # shellcheck disable=SC2046
+  swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name HazeFuzz -D HAZE_FUZZ_BINARY \
+    -I Sources/CZlib -lz $(find Sources/HazeKit -name '*.swift' | sort) \
+    Tests/HazeKitTests/Fuzz/FuzzTarget.swift Tests/Fuzz/Entry.swift -o "$binary" 2>&1 | { grep -v warning || true; }
+  echo "fuzz: built in $(( $(date +%s) - started ))s"
+fi
 
 seed() {  # target, then seed files
   local dir="$out/corpus/$1"; shift
   mkdir -p "$dir"
-  for f in "$@"; do [ -f "$f" ] && cp "$f" "$dir/" || true; done
+  for f in "$@"; do if [ -f "$f" ]; then cp "$f" "$dir/"; fi; done
 }
 # Small excerpts of real CNEMC files: the header's first columns and some rows.
 mkdir -p "$out/excerpts"
@@ -27,27 +38,24 @@ seed long Tests/Fixtures/bad/long-mixed.csv Tests/Fixtures/bad/gbk-long.csv
 seed openaq Tests/Fixtures/openaq/*.json
 seed rules alerts/*.json
 for dir in Tests/Fixtures/fuzz-regressions/*/; do
-  [ -d "$dir" ] && seed "$(basename "$dir")" "$dir"* || true
+  if [ -d "$dir" ]; then seed "$(basename "$dir")" "$dir"*; fi
 done
 
 status=0
-for target in wide:WideCSV long:LongCSV openaq:OpenAQ rules:Rules; do
-  name="${target%%:*}"; file="${target##*:}"
-  if [ ! -x "$out/$name" ] || [ -n "$(find Sources/HazeKit Tests/Fuzz -newer "$out/$name" -name '*.swift' | head -1)" ]; then
-    echo "fuzz: building $name"
-    swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name HazeFuzz -I Sources/CZlib -lz \
-      $sources Tests/Fuzz/Common.swift "Tests/Fuzz/$file.swift" -o "$out/$name" 2>&1 | grep -v warning || true
-  fi
+for name in wide long openaq rules; do
   mkdir -p "$out/findings/$name"
   echo "fuzz: $name for ${seconds}s"
-  if ! "$out/$name" "$out/corpus/$name" -max_total_time="$seconds" -max_len=8192 -timeout=10 -rss_limit_mb=2048 \
-        -artifact_prefix="$out/findings/$name/" -print_final_stats=1 2> "$out/$name.log"; then
+  if ! HAZE_FUZZ_TARGET=$name "$binary" "$out/corpus/$name" -max_total_time="$seconds" -max_len=8192 -timeout=10 \
+        -rss_limit_mb=2048 -artifact_prefix="$out/findings/$name/" -print_final_stats=1 2> "$out/$name.log"; then
     status=1
-    mkdir -p "Tests/Fuzz/findings/$name"
-    cp "$out/findings/$name/"* "Tests/Fuzz/findings/$name/" 2>/dev/null || true
-    echo "fuzz: $name FOUND A CRASH — inputs in Tests/Fuzz/findings/$name/"
+    mkdir -p "Tests/Fixtures/fuzz-regressions/$name"
+    cp "$out/findings/$name/"* "Tests/Fixtures/fuzz-regressions/$name/" 2>/dev/null || true
+    echo "fuzz: $name FOUND A CRASH — input(s) now in Tests/Fixtures/fuzz-regressions/$name/"
     tail -30 "$out/$name.log"
   fi
-  grep -E "stat::number_of_executed_units|stat::peak_rss_mb" "$out/$name.log" | sed "s/^/fuzz: $name /"
+  execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$out/$name.log" | grep -o '[0-9]*$' || echo "?")
+  rss=$(grep -o 'stat::peak_rss_mb: *[0-9]*' "$out/$name.log" | grep -o '[0-9]*$' || echo "?")
+  echo "fuzz: $name: ${execs} executions in ${seconds}s, peak RSS ${rss} MB, $(ls "$out/corpus/$name" | wc -l) corpus inputs"
 done
+if [ $status -eq 0 ]; then echo "fuzz: no crashes"; fi
 exit $status

@@ -18,6 +18,8 @@ public struct StoreCheck: Sendable {
     /// What was verified, for the report.
     public var checkedSeries = 0
     public var checkedDays = 0
+    /// Of those, the days holding at least one hourly value.
+    public var daysWithData = 0
     public var notes: [String] = []
 
     public init(store: Store) {
@@ -56,10 +58,11 @@ public struct StoreCheck: Sendable {
             var sums = [Int](repeating: 0, count: n)
             var counts = [Int](repeating: 0, count: n)
             let start = store.zone.firstHour(of: day)
+            var any = false
             for offset in 0..<24 {
                 guard let row = store.row(at: start.advanced(by: offset)) else { continue }
                 for s in 0..<n {
-                    if let v = row[s] { sums[s] += v; counts[s] += 1 }
+                    if let v = row[s] { sums[s] += v; counts[s] += 1; any = true }
                 }
             }
             for s in 0..<n {
@@ -72,6 +75,7 @@ public struct StoreCheck: Sendable {
                 }
             }
             checkedDays += 1
+            if any { daysWithData += 1 }
             day = day.advanced(by: 1)
         }
         if mismatches > 0 {

@@ -14,7 +14,9 @@ enum CheckCommand {
         that does not match its size) is reported with what is wrong. With --repair, a
         daily ring that disagrees with the hours is recomputed (the old one kept in
         <store>/backup-<time>/); damaged rings are rebuilt from <store>/raw/ when it holds
-        payloads (see `haze rebuild`). Exit status: 0 healthy (or repaired), 65 problems remain.
+        payloads (see `haze rebuild`; the damaged files are moved to the backup, never
+        overwritten). A ring from a newer haze is left alone: upgrade instead.
+        Exit status: 0 healthy (or repaired), 65 problems remain.
         """,
         examples: ["haze check --store /var/lib/haze", "haze check --store /var/lib/haze --repair"])
 
@@ -29,6 +31,11 @@ enum CheckCommand {
             if case .notFound = error { throw error }
             console.print("check: damaged: \(error)")
             guard repair else { return .dataError }
+            if case .newerVersion = error {
+                // Written by a newer haze: rebuilding with this one could drop what it stored.
+                console.print("check: not repairing a ring written by a newer haze; upgrade haze instead")
+                return .dataError
+            }
             guard !RawArchive.files(in: directory + "/raw").isEmpty else {
                 console.print("check: cannot repair: \(directory)/raw holds no payloads to rebuild from; restore the rings from a backup")
                 return .dataError
@@ -43,7 +50,7 @@ enum CheckCommand {
         let check = StoreCheck(store: opened)
         for note in check.notes { console.note("note: \(note)") }
         guard !check.isHealthy else {
-            console.print("check: OK — \(check.checkedSeries) series; headers and series table consistent; daily ring equals the hours on all \(check.checkedDays) day(s) of the hourly window")
+            console.print("check: OK — \(check.checkedSeries) series; headers and series table consistent; daily ring equals the hours on all \(check.checkedDays) day(s) of the hourly window, \(check.daysWithData) with data")
             return .success
         }
         for problem in check.problems { console.print("check: problem: \(problem)") }

@@ -1,0 +1,182 @@
+import Foundation
+import Testing
+@testable import HazeKit
+
+/// Separate `haze` processes on one store: a writer, several readers and an
+/// alert run at the same time. Readers never take the writer's lock; the write
+/// sequence (`<store>/seq`) gives each of them a state between two commits.
+@Suite("Concurrent processes on one store")
+struct ConcurrencyTests {
+    static func start(_ arguments: [String]) throws -> (Process, Pipe, Pipe) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: TestPaths.haze)
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        return (process, out, err)
+    }
+
+    static func finish(_ started: (Process, Pipe, Pipe)) -> Processes.Output {
+        let out = started.1.fileHandleForReading.readDataToEndOfFile()
+        let err = started.2.fileHandleForReading.readDataToEndOfFile()
+        started.0.waitUntilExit()
+        return .init(status: started.0.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
+                     stderr: String(decoding: err, as: UTF8.self))
+    }
+
+    /// A station's hourly values over the two months, one CSV line per hour and pollutant.
+    static func stationHours(_ store: String) -> [String] {
+        ["query", "--store", store, "--stations", TestPaths.stations, "--station", "1001A", "--resolution", "hour",
+         "--from", "2019-01-01", "--to", "2019-02-28", "--format", "csv"]
+    }
+
+    /// True when `answer` is the final answer for every day before some day and
+    /// empty from it on: the store between two committed day files. A reader
+    /// that saw half a commit would show a day cut part-way.
+    static func isCommittedPrefix(_ answer: [Substring], of final: [Substring]) -> Bool {
+        guard answer.count == final.count else { return false }
+        func day(_ line: Substring) -> Substring { line.prefix(10) }
+        func empty(_ line: Substring) -> Bool { line.split(separator: ",", omittingEmptySubsequences: false)[3].isEmpty }
+        // Lines are grouped by pollutant, each group by hour.
+        var start = 0
+        while start < answer.count {
+            let pollutant = answer[start].split(separator: ",")[2]
+            var end = start
+            while end < answer.count && answer[end].split(separator: ",")[2] == pollutant { end += 1 }
+            if let first = (start..<end).first(where: { answer[$0] != final[$0] }) {
+                let cutDay = day(answer[first])
+                let fromCut = (start..<end).filter { day(answer[$0]) >= cutDay }
+                if !fromCut.allSatisfy({ empty(answer[$0]) }) { return false }
+            }
+            start = end
+        }
+        return true
+    }
+
+    static func beforeFirstCommit(_ output: Processes.Output) -> Bool {
+        output.stderr.contains("no haze store") || output.stderr.contains("is empty; ingest data first")
+    }
+
+    @Test("ingest, three readers and an alert run at once: every answer is a committed state, the writer finishes")
+    func writerReadersAndAlert() throws {
+        let store = TestPaths.temporaryDirectory("haze-concurrent")
+        let final = try Processes.haze(Self.stationHours(SharedStore.national.directory))
+        let finalLines = final.stdout.split(separator: "\n").dropFirst().map { $0 }
+        #expect(final.status == 0 && finalLines.count == 2 * 59 * 24, "\(final.stderr)")
+
+        let writer = try Self.start(["ingest", "--quiet", "--store", store, "--stations", TestPaths.stations] + TestPaths.cnemcFiles)
+        var answers = 0, partial = 0, inconsistent: [String] = []
+        var alerts: [Processes.Output] = []
+        let deadline = Date().addingTimeInterval(600)
+        while writer.0.isRunning && Date() < deadline {
+            // Three queries and, every other round, an alert run, all at once.
+            var readers = try (0..<3).map { _ in try Self.start(Self.stationHours(store)) }
+            if answers % 6 == 0 {
+                readers.append(try Self.start(["alert", "--store", store, "--stations", TestPaths.stations,
+                                               "--rules", TestPaths.root + "/alerts", "--format", "ndjson"]))
+            }
+            for reader in readers {
+                let isAlert = reader.0.arguments?.first == "alert"
+                let output = Self.finish(reader)
+                if isAlert { alerts.append(output); continue }
+                guard output.status == 0 else {
+                    // Before the writer's first commit there is nothing to read yet.
+                    if !Self.beforeFirstCommit(output) { inconsistent.append(output.stderr) }
+                    continue
+                }
+                answers += 1
+                let lines = output.stdout.split(separator: "\n").dropFirst().map { $0 }
+                if lines != finalLines { partial += 1 }
+                if !Self.isCommittedPrefix(lines, of: finalLines) { inconsistent.append(output.stdout) }
+            }
+        }
+        let written = Self.finish(writer)
+        #expect(written.status == 0, "the writer finished: \(written.stderr)")
+        #expect(inconsistent.isEmpty, "\(inconsistent.count) inconsistent answer(s), e.g. \(inconsistent.first ?? "")")
+        #expect(answers >= 6 && partial >= 1, "readers ran while the store was being written (\(answers), \(partial) partial)")
+        for alert in alerts {
+            let fine = [0, 1, 2].contains(alert.status) || Self.beforeFirstCommit(alert)
+            #expect(fine, "alert: \(alert.status) \(alert.stderr)")
+        }
+        for name in [Store.hourlyFileName, Store.dailyFileName] {
+            let got = FileManager.default.contents(atPath: store + "/" + name)
+            #expect(got == FileManager.default.contents(atPath: SharedStore.national.directory + "/" + name),
+                    "\(name) equals a store ingested alone")
+        }
+        try? FileManager.default.removeItem(atPath: store)
+    }
+
+    @Test("a write sequence left odd by a killed writer neither blocks readers nor the next writer")
+    func killedWriterLeavesNoStaleState() throws {
+        let store = TestPaths.temporaryDirectory("haze-stale")
+        let files = Array(TestPaths.cnemcFiles.prefix(2))
+        let ingest = ["ingest", "--quiet", "--store", store, "--stations", TestPaths.stations]
+        #expect(InProcess(ingest + files).status == 0)
+        // What a writer killed between begin and end leaves: an odd count and its (dead) pid.
+        let dead = Process()
+        dead.executableURL = URL(fileURLWithPath: "/bin/true")
+        try dead.run()
+        dead.waitUntilExit()
+        let handle = try #require(FileHandle(forUpdatingAtPath: store + "/seq"))
+        var odd: UInt64 = 41
+        var pid = dead.processIdentifier
+        try handle.write(contentsOf: Data(bytes: &odd, count: 8))
+        try handle.write(contentsOf: Data(bytes: &pid, count: 4))
+        try handle.close()
+
+        let started = Date()
+        let query = try Processes.haze(Self.stationHours(store))
+        #expect(query.status == 0, "\(query.stderr)")
+        #expect(Date().timeIntervalSince(started) < 10, "the reader did not wait for a dead writer")
+        #expect(InProcess(ingest + [TestPaths.cnemcFiles[2]]).status == 0, "the next writer takes over")
+        let sequence = try #require(FileManager.default.contents(atPath: store + "/seq"))
+        #expect(sequence.prefix(8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) } % 2 == 0)
+        try? FileManager.default.removeItem(atPath: store)
+    }
+
+    @Test("a reader waits while a live writer is between begin and end, then reads what it committed")
+    func readerWaitsForLiveWriter() throws {
+        let store = TestPaths.temporaryDirectory("haze-seq-wait")
+        #expect(InProcess(["ingest", "--quiet", "--store", store, "--stations", TestPaths.stations,
+                           TestPaths.cnemcFiles[0]]).status == 0)
+        let writer = try Store(directory: store, access: .readWrite)
+        let day2 = Hour(try #require(writer.newestHour).index + 1)
+        writer.sequence?.beginWrite()
+        let started = Date()
+        let done = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            usleep(300_000)
+            _ = try? writer.write([StoredReading(series: 0, hour: day2, value: 42)])
+            writer.sequence?.endWrite()
+            done.signal()
+        }
+        let seen = try Store.readConsistently(directory: store) { $0.newestHour }
+        #expect(Date().timeIntervalSince(started) >= 0.25, "the reader waited for the writer")
+        #expect(seen == day2, "and then read what it wrote")
+        done.wait()
+        try? FileManager.default.removeItem(atPath: store)
+    }
+
+    @Test("a read that overlapped a commit is done again")
+    func overlappedReadIsRepeated() throws {
+        let store = TestPaths.temporaryDirectory("haze-seq-retry")
+        #expect(InProcess(["ingest", "--quiet", "--store", store, "--stations", TestPaths.stations,
+                           TestPaths.cnemcFiles[0]]).status == 0)
+        let writer = try Store(directory: store, access: .readWrite)
+        var attempts = 0
+        let newest = try Store.readConsistently(directory: store) { reader -> Hour? in
+            attempts += 1
+            if attempts == 1, let newest = reader.newestHour {
+                // A whole commit happens while this first read is under way.
+                let next = Hour(newest.index + 1)
+                _ = try writer.write([StoredReading(series: 0, hour: next, value: 7)])
+            }
+            return reader.newestHour
+        }
+        #expect(attempts == 2)
+        #expect(newest == writer.newestHour)
+        try? FileManager.default.removeItem(atPath: store)
+    }
+}

@@ -1,0 +1,159 @@
+#!/usr/bin/env python3
+"""Crash harness: kill haze's cron jobs with SIGKILL at random points, re-run
+them, and check that nothing was lost, duplicated or corrupted.
+
+The job sequence is a bureau's cron day by day over the CNEMC files:
+`haze ingest <day file>` (or `haze pull --until <day>` from a loopback HTTP
+server serving the same files) followed by `haze alert`. A clean run of the
+sequence gives the reference store. Each pass then runs the sequence again in
+a fresh store, killing every step at a random moment within its clean duration
+(sometimes killing the re-run too) before running it to completion, as cron
+would next hour. After each pass:
+
+  - `haze check` must report the store healthy;
+  - hourly.ring and daily.ring must equal the reference byte for byte (so no
+    reading lost, none stored twice);
+  - the alert log and state, the quarantine files, the pull cursor and the
+    raw archive (decompressed) must equal the reference.
+
+Usage: crash.py --haze BIN --data DIR --stations DIR --rules DIR --server PY
+                [--iterations N] [--days D] [--time-limit S] [--seed K]
+Prints one summary line; exits 1 on any difference.
+"""
+import argparse, gzip, json, os, random, shutil, signal, subprocess, sys, tempfile, time
+
+p = argparse.ArgumentParser()
+p.add_argument('--haze', required=True)
+p.add_argument('--data', required=True)
+p.add_argument('--stations', required=True)
+p.add_argument('--rules', required=True)
+p.add_argument('--server', required=True)
+p.add_argument('--iterations', type=int, default=200, help='kills that must land while the job runs')
+p.add_argument('--days', type=int, default=0, help='use only the first D day files (0 = all)')
+p.add_argument('--time-limit', type=float, default=600, help='stop after this many seconds, passed or not')
+p.add_argument('--seed', type=int, default=int(time.time()))
+args = p.parse_args()
+rng = random.Random(args.seed)
+work = tempfile.mkdtemp(prefix='haze-crash-')
+started = time.monotonic()
+
+files = sorted(f for f in os.listdir(args.data) if f.startswith('china_sites_'))
+if args.days:
+    files = files[:args.days]
+days = [f[len('china_sites_'):len('china_sites_') + 8] for f in files]
+suffix = files[0][len('china_sites_') + 8:]
+
+# The loopback server for the pull passes.
+served = os.path.join(work, 'served')
+os.makedirs(served)
+for f in files:
+    os.symlink(os.path.abspath(os.path.join(args.data, f)), os.path.join(served, f))
+server = subprocess.Popen([sys.executable, args.server, served], stdout=subprocess.PIPE, text=True)
+port = int(server.stdout.readline().strip())
+config = os.path.join(work, 'haze.json')
+with open(config, 'w') as out:
+    json.dump({'sources': [{'id': 'cnemc', 'url': 'http://127.0.0.1:%d/china_sites_{yyyyMMdd}%s' % (port, suffix),
+                            'format': 'cnemc-wide', 'start': '%s-%s-%s' % (days[0][:4], days[0][4:6], days[0][6:]),
+                            'concurrency': 2, 'deadline_seconds': 20}]}, out)
+
+
+def steps(mode, store):
+    common = ['--store', store, '--stations', args.stations]
+    for f, d in zip(files, days):
+        if mode == 'ingest':
+            yield 'ingest ' + d, ['ingest', '--quiet'] + common + [os.path.join(args.data, f)]
+        else:
+            yield 'pull ' + d, ['pull', '--config', config, '--until', '%s-%s-%s' % (d[:4], d[4:6], d[6:])] + common
+        yield 'alert ' + d, ['alert', '--rules', args.rules, '--format', 'ndjson'] + common
+
+
+def run(argv):
+    """Runs a step to completion; alert's exit codes 1 and 2 mean open warnings/criticals."""
+    t = time.monotonic()
+    r = subprocess.run([args.haze] + argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    ok = r.returncode == 0 or (argv[0] == 'alert' and r.returncode in (1, 2))
+    if not ok:
+        raise SystemExit('crash: %s exited %d: %s' % (' '.join(argv), r.returncode, r.stderr.strip()[-2000:]))
+    return time.monotonic() - t
+
+
+def killed_run(argv, duration):
+    """Starts a step and SIGKILLs it at a random moment of its clean duration; True if it died mid-run."""
+    proc = subprocess.Popen([args.haze] + argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(rng.uniform(0, duration))
+    proc.send_signal(signal.SIGKILL)
+    return proc.wait() == -signal.SIGKILL
+
+
+def snapshot(store):
+    """What must be equal between a killed-and-re-run store and the clean one."""
+    out = {}
+    for root, _, names in os.walk(store):
+        for name in names:
+            path = os.path.join(root, name)
+            rel = os.path.relpath(path, store)
+            if rel in ('lock', 'seq', 'ingest.log', 'alerts/lock') or rel.startswith('backup-'):
+                continue
+            with open(path, 'rb') as f:
+                data = f.read()
+            out[rel] = gzip.decompress(data) if rel.endswith('.gz') else data
+    return out
+
+
+def compare(reference, store, label):
+    check = subprocess.run([args.haze, 'check', '--store', store, '--stations', args.stations],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    problems = [] if check.returncode == 0 else ['haze check: ' + check.stdout.strip()]
+    got = snapshot(store)
+    for name in sorted(set(reference) | set(got)):
+        if name not in got:
+            problems.append('%s missing' % name)
+        elif name not in reference:
+            problems.append('%s extra' % name)
+        elif got[name] != reference[name]:
+            problems.append('%s differs' % name)
+    for problem in problems:
+        print('crash: %s: %s' % (label, problem), file=sys.stderr)
+    return not problems
+
+
+references, durations = {}, {}
+for mode in ('ingest', 'pull'):
+    store = os.path.join(work, 'reference-' + mode)
+    durations[mode] = [run(argv) for _, argv in steps(mode, store)]
+    references[mode] = snapshot(store)
+
+kills = midway = passes = failures = 0
+mode_cycle = ['ingest', 'pull']
+while kills < args.iterations and time.monotonic() - started < args.time_limit:
+    mode = mode_cycle[passes % 2]
+    store = os.path.join(work, 'pass-%d' % passes)
+    for (label, argv), duration in zip(steps(mode, store), durations[mode]):
+        # One kill per step, sometimes a second one during the re-run, then cron's next run completes it.
+        for _ in range(2 if rng.random() < 0.25 else 1):
+            kills += 1
+            midway += killed_run(argv, duration * 1.1)
+        run(argv)
+    passes += 1
+    if not compare(references[mode], store, 'pass %d (%s)' % (passes, mode)):
+        failures += 1
+    elif passes == 1:
+        # The harness must be able to fail: one flipped byte in the daily ring is caught.
+        with open(os.path.join(store, 'daily.ring'), 'r+b') as ring:
+            ring.seek(os.path.getsize(os.path.join(store, 'daily.ring')) // 2)
+            byte = ring.read(1)
+            ring.seek(-1, 1)
+            ring.write(bytes([byte[0] ^ 0x40]))
+        print('crash: self-check — a flipped byte must be reported:', file=sys.stderr)
+        if compare(references[mode], store, 'self-check'):
+            raise SystemExit('crash: the comparison missed a corrupted daily ring')
+    shutil.rmtree(store, ignore_errors=True)
+
+server.kill()
+seconds = time.monotonic() - started
+print('crash: %d kill/re-run iterations (%d killed mid-run, the rest just before or after the job), '
+      '%d passes over %d day files, %d pass(es) differing from the clean run, %.0f s, seed %d'
+      % (kills, midway, passes, len(files), failures, seconds, args.seed))
+shutil.rmtree(work, ignore_errors=True)
+if failures or midway < min(args.iterations, kills) // 2:
+    sys.exit(1)
