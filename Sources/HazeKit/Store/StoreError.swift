@@ -17,7 +17,10 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             return "no haze store at '\(dir)' (create one with `haze init --store \(dir)` or ingest into it)"
         case .system(let path, let operation, let code):
             var hint = ""
-            if code == 28 /* ENOSPC */ { hint = " — the disk is full; free space and run again (nothing was half-written)" }
+            if code == 28 /* ENOSPC */ || code == 122 /* EDQUOT */ {
+                hint = " — the disk is full; free space and run again (nothing was half-written)"
+            }
+            if code == 27 /* EFBIG */ { hint = " — over this process's file-size limit (ulimit -f); raise it and run again (nothing was half-written)" }
             if code == 30 /* EROFS */ || code == 13 /* EACCES */ { hint = " — the store is read-only for this user" }
             return "\(path): \(operation) failed: \(String(cString: strerror(code)))\(hint)"
         case .badMagic(let path):

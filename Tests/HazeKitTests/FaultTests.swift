@@ -1,0 +1,102 @@
+import Foundation
+import Testing
+@testable import HazeKit
+
+/// A full disk and a read-only store: a clear error naming the file, and the
+/// store as it was. The disk is "filled" with a file-size limit (ulimit -f,
+/// SIGXFSZ ignored so the call fails with EFBIG as it would with ENOSPC).
+@Suite("Disk full and read-only store")
+struct FaultTests {
+    static let oneStation = """
+    station,time,pollutant,value
+    1001A,2019-01-01T01:00+08:00,PM2.5,10
+    1001A,2019-01-01T01:00+08:00,PM10,20
+
+    """
+
+    /// A store holding two series, the rings narrow enough to need widening for a national file.
+    static func smallStore() throws -> String {
+        let store = TestPaths.temporaryDirectory("haze-fault")
+        let csv = store + "-one.csv"
+        try oneStation.write(toFile: csv, atomically: true, encoding: .utf8)
+        #expect(InProcess(["ingest", "--quiet", "--store", store, "--stations", TestPaths.stations, csv]).status == 0)
+        return store
+    }
+
+    static func contents(_ store: String) -> [String: Data] {
+        var out: [String: Data] = [:]
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: store)) ?? [] {
+            out[name] = FileManager.default.contents(atPath: store + "/" + name)
+        }
+        return out
+    }
+
+    /// `haze` under a file-size limit of `kilobytes`.
+    static func hazeWithFileLimit(_ kilobytes: Int, _ arguments: [String]) throws -> Processes.Output {
+        let quoted = ([TestPaths.haze] + arguments).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+        return try Processes.run("/bin/bash", ["-c", "trap '' XFSZ; ulimit -f \(kilobytes); exec \(quoted.joined(separator: " "))"])
+    }
+
+    @Test("a disk that fills while the rings are widened: a clear error, the store unchanged, the next run completes")
+    func diskFullWhileWidening() throws {
+        let store = try Self.smallStore()
+        let before = Self.contents(store)
+        let ingest = ["ingest", "--store", store, "--stations", TestPaths.stations, TestPaths.cnemcFiles[1]]
+        let full = try Self.hazeWithFileLimit(8192, ingest)
+        #expect(full.status == ExitCode.ioError.rawValue)
+        #expect(full.stderr.contains("hourly.ring.tmp: allocate") && full.stderr.contains("nothing was half-written"),
+                "\(full.stderr)")
+        let after = Self.contents(store)
+        #expect(after.keys.sorted() == before.keys.sorted(), "no temporary ring left behind")
+        for name in [Store.hourlyFileName, Store.dailyFileName] {
+            #expect(after[name] == before[name], "\(name) untouched")
+        }
+        #expect(InProcess(["check", "--store", store, "--stations", TestPaths.stations]).status == 0)
+        // Space again: the same run goes through, and the first reading is still there.
+        let retry = try Processes.haze(ingest)
+        #expect(retry.status == 0, "\(retry.stderr)")
+        let query = InProcess(["query", "--store", store, "--stations", TestPaths.stations, "--station", "1001A",
+                               "--resolution", "hour", "--from", "2019-01-01", "--to", "2019-01-01", "--format", "csv"])
+        #expect(query.stdout.contains("2019-01-01T01:00+08:00,1001A,PM2.5,10,1"), "\(query.stdout)")
+    }
+
+    @Test("a disk full before the first ring exists leaves no store, and says so")
+    func diskFullOnCreate() throws {
+        let store = TestPaths.temporaryDirectory("haze-fault-new") + "/store"
+        let full = try Self.hazeWithFileLimit(16, ["ingest", "--store", store, "--stations", TestPaths.stations,
+                                                   TestPaths.cnemcFiles[0]])
+        #expect(full.status == ExitCode.ioError.rawValue)
+        #expect(full.stderr.contains("allocate") && full.stderr.contains("file-size limit"), "\(full.stderr)")
+        #expect(!Store.exists(at: store), "no half-made store")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: store)) ?? []
+        #expect(!names.contains { $0.hasSuffix(".tmp") })
+    }
+
+    @Test("a store the user cannot write: queries answer, writers stop with the path and the reason")
+    func readOnlyStore() throws {
+        let store = try Self.smallStore()
+        let before = Self.contents(store)
+        // As root, permissions do not bind: run as nobody instead; otherwise remove write permission.
+        let asRoot = getuid() == 0
+        if !asRoot {
+            for name in before.keys { chmod(store + "/" + name, 0o444) }
+            chmod(store, 0o555)
+        }
+        func haze(_ arguments: [String]) throws -> Processes.Output {
+            asRoot ? try Processes.run("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", TestPaths.haze] + arguments)
+                   : try Processes.haze(arguments)
+        }
+        let query = try haze(["query", "--store", store, "--stations", TestPaths.stations, "--station", "1001A",
+                              "--resolution", "hour", "--from", "2019-01-01", "--to", "2019-01-01", "--format", "csv"])
+        #expect(query.status == 0, "\(query.stderr)")
+        #expect(query.stdout.contains("1001A,PM2.5,10,1"))
+        let ingest = try haze(["ingest", "--store", store, "--stations", TestPaths.stations, TestPaths.cnemcFiles[0]])
+        #expect(ingest.status == ExitCode.ioError.rawValue)
+        #expect(ingest.stderr.contains(store + "/lock") && ingest.stderr.contains("read-only for this user"), "\(ingest.stderr)")
+        let alert = try haze(["alert", "--store", store, "--stations", TestPaths.stations, "--rules", TestPaths.root + "/alerts"])
+        #expect(alert.status == ExitCode.ioError.rawValue)
+        #expect(alert.stderr.contains("read-only for this user"), "\(alert.stderr)")
+        if !asRoot { chmod(store, 0o755) }
+        #expect(Self.contents(store) == before, "nothing in the store changed")
+    }
+}
