@@ -281,7 +281,7 @@ struct Fields {
 
     func hours(_ name: String, default fallback: [Int]) throws(RuleSetError) -> [Int] {
         guard let value = object[name] else { return fallback }
-        let list = value.arrayValue?.compactMap(\.numberValue).map { Int($0) } ?? []
+        let list = value.arrayValue?.compactMap { $0.numberValue.flatMap { Int(exactly: $0) } } ?? []
         guard !list.isEmpty, list.count == value.arrayValue?.count, list.allSatisfy({ (0...23).contains($0) }) else {
             throw fail(name, "must be a non-empty array of hours 0…23")
         }

@@ -33,7 +33,7 @@ public struct OpenAQParser: Sendable {
                                               reason: "an OpenAQ v3 page needs a results array"))
             return Page(batch: batch, results: 0, limit: nil)
         }
-        let limit = json["meta"]?["limit"]?.numberValue.map { Int($0) }
+        let limit = json["meta"]?["limit"]?.numberValue.flatMap { Int(exactly: $0) }
         batch.linesRead = results.count
         guard let station = station, !station.isEmpty else {
             batch.rejections.append(Rejection(source: source, line: 1, field: "station", value: "",

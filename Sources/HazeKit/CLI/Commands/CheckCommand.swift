@@ -29,7 +29,7 @@ enum CheckCommand {
             opened = try Store(directory: directory, access: .readOnly)
         } catch let error as StoreError {
             if case .notFound = error { throw error }
-            console.print("check: damaged: \(error)")
+            console.print("check: \(error)")
             guard repair else { return .dataError }
             if case .newerVersion = error {
                 // Written by a newer haze: rebuilding with this one could drop what it stored.
