@@ -15,7 +15,7 @@ struct AlertRealDataTests {
                   let rules = object["rules"] as? [[String: Any]] else { continue }
             object["rules"] = rules.filter { ["threshold", "rolling", "ratio", "excess"].contains($0["kind"] as? String ?? "") }
             if let out = try? JSONSerialization.data(withJSONObject: object) {
-                FileManager.default.createFile(atPath: dir + "/" + name, contents: out)
+                #expect(FileManager.default.createFile(atPath: dir + "/" + name, contents: out))
             }
         }
         return dir
@@ -120,8 +120,11 @@ struct AlertRealDataTests {
         let catchUp = InProcess(["alert"] + common)
         got += events(catchUp.stdout)
         #expect(got == expected)
+        let stateBefore = FileManager.default.contents(atPath: store + "/alerts/state.json")
         let nothing = InProcess(["alert"] + common)
         #expect(events(nothing.stdout).isEmpty, "a run with no new hour reports nothing")
+        #expect(FileManager.default.contents(atPath: store + "/alerts/state.json") == stateBefore,
+                "and leaves the alert state as it was")
         #expect(nothing.status == catchUp.status)
         // The log holds exactly what was reported.
         let log = try String(contentsOfFile: store + "/alerts/alerts.ndjson", encoding: .utf8)

@@ -99,4 +99,26 @@ struct FaultTests {
         if !asRoot { chmod(store, 0o755) }
         #expect(Self.contents(store) == before, "nothing in the store changed")
     }
+
+    @Test("temporary files of writers killed before their rename are removed by the next write")
+    func leftoversOfKilledWriters() throws {
+        let directory = TestPaths.temporaryDirectory("haze-leftovers")
+        let target = directory + "/state.json"
+        let dead = Process()
+        dead.executableURL = URL(fileURLWithPath: "/bin/true")
+        try dead.run()
+        dead.waitUntilExit()
+        let deadLeftover = target + ".tmp.\(dead.processIdentifier)"
+        let liveLeftover = target + ".tmp.1"  // pid 1 is alive: a writer still at work is left alone
+        let unrelated = directory + "/other.json.tmp.\(dead.processIdentifier)"
+        for path in [deadLeftover, liveLeftover, unrelated] {
+            #expect(FileManager.default.createFile(atPath: path, contents: Data("{".utf8)))
+        }
+        try AtomicFile.write(Array("{}".utf8), to: target)
+        #expect(FileManager.default.contents(atPath: target) == Data("{}".utf8))
+        #expect(!FileManager.default.fileExists(atPath: deadLeftover))
+        #expect(FileManager.default.fileExists(atPath: liveLeftover))
+        #expect(FileManager.default.fileExists(atPath: unrelated), "only the target's own temporaries")
+        try? FileManager.default.removeItem(atPath: directory)
+    }
 }

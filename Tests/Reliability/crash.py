@@ -48,7 +48,8 @@ served = os.path.join(work, 'served')
 os.makedirs(served)
 for f in files:
     os.symlink(os.path.abspath(os.path.join(args.data, f)), os.path.join(served, f))
-server = subprocess.Popen([sys.executable, args.server, served], stdout=subprocess.PIPE, text=True)
+# Its stderr would fill with the resets of killed pulls; those are the point here.
+server = subprocess.Popen([sys.executable, args.server, served], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
 port = int(server.stdout.readline().strip())
 config = os.path.join(work, 'haze.json')
 with open(config, 'w') as out:
@@ -147,13 +148,17 @@ while kills < args.iterations and time.monotonic() - started < args.time_limit:
         print('crash: self-check — a flipped byte must be reported:', file=sys.stderr)
         if compare(references[mode], store, 'self-check'):
             raise SystemExit('crash: the comparison missed a corrupted daily ring')
-    shutil.rmtree(store, ignore_errors=True)
+    if not failures:
+        shutil.rmtree(store, ignore_errors=True)
 
 server.kill()
 seconds = time.monotonic() - started
 print('crash: %d kill/re-run iterations (%d killed mid-run, the rest just before or after the job), '
       '%d passes over %d day files, %d pass(es) differing from the clean run, %.0f s, seed %d'
       % (kills, midway, passes, len(files), failures, seconds, args.seed))
-shutil.rmtree(work, ignore_errors=True)
+if failures:
+    print('crash: stores kept for inspection in %s (reference-*/, pass-*/)' % work, file=sys.stderr)
+else:
+    shutil.rmtree(work, ignore_errors=True)
 if failures or midway < min(args.iterations, kills) // 2:
     sys.exit(1)

@@ -33,6 +33,22 @@ public enum AtomicFile {
             unlink(temporary)
             throw error
         }
+        removeLeftovers(of: path)
+    }
+
+    /// Removes the temporary files of earlier writers of `path` that were
+    /// killed before their rename (their pid no longer exists), so repeated
+    /// crashes cannot litter the store.
+    static func removeLeftovers(of path: String) {
+        let directory = (path as NSString).deletingLastPathComponent
+        let prefix = (path as NSString).lastPathComponent + ".tmp."
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.isEmpty ? "." : directory)) ?? []
+        for name in names where name.hasPrefix(prefix) {
+            guard let pid = Int32(name.dropFirst(prefix.count)), pid != getpid() else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH {
+                unlink(directory.isEmpty ? name : directory + "/" + name)
+            }
+        }
     }
 
     /// Appends a line to a log file and fsyncs it (O_APPEND: concurrent

@@ -117,7 +117,9 @@ enum AlertCommand {
         }
         // Commit point: the new state with its reports pending, then the log.
         state.pending = lines
-        state.logSize = journal.logSize()
+        // Only a run with reports has a log position to come back to; a run
+        // without any must leave the state as a repeat of the last one left it.
+        state.logSize = lines.isEmpty ? nil : journal.logSize()
         if webhook != nil { state.outbox += lines }
         try journal.save(state)
         try journal.flushPending(&state)
