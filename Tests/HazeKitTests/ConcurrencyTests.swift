@@ -95,7 +95,7 @@ struct ConcurrencyTests {
         let written = Self.finish(writer)
         #expect(written.status == 0, "the writer finished: \(written.stderr)")
         #expect(inconsistent.isEmpty, "\(inconsistent.count) inconsistent answer(s), e.g. \(inconsistent.first ?? "")")
-        #expect(answers >= 6 && partial >= 1, "readers ran while the store was being written (\(answers), \(partial) partial)")
+        #expect(answers >= 3 && partial >= 1, "readers ran while the store was being written (\(answers), \(partial) partial)")
         for alert in alerts {
             let fine = [0, 1, 2].contains(alert.status) || Self.beforeFirstCommit(alert)
             #expect(fine, "alert: \(alert.status) \(alert.stderr)")

@@ -111,7 +111,7 @@ struct PullTests {
             p.executableURL = URL(fileURLWithPath: TestPaths.haze)
             p.arguments = arguments
             p.standardOutput = FileHandle.nullDevice
-            FileManager.default.createFile(atPath: errorPath, contents: nil)
+            _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
             p.standardError = FileHandle(forWritingAtPath: errorPath)
             return p
         }

@@ -10,7 +10,9 @@ skip=()
 if [ "${1:-}" = "--short" ]; then
   # The real-data suites re-run the whole national pipeline many times; under a
   # sanitizer that is minutes each, and their code paths are covered by the rest.
-  skip=(--skip "RealDataTests" --skip "pullEqualsIngest")  # RealDataTests also matches Ranking…, Alert…
+  # The multi-process tests (concurrent processes, damaged-ring repair) gain
+  # little from instrumenting each child and run minutes under a sanitizer.
+  skip=(--skip "RealDataTests" --skip "pullEqualsIngest" --skip "writerReadersAndAlert" --skip "damagedHourlyRing")
 fi
 status=0
 for sanitizer in thread address; do
