@@ -135,11 +135,14 @@ struct StoreTests {
         // A process that took the lock and was killed leaves nothing stale.
         let holder = Process()
         holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        holder.arguments = ["python3", "-c", "import fcntl,sys,time; f=open(sys.argv[1],'w'); fcntl.flock(f, fcntl.LOCK_EX); time.sleep(30)",
+        holder.arguments = ["python3", "-c", "import fcntl,sys,time; f=open(sys.argv[1],'w'); fcntl.flock(f, fcntl.LOCK_EX); print('locked', flush=True); time.sleep(30)",
                             directory + "/lock"]
+        let holding = Pipe()
+        holder.standardOutput = holding
         _ = consume store
         try holder.run()
-        usleep(300_000)
+        // Wait for the holder to say it has the lock: a fixed sleep loses the race on a busy machine.
+        _ = holding.fileHandleForReading.availableData
         #expect(throws: StoreError.locked(directory: directory)) {
             _ = try Store(directory: directory, access: .readWrite)
         }
