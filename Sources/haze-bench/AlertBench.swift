@@ -1,11 +1,14 @@
 import Foundation
-import HazeKit
+import HazeModel
+import HazeRegistry
+import HazeStore
+import HazeAlerts
 
 /// `haze-bench alert`: one cron evaluation of every rule over a national store.
 enum AlertBench {
     static func run(_ options: Options) throws {
         let store = try BenchStore.prepare(options)
-        let rulesDirectory = options.values["--rules"] ?? Checkout.root + "/alerts"
+        let rulesDirectory = options.rules
         var timing = Timing()
         var reports = 0
         var newest = Hour(0)

@@ -1,5 +1,5 @@
 import Foundation
-import HazeKit
+import HazeModel
 
 enum Bench {
     static let usage = """
@@ -68,15 +68,29 @@ struct Options {
 
     var repeatCount: Int { values["--repeat"].flatMap(Int.init) ?? 3 }
 
-    /// The CNEMC directory: --data, else ../shared/data/cnemc, else the bundled sample.
+    /// The CNEMC directory: --data, else ../shared/data/cnemc beside the
+    /// checkout (run from its root), else the bundled sample.
     var data: String {
         if let given = values["--data"] { return given }
-        let shared = URL(fileURLWithPath: Checkout.root).deletingLastPathComponent().path + "/shared/data/cnemc"
+        let shared = FileManager.default.currentDirectoryPath + "/../shared/data/cnemc"
         if FileManager.default.fileExists(atPath: shared) { return shared }
-        return Checkout.root + "/Tests/Fixtures/cnemc"
+        return resolve(.sample, flag: nil)
     }
 
-    var stations: String { values["--stations"] ?? Checkout.root + "/stations" }
+    var stations: String { resolve(.stations, flag: values["--stations"]) }
+    var rules: String { resolve(.alerts, flag: values["--rules"]) }
+
+    private func resolve(_ kind: DataDirectory, flag: String?) -> String {
+        let resolution = kind.resolve(flag: flag, environment: ProcessInfo.processInfo.environment,
+                                      workingDirectory: FileManager.default.currentDirectoryPath,
+                                      executablePath: DataDirectory.currentExecutable)
+        switch resolution {
+        case .found(let path): return path
+        case .notFound(let searched):
+            FileHandle.standardError.write(Data("haze-bench: no \(kind.name) directory (looked in \(searched.joined(separator: ", "))); run from the checkout or pass --\(kind.name)\n".utf8))
+            exit(66)
+        }
+    }
 }
 
 /// Figures a benchmark reports, also written as JSON with `--json FILE` for

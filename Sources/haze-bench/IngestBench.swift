@@ -1,5 +1,8 @@
 import Foundation
-import HazeKit
+import HazeModel
+import HazeRegistry
+import HazeStore
+import HazeIngest
 
 /// `haze-bench ingest`: the two months of national CNEMC data into a new store.
 enum IngestBench {

@@ -1,5 +1,5 @@
 import Foundation
-import HazeKit
+import HazeStore
 
 /// `haze-bench open`: opening a national store is O(1) in its history.
 enum OpenBench {

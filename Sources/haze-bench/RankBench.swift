@@ -1,5 +1,10 @@
 import Foundation
-import HazeKit
+import HazeModel
+import HazeRegistry
+import HazeStore
+import HazeIngest
+import HazeAssessment
+import HazeReport
 
 /// `haze-bench rank`: a monthly ranking over the whole national store, from
 /// opening the ring to the result, in process and as a `haze rank` process.

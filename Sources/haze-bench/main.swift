@@ -1,5 +1,4 @@
 import Foundation
-import HazeKit
 
 // haze-bench: measures haze's own work in a release build. Never a unit test:
 // timings belong here, where they are reported, not asserted.

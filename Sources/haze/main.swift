@@ -1,4 +1,4 @@
-import HazeKit
+import HazeCLI
 
 #if canImport(Glibc)
 import Glibc

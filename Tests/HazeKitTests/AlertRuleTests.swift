@@ -1,6 +1,15 @@
 import Foundation
 import Testing
-@testable import HazeKit
+@testable import HazeModel
+@testable import HazeRegistry
+@testable import HazeStore
+@testable import HazeIngest
+@testable import HazeNet
+@testable import HazeSources
+@testable import HazeAssessment
+@testable import HazeAlerts
+@testable import HazeReport
+@testable import HazeCLI
 
 @Suite("Alerts: rule files")
 struct AlertRuleFileTests {
@@ -59,8 +68,8 @@ struct AlertRuleFileTests {
 
     @Test("templates fill in facts; an unknown fact stays visible")
     func templates() {
-        #expect(AlertFacts.render("{name}: {value} µg/m³ {x}", ["name": "东四", "value": "120"]) == "东四: 120 µg/m³ {x}")
-        #expect(AlertFacts.placeholders(in: "{a} and {b}") == ["a", "b"])
+        #expect(Template.render("{name}: {value} µg/m³ {x}", ["name": "东四", "value": "120"]) == "东四: 120 µg/m³ {x}")
+        #expect(Template.placeholders(in: "{a} and {b}") == ["a", "b"])
     }
 
     @Test func seasons() throws {

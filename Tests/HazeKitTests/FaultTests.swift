@@ -1,6 +1,15 @@
 import Foundation
 import Testing
-@testable import HazeKit
+@testable import HazeModel
+@testable import HazeRegistry
+@testable import HazeStore
+@testable import HazeIngest
+@testable import HazeNet
+@testable import HazeSources
+@testable import HazeAssessment
+@testable import HazeAlerts
+@testable import HazeReport
+@testable import HazeCLI
 
 /// A full disk and a read-only store: a clear error naming the file, and the
 /// store as it was. The disk is "filled" with a file-size limit (ulimit -f,

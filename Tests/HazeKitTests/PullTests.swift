@@ -1,6 +1,15 @@
 import Foundation
 import Testing
-@testable import HazeKit
+@testable import HazeModel
+@testable import HazeRegistry
+@testable import HazeStore
+@testable import HazeIngest
+@testable import HazeNet
+@testable import HazeSources
+@testable import HazeAssessment
+@testable import HazeAlerts
+@testable import HazeReport
+@testable import HazeCLI
 
 /// `haze pull` against a real HTTP server on loopback (Tests/Fixtures/http_server.py).
 @Suite("Pull: HTTP sources, faults, cursor, raw archive, OpenAQ", .serialized)

@@ -1,6 +1,15 @@
 import Foundation
 import Testing
-@testable import HazeKit
+@testable import HazeModel
+@testable import HazeRegistry
+@testable import HazeStore
+@testable import HazeIngest
+@testable import HazeNet
+@testable import HazeSources
+@testable import HazeAssessment
+@testable import HazeAlerts
+@testable import HazeReport
+@testable import HazeCLI
 
 /// Acceptance over the real CNEMC files of January–February 2019, checked
 /// against `Tests/Scripts/reference.py`, an independent stdlib-only Python

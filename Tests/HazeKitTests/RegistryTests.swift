@@ -1,5 +1,14 @@
 import Testing
-@testable import HazeKit
+@testable import HazeModel
+@testable import HazeRegistry
+@testable import HazeStore
+@testable import HazeIngest
+@testable import HazeNet
+@testable import HazeSources
+@testable import HazeAssessment
+@testable import HazeAlerts
+@testable import HazeReport
+@testable import HazeCLI
 
 @Suite("Station registry")
 struct RegistryTests {

@@ -1,6 +1,15 @@
 import Foundation
 import Testing
-@testable import HazeKit
+@testable import HazeModel
+@testable import HazeRegistry
+@testable import HazeStore
+@testable import HazeIngest
+@testable import HazeNet
+@testable import HazeSources
+@testable import HazeAssessment
+@testable import HazeAlerts
+@testable import HazeReport
+@testable import HazeCLI
 
 /// `haze check`: damaged rings are reported with what is wrong, and
 /// `--repair` rebuilds from raw/ or recomputes the daily ring, backup first.

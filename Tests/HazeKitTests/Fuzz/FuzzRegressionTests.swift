@@ -1,6 +1,15 @@
 import Foundation
 import Testing
-@testable import HazeKit
+@testable import HazeModel
+@testable import HazeRegistry
+@testable import HazeStore
+@testable import HazeIngest
+@testable import HazeNet
+@testable import HazeSources
+@testable import HazeAssessment
+@testable import HazeAlerts
+@testable import HazeReport
+@testable import HazeCLI
 
 /// Replays every input under Tests/Fixtures/fuzz-regressions/<target>/ — the
 /// crashes Tests/Fuzz/run.sh finds are copied there, next to hand-written

@@ -2,7 +2,16 @@
 // -D HAZE_FUZZ_BINARY, into the libFuzzer binary built by Tests/Fuzz/run.sh
 // together with HazeKit's sources as one module.
 #if !HAZE_FUZZ_BINARY
-@testable import HazeKit
+@testable import HazeModel
+@testable import HazeRegistry
+@testable import HazeStore
+@testable import HazeIngest
+@testable import HazeNet
+@testable import HazeSources
+@testable import HazeAssessment
+@testable import HazeAlerts
+@testable import HazeReport
+@testable import HazeCLI
 #endif
 
 /// One fuzzed entry point and the properties its output must have. A parser

@@ -1,5 +1,14 @@
 import Foundation
-@testable import HazeKit
+@testable import HazeModel
+@testable import HazeRegistry
+@testable import HazeStore
+@testable import HazeIngest
+@testable import HazeNet
+@testable import HazeSources
+@testable import HazeAssessment
+@testable import HazeAlerts
+@testable import HazeReport
+@testable import HazeCLI
 
 /// One store with all 59 CNEMC files ingested through `haze ingest`, built
 /// once per test run and shared (read-only) by the tests over real data.

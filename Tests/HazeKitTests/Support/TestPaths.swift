@@ -1,5 +1,15 @@
 import Foundation
-@testable import HazeKit
+import Synchronization
+@testable import HazeModel
+@testable import HazeRegistry
+@testable import HazeStore
+@testable import HazeIngest
+@testable import HazeNet
+@testable import HazeSources
+@testable import HazeAssessment
+@testable import HazeAlerts
+@testable import HazeReport
+@testable import HazeCLI
 
 /// Where the tests find data, scripts and the built `haze` binary.
 enum TestPaths {
@@ -41,9 +51,22 @@ enum TestPaths {
         return root + "/.build/debug/haze"
     }()
 
-    /// A new empty temporary directory.
+    /// One directory for everything this test run writes, removed when the
+    /// run ends. `TMPDIR` points into it, so the `haze` processes and Python
+    /// scripts the tests start leave their temporary files there too.
+    static let runRoot: String = {
+        let base = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        let path = (base.hasSuffix("/") ? base : base + "/") + "haze-tests-\(getpid())"
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        setenv("TMPDIR", path + "/", 1)
+        RunRootCleanup.path = path
+        atexit { RunRootCleanup.remove() }
+        return path
+    }()
+
+    /// A new empty temporary directory inside the run's root.
     static func temporaryDirectory(_ label: String = "haze-test") -> String {
-        let path = NSTemporaryDirectory() + "\(label)-\(getpid())-\(UUID().uuidString.prefix(8))"
+        let path = runRoot + "/\(label)-\(UUID().uuidString.prefix(8))"
         try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
     }
@@ -51,4 +74,19 @@ enum TestPaths {
     static let beijingAssessmentStations = ["1001A", "1003A", "1004A", "1005A", "1006A", "1007A",
                                             "1008A", "1009A", "1010A", "1011A", "1012A"]
     static let beijingStations = ["1001A", "1002A"] + beijingAssessmentStations.dropFirst()
+}
+
+/// Removes the run's root at exit (set once, before any test writes there).
+enum RunRootCleanup {
+    private static let location = Mutex<String?>(nil)
+
+    static var path: String? {
+        get { location.withLock { $0 } }
+        set { location.withLock { $0 = newValue } }
+    }
+
+    static func remove() {
+        guard let path, !ProcessInfo.processInfo.environment.keys.contains("HAZE_KEEP_TEST_FILES") else { return }
+        try? FileManager.default.removeItem(atPath: path)
+    }
 }

@@ -1,0 +1,209 @@
+import HazeModel
+import HazeRegistry
+import HazeStore
+import HazeAssessment
+
+/// What rules read while evaluating, indexed for speed: every registry
+/// station gets an ordinal, its series indices and its city's other
+/// assessment stations are looked up once, rows of the hourly ring are kept
+/// for the hours a rule looks back over, rolling 24-hour sums are carried
+/// from one hour to the next, and per-hour results shared by many subjects
+/// (a city's sorted values, a unit's AQI) are memoised. One context serves
+/// one run (a cron evaluation or a replay); results never depend on caching.
+public final class AlertContext: @unchecked Sendable {
+    public let store: Store
+    public let registry: StationRegistry
+    public var zone: LocalZone { store.zone }
+    let aggregation: Aggregation
+
+    /// Registry stations by ordinal, and their series per pollutant (-1 = none).
+    let stations: [Station]
+    private let ordinals: [String: Int]
+    private let seriesByPollutant: [[Int]]
+    /// Per station ordinal: the other assessment stations of its city.
+    private let neighbours: [[Int]]
+    /// Per station ordinal: the city's assessment stations (itself included when it is one).
+    private let cityMembers: [[Int]]
+
+    private static let rowSlots = 24 * 12
+    private var rows: [(hour: Hour, row: HourRow?)?]
+    /// Per series: the last rolling 24-hour window computed (end hour, sum, count).
+    private var rolling: [(end: Hour, sum: Int, count: Int)?]
+    private var memo: [MemoKey: Double?] = [:]
+    private var sortedCity: [MemoKey: [Int]] = [:]
+    private var subjectsByScope: [String: [AlertSubject]] = [:]
+    /// Subject ids are unique across every list of this context (memo keys use them).
+    private var nextSubjectID = 0
+
+    struct MemoKey: Hashable {
+        var tag: Int
+        var subject: Int
+        var hour: Int
+        var extra: Int = 0
+    }
+
+    /// Only subjects of this city are evaluated (`haze alert --city`).
+    let city: String?
+
+    public init(store: Store, registry: StationRegistry, city: String? = nil) {
+        self.store = store
+        self.registry = registry
+        self.city = city
+        self.aggregation = Aggregation(store: store)
+        let stations = registry.stations.sorted { $0.code < $1.code }
+        self.stations = stations
+        var ordinals: [String: Int] = [:]
+        for (i, station) in stations.enumerated() { ordinals[station.code] = i }
+        self.ordinals = ordinals
+        self.seriesByPollutant = Pollutant.allCases.map { pollutant in
+            stations.map { store.index(of: SeriesKey(station: $0.code, pollutant: pollutant)) ?? -1 }
+        }
+        var byCity: [String: [Int]] = [:]
+        for (i, station) in stations.enumerated() where !station.isControl { byCity[station.city, default: []].append(i) }
+        self.cityMembers = stations.map { byCity[$0.city] ?? [] }
+        self.neighbours = stations.indices.map { i in (byCity[stations[i].city] ?? []).filter { $0 != i } }
+        self.rows = Array(repeating: nil, count: Self.rowSlots)
+        self.rolling = Array(repeating: nil, count: store.series.count)
+    }
+
+    /// Bounds memory on long replays: drops the memoised values once they grow large.
+    func trimCaches() {
+        if memo.count > 400_000 { memo.removeAll(keepingCapacity: true) }
+        if sortedCity.count > 50_000 { sortedCity.removeAll(keepingCapacity: true) }
+    }
+
+    func subjects(for rule: AlertRule) -> [AlertSubject] { subjects(rule.scope, cities: rule.cities) }
+
+    func subjects(_ scope: AlertScope, cities: [String] = []) -> [AlertSubject] {
+        let key = "\(scope.rawValue)|\(cities.joined(separator: ","))"
+        if let cached = subjectsByScope[key] { return cached }
+        var list = AlertSubject.all(scope, registry: registry, cities: cities)
+        if let city {
+            let resolved = registry.city(named: city) ?? city
+            list = list.filter { $0.city == resolved }
+        }
+        for i in list.indices {
+            list[i].id = nextSubjectID
+            nextSubjectID += 1
+            list[i].members = list[i].stations.compactMap { ordinals[$0.code] }
+        }
+        subjectsByScope[key] = list
+        return list
+    }
+
+    // MARK: Values
+
+    func row(_ hour: Hour) -> HourRow? {
+        let slot = ((hour.index % Self.rowSlots) + Self.rowSlots) % Self.rowSlots
+        if let cached = rows[slot], cached.hour == hour { return cached.row }
+        let row = store.row(at: hour)
+        rows[slot] = (hour, row)
+        return row
+    }
+
+    @inline(__always) func series(_ member: Int, _ pollutant: Pollutant) -> Int {
+        seriesByPollutant[pollutant == .pm25 ? 0 : 1][member]
+    }
+
+    /// A station's value (by ordinal) at an hour.
+    @inline(__always) func value(_ member: Int, _ pollutant: Pollutant, _ hour: Hour) -> Int? {
+        let s = series(member, pollutant)
+        return s < 0 ? nil : row(hour)?[s]
+    }
+
+    /// A subject's hourly value: the station's, or the mean of its stations' values present.
+    func hourly(_ subject: AlertSubject, _ pollutant: Pollutant, _ hour: Hour) -> Double? {
+        if subject.scope == .station { return subject.members.first.flatMap { value($0, pollutant, hour) }.map(Double.init) }
+        var sum = 0, count = 0
+        for member in subject.members {
+            if let v = value(member, pollutant, hour) { sum += v; count += 1 }
+        }
+        return count == 0 ? nil : Double(sum) / Double(count)
+    }
+
+    /// A station's mean over the 24 hours ending at `end`, with at least
+    /// `minimumHours` values; carried forward hour by hour when possible.
+    func rolling24(_ member: Int, _ pollutant: Pollutant, ending end: Hour, minimumHours: Int) -> Double? {
+        let series = series(member, pollutant)
+        guard series >= 0, series < rolling.count else { return nil }
+        var sum = 0, count = 0
+        if let previous = rolling[series], previous.end == end {
+            sum = previous.sum
+            count = previous.count
+        } else if let previous = rolling[series], previous.end == end.advanced(by: -1) {
+            sum = previous.sum
+            count = previous.count
+            if let v = row(end)?[series] { sum += v; count += 1 }
+            if let v = row(end.advanced(by: -24))?[series] { sum -= v; count -= 1 }
+        } else {
+            for offset in 0..<24 {
+                if let v = row(end.advanced(by: -offset))?[series] { sum += v; count += 1 }
+            }
+        }
+        if rolling[series].map({ $0.end <= end }) ?? true { rolling[series] = (end, sum, count) }
+        return count >= minimumHours && count > 0 ? Double(sum) / Double(count) : nil
+    }
+
+    /// A subject's 24-hour mean: the station's, or the mean of its stations' means.
+    func rolling24(_ subject: AlertSubject, _ pollutant: Pollutant, ending end: Hour, minimumHours: Int) -> Double? {
+        var sum = 0.0, count = 0
+        for member in subject.members {
+            if let mean = rolling24(member, pollutant, ending: end, minimumHours: minimumHours) {
+                sum += mean
+                count += 1
+            }
+        }
+        return count == 0 ? nil : sum / Double(count)
+    }
+
+    /// Values at `hour` of the other assessment stations of a station's city.
+    func neighbourValues(of member: Int, _ pollutant: Pollutant, _ hour: Hour) -> [Int] {
+        neighbours[member].compactMap { value($0, pollutant, hour) }
+    }
+
+    /// The median of the other assessment stations' values, and how many there were.
+    /// Uses the city's sorted values for the hour, shared by all its stations.
+    func neighbourMedian(of member: Int, _ pollutant: Pollutant, _ hour: Hour) -> (median: Double, count: Int)? {
+        let members = cityMembers[member]
+        let key = MemoKey(tag: pollutant == .pm25 ? 1 : 2, subject: members.first ?? -1, hour: hour.index)
+        let sorted: [Int]
+        if let cached = sortedCity[key] {
+            sorted = cached
+        } else {
+            sorted = members.compactMap { value($0, pollutant, hour) }.sorted()
+            sortedCity[key] = sorted
+        }
+        // The median of `sorted` without one occurrence of the station's own value.
+        var skip = -1
+        if !stations[member].isControl, let own = value(member, pollutant, hour) {
+            skip = sorted.firstIndex(of: own) ?? -1
+        }
+        let n = sorted.count - (skip >= 0 ? 1 : 0)
+        guard n > 0 else { return nil }
+        func at(_ k: Int) -> Int { skip >= 0 && k >= skip ? sorted[k + 1] : sorted[k] }
+        let middle = n % 2 == 1 ? Double(at(n / 2)) : Double(at(n / 2 - 1) + at(n / 2)) / 2
+        return (middle, n)
+    }
+
+    /// Memoises a per-key computation for the length of the run.
+    func remember(_ key: MemoKey, _ compute: () -> Double?) -> Double? {
+        if let cached = memo[key] { return cached }
+        let value = compute()
+        memo[key] = value
+        return value
+    }
+}
+
+/// The tri-state logic of "for N consecutive hours" rules.
+enum ConsecutiveHours {
+    /// `qualifies(h)`: true, false, or nil when the hour cannot be judged.
+    /// Active when the last `hours` hours all qualify; inactive when the
+    /// current hour is known not to; unknown otherwise (a missing hour, or a
+    /// run not yet long enough), which neither opens nor closes an episode.
+    static func judge(_ hours: Int, at hour: Hour, _ qualifies: (Hour) -> Bool?) -> Bool? {
+        guard let now = qualifies(hour) else { return nil }
+        guard now else { return false }
+        for back in 1..<max(hours, 1) where qualifies(hour.advanced(by: -back)) != true { return nil }
+        return true
+    }
+}

@@ -1,0 +1,79 @@
+import HazeModel
+
+/// Something `haze alert` reports: an episode opened, escalated, still open
+/// after its cooldown, or closed.
+public struct AlertEvent: Sendable {
+    public enum Kind: String, Sendable {
+        case opened, escalated, reminder, closed
+    }
+
+    public var kind: Kind
+    public var ruleID: String
+    public var campaign: String
+    public var ruleKind: String
+    public var subject: AlertSubject
+    public var hour: Hour
+    public var since: Hour
+    public var levelName: String
+    public var severity: Severity
+    public var value: Double?
+    public var peak: Double?
+    /// Messages by language, already filled in.
+    public var messages: [String: String]
+    public var facts: [String: String]
+
+    /// Identifies the episode: rule, subject and the hour it opened.
+    public func episodeID(_ zone: LocalZone) -> String { "\(ruleID)/\(subject.key)/\(zone.format(since))" }
+
+    /// One NDJSON record (also the webhook's JSON item).
+    public func json(_ zone: LocalZone) -> JSONValue {
+        .object([
+            ("time", .string(zone.format(hour))), ("event", .string(kind.rawValue)),
+            ("episode", .string(episodeID(zone))), ("rule", .string(ruleID)), ("campaign", .string(campaign)),
+            ("kind", .string(ruleKind)), ("scope", .string(subject.scope.rawValue)), ("subject", .string(subject.key)),
+            ("name", .string(subject.name)), ("city", .string(subject.city)), ("district", .string(subject.district)),
+            ("level", .string(levelName)), ("severity", .string(severity.rawValue)),
+            ("since", .string(zone.format(since))),
+            ("value", value.map { .decimal($0, places: 1) } ?? .null), ("peak", peak.map { .decimal($0, places: 1) } ?? .null),
+            ("message_zh", .string(messages["zh"] ?? "")), ("message_en", .string(messages["en"] ?? "")),
+            ("facts", .object(facts.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
+        ])
+    }
+}
+
+/// An episode that is open: kept in the store's alert state between runs.
+public struct OpenEpisode: Sendable, Codable, Equatable {
+    public var rule: String
+    public var subject: String
+    public var since: Int
+    /// The level now, and the highest one reported (escalation is reported once).
+    public var level: Int
+    public var reportedLevel: Int
+    public var lastReported: Int
+    public var peak: Double?
+    public var facts: [String: String]
+}
+
+/// What `haze alert` remembers between runs.
+public struct AlertState: Sendable, Codable, Equatable {
+    public var version = 1
+    /// The last hour evaluated; the next run continues after it.
+    public var lastEvaluated: Int?
+    public var open: [OpenEpisode] = []
+    /// Reports of the last run not yet appended to the log (NDJSON lines),
+    /// and the log's length before them: a run killed between saving the
+    /// state and appending finishes the append on the next run, exactly once.
+    public var pending: [String] = []
+    public var logSize: Int?
+    /// Reports a webhook has not accepted yet, oldest first.
+    public var outbox: [String] = []
+
+    public init() {}
+
+    /// The highest severity among open episodes, for the exit status.
+    public func highestSeverity(_ rules: RuleSet) -> Severity? {
+        open.compactMap { episode in
+            rules.rules.first { $0.id == episode.rule }?.severity(ofLevel: episode.level)
+        }.max()
+    }
+}

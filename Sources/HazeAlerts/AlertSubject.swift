@@ -1,0 +1,48 @@
+import HazeModel
+import HazeRegistry
+
+/// What an alert is about: a station, or a district or city and its stations.
+public struct AlertSubject: Sendable, Hashable {
+    /// Stable key for state and logs: `1001A`, `北京/朝阳区`, `北京`.
+    public var key: String
+    public var scope: AlertScope
+    public var name: String
+    public var city: String
+    public var district: String
+    /// The station itself, or the unit's assessment stations.
+    public var stations: [Station]
+    /// An id unique within its context, and the stations' ordinals in the
+    /// context (both set by `AlertContext`).
+    var id = 0
+    var members: [Int] = []
+
+    /// Subjects of a scope from the registry, limited to `cities` when given.
+    static func all(_ scope: AlertScope, registry: StationRegistry, cities: [String]) -> [AlertSubject] {
+        let inCities: (String) -> Bool = { city in cities.isEmpty || cities.contains(city) }
+        switch scope {
+        case .station:
+            return registry.stations.filter { inCities($0.city) }.sorted { $0.code < $1.code }.map {
+                AlertSubject(key: $0.code, scope: .station, name: $0.name, city: $0.city, district: $0.district,
+                             stations: [$0])
+            }
+        case .district:
+            return registry.districts().filter { inCities($0.city) }.compactMap { pair in
+                let members = registry.stations(inDistrict: pair.district, city: pair.city).filter { !$0.isControl }
+                return members.isEmpty ? nil : AlertSubject(key: "\(pair.city)/\(pair.district)", scope: .district,
+                                                            name: pair.district, city: pair.city, district: pair.district,
+                                                            stations: members)
+            }
+        case .city:
+            return registry.cities.filter(inCities).compactMap { city in
+                let members = registry.stations(inCity: city).filter { !$0.isControl }
+                return members.isEmpty ? nil : AlertSubject(key: city, scope: .city, name: city, city: city,
+                                                            district: "", stations: members)
+            }
+        }
+    }
+
+    /// Facts every message can use.
+    func facts(at hour: Hour, zone: LocalZone) -> [String: String] {
+        ["subject": key, "name": name.isEmpty ? key : name, "city": city, "district": district, "time": zone.format(hour)]
+    }
+}

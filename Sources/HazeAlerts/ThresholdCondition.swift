@@ -1,0 +1,15 @@
+import HazeModel
+
+extension RuleEvaluation {
+    /// Hourly value ≥ threshold for ≥ N consecutive hours.
+    static func threshold(_ rule: AlertRule, _ subject: AlertSubject, _ hour: Hour, _ context: AlertContext,
+                          pollutant: Pollutant, hours: Int) -> Condition {
+        let (level, state) = ladder(rule, hours: hours, at: hour) { context.hourly(subject, pollutant, $0) }
+        guard state == true else { return state == false ? .inactive : .unknown }
+        let value = context.hourly(subject, pollutant, hour) ?? 0
+        return .active(level: level, value: value, facts: [
+            "pollutant": pollutant.displayName, "value": GBT8170.format(value, decimals: 0),
+            "threshold": GBT8170.format(rule.levels[level].threshold ?? 0, decimals: 0), "hours": String(hours),
+        ])
+    }
+}

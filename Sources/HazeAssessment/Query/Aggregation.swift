@@ -1,0 +1,93 @@
+import HazeModel
+import HazeStore
+
+/// A value with the count that makes it valid or not.
+public struct Aggregate: Hashable, Sendable {
+    /// The unrounded mean, nil when there was nothing to average.
+    public var mean: Double?
+    /// Valid hours for a station-day, contributing stations for a unit-day or
+    /// unit-hour, valid days for a month.
+    public var count: Int
+    /// Whether the GB 3095 validity rule for this resolution is met.
+    public var isValid: Bool
+
+    public init(mean: Double?, count: Int, isValid: Bool) {
+        self.mean = mean
+        self.count = count
+        self.isValid = isValid
+    }
+
+    /// The mean if valid.
+    public var validMean: Double? { isValid ? mean : nil }
+
+    public static let none = Aggregate(mean: nil, count: 0, isValid: false)
+}
+
+/// The assessment arithmetic of GB 3095 and HJ 663, over a store.
+///
+/// A station-day is valid with ≥ 20 hours; a district or city day is the mean
+/// of its stations' valid daily means; a month is the mean of its valid days
+/// and valid with ≥ 27 of them (February ≥ 25). Nothing is rounded here:
+/// rounding happens once, when a value is shown or ranked.
+public struct Aggregation: Sendable {
+    public let store: Store
+
+    public init(store: Store) { self.store = store }
+
+    /// Series indices of `stations` for a pollutant (stations never ingested are left out).
+    public func series(of stations: [Station], _ pollutant: Pollutant) -> [Int] {
+        stations.compactMap { store.index(of: SeriesKey(station: $0.code, pollutant: pollutant)) }
+    }
+
+    /// One station-hour, or the mean of several stations' values at that hour.
+    public func hourly(_ series: [Int], at hour: Hour) -> Aggregate {
+        var sum = 0
+        var count = 0
+        for s in series {
+            if let v = store.value(s, at: hour) {
+                sum += v
+                count += 1
+            }
+        }
+        return count == 0 ? .none : Aggregate(mean: Double(sum) / Double(count), count: count, isValid: true)
+    }
+
+    /// One station's day: the exact mean and its valid-hour count.
+    public func stationDay(_ series: Int, on day: Day) -> Aggregate {
+        let value = store.daily(series, on: day)
+        return Aggregate(mean: value.mean, count: value.validHours, isValid: value.isValid)
+    }
+
+    /// A unit's day: mean of the valid daily means of its stations.
+    public func unitDay(_ series: [Int], on day: Day) -> Aggregate {
+        var sum = 0.0
+        var count = 0
+        for s in series {
+            if let mean = store.daily(s, on: day).validMean {
+                sum += mean
+                count += 1
+            }
+        }
+        return count == 0 ? .none : Aggregate(mean: sum / Double(count), count: count, isValid: true)
+    }
+
+    /// The daily values a month or period is built from.
+    public func days(_ series: [Int], in days: Range<Day>, asUnit: Bool) -> [Aggregate] {
+        days.map { day in
+            asUnit ? unitDay(series, on: day) : stationDay(series.first ?? -1, on: day)
+        }
+    }
+
+    /// The mean of the valid days of a month, valid with ≥ 27 days (February ≥ 25).
+    public static func month(_ month: Month, days: [Aggregate]) -> Aggregate {
+        period(days: days, minimumValidDays: Validity.minimumDays(in: month))
+    }
+
+    /// The mean of the valid days of any period, with a validity threshold.
+    public static func period(days: [Aggregate], minimumValidDays: Int) -> Aggregate {
+        let valid = days.compactMap(\.validMean)
+        guard !valid.isEmpty else { return Aggregate(mean: nil, count: 0, isValid: false) }
+        return Aggregate(mean: valid.reduce(0, +) / Double(valid.count), count: valid.count,
+                         isValid: valid.count >= minimumValidDays)
+    }
+}

@@ -1,0 +1,71 @@
+import HazeModel
+import HazeRegistry
+import HazeStore
+
+/// `haze query`: a subject's values over a date range at one resolution.
+public struct StationQuery: Sendable {
+    public var subject: Subject
+    public var pollutants: [Pollutant]
+    /// Inclusive local dates.
+    public var from: CivilDate
+    public var to: CivilDate
+    public var resolution: Resolution
+
+    public init(subject: Subject, pollutants: [Pollutant], from: CivilDate, to: CivilDate, resolution: Resolution) {
+        self.subject = subject
+        self.pollutants = pollutants
+        self.from = from
+        self.to = to
+        self.resolution = resolution
+    }
+
+    /// One output row.
+    public struct Row: Sendable, Equatable {
+        /// `2019-01-01T08:00+08:00`, `2019-01-01` or `2019-01`.
+        public var time: String
+        public var subject: String
+        public var pollutant: Pollutant
+        public var value: Aggregate
+    }
+
+    public func run(store: Store, registry: StationRegistry) throws(QueryError) -> [Row] {
+        let members = try registry.members(of: subject)
+        let aggregation = Aggregation(store: store)
+        let isUnit = subject.isUnit
+        let firstDay = Day(from)
+        let lastDay = Day(to)
+        guard firstDay <= lastDay else { return [] }
+        var rows: [Row] = []
+        for pollutant in pollutants {
+            let series = aggregation.series(of: members, pollutant)
+            if case .station(let code) = subject, series.isEmpty, registry[code] == nil {
+                throw .unknownStation(code)
+            }
+            switch resolution {
+            case .hour:
+                let start = store.zone.firstHour(of: firstDay)
+                let end = store.zone.firstHour(of: lastDay.advanced(by: 1))
+                for hour in start ..< end {
+                    rows.append(Row(time: store.zone.format(hour), subject: subject.description,
+                                    pollutant: pollutant, value: aggregation.hourly(series, at: hour)))
+                }
+            case .day:
+                for day in firstDay ... lastDay {
+                    let value = isUnit ? aggregation.unitDay(series, on: day)
+                                       : (series.first.map { aggregation.stationDay($0, on: day) } ?? .none)
+                    rows.append(Row(time: day.description, subject: subject.description, pollutant: pollutant, value: value))
+                }
+            case .month:
+                var month = firstDay.month
+                while month <= lastDay.month {
+                    let days = max(month.days.lowerBound, firstDay) ..< min(month.days.upperBound, lastDay.advanced(by: 1))
+                    let daily = aggregation.days(series, in: days, asUnit: isUnit)
+                    rows.append(Row(time: month.description, subject: subject.description, pollutant: pollutant,
+                                    value: Aggregation.month(month, days: daily)))
+                    month = month.next
+                }
+            }
+        }
+        return rows
+    }
+}

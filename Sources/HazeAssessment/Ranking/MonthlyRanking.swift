@@ -1,0 +1,90 @@
+import HazeModel
+import HazeRegistry
+import HazeStore
+
+/// One row of a monthly ranking for one pollutant.
+public struct RankingEntry: Sendable {
+    public var unit: RankingUnit
+    public var current: PeriodStatistics
+    /// The same month a year earlier; `validDays == 0` when there are no data.
+    public var lastYear: PeriodStatistics
+    /// Change against last year in percent, from the published (rounded)
+    /// values, one decimal; negative = improved. Nil unless both are valid.
+    public var change: Double?
+    public var rank: Int
+    /// Rank by change (most improved = 1); nil when there is no change.
+    public var changeRank: Int?
+}
+
+/// The ranking of every unit for one pollutant, best first.
+public struct PollutantRanking: Sendable {
+    public var pollutant: Pollutant
+    public var entries: [RankingEntry]
+}
+
+/// The bureau's monthly assessment (月度排名): units ranked by their monthly
+/// PM2.5 and PM10 means, following GB 3095 validity and HJ 663 averaging.
+///
+/// A unit's monthly value is the mean of its valid daily values (each the
+/// mean of its stations' valid daily means), valid with ≥ 27 days (February
+/// ≥ 25). Values are rounded once, at the end (GB/T 8170); ranks are
+/// ascending on the rounded value, ties share a rank, invalid units share the
+/// last place. Last year's month comes from the daily ring, so it is there
+/// after the hourly ring has wrapped.
+public struct MonthlyRanking: Sendable {
+    public var month: Month
+    public var scope: RankingScope
+    public var rankings: [PollutantRanking]
+    public var composite: CompositeRanking?
+    /// The GB 3095 edition in force on the month's first day (limits shown in reports).
+    public var standard: AirQualityStandard
+
+    public init(store: Store, registry: StationRegistry, month: Month, scope: RankingScope,
+                composite weights: CompositeWeights? = nil) throws(QueryError) {
+        let units = try registry.units(level: scope.level, city: scope.city)
+        self.init(store: store, units: units, month: month, scope: scope, composite: weights)
+    }
+
+    init(store: Store, units: [RankingUnit], month: Month, scope: RankingScope, composite weights: CompositeWeights?) {
+        self.month = month
+        self.scope = scope
+        self.standard = AirQualityStandard.inForce(on: month.firstDay)
+        let aggregation = Aggregation(store: store)
+        let lastYearMonth = month.yearEarlier
+        var rankings: [PollutantRanking] = []
+        for pollutant in Set(scope.pollutants + (weights?.pollutants ?? [])).sorted() {
+            let current = units.map {
+                PeriodStatistics(days: aggregation.unitDays($0, pollutant, days: month.days), pollutant: pollutant,
+                                 requiredDays: Validity.minimumDays(in: month))
+            }
+            let previous = units.map {
+                PeriodStatistics(days: aggregation.unitDays($0, pollutant, days: lastYearMonth.days), pollutant: pollutant,
+                                 requiredDays: Validity.minimumDays(in: lastYearMonth))
+            }
+            rankings.append(Self.rank(units: units, current: current, previous: previous, pollutant: pollutant))
+        }
+        let standard = self.standard
+        self.composite = weights.map { CompositeRanking(weights: $0, rankings: rankings, standard: standard) }
+        self.rankings = rankings.filter { scope.pollutants.contains($0.pollutant) }
+    }
+
+    static func rank(units: [RankingUnit], current: [PeriodStatistics], previous: [PeriodStatistics],
+                     pollutant: Pollutant) -> PollutantRanking {
+        let ranks = Ranks.ascending(current.map { $0.isValid ? $0.rounded : nil })
+        let changes: [Double?] = zip(current, previous).map { now, then in
+            guard now.isValid, then.isValid, let a = now.rounded, let b = then.rounded, b > 0 else { return nil }
+            return GBT8170.round(Double(a - b) / Double(b) * 100, decimals: 1)
+        }
+        let changeRanks = Ranks.ascending(changes)
+        var entries = units.indices.map { i in
+            RankingEntry(unit: units[i], current: current[i], lastYear: previous[i], change: changes[i], rank: ranks[i],
+                         changeRank: changes[i] == nil ? nil : changeRanks[i])
+        }
+        entries.sort { ($0.rank, $0.unit.label) < ($1.rank, $1.unit.label) }
+        return PollutantRanking(pollutant: pollutant, entries: entries)
+    }
+
+    public func ranking(for pollutant: Pollutant) -> PollutantRanking? {
+        rankings.first { $0.pollutant == pollutant }
+    }
+}

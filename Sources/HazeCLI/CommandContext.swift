@@ -1,0 +1,64 @@
+import Foundation
+import HazeModel
+import HazeRegistry
+import HazeStore
+
+/// What every command runs with: where to write, the environment, the
+/// working directory. Tests pass their own to run commands in-process.
+public struct CommandContext: Sendable {
+    public var console: Console
+    public var environment: [String: String]
+    public var workingDirectory: String
+    /// The running binary, for data installed beside it (`share/haze/`).
+    public var executablePath: String?
+
+    public init(console: Console, environment: [String: String] = ProcessInfo.processInfo.environment,
+                workingDirectory: String = FileManager.default.currentDirectoryPath,
+                executablePath: String? = DataDirectory.currentExecutable) {
+        self.console = console
+        self.environment = environment
+        self.workingDirectory = workingDirectory
+        self.executablePath = executablePath
+    }
+
+    /// An absolute path for a user-given one.
+    public func absolute(_ path: String) -> String {
+        if path.hasPrefix("/") { return path }
+        if path.hasPrefix("~/"), let home = environment["HOME"] { return home + path.dropFirst(1) }
+        return (workingDirectory as NSString).appendingPathComponent(path)
+    }
+
+    /// `--store`, else `$HAZE_STORE`, else `./haze-store`.
+    public func storeDirectory(_ arguments: ParsedArguments) -> String {
+        absolute(arguments.value("--store") ?? environment["HAZE_STORE"] ?? "haze-store")
+    }
+
+    /// A shipped data directory: the flag, else its environment variable,
+    /// else the working directory, else `<prefix>/share/haze/` beside the binary.
+    public func dataDirectory(_ kind: DataDirectory, flag: String?) throws(UsageError) -> String {
+        switch kind.resolve(flag: flag, environment: environment, workingDirectory: workingDirectory,
+                            executablePath: executablePath) {
+        case .found(let path):
+            return path
+        case .notFound(let searched):
+            let variable = kind.environmentVariable.map { " or $\($0)" } ?? ""
+            throw .missing("cannot find the \(kind.name) directory; looked in \(searched.joined(separator: ", ")) — pass its path\(variable)")
+        }
+    }
+
+    /// `--stations`, else `$HAZE_STATIONS`, else `./stations`, else the installed registry.
+    public func stationsDirectory(_ arguments: ParsedArguments) throws(UsageError) -> String {
+        try dataDirectory(.stations, flag: arguments.value("--stations"))
+    }
+
+    public func registry(_ arguments: ParsedArguments) throws -> StationRegistry {
+        try StationRegistry.load(directory: stationsDirectory(arguments))
+    }
+
+    /// Opens the store named by the arguments.
+    public func openStore(_ arguments: ParsedArguments, access: Store.Access,
+                          creating: StoreConfiguration? = nil) throws(StoreError) -> Store {
+        let wait = arguments.value("--wait").flatMap(Double.init) ?? (arguments.has("--wait") ? 3600 : nil)
+        return try Store(directory: storeDirectory(arguments), access: access, creating: creating, lockTimeout: wait)
+    }
+}

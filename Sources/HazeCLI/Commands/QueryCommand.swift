@@ -1,0 +1,82 @@
+import HazeModel
+import HazeStore
+import HazeAssessment
+import HazeReport
+
+/// `haze query`: a station's, district's or city's values over time.
+enum QueryCommand {
+    static let spec = CommandSpec(
+        name: "query",
+        abstract: "Values of a station, district or city by hour, day or month.",
+        options: [
+            .value("--station", "CODE", "A station code, e.g. 1001A."),
+            .value("--district", "NAME", "A district of the registry, e.g. 朝阳区."),
+            .value("--city", "NAME", "A city, e.g. 北京 (also qualifies --district)."),
+            .value("--pollutant", "LIST", "pm2.5 | pm10 | pm2.5,pm10 (default both)."),
+            .value("--from", "DATE", "First local date, YYYY-MM-DD (default depends on --resolution)."),
+            .value("--to", "DATE", "Last local date (default: the newest day in the store)."),
+            .value("--resolution", "STEP", "hour | day (default) | month."),
+            .value("--format", "FORMAT", "table (default) | csv | json."),
+            .value("--decimals", "N", "Decimal places after GB/T 8170 rounding (default 0: whole µg/m³)."),
+            CommonOptions.store, CommonOptions.stations,
+        ],
+        discussion: """
+        Daily values need ≥ 20 valid hours (GB 3095); a month needs ≥ 27 valid days
+        (February ≥ 25). A district's or city's value is the mean of its assessment
+        stations' valid values for the same day (control points excluded); its month is
+        the mean of those days. CSV columns: time,subject,pollutant,value,valid_count —
+        value is empty when invalid; valid_count is valid hours (station day), stations
+        (district/city day or any hour) or valid days (month).
+        Without --from/--to: the newest day (hour), the last 7 days (day) or the newest
+        month (month).
+        """,
+        examples: [
+            "haze query --city 北京 --pollutant pm2.5 --resolution month --from 2019-01-01 --to 2019-01-31",
+            "haze query --station 1001A --resolution hour --from 2019-01-12 --to 2019-01-12",
+            "haze query --district 朝阳区 --city 北京 --format csv --from 2019-01-01 --to 2019-02-28",
+        ])
+
+    static let command = HazeCLI.Command(spec: spec) { arguments, context in
+        let subject: Subject
+        switch (arguments.value("--station"), arguments.value("--district"), arguments.value("--city")) {
+        case (let code?, nil, nil): subject = .station(code)
+        case (nil, let district?, let city): subject = .district(district, city: city)
+        case (nil, nil, let city?): subject = .city(city)
+        case (nil, nil, nil): throw UsageError.missing("haze query: name a subject with --station, --district or --city")
+        default: throw UsageError.conflict("haze query: give one of --station, --district (with an optional --city) or --city")
+        }
+        let resolution: Resolution = try arguments.choice("--resolution", default: .day)
+        let format = try arguments.format(allowed: [.table, .csv, .json])
+        let decimals = try arguments.integer("--decimals", in: 0...6) ?? 0
+        let registry = try context.registry(arguments)
+        let pollutants = try arguments.pollutants()
+        let givenFrom = try arguments.date("--from")
+        let givenTo = try arguments.date("--to")
+        let report = try Store.readConsistently(directory: context.storeDirectory(arguments)) { store -> QueryReport in
+            guard let newest = store.newestHour else {
+                throw QueryError.noData("the store at \(store.directory) is empty; ingest data first")
+            }
+            let to = givenTo ?? store.zone.day(of: newest).date
+            let from: CivilDate
+            if let givenFrom {
+                from = givenFrom
+            } else {
+                switch resolution {
+                case .hour: from = to
+                case .day: from = Day(to).advanced(by: -6).date
+                case .month: from = CivilDate(year: to.year, month: to.month, day: 1)!
+                }
+            }
+            guard from <= to else { throw UsageError.conflict("haze query: --from \(from) is after --to \(to)") }
+            let query = StationQuery(subject: subject, pollutants: pollutants, from: from, to: to, resolution: resolution)
+            return QueryReport(rows: try query.run(store: store, registry: registry), resolution: resolution,
+                               decimals: decimals, isUnit: subject.isUnit)
+        }
+        switch format {
+        case .csv: context.console.out(report.csv())
+        case .json: context.console.out(report.json())
+        default: context.console.out(report.table())
+        }
+        return .success
+    }
+}

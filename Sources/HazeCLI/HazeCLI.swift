@@ -1,0 +1,114 @@
+import HazeModel
+import HazeRegistry
+import HazeStore
+import HazeSources
+import HazeAssessment
+
+/// The `haze` command line: dispatches to a command and turns errors into
+/// messages and exit codes.
+public enum HazeCLI {
+    /// A runnable command.
+    public struct Command: Sendable {
+        public var spec: CommandSpec
+        public var run: @Sendable (ParsedArguments, CommandContext) throws -> ExitCode
+    }
+
+    
+    public static var commands: [Command] {
+        [InitCommand.command, IngestCommand.command, PullCommand.command, QueryCommand.command, RankCommand.command,
+         AlertCommand.command, StationsCommand.command, CheckCommand.command, RebuildCommand.command,
+         StatusCommand.command, DemoCommand.command]
+    }
+
+    public static var help: String {
+        var text = """
+        haze \(HazeVersion.current) — hourly PM2.5/PM10 from national-control stations: ingest, store,
+        rank districts by GB 3095 / HJ 663, alert, query.
+
+        USAGE: haze <command> [options]
+
+        COMMANDS:
+
+        """
+        let width = (commands.map(\.spec.name.count).max() ?? 8) + 2
+        for command in commands {
+            text += "  " + command.spec.name + String(repeating: " ", count: width - command.spec.name.count)
+                + command.spec.abstract + "\n"
+        }
+        text += """
+
+        Run `haze <command> --help` for a command's options and examples.
+        Environment: HAZE_STORE (default store directory), HAZE_STATIONS (registry directory).
+
+        """
+        return text
+    }
+
+    /// Runs a command line (without the program name) and returns the exit status.
+    public static func run(_ arguments: [String], context: CommandContext) -> Int32 {
+        let console = context.console
+        guard let name = arguments.first else {
+            console.err(help)
+            return ExitCode.usage.rawValue
+        }
+        if name == "--help" || name == "-h" || name == "help" {
+            if arguments.count > 1, let command = commands.first(where: { $0.spec.name == arguments[1] }) {
+                console.out(command.spec.help)
+            } else {
+                console.out(help)
+            }
+            return ExitCode.success.rawValue
+        }
+        if name == "--version" {
+            console.print("haze \(HazeVersion.current)")
+            return ExitCode.success.rawValue
+        }
+        guard let command = commands.first(where: { $0.spec.name == name }) else {
+            let close = Suggestion.closest(to: name, among: commands.map(\.spec.name), limit: 1).first
+            console.note("haze: error: \(UsageError.unknownCommand(name, suggestion: close))")
+            return ExitCode.usage.rawValue
+        }
+        do {
+            let parsed = try command.spec.parse(Array(arguments.dropFirst()))
+            if parsed.has("--help") {
+                console.out(command.spec.help)
+                return ExitCode.success.rawValue
+            }
+            return try command.run(parsed, context).rawValue
+        } catch let error as UsageError {
+            console.note("haze: error: \(error)")
+            console.note("(see `haze \(name) --help`)")
+            return ExitCode.usage.rawValue
+        } catch let error as StoreError {
+            console.note("haze: error: \(error)")
+            switch error {
+            case .notFound: return ExitCode.noInput.rawValue
+            case .locked: return ExitCode.temporaryFailure.rawValue
+            case .system: return ExitCode.ioError.rawValue
+            default: return ExitCode.dataError.rawValue
+            }
+        } catch let error as RegistryError {
+            console.note("haze: error: \(error)")
+            return ExitCode.dataError.rawValue
+        } catch let error as QueryError {
+            console.note("haze: error: \(error)")
+            return ExitCode.dataError.rawValue
+        } catch let error as PullError {
+            console.note("haze: error: \(error)")
+            return ExitCode.dataError.rawValue
+        } catch let error as ConfigurationError {
+            console.note("haze: error: \(error)")
+            return ExitCode.dataError.rawValue
+        } catch {
+            console.note("haze: error: \(error)")
+            return ExitCode.software.rawValue
+        }
+    }
+}
+
+/// Options shared by commands that open a store or a registry.
+enum CommonOptions {
+    static let store = CommandSpec.Option.value("--store", "DIR", "Store directory (default $HAZE_STORE or ./haze-store).")
+    static let stations = CommandSpec.Option.value("--stations", "DIR", "Station registry directory (default $HAZE_STATIONS or ./stations).")
+    static let wait = CommandSpec.Option.value("--wait", "SECONDS", "Wait up to SECONDS for another writer to finish instead of failing.")
+}

@@ -1,0 +1,206 @@
+import HazeModel
+
+/// Reads the CNEMC wide CSV: `date,hour,type,<station codes…>`, one row per
+/// (hour, type), Beijing time, hour 0–23 of the file's date.
+///
+/// Only `PM2.5` and `PM10` rows are read; the thirteen other types are skipped
+/// with one `memchr` each, which is most of the file. Columns are keyed on the
+/// header, which changes as stations open and close.
+public struct CNEMCWideParser: Sendable {
+    public init() {}
+
+    public func parse(_ bytes: [UInt8], context: ParseContext) -> ParsedBatch {
+        var batch = ParsedBatch()
+        let source = context.source
+        var scanner = CSVScanner(bytes: bytes)
+        var fields: [CSVField] = []
+        fields.reserveCapacity(2048)
+        guard scanner.nextRecord(into: &fields) else {
+            batch.notes.append("\(source): the file is empty")
+            return batch
+        }
+        batch.linesRead = 1
+        let header = fields.map { scanner.trimmedString($0) }
+        guard header.count >= 3, header[0].lowercased() == "date", header[1].lowercased() == "hour",
+              header[2].lowercased() == "type" else {
+            batch.rejections.append(Rejection(source: source, line: 1, field: "header",
+                                              value: header.prefix(4).joined(separator: ","),
+                                              reason: "expected a CNEMC header starting date,hour,type"))
+            return batch
+        }
+        let columns = Array(header.dropFirst(3))
+        if let first = fields.first, let last = fields.last,
+           !TextEncoding.isValidUTF8(bytes, first.range.lowerBound ..< last.range.upperBound) {
+            batch.notes.append("\(source):1: the header is not UTF-8; \(TextEncoding.conversionHint(for: source))")
+        }
+
+        // Per column: the station's keys, or why its values are refused.
+        var pm25Keys = [Int32](repeating: -1, count: columns.count)
+        var pm10Keys = [Int32](repeating: -1, count: columns.count)
+        var refusal = [String?](repeating: nil, count: columns.count)
+        var skipColumn = [Bool](repeating: false, count: columns.count)
+        var seen = Set<String>()
+        for (c, code) in columns.enumerated() {
+            if code.isEmpty {
+                refusal[c] = "column \(c + 4) has no station code in the header"
+            } else if code.utf8.count > SeriesKey.maximumCodeLength {
+                refusal[c] = "station code longer than \(SeriesKey.maximumCodeLength) bytes"
+            } else if !seen.insert(code).inserted {
+                refusal[c] = "station \(code) appears twice in the header; this column is ignored"
+            } else if let policy = context.refusal(for: code) {
+                if policy == .skip { skipColumn[c] = true } else {
+                    refusal[c] = "station \(code) is not in the station registry (add it to stations/ or use --unknown-stations store)"
+                }
+            } else {
+                pm25Keys[c] = batch.appendNewKey(SeriesKey(station: code, pollutant: .pm25))
+                pm10Keys[c] = batch.appendNewKey(SeriesKey(station: code, pollutant: .pm10))
+            }
+        }
+        let unknownColumns = columns.indices.filter { refusal[$0]?.contains("not in the station registry") == true }
+        if !unknownColumns.isEmpty {
+            let names = unknownColumns.prefix(8).map { columns[$0] }.joined(separator: ", ")
+            batch.notes.append("\(source): \(unknownColumns.count) station column(s) not in the registry (\(names)\(unknownColumns.count > 8 ? ", …" : "")); their values are quarantined")
+        }
+
+        // Which (date, pollutant, hour) rows were present, to report gaps.
+        var rowsSeen: [Int: [Pollutant: Set<Int>]] = [:]
+        var lastLine = 1
+        while scanner.nextRecordPrefix(fields: &fields, limit: 3) {
+            let line = scanner.lineNumber
+            lastLine = line
+            batch.linesRead += 1
+            if fields.count < 3 {
+                scanner.skipRestOfRecord()
+                if fields.count == 1 && fields[0].isEmpty { continue }  // blank line
+                batch.rejections.append(Rejection(source: source, line: line, field: "row",
+                                                  value: lineText(bytes, fields),
+                                                  reason: "expected date,hour,type and \(columns.count) station columns; found \(fields.count) field(s)"))
+                continue
+            }
+            let pollutant: Pollutant
+            if scanner.field(fields[2], equals: "PM2.5") { pollutant = .pm25 }
+            else if scanner.field(fields[2], equals: "PM10") { pollutant = .pm10 }
+            else if let other = Pollutant(name: scanner.trimmedString(fields[2])) {
+                pollutant = other  // a re-exported file with its own spelling (pm2.5, PM25)
+            } else {
+                scanner.skipRestOfRecord()
+                batch.otherRowsSkipped += 1
+                continue
+            }
+            let dateText = scanner.trimmedString(fields[0])
+            let hourText = scanner.trimmedString(fields[1])
+            guard let date = CivilDate(parsing: dateText) else {
+                scanner.skipRestOfRecord()
+                batch.rejections.append(Rejection(source: source, line: line, field: "date", pollutant: pollutant.displayName,
+                                                  value: dateText, reason: "'\(dateText)' is not a date (YYYYMMDD)"))
+                continue
+            }
+            guard let hourOfDay = Int(hourText), (0...23).contains(hourOfDay) else {
+                scanner.skipRestOfRecord()
+                batch.rejections.append(Rejection(source: source, line: line, field: "hour", pollutant: pollutant.displayName,
+                                                  value: hourText, reason: "'\(hourText)' is not an hour 0–23"))
+                continue
+            }
+            let hour = context.zone.hour(day: Day(date), hourOfDay: hourOfDay)
+            let time = context.zone.format(hour)
+            guard hour <= context.latestHour else {
+                scanner.skipRestOfRecord()
+                batch.rejections.append(Rejection(source: source, line: line, field: "date", time: time,
+                                                  pollutant: pollutant.displayName, value: dateText,
+                                                  reason: "\(time) is in the future"))
+                continue
+            }
+            let rowStart = fields[0].range.lowerBound
+            scanner.nextRecordRemainder(into: &fields)
+            let cells = fields.count - 3
+            guard cells == columns.count else {
+                let truncated = scanner.lastRecordHadNoTerminator && cells < columns.count
+                let reason = truncated
+                    ? "row ends after \(cells) of \(columns.count) station fields at the end of the file (truncated); row quarantined"
+                    : "expected \(columns.count) station fields, found \(cells); row quarantined"
+                batch.rejections.append(Rejection(source: source, line: line, field: "row", time: time,
+                                                  pollutant: pollutant.displayName,
+                                                  value: String(decoding: bytes[rowStart ..< (fields.last?.range.upperBound ?? rowStart)], as: UTF8.self),
+                                                  reason: reason))
+                continue
+            }
+            rowsSeen[date.dayNumber, default: [:]][pollutant, default: []].insert(hourOfDay)
+            let keys = pollutant == .pm25 ? pm25Keys : pm10Keys
+            bytes.withUnsafeBufferPointer { buffer in
+                for c in 0..<cells {
+                    let range = fields[c + 3].range
+                    if range.isEmpty { continue }
+                    switch ConcentrationText.parse(buffer, range) {
+                    case .missing:
+                        continue
+                    case .value(let value):
+                        batch.valuesRead += 1
+                        let key = keys[c]
+                        if key >= 0 {
+                            batch.append(key: key, hour: hour, value: value, line: line)
+                        } else if skipColumn[c] {
+                            batch.unknownSkipped += 1
+                        } else {
+                            batch.rejections.append(Rejection(
+                                source: source, line: line, field: columns[c], station: columns[c], time: time,
+                                pollutant: pollutant.displayName, value: String(value),
+                                reason: refusal[c] ?? "column refused"))
+                        }
+                    case .invalid(let reason):
+                        batch.valuesRead += 1
+                        batch.rejections.append(Rejection(
+                            source: source, line: line, field: columns[c], station: columns[c], time: time,
+                            pollutant: pollutant.displayName,
+                            value: String(decoding: buffer[range], as: UTF8.self), reason: reason))
+                    }
+                }
+            }
+        }
+        reportGaps(rowsSeen, lastLine: lastLine, truncated: scanner.lastRecordHadNoTerminator, into: &batch, source: source)
+        for (dayNumber, byPollutant) in rowsSeen {
+            let both = (byPollutant[.pm25] ?? []).intersection(byPollutant[.pm10] ?? [])
+            batch.hoursPerDate[CivilDate(dayNumber: dayNumber)] = both.count
+        }
+        return batch
+    }
+
+    /// Notes which hours of each date lack PM rows: a day file should have 0–23.
+    private func reportGaps(_ rowsSeen: [Int: [Pollutant: Set<Int>]], lastLine: Int, truncated: Bool,
+                            into batch: inout ParsedBatch, source: String) {
+        if rowsSeen.isEmpty {
+            batch.notes.append("\(source): no PM2.5 or PM10 rows")
+            return
+        }
+        for dayNumber in rowsSeen.keys.sorted() {
+            let date = CivilDate(dayNumber: dayNumber)
+            for pollutant in Pollutant.allCases {
+                let hours = rowsSeen[dayNumber]?[pollutant] ?? []
+                let missing = (0...23).filter { !hours.contains($0) }
+                guard !missing.isEmpty else { continue }
+                var note = "\(source): \(date) \(pollutant.displayName): no rows for hour(s) \(Self.describe(missing))"
+                if truncated && dayNumber == rowsSeen.keys.max() && missing.last == 23 {
+                    note += " — the file ends at line \(lastLine) without a line break, it looks truncated"
+                }
+                batch.notes.append(note)
+            }
+        }
+    }
+
+    /// `[7,8,9,10,22]` → `7–10, 22`
+    static func describe(_ hours: [Int]) -> String {
+        var parts: [String] = []
+        var i = 0
+        while i < hours.count {
+            var j = i
+            while j + 1 < hours.count && hours[j + 1] == hours[j] + 1 { j += 1 }
+            parts.append(i == j ? "\(hours[i])" : "\(hours[i])–\(hours[j])")
+            i = j + 1
+        }
+        return parts.joined(separator: ", ")
+    }
+
+    private func lineText(_ bytes: [UInt8], _ fields: [CSVField]) -> String {
+        guard let first = fields.first, let last = fields.last else { return "" }
+        return String(decoding: bytes[first.range.lowerBound ..< last.range.upperBound], as: UTF8.self)
+    }
+}

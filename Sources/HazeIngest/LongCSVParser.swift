@@ -1,0 +1,106 @@
+import HazeModel
+
+/// Reads the long CSV: `station,time,pollutant,value`, one reading per row.
+///
+/// Columns are found by name, in any order; extra columns are ignored. Rows of
+/// other pollutants are skipped and counted.
+public struct LongCSVParser: Sendable {
+    public init() {}
+
+    public func parse(_ bytes: [UInt8], context: ParseContext) -> ParsedBatch {
+        var batch = ParsedBatch()
+        let source = context.source
+        var scanner = CSVScanner(bytes: bytes)
+        var fields: [CSVField] = []
+        guard scanner.nextRecord(into: &fields) else {
+            batch.notes.append("\(source): the file is empty")
+            return batch
+        }
+        batch.linesRead = 1
+        let header = fields.map { scanner.trimmedString($0).lowercased() }
+        var column: [String: Int] = [:]
+        for (i, name) in header.enumerated() where column[name] == nil { column[name] = i }
+        guard let stationColumn = column["station"], let timeColumn = column["time"],
+              let pollutantColumn = column["pollutant"], let valueColumn = column["value"] else {
+            batch.rejections.append(Rejection(source: source, line: 1, field: "header", value: header.joined(separator: ","),
+                                              reason: "expected columns station,time,pollutant,value"))
+            return batch
+        }
+        if !TextEncoding.isValidUTF8(bytes, 0 ..< bytes.count) {
+            let kind = TextEncoding.looksLikeGBK(bytes, 0 ..< bytes.count) ? "GBK/GB18030-encoded" : "not UTF-8"
+            batch.notes.append("\(source): the file is \(kind); only its ASCII fields can be read — \(TextEncoding.conversionHint(for: source))")
+        }
+        var unknownReported = Set<String>()
+        while scanner.nextRecord(into: &fields) {
+            let line = scanner.lineNumber
+            batch.linesRead += 1
+            if fields.count == 1 && fields[0].isEmpty { continue }
+            let rowRange = (fields.first?.range.lowerBound ?? 0) ..< (fields.last?.range.upperBound ?? 0)
+            let rowText = { String(decoding: bytes[rowRange], as: UTF8.self) }
+            guard fields.count == header.count else {
+                batch.rejections.append(Rejection(source: source, line: line, field: "row", value: rowText(),
+                                                  reason: "expected \(header.count) fields, found \(fields.count)"))
+                continue
+            }
+            let stationField = fields[stationColumn]
+            guard TextEncoding.isValidUTF8(bytes, stationField.range) else {
+                batch.rejections.append(Rejection(source: source, line: line, field: "station", value: rowText(),
+                                                  reason: "station code is not UTF-8; \(TextEncoding.conversionHint(for: source))"))
+                continue
+            }
+            let station = scanner.trimmedString(fields[stationColumn])
+            let timeText = scanner.trimmedString(fields[timeColumn])
+            let pollutantText = scanner.trimmedString(fields[pollutantColumn])
+            let valueText = scanner.trimmedString(fields[valueColumn])
+            func reject(_ field: String, _ value: String, _ reason: String, time: String = "") {
+                batch.rejections.append(Rejection(source: source, line: line, field: field, station: station,
+                                                  time: time.isEmpty ? timeText : time, pollutant: pollutantText,
+                                                  value: value, reason: reason))
+            }
+            guard let pollutant = Pollutant(name: pollutantText) else {
+                if pollutantText.isEmpty { reject("pollutant", pollutantText, "empty pollutant") } else { batch.otherRowsSkipped += 1 }
+                continue
+            }
+            guard !station.isEmpty else { reject("station", station, "empty station code"); continue }
+            guard station.utf8.count <= SeriesKey.maximumCodeLength else {
+                reject("station", station, "station code longer than \(SeriesKey.maximumCodeLength) bytes")
+                continue
+            }
+            let hour: Hour
+            switch ISOHour.parse(timeText, defaultZone: context.zone) {
+            case .success(let h): hour = h
+            case .failure(.notOnTheHour):
+                reject("time", timeText, "'\(timeText)' is not on the hour (readings are hourly means)")
+                continue
+            case .failure(.malformed):
+                reject("time", timeText, "'\(timeText)' is not an ISO-8601 time (e.g. 2019-01-01T08:00+08:00)")
+                continue
+            }
+            let localTime = context.zone.format(hour)
+            guard hour <= context.latestHour else { reject("time", timeText, "\(localTime) is in the future"); continue }
+            let parsed = valueText.utf8.withContiguousStorageIfAvailable { buffer in
+                ConcentrationText.parse(buffer, 0 ..< buffer.count)
+            } ?? .invalid("unreadable")
+            switch parsed {
+            case .missing:
+                continue
+            case .invalid(let reason):
+                batch.valuesRead += 1
+                reject("value", valueText, reason, time: localTime)
+            case .value(let value):
+                batch.valuesRead += 1
+                if let policy = context.refusal(for: station) {
+                    if policy == .skip { batch.unknownSkipped += 1; continue }
+                    if unknownReported.insert(station).inserted {
+                        batch.notes.append("\(source): station \(station) is not in the registry; its rows are quarantined")
+                    }
+                    reject("station", valueText, "station \(station) is not in the station registry (add it to stations/ or use --unknown-stations store)", time: localTime)
+                    continue
+                }
+                let key = batch.key(SeriesKey(station: station, pollutant: pollutant))
+                batch.append(key: key, hour: hour, value: value, line: line)
+            }
+        }
+        return batch
+    }
+}

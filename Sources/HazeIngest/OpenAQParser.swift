@@ -1,0 +1,94 @@
+import HazeModel
+
+/// Reads OpenAQ API v3 hourly values: `/v3/sensors/{id}/hours` and
+/// `/v3/sensors/{id}/measurements` pages.
+///
+/// A page names no sensor or station (the URL does), so the station is given
+/// by the caller: `haze pull` maps each configured sensor to a registry
+/// station, `haze ingest --station CODE` does it for a file. The hour of a
+/// value is its period's `datetimeFrom` (UTC), as CNEMC labels an hour by its start.
+public struct OpenAQParser: Sendable {
+    public var station: String?
+
+    public init(station: String?) { self.station = station }
+
+    /// The batch, and the page's size against its limit (for pagination).
+    public struct Page: Sendable {
+        public var batch: ParsedBatch
+        public var results: Int
+        public var limit: Int?
+    }
+
+    public func parse(_ bytes: [UInt8], context: ParseContext) -> Page {
+        var batch = ParsedBatch()
+        let source = context.source
+        let json: JSONValue
+        do {
+            json = try JSONValue.parse(bytes)
+        } catch {
+            batch.rejections.append(Rejection(source: source, line: 1, field: "body", value: "",
+                                              reason: "not valid JSON (\(error))"))
+            return Page(batch: batch, results: 0, limit: nil)
+        }
+        guard let results = json["results"]?.arrayValue else {
+            batch.rejections.append(Rejection(source: source, line: 1, field: "results", value: "",
+                                              reason: "an OpenAQ v3 page needs a results array"))
+            return Page(batch: batch, results: 0, limit: nil)
+        }
+        let limit = json["meta"]?["limit"]?.numberValue.flatMap { Int(exactly: $0) }
+        batch.linesRead = results.count
+        guard let station = station, !station.isEmpty else {
+            batch.rejections.append(Rejection(source: source, line: 1, field: "station", value: "",
+                                              reason: "an OpenAQ page names no station; map its sensor to a station (haze.json sensors, or --station CODE)"))
+            return Page(batch: batch, results: results.count, limit: limit)
+        }
+        let refusal = context.refusal(for: station)
+        for (i, result) in results.enumerated() {
+            let item = i + 1  // results are numbered like lines, from 1
+            let parameter = result["parameter"]?["name"]?.stringValue ?? ""
+            guard let pollutant = Pollutant(name: parameter) else {
+                batch.otherRowsSkipped += 1
+                continue
+            }
+            let units = result["parameter"]?["units"]?.stringValue ?? "µg/m³"
+            let fromText = result["period"]?["datetimeFrom"]?["utc"]?.stringValue ?? ""
+            func reject(_ field: String, _ value: String, _ reason: String) {
+                batch.rejections.append(Rejection(source: source, line: item, field: field, station: station,
+                                                  time: fromText, pollutant: pollutant.displayName, value: value, reason: reason))
+            }
+            guard units == "µg/m³" || units == "ug/m3" || units == "µg/m3" else {
+                reject("parameter.units", units, "units '\(units)' are not µg/m³")
+                continue
+            }
+            if let interval = result["period"]?["interval"]?.stringValue, interval != "01:00:00" {
+                reject("period.interval", interval, "not an hourly value (interval \(interval))")
+                continue
+            }
+            guard case .success(let hour) = ISOHour.parse(fromText, defaultZone: LocalZone(offsetMinutes: 0)) else {
+                reject("period.datetimeFrom.utc", fromText, "'\(fromText)' is not an ISO-8601 hour")
+                continue
+            }
+            guard hour <= context.latestHour else { reject("period.datetimeFrom.utc", fromText, "\(fromText) is in the future"); continue }
+            guard let value = result["value"]?.numberValue else {
+                if result["value"] != nil && result["value"] != .null { reject("value", "", "not a number") }
+                continue
+            }
+            batch.valuesRead += 1
+            guard value >= 0 else { reject("value", GBT8170.format(value, decimals: 1), "negative concentration"); continue }
+            let rounded = GBT8170.roundToInteger(value)
+            guard rounded <= Pollutant.maximumConcentration else {
+                reject("value", String(rounded), "\(rounded) µg/m³ is above the 0–\(Pollutant.maximumConcentration) µg/m³ range")
+                continue
+            }
+            if let refusal {
+                if refusal == .skip { batch.unknownSkipped += 1 } else {
+                    reject("station", String(rounded), "station \(station) is not in the station registry")
+                }
+                continue
+            }
+            let key = batch.key(SeriesKey(station: station, pollutant: pollutant))
+            batch.append(key: key, hour: hour, value: rounded, line: item)
+        }
+        return Page(batch: batch, results: results.count, limit: limit)
+    }
+}

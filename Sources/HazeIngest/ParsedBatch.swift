@@ -1,0 +1,93 @@
+import HazeModel
+import HazeRegistry
+
+/// What a parser read from one payload, before anything is stored.
+///
+/// Readings refer to series by a batch-local key number, so parsers never touch
+/// the store; the ingester resolves the keys to store indices in one step.
+public struct ParsedBatch: Sendable {
+    public struct Reading: Sendable, Hashable {
+        public var key: Int32
+        public var hour: Int32
+        public var value: UInt16
+        public var line: Int32
+    }
+
+    public private(set) var keys: [SeriesKey] = []
+    private var keyNumbers: [SeriesKey: Int32] = [:]
+    public var readings: [Reading] = []
+    public var rejections: [Rejection] = []
+    /// Whole-file observations: missing hours, truncation, skipped columns.
+    public var notes: [String] = []
+    public var linesRead = 0
+    /// Non-empty PM cells or rows seen (stored, refused or skipped).
+    public var valuesRead = 0
+    /// Rows of other pollutants (AQI, SO2, *_24h …), skipped by design.
+    public var otherRowsSkipped = 0
+    /// Values of stations outside the registry skipped under `--unknown-stations skip`.
+    public var unknownSkipped = 0
+    /// For day files: the local dates present and how many of their hours had
+    /// both PM rows (24 = a complete day; `haze pull` fetches incomplete ones again).
+    public var hoursPerDate: [CivilDate: Int] = [:]
+
+    public init() {}
+
+    /// The batch-local number of a series, added on first use.
+    public mutating func key(_ key: SeriesKey) -> Int32 {
+        if keyNumbers.isEmpty && !keys.isEmpty {
+            for (i, existing) in keys.enumerated() { keyNumbers[existing] = Int32(i) }
+        }
+        if let n = keyNumbers[key] { return n }
+        let n = Int32(keys.count)
+        keys.append(key)
+        keyNumbers[key] = n
+        return n
+    }
+
+    /// Adds a key known to be new (the wide parser's columns are unique), without hashing it.
+    mutating func appendNewKey(_ key: SeriesKey) -> Int32 {
+        let n = Int32(keys.count)
+        keys.append(key)
+        return n
+    }
+
+    mutating func append(key: Int32, hour: Hour, value: Int, line: Int) {
+        readings.append(Reading(key: key, hour: Int32(hour.index), value: UInt16(value), line: Int32(line)))
+    }
+}
+
+/// What the ingester does with a value of a station missing from the registry.
+public enum UnknownStationPolicy: String, Sendable, CaseIterable {
+    /// Refuse it into the quarantine (default: nothing is lost, nothing unexpected is ranked).
+    case quarantine
+    /// Store it anyway; it is queryable by code but belongs to no city or district.
+    case store
+    /// Count it in the summary and drop it (for a city ingesting the national files).
+    case skip
+}
+
+/// Everything a parser needs to know besides the bytes.
+public struct ParseContext: Sendable {
+    /// The source's name for messages and the quarantine (a path or `stdin`).
+    public var source: String
+    public var zone: LocalZone
+    /// Readings after this hour are refused as "in the future" (a bad date
+    /// must not advance the ring and push real data out of the window).
+    public var latestHour: Hour
+    public var registry: StationRegistry
+    public var unknownStations: UnknownStationPolicy
+
+    public init(source: String, zone: LocalZone, latestHour: Hour, registry: StationRegistry,
+                unknownStations: UnknownStationPolicy) {
+        self.source = source
+        self.zone = zone
+        self.latestHour = latestHour
+        self.registry = registry
+        self.unknownStations = unknownStations
+    }
+
+    /// How to treat a station code: `nil` means accept it.
+    func refusal(for station: String) -> UnknownStationPolicy? {
+        registry.contains(station) || unknownStations == .store ? nil : unknownStations
+    }
+}

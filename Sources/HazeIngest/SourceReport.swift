@@ -1,0 +1,73 @@
+import HazeModel
+
+/// What ingesting one source did.
+public struct SourceReport: Sendable {
+    public var source: String
+    public var format: IngestFormat?
+    public var bytes = 0
+    public var linesRead = 0
+    public var valuesRead = 0
+    public var stored = 0
+    public var unchanged = 0
+    public var corrected = 0
+    /// Rows or cells refused (in the quarantine file).
+    public var quarantined = 0
+    /// Values stored but flagged (PM2.5 > PM10 in the same hour).
+    public var flagged = 0
+    public var otherRowsSkipped = 0
+    public var unknownSkipped = 0
+    public var notes: [String] = []
+    /// Day files: hours with both PM rows, per local date (24 = complete).
+    public var hoursPerDate: [CivilDate: Int] = [:]
+    /// The first problems, for the terminal; all of them are in the quarantine file.
+    public var rejections: [Rejection] = []
+    public var quarantineFile: String?
+    /// Set when nothing of the source could be read.
+    public var failure: String?
+
+    public init(source: String) { self.source = source }
+}
+
+/// Totals of an ingest run over several sources.
+public struct IngestSummary: Sendable, Codable, Equatable {
+    public var sources = 0
+    public var failedSources = 0
+    public var bytes = 0
+    public var linesRead = 0
+    public var valuesRead = 0
+    public var stored = 0
+    public var unchanged = 0
+    public var corrected = 0
+    public var quarantined = 0
+    public var flagged = 0
+    public var unknownSkipped = 0
+
+    public init() {}
+
+    public mutating func add(_ report: SourceReport) {
+        sources += 1
+        if report.failure != nil { failedSources += 1 }
+        bytes += report.bytes
+        linesRead += report.linesRead
+        valuesRead += report.valuesRead
+        stored += report.stored
+        unchanged += report.unchanged
+        corrected += report.corrected
+        quarantined += report.quarantined
+        flagged += report.flagged
+        unknownSkipped += report.unknownSkipped
+    }
+
+    /// True when at least one source could be read.
+    public var readAnything: Bool { sources > failedSources }
+
+    /// The one-line summary printed at the end of a run.
+    public var line: String {
+        var text = "ingest: \(sources) source(s), \(linesRead) lines, \(valuesRead) values read; "
+            + "stored \(stored), unchanged \(unchanged), corrected \(corrected), quarantined \(quarantined)"
+        if flagged > 0 { text += ", flagged \(flagged) (PM2.5 > PM10, kept)" }
+        if unknownSkipped > 0 { text += ", skipped \(unknownSkipped) (stations not in the registry)" }
+        if failedSources > 0 { text += "; \(failedSources) source(s) could not be read" }
+        return text
+    }
+}

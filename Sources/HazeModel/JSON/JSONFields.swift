@@ -1,0 +1,79 @@
+/// Typed access to the fields of one JSON object in a configuration file,
+/// with errors that name the file, the item (`rule 'x'`, `source 'y'`) and
+/// the field. Unknown fields are refused with a suggestion, so a typo in a
+/// threshold fails when the file loads, not at 3 a.m.
+public struct JSONFields {
+    public let object: [String: JSONValue]
+    public let file: String
+    public var item: String?
+
+    public init(_ value: JSONValue, file: String, item: String?, context: String) throws(ConfigurationError) {
+        guard let fields = value.objectFields else {
+            throw .invalid(file: file, item: item, field: context, reason: "must be a JSON object")
+        }
+        self.object = Dictionary(fields, uniquingKeysWith: { a, _ in a })
+        self.file = file
+        self.item = item
+    }
+
+    public func fail(_ field: String, _ reason: String) -> ConfigurationError {
+        .invalid(file: file, item: item, field: field, reason: reason)
+    }
+
+    public func allow(_ names: [String]) throws(ConfigurationError) {
+        for key in object.keys.sorted() where !names.contains(key) {
+            throw fail(key, "unknown field" + Suggestion.hint(for: key, among: names, limit: 1))
+        }
+    }
+
+    public func require(_ name: String) throws(ConfigurationError) -> JSONValue {
+        guard let value = object[name] else { throw fail(name, "is required") }
+        return value
+    }
+
+    public func string(_ name: String) throws(ConfigurationError) -> String {
+        guard let text = try require(name).stringValue, !text.isEmpty else { throw fail(name, "must be a non-empty string") }
+        return text
+    }
+
+    public func optionalString(_ name: String) throws(ConfigurationError) -> String? {
+        guard let value = object[name] else { return nil }
+        guard let text = value.stringValue else { throw fail(name, "must be a string") }
+        return text
+    }
+
+    public func optionalStrings(_ name: String) throws(ConfigurationError) -> [String]? {
+        guard let value = object[name] else { return nil }
+        guard let list = value.arrayValue?.compactMap(\.stringValue), list.count == value.arrayValue?.count else {
+            throw fail(name, "must be an array of strings")
+        }
+        return list
+    }
+
+    public func number(_ name: String, _ range: ClosedRange<Double>, default fallback: Double? = nil) throws(ConfigurationError) -> Double {
+        guard let value = object[name] else {
+            if let fallback { return fallback }
+            throw fail(name, "is required")
+        }
+        guard let number = value.numberValue, range.contains(number) else {
+            throw fail(name, "must be a number in \(Self.show(range.lowerBound))…\(Self.show(range.upperBound))")
+        }
+        return number
+    }
+
+    public func integer(_ name: String, _ range: ClosedRange<Int>, default fallback: Int? = nil) throws(ConfigurationError) -> Int {
+        let value = try number(name, Double(range.lowerBound)...Double(range.upperBound), default: fallback.map(Double.init))
+        guard value == value.rounded() else { throw fail(name, "must be a whole number in \(range.lowerBound)…\(range.upperBound)") }
+        return Int(value)
+    }
+
+    public func bool(_ name: String, default fallback: Bool) throws(ConfigurationError) -> Bool {
+        guard let value = object[name] else { return fallback }
+        guard let flag = value.boolValue else { throw fail(name, "must be true or false") }
+        return flag
+    }
+
+    public static func show(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(value)
+    }
+}

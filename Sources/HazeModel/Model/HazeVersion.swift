@@ -1,0 +1,4 @@
+/// The version of haze, for `--version`, User-Agent headers and report footers.
+public enum HazeVersion {
+    public static let current = "0.2.0"
+}

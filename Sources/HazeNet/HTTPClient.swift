@@ -1,0 +1,230 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import HazeModel
+
+/// One HTTP request.
+public struct HTTPRequest: Sendable {
+    public var url: URL
+    public var method: String
+    public var headers: [String: String]
+    public var body: Data?
+
+    public init(url: URL, method: String = "GET", headers: [String: String] = [:], body: Data? = nil) {
+        self.url = url
+        self.method = method
+        self.headers = headers
+        self.body = body
+    }
+}
+
+/// A complete response: the whole body was received.
+public struct HTTPResponse: Sendable {
+    public var status: Int
+    public var headers: [String: String]
+    public var body: Data
+}
+
+/// Why a request failed after its retries.
+public enum HTTPError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The total deadline passed (a stalled server, a trickling body).
+    case deadline(url: String, seconds: Double)
+    case connection(url: String, reason: String)
+    case status(url: String, code: Int)
+    /// The body ended before its Content-Length.
+    case truncated(url: String, expected: Int, received: Int)
+    case redirect(url: String, location: String)
+
+    public var description: String {
+        switch self {
+        case .deadline(let url, let seconds): return "\(url): no complete response within \(GBT8170.format(seconds, decimals: 1)) s"
+        case .connection(let url, let reason): return "\(url): \(reason)"
+        case .status(let url, let code): return "\(url): HTTP \(code)"
+        case .truncated(let url, let expected, let received):
+            return "\(url): body ended after \(received) of \(expected) bytes"
+        case .redirect(let url, let location): return "\(url): redirected to \(location)"
+        }
+    }
+
+    /// Timeouts, resets, truncation and 5xx may pass; 4xx will not.
+    public var isRetryable: Bool {
+        switch self {
+        case .deadline, .connection, .truncated: return true
+        case .status(_, let code): return code >= 500 || code == 429 || code == 408
+        case .redirect: return false
+        }
+    }
+}
+
+/// A small HTTP client over FoundationNetworking's URLSession (libcurl on Linux),
+/// written around the traps of that URLSession:
+///
+/// - its timeouts are idle timeouts, so a server trickling a byte a minute
+///   never times out: every attempt here also has a hard wall-clock deadline,
+///   after which the task is cancelled;
+/// - redirects of a POST turn it into a GET, and redirects under the per-host
+///   connection limit have crashed it: redirects are never followed
+///   automatically; GETs follow them here, by hand, a few times;
+/// - a short body is not an error to URLSession: the Content-Length is checked;
+/// - retries (timeouts, resets, 5xx; never other 4xx) back off exponentially
+///   with jitter, all within one total deadline.
+///
+/// Proxies come from `http_proxy`, `https_proxy` and `no_proxy`, which libcurl honours.
+public final class HTTPClient: @unchecked Sendable {
+    public struct Policy: Sendable {
+        /// Everything, retries included, ends within this many seconds.
+        public var deadline: Double
+        /// One attempt ends within this many seconds.
+        public var attemptTimeout: Double
+        public var attempts: Int
+        /// First backoff in seconds; doubles each retry, with ±50 % jitter.
+        public var backoff: Double
+        public var maximumRedirects: Int
+
+        public init(deadline: Double = 30, attemptTimeout: Double = 15, attempts: Int = 4, backoff: Double = 0.5,
+                    maximumRedirects: Int = 3) {
+            self.deadline = deadline
+            self.attemptTimeout = attemptTimeout
+            self.attempts = attempts
+            self.backoff = backoff
+            self.maximumRedirects = maximumRedirects
+        }
+    }
+
+    public let policy: Policy
+    private let session: URLSession
+    private let delegate = NoRedirects()
+
+    public init(policy: Policy = Policy()) {
+        self.policy = policy
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.timeoutIntervalForRequest = policy.attemptTimeout
+        configuration.timeoutIntervalForResource = policy.deadline
+        configuration.httpMaximumConnectionsPerHost = 4
+        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
+        self.session = URLSession(configuration: configuration, delegate: delegate, delegateQueue: nil)
+    }
+
+    deinit { session.finishTasksAndInvalidate() }
+
+    /// Sends with retries; `log` hears about each failed attempt (URL redacted).
+    public func send(_ request: HTTPRequest, log: (String) -> Void = { _ in }) -> Result<HTTPResponse, HTTPError> {
+        let start = Date()
+        var current = request
+        var redirects = 0
+        var attempt = 0
+        var lastError = HTTPError.deadline(url: Redaction.redact(request.url), seconds: policy.deadline)
+        while attempt < policy.attempts {
+            let remaining = policy.deadline - Date().timeIntervalSince(start)
+            guard remaining > 0.05 else { break }
+            attempt += 1
+            switch once(current, timeout: min(policy.attemptTimeout, remaining)) {
+            case .success(let response):
+                if (300...399).contains(response.status), let location = response.headers["location"] {
+                    let target = Redaction.redact(URL(string: location, relativeTo: current.url)?.absoluteURL ?? current.url)
+                    guard current.method == "GET", redirects < policy.maximumRedirects,
+                          let next = URL(string: location, relativeTo: current.url)?.absoluteURL else {
+                        return .failure(.redirect(url: Redaction.redact(current.url), location: target))
+                    }
+                    redirects += 1
+                    attempt -= 1
+                    current.url = next
+                    continue
+                }
+                if (200...299).contains(response.status) { return .success(response) }
+                lastError = .status(url: Redaction.redact(current.url), code: response.status)
+            case .failure(let error):
+                lastError = error
+            }
+            guard lastError.isRetryable, attempt < policy.attempts else { break }
+            log("attempt \(attempt) failed: \(lastError)")
+            let pause = policy.backoff * pow(2, Double(attempt - 1)) * Double.random(in: 0.5...1.5)
+            let left = policy.deadline - Date().timeIntervalSince(start)
+            guard left > pause + 0.05 else { break }
+            Thread.sleep(forTimeInterval: pause)
+        }
+        return .failure(lastError)
+    }
+
+    /// One attempt, bounded by a hard wall-clock timeout.
+    private func once(_ request: HTTPRequest, timeout: Double) -> Result<HTTPResponse, HTTPError> {
+        var urlRequest = URLRequest(url: request.url)
+        urlRequest.httpMethod = request.method
+        urlRequest.httpBody = request.body
+        urlRequest.timeoutInterval = timeout
+        for (name, value) in request.headers { urlRequest.setValue(value, forHTTPHeaderField: name) }
+        let outcome = Outcome()
+        let task = session.dataTask(with: urlRequest) { data, response, error in
+            outcome.finish(data: data, response: response, error: error)
+        }
+        task.resume()
+        guard outcome.wait(seconds: timeout) else {
+            task.cancel()
+            return .failure(.deadline(url: Redaction.redact(request.url), seconds: timeout))
+        }
+        let url = Redaction.redact(request.url)
+        let (data, response, error) = outcome.result
+        if let error {
+            return .failure(.connection(url: url, reason: (error as NSError).localizedDescription))
+        }
+        guard let http = response as? HTTPURLResponse else {
+            return .failure(.connection(url: url, reason: "no HTTP response"))
+        }
+        var headers: [String: String] = [:]
+        for (key, value) in http.allHeaderFields {
+            if let key = key as? String, let value = value as? String { headers[key.lowercased()] = value }
+        }
+        let body = data ?? Data()
+        if let lengthText = headers["content-length"], let expected = Int(lengthText), body.count < expected,
+           request.method != "HEAD" {
+            return .failure(.truncated(url: url, expected: expected, received: body.count))
+        }
+        return .success(HTTPResponse(status: http.statusCode, headers: headers, body: body))
+    }
+}
+
+/// A request's completion, waited for with a hard timeout.
+private final class Outcome: @unchecked Sendable {
+    private let semaphore = DispatchSemaphore(value: 0)
+    private let lock = NSLock()
+    private var stored: (Data?, URLResponse?, Error?) = (nil, nil, nil)
+
+    func finish(data: Data?, response: URLResponse?, error: Error?) {
+        lock.withLock { stored = (data, response, error) }
+        semaphore.signal()
+    }
+
+    func wait(seconds: Double) -> Bool { semaphore.wait(timeout: .now() + seconds) == .success }
+
+    var result: (Data?, URLResponse?, Error?) { lock.withLock { stored } }
+}
+
+/// Refuses every redirect so the client sees the 3xx and decides itself.
+private final class NoRedirects: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
+    func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+                    newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void) {
+        completionHandler(nil)
+    }
+}
+
+/// Hides secrets in URLs before they reach a terminal or a log: query values
+/// (robot keys and tokens live there) and user info.
+public enum Redaction {
+    public static func redact(_ url: URL) -> String {
+        guard var components = URLComponents(url: url, resolvingAgainstBaseURL: true) else { return "<url>" }
+        if components.password != nil { components.password = "***" }
+        if let items = components.queryItems, !items.isEmpty {
+            components.queryItems = items.map { URLQueryItem(name: $0.name, value: $0.value == nil ? nil : "***") }
+        }
+        return components.string ?? "<url>"
+    }
+
+    /// Redacts every URL-looking word in a message.
+    public static func redact(text: String) -> String {
+        text.split(separator: " ", omittingEmptySubsequences: false).map { word in
+            guard word.hasPrefix("http://") || word.hasPrefix("https://"), let url = URL(string: String(word)) else { return String(word) }
+            return redact(url)
+        }.joined(separator: " ")
+    }
+}

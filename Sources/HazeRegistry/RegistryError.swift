@@ -1,0 +1,32 @@
+import HazeModel
+
+/// Why a station registry could not be loaded.
+public enum RegistryError: Error, Sendable, Equatable, CustomStringConvertible {
+    case directoryNotFound(String)
+    case noRegistryFiles(String)
+    case unreadable(file: String, reason: String)
+    case notUTF8(file: String, line: Int, looksLikeGBK: Bool)
+    case missingColumn(file: String, column: String)
+    case badRow(file: String, line: Int, field: String, reason: String)
+    case conflictingEntries(code: String, field: String, first: String, second: String)
+
+    public var description: String {
+        switch self {
+        case .directoryNotFound(let dir):
+            return "station registry directory '\(dir)' not found (use --stations DIR or run from the haze checkout)"
+        case .noRegistryFiles(let dir):
+            return "no *.csv station registry in '\(dir)'"
+        case .unreadable(let file, let reason):
+            return "\(file): cannot read: \(reason)"
+        case .notUTF8(let file, let line, let gbk):
+            let what = gbk ? "is GBK/GB18030-encoded, not UTF-8" : "is not valid UTF-8"
+            return "\(file):\(line): the file \(what); \(TextEncoding.conversionHint(for: file))"
+        case .missingColumn(let file, let column):
+            return "\(file): header lacks column '\(column)' (expected code,name,city,district,longitude,latitude,control)"
+        case .badRow(let file, let line, let field, let reason):
+            return "\(file):\(line): field '\(field)': \(reason)"
+        case .conflictingEntries(let code, let field, let first, let second):
+            return "station \(code): registries disagree on \(field) ('\(first)' vs '\(second)')"
+        }
+    }
+}

@@ -1,0 +1,70 @@
+import HazeModel
+import HazeAssessment
+
+/// Renders `haze query` rows as a table, CSV or JSON.
+///
+/// Values are rounded once, here, half to even (GB/T 8170) to `decimals`
+/// places (default whole µg/m³); an invalid value is shown empty in CSV,
+/// `null` in JSON and `—` in the table, never as 0.
+public struct QueryReport: Sendable {
+    public var rows: [StationQuery.Row]
+    public var resolution: Resolution
+    public var decimals: Int
+    /// True for a district or city: a day's count is stations, not hours.
+    public var isUnit: Bool
+
+    public init(rows: [StationQuery.Row], resolution: Resolution, decimals: Int = 0, isUnit: Bool) {
+        self.rows = rows
+        self.resolution = resolution
+        self.decimals = decimals
+        self.isUnit = isUnit
+    }
+
+    func text(_ value: Aggregate) -> String? {
+        value.validMean.map { GBT8170.format($0, decimals: decimals) }
+    }
+
+    var countTitle: String {
+        switch resolution {
+        case .hour: "stations"
+        case .day: isUnit ? "stations" : "valid hours"
+        case .month: "valid days"
+        }
+    }
+
+    public func csv() -> String {
+        var out = CSVWriter.line(["time", "subject", "pollutant", "value", "valid_count"])
+        for row in rows {
+            out += CSVWriter.line([row.time, row.subject, row.pollutant.displayName, text(row.value) ?? "",
+                                   String(row.value.count)])
+        }
+        return out
+    }
+
+    public func json() -> String {
+        JSONValue.array(rows.map { row in
+            .object([
+                ("time", .string(row.time)), ("subject", .string(row.subject)),
+                ("pollutant", .string(row.pollutant.displayName)),
+                ("value", row.value.validMean.map { .decimal($0, places: decimals) } ?? .null),
+                ("valid_count", .int(row.value.count)), ("valid", .bool(row.value.isValid)),
+            ])
+        }).serialized(pretty: true) + "\n"
+    }
+
+    public func table() -> String {
+        var table = TextTable(columns: [.init("time"), .init("subject"), .init("pollutant"),
+                                        .init("µg/m³", alignRight: true), .init(countTitle, alignRight: true), .init("note")])
+        for row in rows {
+            var note = ""
+            if !row.value.isValid && row.value.count > 0 {
+                note = resolution == .month ? "invalid: too few valid days" : "invalid: fewer than 20 hours"
+            } else if row.value.count == 0 {
+                note = "no data"
+            }
+            table.append([row.time, row.subject, row.pollutant.displayName, text(row.value) ?? "—",
+                          String(row.value.count), note])
+        }
+        return table.render(omittingEmptyColumns: true)
+    }
+}

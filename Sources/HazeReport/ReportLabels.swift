@@ -1,0 +1,44 @@
+import HazeModel
+import HazeAssessment
+
+/// Report titles and column names in both languages.
+extension Language {
+    /// The unit column's title.
+    public func unitTitle(_ level: RankingLevel) -> String {
+        switch level {
+        case .district: text("区", "District")
+        case .city: text("城市", "City")
+        case .station: text("站点", "Station")
+        }
+    }
+
+    /// A city as written in a title: `北京市`.
+    public func cityName(_ city: String) -> String {
+        guard self == .zh else { return city }
+        for suffix in ["市", "州", "盟", "地区", "区", "县"] where city.hasSuffix(suffix) { return city }
+        return city + "市"
+    }
+
+    /// `2019年1月 北京市各区 PM2.5 浓度排名` / `PM2.5 ranking of 北京 districts, January 2019`
+    public func rankingTitle(period: String, scope: RankingScope, pollutants: [Pollutant]) -> String {
+        let what = pollutants.map(\.displayName).joined(separator: self == .zh ? "、" : " and ")
+        switch self {
+        case .zh:
+            let subject: String
+            switch scope.level {
+            case .district: subject = (scope.city.map(cityName) ?? "") + "各区"
+            case .city: subject = scope.city.map(cityName) ?? "各城市"
+            case .station: subject = (scope.city.map(cityName) ?? "") + "各站点"
+            }
+            return "\(period) \(subject) \(what) 浓度排名"
+        case .en:
+            let subject: String
+            switch scope.level {
+            case .district: subject = (scope.city.map { "\($0) " } ?? "") + "districts"
+            case .city: subject = scope.city ?? "cities"
+            case .station: subject = (scope.city.map { "\($0) " } ?? "") + "stations"
+            }
+            return "\(what) ranking of \(subject), \(period)"
+        }
+    }
+}

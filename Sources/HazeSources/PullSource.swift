@@ -1,0 +1,134 @@
+import Foundation
+import HazeModel
+import HazeIngest
+
+/// One remote source of `haze pull`, from the configuration file.
+public struct PullSource: Sendable, Equatable {
+    /// How a source is split into requests.
+    public enum Step: String, Sendable {
+        /// One file per local day (`{yyyyMMdd}`), e.g. CNEMC `china_sites_YYYYMMDD.csv`.
+        case day
+        /// Ranges of hours per sensor (`{from}`, `{to}`, `{page}`), e.g. OpenAQ.
+        case hour
+    }
+
+    public var id: String
+    /// URL with placeholders: {yyyyMMdd} {yyyy} {MM} {dd} {date} {from} {to} {sensor} {page}.
+    public var url: String
+    public var format: IngestFormat
+    public var step: Step
+    /// The first day to fetch when the source has no cursor yet.
+    public var start: CivilDate?
+    /// Header values may name environment variables, `${OPENAQ_API_KEY}`;
+    /// secrets stay in the environment, never in the file.
+    public var headers: [String: String]
+    /// Requests in flight at once for this source (per host).
+    public var concurrency: Int
+    /// A day file still incomplete this many days later, and unchanged since
+    /// the previous fetch, is taken as final (the source has what it has).
+    public var settleDays: Int
+    /// OpenAQ: sensor id → registry station code.
+    public var sensors: [String: String]
+    /// Hour sources: hours per request window.
+    public var windowHours: Int
+    /// Deadline of one request, retries included, in seconds.
+    public var deadline: Double
+}
+
+/// The pull configuration: `haze.json` in the working directory, or `--config`.
+public struct PullConfiguration: Sendable {
+    public var sources: [PullSource]
+
+    public static func load(path: String) throws(PullError) -> PullConfiguration {
+        guard let data = FileManager.default.contents(atPath: path) else { throw .configurationMissing(path) }
+        let json: JSONValue
+        do {
+            json = try JSONValue.parse([UInt8](data))
+        } catch {
+            throw .configuration(.malformed(file: path, reason: "\(error)"))
+        }
+        do {
+            return try parse(json, path: path)
+        } catch {
+            throw .configuration(error)
+        }
+    }
+
+    static func parse(_ json: JSONValue, path: String) throws(ConfigurationError) -> PullConfiguration {
+        let top = try JSONFields(json, file: path, item: nil, context: "top level")
+        try top.allow(["sources"])
+        guard let list = json["sources"]?.arrayValue, !list.isEmpty else {
+            throw top.fail("sources", "give at least one source")
+        }
+        var sources: [PullSource] = []
+        for (i, element) in list.enumerated() {
+            var fields = try JSONFields(element, file: path, item: "source #\(i + 1)", context: "sources[\(i)]")
+            let id = try fields.string("id")
+            fields.item = "source '\(id)'"
+            try fields.allow(["id", "url", "format", "step", "start", "headers", "concurrency", "settle_days",
+                              "sensors", "window_hours", "deadline_seconds", "description"])
+            let formatText = try fields.string("format")
+            guard let format = IngestFormat(rawValue: formatText) else {
+                throw fields.fail("format", "'\(formatText)' is not cnemc-wide, long-csv or openaq-v3")
+            }
+            let stepText = try fields.optionalString("step") ?? (format == .openaqV3 ? "hour" : "day")
+            guard let step = PullSource.Step(rawValue: stepText) else { throw fields.fail("step", "must be day or hour") }
+            let url = try fields.string("url")
+            guard url.hasPrefix("http://") || url.hasPrefix("https://") else { throw fields.fail("url", "must be an http(s) URL") }
+            var start: CivilDate?
+            if let text = try fields.optionalString("start") {
+                guard let date = CivilDate(parsing: text) else { throw fields.fail("start", "'\(text)' is not a date") }
+                start = date
+            }
+            var headers: [String: String] = [:]
+            if let value = fields.object["headers"] {
+                guard let entries = value.objectFields else { throw fields.fail("headers", "must map names to values") }
+                for (name, text) in entries {
+                    guard let text = text.stringValue else { throw fields.fail("headers.\(name)", "must be text") }
+                    headers[name] = text
+                }
+            }
+            var sensors: [String: String] = [:]
+            if let value = fields.object["sensors"] {
+                guard let entries = value.objectFields else { throw fields.fail("sensors", "must map sensor ids to station codes") }
+                for (sensor, station) in entries {
+                    guard let code = station.stringValue, !code.isEmpty else { throw fields.fail("sensors.\(sensor)", "must be a station code") }
+                    sensors[sensor] = code
+                }
+            }
+            if step == .hour && sensors.isEmpty {
+                throw fields.fail("sensors", "an hourly (OpenAQ) source needs a sensors map: sensor id → station code")
+            }
+            guard !sources.contains(where: { $0.id == id }) else { throw fields.fail("id", "two sources share this id") }
+            sources.append(PullSource(id: id, url: url, format: format, step: step, start: start, headers: headers,
+                                      concurrency: try fields.integer("concurrency", 1...16, default: 4),
+                                      settleDays: try fields.integer("settle_days", 0...365, default: 2),
+                                      sensors: sensors, windowHours: try fields.integer("window_hours", 1...8760, default: 168),
+                                      deadline: try fields.number("deadline_seconds", 1...3600, default: 60)))
+        }
+        return PullConfiguration(sources: sources)
+    }
+}
+/// Why `haze pull` could not start or go on.
+public enum PullError: Error, Sendable, Equatable, CustomStringConvertible {
+    case configurationMissing(String)
+    case configuration(ConfigurationError)
+    case unknownSource(String, known: [String])
+    case missingEnvironment(source: String, header: String, variable: String)
+    case noStart(source: String)
+
+    public var description: String {
+        switch self {
+        case .configurationMissing(let path):
+            return "no pull configuration at \(path) (create haze.json, see README, or pass --config FILE)"
+        case .configuration(let error):
+            return error.description
+        case .unknownSource(let id, let known):
+            return "no source '\(id)' in the configuration (sources: \(known.joined(separator: ", ")))"
+        case .missingEnvironment(let source, let header, let variable):
+            return "source '\(source)': header \(header) needs the environment variable \(variable), which is not set"
+        case .noStart(let source):
+            return "source '\(source)' has no cursor yet and no start date: pass --since DATE or set \"start\""
+        }
+    }
+}

@@ -1,0 +1,35 @@
+import HazeModel
+
+/// The fixed shape of a new store. Chosen once, at creation.
+public struct StoreConfiguration: Sendable, Equatable {
+    /// Hours the hourly ring holds. Default 420 days: a month and the same
+    /// month a year earlier both fit, with room to spare.
+    public var hourlyCapacity: Int
+    /// Days the daily ring holds. Default 4096 (over 11 years).
+    public var dailyCapacity: Int
+    /// The time zone days are counted in.
+    public var zone: LocalZone
+
+    public init(hourlyCapacity: Int = 420 * 24, dailyCapacity: Int = 4096, zone: LocalZone = .beijing) {
+        self.hourlyCapacity = hourlyCapacity
+        self.dailyCapacity = dailyCapacity
+        self.zone = zone
+    }
+
+    public static let standard = StoreConfiguration()
+
+    func validate() throws(StoreError) {
+        guard hourlyCapacity >= 48, hourlyCapacity <= 1_000_000 else {
+            throw .invalidConfiguration("hourly capacity must be 48…1000000 hours, not \(hourlyCapacity)")
+        }
+        // The daily ring must outlast the hourly one so every day rolls up
+        // before its hours are overwritten.
+        let minimumDays = hourlyCapacity / 24 + 2
+        guard dailyCapacity >= minimumDays, dailyCapacity <= 100_000 else {
+            throw .invalidConfiguration("daily capacity must be at least \(minimumDays) days (the hourly window plus two), not \(dailyCapacity)")
+        }
+        guard zone.offsetMinutes % 60 == 0, abs(zone.offsetMinutes) <= 14 * 60 else {
+            throw .invalidConfiguration("zone offset must be whole hours within ±14h")
+        }
+    }
+}
