@@ -12,13 +12,17 @@ public struct IngestOptions: Sendable {
     public var latestHour: Hour
     /// The station an OpenAQ payload belongs to (its sensor is named only in the URL).
     public var station: String?
+    /// How far one write may move the hourly window (`--advance-window` lifts the limit).
+    public var windowPolicy: WindowPolicy
 
     public init(format: IngestFormat? = nil, unknownStations: UnknownStationPolicy = .quarantine,
-                latestHour: Hour = Hour.now.advanced(by: 1), station: String? = nil) {
+                latestHour: Hour = Hour.now.advanced(by: 1), station: String? = nil,
+                windowPolicy: WindowPolicy = .standard) {
         self.format = format
         self.unknownStations = unknownStations
         self.latestHour = latestHour
         self.station = station
+        self.windowPolicy = windowPolicy
     }
 }
 
@@ -28,7 +32,7 @@ extension Hour {
 }
 
 /// The one parse → validate → store path, shared by `haze ingest` and `haze pull`.
-public struct Ingester: Sendable {
+public struct Ingester {
     public let store: Store
     public let registry: StationRegistry
     public var options: IngestOptions
@@ -103,7 +107,7 @@ public struct Ingester: Sendable {
         let readings = batch.readings.map {
             StoredReading(series: indices[Int($0.key)], hour: Hour(Int($0.hour)), value: Int($0.value))
         }
-        let written = try store.write(readings)
+        let written = try store.write(readings, policy: options.windowPolicy)
         report.stored = written.stored
         report.unchanged = written.unchanged
         report.corrected = written.corrected
@@ -122,6 +126,18 @@ public struct Ingester: Sendable {
                     reason: "older than the store's hourly window (oldest writable hour \(store.zone.format(accept)))"))
             }
             report.notes.append("\(name): \(written.tooOld.count) value(s) older than the hourly window (before \(store.zone.format(accept))) were refused")
+        }
+        if let jump = written.jump, !written.tooNew.isEmpty {
+            for position in written.tooNew {
+                refused.insert(position)
+                let reading = batch.readings[position]
+                let key = batch.keys[Int(reading.key)]
+                problems.append(Rejection(
+                    source: name, line: Int(reading.line), field: key.station, station: key.station,
+                    time: store.zone.format(Hour(Int(reading.hour))), pollutant: key.pollutant.displayName,
+                    value: String(reading.value), reason: jump.losesDays ? "would push days out of the daily ring" : "would jump the hourly window"))
+            }
+            report.notes.append("\(name): \(written.tooNew.count) value(s) refused: \(jump)")
         }
         problems += flags(batch, readings: readings, refused: refused, source: name)
         report.quarantined = problems.count { $0.action == .rejected }

@@ -21,50 +21,61 @@ public struct StoreRebuild: Sendable {
     /// The configuration of the store in `directory` if its header is readable, else the default.
     public static func configuration(of directory: String) -> StoreConfiguration {
         guard let store = try? Store(directory: directory, access: .readOnly) else { return .standard }
-        return StoreConfiguration(hourlyCapacity: store.hourlyCapacity, dailyCapacity: store.dailyCapacity, zone: store.zone)
+        return StoreConfiguration(hourlyCapacity: store.hourlyCapacity, dailyCapacity: store.dailyCapacity, zone: store.zone,
+                                  dayConvention: store.calendar.convention)
     }
 
-    /// Rebuilds, holding the writer's lock. Returns the summary line.
-    public func run(lockTimeout: Double? = nil, progress: ((String) -> Void)? = nil) throws -> String {
-        let lock = try StoreLock(directory: directory, timeoutSeconds: lockTimeout)
-        defer { withExtendedLifetime(lock) {} }
+    /// The payloads of the raw archive, in the order a rebuild ingests them.
+    public var payloads: [String] { RawArchive.files(in: directory + "/raw") }
+
+    /// Ingests every raw payload into a new store at `scratch` (replacing
+    /// anything there). The caller holds the writer's lock of `directory`.
+    public func build(at scratch: String, progress: ((String) -> Void)? = nil) throws -> IngestSummary {
         let rawDirectory = directory + "/raw"
-        let files = RawArchive.files(in: rawDirectory)
+        let files = payloads
         guard !files.isEmpty else {
             throw StoreError.corrupt(path: rawDirectory, detail: "the raw archive is empty; nothing to rebuild from")
         }
-        let scratch = directory + "/rebuild.tmp"
         try? FileManager.default.removeItem(atPath: scratch)
         var summary = IngestSummary()
-        do {
-            let fresh = try Store(directory: scratch, access: .readWrite, creating: configuration)
-            for file in files {
-                let path = rawDirectory + "/" + file
-                let parts = file.split(separator: "/")
-                var options = IngestOptions()
-                if parts.count >= 4, parts[1] == "openaq" {
-                    // raw/<source>/openaq/<station>/<sensor>_….json.gz
-                    options.station = String(parts[2])
-                    options.format = .openaqV3
-                }
-                let report = try Ingester(store: fresh, registry: registry, options: options).ingest(.file(path))
-                if let failure = report.failure { progress?("rebuild: \(failure)") }
-                summary.add(report)
+        let fresh = try Store(directory: scratch, access: .readWrite, creating: configuration)
+        for file in files {
+            let path = rawDirectory + "/" + file
+            let parts = file.split(separator: "/")
+            // The archive holds what was published, in any order of dates: let the window go where the data go.
+            var options = IngestOptions(windowPolicy: .advanceAsNeeded)
+            if parts.count >= 4, parts[1] == "openaq" {
+                // raw/<source>/openaq/<station>/<sensor>_….json.gz
+                options.station = String(parts[2])
+                options.format = .openaqV3
             }
+            let report = try Ingester(store: fresh, registry: registry, options: options).ingest(.file(path))
+            if let failure = report.failure { progress?("rebuild: \(failure)") }
+            summary.add(report)
         }
+        return summary
+    }
+
+    /// Rebuilds, holding the writer's lock, and swaps the new rings in (the
+    /// old ones kept in `backup-<time>/`). Returns the summary line.
+    public func run(lockTimeout: Double? = nil, progress: ((String) -> Void)? = nil) throws -> String {
+        let lock = try StoreLock(directory: directory, timeoutSeconds: lockTimeout)
+        defer { withExtendedLifetime(lock) {} }
+        let scratch = directory + "/rebuild.tmp"
+        let summary = try build(at: scratch, progress: progress)
         let backup = directory + "/backup-\(Int(Date().timeIntervalSince1970))"
-        try FileManager.default.createDirectory(atPath: backup, withIntermediateDirectories: true)
+        try Directory.create(backup)
         for name in [Store.hourlyFileName, Store.dailyFileName] {
             if FileManager.default.fileExists(atPath: directory + "/" + name) {
-                try Store.rename(directory + "/" + name, to: backup + "/" + name, in: directory)
+                try AtomicFile.rename(directory + "/" + name, to: backup + "/" + name)
             }
         }
         // Daily first: until hourly.ring exists the directory is not a store, never half of one.
         for name in [Store.dailyFileName, Store.hourlyFileName] {
-            try Store.rename(scratch + "/" + name, to: directory + "/" + name, in: directory)
+            try AtomicFile.rename(scratch + "/" + name, to: directory + "/" + name)
         }
         try? FileManager.default.removeItem(atPath: scratch)
         progress?("rebuild: the previous rings are in \(backup)")
-        return "rebuild: \(files.count) raw payload(s); stored \(summary.stored), corrected \(summary.corrected), quarantined \(summary.quarantined); previous rings in \(backup)"
+        return "rebuild: \(summary.sources) raw payload(s); stored \(summary.stored), corrected \(summary.corrected), quarantined \(summary.quarantined); previous rings in \(backup)"
     }
 }

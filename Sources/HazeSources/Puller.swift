@@ -41,7 +41,7 @@ public struct PullReport: Sendable {
 /// `haze pull`: fetches what each source is missing, through the same
 /// ingest path as `haze ingest`, keeps every payload in the raw archive, and
 /// moves the cursor only past what was stored.
-public struct Puller: Sendable {
+public struct Puller {
     public let store: Store
     public let registry: StationRegistry
     public let environment: [String: String]

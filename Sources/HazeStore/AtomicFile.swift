@@ -1,34 +1,31 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 
 /// Whole-file replacement that a crash cannot leave half-written:
-/// write a temporary file, fsync it, rename it over the target, fsync the directory.
+/// write a temporary file, fsync it, rename it over the target, fsync the
+/// directory. Every step's failure is reported with its path and cause.
 public enum AtomicFile {
-    public static func write(_ bytes: [UInt8], to path: String) throws(StoreError) {
-        let temporary = path + ".tmp.\(getpid())"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    /// The temporary name a writer of `path` uses (`<path>.tmp.<pid>`), so a
+    /// killed writer's leftovers are recognisable and removable.
+    public static func temporaryPath(for path: String) -> String { path + ".tmp.\(getpid())" }
+
+    public static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws(StoreError) {
+        let temporary = temporaryPath(for: path)
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode)
         guard fd >= 0 else { throw .system(path: temporary, operation: "create", errno: errno) }
-        var written = 0
-        while written < bytes.count {
-            let n = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + written, bytes.count - written) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                let code = errno
-                close(fd)
-                unlink(temporary)
-                throw .system(path: temporary, operation: "write", errno: code)
-            }
-            written += n
-        }
-        guard fsync(fd) == 0 else {
-            let code = errno
+        do throws(StoreError) {
+            try writeAll(fd, bytes, path: temporary)
+            guard fsync(fd) == 0 else { throw StoreError.system(path: temporary, operation: "fsync", errno: errno) }
+        } catch {
             close(fd)
             unlink(temporary)
-            throw .system(path: temporary, operation: "fsync", errno: code)
+            throw error
         }
         close(fd)
-        let directory = (path as NSString).deletingLastPathComponent
-        do {
-            try Store.rename(temporary, to: path, in: directory.isEmpty ? "." : directory)
+        do throws(StoreError) {
+            try rename(temporary, to: path)
         } catch {
             unlink(temporary)
             throw error
@@ -36,11 +33,50 @@ public enum AtomicFile {
         removeLeftovers(of: path)
     }
 
+    /// Writes every byte, retrying short writes and EINTR.
+    static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws(StoreError) {
+        var written = 0
+        var failure: Int32 = 0
+        bytes.withUnsafeBytes { buffer in
+            guard let base = buffer.baseAddress else { return }
+            while written < buffer.count {
+                let n = Glibc.write(fd, base + written, buffer.count - written)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    return
+                }
+                written += n
+            }
+        }
+        if failure != 0 { throw .system(path: path, operation: "write", errno: failure) }
+    }
+
+    /// Renames `from` over `to` and syncs the directory, so the new name
+    /// survives a power loss.
+    public static func rename(_ from: String, to: String) throws(StoreError) {
+        guard Glibc.rename(from, to) == 0 else { throw .system(path: to, operation: "rename", errno: errno) }
+        try syncDirectory(of: to)
+    }
+
+    /// fsync of the directory holding `path`.
+    public static func syncDirectory(of path: String) throws(StoreError) {
+        let parent = Directory.parentPath(of: path)
+        let directory = parent.isEmpty ? "." : parent
+        let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw .system(path: directory, operation: "open directory", errno: errno) }
+        defer { close(fd) }
+        // EINVAL: the file system does not sync directories (nothing to wait for).
+        guard fsync(fd) == 0 || errno == EINVAL else {
+            throw .system(path: directory, operation: "fsync directory", errno: errno)
+        }
+    }
+
     /// Removes the temporary files of earlier writers of `path` that were
     /// killed before their rename (their pid no longer exists), so repeated
     /// crashes cannot litter the store.
-    static func removeLeftovers(of path: String) {
-        let directory = (path as NSString).deletingLastPathComponent
+    public static func removeLeftovers(of path: String) {
+        let directory = Directory.parentPath(of: path)
         let prefix = (path as NSString).lastPathComponent + ".tmp."
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.isEmpty ? "." : directory)) ?? []
         for name in names where name.hasPrefix(prefix) {
@@ -54,12 +90,11 @@ public enum AtomicFile {
     /// Appends a line to a log file and fsyncs it (O_APPEND: concurrent
     /// appenders of short lines never interleave).
     public static func appendLine(_ line: String, to path: String) throws(StoreError) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard fd >= 0 else { throw .system(path: path, operation: "open", errno: errno) }
         defer { close(fd) }
         let bytes = Array((line.hasSuffix("\n") ? line : line + "\n").utf8)
-        let n = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress!, bytes.count) }
-        guard n == bytes.count else { throw .system(path: path, operation: "append", errno: errno) }
-        fsync(fd)
+        try writeAll(fd, bytes, path: path)
+        guard fsync(fd) == 0 else { throw .system(path: path, operation: "fsync", errno: errno) }
     }
 }

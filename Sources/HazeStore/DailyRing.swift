@@ -3,41 +3,60 @@ import HazeModel
 /// The daily ring: per (day, series) the sum of the day's valid hourly values
 /// and how many there were, so the daily mean is exact (`sum / count`).
 ///
-/// Common ring header (see `RingFile`) with magic "HAZEDAYS", data offset
-/// 4096, steps = days since 1970-01-01 in the store's zone; then rows of
-/// u32 slots `sum << 8 | count` (sum ≤ 24 × 10000 fits 24 bits), 0 = no data.
-/// Series indices are those of the hourly ring's series table.
-final class DailyRing: @unchecked Sendable {
-    static let magic: [UInt8] = Array("HAZEDAYS".utf8)
-    static let headerBytes = 4096
+/// Common layout (see `RingFile`) with magic "HAZEDAYS", no series table
+/// (series indices are the hourly ring's), steps = days since 1970-01-01 in
+/// the store's zone; rows of 8-byte slots:
+///
+///     bits 0–4    valid hours (0–24)
+///     bits 5–22   sum of the valid hourly values (≤ 24 × 10000)
+///     bits 23–63  zero (reserved for per-pollutant daily statistics)
+///
+/// 0 = no data. A slot whose count exceeds 24 or whose sum exceeds what its
+/// count allows is damage and is never read as a value.
+package final class DailyRing {
+    package static let magic: [UInt8] = Array("HAZEDAYS".utf8)
 
-    let ring: RingFile<Day>
-    var file: MappedFile { ring.file }
-    var geometry: RingGeometry { ring.geometry }
-    var zone: LocalZone { ring.zone }
+    package let ring: RingFile<Day>
+    package var file: MappedFile { ring.file }
+    package var geometry: RingGeometry { ring.geometry }
+    package var zone: LocalZone { ring.zone }
 
-    init(creating path: String, capacity: Int, seriesCapacity: Int, zone: LocalZone) throws(StoreError) {
-        ring = try RingFile(creating: path, magic: Self.magic,
-                            geometry: RingGeometry(capacity: capacity, seriesCapacity: seriesCapacity,
-                                                   slotBytes: 4, dataOffset: Self.headerBytes),
-                            zone: zone)
+    package static func layout(_ header: RingHeader) -> RingGeometry {
+        RingGeometry.layout(capacity: header.capacity, seriesCapacity: header.seriesCapacity, slotBytes: 8, tableEntryBytes: 0)
     }
 
-    init(opening path: String, writable: Bool) throws(StoreError) {
-        ring = try RingFile(opening: path, writable: writable, magic: Self.magic, slotBytes: 4) { _ in 64 }
+    package init(creating path: String, capacity: Int, seriesCapacity: Int, calendar: DayCalendar,
+                 hourlyCapacity: Int) throws(StoreError) {
+        let geometry = RingGeometry.layout(capacity: capacity, seriesCapacity: seriesCapacity, slotBytes: 8, tableEntryBytes: 0)
+        let header = RingHeader(magic: Self.magic, dataOffset: geometry.dataOffset, directoryOffset: geometry.directoryOffset,
+                                capacity: capacity, seriesCapacity: seriesCapacity, seriesCount: 0,
+                                zoneMinutes: calendar.zone.offsetMinutes, slotBytes: 8, dayConvention: calendar.convention, companionCapacity: hourlyCapacity)
+        ring = try RingFile(creating: path, header: header)
     }
 
-    var presentDays: ClosedRange<Day>? { ring.presentSteps }
-
-    @inline(__always) func raw(_ day: Day, _ series: Int) -> UInt32 {
-        file.u32(geometry.offset(step: day.index, series: series))
+    package init(opening path: String, writable: Bool) throws(StoreError) {
+        ring = try RingFile(opening: path, writable: writable, magic: Self.magic, slotBytes: 8, layout: Self.layout)
     }
 
-    @inline(__always) func setRaw(_ day: Day, _ series: Int, _ value: UInt32) {
-        file.setU32(geometry.offset(step: day.index, series: series), value)
+    package var presentDays: ClosedRange<Day>? { ring.presentSteps }
+
+    @inline(__always) package func raw(_ day: Day, _ series: Int) -> UInt64 {
+        file.u64(geometry.offset(step: day.index, series: series))
     }
 
-    static func pack(sum: Int, count: Int) -> UInt32 { count == 0 ? 0 : UInt32(sum) << 8 | UInt32(count) }
+    @inline(__always) package func setRaw(_ day: Day, _ series: Int, _ value: UInt64) {
+        file.setU64(geometry.offset(step: day.index, series: series), value)
+    }
+
+    package static func pack(sum: Int, count: Int) -> UInt64 {
+        count == 0 ? 0 : UInt64(sum) << 5 | UInt64(count)
+    }
+
+    /// A raw slot is a daily value the ring can hold.
+    @inline(__always) package static func isValidRaw(_ raw: UInt64) -> Bool {
+        let count = raw & 0x1F, sum = (raw >> 5) & 0x3_FFFF
+        return raw >> 23 == 0 && count <= 24 && sum <= count * UInt64(HourlyRing.maximumValue) && (count > 0 || raw == 0)
+    }
 }
 
 /// A day's aggregate for one series: the exact mean and how many hours made it.
@@ -50,9 +69,14 @@ public struct DailyValue: Hashable, Sendable {
         self.validHours = validHours
     }
 
-    init(packed: UInt32) {
-        self.sum = Int(packed >> 8)
-        self.validHours = Int(packed & 0xFF)
+    /// Decodes a slot; a damaged one reads as no data (and `haze check` reports it).
+    package init(packed: UInt64) {
+        guard DailyRing.isValidRaw(packed) else {
+            self = .empty
+            return
+        }
+        self.sum = Int((packed >> 5) & 0x3_FFFF)
+        self.validHours = Int(packed & 0x1F)
     }
 
     /// The arithmetic mean of the valid hours, or nil with no data.

@@ -2,23 +2,45 @@ import HazeModel
 
 /// Every series' value at one hour: a view of one row of the hourly ring.
 /// Reading a row is the fast path for anything that looks at all stations
-/// at once (alerts, status); it is valid while its store is open.
-public struct HourRow: @unchecked Sendable {
-    let slots: UnsafePointer<UInt16>
+/// at once (alerts, status). The view keeps its mapping alive, so it stays
+/// safe to read even after the store has widened its rings (it then shows
+/// the row as it was when taken).
+public struct HourRow {
+    private let file: MappedFile
+    private let offset: Int
     public let count: Int
 
-    /// The value of a series in whole µg/m³, or nil when missing.
+    init(file: MappedFile, offset: Int, count: Int) {
+        precondition(file.contains(offset, count * 2), "an hour row outside its ring")
+        self.file = file
+        self.offset = offset
+        self.count = count
+    }
+
+    /// The value of a series in its stored unit, or nil when missing (or a
+    /// damaged slot, which `haze check` reports).
     @inline(__always) public subscript(series: Int) -> Int? {
         guard series >= 0, series < count else { return nil }
-        let raw = UInt16(littleEndian: slots[series])
-        return raw == 0 ? nil : Int(raw) - 1
+        let raw = file.u16(offset + 2 * series)
+        return raw == 0 || UInt64(raw) > HourlyRing.maximumRaw ? nil : Int(raw) - 1
     }
 }
 
-extension Store {
-    /// The row of an hour inside the readable window, or nil outside it.
-    public func row(at hour: Hour) -> HourRow? {
-        guard let window = hourlyWindow, window.contains(hour) else { return nil }
-        return HourRow(slots: hourly.row(hour), count: series.count)
+/// Every series' daily value on one day, from a row whose checksum was verified.
+public struct DailyRow {
+    private let file: MappedFile
+    private let offset: Int
+    public let count: Int
+
+    init(file: MappedFile, offset: Int, count: Int) {
+        precondition(file.contains(offset, count * 8), "a daily row outside its ring")
+        self.file = file
+        self.offset = offset
+        self.count = count
+    }
+
+    @inline(__always) public subscript(series: Int) -> DailyValue {
+        guard series >= 0, series < count else { return .empty }
+        return DailyValue(packed: file.u64(offset + 8 * series))
     }
 }

@@ -1,72 +1,74 @@
 import HazeModel
 
-/// The hourly ring: a slot per (hour, series), one row per hour.
+/// The hourly ring: a 2-byte slot per (hour, series), one row per hour.
 ///
-/// Beyond the common ring header (see `RingFile`), the hourly file holds the
-/// series table, and its field 24 is the series count:
+/// Beyond the common layout (see `RingFile`, `RingHeader`), the hourly file
+/// holds the series table at 4096:
 ///
-///     0   magic "HAZEHOUR"
-///     24  series count              u32
-///     48  reserved                  16 bytes, zero
-///     64  series table              series capacity × 32 bytes:
-///                                   station code (24 bytes UTF-8, NUL-padded),
-///                                   pollutant (u8: 1 = PM2.5, 2 = PM10), 7 bytes zero
-///     data offset: rows             capacity × series capacity × u16
+///     per series, 32 bytes: station code (24 bytes UTF-8, NUL-padded),
+///                           pollutant (u8: 1 PM2.5, 2 PM10, 3 SO2, 4 NO2, 5 CO, 6 O3),
+///                           7 bytes zero
 ///
-/// Slot value = concentration in µg/m³ + 1 (1…10001); 0 means missing, so a
-/// freshly allocated file is all-missing.
-final class HourlyRing: @unchecked Sendable {
-    static let magic: [UInt8] = Array("HAZEHOUR".utf8)
-    static let tableOffset = 64
-    static let tableEntryBytes = 32
-    /// Largest storable concentration in µg/m³ (sandstorms pass 8000).
-    static let maximumValue = Pollutant.maximumConcentration
+/// Slot value = the reading in the pollutant's stored unit + 1 (µg/m³, CO in
+/// tenths of mg/m³; 1…10001); 0 means missing, so a freshly allocated file is
+/// all-missing. A slot above 10001 is damage and is never read as a value.
+package final class HourlyRing {
+    package static let magic: [UInt8] = Array("HAZEHOUR".utf8)
+    package static let tableOffset = RingHeader.regionSize
+    package static let tableEntryBytes = 32
+    /// Largest storable reading (sandstorms pass 8000 µg/m³).
+    package static let maximumValue = Pollutant.maximumConcentration
+    package static let maximumRaw = UInt64(maximumValue + 1)
 
-    let ring: RingFile<Hour>
-    var file: MappedFile { ring.file }
-    var geometry: RingGeometry { ring.geometry }
-    var zone: LocalZone { ring.zone }
-    var path: String { ring.path }
+    package let ring: RingFile<Hour>
+    package var file: MappedFile { ring.file }
+    package var geometry: RingGeometry { ring.geometry }
+    package var zone: LocalZone { ring.zone }
+    package var path: String { ring.path }
+
+    package static func layout(_ header: RingHeader) -> RingGeometry {
+        RingGeometry.layout(capacity: header.capacity, seriesCapacity: header.seriesCapacity, slotBytes: 2,
+                            tableEntryBytes: tableEntryBytes)
+    }
 
     /// Creates a new ring file holding `series` (in order) and no values.
-    init(creating path: String, capacity: Int, seriesCapacity: Int, zone: LocalZone,
-         series: [SeriesKey]) throws(StoreError) {
-        let dataOffset = RingGeometry.roundUpToPage(Self.tableOffset + seriesCapacity * Self.tableEntryBytes)
-        ring = try RingFile(creating: path, magic: Self.magic,
-                            geometry: RingGeometry(capacity: capacity, seriesCapacity: seriesCapacity,
-                                                   slotBytes: 2, dataOffset: dataOffset),
-                            zone: zone)
+    package init(creating path: String, capacity: Int, seriesCapacity: Int, calendar: DayCalendar,
+                 dailyCapacity: Int, series: [SeriesKey]) throws(StoreError) {
+        let geometry = RingGeometry.layout(capacity: capacity, seriesCapacity: seriesCapacity, slotBytes: 2,
+                                           tableEntryBytes: Self.tableEntryBytes)
+        let header = RingHeader(magic: Self.magic, dataOffset: geometry.dataOffset, directoryOffset: geometry.directoryOffset,
+                                capacity: capacity, seriesCapacity: seriesCapacity, seriesCount: 0,
+                                zoneMinutes: calendar.zone.offsetMinutes, slotBytes: 2, dayConvention: calendar.convention, companionCapacity: dailyCapacity)
+        ring = try RingFile(creating: path, header: header)
         for (i, key) in series.enumerated() { writeTableEntry(i, key) }
-        file.setU32(RingHeaderField.seriesCount, UInt32(series.count))
+        ring.updateHeader { $0.seriesCount = series.count; $0.tableCRC = tableChecksum(count: series.count) }
     }
 
-    /// Opens and validates an existing ring file.
-    init(opening path: String, writable: Bool) throws(StoreError) {
-        ring = try RingFile(opening: path, writable: writable, magic: Self.magic, slotBytes: 2) {
-            Self.tableOffset + $0.seriesCapacity * Self.tableEntryBytes
-        }
-        guard seriesCount <= geometry.seriesCapacity else {
-            throw .corrupt(path: path, detail: "series count \(seriesCount) exceeds the series table (\(geometry.seriesCapacity))")
+    /// Opens and validates an existing ring file (header and series table checksums).
+    package init(opening path: String, writable: Bool) throws(StoreError) {
+        ring = try RingFile(opening: path, writable: writable, magic: Self.magic, slotBytes: 2, layout: Self.layout)
+        guard tableChecksum(count: seriesCount) == ring.header.tableCRC else {
+            throw .corrupt(path: path, detail: "the series table fails its checksum")
         }
     }
 
-    var seriesCount: Int { Int(file.u32(RingHeaderField.seriesCount)) }
-    var newest: Hour? { ring.newest }
-    var presentHours: ClosedRange<Hour>? { ring.presentSteps }
+    package var seriesCount: Int { ring.header.seriesCount }
+    package var newest: Hour? { ring.newest }
+    package var presentHours: ClosedRange<Hour>? { ring.presentSteps }
 
     // MARK: Series table
 
-    func tableEntry(_ index: Int) -> SeriesKey? {
+    package func tableEntry(_ index: Int) -> SeriesKey? {
         let offset = Self.tableOffset + index * Self.tableEntryBytes
         var codeBytes = file.bytes(offset ..< offset + SeriesKey.maximumCodeLength)
         if let end = codeBytes.firstIndex(of: 0) { codeBytes.removeSubrange(end...) }
         guard !codeBytes.isEmpty, let code = String(validating: codeBytes, as: UTF8.self),
-              let pollutant = Pollutant(rawValue: file.base.load(fromByteOffset: offset + 24, as: UInt8.self))
+              let pollutant = Pollutant(rawValue: file.u8(offset + 24))
         else { return nil }
         return SeriesKey(station: code, pollutant: pollutant)
     }
 
-    func writeTableEntry(_ index: Int, _ key: SeriesKey) {
+    private func writeTableEntry(_ index: Int, _ key: SeriesKey) {
         let offset = Self.tableOffset + index * Self.tableEntryBytes
         var entry = [UInt8](repeating: 0, count: Self.tableEntryBytes)
         for (i, b) in key.station.utf8.prefix(SeriesKey.maximumCodeLength).enumerated() { entry[i] = b }
@@ -74,18 +76,24 @@ final class HourlyRing: @unchecked Sendable {
         file.setBytes(offset, entry)
     }
 
-    /// Appends a series; the caller has checked the capacity. The entry is
-    /// written before the count, so a crash leaves at worst an unused entry.
-    func appendSeries(_ key: SeriesKey) {
-        let index = seriesCount
-        writeTableEntry(index, key)
-        file.setU32(RingHeaderField.seriesCount, UInt32(index + 1))
+    private func tableChecksum(count: Int) -> UInt32 {
+        CRC32.checksum(file.buffer(Self.tableOffset, count * Self.tableEntryBytes))
     }
 
-    func allSeries() throws(StoreError) -> [SeriesKey] {
+    /// Appends series; the caller has checked the capacity. Entries are
+    /// written before the header's count and checksum, so a crash leaves at
+    /// worst unused entries.
+    package func appendSeries(_ keys: [SeriesKey]) {
+        let first = seriesCount
+        for (i, key) in keys.enumerated() { writeTableEntry(first + i, key) }
+        let count = first + keys.count
+        ring.updateHeader { $0.seriesCount = count; $0.tableCRC = tableChecksum(count: count) }
+    }
+
+    package func allSeries() throws(StoreError) -> [SeriesKey] {
         var keys: [SeriesKey] = []
         keys.reserveCapacity(seriesCount)
-        for i in 0..<seriesCount {
+        for i in 0 ..< seriesCount {
             guard let key = tableEntry(i) else {
                 throw .corrupt(path: path, detail: "series table entry \(i) is unreadable")
             }
@@ -94,22 +102,17 @@ final class HourlyRing: @unchecked Sendable {
         return keys
     }
 
-    func syncHeaderAndTable() throws(StoreError) { try file.sync(0 ..< geometry.dataOffset) }
-
     // MARK: Slots
 
-    /// The raw slot (0 = missing) of `series` at `hour`; the caller checks the window.
-    @inline(__always) func raw(_ hour: Hour, _ series: Int) -> UInt16 {
+    /// The raw slot (0 = missing) of `series` at `hour`; the caller checks the window and the series.
+    @inline(__always) package func raw(_ hour: Hour, _ series: Int) -> UInt16 {
         file.u16(geometry.offset(step: hour.index, series: series))
     }
 
-    @inline(__always) func setRaw(_ hour: Hour, _ series: Int, _ value: UInt16) {
+    @inline(__always) package func setRaw(_ hour: Hour, _ series: Int, _ value: UInt16) {
         file.setU16(geometry.offset(step: hour.index, series: series), value)
     }
 
-    /// Pointer to the row holding `hour` (series capacity × u16).
-    @inline(__always) func row(_ hour: Hour) -> UnsafePointer<UInt16> {
-        UnsafePointer((file.base + geometry.dataOffset + geometry.row(hour.index) * geometry.rowBytes)
-            .assumingMemoryBound(to: UInt16.self))
-    }
+    /// A raw slot is a value the ring can hold.
+    @inline(__always) package static func isValidRaw(_ raw: UInt64) -> Bool { raw <= maximumRaw }
 }

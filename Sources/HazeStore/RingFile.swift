@@ -1,7 +1,7 @@
 import HazeModel
 
 /// A time step a ring is indexed by: an `Hour` or a `Day`.
-protocol RingStep: Strideable, Hashable, Sendable where Stride == Int {
+package protocol RingStep: Strideable, Hashable, Sendable where Stride == Int {
     init(_ index: Int)
     var index: Int { get }
 }
@@ -9,104 +9,68 @@ protocol RingStep: Strideable, Hashable, Sendable where Stride == Int {
 extension Hour: RingStep {}
 extension Day: RingStep {}
 
-/// What the hourly and daily rings share: a memory-mapped file with a header
-/// (magic, version, geometry, zone, newest step, cleared-through step) and a
-/// row of fixed-width slots per time step, step `t` in row `t mod capacity`.
+/// What the hourly and daily rings share: a memory-mapped file with a
+/// checksummed header (see `RingHeader`), a row directory with a checksum per
+/// row (see `RowEntry`, `RowHash`), and a row of fixed-width slots per time
+/// step, step `t` in row `t mod capacity`.
 ///
-/// Common header (little-endian):
-///
-///     0   magic                     8 bytes
-///     8   format version            u32
-///     12  data offset               u32 (multiple of 4096)
-///     16  capacity in steps         u32
-///     20  series capacity           u32 (slots per row)
-///     24  series count / reserved   u32
-///     28  zone offset, minutes      i32
-///     32  newest step               i64 (Int64.min = empty)
-///     40  cleared-through step      i64 (rows after it may hold stale data)
-/// Offsets of the common ring header fields.
-enum RingHeaderField {
-    static let version = 8, dataOffset = 12, capacity = 16, seriesCapacity = 20
-    static let seriesCount = 24, zone = 28, newest = 32, cleared = 40
-}
+/// Every change of a slot goes through a `RowEdit`, which keeps the row's
+/// checksum and counts exact in O(1); nothing writes slots behind its back.
+package final class RingFile<Step: RingStep> {
+    package let file: MappedFile
+    package private(set) var header: RingHeader
+    package let geometry: RingGeometry
+    /// For the header's check: a copy was damaged or stale when the file was opened.
+    package let headerTrouble: String?
+    /// Bytes beyond the end the layout gives (something appended to the file).
+    package var excessBytes: Int { file.length - geometry.fileLength }
 
-final class RingFile<Step: RingStep>: @unchecked Sendable {
-    typealias Field = RingHeaderField
-
-    static var formatVersion: Int { 1 }
-
-    let file: MappedFile
-    let geometry: RingGeometry
-    let zone: LocalZone
-
-    var path: String { file.path }
+    package var path: String { file.path }
+    package var zone: LocalZone { header.zone }
+    package var calendar: DayCalendar { DayCalendar(zone: header.zone, convention: header.dayConvention) }
 
     /// Creates a file with an empty ring.
-    init(creating path: String, magic: [UInt8], geometry: RingGeometry, zone: LocalZone) throws(StoreError) {
-        let file = try MappedFile(creating: path, length: geometry.fileLength)
-        file.setBytes(0, magic)
-        file.setU32(Field.version, UInt32(Self.formatVersion))
-        file.setU32(Field.dataOffset, UInt32(geometry.dataOffset))
-        file.setU32(Field.capacity, UInt32(geometry.capacity))
-        file.setU32(Field.seriesCapacity, UInt32(geometry.seriesCapacity))
-        file.setI32(Field.zone, Int32(zone.offsetMinutes))
-        file.setI64(Field.newest, emptyStep)
-        file.setI64(Field.cleared, emptyStep)
+    package init(creating path: String, header initial: RingHeader) throws(StoreError) {
+        let file = try MappedFile(creating: path, length: initial.geometry.fileLength)
+        initial.write(to: file)
         self.file = file
-        self.geometry = geometry
-        self.zone = zone
+        self.header = initial
+        self.geometry = header.geometry
+        self.headerTrouble = nil
     }
 
-    /// Opens and validates an existing file; `minimumDataOffset` is what the
-    /// header region needs (the hourly ring's series table).
-    init(opening path: String, writable: Bool, magic: [UInt8], slotBytes: Int,
-         minimumDataOffset: (RingGeometry) -> Int) throws(StoreError) {
+    /// Opens and validates an existing file.
+    package init(opening path: String, writable: Bool, magic: [UInt8], slotBytes: Int,
+                 layout: @escaping (RingHeader) -> RingGeometry) throws(StoreError) {
         let file = try MappedFile(openingExisting: path, writable: writable)
-        guard file.length >= 64, file.bytes(0..<8) == magic else { throw .badMagic(path: path) }
-        let version = Int(file.u32(Field.version))
-        guard version <= Self.formatVersion else {
-            throw .newerVersion(path: path, found: version, supported: Self.formatVersion)
-        }
-        guard version >= 1 else { throw .corrupt(path: path, detail: "format version 0") }
-        let geometry = RingGeometry(capacity: Int(file.u32(Field.capacity)),
-                                    seriesCapacity: Int(file.u32(Field.seriesCapacity)),
-                                    slotBytes: slotBytes, dataOffset: Int(file.u32(Field.dataOffset)))
-        guard geometry.capacity > 0, geometry.dataOffset >= minimumDataOffset(geometry),
-              geometry.dataOffset % RingGeometry.pageSize == 0 else {
-            throw .corrupt(path: path, detail: "header geometry is inconsistent (capacity \(geometry.capacity), data offset \(geometry.dataOffset))")
-        }
-        guard file.length >= geometry.fileLength else {
-            throw .corrupt(path: path, detail: "file is \(file.length) bytes but its header needs \(geometry.fileLength) (truncated?)")
-        }
-        let zoneMinutes = Int(file.i32(Field.zone))
-        guard zoneMinutes % 60 == 0, abs(zoneMinutes) <= 14 * 60 else {
-            throw .corrupt(path: path, detail: "zone offset \(zoneMinutes) minutes is not a whole hour")
-        }
+        let (header, trouble) = try RingHeader.read(file, magic: magic, slotBytes: slotBytes, layout: layout)
         self.file = file
-        self.geometry = geometry
-        self.zone = LocalZone(offsetMinutes: zoneMinutes)
+        self.header = header
+        self.geometry = header.geometry
+        self.headerTrouble = trouble
     }
+
+    // MARK: Header
+
+    /// Changes header fields and writes both copies (not synced).
+    package func updateHeader(_ change: (inout RingHeader) -> Void) {
+        change(&header)
+        header.write(to: file)
+    }
+
+    package func syncHeader() throws(StoreError) { try file.sync(0 ..< RingHeader.regionSize) }
+
+    /// Syncs the series table, the row directory and the rows.
+    package func syncBody() throws(StoreError) { try file.sync(RingHeader.regionSize ..< geometry.fileLength) }
 
     // MARK: Window
 
-    var newest: Step? {
-        let raw = file.i64(Field.newest)
-        return raw == emptyStep ? nil : Step(Int(raw))
-    }
-
-    var clearedThrough: Step? {
-        let raw = file.i64(Field.cleared)
-        return raw == emptyStep ? nil : Step(Int(raw))
-    }
-
-    func setNewest(_ step: Step) { file.setI64(Field.newest, Int64(step.index)) }
-    func setClearedThrough(_ step: Step) { file.setI64(Field.cleared, Int64(step.index)) }
-    func syncHeader() throws(StoreError) { try file.sync(0 ..< 64) }
-    func syncData() throws(StoreError) { try file.sync(geometry.dataOffset ..< geometry.fileLength) }
+    package var newest: Step? { header.newest == emptyStep ? nil : Step(Int(header.newest)) }
+    package var clearedThrough: Step? { header.cleared == emptyStep ? nil : Step(Int(header.cleared)) }
 
     /// The steps whose rows hold data: `(newest - capacity, newest]`, minus
     /// any rows a crash left uncleared.
-    var presentSteps: ClosedRange<Step>? {
+    package var presentSteps: ClosedRange<Step>? {
         guard let newest, let cleared = clearedThrough else { return nil }
         let top = min(newest, cleared)
         let bottom = newest.advanced(by: -geometry.capacity + 1)
@@ -117,53 +81,170 @@ final class RingFile<Step: RingStep>: @unchecked Sendable {
     /// reused rows are cleared (synced), then the clear is recorded. A crash
     /// between the steps leaves `cleared < newest`, which readers respect and
     /// `completeInterruptedMove` finishes.
-    func moveWindow(to newest: Step) throws(StoreError) {
+    package func moveWindow(to newest: Step) throws(StoreError) {
         guard let old = self.newest else {
-            setNewest(newest)
-            setClearedThrough(newest)
+            updateHeader { $0.newest = Int64(newest.index); $0.cleared = Int64(newest.index) }
             try syncHeader()
             return
         }
         guard newest > old else { return }
-        setNewest(newest)
+        updateHeader { $0.newest = Int64(newest.index) }
         try syncHeader()
         clearRows(old.advanced(by: 1) ... newest)
-        try syncData()
-        setClearedThrough(newest)
+        try syncBody()
+        updateHeader { $0.cleared = Int64(newest.index) }
         try syncHeader()
     }
 
-    /// Finishes a `moveWindow` a killed writer left half done.
-    func completeInterruptedMove() throws(StoreError) {
-        guard let newest, let cleared = clearedThrough, cleared < newest else { return }
-        clearRows(cleared.advanced(by: 1) ... newest)
-        try syncData()
-        setClearedThrough(newest)
-        try syncHeader()
-    }
-
-    // MARK: Rows
-
-    func byteRange(ofRow step: Step) -> Range<Int> {
-        let start = geometry.dataOffset + geometry.row(step.index) * geometry.rowBytes
-        return start ..< start + geometry.rowBytes
-    }
-
-    /// Sets the rows of `steps` (at most one full turn) to zero.
-    func clearRows(_ steps: ClosedRange<Step>) {
-        let count = min(steps.lowerBound.distance(to: steps.upperBound) + 1, geometry.capacity)
-        for i in 0..<count { file.zero(byteRange(ofRow: steps.lowerBound.advanced(by: i))) }
-    }
-
-    /// Copies the first `slots` slots of every row into `target` (a wider ring).
-    func copyRows(into target: RingFile<Step>, slots: Int) {
-        let bytes = slots * geometry.slotBytes
-        guard bytes > 0 else { return }
-        for row in 0..<geometry.capacity {
-            (target.file.base + target.geometry.dataOffset + row * target.geometry.rowBytes)
-                .copyMemory(from: file.base + geometry.dataOffset + row * geometry.rowBytes, byteCount: bytes)
+    /// Rows after the cleared-through step that hold data of their own step:
+    /// impossible after an interrupted move (writes come after the move), so
+    /// the header's cleared-through step is damaged. Empty when consistent.
+    package func rowsAheadOfCleared() -> [Step] {
+        guard let newest, let cleared = clearedThrough, cleared < newest else { return [] }
+        let first = max(cleared.advanced(by: 1), newest.advanced(by: -geometry.capacity + 1))
+        return (first ... newest).filter { step in
+            guard let entry = entry(step) else { return false }
+            return entry.tag == UInt64(bitPattern: Int64(step.index)) &+ 1
         }
-        if let newest { target.setNewest(newest) }
-        if let clearedThrough { target.setClearedThrough(clearedThrough) }
     }
+
+    /// Finishes a `moveWindow` a killed writer left half done — unless rows
+    /// it would clear hold data of their own steps (a damaged header, not an
+    /// interrupted move: clearing would destroy them).
+    package func completeInterruptedMove() throws(StoreError) {
+        guard let newest, let cleared = clearedThrough, cleared < newest else { return }
+        let ahead = rowsAheadOfCleared()
+        guard ahead.isEmpty else {
+            throw .corrupt(path: path, detail: "header: the cleared-through step \(cleared.index) is behind \(ahead.count) row(s) holding data; not clearing them")
+        }
+        clearRows(cleared.advanced(by: 1) ... newest)
+        try syncBody()
+        updateHeader { $0.cleared = Int64(newest.index) }
+        try syncHeader()
+    }
+
+    // MARK: Rows and slots
+
+    /// The raw slot (0 = empty) of `series` at `step`; the caller checks the window and series.
+    @inline(__always) package func raw(_ step: Step, _ series: Int) -> UInt64 {
+        let offset = geometry.offset(step: step.index, series: series)
+        return geometry.slotBytes == 2 ? UInt64(file.u16(offset)) : file.u64(offset)
+    }
+
+    @inline(__always) package func setRaw(_ step: Step, _ series: Int, _ value: UInt64) {
+        let offset = geometry.offset(step: step.index, series: series)
+        if geometry.slotBytes == 2 { file.setU16(offset, UInt16(truncatingIfNeeded: value)) } else { file.setU64(offset, value) }
+    }
+
+    /// The directory entry of a step's row; nil when the entry is damaged.
+    package func entry(_ step: Step) -> RowEntry? { RowEntry.read(file, at: geometry.entryOffset(step.index)) }
+
+    package func setEntry(_ entry: RowEntry, _ step: Step) { entry.write(to: file, at: geometry.entryOffset(step.index)) }
+
+    /// Opens a row for changes. Refuses a row whose directory entry is
+    /// damaged or belongs to another step: writing into it would hide the damage.
+    package func edit(_ step: Step) throws(StoreError) -> RowEdit {
+        guard let entry = entry(step) else {
+            throw .corrupt(path: path, detail: "the row directory entry of step \(step.index) is damaged; run `haze check --repair`")
+        }
+        guard entry.isEmpty || entry.tag == UInt64(bitPattern: Int64(step.index)) &+ 1 else {
+            throw .corrupt(path: path, detail: "row \(geometry.row(step.index)) holds step \(entry.step.map(String.init) ?? "?"), not \(step.index); run `haze check --repair`")
+        }
+        return RowEdit(step: step.index, entry: entry)
+    }
+
+    /// Writes a row edit's entry back.
+    package func commit(_ edit: RowEdit) {
+        var entry = edit.entry
+        if entry.filled == 0 && entry.hash == 0 { entry = .empty }
+        entry.write(to: file, at: geometry.entryOffset(edit.step))
+    }
+
+    /// Sets the rows of `steps` (at most one full turn) and their entries to empty.
+    package func clearRows(_ steps: ClosedRange<Step>) {
+        let count = min(steps.lowerBound.distance(to: steps.upperBound) + 1, geometry.capacity)
+        for i in 0 ..< count {
+            let step = steps.lowerBound.advanced(by: i)
+            let start = geometry.rowOffset(step.index)
+            file.zero(start ..< start + geometry.rowBytes)
+            setEntry(.empty, step)
+        }
+    }
+
+    /// Recomputes a row's entry from its slots: for rows a killed writer of
+    /// this store left mid-edit (the slots are what it wrote), never for damage.
+    package func rehash(_ step: Step, pollutantCodes: [UInt8]) {
+        var edit = RowEdit(step: step.index, entry: .empty)
+        for series in 0 ..< min(geometry.seriesCapacity, pollutantCodes.count) {
+            let value = raw(step, series)
+            if value != 0 { edit.change(series: series, code: pollutantCodes[series], from: 0, to: value) }
+        }
+        if edit.entry.filled == 0 { edit.entry = .empty }
+        setEntry(edit.entry, step)
+    }
+
+    /// Checks a row against its entry: the checksum, the counts, the tag, and
+    /// that every slot is a value the ring can hold (`valid(raw)`).
+    package func verify(_ step: Step, pollutantCodes: [UInt8], valid: (UInt64) -> Bool) -> RowVerdict {
+        guard let entry = entry(step) else { return .damaged("its row directory entry fails its check") }
+        var computed = RowEdit(step: step.index, entry: .empty)
+        var bad = 0
+        for series in 0 ..< geometry.seriesCapacity {
+            let value = raw(step, series)
+            guard value != 0 else { continue }
+            if !valid(value) { bad += 1 }
+            let code = series < pollutantCodes.count ? pollutantCodes[series] : 0
+            computed.change(series: series, code: code, from: 0, to: value)
+        }
+        if bad > 0 { return .damaged("\(bad) slot(s) hold values no reading can have") }
+        if entry.isEmpty {
+            return computed.entry.filled == 0 ? .empty : .damaged("the row holds values but its entry says it is empty")
+        }
+        guard entry.tag == UInt64(bitPattern: Int64(step.index)) &+ 1 else {
+            return .damaged("the row is tagged for step \(entry.step.map(String.init) ?? "?"), not \(step.index)")
+        }
+        guard entry.hash == computed.entry.hash, entry.counts == computed.entry.counts else {
+            return .damaged("its checksum does not match its values")
+        }
+        return .intact
+    }
+
+    /// Copies every row and directory entry into `target` (a wider ring of
+    /// the same capacity): checksums hold because empty slots add nothing.
+    package func copyRows(into target: RingFile<Step>, slots: Int) {
+        let bytes = min(slots, geometry.seriesCapacity) * geometry.slotBytes
+        for row in 0 ..< geometry.capacity {
+            target.file.copy(from: file, at: geometry.dataOffset + row * geometry.rowBytes,
+                             to: target.geometry.dataOffset + row * target.geometry.rowBytes, count: bytes)
+        }
+        target.file.copy(from: file, at: geometry.directoryOffset, to: target.geometry.directoryOffset,
+                         count: geometry.capacity * RingGeometry.entryBytes)
+        target.updateHeader { $0.newest = header.newest; $0.cleared = header.cleared }
+    }
+}
+
+/// Changes to one row in progress: its entry kept exact as slots change.
+package struct RowEdit {
+    package let step: Int
+    package var entry: RowEntry
+
+    /// Records that `series` (of pollutant `code`) changes from `old` to `new` raw.
+    @inline(__always) package mutating func change(series: Int, code: UInt8, from old: UInt64, to new: UInt64) {
+        entry.hash = entry.hash &- RowHash.slot(old, series: series, step: step) &+ RowHash.slot(new, series: series, step: step)
+        let index = Int(code) - 1
+        if index >= 0 && index < RowEntry.pollutantCodes {
+            if old == 0 && new != 0 { entry.counts[index] &+= 1 }
+            if old != 0 && new == 0 { entry.counts[index] &-= 1 }
+        }
+        if entry.tag == 0 && new != 0 { entry.tag = UInt64(bitPattern: Int64(step)) &+ 1 }
+    }
+}
+
+/// The result of checking one row.
+package enum RowVerdict: Equatable, Sendable {
+    case empty
+    case intact
+    case damaged(String)
+
+    package var isDamaged: Bool { if case .damaged = self { return true } else { return false } }
 }

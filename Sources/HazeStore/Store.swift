@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 import HazeModel
 
@@ -7,11 +10,14 @@ import HazeModel
 ///     <store>/hourly.ring      hourly values, one row per hour
 ///     <store>/daily.ring       daily sums and valid-hour counts, one row per day
 ///     <store>/lock             flock target for the single writer
-///     <store>/quarantine/      rejected input, one CSV per source file
+///     <store>/seq              write sequence (consistent lock-free reads)
+///     <store>/quarantine/      rejected input, one CSV per source
 ///     <store>/ingest.log       one JSON line per ingest run
 ///
-/// Opening is O(1) in the history held: two `mmap`s and the series table.
-public final class Store: @unchecked Sendable {
+/// Opening is O(1) in the history held: two `mmap`s, two checksummed headers
+/// and the series table. A `Store` belongs to one thread at a time (it is not
+/// `Sendable`); open one per task.
+public final class Store {
     public enum Access: Sendable { case readOnly, readWrite }
 
     public static let hourlyFileName = "hourly.ring"
@@ -28,9 +34,14 @@ public final class Store: @unchecked Sendable {
     /// Every series in the store, by index.
     public private(set) var series: [SeriesKey]
     private var indexByKey: [SeriesKey: Int]
-    /// For each series, the index of the same station's other pollutant (-1 if none).
+    /// Pollutant code per series, for the row directory's counts.
+    private(set) var pollutantCodes: [UInt8]
+    /// For each series, the index of the same station's other particulate (-1 if none).
     private var counterparts: [Int] = []
+    /// Daily rows whose checksum this instance has verified.
+    private var verifiedDays: Set<Int> = []
 
+    public var calendar: DayCalendar { hourly.ring.calendar }
     public var zone: LocalZone { hourly.zone }
     public var hourlyCapacity: Int { hourly.geometry.capacity }
     public var dailyCapacity: Int { daily.geometry.capacity }
@@ -45,9 +56,18 @@ public final class Store: @unchecked Sendable {
     }
 
     /// Opens a store. With `.readWrite` the writer's lock is taken first; with
-    /// `creating` a missing store is created with that configuration.
-    public init(directory: String, access: Access, creating configuration: StoreConfiguration? = nil,
-                lockTimeout: Double? = nil) throws(StoreError) {
+    /// `creating` a missing store is created with that configuration. A
+    /// writer finishes what a killed writer left half done and upgrades a
+    /// store of an older format in place (keeping the old files in a backup).
+    public convenience init(directory: String, access: Access, creating configuration: StoreConfiguration? = nil,
+                            lockTimeout: Double? = nil) throws(StoreError) {
+        try self.init(directory: directory, access: access, creating: configuration, lockTimeout: lockTimeout, recovering: true)
+    }
+
+    /// `recovering: false` opens a writer without completing what a killed
+    /// writer left: for the repair, which first checks that it is safe to.
+    package init(directory: String, access: Access, creating configuration: StoreConfiguration? = nil,
+                 lockTimeout: Double? = nil, recovering: Bool) throws(StoreError) {
         self.directory = directory
         self.access = access
         let hourlyPath = directory + "/" + Self.hourlyFileName
@@ -63,32 +83,55 @@ public final class Store: @unchecked Sendable {
             }
             self.lock = try StoreLock(directory: directory, timeoutSeconds: lockTimeout)
         }
-        self.sequence = access == .readWrite ? try WriteSequence.forWriter(directory: directory) : nil
         let writable = access == .readWrite
+        self.sequence = writable ? try WriteSequence.forWriter(directory: directory) : nil
+        if writable {
+            AtomicFile.removeLeftovers(of: hourlyPath)
+            AtomicFile.removeLeftovers(of: dailyPath)
+        }
         if !FileManager.default.fileExists(atPath: hourlyPath), let configuration {
             try configuration.validate()
             // Daily first: a crash between the two leaves no hourly.ring, so the
             // next run creates both again.
             let capacity = RingGeometry.seriesCapacity(for: 0)
-            _ = try DailyRing(creating: dailyPath, capacity: configuration.dailyCapacity,
-                              seriesCapacity: capacity, zone: configuration.zone)
-            let created = try HourlyRing(creating: hourlyPath + ".tmp", capacity: configuration.hourlyCapacity,
-                                         seriesCapacity: capacity, zone: configuration.zone, series: [])
+            let calendar = DayCalendar(zone: configuration.zone, convention: configuration.dayConvention)
+            let createdDaily = try DailyRing(creating: dailyPath, capacity: configuration.dailyCapacity,
+                                             seriesCapacity: capacity, calendar: calendar,
+                                             hourlyCapacity: configuration.hourlyCapacity)
+            try createdDaily.file.syncAll()
+            let temporary = AtomicFile.temporaryPath(for: hourlyPath)
+            let created = try HourlyRing(creating: temporary, capacity: configuration.hourlyCapacity,
+                                         seriesCapacity: capacity, calendar: calendar,
+                                         dailyCapacity: configuration.dailyCapacity, series: [])
             try created.file.syncAll()
-            try Self.rename(hourlyPath + ".tmp", to: hourlyPath, in: directory)
+            try AtomicFile.rename(temporary, to: hourlyPath)
         }
-        self.hourly = try HourlyRing(opening: hourlyPath, writable: writable)
-        if !FileManager.default.fileExists(atPath: dailyPath) {
-            throw .corrupt(path: dailyPath, detail: "the daily ring is missing")
+        do throws(StoreError) {
+            self.hourly = try HourlyRing(opening: hourlyPath, writable: writable)
+            guard FileManager.default.fileExists(atPath: dailyPath) else {
+                throw StoreError.corrupt(path: dailyPath, detail: "the daily ring is missing")
+            }
+            self.daily = try DailyRing(opening: dailyPath, writable: writable)
+        } catch .formatUpgradeNeeded(let path, let found) where writable {
+            try StoreFormatUpgrade.upgrade(directory: directory, from: found, reason: path)
+            self.hourly = try HourlyRing(opening: hourlyPath, writable: true)
+            self.daily = try DailyRing(opening: dailyPath, writable: true)
         }
-        self.daily = try DailyRing(opening: dailyPath, writable: writable)
         guard daily.zone == hourly.zone else {
             throw .corrupt(path: dailyPath, detail: "zone \(daily.zone) differs from the hourly ring's \(hourly.zone)")
         }
+        guard daily.ring.header.dayConvention == hourly.ring.header.dayConvention else {
+            throw .corrupt(path: dailyPath, detail: "day convention differs from the hourly ring's")
+        }
+        guard daily.ring.header.companionCapacity == hourly.geometry.capacity,
+              hourly.ring.header.companionCapacity == daily.geometry.capacity else {
+            throw .corrupt(path: dailyPath, detail: "the rings disagree about each other's capacity (hourly \(hourly.geometry.capacity) h, daily \(daily.geometry.capacity) days)")
+        }
         self.series = []
         self.indexByKey = [:]
+        self.pollutantCodes = []
         for key in try hourly.allSeries() { register(key) }
-        if writable { try recover() }
+        if writable && recovering { try recover() }
     }
 
     // MARK: Reading
@@ -104,9 +147,9 @@ public final class Store: @unchecked Sendable {
     /// The days whose daily values can be read.
     public var dailyWindow: ClosedRange<Day>? { daily.presentDays }
 
-    /// The first hour a write is accepted for: the first whole local day
-    /// inside the hourly window. Older hours have been rolled into the daily
-    /// ring and are refused rather than written into a wrong slot.
+    /// The first hour a write is accepted for: the first whole day inside the
+    /// hourly window. Older hours have been rolled into the daily ring and
+    /// are refused rather than written into a wrong slot.
     public var oldestWritableHour: Hour? {
         guard let newest = hourly.newest else { return nil }
         return acceptStart(for: newest)
@@ -114,27 +157,52 @@ public final class Store: @unchecked Sendable {
 
     func acceptStart(for newest: Hour) -> Hour {
         let bottom = newest.advanced(by: -hourly.geometry.capacity + 1)
-        let dayStart = zone.firstHour(of: zone.day(of: bottom))
-        return dayStart == bottom ? bottom : zone.firstHour(of: zone.day(of: bottom).advanced(by: 1))
+        let day = calendar.day(of: bottom)
+        let dayStart = calendar.firstHour(of: day)
+        return dayStart == bottom ? bottom : calendar.firstHour(of: day.advanced(by: 1))
     }
 
-    /// The value of a series at an hour in whole µg/m³, or nil if missing or
-    /// outside the hourly window.
+    /// The value of a series at an hour in its stored unit, or nil if missing,
+    /// outside the hourly window, or a damaged slot.
     public func value(_ series: Int, at hour: Hour) -> Int? {
         guard series >= 0, series < self.series.count, let window = hourly.presentHours, window.contains(hour) else { return nil }
         let raw = hourly.raw(hour, series)
-        return raw == 0 ? nil : Int(raw) - 1
+        return raw == 0 || UInt64(raw) > HourlyRing.maximumRaw ? nil : Int(raw) - 1
     }
 
-    /// A series' daily aggregate for a local day (empty outside the daily window).
+    /// A series' daily aggregate for a day (empty outside the daily window).
+    /// Unverified: rankings read whole days through `dailyRow(on:)`.
     public func daily(_ series: Int, on day: Day) -> DailyValue {
         guard series >= 0, series < self.series.count, series < daily.geometry.seriesCapacity,
               let window = daily.presentDays, window.contains(day) else { return .empty }
         return DailyValue(packed: daily.raw(day, series))
     }
 
-    /// The series index holding the other pollutant of the same station.
+    /// Every series' daily values on a day, after checking the row's
+    /// checksum (once per opened store): a ranking never uses a damaged day.
+    /// Nil outside the daily window.
+    public func dailyRow(on day: Day) throws(StoreError) -> DailyRow? {
+        guard let window = daily.presentDays, window.contains(day) else { return nil }
+        if !verifiedDays.contains(day.index) {
+            let verdict = daily.ring.verify(day, pollutantCodes: pollutantCodes, valid: DailyRing.isValidRaw)
+            if case .damaged(let why) = verdict {
+                throw .corrupt(path: dailyPath, detail: "the daily row of \(day) is damaged (\(why))")
+            }
+            verifiedDays.insert(day.index)
+        }
+        return DailyRow(file: daily.file, offset: daily.geometry.rowOffset(day.index),
+                        count: min(series.count, daily.geometry.seriesCapacity))
+    }
+
+    /// The row of an hour inside the readable window, or nil outside it.
+    public func row(at hour: Hour) -> HourRow? {
+        guard let window = hourlyWindow, window.contains(hour) else { return nil }
+        return HourRow(file: hourly.file, offset: hourly.geometry.rowOffset(hour.index), count: series.count)
+    }
+
+    /// The series index holding the other particulate of the same station.
     public func counterpart(of series: Int) -> Int? {
+        guard series >= 0, series < counterparts.count else { return nil }
         let other = counterparts[series]
         return other < 0 ? nil : other
     }
@@ -144,10 +212,17 @@ public final class Store: @unchecked Sendable {
         let index = series.count
         indexByKey[key] = index
         series.append(key)
-        let other = indexByKey[SeriesKey(station: key.station, pollutant: key.pollutant == .pm25 ? .pm10 : .pm25)] ?? -1
+        pollutantCodes.append(key.pollutant.rawValue)
+        var other = -1
+        if let partner = key.pollutant.particulateCounterpart {
+            other = indexByKey[SeriesKey(station: key.station, pollutant: partner)] ?? -1
+        }
         counterparts.append(other)
         if other >= 0 { counterparts[other] = index }
     }
+
+    /// Forgets that a day's row was verified (it has just been rewritten).
+    func verifiedDaysReset(_ day: Day) { verifiedDays.remove(day.index) }
 
     // MARK: Writing
 
@@ -158,7 +233,8 @@ public final class Store: @unchecked Sendable {
         var missing: [SeriesKey] = []
         var seen = Set<SeriesKey>()
         for key in keys where indexByKey[key] == nil && seen.insert(key).inserted {
-            guard key.station.utf8.count <= SeriesKey.maximumCodeLength, !key.station.isEmpty else {
+            guard key.station.utf8.count <= SeriesKey.maximumCodeLength, !key.station.isEmpty,
+                  !key.station.utf8.contains(0) else {
                 throw .seriesCodeTooLong(key.station)
             }
             missing.append(key)
@@ -167,43 +243,68 @@ public final class Store: @unchecked Sendable {
             sequence?.beginWrite()
             defer { sequence?.endWrite() }
             try ensureSeriesCapacity(series.count + missing.count)
-            for key in missing {
-                hourly.appendSeries(key)
-                register(key)
-            }
-            try hourly.syncHeaderAndTable()
+            hourly.appendSeries(missing)
+            for key in missing { register(key) }
+            try hourly.ring.file.sync(0 ..< hourly.geometry.directoryOffset)
         }
-        return keys.map { indexByKey[$0]! }
+        var indices: [Int] = []
+        indices.reserveCapacity(keys.count)
+        for key in keys {
+            guard let index = indexByKey[key] else { throw .unknownSeries(index: -1, count: series.count) }
+            indices.append(index)
+        }
+        return indices
     }
 
     /// Writes readings: idempotent (an equal value is "unchanged"), later
     /// corrections replace and are counted, hours older than the window are
-    /// refused. Readings may come in any order; within one hour the last wins.
-    public func write(_ readings: [StoredReading]) throws(StoreError) -> WriteReport {
+    /// refused, and so are readings that would jump the window further than
+    /// `policy` allows. Readings may come in any order; within one hour the
+    /// last wins. A reading for a series the store does not hold is an error
+    /// (nothing is written); so is a damaged row in the way.
+    public func write(_ readings: [StoredReading], policy: WindowPolicy = .standard) throws(StoreError) -> WriteReport {
         try requireWritable()
         var report = WriteReport()
         guard !readings.isEmpty else { return report }
-        sequence?.beginWrite()
-        defer { sequence?.endWrite() }
+        for reading in readings where reading.series < 0 || Int(reading.series) >= series.count {
+            throw .unknownSeries(index: Int(reading.series), count: series.count)
+        }
+        for reading in readings where Int(reading.value) > HourlyRing.maximumValue {
+            throw .invalidConfiguration("reading value \(reading.value) above \(HourlyRing.maximumValue)")
+        }
         let order = Self.hourOrder(readings)
+        let end = try jumpLimit(readings, order: order, policy: policy, report: &report)
+        guard end > 0 else { return report }
+        let firstHour = readings[order(0)].hourStamp, lastHour = readings[order(end - 1)].hourStamp
+        sequence?.beginWrite(hours: firstHour ... lastHour,
+                             days: calendar.day(of: firstHour).advanced(by: -1) ... calendar.day(of: lastHour))
+        defer { sequence?.endWrite() }
+        // Every hourly row the roll-up will read is checked before anything
+        // changes: a damaged hour stops the write whole, never half done.
+        let trusted = try verifyHoursOfDays(readings, order: order, end: end)
         let capacity = hourly.geometry.capacity
         var touchedDays = Set<Day>()
-        var lastDay: Day?
         var start = 0
-        while start < readings.count {
+        while start < end {
             // A chunk spans less than the window less a day, so after advancing
             // to its newest hour every reading of the chunk is still writable.
             let limit = Int(readings[order(start)].hour) + capacity - 24
-            var end = start
-            while end < readings.count && Int(readings[order(end)].hour) <= limit { end += 1 }
-            let chunkNewest = Hour(Int(readings[order(end - 1)].hour))
+            var stop = start
+            while stop < end && Int(readings[order(stop)].hour) <= limit { stop += 1 }
+            let chunkNewest = readings[order(stop - 1)].hourStamp
             if hourly.newest.map({ chunkNewest > $0 }) ?? true { try advance(to: chunkNewest) }
             let accept = oldestWritableHour ?? chunkNewest
-            for k in start..<end {
+            var edit: RowEdit?
+            var lastDay: Day?
+            for k in start ..< stop {
                 let position = order(k)
                 let reading = readings[position]
                 let hour = reading.hourStamp
                 guard hour >= accept else { report.tooOld.append(position); continue }
+                if edit?.step != hour.index {
+                    if let done = edit { hourly.ring.commit(done) }
+                    edit = try hourly.ring.edit(hour)
+                }
                 let series = Int(reading.series)
                 let new = reading.value &+ 1
                 let old = hourly.raw(hour, series)
@@ -212,46 +313,152 @@ public final class Store: @unchecked Sendable {
                 } else {
                     if old == 0 { report.stored += 1 } else { report.corrected += 1 }
                     hourly.setRaw(hour, series, new)
+                    edit?.change(series: series, code: pollutantCodes[series], from: UInt64(old), to: UInt64(new))
                 }
-                let day = zone.day(of: hour)
+                let day = calendar.day(of: hour)
                 if day != lastDay {
                     touchedDays.insert(day)
                     lastDay = day
                 }
             }
-            start = end
+            if let done = edit { hourly.ring.commit(done) }
+            start = stop
         }
-        let acceptDay = oldestWritableHour.map { zone.day(of: $0) }
+        let acceptDay = oldestWritableHour.map { calendar.day(of: $0) }
         for day in touchedDays.sorted() where acceptDay.map({ day >= $0 }) ?? false {
-            rollUp(day)
+            try rollUp(day, trusted: trusted)
         }
-        try hourly.ring.syncData()
-        try daily.ring.syncData()
+        try hourly.ring.syncBody()
+        try daily.ring.syncBody()
         return report
     }
 
-    /// Recomputes one day's daily row from the hourly ring (hours present only).
-    func rollUp(_ day: Day) {
+    /// Checks the hourly rows of the days a write touches (those inside the
+    /// window now); returns the hours found intact, which the roll-up then
+    /// need not check again (edits keep their checksums exact).
+    private func verifyHoursOfDays(_ readings: [StoredReading], order: (Int) -> Int, end: Int) throws(StoreError) -> Set<Int> {
+        guard let window = hourly.presentHours else { return [] }
+        var days = Set<Day>()
+        var last: Day?
+        for k in 0 ..< end {
+            let day = calendar.day(of: readings[order(k)].hourStamp)
+            if day != last { days.insert(day); last = day }
+        }
+        var intact = Set<Int>()
+        for day in days {
+            for hour in calendar.hours(of: day) where window.contains(hour) {
+                switch hourly.ring.verify(hour, pollutantCodes: pollutantCodes, valid: HourlyRing.isValidRaw) {
+                case .empty, .intact: intact.insert(hour.index)
+                case .damaged(let why):
+                    throw .corrupt(path: hourlyPath, detail: "the row of \(zone.format(hour)) is damaged (\(why)), so \(day) cannot be rolled up; nothing was written")
+                }
+            }
+        }
+        return intact
+    }
+
+    /// How many readings (in hour order) the policy lets through; the rest
+    /// are recorded as `tooNew` with the jump they would have made.
+    private func jumpLimit(_ readings: [StoredReading], order: (Int) -> Int, policy: WindowPolicy,
+                           report: inout WriteReport) throws(StoreError) -> Int {
+        var reach = hourly.newest ?? readings[order(0)].hourStamp
+        let maximum = policy.maximumJumpHours
+        var end = readings.count
+        for k in 0 ..< readings.count {
+            let hour = readings[order(k)].hourStamp
+            if let maximum, hour > reach.advanced(by: maximum) {
+                end = k
+                break
+            }
+            if hour > reach { reach = hour }
+        }
+        // Days are never lost: the newest day written may not push a day with
+        // data out of the daily ring.
+        let newestAllowed = end > 0 ? readings[order(end - 1)].hourStamp : reach
+        if let oldestDay = oldestDailyDayWithData() {
+            let firstKept = calendar.day(of: newestAllowed).advanced(by: -daily.geometry.capacity + 1)
+            if firstKept > oldestDay {
+                // Keep only what fits: readings up to the last day that keeps every day.
+                let lastDayAllowed = oldestDay.advanced(by: daily.geometry.capacity - 1)
+                var fit = 0
+                while fit < end, calendar.day(of: readings[order(fit)].hourStamp) <= lastDayAllowed { fit += 1 }
+                if let from = hourly.newest {
+                    report.jump = WindowJump(from: from, to: readings[order(end - 1)].hourStamp,
+                                             firstHourKept: newestAllowed.advanced(by: -hourly.geometry.capacity + 1),
+                                             losesDays: true, zone: zone)
+                }
+                end = fit
+            }
+        }
+        if end < readings.count {
+            report.tooNew = (end ..< readings.count).map(order)
+            if report.jump == nil, let from = hourly.newest ?? (end > 0 ? readings[order(0)].hourStamp : nil) {
+                let to = readings[order(readings.count - 1)].hourStamp
+                report.jump = WindowJump(from: from, to: to, firstHourKept: to.advanced(by: -hourly.geometry.capacity + 1),
+                                         losesDays: false, zone: zone)
+            }
+        }
+        return end
+    }
+
+    /// The oldest day the daily ring holds data for (O(days in the ring)).
+    func oldestDailyDayWithData() -> Day? {
+        guard let window = daily.presentDays else { return nil }
+        var day = window.lowerBound
+        while day <= window.upperBound {
+            if let entry = daily.ring.entry(day), !entry.isEmpty { return day }
+            day = day.advanced(by: 1)
+        }
+        return nil
+    }
+
+    /// Recomputes one day's daily row from the hourly ring (hours present
+    /// only), after checking every hourly row it reads: damage is never
+    /// carried into the daily ring.
+    func rollUp(_ day: Day, trusted: Set<Int> = []) throws(StoreError) {
         let n = series.count
         guard n > 0, let window = hourly.presentHours else { return }
         var sums = [Int](repeating: 0, count: n)
         var counts = [Int](repeating: 0, count: n)
-        let first = zone.firstHour(of: day)
-        for offset in 0..<24 {
-            let hour = first.advanced(by: offset)
-            guard window.contains(hour) else { continue }
-            let row = hourly.row(hour)
-            for s in 0..<n {
-                let raw = UInt16(littleEndian: row[s])
-                if raw != 0 {
-                    sums[s] += Int(raw) - 1
-                    counts[s] += 1
+        for hour in calendar.hours(of: day) where window.contains(hour) {
+            guard let entry = hourly.ring.entry(hour) else {
+                throw .corrupt(path: hourlyPath, detail: "the row directory entry of \(zone.format(hour)) is damaged, so \(day) is not rolled up from it")
+            }
+            if entry.isEmpty { continue }
+            var hash: UInt64 = 0
+            let base = hourly.geometry.rowOffset(hour.index)
+            let file = hourly.file
+            if trusted.contains(hour.index) {
+                for s in 0 ..< n {
+                    let raw = Int(file.u16(base + 2 * s))
+                    if raw != 0 { sums[s] += raw - 1; counts[s] += 1 }
                 }
+                continue
+            }
+            for s in 0 ..< n {
+                let raw = UInt64(file.u16(base + 2 * s))
+                guard raw != 0 else { continue }
+                guard raw <= HourlyRing.maximumRaw else {
+                    throw .corrupt(path: hourlyPath, detail: "the row of \(zone.format(hour)) holds an impossible value, so \(day) is not rolled up from it")
+                }
+                hash &+= RowHash.slot(raw, series: s, step: hour.index)
+                sums[s] += Int(raw) - 1
+                counts[s] += 1
+            }
+            guard hash == entry.hash, entry.tag == UInt64(hour.index) &+ 1 else {
+                throw .corrupt(path: hourlyPath, detail: "the row of \(zone.format(hour)) fails its checksum, so \(day) is not rolled up from it")
             }
         }
-        for s in 0..<n {
-            daily.setRaw(day, s, DailyRing.pack(sum: sums[s], count: counts[s]))
+        // The whole row is recomputed from verified hours: write it with a fresh entry.
+        var edit = RowEdit(step: day.index, entry: .empty)
+        let capacity = daily.geometry.seriesCapacity
+        for s in 0 ..< capacity {
+            let new = s < n ? DailyRing.pack(sum: sums[s], count: counts[s]) : 0
+            if daily.raw(day, s) != new { daily.setRaw(day, s, new) }
+            if new != 0 { edit.change(series: s, code: pollutantCodes[s], from: 0, to: new) }
         }
+        daily.ring.commit(edit)
+        verifiedDays.remove(day.index)
     }
 
     /// Moves the window forward to `newest`. Order matters for crash safety:
@@ -260,21 +467,43 @@ public final class Store: @unchecked Sendable {
     /// clear the rows it reuses). A crash at any point leaves a state
     /// `recover()` completes.
     private func advance(to newest: Hour) throws(StoreError) {
-        try daily.ring.moveWindow(to: zone.day(of: newest))
+        try daily.ring.moveWindow(to: calendar.day(of: newest))
         if let old = hourly.newest, newest > old {
-            let oldAccept = zone.day(of: acceptStart(for: old))
-            let newAccept = zone.day(of: acceptStart(for: newest))
+            let oldAccept = calendar.day(of: acceptStart(for: old))
+            let newAccept = calendar.day(of: acceptStart(for: newest))
             if oldAccept < newAccept {
-                for day in oldAccept ..< newAccept { rollUp(day) }
-                try daily.ring.syncData()
+                for day in oldAccept ..< min(newAccept, calendar.day(of: old).advanced(by: 1)) { try rollUp(day) }
+                try daily.ring.syncBody()
             }
         }
         try hourly.ring.moveWindow(to: newest)
     }
 
-    /// Completes work a killed writer left half done: rows not yet cleared
-    /// after a window move, and a ring narrower than the series table.
-    private func recover() throws(StoreError) {
+    /// Completes work a killed writer left half done: checksums of the rows
+    /// it was changing, rows not yet cleared after a window move, and a ring
+    /// narrower than the series table.
+    package func recover() throws(StoreError) {
+        if let sequence, let interrupted = sequence.interrupted {
+            if let hours = interrupted.hours, let window = hourly.presentHours {
+                let first = max(hours.lowerBound, window.lowerBound.index, hours.upperBound - hourly.geometry.capacity + 1)
+                let last = min(hours.upperBound, window.upperBound.index)
+                if first <= last { for h in first ... last { hourly.ring.rehash(Hour(h), pollutantCodes: pollutantCodes) } }
+            }
+            if let days = interrupted.days, let window = daily.presentDays {
+                let first = max(days.lowerBound, window.lowerBound.index, days.upperBound - daily.geometry.capacity + 1)
+                let last = min(days.upperBound, window.upperBound.index)
+                if first <= last { for d in first ... last { daily.ring.rehash(Day(d), pollutantCodes: pollutantCodes) } }
+            }
+            // The days of the hours it was writing may not have been rolled up yet.
+            if let hours = interrupted.hours, let accept = oldestWritableHour, let newest = hourly.newest {
+                let first = max(calendar.day(of: Hour(hours.lowerBound)), calendar.day(of: accept))
+                let last = min(calendar.day(of: Hour(hours.upperBound)), calendar.day(of: newest))
+                if first <= last { for day in first ... last { try rollUp(day) } }
+            }
+            try hourly.ring.syncBody()
+            try daily.ring.syncBody()
+            sequence.endWrite()
+        }
         try hourly.ring.completeInterruptedMove()
         try daily.ring.completeInterruptedMove()
         try ensureSeriesCapacity(series.count)
@@ -285,34 +514,29 @@ public final class Store: @unchecked Sendable {
     private func ensureSeriesCapacity(_ needed: Int) throws(StoreError) {
         let target = RingGeometry.seriesCapacity(for: needed)
         if hourly.geometry.seriesCapacity < needed {
-            let wider = try HourlyRing(creating: hourlyPath + ".tmp", capacity: hourly.geometry.capacity,
-                                       seriesCapacity: target, zone: zone, series: series)
+            let temporary = AtomicFile.temporaryPath(for: hourlyPath)
+            let wider = try HourlyRing(creating: temporary, capacity: hourly.geometry.capacity,
+                                       seriesCapacity: target, calendar: calendar,
+                                       dailyCapacity: daily.geometry.capacity, series: series)
             hourly.ring.copyRows(into: wider.ring, slots: series.count)
             try wider.file.syncAll()
-            try Self.rename(hourlyPath + ".tmp", to: hourlyPath, in: directory)
+            try AtomicFile.rename(temporary, to: hourlyPath)
             hourly = try HourlyRing(opening: hourlyPath, writable: true)
         }
         if daily.geometry.seriesCapacity < needed {
-            let wider = try DailyRing(creating: dailyPath + ".tmp", capacity: daily.geometry.capacity,
-                                      seriesCapacity: target, zone: zone)
+            let temporary = AtomicFile.temporaryPath(for: dailyPath)
+            let wider = try DailyRing(creating: temporary, capacity: daily.geometry.capacity,
+                                      seriesCapacity: target, calendar: calendar,
+                                      hourlyCapacity: hourly.geometry.capacity)
             daily.ring.copyRows(into: wider.ring, slots: min(series.count, daily.geometry.seriesCapacity))
             try wider.file.syncAll()
-            try Self.rename(dailyPath + ".tmp", to: dailyPath, in: directory)
+            try AtomicFile.rename(temporary, to: dailyPath)
             daily = try DailyRing(opening: dailyPath, writable: true)
         }
     }
 
     private func requireWritable() throws(StoreError) {
         guard access == .readWrite else { throw .readOnly(directory: directory) }
-    }
-
-    package static func rename(_ from: String, to: String, in directory: String) throws(StoreError) {
-        guard Foundation.rename(from, to) == 0 else { throw .system(path: to, operation: "rename", errno: errno) }
-        let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if fd >= 0 {
-            fsync(fd)
-            close(fd)
-        }
     }
 
     /// The order in which to apply readings: by hour, and within an hour in
@@ -329,4 +553,3 @@ public final class Store: @unchecked Sendable {
         return { permutation[$0] }
     }
 }
-

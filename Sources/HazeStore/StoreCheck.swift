@@ -1,113 +1,211 @@
 import Foundation
+import HazeModel
 
-/// Verifies a store: the ring headers, the series table, and every daily value
-/// the hourly ring can still vouch for (the days inside its window) against a
-/// recomputation from the hours.
+/// Verifies a store: both rings' headers (both copies, every field), the
+/// series table, every row of both rings against its checksum and tag, every
+/// slot against the range a reading can have, and every daily value the
+/// hourly ring can still vouch for against a recomputation from its hours.
+/// Never throws for damage: damage is what it reports.
 public struct StoreCheck: Sendable {
-    /// One inconsistency found.
-    public struct Problem: Sendable, Equatable, CustomStringConvertible {
-        public var file: String
-        public var detail: String
-        /// True when the daily ring can be recomputed from the hourly one.
-        public var dailyOnly: Bool
+    /// One thing found wrong (or worth saying).
+    public enum Finding: Sendable, Equatable, CustomStringConvertible {
+        /// A ring that cannot be opened at all (truncated, wrong magic, both header copies damaged …).
+        case unopenable(file: String, reason: String)
+        /// A ring of an older format, upgraded by any writer.
+        case olderFormat(file: String, version: Int)
+        /// One header copy is damaged or stale; the other holds.
+        case headerCopy(file: String, detail: String)
+        /// The two rings do not fit together (widths, lengths, a duplicate series).
+        case layout(file: String, detail: String)
+        case hourlyRow(hour: Hour, label: String, detail: String)
+        case dailyRow(day: Day, detail: String)
+        /// Daily values that differ from a recomputation from intact hours.
+        case dailyDisagrees(day: Day, values: Int, example: String)
+        /// A window move was interrupted; the next writer completes it (not damage).
+        case interruptedMove(file: String)
 
-        public var description: String { "\(file): \(detail)" }
+        public var description: String {
+            switch self {
+            case .unopenable(let file, let reason): "\(file): cannot be opened: \(reason)"
+            case .olderFormat(let file, let version): "\(file): format \(version); any writer upgrades it in place (a backup is kept)"
+            case .headerCopy(let file, let detail): "\(file): \(detail)"
+            case .layout(let file, let detail): "\(file): \(detail)"
+            case .hourlyRow(_, let label, let detail): "hourly ring, hour \(label): \(detail)"
+            case .dailyRow(let day, let detail): "daily ring, \(day): \(detail)"
+            case .dailyDisagrees(let day, let values, let example):
+                "daily ring, \(day): \(values) value(s) differ from the hours, e.g. \(example)"
+            case .interruptedMove(let file): "\(file): a window move was interrupted; the next writer completes it (readers skip those rows)"
+            }
+        }
+
+        /// Damage (as opposed to a note): anything but an interrupted move or an older format.
+        public var isDamage: Bool {
+            switch self {
+            case .interruptedMove, .olderFormat: false
+            default: true
+            }
+        }
     }
 
-    public var problems: [Problem] = []
-    /// What was verified, for the report.
-    public var checkedSeries = 0
+    public var directory: String
+    public var findings: [Finding] = []
+    public var series = 0
+    public var checkedHours = 0
     public var checkedDays = 0
-    /// Of those, the days holding at least one hourly value.
+    public var hoursWithData = 0
     public var daysWithData = 0
-    public var notes: [String] = []
 
+    public var problems: [Finding] { findings.filter(\.isDamage) }
+    /// Rings of an older format are not damaged, but neither are they verified.
+    public var needsUpgrade: Bool { findings.contains { if case .olderFormat = $0 { true } else { false } } }
+    /// Verified and sound: nothing but notes.
+    public var isHealthy: Bool { problems.isEmpty && !needsUpgrade }
+
+    /// Checks the store in `directory` (read-only, without the writer's lock).
+    public init(directory: String) {
+        do {
+            self.init(store: try Store(directory: directory, access: .readOnly))
+        } catch {
+            self.init(directory: directory, findings: Self.openingFindings(directory: directory, error: error))
+        }
+    }
+
+    private init(directory: String, findings: [Finding]) {
+        self.directory = directory
+        self.findings = findings
+    }
+
+    /// Checks an opened store.
     public init(store: Store) {
-        let hourly = store.hourly
-        let daily = store.daily
-        checkedSeries = store.series.count
-        // Header consistency beyond what opening already checks.
-        if hourly.seriesCount > hourly.geometry.seriesCapacity {
-            problems.append(.init(file: store.hourlyPath, detail: "series count exceeds the series table", dailyOnly: false))
+        directory = store.directory
+        series = store.series.count
+        let hourly = store.hourly.ring, daily = store.daily.ring
+        for (ring, path) in [(hourly.headerTrouble, store.hourlyPath), (daily.headerTrouble, store.dailyPath)] {
+            if let ring { findings.append(.headerCopy(file: path, detail: ring)) }
+        }
+        for (ring, path) in [(hourly.excessBytes, store.hourlyPath), (daily.excessBytes, store.dailyPath)] where ring > 0 {
+            findings.append(.layout(file: path, detail: "the file is \(ring) byte(s) longer than its layout (something was appended)"))
         }
         if daily.geometry.seriesCapacity < store.series.count {
-            problems.append(.init(file: store.dailyPath,
-                                  detail: "the daily ring has \(daily.geometry.seriesCapacity) series slots for \(store.series.count) series",
-                                  dailyOnly: false))
+            findings.append(.layout(file: store.dailyPath, detail: "the daily ring has \(daily.geometry.seriesCapacity) series slots for \(store.series.count) series"))
         }
         if daily.geometry.capacity * 24 < hourly.geometry.capacity + 48 {
-            problems.append(.init(file: store.dailyPath, detail: "the daily ring is shorter than the hourly window", dailyOnly: false))
+            findings.append(.layout(file: store.dailyPath, detail: "the daily ring is shorter than the hourly window"))
         }
         if Set(store.series).count != store.series.count {
-            problems.append(.init(file: store.hourlyPath, detail: "the series table lists a series twice", dailyOnly: false))
+            findings.append(.layout(file: store.hourlyPath, detail: "the series table lists a series twice"))
         }
-        if let newest = hourly.newest, let cleared = hourly.ring.clearedThrough, cleared < newest {
-            notes.append("a window move was interrupted (rows after \(store.zone.format(cleared)) not yet cleared); the next writer completes it, readers ignore those rows")
+        if let newest = hourly.newest, let cleared = hourly.clearedThrough, cleared < newest {
+            let ahead = hourly.rowsAheadOfCleared()
+            findings.append(ahead.isEmpty ? .interruptedMove(file: store.hourlyPath)
+                            : .headerCopy(file: store.hourlyPath, detail: "header: the cleared-through hour is behind \(ahead.count) row(s) holding data (a damaged field; readers do not see those rows)"))
         }
-        if let newestHour = hourly.newest, let newestDay = daily.ring.newest, newestDay < store.zone.day(of: newestHour) {
-            problems.append(.init(file: store.dailyPath, detail: "the daily ring ends on \(newestDay), before the hourly ring's newest day", dailyOnly: true))
+        if let newest = daily.newest, let cleared = daily.clearedThrough, cleared < newest {
+            let ahead = daily.rowsAheadOfCleared()
+            findings.append(ahead.isEmpty ? .interruptedMove(file: store.dailyPath)
+                            : .headerCopy(file: store.dailyPath, detail: "header: the cleared-through day is behind \(ahead.count) row(s) holding data (a damaged field; readers do not see those rows)"))
         }
-        // Daily values against the hours, for every day wholly inside the hourly window.
-        guard let newest = hourly.newest, let accept = store.oldestWritableHour, hourly.presentHours != nil else { return }
-        let n = store.series.count
-        var mismatches = 0
-        var first: String?
-        var day = store.zone.day(of: accept)
-        let last = store.zone.day(of: newest)
-        while day <= last {
-            var sums = [Int](repeating: 0, count: n)
-            var counts = [Int](repeating: 0, count: n)
-            let start = store.zone.firstHour(of: day)
-            var any = false
-            for offset in 0..<24 {
-                guard let row = store.row(at: start.advanced(by: offset)) else { continue }
-                for s in 0..<n {
-                    if let v = row[s] { sums[s] += v; counts[s] += 1; any = true }
+        let codes = store.pollutantCodes
+        var damagedHours = Set<Int>()
+        if let window = hourly.presentSteps {
+            for hour in window {
+                checkedHours += 1
+                switch hourly.verify(hour, pollutantCodes: codes, valid: HourlyRing.isValidRaw) {
+                case .empty: break
+                case .intact: hoursWithData += 1
+                case .damaged(let why):
+                    damagedHours.insert(hour.index)
+                    findings.append(.hourlyRow(hour: hour, label: store.zone.format(hour), detail: why))
                 }
             }
-            for s in 0..<n {
-                let stored = store.daily(s, on: day)
-                if stored.sum != sums[s] || stored.validHours != counts[s] {
-                    mismatches += 1
-                    if first == nil {
-                        first = "\(store.series[s]) on \(day): daily ring \(stored.sum)/\(stored.validHours) h, hours give \(sums[s])/\(counts[s]) h"
-                    }
+        }
+        var damagedDays = Set<Int>()
+        if let window = daily.presentSteps {
+            for day in window {
+                checkedDays += 1
+                switch daily.verify(day, pollutantCodes: codes, valid: DailyRing.isValidRaw) {
+                case .empty: break
+                case .intact: daysWithData += 1
+                case .damaged(let why):
+                    damagedDays.insert(day.index)
+                    findings.append(.dailyRow(day: day, detail: why))
                 }
             }
-            checkedDays += 1
-            if any { daysWithData += 1 }
-            day = day.advanced(by: 1)
         }
-        if mismatches > 0 {
-            problems.append(.init(file: store.dailyPath,
-                                  detail: "\(mismatches) daily value(s) disagree with the hourly ring, e.g. \(first ?? "")",
-                                  dailyOnly: true))
-        }
+        findings += Self.dailyAgainstHours(store, skippingHours: damagedHours, skippingDays: damagedDays)
     }
 
-    public var isHealthy: Bool { problems.isEmpty }
+    /// Daily values against the hours, for every intact day wholly inside the
+    /// hourly window whose hours are intact.
+    static func dailyAgainstHours(_ store: Store, skippingHours: Set<Int>, skippingDays: Set<Int>) -> [Finding] {
+        guard let newest = store.newestHour, let accept = store.oldestWritableHour, let window = store.hourlyWindow else { return [] }
+        let calendar = store.calendar
+        let n = store.series.count
+        var findings: [Finding] = []
+        var day = calendar.day(of: accept)
+        let last = calendar.day(of: newest)
+        while day <= last {
+            defer { day = day.advanced(by: 1) }
+            let hours = calendar.hours(of: day)
+            guard !skippingDays.contains(day.index), !hours.contains(where: { skippingHours.contains($0.index) }) else { continue }
+            var sums = [Int](repeating: 0, count: n)
+            var counts = [Int](repeating: 0, count: n)
+            for hour in hours where window.contains(hour) {
+                guard let row = store.row(at: hour) else { continue }
+                for s in 0 ..< n {
+                    if let v = row[s] { sums[s] += v; counts[s] += 1 }
+                }
+            }
+            var mismatches = 0
+            var example = ""
+            for s in 0 ..< n {
+                let stored = store.daily(s, on: day)
+                if stored.sum != sums[s] || stored.validHours != counts[s] {
+                    if mismatches == 0 {
+                        example = "\(store.series[s]): daily ring \(stored.sum)/\(stored.validHours) h, hours give \(sums[s])/\(counts[s]) h"
+                    }
+                    mismatches += 1
+                }
+            }
+            if mismatches > 0 { findings.append(.dailyDisagrees(day: day, values: mismatches, example: example)) }
+        }
+        return findings
+    }
+
+    /// What can be said about a store that does not open: each ring on its own.
+    static func openingFindings(directory: String, error: StoreError) -> [Finding] {
+        if case .notFound = error { return [.unopenable(file: directory, reason: error.description)] }
+        var findings: [Finding] = []
+        let rings: [(String, () throws(StoreError) -> Void)] = [
+            (directory + "/" + Store.hourlyFileName, { () throws(StoreError) in _ = try HourlyRing(opening: directory + "/" + Store.hourlyFileName, writable: false) }),
+            (directory + "/" + Store.dailyFileName, { () throws(StoreError) in _ = try DailyRing(opening: directory + "/" + Store.dailyFileName, writable: false) }),
+        ]
+        for (path, open) in rings {
+            do {
+                guard FileManager.default.fileExists(atPath: path) else {
+                    findings.append(.unopenable(file: path, reason: "the file is missing"))
+                    continue
+                }
+                try open()
+            } catch .formatUpgradeNeeded(_, let version) {
+                findings.append(.olderFormat(file: path, version: version))
+            } catch {
+                findings.append(.unopenable(file: path, reason: error.shortReason))
+            }
+        }
+        if findings.isEmpty { findings.append(.unopenable(file: directory, reason: error.description)) }
+        return findings
+    }
 }
 
-extension Store {
-    /// Recomputes the daily rows of every day inside the hourly window from
-    /// the hours (after a backup of the daily ring): the repair for
-    /// daily-only problems.
-    public func recomputeDailyRing(backupTo backup: String) throws(StoreError) {
-        do {
-            try FileManager.default.createDirectory(atPath: backup, withIntermediateDirectories: true)
-            try FileManager.default.copyItem(atPath: dailyPath, toPath: backup + "/" + Self.dailyFileName)
-        } catch {
-            throw .system(path: backup, operation: "back up the daily ring", errno: EIO)
+extension StoreError {
+    /// The cause without the advice (for listing several).
+    public var shortReason: String {
+        switch self {
+        case .corrupt(_, let detail): detail
+        case .badMagic: "not a haze ring file (wrong magic number)"
+        case .newerVersion(_, let found, let supported): "format version \(found) is newer than this haze (reads up to \(supported))"
+        default: description
         }
-        guard let newest = newestHour, let accept = oldestWritableHour else { return }
-        sequence?.beginWrite()
-        defer { sequence?.endWrite() }
-        try daily.ring.moveWindow(to: zone.day(of: newest))
-        var day = zone.day(of: accept)
-        while day <= zone.day(of: newest) {
-            rollUp(day)
-            day = day.advanced(by: 1)
-        }
-        try daily.ring.syncData()
     }
 }

@@ -9,11 +9,15 @@ public struct StoreConfiguration: Sendable, Equatable {
     public var dailyCapacity: Int
     /// The time zone days are counted in.
     public var zone: LocalZone
+    /// Which hours make a day (see `DayConvention`).
+    public var dayConvention: DayConvention
 
-    public init(hourlyCapacity: Int = 420 * 24, dailyCapacity: Int = 4096, zone: LocalZone = .beijing) {
+    public init(hourlyCapacity: Int = 420 * 24, dailyCapacity: Int = 4096, zone: LocalZone = .beijing,
+                dayConvention: DayConvention = .hours0to23) {
         self.hourlyCapacity = hourlyCapacity
         self.dailyCapacity = dailyCapacity
         self.zone = zone
+        self.dayConvention = dayConvention
     }
 
     public static let standard = StoreConfiguration()

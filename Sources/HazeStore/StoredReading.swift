@@ -1,16 +1,19 @@
 import HazeModel
 
-/// A reading ready for the store: series index, hour and whole µg/m³.
-/// Twelve bytes, so a day of national data (77 000 readings) is under 1 MB.
+/// A reading ready for the store: series index, hour and raw value in the
+/// pollutant's stored unit (whole µg/m³; CO in tenths of mg/m³). Twelve
+/// bytes, so a day of national data (77 000 readings) is under 1 MB.
 public struct StoredReading: Hashable, Sendable {
     public var series: Int32
     public var hour: Int32
     public var value: UInt16
 
+    /// A reading; the value must be in 0…`Pollutant.maximumConcentration`
+    /// (callers pass through the checked conversion of their input).
     public init(series: Int, hour: Hour, value: Int) {
-        self.series = Int32(series)
-        self.hour = Int32(hour.index)
-        self.value = UInt16(value)
+        self.series = Int32(truncatingIfNeeded: series)
+        self.hour = Int32(truncatingIfNeeded: hour.index)
+        self.value = UInt16(clamping: value)
     }
 
     public var hourStamp: Hour { Hour(Int(hour)) }
@@ -27,15 +30,65 @@ public struct WriteReport: Sendable, Equatable {
     /// Positions (in the written array) of readings older than the hourly
     /// window, refused.
     public var tooOld: [Int] = []
+    /// Positions of readings so far after the store's newest hour that
+    /// writing them would push history out of the hourly window, refused
+    /// under the window policy (see `WindowJump`).
+    public var tooNew: [Int] = []
+    /// Why `tooNew` readings were refused, for the message and the quarantine.
+    public var jump: WindowJump?
 
     public init() {}
 
-    public var total: Int { stored + unchanged + corrected + tooOld.count }
+    public var total: Int { stored + unchanged + corrected + tooOld.count + tooNew.count }
 
     public static func += (a: inout WriteReport, b: WriteReport) {
         a.stored += b.stored
         a.unchanged += b.unchanged
         a.corrected += b.corrected
         a.tooOld += b.tooOld
+        a.tooNew += b.tooNew
+        a.jump = a.jump ?? b.jump
+    }
+}
+
+/// How far a write may move the hourly window forward in one go.
+///
+/// Ordinary runs move it by the hours since the last run. A reading dated
+/// far ahead of the rest (a typo in a date, a wrong year in one row) would
+/// otherwise move the window by years and make every earlier hour
+/// unreadable, so jumps beyond `maximumJumpHours` are refused unless the
+/// caller asks for them (`haze ingest --advance-window`). A jump that would
+/// push days with data out of the daily ring is refused always: days are
+/// never lost.
+public struct WindowPolicy: Sendable, Equatable {
+    /// nil: any jump within the daily ring.
+    public var maximumJumpHours: Int?
+
+    public init(maximumJumpHours: Int?) { self.maximumJumpHours = maximumJumpHours }
+
+    /// 31 days: a month of missed runs catches up without a flag.
+    public static let standard = WindowPolicy(maximumJumpHours: 31 * 24)
+    /// The user asked for the window to move as far as the data go.
+    public static let advanceAsNeeded = WindowPolicy(maximumJumpHours: nil)
+}
+
+/// A refused window move: from where, to where, and what it would have cost.
+public struct WindowJump: Sendable, Equatable, CustomStringConvertible {
+    public var from: Hour
+    public var to: Hour
+    /// The first hour the hourly ring would still hold after the move.
+    public var firstHourKept: Hour
+    /// True when the move would push days with data out of the daily ring,
+    /// which no flag allows.
+    public var losesDays: Bool
+    public var zone: LocalZone
+
+    public var description: String {
+        let distance = from.distance(to: to)
+        let span = distance >= 48 ? "\(distance / 24) days" : "\(distance) hours"
+        if losesDays {
+            return "these readings would move the store's window from \(zone.format(from)) to \(zone.format(to)) (\(span)), beyond what the daily ring holds: days with data would be lost; refused (create a store with more days with `haze init --days`, or ingest into another store)"
+        }
+        return "these readings would move the store's hourly window from \(zone.format(from)) to \(zone.format(to)) (\(span) ahead); hours before \(zone.format(firstHourKept)) would leave the hourly ring (their daily values stay in the daily ring); refused — if the dates are right, run again with --advance-window"
     }
 }

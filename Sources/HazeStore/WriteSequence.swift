@@ -1,81 +1,131 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
+import HazeModel
+import Synchronization
 
 /// A sequence lock between the store's writer and its readers, in
 /// `<store>/seq`: the writer makes the counter odd while it changes the rings
-/// and even when it is done (with its pid beside it); a reader that saw the
-/// same even value before and after its work read one consistent state, and
-/// otherwise reads again. Readers never block the writer, and never take its lock.
-final class WriteSequence: @unchecked Sendable {
-    static let fileName = "seq"
+/// and even when it is done (with its pid and the steps it is changing beside
+/// it); a reader that saw the same even value before and after its work read
+/// one consistent state, and otherwise reads again. Readers never block the
+/// writer, and never take its lock.
+///
+///     0    sequence            u64, atomic (odd while writing)
+///     8    writer pid          i32
+///     16   hours being written i64 first, i64 last (first > last: none)
+///     32   days being written  i64 first, i64 last
+///
+/// The ranges let the next writer finish what a killed one left: rows it was
+/// changing get their checksums recomputed from what it wrote (a kill loses
+/// nothing from the page cache, but can stop between a slot and its checksum).
+package final class WriteSequence {
+    package static let fileName = "seq"
     private let file: MappedFile
+    private let counter: UnsafeMutablePointer<Atomic<UInt64>>
 
-    private init(file: MappedFile) { self.file = file }
+    private init(file: MappedFile) {
+        self.file = file
+        self.counter = file.base.bindMemory(to: Atomic<UInt64>.self, capacity: 1)
+    }
 
-    /// The writer's view: creates the file if needed, and clears an odd value
-    /// left by a writer that was killed mid-write (the writer holds the lock).
-    static func forWriter(directory: String) throws(StoreError) -> WriteSequence {
+    /// The writer's view: creates the file if needed. The writer holds the store's lock.
+    package static func forWriter(directory: String) throws(StoreError) -> WriteSequence {
         let path = directory + "/" + fileName
-        let file: MappedFile
-        if FileManager.default.fileExists(atPath: path), let existing = try? MappedFile(openingExisting: path, writable: true),
-           existing.length >= 16 {
-            file = existing
-        } else {
-            file = try MappedFile(creating: path, length: 4096)
+        if FileManager.default.fileExists(atPath: path) {
+            let existing = try MappedFile(openingExisting: path, writable: true)
+            if existing.length >= 48 { return WriteSequence(file: existing) }
         }
-        let sequence = WriteSequence(file: file)
-        if sequence.value % 2 == 1 { sequence.store(sequence.value + 1) }
-        return sequence
+        return WriteSequence(file: try MappedFile(creating: path, length: 4096))
     }
 
     /// A reader's view, or nil when the store has no sequence file yet.
-    static func forReader(directory: String) -> WriteSequence? {
-        guard let file = try? MappedFile(openingExisting: directory + "/" + fileName, writable: false), file.length >= 16 else {
+    package static func forReader(directory: String) -> WriteSequence? {
+        guard let file = try? MappedFile(openingExisting: directory + "/" + fileName, writable: false), file.length >= 48 else {
             return nil
         }
         return WriteSequence(file: file)
     }
 
-    var value: UInt64 { UInt64(bitPattern: file.i64(0)) }
-    var writerPID: Int32 { file.i32(8) }
+    package var value: UInt64 { counter.pointee.load(ordering: .acquiring) }
+    package var writerPID: Int32 { file.i32(8) }
 
-    private func store(_ value: UInt64) { file.setI64(0, Int64(bitPattern: value)) }
-
-    func beginWrite() {
-        file.setI32(8, getpid())
-        if value % 2 == 0 { store(value + 1) }
+    /// What a writer that stopped mid-write was changing, if it stopped there.
+    package struct Interrupted: Equatable, Sendable {
+        package var hours: ClosedRange<Int>?
+        package var days: ClosedRange<Int>?
     }
 
-    func endWrite() {
-        if value % 2 == 1 { store(value + 1) }
+    /// Non-nil when the counter is odd and its writer is gone: the caller (the
+    /// next writer) recomputes the rows in the ranges, then calls `endWrite`.
+    package var interrupted: Interrupted? {
+        guard value % 2 == 1, !writerAlive else { return nil }
+        func range(_ offset: Int) -> ClosedRange<Int>? {
+            let first = file.i64(offset), last = file.i64(offset + 8)
+            guard first <= last, let a = Int(exactly: first), let b = Int(exactly: last) else { return nil }
+            return a ... b
+        }
+        return Interrupted(hours: range(16), days: range(32))
+    }
+
+    /// Marks the start of a change of the given hours and days.
+    package func beginWrite(hours: ClosedRange<Hour>? = nil, days: ClosedRange<Day>? = nil) {
+        file.setI32(8, getpid())
+        file.setI64(16, Int64(hours?.lowerBound.index ?? 1))
+        file.setI64(24, Int64(hours?.upperBound.index ?? 0))
+        file.setI64(32, Int64(days?.lowerBound.index ?? 1))
+        file.setI64(40, Int64(days?.upperBound.index ?? 0))
+        let current = counter.pointee.load(ordering: .relaxed)
+        if current % 2 == 0 {
+            // Sequentially consistent: the odd value is visible before any ring write.
+            counter.pointee.store(current &+ 1, ordering: .sequentiallyConsistent)
+        }
+    }
+
+    /// Marks the change as complete.
+    package func endWrite() {
+        let current = counter.pointee.load(ordering: .relaxed)
+        if current % 2 == 1 { counter.pointee.store(current &+ 1, ordering: .releasing) }
+    }
+
+    /// True while the counter is odd and the process that made it so is alive.
+    package var writerAlive: Bool {
+        let pid = writerPID
+        return pid > 0 && (kill(pid, 0) == 0 || errno == EPERM)
     }
 
     /// True while a live writer is between begin and end.
-    var writing: Bool {
-        guard value % 2 == 1 else { return false }
-        let pid = writerPID
-        return pid > 0 && (kill(pid, 0) == 0 || errno == EPERM)
+    package var writing: Bool { value % 2 == 1 && writerAlive }
+
+    /// A reader's second look: the counter after its reads, loaded after an
+    /// acquire fence so none of the reads is ordered after it.
+    package var valueAfterReads: UInt64 {
+        atomicMemoryFence(ordering: .acquiring)
+        return counter.pointee.load(ordering: .relaxed)
     }
 }
 
 extension Store {
-    /// Runs `body` on a state no writer was changing: reopens and repeats it
-    /// if a write happened meanwhile (rare: writes take milliseconds).
-    public static func readConsistently<T>(directory: String, attempts: Int = 50,
+    /// Runs `body` on a state no writer was changing: opens the store, runs
+    /// `body`, and repeats both if a write happened meanwhile (writes take
+    /// milliseconds). After `attempts` overlapping reads it throws rather
+    /// than return a read that may be torn.
+    public static func readConsistently<T>(directory: String, attempts: Int = 50, waitPerAttempt: Double = 3,
                                            _ body: (Store) throws -> T) throws -> T {
-        var attempt = 0
-        while true {
-            attempt += 1
+        for _ in 0 ..< max(1, attempts) {
             let sequence = WriteSequence.forReader(directory: directory)
             var waited = 0
-            while let sequence, sequence.writing, waited < 3000 {
+            while let sequence, sequence.writing, Double(waited) < waitPerAttempt * 1000 {
                 usleep(5_000)
                 waited += 5
             }
             let before = sequence?.value
             let result = try body(try Store(directory: directory, access: .readOnly))
             guard let sequence, let before else { return result }
-            let stable = sequence.value == before && (before % 2 == 0 || !sequence.writing)
-            if stable || attempt >= attempts { return result }
+            let after = sequence.valueAfterReads
+            if after == before && (before % 2 == 0 || !sequence.writerAlive) { return result }
         }
+        throw StoreError.busy(directory: directory, attempts: attempts)
     }
 }

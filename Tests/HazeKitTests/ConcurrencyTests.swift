@@ -150,17 +150,25 @@ struct ConcurrencyTests {
         let store = TestPaths.temporaryDirectory("haze-seq-wait")
         #expect(InProcess(["ingest", "--quiet", "--store", store, "--stations", TestPaths.stations,
                            TestPaths.cnemcFiles[0]]).status == 0)
-        let writer = try Store(directory: store, access: .readWrite)
-        let day2 = Hour(try #require(writer.newestHour).index + 1)
-        writer.sequence?.beginWrite()
-        let started = Date()
+        let day2: Hour
+        do {
+            let probe = try Store(directory: store, access: .readOnly)
+            day2 = Hour(try #require(probe.newestHour).index + 1)
+        }
+        // The writer lives on its own thread (a Store belongs to one thread at a time).
+        let began = DispatchSemaphore(value: 0)
         let done = DispatchSemaphore(value: 0)
-        DispatchQueue.global().async {
+        Thread.detachNewThread {
+            guard let writer = try? Store(directory: store, access: .readWrite) else { began.signal(); done.signal(); return }
+            writer.sequence?.beginWrite()
+            began.signal()
             usleep(300_000)
             _ = try? writer.write([StoredReading(series: 0, hour: day2, value: 42)])
             writer.sequence?.endWrite()
             done.signal()
         }
+        began.wait()
+        let started = Date()
         let seen = try Store.readConsistently(directory: store) { $0.newestHour }
         #expect(Date().timeIntervalSince(started) >= 0.25, "the reader waited for the writer")
         #expect(seen == day2, "and then read what it wrote")

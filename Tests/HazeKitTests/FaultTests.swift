@@ -43,7 +43,7 @@ struct FaultTests {
     /// `haze` under a file-size limit of `kilobytes`.
     static func hazeWithFileLimit(_ kilobytes: Int, _ arguments: [String]) throws -> Processes.Output {
         let quoted = ([TestPaths.haze] + arguments).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }
-        return try Processes.run("/bin/bash", ["-c", "trap '' XFSZ; ulimit -f \(kilobytes); exec \(quoted.joined(separator: " "))"])
+        return try Processes.run("/bin/bash", ["-c", "ulimit -f \(kilobytes); exec \(quoted.joined(separator: " "))"])
     }
 
     @Test("a disk that fills while the rings are widened: a clear error, the store unchanged, the next run completes")
@@ -53,7 +53,7 @@ struct FaultTests {
         let ingest = ["ingest", "--store", store, "--stations", TestPaths.stations, TestPaths.cnemcFiles[1]]
         let full = try Self.hazeWithFileLimit(8192, ingest)
         #expect(full.status == ExitCode.ioError.rawValue)
-        #expect(full.stderr.contains("hourly.ring.tmp: allocate") && full.stderr.contains("nothing was half-written"),
+        #expect(full.stderr.contains("hourly.ring.tmp.") && full.stderr.contains(": allocate") && full.stderr.contains("nothing was half-written"),
                 "\(full.stderr)")
         let after = Self.contents(store)
         #expect(after.keys.sorted() == before.keys.sorted(), "no temporary ring left behind")
@@ -78,7 +78,7 @@ struct FaultTests {
         #expect(full.stderr.contains("allocate") && full.stderr.contains("file-size limit"), "\(full.stderr)")
         #expect(!Store.exists(at: store), "no half-made store")
         let names = (try? FileManager.default.contentsOfDirectory(atPath: store)) ?? []
-        #expect(!names.contains { $0.hasSuffix(".tmp") })
+        #expect(!names.contains { $0.contains(".tmp") })
     }
 
     @Test("a store the user cannot write: queries answer, writers stop with the path and the reason")
@@ -101,10 +101,10 @@ struct FaultTests {
         #expect(query.stdout.contains("1001A,PM2.5,10,1"))
         let ingest = try haze(["ingest", "--store", store, "--stations", TestPaths.stations, TestPaths.cnemcFiles[0]])
         #expect(ingest.status == ExitCode.ioError.rawValue)
-        #expect(ingest.stderr.contains(store + "/lock") && ingest.stderr.contains("read-only for this user"), "\(ingest.stderr)")
+        #expect(ingest.stderr.contains(store + "/lock") && ingest.stderr.contains("Permission denied — permission denied for this user"), "\(ingest.stderr)")
         let alert = try haze(["alert", "--store", store, "--stations", TestPaths.stations, "--rules", TestPaths.root + "/alerts"])
         #expect(alert.status == ExitCode.ioError.rawValue)
-        #expect(alert.stderr.contains("read-only for this user"), "\(alert.stderr)")
+        #expect(alert.stderr.contains("Permission denied"), "\(alert.stderr)")
         if !asRoot { chmod(store, 0o755) }
         #expect(Self.contents(store) == before, "nothing in the store changed")
     }

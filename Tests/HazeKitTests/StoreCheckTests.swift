@@ -1,29 +1,27 @@
 import Foundation
 import Testing
 @testable import HazeModel
-@testable import HazeRegistry
 @testable import HazeStore
 @testable import HazeIngest
-@testable import HazeNet
-@testable import HazeSources
-@testable import HazeAssessment
-@testable import HazeAlerts
-@testable import HazeReport
 @testable import HazeCLI
 
-/// `haze check`: damaged rings are reported with what is wrong, and
-/// `--repair` rebuilds from raw/ or recomputes the daily ring, backup first.
+/// `haze check` and `haze check --repair` on damaged stores: every kind of
+/// damage is seen, repair restores exactly what raw/ (or a checksum) can
+/// restore, keeps what is intact, and never says OK after a loss.
 @Suite("Store check and repair")
 struct StoreCheckTests {
-    /// A small store of three national day files, their payloads archived under raw/.
-    static func store(archive: Bool = true) -> String {
+    /// A small store of three national day files, their payloads archived under raw/ when asked.
+    static func store(archive: Bool = true, files: Int = 3) -> String {
         let store = TestPaths.temporaryDirectory("haze-check")
         var arguments = ["ingest", "--quiet", "--store", store, "--stations", TestPaths.stations]
         if archive { arguments.append("--archive") }
-        let run = InProcess(arguments + Array(TestPaths.cnemcFiles.prefix(3)))
+        let run = InProcess(arguments + Array(TestPaths.cnemcFiles.prefix(files)))
         #expect(run.status == 0, "\(run.stderr)")
         return store
     }
+
+    /// A short fingerprint of a file's bytes, so a failed comparison prints two lines, not megabytes.
+    static func digest(_ bytes: [UInt8]) -> String { "\(bytes.count) bytes, CRC-32 \(String(CRC32.checksum(bytes), radix: 16))" }
 
     static func bytes(_ path: String) -> [UInt8] {
         FileManager.default.contents(atPath: path).map { [UInt8]($0) } ?? []
@@ -44,16 +42,32 @@ struct StoreCheckTests {
         ((try? FileManager.default.contentsOfDirectory(atPath: store)) ?? []).filter { $0.hasPrefix("backup-") }
     }
 
-    @Test("a healthy store passes, with the number of series and days verified")
+    /// The byte offset of a slot, from the ring's own header.
+    static func slotOffset(_ path: String, step: Int, series: Int) throws -> Int {
+        let file = try MappedFile(openingExisting: path, writable: false)
+        let header = try #require(RingHeader.decode(file, at: 0))
+        return header.geometry.offset(step: step, series: series)
+    }
+
+    /// Rewrites both header copies with a change, checksums recomputed (what
+    /// an attacker or a buggy tool could do; only validation catches it).
+    static func rewriteHeader(_ path: String, _ change: (inout RingHeader) -> Void) throws {
+        let file = try MappedFile(openingExisting: path, writable: true)
+        var header = try #require(RingHeader.decode(file, at: 0))
+        change(&header)
+        header.write(to: file)
+    }
+
+    @Test("a healthy store passes, with the rows and days verified")
     func healthy() {
         let store = Self.store(archive: false)
         let run = Self.check(store)
         #expect(run.status == 0)
-        #expect(run.stdout.contains("check: OK"))
-        #expect(run.stdout.contains(", 3 with data"), "\(run.stdout)")
+        #expect(run.stdout.contains("check: OK"), "\(run.stdout)")
+        #expect(run.stdout.contains("3 days with data"), "\(run.stdout)")
     }
 
-    /// One way to damage the hourly ring, and what the report must say.
+    /// One way to make a ring unopenable, and what the report must say.
     struct Damage: Sendable, CustomStringConvertible {
         var description: String
         var expected: String
@@ -65,17 +79,31 @@ struct StoreCheckTests {
             let size = try #require(FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber).intValue
             #expect(truncate(path, off_t(size / 2)) == 0)
         },
-        Damage(description: "wrong magic", expected: "not a haze ring file (wrong magic number)") { path in
+        Damage(description: "wrong magic in both header copies", expected: "not a haze ring file (wrong magic number)") { path in
             try patch(path, at: 0, Array("NOTHAZE!".utf8))
+            try patch(path, at: 2048, Array("NOTHAZE!".utf8))
         },
-        Damage(description: "header does not match the slots", expected: "header geometry is inconsistent") { path in
-            try patch(path, at: RingHeaderField.dataOffset, [0x01, 0x10, 0, 0])  // 4097: not on a page
+        Damage(description: "both header copies damaged", expected: "both copies of the header fail their checksum") { path in
+            try patch(path, at: 40, [0xFF])
+            try patch(path, at: 2048 + 40, [0xFF])
+        },
+        Damage(description: "newest hour −5 in both copies, checksums recomputed", expected: "outside the supported calendar") { path in
+            try rewriteHeader(path) { $0.newest = -5 * 24 * 365 * 1000 }
+        },
+        Damage(description: "newest hour Int64.max", expected: "outside the supported calendar") { path in
+            try rewriteHeader(path) { $0.newest = Int64.max }
+        },
+        Damage(description: "cleared-through after newest", expected: "after the newest step") { path in
+            try rewriteHeader(path) { $0.cleared = $0.newest + 5 }
+        },
+        Damage(description: "rows offset off the layout", expected: "do not match the layout") { path in
+            try rewriteHeader(path) { $0.dataOffset += 4096 }
         },
     ]
 
-    @Test("a damaged hourly ring is reported with its path and cause; --repair rebuilds it from raw/ with a backup",
+    @Test("an unopenable hourly ring is reported with its path and cause; queries refuse it; --repair rebuilds it from a complete raw/ byte for byte",
           arguments: damages)
-    func damagedHourlyRing(_ damage: Damage) throws {
+    func unopenableHourlyRing(_ damage: Damage) throws {
         let store = Self.store()
         let hourly = store + "/" + Store.hourlyFileName
         let original = [Store.hourlyFileName, Store.dailyFileName].map { Self.bytes(store + "/" + $0) }
@@ -85,67 +113,202 @@ struct StoreCheckTests {
         let report = Self.check(store)
         #expect(report.status == ExitCode.dataError.rawValue)
         #expect(report.stdout.contains(hourly) && report.stdout.contains(damage.expected), "\(report.stdout)")
-        // Queries refuse it with the same message rather than answering from garbage.
+        // Queries and writers refuse it rather than answering from (or writing over) garbage.
         let query = InProcess(["query", "--store", store, "--stations", TestPaths.stations, "--station", "1001A"])
         #expect(query.status != 0 && query.stderr.contains(damage.expected), "\(query.stderr)")
+        let ingest = InProcess(["ingest", "--quiet", "--store", store, "--stations", TestPaths.stations, TestPaths.cnemcFiles[3]])
+        #expect(ingest.status != 0)
+        #expect(Self.digest(Self.bytes(store + "/" + Store.dailyFileName)) == Self.digest(original[1]), "an ordinary ingest never wipes the rings")
 
         let repaired = Self.check(store, repair: true)
         #expect(repaired.status == 0, "\(repaired.stdout)\(repaired.stderr)")
         #expect(repaired.stdout.contains("OK after repair"), "\(repaired.stdout)")
-        #expect(Self.bytes(hourly) == original[0], "the rebuilt hourly ring equals the original")
-        #expect(Self.bytes(store + "/" + Store.dailyFileName) == original[1])
+        #expect(Self.digest(Self.bytes(hourly)) == Self.digest(original[0]), "the rebuilt hourly ring equals the original")
+        #expect(Self.digest(Self.bytes(store + "/" + Store.dailyFileName)) == Self.digest(original[1]))
         let backups = Self.backups(store)
         #expect(backups.count == 1)
-        #expect(Self.bytes(store + "/" + (backups.first ?? "") + "/" + Store.hourlyFileName) == damaged,
+        #expect(Self.digest(Self.bytes(store + "/" + (backups.first ?? "") + "/" + Store.hourlyFileName)) == Self.digest(damaged),
                 "the damaged file is kept, not overwritten")
     }
 
-    @Test("without raw payloads a damaged ring is not touched")
+    @Test("one damaged header copy: the other holds, check says so, --repair rewrites it")
+    func oneHeaderCopy() throws {
+        let store = Self.store(archive: false)
+        let hourly = store + "/" + Store.hourlyFileName
+        let original = Self.bytes(hourly)
+        try Self.patch(hourly, at: 48, [0x7B])  // copy A's newest step, its checksum now wrong
+        let query = InProcess(["query", "--store", store, "--stations", TestPaths.stations, "--station", "1001A",
+                               "--resolution", "day", "--from", "2019-01-01", "--to", "2019-01-03", "--format", "csv"])
+        #expect(query.status == 0, "readers use the intact copy: \(query.stderr)")
+        let report = Self.check(store)
+        #expect(report.status == ExitCode.dataError.rawValue)
+        #expect(report.stdout.contains("one copy of the header fails its checksum"), "\(report.stdout)")
+        let repaired = Self.check(store, repair: true)
+        #expect(repaired.status == 0 && repaired.stdout.contains("rewrote both header copies"), "\(repaired.stdout)")
+        #expect(Self.digest(Self.bytes(hourly)) == Self.digest(original))
+    }
+
+    @Test("without raw payloads an unopenable ring is not touched, and the repair says so")
     func noRawNoRepair() throws {
         let store = Self.store(archive: false)
         let hourly = store + "/" + Store.hourlyFileName
         try Self.patch(hourly, at: 0, Array("NOTHAZE!".utf8))
+        try Self.patch(hourly, at: 2048, Array("NOTHAZE!".utf8))
         let damaged = Self.bytes(hourly)
         let run = Self.check(store, repair: true)
         #expect(run.status == ExitCode.dataError.rawValue)
-        #expect(run.stdout.contains("raw holds no payloads to rebuild from"), "\(run.stdout)")
-        #expect(Self.bytes(hourly) == damaged)
+        #expect(run.stdout.contains("NOT RESTORED") && run.stdout.contains("raw/ holds nothing to rebuild from"), "\(run.stdout)")
+        #expect(!run.stdout.contains("OK"))
+        #expect(Self.digest(Self.bytes(hourly)) == Self.digest(damaged))
     }
 
     @Test("a ring from a newer haze is reported and left alone, even with --repair")
     func newerVersion() throws {
         let store = Self.store()
         let daily = store + "/" + Store.dailyFileName
-        try Self.patch(daily, at: RingHeaderField.version, [9, 0, 0, 0])
+        try Self.rewriteHeader(daily) { $0.version = 9 }
         let before = Self.bytes(daily)
         let run = Self.check(store, repair: true)
         #expect(run.status == ExitCode.dataError.rawValue)
         #expect(run.stdout.contains("format version 9 is newer than this haze"), "\(run.stdout)")
         #expect(run.stdout.contains("upgrade haze"))
-        #expect(Self.bytes(daily) == before)
+        #expect(Self.digest(Self.bytes(daily)) == Self.digest(before))
         #expect(Self.backups(store).isEmpty)
     }
 
-    @Test("a daily value that disagrees with the hours is found; --repair recomputes the daily ring, old one kept")
-    func dailyMismatch() throws {
-        let store = Self.store(archive: false)
+    @Test("a flipped byte in a daily value older than the hourly window is found; one flipped bit is fixed exactly")
+    func dailyValueOutsideTheHourlyWindow() throws {
+        // A 3-day hourly ring: the first of four days lives only in the daily ring.
+        let store = TestPaths.temporaryDirectory("haze-check-old-day")
+        #expect(InProcess(["init", "--store", store, "--hours", "72", "--days", "8"]).status == 0)
+        #expect(InProcess(["ingest", "--quiet", "--store", store, "--stations", TestPaths.stations]
+                          + Array(TestPaths.cnemcFiles.prefix(4))).status == 0)
         let daily = store + "/" + Store.dailyFileName
         let original = Self.bytes(daily)
-        // The first stored daily slot: add one µg/m³ to its sum (sum << 8 | hours, little-endian).
-        let dataOffset = Int(original[12]) | Int(original[13]) << 8 | Int(original[14]) << 16 | Int(original[15]) << 24
-        let slot = try #require(stride(from: dataOffset, to: original.count, by: 4).first { original[$0] != 0 })
-        try Self.patch(daily, at: slot + 1, [original[slot + 1] &+ 1])
+        let day = Day(CivilDate(year: 2019, month: 1, day: 1)!)
+        let offset = try Self.slotOffset(daily, step: day.index, series: 0)
+        try Self.patch(daily, at: offset + 2, [original[offset + 2] ^ 0x04])  // one bit of the sum
 
         let report = Self.check(store)
         #expect(report.status == ExitCode.dataError.rawValue)
-        #expect(report.stdout.contains("1 daily value(s) disagree with the hourly ring"), "\(report.stdout)")
+        #expect(report.stdout.contains("daily ring, 2019-01-01: its checksum does not match its values"), "\(report.stdout)")
+        let query = InProcess(["rank", "--store", store, "--stations", TestPaths.stations, "--month", "2019-01", "--city", "北京"])
+        #expect(query.status != 0 && query.stderr.contains("2019-01-01 is damaged"), "a ranking never uses a damaged day: \(query.stderr)")
 
         let repaired = Self.check(store, repair: true)
         #expect(repaired.status == 0, "\(repaired.stdout)")
-        #expect(repaired.stdout.contains("recomputed the daily ring"))
-        #expect(Self.bytes(daily) == original, "the recomputed ring equals the one ingest wrote")
-        let backups = Self.backups(store)
-        #expect(backups.count == 1)
-        #expect(Self.bytes(store + "/" + (backups.first ?? "") + "/" + Store.dailyFileName) != original)
+        #expect(repaired.stdout.contains("one flipped bit") && repaired.stdout.contains("OK after repair"), "\(repaired.stdout)")
+        #expect(Self.digest(Self.bytes(daily)) == Self.digest(original), "restored exactly")
+    }
+
+    @Test("a flipped bit in an hourly slot (16498 µg/m³) is never read as a value, never rolled into a day, and is fixed exactly")
+    func hourlySlotAboveTheCap() throws {
+        let store = Self.store(archive: false)
+        let hourly = store + "/" + Store.hourlyFileName
+        let originals = [Store.hourlyFileName, Store.dailyFileName].map { Self.bytes(store + "/" + $0) }
+        let opened = try Store(directory: store, access: .readOnly)
+        let series = try #require(opened.index(of: SeriesKey(station: "1001A", pollutant: .pm25)))
+        let hour = opened.zone.hour(day: Day(CivilDate(year: 2019, month: 1, day: 2)!), hourOfDay: 10)
+        let value = try #require(opened.value(series, at: hour))
+        _ = consume opened
+        let offset = try Self.slotOffset(hourly, step: hour.index, series: series)
+        // Set bit 14: value + 1 + 16384 (e.g. 113 → 16498 µg/m³), above the 10000 cap.
+        let raw = UInt16(value + 1) | 0x4000
+        try Self.patch(hourly, at: offset, [UInt8(raw & 0xFF), UInt8(raw >> 8)])
+
+        let reader = try Store(directory: store, access: .readOnly)
+        #expect(reader.value(series, at: hour) == nil, "a slot above the cap is never a value")
+        #expect(reader.row(at: hour)?[series] == nil)
+        let report = Self.check(store)
+        #expect(report.status == ExitCode.dataError.rawValue)
+        #expect(report.stdout.contains("values no reading can have"), "\(report.stdout)")
+        // A correction of another station on that day must not recompute the day from the damaged hour.
+        let csv = TestPaths.temporaryDirectory("haze-check-fix") + "/fix.csv"
+        try "station,time,pollutant,value\n1003A,2019-01-02T05:00+08:00,PM2.5,1\n".write(toFile: csv, atomically: true, encoding: .utf8)
+        let ingest = InProcess(["ingest", "--quiet", "--store", store, "--stations", TestPaths.stations, csv])
+        #expect(ingest.status != 0 && ingest.stderr.contains("cannot be rolled up; nothing was written"), "\(ingest.stderr)")
+        #expect(Self.digest(Self.bytes(store + "/" + Store.dailyFileName)) == Self.digest(originals[1]), "the daily ring is untouched")
+
+        let repaired = Self.check(store, repair: true)
+        #expect(repaired.status == 0 && repaired.stdout.contains("one flipped bit"), "\(repaired.stdout)")
+        #expect(Self.digest(Self.bytes(hourly)) == Self.digest(originals[0]))
+    }
+
+    @Test("raw/ holding 1 of 4 days: a damaged hour of another day is NOT RESTORED, set aside, and the intact rings are kept")
+    func partialRawArchive() throws {
+        // Days 1–3 ingested without archive, day 4 with it.
+        let store = Self.store(archive: false)
+        #expect(InProcess(["ingest", "--quiet", "--archive", "--store", store, "--stations", TestPaths.stations,
+                           TestPaths.cnemcFiles[3]]).status == 0)
+        let hourly = store + "/" + Store.hourlyFileName
+        let daily = store + "/" + Store.dailyFileName
+        let hour = LocalZone.beijing.hour(day: Day(CivilDate(year: 2019, month: 1, day: 2)!), hourOfDay: 10)
+        let dailyBefore = Self.bytes(daily)
+        // Several slots overwritten: no single-bit fix can explain it.
+        let offset = try Self.slotOffset(hourly, step: hour.index, series: 0)
+        try Self.patch(hourly, at: offset, [0x10, 0x00, 0x20, 0x00, 0x30, 0x00, 0x44, 0x01])
+        let damagedRow = try Store(directory: store, access: .readOnly)
+        let expectedValues = (0 ..< damagedRow.series.count).filter { damagedRow.hourlyRaw($0, at: hour) != 0 }.count
+        _ = consume damagedRow
+
+        let repaired = Self.check(store, repair: true)
+        #expect(repaired.status == ExitCode.dataError.rawValue, "not OK: something was lost")
+        #expect(repaired.stdout.contains("NOT RESTORED: hour 2019-01-02T10:00+08:00: damaged and not in raw/"), "\(repaired.stdout)")
+        #expect(!repaired.stdout.contains("OK after repair"))
+        #expect(repaired.stdout.contains("the store is consistent again, but 1 item(s) could not be restored"), "\(repaired.stdout)")
+        // Nothing silently gone: the row's values are in salvage/ as a long CSV haze can read back.
+        let salvage = try FileManager.default.contentsOfDirectory(atPath: store + "/salvage")
+        let file = try #require(salvage.first { $0.hasPrefix("hours-") })
+        let lines = try String(contentsOfFile: store + "/salvage/" + file, encoding: .utf8).split(separator: "\n")
+        #expect(lines.first == "station,time,pollutant,value")
+        #expect(lines.count - 1 == expectedValues, "every value the damaged row held is set aside")
+        // Intact rows are kept: every other day's daily values are unchanged.
+        let after = try Store(directory: store, access: .readOnly)
+        let before = try Self.dailyRows(dailyBefore)
+        for day in [1, 3, 4] {
+            let d = Day(CivilDate(year: 2019, month: 1, day: day)!)
+            #expect((0 ..< after.series.count).map { after.daily($0, on: d) } == (0 ..< after.series.count).map { before($0, d) },
+                    "day \(day) kept")
+        }
+        #expect(Self.check(store).status == 0, "consistent again")
+    }
+
+    /// Reads daily values out of a copy of a daily ring's bytes.
+    static func dailyRows(_ bytes: [UInt8]) throws -> (Int, Day) -> DailyValue {
+        let path = TestPaths.temporaryDirectory("haze-check-copy") + "/daily.ring"
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let ring = try DailyRing(opening: path, writable: false)
+        return { series, day in DailyValue(packed: ring.raw(day, series)) }
+    }
+
+    @Test("a damaged hour that raw/ holds is restored from it, verified against the row's checksum")
+    func restoredFromRaw() throws {
+        let store = Self.store()
+        let hourly = store + "/" + Store.hourlyFileName
+        let original = Self.bytes(hourly)
+        let hour = LocalZone.beijing.hour(day: Day(CivilDate(year: 2019, month: 1, day: 2)!), hourOfDay: 10)
+        let offset = try Self.slotOffset(hourly, step: hour.index, series: 0)
+        try Self.patch(hourly, at: offset, [0x10, 0x00, 0x20, 0x00, 0x30, 0x00])
+        let repaired = Self.check(store, repair: true)
+        #expect(repaired.status == 0, "\(repaired.stdout)")
+        #expect(repaired.stdout.contains("restored from raw/ (verified by the row's checksum)"), "\(repaired.stdout)")
+        #expect(Self.digest(Self.bytes(hourly)) == Self.digest(original))
+    }
+
+    @Test("a daily value that disagrees with intact hours is recomputed from them")
+    func dailyRecomputedFromHours() throws {
+        let store = Self.store(archive: false)
+        let daily = store + "/" + Store.dailyFileName
+        let original = Self.bytes(daily)
+        let day = Day(CivilDate(year: 2019, month: 1, day: 2)!)
+        let offset = try Self.slotOffset(daily, step: day.index, series: 3)
+        // Several bits of a sum: not one flipped bit.
+        try Self.patch(daily, at: offset + 1, [original[offset + 1] ^ 0x5A])
+        let report = Self.check(store)
+        #expect(report.status == ExitCode.dataError.rawValue && report.stdout.contains("daily ring, 2019-01-02"), "\(report.stdout)")
+        let repaired = Self.check(store, repair: true)
+        #expect(repaired.status == 0, "\(repaired.stdout)")
+        #expect(repaired.stdout.contains("day 2019-01-02: daily values recomputed from its hours"), "\(repaired.stdout)")
+        #expect(Self.digest(Self.bytes(daily)) == Self.digest(original))
     }
 }

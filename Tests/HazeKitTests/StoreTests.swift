@@ -97,13 +97,40 @@ struct StoreTests {
         #expect(late.tooOld == [0] && late.corrected == 1)
         #expect(store.daily(id, on: start.advanced(by: 2)).mean == 211.5, "a refused hour leaves its day alone")
         #expect(store.oldestWritableHour == hour(7, 0))
-        // A jump of more than a whole turn clears everything it passes.
+        // A jump that would push days with data out of the 10-day daily ring is refused, whatever the policy.
+        for policy in [WindowPolicy.standard, .advanceAsNeeded] {
+            let jump = try store.write([StoredReading(series: id, hour: hour(15, 0), value: 7)], policy: policy)
+            #expect(jump.tooNew == [0] && jump.jump?.losesDays == true && jump.stored == 0)
+            #expect(store.value(id, at: hour(15, 0)) == nil && store.value(id, at: hour(9, 23)) == 923, "nothing moved")
+            #expect(store.daily(id, on: start.advanced(by: 0)).validHours == 24, "no day lost")
+        }
+    }
+
+    @Test("a jump of the window: within a month it clears the hours it passes; beyond, only when asked; never losing days")
+    func windowJumps() throws {
+        let store = try newStore(hours: 72, days: 100)
+        let id = try store.resolve([SeriesKey(station: "S1", pollutant: .pm10)])[0]
+        for d in 0..<10 {
+            _ = try store.write((0..<24).map { StoredReading(series: id, hour: hour(d, $0), value: d * 100 + $0) })
+        }
+        // Six days on: within the standard policy's month, a whole turn cleared.
         _ = try store.write([StoredReading(series: id, hour: hour(15, 0), value: 7)])
         #expect(store.value(id, at: hour(15, 0)) == 7)
         #expect(store.value(id, at: hour(14, 23)) == nil)
         #expect(store.value(id, at: hour(9, 23)) == nil)
         #expect(store.daily(id, on: start.advanced(by: 9)).mean == 911.5, "day 9 rolled up before its hours went")
-        #expect(store.daily(id, on: start.advanced(by: 5)).validHours == 0, "day 5 is out of the 10-day ring")
+        #expect(store.daily(id, on: start.advanced(by: 5)).validHours == 24, "older days stay in the daily ring")
+        // A row dated 35 days ahead of the rest (a typo): refused, with what it would have done.
+        let typo = try store.write([StoredReading(series: id, hour: hour(15, 1), value: 8),
+                                    StoredReading(series: id, hour: hour(50, 0), value: 9)])
+        #expect(typo.stored == 1 && typo.tooNew == [1])
+        let jump = try #require(typo.jump)
+        #expect(!jump.losesDays && jump.description.contains("--advance-window"), "\(jump)")
+        #expect(store.newestHour == hour(15, 1) && store.value(id, at: hour(15, 0)) == 7, "the window did not move")
+        // Asked for explicitly, the window moves.
+        let asked = try store.write([StoredReading(series: id, hour: hour(50, 0), value: 9)], policy: .advanceAsNeeded)
+        #expect(asked.stored == 1 && store.value(id, at: hour(50, 0)) == 9)
+        #expect(store.daily(id, on: start.advanced(by: 15)).validHours == 2, "day 15 rolled up before it left")
     }
 
     @Test("a batch longer than the window is written in order, rolling days up as it goes")
@@ -166,7 +193,7 @@ struct StoreTests {
         let id = try store.resolve([SeriesKey(station: "S1", pollutant: .pm25)])[0]
         _ = try store.write((0..<48).map { StoredReading(series: id, hour: hour(0, $0), value: 5) })
         // Simulate the crash: header moved 24 hours on, rows not cleared.
-        store.hourly.ring.setNewest(hour(2, 23))
+        store.hourly.ring.updateHeader { $0.newest = Int64(hour(2, 23).index) }
         let directory = store.directory
         _ = consume store
         let reader = try Store(directory: directory, access: .readOnly)
@@ -177,22 +204,36 @@ struct StoreTests {
         #expect(writer.value(id, at: hour(1, 5)) == 5)
     }
 
-    @Test("the file format: magic, version, geometry and little-endian slots as documented")
+    @Test("the file format: two checksummed header copies, series table, row directory and little-endian slots as documented")
     func fileFormat() throws {
         let store = try newStore(hours: 48, days: 10)
         let id = try store.resolve([SeriesKey(station: "1001A", pollutant: .pm10)])[0]
         _ = try store.write([StoredReading(series: id, hour: hour(0, 1), value: 258)])
         let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: store.hourlyPath)))
         func u32(_ o: Int) -> Int { Int(bytes[o]) | Int(bytes[o + 1]) << 8 | Int(bytes[o + 2]) << 16 | Int(bytes[o + 3]) << 24 }
-        #expect(Array(bytes[0..<8]) == Array("HAZEHOUR".utf8))
-        #expect(u32(8) == 1 && u32(16) == 48 && u32(20) == 1 && u32(24) == 1 && u32(28) == 480)
-        let dataOffset = u32(12)
-        #expect(dataOffset == 4096 && bytes.count == 4096 + 48 * 1 * 2)
-        #expect(Array(bytes[64..<69]) == Array("1001A".utf8) && bytes[64 + 24] == 2)
-        let slot = dataOffset + (hour(0, 1).index % 48) * 1 * 2
+        func u64(_ o: Int) -> UInt64 { (0 ..< 8).reduce(UInt64(0)) { $0 | UInt64(bytes[o + $1]) << (8 * UInt64($1)) } }
+        for copy in [0, 2048] {
+            #expect(Array(bytes[copy ..< copy + 8]) == Array("HAZEHOUR".utf8))
+            #expect(u32(copy + 8) == 2 && u32(copy + 12) == 128 && u32(copy + 32) == 48 && u32(copy + 36) == 1)
+            #expect(u32(copy + 40) == 1 && u32(copy + 44) == 480 && u32(copy + 64) == 2 && u32(copy + 68) == 0 && u32(copy + 76) == 10)
+            // The CRC-32 of the copy's first 124 bytes, as zlib (and Python's zlib.crc32) computes it.
+            #expect(UInt32(u32(copy + 124)) == CRC32.checksum(Array(bytes[copy ..< copy + 124])))
+        }
+        #expect(Array(bytes[0 ..< 128]) == Array(bytes[2048 ..< 2176]), "both copies equal")
+        let directory = Int(u64(24)), dataOffset = Int(u64(16))
+        #expect(directory == 4096 + 4096 && dataOffset == 8192 + 4096 && bytes.count == dataOffset + 48 * 1 * 2)
+        #expect(Array(bytes[4096 ..< 4101]) == Array("1001A".utf8) && bytes[4096 + 24] == 2)
+        #expect(UInt32(u32(72)) == CRC32.checksum(Array(bytes[4096 ..< 4096 + 32])), "series table checksum")
+        let row = hour(0, 1).index % 48
+        let slot = dataOffset + row * 1 * 2
         #expect(bytes[slot] == 3 && bytes[slot + 1] == 1, "258 + 1 = 0x0103, little-endian")
+        // The row's directory entry: tag = hour + 1, the hash of its one slot, one PM10 value counted.
+        let entry = directory + row * 64
+        #expect(u64(entry) == UInt64(hour(0, 1).index + 1))
+        #expect(u64(entry + 8) == RowHash.slot(259, series: 0, step: hour(0, 1).index))
+        #expect(u32(entry + 16) == 0 && u32(entry + 20) == 1, "PM2.5 0, PM10 1")
         let daily = try [UInt8](Data(contentsOf: URL(fileURLWithPath: store.dailyPath)))
-        #expect(Array(daily[0..<8]) == Array("HAZEDAYS".utf8))
+        #expect(Array(daily[0 ..< 8]) == Array("HAZEDAYS".utf8))
     }
 
     @Test("damaged files get clear errors")
@@ -201,16 +242,21 @@ struct StoreTests {
         let directory = store.directory
         let path = store.hourlyPath
         _ = consume store
-        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
-        bytes[0] = UInt8(ascii: "X")
+        let original = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        let header = try #require(RingHeader.decode(try MappedFile(openingExisting: path, writable: false), at: 0))
+        var bytes = original
+        for copy in [0, 2048] { bytes[copy] = UInt8(ascii: "X") }
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         #expect(throws: StoreError.badMagic(path: path)) { _ = try Store(directory: directory, access: .readOnly) }
-        bytes[0] = UInt8(ascii: "H")
-        bytes[8] = 9
-        try Data(bytes).write(to: URL(fileURLWithPath: path))
-        #expect(throws: StoreError.newerVersion(path: path, found: 9, supported: 1)) { _ = try Store(directory: directory, access: .readOnly) }
-        bytes[8] = 1
-        try Data(bytes.prefix(bytes.count - 10)).write(to: URL(fileURLWithPath: path))
+        // A newer format: both copies say version 9, checksums intact.
+        var newer = header
+        newer.version = 9
+        try Data(original).write(to: URL(fileURLWithPath: path))
+        let rewritten = try MappedFile(openingExisting: path, writable: true)
+        newer.write(to: rewritten)
+        #expect(throws: StoreError.newerVersion(path: path, found: 9, supported: 2)) { _ = try Store(directory: directory, access: .readOnly) }
+        header.write(to: rewritten)
+        try Data(original.prefix(original.count - 10)).write(to: URL(fileURLWithPath: path))
         #expect { _ = try Store(directory: directory, access: .readOnly) } throws: { "\($0)".contains("truncated") }
     }
 }

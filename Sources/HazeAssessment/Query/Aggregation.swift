@@ -29,7 +29,7 @@ public struct Aggregate: Hashable, Sendable {
 /// of its stations' valid daily means; a month is the mean of its valid days
 /// and valid with ≥ 27 of them (February ≥ 25). Nothing is rounded here:
 /// rounding happens once, when a value is shown or ranked.
-public struct Aggregation: Sendable {
+public struct Aggregation {
     public let store: Store
 
     public init(store: Store) { self.store = store }
@@ -52,18 +52,35 @@ public struct Aggregation: Sendable {
         return count == 0 ? .none : Aggregate(mean: Double(sum) / Double(count), count: count, isValid: true)
     }
 
+    /// Checks the daily rows of `days` against their checksums (once per
+    /// opened store): an assessment over damaged days stops here, before any
+    /// figure is computed, and names the day.
+    public func requireIntact(_ days: Range<Day>) throws(QueryError) {
+        for day in days {
+            do {
+                _ = try store.dailyRow(on: day)
+            } catch {
+                throw .storeDamaged(error.description)
+            }
+        }
+    }
+
     /// One station's day: the exact mean and its valid-hour count.
     public func stationDay(_ series: Int, on day: Day) -> Aggregate {
-        let value = store.daily(series, on: day)
+        guard let row = try? store.dailyRow(on: day) else { return .none }
+        let value = row[series]
         return Aggregate(mean: value.mean, count: value.validHours, isValid: value.isValid)
     }
 
-    /// A unit's day: mean of the valid daily means of its stations.
+    /// A unit's day: mean of the valid daily means of its stations. A day
+    /// whose row fails its checksum counts as no data here; assessments call
+    /// `requireIntact` first so that never happens silently.
     public func unitDay(_ series: [Int], on day: Day) -> Aggregate {
+        guard let row = try? store.dailyRow(on: day) else { return .none }
         var sum = 0.0
         var count = 0
         for s in series {
-            if let mean = store.daily(s, on: day).validMean {
+            if let mean = row[s].validMean {
                 sum += mean
                 count += 1
             }

@@ -50,12 +50,14 @@ public struct StationQuery: Sendable {
                                     pollutant: pollutant, value: aggregation.hourly(series, at: hour)))
                 }
             case .day:
+                try aggregation.requireIntact(firstDay ..< lastDay.advanced(by: 1))
                 for day in firstDay ... lastDay {
                     let value = isUnit ? aggregation.unitDay(series, on: day)
                                        : (series.first.map { aggregation.stationDay($0, on: day) } ?? .none)
                     rows.append(Row(time: day.description, subject: subject.description, pollutant: pollutant, value: value))
                 }
             case .month:
+                try aggregation.requireIntact(firstDay ..< lastDay.advanced(by: 1))
                 var month = firstDay.month
                 while month <= lastDay.month {
                     let days = max(month.days.lowerBound, firstDay) ..< min(month.days.upperBound, lastDay.advanced(by: 1))

@@ -32,6 +32,8 @@ public enum QueryError: Error, Sendable, Equatable, CustomStringConvertible {
     case unknownCity(String, suggestions: [String])
     case noAssessmentStations(String)
     case noData(String)
+    /// The store's rows for the period fail their checksums.
+    case storeDamaged(String)
 
     public var description: String {
         switch self {
@@ -44,6 +46,8 @@ public enum QueryError: Error, Sendable, Equatable, CustomStringConvertible {
         case .noAssessmentStations(let subject):
             return "\(subject) has no assessment stations (all are control points)"
         case .noData(let detail):
+            return detail
+        case .storeDamaged(let detail):
             return detail
         }
     }

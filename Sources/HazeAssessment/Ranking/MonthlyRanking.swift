@@ -42,6 +42,9 @@ public struct MonthlyRanking: Sendable {
     public init(store: Store, registry: StationRegistry, month: Month, scope: RankingScope,
                 composite weights: CompositeWeights? = nil) throws(QueryError) {
         let units = try registry.units(level: scope.level, city: scope.city)
+        let aggregation = Aggregation(store: store)
+        try aggregation.requireIntact(month.days)
+        try aggregation.requireIntact(month.yearEarlier.days)
         self.init(store: store, units: units, month: month, scope: scope, composite: weights)
     }
 

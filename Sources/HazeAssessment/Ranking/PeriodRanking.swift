@@ -42,6 +42,10 @@ public struct PeriodRanking: Sendable {
         let required = isCalendarYear ? Validity.minimumDaysPerYear
                                       : months.map(Validity.minimumDays(in:)).reduce(0, +)
         let aggregation = Aggregation(store: store)
+        for month in months {
+            try aggregation.requireIntact(month.days)
+            try aggregation.requireIntact(month.yearEarlier.days)
+        }
         let monthly = months.map { MonthlyRanking(store: store, units: units, month: $0, scope: scope, composite: nil) }
         let days = first.firstDay ..< last.days.upperBound
         rankings = scope.pollutants.map { pollutant in

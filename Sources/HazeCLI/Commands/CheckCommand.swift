@@ -6,83 +6,91 @@ import HazeIngest
 enum CheckCommand {
     static let spec = CommandSpec(
         name: "check",
-        abstract: "Verify the rings (headers, series table, daily ring against the hours); --repair fixes what it can.",
+        abstract: "Verify the store (headers, series table, every row's checksum, daily values against the hours); --repair restores what it can.",
         options: [
             CommonOptions.store, CommonOptions.stations, CommonOptions.wait,
-            .flag("--repair", "Recompute the daily ring from the hours, or rebuild both rings from raw/; backups first."),
+            .flag("--repair", "Restore what can be restored (backups first); say exactly what could not be."),
         ],
         discussion: """
-        A ring that cannot be opened (truncated, wrong magic, a newer format, a header
-        that does not match its size) is reported with what is wrong. With --repair, a
-        daily ring that disagrees with the hours is recomputed (the old one kept in
-        <store>/backup-<time>/); damaged rings are rebuilt from <store>/raw/ when it holds
-        payloads (see `haze rebuild`; the damaged files are moved to the backup, never
-        overwritten). A ring from a newer haze is left alone: upgrade instead.
-        Exit status: 0 healthy (or repaired), 65 problems remain.
+        Verifies both copies of both rings' headers and every field in them, the series
+        table, every hourly and daily row against its checksum, every value against the
+        range a reading can have, and every daily value of the hourly window against its
+        hours. Exit status: 0 healthy, 65 damage found (or not all of it restored).
+
+        --repair copies both rings to <store>/backup-<time>/ first, then: rewrites a
+        damaged header copy from the intact one; fixes a single flipped bit (the row's
+        checksum identifies it); recomputes damaged daily values from intact hours;
+        restores damaged rows from <store>/raw/ (verified against the row's checksum
+        where possible); rebuilds a ring that cannot be opened from raw/, keeping from the
+        other ring what raw/ lacks. Values it cannot verify or restore are set aside in
+        <store>/salvage/ (hours as a long CSV `haze ingest` reads back) and listed as NOT
+        RESTORED; it never says OK when something was lost. A ring of an older format is
+        upgraded in place; one from a newer haze is left alone.
         """,
         examples: ["haze check --store /var/lib/haze", "haze check --store /var/lib/haze --repair"])
 
     static let command = HazeCLI.Command(spec: spec) { arguments, context in
         let console = context.console
         let directory = context.storeDirectory(arguments)
-        let repair = arguments.has("--repair")
-        let opened: Store
-        do {
-            opened = try Store(directory: directory, access: .readOnly)
-        } catch let error as StoreError {
-            if case .notFound = error { throw error }
-            console.print("check: \(error)")
-            guard repair else { return .dataError }
-            if case .newerVersion = error {
-                // Written by a newer haze: rebuilding with this one could drop what it stored.
-                console.print("check: not repairing a ring written by a newer haze; upgrade haze instead")
-                return .dataError
-            }
-            guard !RawArchive.files(in: directory + "/raw").isEmpty else {
-                console.print("check: cannot repair: \(directory)/raw holds no payloads to rebuild from; restore the rings from a backup")
-                return .dataError
-            }
-            let registry = try context.registry(arguments)
-            let line = try StoreRebuild(directory: directory, registry: registry,
-                                        configuration: StoreRebuild.configuration(of: directory))
-                .run(lockTimeout: arguments.value("--wait").flatMap(Double.init), progress: { console.note($0) })
-            console.print(line)
-            return try verifyAfterRepair(directory, console)
+        let check = StoreCheck(directory: directory)
+        if !Store.exists(at: directory) && !FileManager.default.fileExists(atPath: directory + "/" + Store.dailyFileName) {
+            throw StoreError.notFound(directory: directory)
         }
-        let check = StoreCheck(store: opened)
-        for note in check.notes { console.note("note: \(note)") }
-        guard !check.isHealthy else {
-            console.print("check: OK — \(check.checkedSeries) series; headers and series table consistent; daily ring equals the hours on all \(check.checkedDays) day(s) of the hourly window, \(check.daysWithData) with data")
+        for note in check.findings where !note.isDamage { console.print("check: note: \(note)") }
+        if check.isHealthy {
+            console.print("check: OK — \(summary(check))")
             return .success
         }
-        for problem in check.problems { console.print("check: problem: \(problem)") }
-        guard repair else {
-            console.print("check: \(check.problems.count) problem(s); run `haze check --repair`")
+        report(check.problems, console)
+        if check.needsUpgrade && !arguments.has("--repair") {
+            console.print("check: not verified: the rings are of an older format; `haze check --repair` (or any ingest) upgrades them in place, keeping the old files, and verifies them")
             return .dataError
         }
-        let backup = directory + "/backup-\(Int(Date().timeIntervalSince1970))"
-        if check.problems.allSatisfy(\.dailyOnly) {
-            let writer = try context.openStore(arguments, access: .readWrite)
-            try writer.recomputeDailyRing(backupTo: backup)
-            console.print("check: recomputed the daily ring from the hours; the previous one is in \(backup)")
-        } else {
-            let registry = try context.registry(arguments)
-            let line = try StoreRebuild(directory: directory, registry: registry,
-                                        configuration: StoreConfiguration(hourlyCapacity: opened.hourlyCapacity,
-                                                                          dailyCapacity: opened.dailyCapacity, zone: opened.zone))
-                .run(lockTimeout: arguments.value("--wait").flatMap(Double.init), progress: { console.note($0) })
-            console.print(line)
+        guard arguments.has("--repair") else {
+            console.print("check: \(check.problems.count) problem(s); run `haze check --repair` (it keeps a backup and lists anything it cannot restore)")
+            return .dataError
         }
-        return try verifyAfterRepair(directory, console)
+        if check.findings.contains(where: { if case .unopenable(_, let reason) = $0 { reason.contains("newer than this haze") } else { false } }) {
+            console.print("check: not repairing a ring written by a newer haze; upgrade haze instead")
+            return .dataError
+        }
+        let outcome = try StoreRepair(directory: directory, registry: try context.registry(arguments))
+            .run(lockTimeout: arguments.value("--wait").flatMap(Double.init), progress: { console.note($0) })
+        if let backup = outcome.backup { console.print("repair: the rings as they were are in \(backup)") }
+        for action in outcome.actions { console.print("repair: \(action)") }
+        for loss in outcome.losses { console.print("repair: NOT RESTORED: \(loss)") }
+        if !outcome.salvageFiles.isEmpty {
+            console.print("repair: \(outcome.salvaged) value(s) set aside in \(outcome.salvageFiles.joined(separator: ", "))")
+        }
+        let after = StoreCheck(directory: directory)
+        if !after.isHealthy {
+            report(after.problems, console, prefix: "check: still: ")
+            return .dataError
+        }
+        if !outcome.isComplete {
+            console.print("check: the store is consistent again, but \(outcome.losses.count) item(s) could not be restored (see NOT RESTORED above) — \(summary(after))")
+            return .dataError
+        }
+        console.print("check: OK after repair — \(summary(after))")
+        return .success
     }
 
-    static func verifyAfterRepair(_ directory: String, _ console: Console) throws -> ExitCode {
-        let check = StoreCheck(store: try Store(directory: directory, access: .readOnly))
-        if check.isHealthy {
-            console.print("check: OK after repair — \(check.checkedSeries) series, \(check.checkedDays) day(s) verified")
-            return .success
+    static func summary(_ check: StoreCheck) -> String {
+        "\(check.series) series; headers, series table and \(check.checkedHours) hourly and \(check.checkedDays) daily rows verified (\(check.hoursWithData) hours and \(check.daysWithData) days with data); daily values equal the hours across the hourly window"
+    }
+
+    static func report(_ problems: [StoreCheck.Finding], _ console: Console, prefix: String = "check: problem: ") {
+        for problem in problems.prefix(20) { console.print(prefix + problem.description) }
+        if problems.count > 20 {
+            var hours = 0, days = 0, other = 0
+            for problem in problems.dropFirst(20) {
+                switch problem {
+                case .hourlyRow: hours += 1
+                case .dailyRow, .dailyDisagrees: days += 1
+                default: other += 1
+                }
+            }
+            console.print(prefix + "and \(problems.count - 20) more: \(hours) hourly row(s), \(days) daily row(s), \(other) other")
         }
-        for problem in check.problems { console.print("check: still: \(problem)") }
-        return .dataError
     }
 }

@@ -57,4 +57,13 @@ public enum Pollutant: UInt8, CaseIterable, Sendable, Hashable, Comparable, Coda
 extension Pollutant {
     /// The largest concentration accepted, in µg/m³ (sandstorms pass 8000).
     public static let maximumConcentration = 10_000
+
+    /// The other particulate fraction of the same station (PM2.5 ↔ PM10),
+    /// for the PM2.5 > PM10 check; nil for gases.
+    public var particulateCounterpart: Pollutant? {
+        switch self {
+        case .pm25: .pm10
+        case .pm10: .pm25
+        }
+    }
 }

@@ -1,0 +1,253 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import HazeModel
+
+/// The low-level operations `haze check --repair` is made of. Each keeps the
+/// row directory exact; none is used by ordinary writes.
+extension Store {
+    /// Rewrites both header copies of both rings from the copy in use.
+    package func rewriteHeaders() throws(StoreError) {
+        try requireWriter()
+        for ring in [hourly.ring as AnyHeaderRing, daily.ring as AnyHeaderRing] {
+            ring.rewriteHeader()
+            try ring.syncHeaderRegion()
+        }
+    }
+
+    /// Sets a ring's cleared-through step to its newest when rows after it
+    /// hold data of their own steps (the field was damaged; clearing would
+    /// destroy them). Returns the files corrected.
+    package func clearedThroughFromRows() throws(StoreError) -> [String] {
+        try requireWriter()
+        var fixed: [String] = []
+        if !hourly.ring.rowsAheadOfCleared().isEmpty {
+            hourly.ring.updateHeader { $0.cleared = $0.newest }
+            try hourly.ring.syncHeader()
+            fixed.append(hourlyPath)
+        }
+        if !daily.ring.rowsAheadOfCleared().isEmpty {
+            daily.ring.updateHeader { $0.cleared = $0.newest }
+            try daily.ring.syncHeader()
+            fixed.append(dailyPath)
+        }
+        return fixed
+    }
+
+    /// When the header's newest step disagrees with the rows — the newest
+    /// intact row is tagged for another step — takes the rows' word for it
+    /// (a damaged field). Returns the files corrected, with the old and new step.
+    package func newestFromRows() throws(StoreError) -> [String] {
+        try requireWriter()
+        var fixed: [String] = []
+        func derive<Step: RingStep>(_ ring: RingFile<Step>, valid: (UInt64) -> Bool) -> Step? {
+            var best: Step?
+            for row in 0 ..< ring.geometry.capacity {
+                guard let entry = RowEntry.read(ring.file, at: ring.geometry.directoryOffset + row * RingGeometry.entryBytes),
+                      let step = entry.step, ring.geometry.row(step) == row else { continue }
+                let candidate = Step(step)
+                guard ring.verify(candidate, pollutantCodes: pollutantCodes, valid: valid) == .intact else { continue }
+                if best.map({ candidate > $0 }) ?? true { best = candidate }
+            }
+            return best
+        }
+        if let derived = derive(hourly.ring, valid: HourlyRing.isValidRaw), derived != hourly.newest {
+            let old = hourly.newest.map { zone.format($0) } ?? "none"
+            hourly.ring.updateHeader { $0.newest = Int64(derived.index); $0.cleared = Int64(derived.index) }
+            try hourly.ring.syncHeader()
+            fixed.append("\(hourlyPath): newest hour \(old) → \(zone.format(derived))")
+        }
+        if let derived = derive(daily.ring, valid: DailyRing.isValidRaw), derived != daily.ring.newest {
+            let old = daily.ring.newest.map(\.description) ?? "none"
+            daily.ring.updateHeader { $0.newest = Int64(derived.index); $0.cleared = Int64(derived.index) }
+            try daily.ring.syncHeader()
+            fixed.append("\(dailyPath): newest day \(old) → \(derived)")
+        }
+        return fixed
+    }
+
+    /// Cuts bytes appended beyond a ring's layout (the content is untouched).
+    /// Returns the files cut and by how much.
+    package func cutExcessBytes() throws(StoreError) -> [(path: String, bytes: Int)] {
+        try requireWriter()
+        var cut: [(String, Int)] = []
+        for (excess, path, length) in [(hourly.ring.excessBytes, hourlyPath, hourly.geometry.fileLength),
+                                       (daily.ring.excessBytes, dailyPath, daily.geometry.fileLength)] where excess > 0 {
+            guard truncate(path, off_t(length)) == 0 else { throw .system(path: path, operation: "cut appended bytes", errno: errno) }
+            cut.append((path, excess))
+        }
+        return cut
+    }
+
+    /// The raw hourly slot as stored, damaged or not (0 outside the window).
+    package func hourlyRaw(_ series: Int, at hour: Hour) -> UInt16 {
+        guard series >= 0, series < hourly.geometry.seriesCapacity, let window = hourly.presentHours, window.contains(hour) else { return 0 }
+        return hourly.raw(hour, series)
+    }
+
+    /// The raw daily slot as stored, damaged or not (0 outside the window).
+    package func dailyRaw(_ series: Int, on day: Day) -> UInt64 {
+        guard series >= 0, series < daily.geometry.seriesCapacity, let window = daily.presentDays, window.contains(day) else { return 0 }
+        return daily.raw(day, series)
+    }
+
+    /// Whether an hourly row verifies (nil outside the window).
+    package func verifyHour(_ hour: Hour) -> RowVerdict? {
+        guard let window = hourly.presentHours, window.contains(hour) else { return nil }
+        return hourly.ring.verify(hour, pollutantCodes: pollutantCodes, valid: HourlyRing.isValidRaw)
+    }
+
+    /// Whether a daily row verifies (nil outside the window).
+    package func verifyDay(_ day: Day) -> RowVerdict? {
+        guard let window = daily.presentDays, window.contains(day) else { return nil }
+        return daily.ring.verify(day, pollutantCodes: pollutantCodes, valid: DailyRing.isValidRaw)
+    }
+
+    /// Replaces a whole hourly row (raw slots, `value + 1`, 0 = missing) and
+    /// writes a fresh directory entry for it.
+    package func replaceHourlyRow(_ hour: Hour, raws: [UInt16]) throws(StoreError) {
+        try requireWriter()
+        guard let window = hourly.presentHours, window.contains(hour) else { return }
+        var edit = RowEdit(step: hour.index, entry: .empty)
+        for s in 0 ..< hourly.geometry.seriesCapacity {
+            let new = s < raws.count ? raws[s] : 0
+            hourly.setRaw(hour, s, new)
+            if new != 0 { edit.change(series: s, code: s < pollutantCodes.count ? pollutantCodes[s] : 0, from: 0, to: UInt64(new)) }
+        }
+        hourly.ring.commit(edit)
+    }
+
+    /// Replaces a whole daily row (packed slots) and writes a fresh entry.
+    package func replaceDailyRow(_ day: Day, raws: [UInt64]) throws(StoreError) {
+        try requireWriter()
+        guard let window = daily.presentDays, window.contains(day) else { return }
+        var edit = RowEdit(step: day.index, entry: .empty)
+        for s in 0 ..< daily.geometry.seriesCapacity {
+            let new = s < raws.count ? raws[s] : 0
+            daily.setRaw(day, s, new)
+            if new != 0 { edit.change(series: s, code: s < pollutantCodes.count ? pollutantCodes[s] : 0, from: 0, to: new) }
+        }
+        daily.ring.commit(edit)
+        verifiedDaysReset(day)
+    }
+
+    /// Recomputes the daily rows of `days` from the hours (each must lie
+    /// wholly inside the hourly window, its hours intact).
+    package func recomputeDays(_ days: [Day]) throws(StoreError) {
+        try requireWriter()
+        let accept = oldestWritableHour.map { calendar.day(of: $0) }
+        for day in days.sorted() where accept.map({ day >= $0 }) ?? false {
+            try rollUp(day)
+        }
+    }
+
+    /// Finds the one slot whose single flipped bit explains a row's checksum
+    /// mismatch, when the row's entry is intact: the fix is then certain
+    /// (a wrong guess matches a 64-bit checksum with probability ~2⁻⁶⁴).
+    package func singleBitFix(hour: Hour) -> (series: Int, raw: UInt16)? {
+        guard let entry = hourly.ring.entry(hour), !entry.isEmpty else { return nil }
+        let n = hourly.geometry.seriesCapacity
+        var current: UInt64 = 0
+        var raws = [UInt64](repeating: 0, count: n)
+        for s in 0 ..< n {
+            raws[s] = UInt64(hourly.raw(hour, s))
+            current &+= RowHash.slot(raws[s], series: s, step: hour.index)
+        }
+        let missing = entry.hash &- current
+        guard missing != 0 else { return nil }
+        var found: (Int, UInt16)?
+        for s in 0 ..< n {
+            let old = RowHash.slot(raws[s], series: s, step: hour.index)
+            for bit in 0 ..< 16 {
+                let candidate = raws[s] ^ (1 << UInt64(bit))
+                guard candidate <= HourlyRing.maximumRaw,
+                      RowHash.slot(candidate, series: s, step: hour.index) &- old == missing else { continue }
+                if found != nil { return nil }
+                found = (s, UInt16(candidate))
+            }
+        }
+        guard let (series, raw) = found else { return nil }
+        // The counts must agree too.
+        var fixed = raws.map { UInt16($0) }
+        fixed[series] = raw
+        return countsMatch(entry, fixed.map(UInt64.init)) ? (series, raw) : nil
+    }
+
+    /// As `singleBitFix(hour:)`, for a daily row.
+    package func singleBitFix(day: Day) -> (series: Int, raw: UInt64)? {
+        guard let entry = daily.ring.entry(day), !entry.isEmpty else { return nil }
+        let n = daily.geometry.seriesCapacity
+        var current: UInt64 = 0
+        var raws = [UInt64](repeating: 0, count: n)
+        for s in 0 ..< n {
+            raws[s] = daily.raw(day, s)
+            current &+= RowHash.slot(raws[s], series: s, step: day.index)
+        }
+        let missing = entry.hash &- current
+        guard missing != 0 else { return nil }
+        var found: (Int, UInt64)?
+        for s in 0 ..< n {
+            let old = RowHash.slot(raws[s], series: s, step: day.index)
+            for bit in 0 ..< 64 {
+                let candidate = raws[s] ^ (1 << UInt64(bit))
+                guard DailyRing.isValidRaw(candidate),
+                      RowHash.slot(candidate, series: s, step: day.index) &- old == missing else { continue }
+                if found != nil { return nil }
+                found = (s, candidate)
+            }
+        }
+        guard let (series, raw) = found else { return nil }
+        var fixed = raws
+        fixed[series] = raw
+        return countsMatch(entry, fixed) ? (series, raw) : nil
+    }
+
+    /// Whether a candidate row (raw slots) matches an entry's checksum and counts.
+    package func matchesEntry(hour: Hour, raws: [UInt64]) -> Bool {
+        guard let entry = hourly.ring.entry(hour) else { return false }
+        return Self.matches(entry, raws, step: hour.index, codes: pollutantCodes)
+    }
+
+    package func matchesEntry(day: Day, raws: [UInt64]) -> Bool {
+        guard let entry = daily.ring.entry(day) else { return false }
+        return Self.matches(entry, raws, step: day.index, codes: pollutantCodes)
+    }
+
+    private static func matches(_ entry: RowEntry, _ raws: [UInt64], step: Int, codes: [UInt8]) -> Bool {
+        var edit = RowEdit(step: step, entry: .empty)
+        for (s, raw) in raws.enumerated() where raw != 0 {
+            edit.change(series: s, code: s < codes.count ? codes[s] : 0, from: 0, to: raw)
+        }
+        return entry.isEmpty ? edit.entry.filled == 0 : edit.entry == entry
+    }
+
+    private func countsMatch(_ entry: RowEntry, _ raws: [UInt64]) -> Bool {
+        var counts = [UInt32](repeating: 0, count: RowEntry.pollutantCodes)
+        for (s, raw) in raws.enumerated() where raw != 0 && s < pollutantCodes.count {
+            let index = Int(pollutantCodes[s]) - 1
+            if index >= 0 && index < counts.count { counts[index] += 1 }
+        }
+        return counts == entry.counts
+    }
+
+    /// Syncs both rings' rows and directories (after repairs).
+    package func syncRings() throws(StoreError) {
+        try hourly.ring.syncBody()
+        try daily.ring.syncBody()
+    }
+
+    private func requireWriter() throws(StoreError) {
+        guard access == .readWrite else { throw .readOnly(directory: directory) }
+    }
+}
+
+/// The header operations repair needs from either ring.
+protocol AnyHeaderRing {
+    func rewriteHeader()
+    func syncHeaderRegion() throws(StoreError)
+}
+
+extension RingFile: AnyHeaderRing {
+    func rewriteHeader() { updateHeader { _ in } }
+    func syncHeaderRegion() throws(StoreError) { try syncHeader() }
+}
