@@ -28,26 +28,35 @@ public struct StoreRebuild: Sendable {
     public func run(lockTimeout: Double? = nil, progress: ((String) -> Void)? = nil) throws -> String {
         let lock = try StoreLock(directory: directory, timeoutSeconds: lockTimeout)
         defer { withExtendedLifetime(lock) {} }
-        let rawDirectory = directory + "/raw"
-        let files = RawArchive.files(in: rawDirectory)
-        guard !files.isEmpty else {
-            throw StoreError.corrupt(path: rawDirectory, detail: "the raw archive is empty; nothing to rebuild from")
+        let archive = RawArchive(storeDirectory: directory)
+        let payloads = archive.payloads()
+        guard !payloads.isEmpty else {
+            throw StoreError.corrupt(path: archive.directory, detail: "the raw archive is empty; nothing to rebuild from")
         }
         let scratch = directory + "/rebuild.tmp"
         try? FileManager.default.removeItem(atPath: scratch)
         var summary = IngestSummary()
+        var unusable = 0
         do {
             let fresh = try Store(directory: scratch, access: .readWrite, creating: configuration)
-            for file in files {
-                let path = rawDirectory + "/" + file
-                let parts = file.split(separator: "/")
-                var options = IngestOptions()
-                if parts.count >= 4, parts[1] == "openaq" {
-                    // raw/<source>/openaq/<station>/<sensor>_….json.gz
-                    options.station = String(parts[2])
-                    options.format = .openaqV3
+            for entry in payloads {
+                // What the payload is comes from the archive (its metadata, or
+                // for the old layout its path), never guessed here.
+                guard let payload = entry.payload else {
+                    unusable += 1
+                    progress?("rebuild: \(entry.path): \(entry.problem ?? "unreadable"); skipped")
+                    continue
                 }
-                let report = try Ingester(store: fresh, registry: registry, options: options).ingest(.file(path))
+                let bytes: [UInt8]
+                do {
+                    bytes = try archive.load(entry)
+                } catch {
+                    unusable += 1
+                    progress?("rebuild: \(error); skipped")
+                    continue
+                }
+                let ingester = Ingester(store: fresh, registry: registry, options: payload.ingestOptions)
+                let report = try ingester.ingest(bytes: bytes, name: entry.path)
                 if let failure = report.failure { progress?("rebuild: \(failure)") }
                 summary.add(report)
             }
@@ -65,6 +74,7 @@ public struct StoreRebuild: Sendable {
         }
         try? FileManager.default.removeItem(atPath: scratch)
         progress?("rebuild: the previous rings are in \(backup)")
-        return "rebuild: \(files.count) raw payload(s); stored \(summary.stored), corrected \(summary.corrected), quarantined \(summary.quarantined); previous rings in \(backup)"
+        let skipped = unusable > 0 ? " (\(unusable) could not be read and were skipped)" : ""
+        return "rebuild: \(payloads.count) raw payload(s)\(skipped); stored \(summary.stored), corrected \(summary.corrected), quarantined \(summary.quarantined); previous rings in \(backup)"
     }
 }
