@@ -180,11 +180,18 @@ public struct RawArchive: Sendable {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw .unreadable(source: path, reason: "cannot open: \(String(cString: strerror(errno)))") }
         defer { close(fd) }
-        var head = [UInt8](repeating: 0, count: 1 << 16)
-        let n = head.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress!, $0.count) }
-        guard n > 0 else { return ArchivedPayload(unreadable: path, sequence: sequence, problem: "empty or unreadable") }
-        head.removeSubrange(n...)
-        guard let comment = gzipComment(head), comment.hasPrefix(metadataPrefix),
+        // The metadata is a few hundred bytes at the start: read that much, more only if needed.
+        var head: [UInt8] = []
+        var comment: String?
+        for size in [4096, 1 << 16] where comment == nil {
+            var chunk = [UInt8](repeating: 0, count: size - head.count)
+            let n = chunk.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress!, $0.count) }
+            if n <= 0 { break }
+            head += chunk[0..<n]
+            comment = gzipComment(head)
+        }
+        guard !head.isEmpty else { return ArchivedPayload(unreadable: path, sequence: sequence, problem: "empty or unreadable") }
+        guard let comment, comment.hasPrefix(metadataPrefix),
               let json = try? JSONValue.parse(Array(comment.dropFirst(metadataPrefix.count).utf8)),
               let payload = RawPayload(json: json) else {
             return ArchivedPayload(unreadable: path, sequence: sequence, problem: "its metadata (first gzip member) is missing or damaged")

@@ -66,8 +66,12 @@ public enum Redaction {
         while let start = firstURLStart(in: rest) {
             out += rest[..<start]
             let tail = rest[start...]
-            let end = tail.firstIndex { $0.isWhitespace || $0 == "\"" || $0 == "'" || $0 == "<" || $0 == ">" || $0 == "`" }
+            var end = tail.firstIndex { $0.isWhitespace || $0 == "\"" || $0 == "'" || $0 == "<" || $0 == ">" || $0 == "`" }
                 ?? tail.endIndex
+            // Punctuation closing the sentence (`…/x: reason`, `(…/x)`) is not part of the URL.
+            while end > tail.startIndex, let last = tail[..<end].last, ":,.;)]}!?".contains(last) {
+                end = tail.index(before: end)
+            }
             out += redact(url: String(tail[..<end]))
             rest = tail[end...]
         }

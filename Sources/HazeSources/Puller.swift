@@ -112,8 +112,10 @@ public struct Puller: Sendable {
             // Fetch a batch concurrently (bounded per host), store in day order.
             let results = fetch(batch.map { URLTemplate.expand(source.url, URLTemplate.dayValues($0)) }, headers: headers, client: client)
             for (date, result) in zip(batch, results) {
-                let name = URLTemplate.expand((source.url as NSString).lastPathComponent, URLTemplate.dayValues(date))
-                    .split(separator: "?").first.map(String.init) ?? date.description
+                // The URL's file name, for messages (redacted: a token in the path never shows).
+                let redacted = Redaction.redact(url: URLTemplate.expand(source.url, URLTemplate.dayValues(date)))
+                let path = redacted.split(separator: "?").first.map(String.init) ?? redacted
+                let name = (path as NSString).lastPathComponent.isEmpty ? date.description : (path as NSString).lastPathComponent
                 progress?("[pull \(source.id)] \(report.fetched + report.failed.count + report.notPublished.count + 1)/\(days.count) \(name)")
                 switch result {
                 case .failure(.status(_, 404)):

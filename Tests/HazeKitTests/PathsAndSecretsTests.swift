@@ -125,6 +125,7 @@ struct PathsAndSecretsTests {
         #expect(Redaction.redact(url: url) == expected)
         #expect(Redaction.redact(text: "failed: \(url) (HTTP 500)") == "failed: \(expected) (HTTP 500)")
         #expect(Redaction.redact(text: "'\(url) with space'").contains(expected))
+        #expect(Redaction.redact(text: "\(url): HTTP 500, (\(url)).") == "\(expected): HTTP 500, (\(expected)).")
     }
 
     @Test("pull messages never show the URL's credentials")
