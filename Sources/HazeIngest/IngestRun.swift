@@ -63,7 +63,7 @@ public struct IngestRunReport: Sendable {
     public var missing: [String] = []
     /// With `archive`: the payloads kept under raw/ (one per source read).
     public var archived: [ArchivedPayload] = []
-    /// With `archive`: sources not archived because they could not be read.
+    /// With `archive`: sources not archived because nothing could be ingested from them.
     public var notArchived: [String] = []
     public var summary = IngestSummary()
     public var seconds = 0.0

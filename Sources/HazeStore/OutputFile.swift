@@ -11,7 +11,7 @@ import Foundation
 ///   when that is a regular file or does not exist yet); the link stays;
 /// - a character device (`/dev/null`, a terminal) or a FIFO is written
 ///   through, never replaced or truncated; so is what `/dev/stdout`
-///   (`/proc/self/fd/N`) is open on;
+///   (`/proc/self/fd/N`) is open on, and anything under `/dev/`;
 /// - a directory, a socket or a block device is refused with a message.
 public enum OutputFile {
     /// What was done with the target.
@@ -38,6 +38,11 @@ public enum OutputFile {
     public static func write(_ bytes: [UInt8], to path: String) throws(Failure) -> Outcome {
         let target = try resolve(path)
         var info = stat()
+        if target.hasPrefix("/dev/") && lstat(target, &info) == 0 && info.st_mode & S_IFMT == S_IFREG {
+            // Something under /dev that is a regular file (a /dev/null replaced by
+            // an older tool) is still not ours to replace: written through.
+            return try writeThrough(target, bytes, truncate: true)
+        }
         if lstat(target, &info) != 0 {
             guard errno == ENOENT else { throw .system(path: target, operation: "stat", errno: errno) }
             return try replace(target, with: bytes, keeping: nil)
@@ -97,7 +102,9 @@ public enum OutputFile {
         let ns = path as NSString
         let directory = ns.deletingLastPathComponent.isEmpty ? "." : ns.deletingLastPathComponent
         let temporary = (directory as NSString).appendingPathComponent(".\(ns.lastPathComponent).haze-\(getpid()).tmp")
-        // O_EXCL: never through a link someone left at the temporary name.
+        // O_EXCL: never through a link someone left at the temporary name
+        // (one left by an earlier, killed run with this pid is removed first).
+        unlink(temporary)
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
         guard fd >= 0 else { throw .system(path: temporary, operation: "create", errno: errno) }
         var closed = false

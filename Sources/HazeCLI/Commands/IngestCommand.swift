@@ -63,7 +63,7 @@ enum IngestCommand {
         if showProgress && report.sources.count > 1 { console.err("\r\u{1B}[K") }
         for path in report.missing { console.note("haze ingest: \(IngestError.notFound(path))") }
         if !quiet { for source in report.sources { describe(source, console: console) } }
-        for name in report.notArchived { console.note("haze ingest: \(name): not archived (it could not be read)") }
+        for name in report.notArchived { console.note("haze ingest: \(name): not archived (nothing could be ingested from it)") }
         console.print(report.summary.line)
         return report.readAnything ? .success : .dataError
     }

@@ -56,7 +56,7 @@ public enum Pollutant: UInt8, CaseIterable, Sendable, Hashable, Comparable, Coda
         while let first = size.first, first == "_" || first == "." { size = size.dropFirst() }
         let number = String(size.map { $0 == "_" || $0 == "," ? "." : $0 })
         let parts = number.split(separator: ".", omittingEmptySubsequences: false)
-        guard (1...2).contains(parts.count), parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCIIDigit) }) else { return nil }
+        guard (1...2).contains(parts.count), parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } }) else { return nil }
         let whole = String(parts[0])
         let fraction = parts.count == 2 ? String(parts[1]) : ""
         let trimmedFraction = String(fraction.reversed().drop(while: { $0 == "0" }).reversed())
@@ -87,8 +87,4 @@ public enum Pollutant: UInt8, CaseIterable, Sendable, Hashable, Comparable, Coda
 extension Pollutant {
     /// The largest concentration accepted, in µg/m³ (sandstorms pass 8000).
     public static let maximumConcentration = 10_000
-}
-
-extension Character {
-    var isASCIIDigit: Bool { isASCII && isNumber }
 }
