@@ -51,6 +51,7 @@ public struct Webhook: Sendable {
                                   headers: ["Content-Type": "application/json; charset=utf-8", "Idempotency-Key": key,
                                             "User-Agent": "haze/\(HazeVersion.current)"],
                                   body: body(lines))
-        return HTTPClient(policy: policy).send(request, log: log).map { _ in () }
+        // Every message about the URL goes through the one redaction (user info, query values, path tokens).
+        return HTTPClient(policy: policy).send(request, log: { log(Redaction.redact(text: $0)) }).map { _ in () }
     }
 }

@@ -96,6 +96,12 @@ public enum HazeCLI {
         } catch let error as PullError {
             console.note("haze: error: \(error)")
             return ExitCode.dataError.rawValue
+        } catch let error as OutputFile.Failure {
+            console.note("haze: error: --out \(error)")
+            switch error {
+            case .refused: return ExitCode.usage.rawValue
+            case .system: return ExitCode.ioError.rawValue
+            }
         } catch let error as ConfigurationError {
             console.note("haze: error: \(error)")
             return ExitCode.dataError.rawValue

@@ -1,7 +1,8 @@
 import HazeModel
 
 /// Reads the CNEMC wide CSV: `date,hour,type,<station codes…>`, one row per
-/// (hour, type), Beijing time, hour 0–23 of the file's date.
+/// (hour, type), hour 0–23 of the file's date in Beijing time (UTC+8) —
+/// always, whatever zone the store counts its days in.
 ///
 /// Only `PM2.5` and `PM10` rows are read; the thirteen other types are skipped
 /// with one `memchr` each, which is most of the file. Columns are keyed on the
@@ -81,10 +82,17 @@ public struct CNEMCWideParser: Sendable {
             if scanner.field(fields[2], equals: "PM2.5") { pollutant = .pm25 }
             else if scanner.field(fields[2], equals: "PM10") { pollutant = .pm10 }
             else if let other = Pollutant(name: scanner.trimmedString(fields[2])) {
-                pollutant = other  // a re-exported file with its own spelling (pm2.5, PM25)
+                pollutant = other  // a re-exported file with its own spelling (pm2.5, PM25, PM₂.₅, PM2,5)
             } else {
                 scanner.skipRestOfRecord()
-                batch.otherRowsSkipped += 1
+                let type = scanner.trimmedString(fields[2])
+                if OtherPollutant.isKnown(type) {
+                    batch.otherRowsSkipped += 1  // AQI, SO2, PM2.5_24h …: not stored, by design
+                } else {
+                    batch.rejections.append(Rejection(
+                        source: source, line: line, field: "type", value: type,
+                        reason: "unrecognised type '\(type)': neither PM2.5 or PM10 nor one of CNEMC's other types (AQI, SO2, NO2, O3, CO, their _24h and _8h means); row not read"))
+                }
                 continue
             }
             let dateText = scanner.trimmedString(fields[0])
@@ -101,7 +109,8 @@ public struct CNEMCWideParser: Sendable {
                                                   value: hourText, reason: "'\(hourText)' is not an hour 0–23"))
                 continue
             }
-            let hour = context.zone.hour(day: Day(date), hourOfDay: hourOfDay)
+            // CNEMC hours are Beijing time, whatever zone the store counts its days in.
+            let hour = LocalZone.beijing.hour(day: Day(date), hourOfDay: hourOfDay)
             let time = context.zone.format(hour)
             guard hour <= context.latestHour else {
                 scanner.skipRestOfRecord()

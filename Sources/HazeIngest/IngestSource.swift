@@ -19,6 +19,17 @@ public enum IngestSource: Sendable, Equatable {
         }
     }
 
+    /// What tells this source apart from others of the same name, for its
+    /// quarantine file: a file's path (`d1/x.csv` is not `d2/x.csv`), standard
+    /// input's content, a payload's name.
+    func identity(content: [UInt8]) -> String {
+        switch self {
+        case .file(let path): path
+        case .standardInput: "stdin#" + StableHash.hex(content)
+        case .payload(let name, _): name
+        }
+    }
+
     /// Expands command-line paths: a directory becomes its files in name order
     /// (hidden files skipped), `-` is standard input. Paths that do not exist
     /// are returned as failures so the run can continue with the rest.
@@ -48,26 +59,35 @@ public enum IngestSource: Sendable, Equatable {
         return (sources, missing)
     }
 
-    /// The payload's bytes, decompressed when gzip.
-    func load() throws(IngestError) -> [UInt8] {
-        var bytes: [UInt8]
+    /// The payload as read, and its bytes (decompressed when it was gzip),
+    /// refusing anything larger than `limit` bytes, read or decompressed.
+    /// Files, FIFOs, `/dev/stdin` and `<(…)` are all read to their end.
+    func load(limit: Int = Gzip.defaultLimit) throws(IngestError) -> LoadedInput {
+        let original: [UInt8]
         switch self {
         case .file(let path):
-            bytes = try FileBytes.read(path)
+            original = try FileBytes.read(path, limit: limit)
         case .standardInput:
-            bytes = [UInt8](FileHandle.standardInput.readDataToEndOfFile())
+            original = try FileBytes.read(descriptor: 0, name: name, limit: limit)
         case .payload(_, let payload):
-            bytes = payload
+            guard payload.count <= limit else { throw .tooLarge(source: name, limit: limit, decompressed: false) }
+            original = payload
         }
-        if Gzip.isGzip(bytes) {
-            do {
-                bytes = try Gzip.decompress(bytes)
-            } catch {
-                throw .unreadable(source: name, reason: error.description)
-            }
+        guard Gzip.isGzip(original) else { return LoadedInput(original: original, bytes: original) }
+        do {
+            return LoadedInput(original: original, bytes: try Gzip.decompress(original, limit: limit))
+        } catch .tooLarge {
+            throw .tooLarge(source: name, limit: limit, decompressed: true)
+        } catch {
+            throw .unreadable(source: name, reason: error.description)
         }
-        return bytes
     }
+}
+
+/// An input as read (`original`, possibly gzip) and its decompressed bytes.
+package struct LoadedInput: Sendable {
+    package var original: [UInt8]
+    package var bytes: [UInt8]
 }
 
 /// Why a whole source could not be ingested (row-level problems are rejections).
@@ -75,6 +95,8 @@ public enum IngestError: Error, Sendable, Equatable, CustomStringConvertible {
     case unreadable(source: String, reason: String)
     case unknownFormat(source: String, firstLine: String)
     case notFound(String)
+    /// Larger than the limit for one input (read, or once decompressed: a gzip bomb).
+    case tooLarge(source: String, limit: Int, decompressed: Bool)
 
     public var description: String {
         switch self {
@@ -84,36 +106,8 @@ public enum IngestError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(source): cannot tell the format from the first line ('\(firstLine)'); expected a CNEMC header (date,hour,type,…), a long CSV header (station,time,pollutant,value) or OpenAQ JSON — or pass --format"
         case .notFound(let path):
             return "\(path): no such file or directory"
+        case .tooLarge(let source, let limit, let decompressed):
+            return "\(source): \(decompressed ? "decompresses to" : "is") more than \(ByteSize.describe(limit)), the limit for one input; not read (a gzip bomb, or raise the limit: `haze ingest --max-size MIB`, `max_size_mib` in haze.json)"
         }
-    }
-}
-
-/// Reads a whole file straight into a byte array (one copy, no `Data`).
-enum FileBytes {
-    static func read(_ path: String) throws(IngestError) -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            throw .unreadable(source: path, reason: "cannot open: \(String(cString: strerror(errno)))")
-        }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { throw .unreadable(source: path, reason: "cannot stat") }
-        let size = Int(info.st_size)
-        var failure: Int32 = 0
-        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
-            var done = 0
-            while done < size {
-                let n = Foundation.read(fd, buffer.baseAddress! + done, size - done)
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 {
-                    if n < 0 { failure = errno }
-                    break
-                }
-                done += n
-            }
-            count = done
-        }
-        if failure != 0 { throw .unreadable(source: path, reason: "read failed: \(String(cString: strerror(failure)))") }
-        return bytes
     }
 }

@@ -14,15 +14,19 @@ public struct IngestOptions: Sendable {
     public var station: String?
     /// How far one write may move the hourly window (`--advance-window` lifts the limit).
     public var windowPolicy: WindowPolicy
+    /// The largest input accepted, read and decompressed, in bytes: a gzip
+    /// bomb or an endless FIFO is refused at this size, with memory bounded by it.
+    public var maximumPayloadBytes: Int
 
     public init(format: IngestFormat? = nil, unknownStations: UnknownStationPolicy = .quarantine,
                 latestHour: Hour = Hour.now.advanced(by: 1), station: String? = nil,
-                windowPolicy: WindowPolicy = .standard) {
+                windowPolicy: WindowPolicy = .standard, maximumPayloadBytes: Int = Gzip.defaultLimit) {
         self.format = format
         self.unknownStations = unknownStations
         self.latestHour = latestHour
         self.station = station
         self.windowPolicy = windowPolicy
+        self.maximumPayloadBytes = maximumPayloadBytes
     }
 }
 
@@ -51,25 +55,35 @@ public struct Ingester {
     /// Ingests one source. Data problems never throw: they are quarantined and
     /// reported. Only a store failure (disk full, damaged ring) throws.
     public func ingest(_ source: IngestSource) throws(StoreError) -> SourceReport {
-        var report = SourceReport(source: source.name)
-        let bytes: [UInt8]
-        do {
-            bytes = try source.load()
-        } catch {
-            report.failure = error.description
-            return report
-        }
-        report.bytes = bytes.count
-        return try ingest(bytes: bytes, name: source.name, into: report)
+        try ingestKeepingInput(source).report
     }
 
-    /// Ingests bytes already loaded (and decompressed).
-    public func ingest(bytes: [UInt8], name: String, into initial: SourceReport? = nil) throws(StoreError) -> SourceReport {
+    /// Ingests one source and hands back what was read (for the raw archive),
+    /// nil when it could not be read.
+    package func ingestKeepingInput(_ source: IngestSource) throws(StoreError) -> (report: SourceReport, input: LoadedInput?) {
+        var report = SourceReport(source: source.name)
+        let input: LoadedInput
+        do {
+            input = try source.load(limit: options.maximumPayloadBytes)
+        } catch {
+            report.failure = error.description
+            return (report, nil)
+        }
+        report.bytes = input.bytes.count
+        let report2 = try ingest(bytes: input.bytes, name: source.name, identity: source.identity(content: input.bytes), into: report)
+        return (report2, input)
+    }
+
+    /// Ingests bytes already loaded (and decompressed). `identity` tells
+    /// sources with the same name apart in the quarantine (default: the name).
+    public func ingest(bytes: [UInt8], name: String, identity: String? = nil,
+                       into initial: SourceReport? = nil) throws(StoreError) -> SourceReport {
         var report = initial ?? SourceReport(source: name)
         report.bytes = bytes.count
+        let identity = identity ?? name
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
             report.failure = "\(name): the file is empty"
-            try Quarantine(store: store).record([], for: name)
+            try Quarantine(store: store).record([], for: name, identity: identity)
             return report
         }
         guard let format = options.format ?? IngestFormat.detect(bytes) else {
@@ -77,7 +91,7 @@ public struct Ingester {
             report.failure = IngestError.unknownFormat(source: name, firstLine: firstLine).description
             try Quarantine(store: store).record([
                 Rejection(source: name, line: 1, field: "header", value: firstLine, reason: "unknown format")
-            ], for: name)
+            ], for: name, identity: identity)
             return report
         }
         report.format = format
@@ -89,16 +103,17 @@ public struct Ingester {
         case .longCSV: batch = LongCSVParser().parse(bytes, context: context)
         case .openaqV3: batch = OpenAQParser(station: options.station).parse(bytes, context: context).batch
         }
-        return try commit(batch, report: report)
+        return try commit(batch, report: report, identity: identity)
     }
 
     /// Resolves, writes, flags and quarantines a parsed batch.
-    package func commit(_ batch: ParsedBatch, report initial: SourceReport) throws(StoreError) -> SourceReport {
+    package func commit(_ batch: ParsedBatch, report initial: SourceReport, identity: String? = nil) throws(StoreError) -> SourceReport {
         var report = initial
         let name = report.source
         report.linesRead = batch.linesRead
         report.valuesRead = batch.valuesRead
         report.otherRowsSkipped = batch.otherRowsSkipped
+        report.rowsWithoutValue = batch.rowsWithoutValue
         report.unknownSkipped = batch.unknownSkipped
         report.notes = batch.notes
         report.hoursPerDate = batch.hoursPerDate
@@ -143,7 +158,7 @@ public struct Ingester {
         report.quarantined = problems.count { $0.action == .rejected }
         report.flagged = problems.count { $0.action == .kept }
         report.rejections = Array(problems.filter { $0.action == .rejected }.prefix(reportedRejections))
-        report.quarantineFile = try Quarantine(store: store).record(problems, for: name)
+        report.quarantineFile = try Quarantine(store: store).record(problems, for: name, identity: identity ?? name)
         return report
     }
 

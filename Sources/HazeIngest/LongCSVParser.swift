@@ -58,7 +58,13 @@ public struct LongCSVParser: Sendable {
                                                   value: value, reason: reason))
             }
             guard let pollutant = Pollutant(name: pollutantText) else {
-                if pollutantText.isEmpty { reject("pollutant", pollutantText, "empty pollutant") } else { batch.otherRowsSkipped += 1 }
+                if pollutantText.isEmpty {
+                    reject("pollutant", pollutantText, "empty pollutant")
+                } else if OtherPollutant.isKnown(pollutantText) {
+                    batch.otherRowsSkipped += 1  // SO2, O3, AQI …: not stored, by design
+                } else {
+                    reject("pollutant", pollutantText, "unrecognised pollutant '\(pollutantText)': not PM2.5 or PM10 (nor another known pollutant); row not read")
+                }
                 continue
             }
             guard !station.isEmpty else { reject("station", station, "empty station code"); continue }
@@ -83,6 +89,7 @@ public struct LongCSVParser: Sendable {
             } ?? .invalid("unreadable")
             switch parsed {
             case .missing:
+                batch.rowsWithoutValue += 1
                 continue
             case .invalid(let reason):
                 batch.valuesRead += 1

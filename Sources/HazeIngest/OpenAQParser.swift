@@ -70,7 +70,7 @@ public struct OpenAQParser: Sendable {
             }
             guard hour <= context.latestHour else { reject("period.datetimeFrom.utc", fromText, "\(fromText) is in the future"); continue }
             guard let value = result["value"]?.numberValue else {
-                if result["value"] != nil && result["value"] != .null { reject("value", "", "not a number") }
+                if result["value"] != nil && result["value"] != .null { reject("value", "", "not a number") } else { batch.rowsWithoutValue += 1 }
                 continue
             }
             batch.valuesRead += 1

@@ -24,6 +24,8 @@ public struct ParsedBatch: Sendable {
     public var valuesRead = 0
     /// Rows of other pollutants (AQI, SO2, *_24h …), skipped by design.
     public var otherRowsSkipped = 0
+    /// Rows with no value (an empty value cell, an OpenAQ `null`): nothing to store.
+    public var rowsWithoutValue = 0
     /// Values of stations outside the registry skipped under `--unknown-stations skip`.
     public var unknownSkipped = 0
     /// For day files: the local dates present and how many of their hours had

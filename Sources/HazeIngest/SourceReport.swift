@@ -14,7 +14,11 @@ public struct SourceReport: Sendable {
     public var quarantined = 0
     /// Values stored but flagged (PM2.5 > PM10 in the same hour).
     public var flagged = 0
+    /// Rows of other pollutants (AQI, SO2 …), skipped by design.
     public var otherRowsSkipped = 0
+    /// Rows that carried no value.
+    public var rowsWithoutValue = 0
+    /// Values of stations outside the registry, dropped under `--unknown-stations skip`.
     public var unknownSkipped = 0
     public var notes: [String] = []
     /// Day files: hours with both PM rows, per local date (24 = complete).
@@ -41,6 +45,8 @@ public struct IngestSummary: Sendable, Codable, Equatable {
     public var quarantined = 0
     public var flagged = 0
     public var unknownSkipped = 0
+    public var otherRowsSkipped = 0
+    public var rowsWithoutValue = 0
 
     public init() {}
 
@@ -56,6 +62,8 @@ public struct IngestSummary: Sendable, Codable, Equatable {
         quarantined += report.quarantined
         flagged += report.flagged
         unknownSkipped += report.unknownSkipped
+        otherRowsSkipped += report.otherRowsSkipped
+        rowsWithoutValue += report.rowsWithoutValue
     }
 
     /// True when at least one source could be read.
@@ -67,6 +75,10 @@ public struct IngestSummary: Sendable, Codable, Equatable {
             + "stored \(stored), unchanged \(unchanged), corrected \(corrected), quarantined \(quarantined)"
         if flagged > 0 { text += ", flagged \(flagged) (PM2.5 > PM10, kept)" }
         if unknownSkipped > 0 { text += ", skipped \(unknownSkipped) (stations not in the registry)" }
+        var skipped: [String] = []
+        if otherRowsSkipped > 0 { skipped.append("\(otherRowsSkipped) row(s) of other pollutants (AQI, SO2 …)") }
+        if rowsWithoutValue > 0 { skipped.append("\(rowsWithoutValue) row(s) without a value") }
+        if !skipped.isEmpty { text += "; not stored: " + skipped.joined(separator: ", ") }
         if failedSources > 0 { text += "; \(failedSources) source(s) could not be read" }
         return text
     }

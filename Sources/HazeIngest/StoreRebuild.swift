@@ -26,34 +26,52 @@ public struct StoreRebuild: Sendable {
     }
 
     /// The payloads of the raw archive, in the order a rebuild ingests them.
-    public var payloads: [String] { RawArchive.files(in: directory + "/raw") }
+    public var payloads: [ArchivedPayload] { RawArchive(storeDirectory: directory).payloads() }
+
+    /// What a rebuild into a scratch store read.
+    public struct Build: Sendable {
+        public var summary: IngestSummary
+        public var payloads: Int
+        /// Payloads that could not be read (damaged, wrong size or hash) and were skipped.
+        public var unusable: Int
+    }
 
     /// Ingests every raw payload into a new store at `scratch` (replacing
     /// anything there). The caller holds the writer's lock of `directory`.
-    public func build(at scratch: String, progress: ((String) -> Void)? = nil) throws -> IngestSummary {
-        let rawDirectory = directory + "/raw"
-        let files = payloads
-        guard !files.isEmpty else {
-            throw StoreError.corrupt(path: rawDirectory, detail: "the raw archive is empty; nothing to rebuild from")
+    public func build(at scratch: String, progress: ((String) -> Void)? = nil) throws -> Build {
+        let archive = RawArchive(storeDirectory: directory)
+        let payloads = archive.payloads()
+        guard !payloads.isEmpty else {
+            throw StoreError.corrupt(path: archive.directory, detail: "the raw archive is empty; nothing to rebuild from")
         }
         try? FileManager.default.removeItem(atPath: scratch)
         var summary = IngestSummary()
+        var unusable = 0
         let fresh = try Store(directory: scratch, access: .readWrite, creating: configuration)
-        for file in files {
-            let path = rawDirectory + "/" + file
-            let parts = file.split(separator: "/")
-            // The archive holds what was published, in any order of dates: let the window go where the data go.
-            var options = IngestOptions(windowPolicy: .advanceAsNeeded)
-            if parts.count >= 4, parts[1] == "openaq" {
-                // raw/<source>/openaq/<station>/<sensor>_….json.gz
-                options.station = String(parts[2])
-                options.format = .openaqV3
+        for entry in payloads {
+            // What the payload is comes from the archive (its metadata, or
+            // for the old layout its path), never guessed here.
+            guard let payload = entry.payload else {
+                unusable += 1
+                progress?("rebuild: \(entry.path): \(entry.problem ?? "unreadable"); skipped")
+                continue
             }
-            let report = try Ingester(store: fresh, registry: registry, options: options).ingest(.file(path))
+            let bytes: [UInt8]
+            do {
+                bytes = try archive.load(entry)
+            } catch {
+                unusable += 1
+                progress?("rebuild: \(error); skipped")
+                continue
+            }
+            var options = payload.ingestOptions
+            // The archive holds what was published, in any order of dates: let the window go where the data go.
+            options.windowPolicy = .advanceAsNeeded
+            let report = try Ingester(store: fresh, registry: registry, options: options).ingest(bytes: bytes, name: entry.path)
             if let failure = report.failure { progress?("rebuild: \(failure)") }
             summary.add(report)
         }
-        return summary
+        return Build(summary: summary, payloads: payloads.count, unusable: unusable)
     }
 
     /// Rebuilds, holding the writer's lock, and swaps the new rings in (the
@@ -62,7 +80,7 @@ public struct StoreRebuild: Sendable {
         let lock = try StoreLock(directory: directory, timeoutSeconds: lockTimeout)
         defer { withExtendedLifetime(lock) {} }
         let scratch = directory + "/rebuild.tmp"
-        let summary = try build(at: scratch, progress: progress)
+        let built = try build(at: scratch, progress: progress)
         let backup = directory + "/backup-\(Int(Date().timeIntervalSince1970))"
         try Directory.create(backup)
         for name in [Store.hourlyFileName, Store.dailyFileName] {
@@ -76,6 +94,8 @@ public struct StoreRebuild: Sendable {
         }
         try? FileManager.default.removeItem(atPath: scratch)
         progress?("rebuild: the previous rings are in \(backup)")
-        return "rebuild: \(summary.sources) raw payload(s); stored \(summary.stored), corrected \(summary.corrected), quarantined \(summary.quarantined); previous rings in \(backup)"
+        let skipped = built.unusable > 0 ? " (\(built.unusable) could not be read and were skipped)" : ""
+        let summary = built.summary
+        return "rebuild: \(built.payloads) raw payload(s)\(skipped); stored \(summary.stored), corrected \(summary.corrected), quarantined \(summary.quarantined); previous rings in \(backup)"
     }
 }

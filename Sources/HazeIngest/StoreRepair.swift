@@ -127,7 +127,10 @@ public struct StoreRepair {
         defer { try? FileManager.default.removeItem(atPath: scratchDirectory) }
         if !damagedHours.isEmpty || !damagedDays.isEmpty, !rebuild.payloads.isEmpty {
             progress?("repair: rebuilding a scratch store from \(rebuild.payloads.count) raw payload(s)")
-            _ = try rebuild.build(at: scratchDirectory, progress: progress)
+            let built = try rebuild.build(at: scratchDirectory, progress: progress)
+            if built.unusable > 0 {
+                outcome.losses.append("\(built.unusable) raw payload(s) could not be read (damaged) and were skipped; what only they held is not restored")
+            }
             scratch = try Store(directory: scratchDirectory, access: .readOnly)
         }
         var salvage = Salvage(directory: directory, zone: store.zone)
@@ -268,8 +271,11 @@ public struct StoreRepair {
         let scratchDirectory = directory + "/repair.tmp"
         defer { try? FileManager.default.removeItem(atPath: scratchDirectory) }
         progress?("repair: rebuilding from \(rebuild.payloads.count) raw payload(s)")
-        let summary = try rebuild.build(at: scratchDirectory, progress: progress)
-        outcome.actions.append("rebuilt from \(summary.sources) raw payload(s): \(summary.stored) hourly values")
+        let built = try rebuild.build(at: scratchDirectory, progress: progress)
+        outcome.actions.append("rebuilt from \(built.payloads) raw payload(s): \(built.summary.stored) hourly values")
+        if built.unusable > 0 {
+            outcome.losses.append("\(built.unusable) raw payload(s) could not be read (damaged) and were skipped; what only they held is not restored")
+        }
         var kept = 0
         var lostDays = Set<Day>()
         do {

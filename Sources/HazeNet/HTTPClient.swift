@@ -65,8 +65,12 @@ public enum HTTPError: Error, Sendable, Equatable, CustomStringConvertible {
 ///   after which the task is cancelled;
 /// - redirects of a POST turn it into a GET, and redirects under the per-host
 ///   connection limit have crashed it: redirects are never followed
-///   automatically; GETs follow them here, by hand, a few times;
-/// - a short body is not an error to URLSession: the Content-Length is checked;
+///   automatically; GETs follow them here, by hand, a few times, only to
+///   http(s), and a redirect to another origin (scheme, host or port) carries
+///   no header but the user agent (an API key never goes to another host);
+/// - a short body is not an error to URLSession: the Content-Length is checked
+///   (for unencoded bodies: libcurl decodes `Content-Encoding: gzip` itself,
+///   and the header then counts the encoded bytes);
 /// - retries (timeouts, resets, 5xx; never other 4xx) back off exponentially
 ///   with jitter, all within one total deadline.
 ///
@@ -124,11 +128,17 @@ public final class HTTPClient: @unchecked Sendable {
                 if (300...399).contains(response.status), let location = response.headers["location"] {
                     let target = Redaction.redact(URL(string: location, relativeTo: current.url)?.absoluteURL ?? current.url)
                     guard current.method == "GET", redirects < policy.maximumRedirects,
-                          let next = URL(string: location, relativeTo: current.url)?.absoluteURL else {
+                          let next = URL(string: location, relativeTo: current.url)?.absoluteURL,
+                          ["http", "https"].contains(next.scheme?.lowercased() ?? "") else {
                         return .failure(.redirect(url: Redaction.redact(current.url), location: target))
                     }
                     redirects += 1
                     attempt -= 1
+                    if !Self.sameOrigin(current.url, next) {
+                        // Credentials configured for one host never go to another
+                        // (X-API-Key, Authorization, cookies …): only the user agent follows.
+                        current.headers = current.headers.filter { $0.key.lowercased() == "user-agent" }
+                    }
                     current.url = next
                     continue
                 }
@@ -176,11 +186,28 @@ public final class HTTPClient: @unchecked Sendable {
             if let key = key as? String, let value = value as? String { headers[key.lowercased()] = value }
         }
         let body = data ?? Data()
-        if let lengthText = headers["content-length"], let expected = Int(lengthText), body.count < expected,
+        // libcurl decodes a Content-Encoding (gzip, deflate, br) transparently and
+        // checks the encoded length itself; Content-Length then counts encoded
+        // bytes, not the decoded body, so it is compared only for unencoded bodies.
+        let encoded = headers["content-encoding"].map { !$0.isEmpty && $0.lowercased() != "identity" } ?? false
+        if !encoded, let lengthText = headers["content-length"], let expected = Int(lengthText), body.count < expected,
            request.method != "HEAD" {
             return .failure(.truncated(url: url, expected: expected, received: body.count))
         }
         return .success(HTTPResponse(status: http.statusCode, headers: headers, body: body))
+    }
+}
+
+extension HTTPClient {
+    /// Same scheme, host and port (default ports filled in): a redirect
+    /// elsewhere is another party.
+    static func sameOrigin(_ a: URL, _ b: URL) -> Bool {
+        func origin(_ url: URL) -> (String, String, Int) {
+            let scheme = (url.scheme ?? "").lowercased()
+            let port = url.port ?? (scheme == "https" ? 443 : scheme == "http" ? 80 : -1)
+            return (scheme, (url.host ?? "").lowercased(), port)
+        }
+        return origin(a) == origin(b)
     }
 }
 
@@ -205,26 +232,5 @@ private final class NoRedirects: NSObject, URLSessionTaskDelegate, @unchecked Se
     func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
                     newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void) {
         completionHandler(nil)
-    }
-}
-
-/// Hides secrets in URLs before they reach a terminal or a log: query values
-/// (robot keys and tokens live there) and user info.
-public enum Redaction {
-    public static func redact(_ url: URL) -> String {
-        guard var components = URLComponents(url: url, resolvingAgainstBaseURL: true) else { return "<url>" }
-        if components.password != nil { components.password = "***" }
-        if let items = components.queryItems, !items.isEmpty {
-            components.queryItems = items.map { URLQueryItem(name: $0.name, value: $0.value == nil ? nil : "***") }
-        }
-        return components.string ?? "<url>"
-    }
-
-    /// Redacts every URL-looking word in a message.
-    public static func redact(text: String) -> String {
-        text.split(separator: " ", omittingEmptySubsequences: false).map { word in
-            guard word.hasPrefix("http://") || word.hasPrefix("https://"), let url = URL(string: String(word)) else { return String(word) }
-            return redact(url)
-        }.joined(separator: " ")
     }
 }

@@ -136,7 +136,7 @@ public struct MonthlyRankingReport: Sendable {
     // MARK: Formats
 
     public func table() -> String {
-        var out = title + "\n"
+        var out = TerminalText.sanitized(title) + "\n"
         for pollutantRanking in ranking.rankings {
             out += "\n" + pollutantRanking.pollutant.displayName + "\n"
             var table = TextTable(columns: columns)
@@ -152,19 +152,19 @@ public struct MonthlyRankingReport: Sendable {
             out += table.render()
         }
         out += "\n" + notes.map { "* " + $0 }.joined(separator: "\n") + "\n"
-        return out
+        return TerminalText.sanitized(out, keepingNewlines: true)
     }
 
     public func markdown() -> String {
         func row(_ cells: [String]) -> String {
-            "| " + cells.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |\n"
+            "| " + cells.map(MarkdownText.escape).joined(separator: " | ") + " |\n"
         }
         func separator(_ columns: [TextTable.Column]) -> String {
             "|" + columns.map { $0.alignRight ? "---:|" : "---|" }.joined() + "\n"
         }
-        var out = "## \(title)\n"
+        var out = "## \(MarkdownText.escape(title))\n"
         for pollutantRanking in ranking.rankings {
-            out += "\n### \(title(for: pollutantRanking.pollutant))\n\n"
+            out += "\n### \(MarkdownText.escape(title(for: pollutantRanking.pollutant)))\n\n"
             out += row(columns.map(\.title)) + separator(columns)
             for entry in pollutantRanking.entries { out += row(cells(entry)) }
         }
@@ -172,10 +172,10 @@ public struct MonthlyRankingReport: Sendable {
             let compositeColumns: [TextTable.Column] = [.init(lang.text("排名", "Rank"), alignRight: true),
                                                         .init(lang.unitTitle(ranking.scope.level)),
                                                         .init(lang.text("得分", "Score"), alignRight: true)]
-            out += "\n### \(compositeTitle)\n\n" + row(compositeColumns.map(\.title)) + separator(compositeColumns)
+            out += "\n### \(MarkdownText.escape(compositeTitle))\n\n" + row(compositeColumns.map(\.title)) + separator(compositeColumns)
             for cells in compositeRows(composite) { out += row(cells) }
         }
-        out += "\n" + notes.map { "- " + $0 + "\n" }.joined()
+        out += "\n" + notes.map { "- " + MarkdownText.escape($0) + "\n" }.joined()
         out += "\n_\(generatedText)_\n"
         return out
     }

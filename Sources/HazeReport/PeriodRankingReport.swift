@@ -101,21 +101,21 @@ public struct PeriodRankingReport: Sendable {
         }
         out += "\n" + summaries.joined(separator: "\n") + "\n"
         out += "\n" + notes.map { "* " + $0 }.joined(separator: "\n") + "\n"
-        return out
+        return TerminalText.sanitized(out, keepingNewlines: true)
     }
 
     public func markdown() -> String {
         func row(_ cells: [String]) -> String {
-            "| " + cells.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |\n"
+            "| " + cells.map(MarkdownText.escape).joined(separator: " | ") + " |\n"
         }
-        var out = "## \(title)\n"
+        var out = "## \(MarkdownText.escape(title))\n"
         for pollutantEntries in ranking.rankings {
             out += "\n### \(pollutantEntries.pollutant.displayName)\n\n" + row(columns.map(\.title))
             out += "|" + columns.map { $0.alignRight ? "---:|" : "---|" }.joined() + "\n"
             for entry in pollutantEntries.entries { out += row(cells(entry)) }
         }
-        out += "\n" + summaries.map { "- \($0)\n" }.joined()
-        out += "\n" + notes.map { "- \($0)\n" }.joined() + "\n_\(generatedText)_\n"
+        out += "\n" + summaries.map { "- \(MarkdownText.escape($0))\n" }.joined()
+        out += "\n" + notes.map { "- \(MarkdownText.escape($0))\n" }.joined() + "\n_\(generatedText)_\n"
         return out
     }
 

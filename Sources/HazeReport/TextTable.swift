@@ -1,5 +1,6 @@
 /// A plain-text table for the terminal, aligned by display width so Chinese
-/// district names line up with Latin text.
+/// district names line up with Latin text. Control characters in cells (an
+/// ANSI escape in a station name) are shown escaped (`TerminalText`).
 public struct TextTable: Sendable {
     public struct Column: Sendable {
         public var title: String
@@ -28,8 +29,11 @@ public struct TextTable: Sendable {
                 return trimmed.render()
             }
         }
-        var widths = columns.map { DisplayWidth.of($0.title) }
-        for row in rows {
+        // Cells come from the registry and from data: no control character reaches the terminal.
+        let shownColumns = columns.map { Column(TerminalText.sanitized($0.title), alignRight: $0.alignRight) }
+        let shownRows = rows.map { $0.map { TerminalText.sanitized($0) } }
+        var widths = shownColumns.map { DisplayWidth.of($0.title) }
+        for row in shownRows {
             for (i, cell) in row.enumerated() where i < widths.count {
                 widths[i] = max(widths[i], DisplayWidth.of(cell))
             }
@@ -44,9 +48,9 @@ public struct TextTable: Sendable {
             while text.hasSuffix(" ") { text.removeLast() }
             return text
         }
-        var out = line(columns.map(\.title)) + "\n"
+        var out = line(shownColumns.map(\.title)) + "\n"
         out += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n"
-        for row in rows { out += line(row) + "\n" }
+        for row in shownRows { out += line(row) + "\n" }
         return out
     }
 }

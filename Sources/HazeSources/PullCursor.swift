@@ -23,24 +23,33 @@ public struct PullCursor: Sendable, Codable, Equatable {
 
     public init() {}
 
-    static func path(store: Store, source: String) -> String { store.directory + "/pull/" + source + ".json" }
+    /// `<store>/pull/<source>.json`; the id is a plain name (checked when the
+    /// configuration loads, and again here: it never leaves `pull/`).
+    static func path(store: Store, source: String) throws -> String {
+        do {
+            return try ConfinedPath.join(store.directory, "pull", source + ".json")
+        } catch {
+            throw PullError.configuration(.invalid(file: "pull configuration", item: "source '\(printable(source))'",
+                                                   field: "id", reason: error.description))
+        }
+    }
 
-    static func load(store: Store, source: String) throws(StoreError) -> PullCursor {
-        let path = path(store: store, source: source)
+    static func load(store: Store, source: String) throws -> PullCursor {
+        let path = try path(store: store, source: source)
         guard let data = FileManager.default.contents(atPath: path) else { return PullCursor() }
         do {
             return try JSONDecoder().decode(PullCursor.self, from: data)
         } catch {
-            throw .corrupt(path: path, detail: "pull cursor unreadable (\(error)); delete it to pull from the source's start")
+            throw StoreError.corrupt(path: path, detail: "pull cursor unreadable (\(error)); delete it to pull from the source's start")
         }
     }
 
-    func save(store: Store, source: String) throws(StoreError) {
-        let path = Self.path(store: store, source: source)
-        try? FileManager.default.createDirectory(atPath: store.directory + "/pull", withIntermediateDirectories: true)
+    func save(store: Store, source: String) throws {
+        let path = try Self.path(store: store, source: source)
+        try Directory.create(store.directory + "/pull")
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-        guard let data = try? encoder.encode(self) else { throw .corrupt(path: path, detail: "cursor could not be encoded") }
+        guard let data = try? encoder.encode(self) else { throw StoreError.corrupt(path: path, detail: "cursor could not be encoded") }
         try AtomicFile.write([UInt8](data), to: path)
     }
 

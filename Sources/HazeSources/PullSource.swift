@@ -20,8 +20,11 @@ public struct PullSource: Sendable, Equatable {
     /// The first day to fetch when the source has no cursor yet.
     public var start: CivilDate?
     /// Header values may name environment variables, `${OPENAQ_API_KEY}`;
-    /// secrets stay in the environment, never in the file.
+    /// secrets stay in the environment, never in the file. Only variables
+    /// listed in `environment` may be named (see `HeaderTemplate`).
     public var headers: [String: String]
+    /// The environment variables the headers may use (`"environment": ["OPENAQ_API_KEY"]`).
+    public var environment: [String]
     /// Requests in flight at once for this source (per host).
     public var concurrency: Int
     /// A day file still incomplete this many days later, and unchanged since
@@ -33,6 +36,8 @@ public struct PullSource: Sendable, Equatable {
     public var windowHours: Int
     /// Deadline of one request, retries included, in seconds.
     public var deadline: Double
+    /// The largest payload accepted, decompressed, in bytes (`max_size_mib`).
+    public var maximumPayloadBytes: Int = Gzip.defaultLimit
 }
 
 /// The pull configuration: `haze.json` in the working directory, or `--config`.
@@ -64,9 +69,12 @@ public struct PullConfiguration: Sendable {
         for (i, element) in list.enumerated() {
             var fields = try JSONFields(element, file: path, item: "source #\(i + 1)", context: "sources[\(i)]")
             let id = try fields.string("id")
+            if let problem = PlainName.problem(id) {
+                throw fields.fail("id", "'\(printable(id))' \(problem); a source id names its cursor and raw files, so it must be a plain name (letters, digits, '-', '_', '.', not starting with a dot)")
+            }
             fields.item = "source '\(id)'"
-            try fields.allow(["id", "url", "format", "step", "start", "headers", "concurrency", "settle_days",
-                              "sensors", "window_hours", "deadline_seconds", "description"])
+            try fields.allow(["id", "url", "format", "step", "start", "headers", "environment", "concurrency", "settle_days",
+                              "sensors", "window_hours", "deadline_seconds", "max_size_mib", "description"])
             let formatText = try fields.string("format")
             guard let format = IngestFormat(rawValue: formatText) else {
                 throw fields.fail("format", "'\(formatText)' is not cnemc-wide, long-csv or openaq-v3")
@@ -80,11 +88,26 @@ public struct PullConfiguration: Sendable {
                 guard let date = CivilDate(parsing: text) else { throw fields.fail("start", "'\(text)' is not a date") }
                 start = date
             }
+            let environment = try fields.optionalStrings("environment") ?? []
+            for name in environment where !HeaderTemplate.isVariableName(name) {
+                throw fields.fail("environment", "'\(printable(name))' is not an environment variable name (letters, digits and _, not starting with a digit)")
+            }
             var headers: [String: String] = [:]
             if let value = fields.object["headers"] {
                 guard let entries = value.objectFields else { throw fields.fail("headers", "must map names to values") }
                 for (name, text) in entries {
+                    guard HeaderTemplate.isHeaderName(name) else {
+                        throw fields.fail("headers", "'\(printable(name))' is not an HTTP header name")
+                    }
                     guard let text = text.stringValue else { throw fields.fail("headers.\(name)", "must be text") }
+                    switch HeaderTemplate.parse(text) {
+                    case .failure(let problem):
+                        throw fields.fail("headers.\(name)", problem.reason)
+                    case .success(let template):
+                        for variable in template.variables where !environment.contains(variable) {
+                            throw fields.fail("headers.\(name)", "uses ${\(variable)}, which the source does not list in \"environment\" (add \"environment\": [\"\(variable)\"] to let it read that variable)")
+                        }
+                    }
                     headers[name] = text
                 }
             }
@@ -92,7 +115,13 @@ public struct PullConfiguration: Sendable {
             if let value = fields.object["sensors"] {
                 guard let entries = value.objectFields else { throw fields.fail("sensors", "must map sensor ids to station codes") }
                 for (sensor, station) in entries {
-                    guard let code = station.stringValue, !code.isEmpty else { throw fields.fail("sensors.\(sensor)", "must be a station code") }
+                    if let problem = PlainName.problem(sensor) {
+                        throw fields.fail("sensors", "sensor key '\(printable(sensor))' \(problem); it names raw files, so it must be a plain name")
+                    }
+                    guard let code = station.stringValue, !code.isEmpty, code.utf8.count <= SeriesKey.maximumCodeLength,
+                          !code.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+                        throw fields.fail("sensors.\(sensor)", "must be a station code (1–\(SeriesKey.maximumCodeLength) bytes, no control characters)")
+                    }
                     sensors[sensor] = code
                 }
             }
@@ -100,21 +129,39 @@ public struct PullConfiguration: Sendable {
                 throw fields.fail("sensors", "an hourly (OpenAQ) source needs a sensors map: sensor id → station code")
             }
             guard !sources.contains(where: { $0.id == id }) else { throw fields.fail("id", "two sources share this id") }
-            sources.append(PullSource(id: id, url: url, format: format, step: step, start: start, headers: headers,
-                                      concurrency: try fields.integer("concurrency", 1...16, default: 4),
-                                      settleDays: try fields.integer("settle_days", 0...365, default: 2),
-                                      sensors: sensors, windowHours: try fields.integer("window_hours", 1...8760, default: 168),
-                                      deadline: try fields.number("deadline_seconds", 1...3600, default: 60)))
+            var source = PullSource(id: id, url: url, format: format, step: step, start: start, headers: headers,
+                                    environment: environment,
+                                    concurrency: try fields.integer("concurrency", 1...16, default: 4),
+                                    settleDays: try fields.integer("settle_days", 0...365, default: 2),
+                                    sensors: sensors, windowHours: try fields.integer("window_hours", 1...8760, default: 168),
+                                    deadline: try fields.number("deadline_seconds", 1...3600, default: 60))
+            source.maximumPayloadBytes = try fields.integer("max_size_mib", 1...65536, default: Gzip.defaultLimit >> 20) << 20
+            sources.append(source)
         }
         return PullConfiguration(sources: sources)
     }
 }
+/// Control characters shown as `\u{…}` in messages.
+func printable(_ text: String) -> String {
+    var out = ""
+    for scalar in text.unicodeScalars {
+        if scalar.properties.generalCategory == .control {
+            out += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+        } else {
+            out.unicodeScalars.append(scalar)
+        }
+    }
+    return out
+}
+
 /// Why `haze pull` could not start or go on.
 public enum PullError: Error, Sendable, Equatable, CustomStringConvertible {
     case configurationMissing(String)
     case configuration(ConfigurationError)
     case unknownSource(String, known: [String])
     case missingEnvironment(source: String, header: String, variable: String)
+    case unsafeEnvironment(source: String, header: String, variable: String)
+    case undeclaredEnvironment(source: String, header: String, variable: String)
     case noStart(source: String)
 
     public var description: String {
@@ -127,6 +174,10 @@ public enum PullError: Error, Sendable, Equatable, CustomStringConvertible {
             return "no source '\(id)' in the configuration (sources: \(known.joined(separator: ", ")))"
         case .missingEnvironment(let source, let header, let variable):
             return "source '\(source)': header \(header) needs the environment variable \(variable), which is not set"
+        case .unsafeEnvironment(let source, let header, let variable):
+            return "source '\(source)': header \(header): the environment variable \(variable) holds a line break or NUL, which would split the HTTP header"
+        case .undeclaredEnvironment(let source, let header, let variable):
+            return "source '\(source)': header \(header) uses ${\(variable)}, which the source does not list in \"environment\""
         case .noStart(let source):
             return "source '\(source)' has no cursor yet and no start date: pass --since DATE or set \"start\""
         }

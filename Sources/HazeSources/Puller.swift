@@ -49,6 +49,8 @@ public struct Puller {
     public var progress: (@Sendable (String) -> Void)?
     /// Messages about failed attempts.
     public var log: @Sendable (String) -> Void
+    /// How far one pulled payload may move the hourly window (`--advance-window` lifts the limit).
+    public var windowPolicy: WindowPolicy = .standard
 
     public init(store: Store, registry: StationRegistry, environment: [String: String],
                 progress: (@Sendable (String) -> Void)? = nil, log: @escaping @Sendable (String) -> Void = { _ in }) {
@@ -62,10 +64,24 @@ public struct Puller {
     /// Pulls one source from `since` (default: its cursor, else its start) to `until` (default: now).
     public func pull(_ source: PullSource, since: CivilDate?, until: CivilDate?) throws -> PullReport {
         var headers: [String: String] = ["User-Agent": "haze/\(HazeVersion.current)"]
-        for (name, template) in source.headers {
-            let (value, missing) = URLTemplate.environment(template, environment)
-            if let missing { throw PullError.missingEnvironment(source: source.id, header: name, variable: missing) }
-            headers[name] = value
+        for (name, text) in source.headers.sorted(by: { $0.key < $1.key }) {
+            let template: HeaderTemplate
+            switch HeaderTemplate.parse(text) {
+            case .success(let parsed): template = parsed
+            case .failure(let problem):
+                throw PullError.configuration(.invalid(file: "haze.json", item: "source '\(source.id)'", field: "headers.\(name)", reason: problem.reason))
+            }
+            // Only what the source declares: a header cannot read the rest of the environment.
+            for variable in template.variables where !source.environment.contains(variable) {
+                throw PullError.undeclaredEnvironment(source: source.id, header: name, variable: variable)
+            }
+            switch template.expand(environment) {
+            case .success(let value): headers[name] = value
+            case .failure(.unset(let variable)):
+                throw PullError.missingEnvironment(source: source.id, header: name, variable: variable)
+            case .failure(.unsafe(let variable)):
+                throw PullError.unsafeEnvironment(source: source.id, header: name, variable: variable)
+            }
         }
         let client = HTTPClient(policy: .init(deadline: source.deadline, attemptTimeout: min(30, source.deadline)))
         switch source.step {
@@ -80,13 +96,17 @@ public struct Puller {
                   client: HTTPClient) throws -> PullReport {
         var report = PullReport(source: source.id)
         var cursor = try PullCursor.load(store: store, source: source.id)
-        let today = store.zone.day(of: Hour.now).date
+        // Day files are named by the local date of their data: CNEMC's is Beijing time.
+        let sourceZone = source.format == .cnemcWide ? LocalZone.beijing : store.zone
+        let today = sourceZone.day(of: Hour.now).date
         guard let start = since ?? cursor.completeThrough.flatMap(CivilDate.init(parsing:)).map({ Day($0).advanced(by: 1).date })
                 ?? source.start else { throw PullError.noStart(source: source.id) }
         let origin = source.start ?? start
         let last = min(until ?? today, today)
         let days = start <= last ? (Day(start) ... Day(last)).map(\.date).filter { !cursor.isDone($0) } : []
-        let ingester = Ingester(store: store, registry: registry, options: IngestOptions(format: source.format))
+        let ingester = Ingester(store: store, registry: registry,
+                                options: IngestOptions(format: source.format, windowPolicy: windowPolicy,
+                                                       maximumPayloadBytes: source.maximumPayloadBytes))
         let archive = RawArchive(store: store)
         var position = 0
         while position < days.count {
@@ -95,8 +115,10 @@ public struct Puller {
             // Fetch a batch concurrently (bounded per host), store in day order.
             let results = fetch(batch.map { URLTemplate.expand(source.url, URLTemplate.dayValues($0)) }, headers: headers, client: client)
             for (date, result) in zip(batch, results) {
-                let name = URLTemplate.expand((source.url as NSString).lastPathComponent, URLTemplate.dayValues(date))
-                    .split(separator: "?").first.map(String.init) ?? date.description
+                // The URL's file name, for messages (redacted: a token in the path never shows).
+                let redacted = Redaction.redact(url: URLTemplate.expand(source.url, URLTemplate.dayValues(date)))
+                let path = redacted.split(separator: "?").first.map(String.init) ?? redacted
+                let name = (path as NSString).lastPathComponent.isEmpty ? date.description : (path as NSString).lastPathComponent
                 progress?("[pull \(source.id)] \(report.fetched + report.failed.count + report.notPublished.count + 1)/\(days.count) \(name)")
                 switch result {
                 case .failure(.status(_, 404)):
@@ -107,20 +129,29 @@ public struct Puller {
                 case .success(let response):
                     report.fetched += 1
                     let bytes = [UInt8](response.body)
-                    var decompressed = bytes
-                    if Gzip.isGzip(bytes) { decompressed = (try? Gzip.decompress(bytes)) ?? [] }
-                    guard !decompressed.isEmpty else {
+                    let decompressed: [UInt8]
+                    switch Self.decompress(bytes, limit: source.maximumPayloadBytes) {
+                    case .success(let content): decompressed = content
+                    case .failure(let problem):
                         report.failed.append(date.description)
-                        report.notes.append("\(date): the payload is empty or its gzip is broken; not stored, fetched again next run")
+                        report.notes.append("\(date): \(problem); not stored, fetched again next run")
                         continue
                     }
-                    let sourceReport = try ingester.ingest(bytes: decompressed, name: "\(source.id)/\(name)")
+                    guard !decompressed.isEmpty else {
+                        report.failed.append(date.description)
+                        report.notes.append("\(date): the payload is empty; not stored, fetched again next run")
+                        continue
+                    }
+                    // Identity from what it is (the source's day), not from the URL's file name.
+                    let sourceReport = try ingester.ingest(bytes: decompressed, name: "\(source.id)/\(name)",
+                                                           identity: "pull:\(source.id):\(date)")
                     if let failure = sourceReport.failure {
                         report.failed.append(date.description)
                         report.notes.append(failure)
                         continue
                     }
-                    try archive.store(decompressed, at: "\(source.id)/\(CivilDate.pad(date.year, 4))/\(CivilDate.pad(date.month, 2))/\(name)")
+                    try archive.store(.day(source: source.id, date: date, format: source.format, name: name),
+                                      bytes: decompressed, original: Gzip.isGzip(bytes) ? bytes : nil)
                     report.summary.add(sourceReport)
                     report.notes += sourceReport.notes
                     let hours = source.format == .cnemcWide ? sourceReport.hoursPerDate[date] ?? 0 : 24
@@ -151,7 +182,7 @@ public struct Puller {
         var cursor = try PullCursor.load(store: store, source: source.id)
         let now = Hour.now
         let end = until.map { LocalZone(offsetMinutes: 0).firstHour(of: Day($0).advanced(by: 1)).advanced(by: -1) } ?? now
-        let ingester = Ingester(store: store, registry: registry)
+        let ingester = Ingester(store: store, registry: registry, options: IngestOptions(windowPolicy: windowPolicy))
         let archive = RawArchive(store: store)
         for (sensor, station) in source.sensors.sorted(by: { $0.key < $1.key }) {
             let stored = cursor.sensors[sensor].flatMap { text -> Hour? in
@@ -176,7 +207,14 @@ public struct Puller {
                         break sensorLoop
                     }
                     report.fetched += 1
-                    let bytes = [UInt8](response.body)
+                    let received = [UInt8](response.body)
+                    let bytes: [UInt8]
+                    switch Self.decompress(received, limit: source.maximumPayloadBytes) {
+                    case .success(let content): bytes = content
+                    case .failure(let problem):
+                        report.failed.append("sensor \(sensor) page \(page): \(problem)")
+                        break sensorLoop
+                    }
                     let context = ParseContext(source: "\(source.id)/\(sensor)", zone: store.zone, latestHour: now.advanced(by: 1),
                                                registry: registry, unknownStations: .quarantine)
                     let parsed = OpenAQParser(station: station).parse(bytes, context: context)
@@ -185,7 +223,9 @@ public struct Puller {
                         break sensorLoop
                     }
                     let stamp = URLTemplate.utc(windowStart).replacingOccurrences(of: ":", with: "")
-                    try archive.store(bytes, at: "\(source.id)/openaq/\(station)/\(sensor)_\(stamp)_p\(page).json")
+                    try archive.store(.hours(source: source.id, sensor: sensor, station: station, window: windowStart, page: page,
+                                             name: "\(sensor)_\(stamp)_p\(page).json"),
+                                      bytes: bytes, original: Gzip.isGzip(received) ? received : nil)
                     let sourceReport = try ingester.commit(parsed.batch, report: SourceReport(source: "\(source.id)/\(sensor)/\(stamp)/p\(page)"))
                     report.summary.add(sourceReport)
                     if let last = parsed.batch.readings.map(\.hour).max() { newest = max(newest ?? Hour(Int(last)), Hour(Int(last))) }
@@ -202,6 +242,14 @@ public struct Puller {
         }
         report.cursor = "sensors through " + cursor.sensors.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
         return report
+    }
+
+    /// A body as received, decompressed when it is gzip (bounded by `limit`).
+    static func decompress(_ bytes: [UInt8], limit: Int) -> Result<[UInt8], Gzip.Failure> {
+        guard Gzip.isGzip(bytes) else {
+            return bytes.count <= limit ? .success(bytes) : .failure(.tooLarge(limit: limit))
+        }
+        do { return .success(try Gzip.decompress(bytes, limit: limit)) } catch { return .failure(error) }
     }
 
     // MARK: Fetching

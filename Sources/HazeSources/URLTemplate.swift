@@ -17,19 +17,4 @@ enum URLTemplate {
         let text = hour.description  // 2023-10-16T12:00Z
         return String(text.dropLast()) + ":00Z"
     }
-
-    /// Replaces `${NAME}` with the environment's value.
-    static func environment(_ text: String, _ environment: [String: String]) -> (value: String, missing: String?) {
-        var out = ""
-        var rest = Substring(text)
-        while let start = rest.firstRange(of: "${") {
-            out += rest[rest.startIndex..<start.lowerBound]
-            guard let end = rest[start.upperBound...].firstIndex(of: "}") else { break }
-            let name = String(rest[start.upperBound..<end])
-            guard let value = environment[name] else { return (out, name) }
-            out += value
-            rest = rest[rest.index(after: end)...]
-        }
-        return (out + rest, nil)
-    }
 }

@@ -392,9 +392,9 @@ public final class Store {
         }
         if end < readings.count {
             report.tooNew = (end ..< readings.count).map(order)
-            if report.jump == nil, let from = hourly.newest ?? (end > 0 ? readings[order(0)].hourStamp : nil) {
+            if report.jump == nil {
                 let to = readings[order(readings.count - 1)].hourStamp
-                report.jump = WindowJump(from: from, to: to, firstHourKept: to.advanced(by: -hourly.geometry.capacity + 1),
+                report.jump = WindowJump(from: reach, to: to, firstHourKept: to.advanced(by: -hourly.geometry.capacity + 1),
                                          losesDays: false, zone: zone)
             }
         }

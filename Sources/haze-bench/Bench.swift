@@ -1,5 +1,6 @@
 import Foundation
 import HazeModel
+import HazeStore
 
 enum Bench {
     static let usage = """
@@ -104,7 +105,7 @@ final class Metrics: @unchecked Sendable {
 
     func write(to path: String?) throws {
         guard let path else { return }
-        try Data(JSONValue.object(fields).serialized(pretty: true).utf8).write(to: URL(fileURLWithPath: path))
+        try OutputFile.write(Array(JSONValue.object(fields).serialized(pretty: true).utf8), to: path)
     }
 }
 

@@ -32,7 +32,7 @@ enum RankBench {
              "--level", level.rawValue, "--format", "csv", "--out", "/dev/null"], repeat: options.repeatCount)
         print(process.line("haze rank process, start to exit"))
         if let out = options.values["--out"] {
-            try Data(comparable(csv).utf8).write(to: URL(fileURLWithPath: out))
+            try OutputFile.write(Array(comparable(csv).utf8), to: out)
             print("wrote \(out)")
         }
         print(String(format: "peak RSS: %.1f MiB", peakRSSMiB()))

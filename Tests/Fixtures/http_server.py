@@ -13,15 +13,19 @@ Behaviour is read, for every request, from DIR/.mode (one word, default "ok"):
     trickle     GET: headers and the body one byte every 2 s
     truncate    GET: a Content-Length of the full file, then half the body, then close
     redirect    GET /x: 302 to /x?redirected=1 (served normally)
+    redirect-away  GET /x: 302 to <DIR/.redirect_target>/x (another server: another origin)
+    gzip-encoding  GET: the file gzip-compressed again, with Content-Encoding: gzip
+                   and the Content-Length of the compressed body
 
 A GET whose query has page=N is answered from FILE@page=N when that file
 exists (OpenAQ-style pagination). A proxied request (absolute URL in the
 request line) is served by its path, so the server doubles as an HTTP proxy.
 
 DIR/.missing lists paths (one per line) that answer 404 even if the file exists
-("a day not yet published"). Every request is logged to DIR/.requests.
+("a day not yet published"). Every request is logged to DIR/.requests, and
+its headers, as one JSON object per line, to DIR/.headers.
 """
-import http.server, os, socketserver, sys, time
+import gzip, http.server, json, os, socketserver, sys, time
 
 ROOT = os.path.abspath(sys.argv[1])
 
@@ -42,6 +46,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def record(self):
         with open(os.path.join(ROOT, '.requests'), 'a') as f:
             f.write('%s %s %s\n' % (self.command, self.path, mode()))
+        with open(os.path.join(ROOT, '.headers'), 'a') as f:
+            f.write(json.dumps({'path': self.path, 'headers': {k.lower(): v for k, v in self.headers.items()}}) + '\n')
 
     def fault(self):
         m = mode()
@@ -95,6 +101,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send_header('Content-Length', '0')
             self.end_headers()
             return
+        if m == 'redirect-away':
+            target_base = open(os.path.join(ROOT, '.redirect_target')).read().strip()
+            self.send_response(302)
+            self.send_header('Location', target_base + target)
+            self.send_header('Content-Length', '0')
+            self.end_headers()
+            return
         full = os.path.join(ROOT, path.lstrip('/'))
         if page is not None and os.path.isfile(full + '@page=' + page):
             full = full + '@page=' + page
@@ -105,6 +118,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return
         data = open(full, 'rb').read()
         self.send_response(200)
+        if m == 'gzip-encoding':
+            data = gzip.compress(data)
+            self.send_header('Content-Encoding', 'gzip')
         self.send_header('Content-Length', str(len(data)))
         self.send_header('Content-Type', 'application/octet-stream')
         self.end_headers()

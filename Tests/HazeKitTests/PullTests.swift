@@ -194,7 +194,7 @@ struct PullTests {
         try """
         {"sources":[{"id":"openaq","format":"openaq-v3","start":"2023-10-16",
           "url":"\(server.base)/v3/sensors/{sensor}/hours?datetime_from={from}&datetime_to={to}&limit=2&page={page}",
-          "headers":{"X-API-Key":"${OPENAQ_TEST_KEY}"},"sensors":{"101":"OAQ-2178"}}]}
+          "headers":{"X-API-Key":"${OPENAQ_TEST_KEY}"},"environment":["OPENAQ_TEST_KEY"],"sensors":{"101":"OAQ-2178"}}]}
         """.write(toFile: config, atomically: true, encoding: .utf8)
         let store = TestPaths.temporaryDirectory("haze-openaq-store")
         let arguments = ["pull", "--config", config, "--store", store, "--stations", stations, "--until", "2023-10-16"]

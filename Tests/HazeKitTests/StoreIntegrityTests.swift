@@ -186,4 +186,37 @@ struct StoreIntegrityTests {
         _ = try Store(directory: directory, access: .readWrite)
         #expect(Self.digest(directory + "/" + Store.hourlyFileName) == before)
     }
+
+    @Test("a row dated years ahead of its file does not move the window; --advance-window does, and days are never lost")
+    func strayRowAhead() throws {
+        let store = TestPaths.temporaryDirectory("haze-stray")
+        let input = TestPaths.temporaryDirectory("haze-stray-input")
+        #expect(InProcess(["ingest", "--quiet", "--store", store, "--stations", TestPaths.stations, TestPaths.cnemcFiles[0]]).status == 0)
+        let csv = input + "/typo.csv"
+        try """
+            station,time,pollutant,value
+            1001A,2019-01-02T05:00+08:00,PM2.5,40
+            1001A,2024-01-02T05:00+08:00,PM2.5,41
+
+            """.write(toFile: csv, atomically: true, encoding: .utf8)
+        let run = InProcess(["ingest", "--store", store, "--stations", TestPaths.stations, csv])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("would move the store's hourly window from 2019-01-02T05:00+08:00 to 2024-01-02T05:00+08:00")
+                && run.stderr.contains("--advance-window"), "\(run.stderr)")
+        let opened = try Store(directory: store, access: .readOnly)
+        #expect(opened.newestHour.map { opened.zone.format($0) } == "2019-01-02T05:00+08:00", "the window did not jump five years")
+        let pm25 = try #require(opened.index(of: SeriesKey(station: "1001A", pollutant: .pm25)))
+        #expect(opened.value(pm25, at: opened.zone.hour(day: Day(CivilDate(year: 2019, month: 1, day: 1)!), hourOfDay: 10)) != nil,
+                "2019-01-01 is still readable hour by hour")
+        let quarantine = try FileManager.default.contentsOfDirectory(atPath: store + "/quarantine")
+        let file = try #require(quarantine.first { $0.hasPrefix("typo.csv") })
+        #expect(try String(contentsOfFile: store + "/quarantine/" + file, encoding: .utf8).contains("would jump the hourly window"))
+        _ = consume opened
+        // Asked for explicitly: the window moves; the days of 2019 stay in the daily ring.
+        let asked = InProcess(["ingest", "--advance-window", "--store", store, "--stations", TestPaths.stations, csv])
+        #expect(asked.status == 0, "\(asked.stderr)")
+        let moved = try Store(directory: store, access: .readOnly)
+        #expect(moved.newestHour.map { moved.zone.format($0) } == "2024-01-02T05:00+08:00")
+        #expect(moved.daily(pm25, on: Day(CivilDate(year: 2019, month: 1, day: 1)!)).validHours >= 20)
+    }
 }

@@ -2,6 +2,7 @@ import Foundation
 import HazeModel
 import HazeStore
 import HazeIngest
+import HazeReport
 
 /// `haze ingest`: reads files, directories or stdin into the store.
 enum IngestCommand {
@@ -13,22 +14,29 @@ enum IngestCommand {
             CommonOptions.store, CommonOptions.stations,
             .value("--format", "FORMAT", "Force the format: cnemc-wide | long-csv | openaq-v3 (default: detected)."),
             .value("--station", "CODE", "The station of an OpenAQ payload (OpenAQ pages name only a sensor)."),
-            .flag("--archive", "Also keep each file gzip-compressed under <store>/raw/ingest/ (for `haze rebuild`)."),
+            .flag("--archive", "Also keep each payload read (stdin too) gzip-compressed under <store>/raw/ (for `haze rebuild`)."),
             .value("--unknown-stations", "POLICY", "Stations missing from the registry: quarantine (default) | store | skip."),
+            .value("--max-size", "MIB", "Refuse an input larger than MIB mebibytes, read or decompressed (default 1024)."),
+            .flag("--advance-window", "Let readings more than a month after the store's newest hour move the hourly window (refused by default: a wrong date must not push history out)."),
             CommonOptions.wait,
             .flag("--quiet", "Print only the summary line.", short: "-q"),
         ],
         discussion: """
-        A directory is read in file-name order; `-` reads standard input; gzip files are
-        decompressed. CNEMC data are Beijing time; hours are stored in UTC.
-        Refused rows and cells go to <store>/quarantine/<file>.quarantine.csv with line,
-        field and reason; the good rows of the same file are stored. Re-ingesting a file
-        changes nothing. Exit status is non-zero only if nothing at all could be read.
+        A directory is read in file-name order; `-` reads standard input; FIFOs and
+        process substitutions are read to their end; gzip files are decompressed (in
+        bounded chunks: an input over --max-size is refused, a gzip bomb included).
+        CNEMC data are Beijing time whatever zone the store counts days in; hours are
+        stored in UTC. Refused rows and cells go to <store>/quarantine/ (one file per
+        source) with line, field and reason; the good rows of the same file are stored.
+        Rows not stored by design (other pollutants, no value) are counted in the
+        summary. Re-ingesting a file changes nothing. Exit status is non-zero only if
+        nothing at all could be read.
         """,
         examples: [
             "haze ingest data/cnemc/",
             "haze ingest --store /var/lib/haze china_sites_20190101.csv china_sites_20190102.csv",
             "zcat readings.csv.gz | haze ingest --format long-csv -",
+            "haze ingest --archive --store /var/lib/haze /data/cnemc/incoming/",
         ])
 
     static let command = HazeCLI.Command(spec: spec) { arguments, context in
@@ -43,44 +51,23 @@ enum IngestCommand {
         }
         options.unknownStations = try arguments.choice("--unknown-stations", default: UnknownStationPolicy.quarantine)
         options.station = arguments.value("--station")
+        if arguments.has("--advance-window") { options.windowPolicy = .advanceAsNeeded }
+        if let mebibytes = try arguments.integer("--max-size", in: 1...65536) { options.maximumPayloadBytes = mebibytes << 20 }
         let registry = try context.registry(arguments)
         let store = try context.openStore(arguments, access: .readWrite, creating: .standard)
         let quiet = arguments.has("--quiet")
-        let (sources, missing) = IngestSource.expand(arguments.positionals.map { $0 == "-" ? $0 : context.absolute($0) })
-        var summary = IngestSummary()
-        for path in missing {
-            console.note("haze ingest: \(IngestError.notFound(path))")
-            summary.sources += 1
-            summary.failedSources += 1
-        }
-        let ingester = Ingester(store: store, registry: registry, options: options)
-        let started = Date()
-        for (n, source) in sources.enumerated() {
-            if console.errIsTerminal && !quiet && sources.count > 1 {
-                console.err("\r[\(n + 1)/\(sources.count)] \((source.name as NSString).lastPathComponent)\u{1B}[K")
-            }
-            let report = try ingester.ingest(source)
-            summary.add(report)
-            if arguments.has("--archive"), report.failure == nil, case .file(let path) = source,
-               let data = FileManager.default.contents(atPath: path) {
-                try RawArchive(store: store).store([UInt8](data), at: "ingest/" + (path as NSString).lastPathComponent)
-            }
-            if console.errIsTerminal && !quiet && sources.count > 1 { console.err("\r\u{1B}[K") }
-            if !quiet { describe(report, console: console) }
-        }
-        console.print(summary.line)
-        let seconds = Date().timeIntervalSince(started)
-        let log = JSONValue.object([
-            ("time", .string(ISO8601DateFormatter().string(from: Date()))),
-            ("seconds", .decimal(seconds, places: 3)),
-            ("sources", .int(summary.sources)), ("failed", .int(summary.failedSources)),
-            ("lines", .int(summary.linesRead)), ("values", .int(summary.valuesRead)),
-            ("stored", .int(summary.stored)), ("unchanged", .int(summary.unchanged)),
-            ("corrected", .int(summary.corrected)), ("quarantined", .int(summary.quarantined)),
-            ("flagged", .int(summary.flagged)),
-        ])
-        try AtomicFile.appendLine(log.serialized(), to: store.directory + "/ingest.log")
-        return summary.readAnything ? .success : .dataError
+        let paths = arguments.positionals.map { $0 == "-" ? $0 : context.absolute($0) }
+        let showProgress = console.errIsTerminal && !quiet
+        let run = IngestRun(store: store, registry: registry, options: options, archive: arguments.has("--archive"))
+        let report = try run.run(paths, progress: showProgress ? { n, count, name in
+            if count > 1 { console.err("\r[\(n)/\(count)] \(TerminalText.sanitized((name as NSString).lastPathComponent))\u{1B}[K") }
+        } : nil)
+        if showProgress && report.sources.count > 1 { console.err("\r\u{1B}[K") }
+        for path in report.missing { console.note("haze ingest: \(IngestError.notFound(path))") }
+        if !quiet { for source in report.sources { describe(source, console: console) } }
+        for name in report.notArchived { console.note("haze ingest: \(name): not archived (nothing could be ingested from it)") }
+        console.print(report.summary.line)
+        return report.readAnything ? .success : .dataError
     }
 
     /// Per-source problems on stderr: notes, the first refusals, where the rest are.
@@ -89,8 +76,8 @@ enum IngestCommand {
             console.note("haze ingest: \(failure)")
             return
         }
-        for note in report.notes { console.note("note: \(note)") }
-        for rejection in report.rejections { console.note("refused: \(rejection.message)") }
+        for note in report.notes { console.note("note: " + TerminalText.sanitized(note)) }
+        for rejection in report.rejections { console.note("refused: " + TerminalText.sanitized(rejection.message)) }
         let more = report.quarantined - report.rejections.count
         if let file = report.quarantineFile, report.quarantined + report.flagged > 0 {
             var line = "  \(report.source): "

@@ -1,6 +1,6 @@
 import Foundation
-import HazeNet
 import HazeSources
+import HazeReport
 
 /// `haze pull`: fetch what remote sources are missing.
 enum PullCommand {
@@ -12,6 +12,7 @@ enum PullCommand {
             .value("--source", "ID", "Pull only this source."),
             .value("--since", "DATE", "Start here instead of at the source's cursor."),
             .value("--until", "DATE", "Stop after this local date (default: today)."),
+            .flag("--advance-window", "Let data more than a month after the store's newest hour move the hourly window (after a long outage)."),
             CommonOptions.store, CommonOptions.stations, CommonOptions.wait,
         ],
         discussion: """
@@ -33,30 +34,26 @@ enum PullCommand {
 
     static let command = HazeCLI.Command(spec: spec) { arguments, context in
         let console = context.console
-        let configPath = context.absolute(arguments.value("--config") ?? "haze.json")
-        let configuration = try PullConfiguration.load(path: configPath)
-        var sources = configuration.sources
-        if let id = arguments.value("--source") {
-            sources = sources.filter { $0.id == id }
-            guard !sources.isEmpty else { throw PullError.unknownSource(id, known: configuration.sources.map(\.id)) }
+        let configuration = try PullConfiguration.load(path: context.absolute(arguments.value("--config") ?? "haze.json"))
+        let since = try arguments.date("--since")
+        let until = try arguments.date("--until")
+        if let id = arguments.value("--source"), !configuration.sources.contains(where: { $0.id == id }) {
+            throw PullError.unknownSource(id, known: configuration.sources.map(\.id))
         }
         let registry = try context.registry(arguments)
         let store = try context.openStore(arguments, access: .readWrite, creating: .standard)
         let showProgress = console.errIsTerminal
+        var run = PullRun(configuration: configuration, store: store, registry: registry, environment: context.environment)
+        if arguments.has("--advance-window") { run.windowPolicy = .advanceAsNeeded }
         var progress: (@Sendable (String) -> Void)?
-        if showProgress { progress = { line in console.err("\r" + line + "\u{1B}[K") } }
-        let log: @Sendable (String) -> Void = { line in console.note("pull: " + Redaction.redact(text: line)) }
-        let puller = Puller(store: store, registry: registry, environment: context.environment, progress: progress, log: log)
-        var anyFailed = false
-        let since = try arguments.date("--since")
-        let until = try arguments.date("--until")
-        for source in sources {
-            let report = try puller.pull(source, since: since, until: until)
-            if showProgress { console.err("\r\u{1B}[K") }
-            for note in report.notes { console.note("note: \(Redaction.redact(text: note))") }
-            console.print(report.line)
-            if !report.failed.isEmpty { anyFailed = true }
+        if showProgress { progress = { line in console.err("\r" + TerminalText.sanitized(line) + "\u{1B}[K") } }
+        let log: @Sendable (String) -> Void = { line in console.note("pull: " + TerminalText.sanitized(line)) }
+        let report = try run.run(source: arguments.value("--source"), since: since, until: until, progress: progress, log: log)
+        if showProgress { console.err("\r\u{1B}[K") }
+        for source in report.sources {
+            for note in source.notes { console.note("note: " + TerminalText.sanitized(note)) }
+            console.print(TerminalText.sanitized(source.line))
         }
-        return anyFailed ? .temporaryFailure : .success
+        return report.anyFailed ? .temporaryFailure : .success
     }
 }

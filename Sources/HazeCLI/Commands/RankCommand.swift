@@ -21,7 +21,7 @@ enum RankCommand {
             .value("--composite", "WEIGHTS", "Add a weighted score, e.g. pm2.5=0.6,pm10=0.4 (monthly only)."),
             .value("--format", "FORMAT", "table (default) | csv | json | md | html."),
             .value("--lang", "LANG", "zh (default) | en — labels and titles."),
-            .value("--out", "FILE", "Write the report to FILE instead of stdout."),
+            .value("--out", "FILE", "Write the report to FILE instead of stdout (a file is replaced atomically, keeping its mode; a link is followed; /dev/null or a FIFO is written through)."),
             CommonOptions.store, CommonOptions.stations,
         ],
         discussion: """
@@ -89,7 +89,7 @@ enum RankCommand {
         }
         if let out = arguments.value("--out") {
             let path = context.absolute(out)
-            try AtomicFile.write(Array(output.utf8), to: path)
+            try OutputFile.write(Array(output.utf8), to: path)
             context.console.note("wrote \(path)")
         } else {
             context.console.out(output)

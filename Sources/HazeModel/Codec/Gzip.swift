@@ -5,29 +5,39 @@ public enum Gzip {
     public enum Failure: Error, Sendable, Equatable, CustomStringConvertible {
         case corrupt(String)
         case truncated
+        /// The data decompresses to more than `limit` bytes (a gzip bomb, or a
+        /// payload larger than the caller accepts); decompression stopped there.
+        case tooLarge(limit: Int)
 
         public var description: String {
             switch self {
             case .corrupt(let detail): "gzip data is corrupt (\(detail))"
             case .truncated: "gzip data ends before its end-of-stream marker (truncated)"
+            case .tooLarge(let limit): "gzip data decompresses to more than \(ByteSize.describe(limit)), the limit for one input"
             }
         }
     }
+
+    /// The default limit on decompressed size: 1 GiB, far above any day file
+    /// (CNEMC's are under 2 MB) and below what would exhaust a server's memory.
+    public static let defaultLimit = 1 << 30
 
     /// True when `bytes` start with the gzip magic number.
     public static func isGzip(_ bytes: [UInt8]) -> Bool {
         bytes.count >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B
     }
 
-    /// Decompresses a gzip stream (concatenated members included).
-    public static func decompress(_ input: [UInt8]) throws(Failure) -> [UInt8] {
+    /// Decompresses a gzip stream (concatenated members included), in 256 KiB
+    /// chunks, stopping with `.tooLarge` as soon as the output passes `limit`
+    /// bytes: memory stays bounded by the limit whatever the input claims.
+    public static func decompress(_ input: [UInt8], limit: Int = defaultLimit) throws(Failure) -> [UInt8] {
         var stream = z_stream()
         guard inflateInit2_(&stream, 15 + 32, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
             throw .corrupt("inflateInit failed")
         }
         defer { inflateEnd(&stream) }
         var output = [UInt8]()
-        output.reserveCapacity(input.count * 6)
+        output.reserveCapacity(max(0, input.count > limit / 6 ? limit : input.count * 6))
         var chunk = [UInt8](repeating: 0, count: 1 << 18)
         var status: Int32 = Z_OK
         var consumed = 0
@@ -44,6 +54,7 @@ public enum Gzip {
                 }
             }
             let produced = chunk.count - Int(stream.avail_out)
+            guard output.count + produced <= limit else { throw .tooLarge(limit: limit) }
             output.append(contentsOf: chunk[0..<produced])
             if status == Z_STREAM_END {
                 // Another member may follow (`cat a.gz b.gz`).

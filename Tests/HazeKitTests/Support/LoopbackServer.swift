@@ -46,6 +46,16 @@ final class LoopbackServer: @unchecked Sendable {
         ((try? String(contentsOfFile: root + "/.received", encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
     }
 
+    /// The headers of every request seen (names lower-cased), with its path.
+    var headers: [(path: String, headers: [String: String])] {
+        let text = (try? String(contentsOfFile: root + "/.headers", encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").compactMap { line in
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                  let path = object["path"] as? String, let headers = object["headers"] as? [String: String] else { return nil }
+            return (path, headers)
+        }
+    }
+
     /// Every request seen: `METHOD PATH MODE`.
     var requests: [String] {
         ((try? String(contentsOfFile: root + "/.requests", encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)

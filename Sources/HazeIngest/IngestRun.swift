@@ -1,0 +1,91 @@
+import Foundation
+import HazeModel
+import HazeRegistry
+import HazeStore
+
+/// One `haze ingest` run, as a library call: expands the paths (a directory
+/// becomes its files in name order, `-` is standard input), ingests every
+/// source through the `Ingester`, keeps what it read in the raw archive when
+/// asked (`--archive`: every payload read, standard input included, each under
+/// its own identity), and appends one JSON line to `<store>/ingest.log`.
+public struct IngestRun {
+    public let store: Store
+    public let registry: StationRegistry
+    public var options: IngestOptions
+    /// Keep every payload read under `<store>/raw/` (for `haze rebuild`).
+    public var archive: Bool
+
+    public init(store: Store, registry: StationRegistry, options: IngestOptions = IngestOptions(), archive: Bool = false) {
+        self.store = store
+        self.registry = registry
+        self.options = options
+        self.archive = archive
+    }
+
+    /// Ingests `paths` (absolute paths, or `-` for standard input).
+    /// `progress` hears (position, count, source name) before each source.
+    public func run(_ paths: [String], progress: ((Int, Int, String) -> Void)? = nil) throws(StoreError) -> IngestRunReport {
+        let started = Date()
+        let (sources, missing) = IngestSource.expand(paths)
+        var report = IngestRunReport()
+        report.missing = missing
+        for _ in missing {
+            report.summary.sources += 1
+            report.summary.failedSources += 1
+        }
+        let ingester = Ingester(store: store, registry: registry, options: options)
+        let rawArchive = archive ? RawArchive(store: store) : nil
+        for (n, source) in sources.enumerated() {
+            progress?(n + 1, sources.count, source.name)
+            let (sourceReport, input) = try ingester.ingestKeepingInput(source)
+            report.summary.add(sourceReport)
+            report.sources.append(sourceReport)
+            guard let rawArchive else { continue }
+            if let input, sourceReport.failure == nil {
+                let name = source == .standardInput ? "stdin" : (source.name as NSString).lastPathComponent
+                report.archived.append(try rawArchive.store(.file(name: name, options: options), bytes: input.bytes,
+                                                            original: input.original))
+            } else {
+                report.notArchived.append(source.name)
+            }
+        }
+        report.seconds = Date().timeIntervalSince(started)
+        try AtomicFile.appendLine(report.logLine(at: Date()), to: store.directory + "/ingest.log")
+        return report
+    }
+}
+
+/// What an ingest run did: per source, in total, and what it archived.
+public struct IngestRunReport: Sendable {
+    /// Every source read, in order.
+    public var sources: [SourceReport] = []
+    /// Paths that do not exist (counted as failed sources).
+    public var missing: [String] = []
+    /// With `archive`: the payloads kept under raw/ (one per source read).
+    public var archived: [ArchivedPayload] = []
+    /// With `archive`: sources not archived because nothing could be ingested from them.
+    public var notArchived: [String] = []
+    public var summary = IngestSummary()
+    public var seconds = 0.0
+
+    public init() {}
+
+    /// True when at least one source could be read.
+    public var readAnything: Bool { summary.readAnything }
+
+    /// The line appended to `<store>/ingest.log`.
+    public func logLine(at date: Date) -> String {
+        JSONValue.object([
+            ("time", .string(ISO8601DateFormatter().string(from: date))),
+            ("seconds", .decimal(seconds, places: 3)),
+            ("sources", .int(summary.sources)), ("failed", .int(summary.failedSources)),
+            ("lines", .int(summary.linesRead)), ("values", .int(summary.valuesRead)),
+            ("stored", .int(summary.stored)), ("unchanged", .int(summary.unchanged)),
+            ("corrected", .int(summary.corrected)), ("quarantined", .int(summary.quarantined)),
+            ("flagged", .int(summary.flagged)), ("skipped_unknown_stations", .int(summary.unknownSkipped)),
+            ("skipped_other_pollutants", .int(summary.otherRowsSkipped)),
+            ("skipped_without_value", .int(summary.rowsWithoutValue)),
+            ("archived", .int(archived.count)),
+        ]).serialized()
+    }
+}

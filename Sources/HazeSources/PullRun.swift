@@ -1,0 +1,60 @@
+import HazeModel
+import HazeRegistry
+import HazeStore
+import HazeNet
+
+/// One `haze pull` run, as a library call: every source of the configuration
+/// (or the one asked for) pulled in turn by the `Puller`, with every message
+/// redacted (`Redaction`) before it leaves.
+public struct PullRun {
+    public let configuration: PullConfiguration
+    public let store: Store
+    public let registry: StationRegistry
+    /// The environment header values may read from (only the variables each source lists).
+    public let environment: [String: String]
+    /// How far one pulled payload may move the hourly window.
+    public var windowPolicy: WindowPolicy = .standard
+
+    public init(configuration: PullConfiguration, store: Store, registry: StationRegistry, environment: [String: String]) {
+        self.configuration = configuration
+        self.store = store
+        self.registry = registry
+        self.environment = environment
+    }
+
+    /// Pulls `source` (nil: every source) from `since` (default: each cursor)
+    /// to `until` (default: today). `progress` hears progress lines; `log`
+    /// failed attempts (both redacted).
+    public func run(source: String? = nil, since: CivilDate? = nil, until: CivilDate? = nil,
+                    progress: (@Sendable (String) -> Void)? = nil,
+                    log: @escaping @Sendable (String) -> Void = { _ in }) throws -> PullRunReport {
+        var sources = configuration.sources
+        if let id = source {
+            sources = sources.filter { $0.id == id }
+            guard !sources.isEmpty else { throw PullError.unknownSource(id, known: configuration.sources.map(\.id)) }
+        }
+        var redactedProgress: (@Sendable (String) -> Void)?
+        if let progress { redactedProgress = { line in progress(Redaction.redact(text: line)) } }
+        var puller = Puller(store: store, registry: registry, environment: environment, progress: redactedProgress,
+                            log: { line in log(Redaction.redact(text: line)) })
+        puller.windowPolicy = windowPolicy
+        var report = PullRunReport()
+        for source in sources {
+            var pulled = try puller.pull(source, since: since, until: until)
+            pulled.notes = pulled.notes.map(Redaction.redact(text:))
+            pulled.failed = pulled.failed.map(Redaction.redact(text:))
+            report.sources.append(pulled)
+        }
+        return report
+    }
+}
+
+/// What a pull run did, source by source.
+public struct PullRunReport: Sendable {
+    public var sources: [PullReport] = []
+
+    public init() {}
+
+    /// True when some request failed and will be tried again next run.
+    public var anyFailed: Bool { sources.contains { !$0.failed.isEmpty } }
+}
