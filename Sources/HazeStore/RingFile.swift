@@ -79,12 +79,12 @@ final class RingFile<Step: RingStep>: @unchecked Sendable {
             throw .corrupt(path: path, detail: "file is \(file.length) bytes but its header needs \(geometry.fileLength) (truncated?)")
         }
         let zoneMinutes = Int(file.i32(Field.zone))
-        guard zoneMinutes % 60 == 0, abs(zoneMinutes) <= 14 * 60 else {
-            throw .corrupt(path: path, detail: "zone offset \(zoneMinutes) minutes is not a whole hour")
+        guard let zone = LocalZone(offsetMinutes: zoneMinutes) else {
+            throw .corrupt(path: path, detail: "zone offset \(zoneMinutes) minutes is not a whole hour within ±14 h")
         }
         self.file = file
         self.geometry = geometry
-        self.zone = LocalZone(offsetMinutes: zoneMinutes)
+        self.zone = zone
     }
 
     // MARK: Window

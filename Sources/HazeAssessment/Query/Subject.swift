@@ -32,6 +32,14 @@ public enum QueryError: Error, Sendable, Equatable, CustomStringConvertible {
     case unknownCity(String, suggestions: [String])
     case noAssessmentStations(String)
     case noData(String)
+    /// A date range longer than the store can hold (see `RequestedRange`).
+    case rangeTooLong(String)
+
+    /// True when the request itself is at fault (a usage error), not the data.
+    public var isUsage: Bool {
+        if case .rangeTooLong = self { return true }
+        return false
+    }
 
     public var description: String {
         switch self {
@@ -44,6 +52,8 @@ public enum QueryError: Error, Sendable, Equatable, CustomStringConvertible {
         case .noAssessmentStations(let subject):
             return "\(subject) has no assessment stations (all are control points)"
         case .noData(let detail):
+            return detail
+        case .rangeTooLong(let detail):
             return detail
         }
     }

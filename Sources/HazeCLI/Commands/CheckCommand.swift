@@ -45,7 +45,7 @@ enum CheckCommand {
             let registry = try context.registry(arguments)
             let line = try StoreRebuild(directory: directory, registry: registry,
                                         configuration: StoreRebuild.configuration(of: directory))
-                .run(lockTimeout: arguments.value("--wait").flatMap(Double.init), progress: { console.note($0) })
+                .run(lockTimeout: try arguments.waitSeconds(), progress: { console.note($0) })
             console.print(line)
             return try verifyAfterRepair(directory, console)
         }
@@ -70,7 +70,7 @@ enum CheckCommand {
             let line = try StoreRebuild(directory: directory, registry: registry,
                                         configuration: StoreConfiguration(hourlyCapacity: opened.hourlyCapacity,
                                                                           dailyCapacity: opened.dailyCapacity, zone: opened.zone))
-                .run(lockTimeout: arguments.value("--wait").flatMap(Double.init), progress: { console.note($0) })
+                .run(lockTimeout: try arguments.waitSeconds(), progress: { console.note($0) })
             console.print(line)
         }
         return try verifyAfterRepair(directory, console)

@@ -10,8 +10,8 @@ enum PullCommand {
         options: [
             .value("--config", "FILE", "Source configuration (default ./haze.json)."),
             .value("--source", "ID", "Pull only this source."),
-            .value("--since", "DATE", "Start here instead of at the source's cursor."),
-            .value("--until", "DATE", "Stop after this local date (default: today)."),
+            .value("--since", "DATE", "Start here instead of at the source's cursor.", accepts: .date),
+            .value("--until", "DATE", "Stop after this local date (default: today).", accepts: .date),
             CommonOptions.store, CommonOptions.stations, CommonOptions.wait,
         ],
         discussion: """
@@ -33,6 +33,11 @@ enum PullCommand {
 
     static let command = HazeCLI.Command(spec: spec) { arguments, context in
         let console = context.console
+        let since = try arguments.date("--since")
+        let until = try arguments.date("--until")
+        if let since, let until, since > until {
+            throw UsageError.conflict("haze pull: --since \(since) is after --until \(until)")
+        }
         let configPath = context.absolute(arguments.value("--config") ?? "haze.json")
         let configuration = try PullConfiguration.load(path: configPath)
         var sources = configuration.sources
@@ -48,8 +53,6 @@ enum PullCommand {
         let log: @Sendable (String) -> Void = { line in console.note("pull: " + Redaction.redact(text: line)) }
         let puller = Puller(store: store, registry: registry, environment: context.environment, progress: progress, log: log)
         var anyFailed = false
-        let since = try arguments.date("--since")
-        let until = try arguments.date("--until")
         for source in sources {
             let report = try puller.pull(source, since: since, until: until)
             if showProgress { console.err("\r\u{1B}[K") }
