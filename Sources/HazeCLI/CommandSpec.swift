@@ -33,15 +33,19 @@ public struct CommandSpec: Sendable {
     /// Positional arguments as shown in the usage line, e.g. `PATH…`.
     public var positionals: String?
     public var options: [Option]
+    /// Combinations of options that are refused: conflicting, or meaningless
+    /// because one would be silently ignored.
+    public var rules: [OptionRule]
     public var discussion: String
     public var examples: [String]
 
     public init(name: String, abstract: String, positionals: String? = nil, options: [Option],
-                discussion: String = "", examples: [String] = []) {
+                rules: [OptionRule] = [], discussion: String = "", examples: [String] = []) {
         self.name = name
         self.abstract = abstract
         self.positionals = positionals
         self.options = options + [.flag("--help", "Show this help.", short: "-h")]
+        self.rules = rules
         self.discussion = discussion
         self.examples = examples
     }
@@ -63,6 +67,10 @@ public struct CommandSpec: Sendable {
             let padded = label.count >= width ? label + "\n" + String(repeating: " ", count: width + 2)
                                                : label + String(repeating: " ", count: width - label.count)
             text += "  \(padded)\(option.help)" + (option.form.map { " " + $0.helpNote } ?? "") + "\n"
+        }
+        if !rules.isEmpty {
+            text += "\nNOT TOGETHER (refused, exit 64):\n"
+            for rule in rules { text += "  \(rule.summary)\n" }
         }
         if !discussion.isEmpty { text += "\n" + discussion + "\n" }
         if !examples.isEmpty {
@@ -109,10 +117,17 @@ public struct CommandSpec: Sendable {
                 i += 1
             }
             if let form = option.form { _ = try form.read(value, option: option.name) }
+            if let earlier = parsed.values[option.name]?.first {
+                // The last one would win silently: refuse instead.
+                throw .repeated(command: self.name, option: option.name, values: [earlier, value])
+            }
             parsed.values[option.name, default: []].append(value)
         }
         if positionals == nil, let first = parsed.positionals.first {
             throw .unexpectedArgument(command: self.name, argument: first)
+        }
+        if !parsed.has("--help") {
+            for rule in rules { try rule.check(parsed, command: self.name) }
         }
         return parsed
     }

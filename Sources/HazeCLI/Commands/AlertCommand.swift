@@ -30,6 +30,22 @@ enum AlertCommand {
             .flag("--summary", "With --replay: episodes per rule, subject and month."),
             CommonOptions.wait,
         ],
+        rules: [
+            .requires("--replay", "--from", because: "a replay needs its first date"),
+            .requires("--replay", "--to", because: "a replay needs its last date"),
+            .requires("--from", "--replay", because: "--from and --to give a replay's dates; a cron run evaluates the hours since the last run"),
+            .requires("--to", "--replay", because: "--from and --to give a replay's dates; a cron run evaluates the hours since the last run"),
+            .requires("--summary", "--replay", because: "the summary counts the episodes of a replay"),
+            .exclusive("--summary", "--format=json", because: "the summary is a table"),
+            .exclusive("--summary", "--format=ndjson", because: "the summary is a table"),
+            .exclusive("--replay", "--at", because: "a replay evaluates every hour from --from to --to"),
+            .exclusive("--replay", "--dry-run", because: "a replay never changes state; --dry-run is for a cron-style run"),
+            .exclusive("--replay", "--webhook", because: "a replay delivers nothing"),
+            .exclusive("--replay", "--wait", because: "a replay takes no lock, so it never waits"),
+            .exclusive("--dry-run", "--webhook", because: "a dry run delivers nothing"),
+            .requires("--webhook-format", "--webhook", because: "it sets how the webhook's messages are written"),
+            .requires("--webhook-deadline", "--webhook", because: "it bounds the webhook's delivery"),
+        ],
         discussion: """
         Each rule is evaluated for every subject of its scope. An episode per (rule, subject)
         is reported when it opens, again only when it escalates or after its cooldown, and

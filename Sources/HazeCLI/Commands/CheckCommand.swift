@@ -11,6 +11,9 @@ enum CheckCommand {
             CommonOptions.store, CommonOptions.stations, CommonOptions.wait,
             .flag("--repair", "Recompute the daily ring from the hours, or rebuild both rings from raw/; backups first."),
         ],
+        rules: [
+            .requires("--wait", "--repair", because: "a check only reads, so it never waits for the writer's lock"),
+        ],
         discussion: """
         A ring that cannot be opened (truncated, wrong magic, a newer format, a header
         that does not match its size) is reported with what is wrong. With --repair, a

@@ -18,6 +18,10 @@ enum IngestCommand {
             CommonOptions.wait,
             .flag("--quiet", "Print only the summary line.", short: "-q"),
         ],
+        rules: [
+            .exclusive("--station", "--format=cnemc-wide", because: "CNEMC files name their stations in the header"),
+            .exclusive("--station", "--format=long-csv", because: "long CSV rows name their stations"),
+        ],
         discussion: """
         A directory is read in file-name order; `-` reads standard input; gzip files are
         decompressed. CNEMC data are Beijing time; hours are stored in UTC.

@@ -21,6 +21,10 @@ enum QueryCommand {
                    accepts: .wholeNumber(0...6)),
             CommonOptions.store, CommonOptions.stations,
         ],
+        rules: [
+            .exclusive("--station", "--district", because: "a query is about one subject"),
+            .exclusive("--station", "--city", because: "a station is its own subject; --city qualifies only --district"),
+        ],
         discussion: """
         Daily values need ≥ 20 valid hours (GB 3095); a month needs ≥ 27 valid days
         (February ≥ 25). A district's or city's value is the mean of its assessment

@@ -24,6 +24,17 @@ enum RankCommand {
             .value("--out", "FILE", "Write the report to FILE instead of stdout."),
             CommonOptions.store, CommonOptions.stations,
         ],
+        rules: [
+            .exclusive("--month", "--year", "--from", because: "rank one period: --month, --year, or --from with --to"),
+            .exclusive("--month", "--year", "--to", because: "rank one period: --month, --year, or --from with --to"),
+            .requires("--from", "--to", because: "a run of months needs its last month"),
+            .requires("--to", "--from", because: "a run of months needs its first month"),
+            .exclusive("--composite", "--year", because: "the composite score is computed for a monthly ranking only"),
+            .exclusive("--composite", "--from", because: "the composite score is computed for a monthly ranking only"),
+            .exclusive("--composite", "--format=csv", because: "the CSV has no composite columns; use --format table, json, md or html"),
+            .exclusive("--lang", "--format=csv", because: "the CSV has no labels or titles to translate"),
+            .requires("--level=station", "--city", because: "stations are ranked within one city"),
+        ],
         discussion: """
         A unit's daily value is the mean of its assessment stations' valid daily means
         (≥ 20 hours); its month is the mean of its valid days, valid with ≥ 27 (February ≥ 25).
