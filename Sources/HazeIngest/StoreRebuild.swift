@@ -52,7 +52,7 @@ public struct StoreRebuild: Sendable {
                 summary.add(report)
             }
         }
-        let backup = directory + "/backup-\(Int(Date().timeIntervalSince1970))"
+        let backup = directory + "/backup-\(time(nil))"
         try FileManager.default.createDirectory(atPath: backup, withIntermediateDirectories: true)
         for name in [Store.hourlyFileName, Store.dailyFileName] {
             if FileManager.default.fileExists(atPath: directory + "/" + name) {

@@ -151,11 +151,18 @@ struct CalendarBoundsTests {
         #expect(changed.isEmpty)
     }
 
-    @Test("pull --since 0001-01-01 and --since after --until are refused before the configuration is read")
+    @Test("pull --since 0001-01-01 and --since after --until are refused before the configuration is read; a start of 0001-01-01 in it too")
     func pullRange() {
         Self.refused(["pull", "--config", "/nonexistent/haze.json", "--since", "0001-01-01"], "--since: '0001-01-01' is outside the supported calendar")
         Self.refused(["pull", "--config", "/nonexistent/haze.json", "--since", "2019-01-10", "--until", "2019-01-01"],
                      "haze pull: --since 2019-01-10 is after --until 2019-01-01")
+        let config = TestPaths.temporaryDirectory("haze-calendar-config") + "/haze.json"
+        try? #"{"sources":[{"id":"s","url":"http://x/{yyyyMMdd}","format":"cnemc-wide","start":"0001-01-01"}]}"#
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        #expect(throws: PullError.configuration(.invalid(file: config, item: "source 's'", field: "start",
+                                                         reason: "'0001-01-01' is outside the supported calendar (years 1900–2200)"))) {
+            try PullConfiguration.load(path: config)
+        }
     }
 
     // MARK: Data rows

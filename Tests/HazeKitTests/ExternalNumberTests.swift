@@ -170,6 +170,24 @@ struct ExternalNumberTests {
         #expect(error(rule.replacingOccurrences(of: #""threshold":115"#, with: #""threshold":1e999"#)).contains("field 'threshold': must be a number in 0…10000"))
     }
 
+    @Test("alert state numbers beyond an hour or a level (Int.min, -1) are refused as damage with the field, not trapped on")
+    func alertStateNumbers() throws {
+        let store = TestPaths.temporaryDirectory("haze-numbers-state") + "/store"
+        try FileManager.default.copyItem(atPath: BoundsStore.directory, toPath: store)
+        let episode = #"{"rule":"pm25-hourly-high","subject":"1001A","since":1000,"level":0,"reportedLevel":0,"lastReported":1000,"facts":{}}"#
+        let cases: [(String, String)] = [
+            (episode.replacingOccurrences(of: #""since":1000"#, with: #""since":-9223372036854775808"#), "'open[0].since' -9223372036854775808 is not an hour"),
+            (episode.replacingOccurrences(of: #""lastReported":1000"#, with: #""lastReported":9223372036854775807"#), "'open[0].lastReported' 9223372036854775807 is not an hour"),
+            (episode.replacingOccurrences(of: #""level":0"#, with: #""level":-1"#), "'open[0].level' -1 is not a level 0…1000"),
+        ]
+        for (open, problem) in cases {
+            try #"{"version":1,"lastEvaluated":429000,"open":[\#(open)],"pending":[],"outbox":[]}"#
+                .write(toFile: store + "/alerts/state.json", atomically: true, encoding: .utf8)
+            let run = InProcess(["alert", "--store", store, "--stations", TestPaths.stations, "--city", "北京", "--dry-run"])
+            #expect(run.status == 65 && run.stderr.contains("alert state field \(problem)"), "\(run.stderr)")
+        }
+    }
+
     // MARK: OpenAQ
 
     static let openAQRegistry = StationRegistry(stations: [Station(code: "OAQ-1", name: "s", city: "c")])

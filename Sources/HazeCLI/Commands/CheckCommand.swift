@@ -63,7 +63,7 @@ enum CheckCommand {
             console.print("check: \(check.problems.count) problem(s); run `haze check --repair`")
             return .dataError
         }
-        let backup = directory + "/backup-\(Int(Date().timeIntervalSince1970))"
+        let backup = directory + "/backup-\(time(nil))"
         if check.problems.allSatisfy(\.dailyOnly) {
             let writer = try context.openStore(arguments, access: .readWrite)
             try writer.recomputeDailyRing(backupTo: backup)
