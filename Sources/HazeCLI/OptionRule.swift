@@ -40,7 +40,10 @@ public struct OptionRule: Sendable {
     /// One line of `--help`.
     public var summary: String {
         switch kind {
-        case .exclusive(let options): return "\(Self.list(options.map(Self.show), "or")) — \(reason)"
+        case .exclusive(let options):
+            let shown = options.map(Self.show)
+            let which = shown.count == 2 ? "\(shown[0]) with \(shown[1])" : "two of " + shown.joined(separator: ", ")
+            return "\(which) — \(reason)"
         case .requires(let option, let partners): return "\(Self.show(option)) without \(Self.list(partners.map(Self.show), "or")) — \(reason)"
         }
     }

@@ -83,7 +83,7 @@ struct OptionRulesTests {
     func helpAndExamples() throws {
         let rank = InProcess(["rank", "--help"])
         #expect(rank.stdout.contains("NOT TOGETHER (refused, exit 64):"))
-        #expect(rank.stdout.contains("--composite or --from — the composite score is computed for a monthly ranking only"))
+        #expect(rank.stdout.contains("--composite with --from — the composite score is computed for a monthly ranking only"))
         #expect(rank.stdout.contains("[years 1900–2200]"))
         #expect(InProcess(["init", "--help"]).stdout.contains("[-14…14]"))
         for command in HazeCLI.commands {
