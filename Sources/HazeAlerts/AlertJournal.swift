@@ -1,4 +1,5 @@
 import Foundation
+import HazeModel
 import HazeStore
 
 /// Where `haze alert` keeps what must survive between cron runs, inside the
@@ -25,11 +26,16 @@ public struct AlertJournal: Sendable {
 
     public func loadState() throws(StoreError) -> AlertState {
         guard let data = FileManager.default.contents(atPath: statePath) else { return AlertState() }
+        let state: AlertState
         do {
-            return try JSONDecoder().decode(AlertState.self, from: data)
+            state = try JSONDecoder().decode(AlertState.self, from: data)
         } catch {
             throw .corrupt(path: statePath, detail: "alert state is unreadable (\(error)); move it away to start afresh")
         }
+        if let problem = state.outOfRange {
+            throw .corrupt(path: statePath, detail: "alert state field \(problem); move it away to start afresh")
+        }
+        return state
     }
 
     package func save(_ state: AlertState) throws(StoreError) {
@@ -57,5 +63,25 @@ public struct AlertJournal: Sendable {
         state.pending = []
         state.logSize = nil
         try save(state)
+    }
+}
+
+extension AlertState {
+    /// The first number of the state file outside what it can mean, or nil.
+    /// The file is read from disk like any input: hours must be hours
+    /// (`Hour.representable`), levels small and non-negative, the log size
+    /// not negative — otherwise arithmetic on them could overflow and trap.
+    var outOfRange: String? {
+        let hours = Hour.representable
+        if let last = lastEvaluated, !hours.contains(last) { return "'lastEvaluated' \(last) is not an hour" }
+        if let size = logSize, size < 0 { return "'logSize' \(size) is negative" }
+        for (i, episode) in open.enumerated() {
+            if !hours.contains(episode.since) { return "'open[\(i)].since' \(episode.since) is not an hour" }
+            if !hours.contains(episode.lastReported) { return "'open[\(i)].lastReported' \(episode.lastReported) is not an hour" }
+            for (name, level) in [("level", episode.level), ("reportedLevel", episode.reportedLevel)] where !(0...1000).contains(level) {
+                return "'open[\(i)].\(name)' \(level) is not a level 0…1000"
+            }
+        }
+        return nil
     }
 }

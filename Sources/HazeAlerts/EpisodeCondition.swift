@@ -15,7 +15,7 @@ extension RuleEvaluation {
                 let date = context.zone.day(of: end).date
                 return AirQualityIndex.pmAQI(pm25: pm25, pm10: pm10, on: date).map(Double.init)
             }
-            return value.map { Int($0) }
+            return value.flatMap { Int(exactly: $0) }
         }
         guard let current = aqi(hour) else { return .unknown }
         guard current > 200 else { return .inactive }

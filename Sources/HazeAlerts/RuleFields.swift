@@ -10,8 +10,8 @@ extension JSONFields {
 
     func hours(_ name: String, default fallback: [Int]) throws(ConfigurationError) -> [Int] {
         guard let value = object[name] else { return fallback }
-        let list = value.arrayValue?.compactMap { $0.numberValue.flatMap { Int(exactly: $0) } } ?? []
-        guard !list.isEmpty, list.count == value.arrayValue?.count, list.allSatisfy({ (0...23).contains($0) }) else {
+        let list = value.arrayValue?.compactMap { try? ExternalNumber.wholeNumber($0, in: 0...23).get() } ?? []
+        guard !list.isEmpty, list.count == value.arrayValue?.count else {
             throw fail(name, "must be a non-empty array of hours 0…23")
         }
         return list
@@ -54,7 +54,8 @@ extension JSONFields {
                 let severity = try severity(entry["severity"], field: "\(field).severity")
                 var threshold: Double?
                 if needsThreshold {
-                    guard let number = entry["threshold"]?.numberValue, (0...10000).contains(number) else {
+                    guard let value = entry["threshold"],
+                          case .success(let number) = ExternalNumber.decimal(value, in: 0...10000) else {
                         throw fail("\(field).threshold", "must be a number in 0…10000 (µg/m³)")
                     }
                     if let previous = levels.last?.threshold, number <= previous {

@@ -41,11 +41,8 @@ public struct RuleSet: Sendable {
         let object: JSONValue
         do {
             object = try JSONValue.parse(data)
-        } catch let DecodingError.dataCorrupted(context) {
-            let underlying = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
-            throw .malformed(file: file, reason: underlying ?? context.debugDescription)
         } catch {
-            throw .malformed(file: file, reason: "\(error)")
+            throw .malformed(file: file, reason: error.description)
         }
         let top = try JSONFields(object, file: file, item: nil, context: "top level")
         try top.allow(["campaign", "title", "description", "rules"])

@@ -24,8 +24,7 @@ extension RuleEvaluation {
         var facts: [String: String] = ["pollutant": pollutant.displayName, "value": String(current), "days": String(now.days)]
         var active = false
         var known = false
-        let lastYearStart = month.yearEarlier.firstDay
-        if let before = mean(subject, lastYearStart, min(count, month.yearEarlier.dayCount)) {
+        if let lastYear = month.yearEarlier, let before = mean(subject, lastYear.firstDay, min(count, lastYear.dayCount)) {
             known = true
             let previous = GBT8170.roundToInteger(before.mean)
             facts["last_year"] = String(previous)
@@ -40,7 +39,8 @@ extension RuleEvaluation {
             let means = peers.map { peer -> Int? in
                 let key = AlertContext.MemoKey(tag: 20 + (pollutant == .pm25 ? 0 : 1), subject: peer.id, hour: end.index,
                                                extra: minimumDays)
-                return context.remember(key) { mean(peer, start, count).map { Double(GBT8170.roundToInteger($0.mean)) } }.map { Int($0) }
+                return context.remember(key) { mean(peer, start, count).map { Double(GBT8170.roundToInteger($0.mean)) } }
+                    .flatMap { Int(exactly: $0) }
             }
             let ranks = Ranks.ascending(means)
             if let index = peers.firstIndex(where: { $0.key == subject.key }), means.compactMap({ $0 }).count >= 2 {

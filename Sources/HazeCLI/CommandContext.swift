@@ -57,8 +57,8 @@ public struct CommandContext: Sendable {
 
     /// Opens the store named by the arguments.
     public func openStore(_ arguments: ParsedArguments, access: Store.Access,
-                          creating: StoreConfiguration? = nil) throws(StoreError) -> Store {
-        let wait = arguments.value("--wait").flatMap(Double.init) ?? (arguments.has("--wait") ? 3600 : nil)
+                          creating: StoreConfiguration? = nil) throws -> Store {
+        let wait = try arguments.waitSeconds()
         return try Store(directory: storeDirectory(arguments), access: access, creating: creating, lockTimeout: wait)
     }
 }

@@ -10,13 +10,21 @@ public struct CommandSpec: Sendable {
         /// Placeholder for the value (`DIR`); nil for a flag.
         public var valueName: String?
         public var help: String
+        /// What a number, date, month, year or hour option accepts; checked at parse time.
+        public var form: OptionForm?
 
         public static func value(_ name: String, _ valueName: String, _ help: String, short: String? = nil) -> Option {
-            Option(name: name, short: short, valueName: valueName, help: help)
+            Option(name: name, short: short, valueName: valueName, help: help, form: nil)
+        }
+
+        /// A value option whose value must have `form` (a range, a calendar date …).
+        public static func value(_ name: String, _ valueName: String, _ help: String, accepts form: OptionForm,
+                                 short: String? = nil) -> Option {
+            Option(name: name, short: short, valueName: valueName, help: help, form: form)
         }
 
         public static func flag(_ name: String, _ help: String, short: String? = nil) -> Option {
-            Option(name: name, short: short, valueName: nil, help: help)
+            Option(name: name, short: short, valueName: nil, help: help, form: nil)
         }
     }
 
@@ -25,15 +33,19 @@ public struct CommandSpec: Sendable {
     /// Positional arguments as shown in the usage line, e.g. `PATH…`.
     public var positionals: String?
     public var options: [Option]
+    /// Combinations of options that are refused: conflicting, or meaningless
+    /// because one would be silently ignored.
+    public var rules: [OptionRule]
     public var discussion: String
     public var examples: [String]
 
     public init(name: String, abstract: String, positionals: String? = nil, options: [Option],
-                discussion: String = "", examples: [String] = []) {
+                rules: [OptionRule] = [], discussion: String = "", examples: [String] = []) {
         self.name = name
         self.abstract = abstract
         self.positionals = positionals
         self.options = options + [.flag("--help", "Show this help.", short: "-h")]
+        self.rules = rules
         self.discussion = discussion
         self.examples = examples
     }
@@ -54,7 +66,11 @@ public struct CommandSpec: Sendable {
         for (label, option) in zip(labels, options) {
             let padded = label.count >= width ? label + "\n" + String(repeating: " ", count: width + 2)
                                                : label + String(repeating: " ", count: width - label.count)
-            text += "  \(padded)\(option.help)\n"
+            text += "  \(padded)\(option.help)" + (option.form.map { " " + $0.helpNote } ?? "") + "\n"
+        }
+        if !rules.isEmpty {
+            text += "\nNOT TOGETHER (refused, exit 64):\n"
+            for rule in rules { text += "  \(rule.summary)\n" }
         }
         if !discussion.isEmpty { text += "\n" + discussion + "\n" }
         if !examples.isEmpty {
@@ -67,6 +83,7 @@ public struct CommandSpec: Sendable {
     /// Parses `arguments` (without the command name).
     public func parse(_ arguments: [String]) throws(UsageError) -> ParsedArguments {
         var parsed = ParsedArguments()
+        for option in options { if let form = option.form { parsed.forms[option.name] = form } }
         var i = 0
         var onlyPositionals = false
         while i < arguments.count {
@@ -99,10 +116,18 @@ public struct CommandSpec: Sendable {
                 value = arguments[i]
                 i += 1
             }
+            if let form = option.form { _ = try form.read(value, option: option.name) }
+            if let earlier = parsed.values[option.name]?.first {
+                // The last one would win silently: refuse instead.
+                throw .repeated(command: self.name, option: option.name, values: [earlier, value])
+            }
             parsed.values[option.name, default: []].append(value)
         }
         if positionals == nil, let first = parsed.positionals.first {
             throw .unexpectedArgument(command: self.name, argument: first)
+        }
+        if !parsed.has("--help") {
+            for rule in rules { try rule.check(parsed, command: self.name) }
         }
         return parsed
     }
@@ -117,6 +142,8 @@ public struct ParsedArguments: Sendable {
     public var values: [String: [String]] = [:]
     public var flags: Set<String> = []
     public var positionals: [String] = []
+    /// The declared form of each value option (see `OptionForm`).
+    public var forms: [String: OptionForm] = [:]
 
     public func value(_ name: String) -> String? { values[name]?.last }
     public func has(_ flag: String) -> Bool { flags.contains(flag) }
@@ -139,6 +166,9 @@ public enum UsageError: Error, Sendable, Equatable, CustomStringConvertible {
     case unexpectedValue(command: String, option: String)
     case unexpectedArgument(command: String, argument: String)
     case invalidValue(option: String, value: String, expected: String)
+    /// A value of the wrong kind or out of range: what is wrong with it, and what the option accepts.
+    case refusedValue(option: String, value: String, problem: String, accepted: String)
+    case repeated(command: String, option: String, values: [String])
     case missing(String)
     case conflict(String)
 
@@ -155,11 +185,21 @@ public enum UsageError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unexpectedArgument(let command, let argument):
             return "haze \(command): unexpected argument '\(argument)'"
         case .invalidValue(let option, let value, let expected):
-            return "\(option): '\(value)' is not valid" + (expected.isEmpty ? "" : "; expected \(expected)")
+            return "\(option): '\(Self.shortened(value))' is not valid" + (expected.isEmpty ? "" : "; expected \(expected)")
+        case .refusedValue(let option, let value, let problem, let accepted):
+            return "\(option): '\(Self.shortened(value))' is \(problem); \(option) accepts \(accepted)"
+        case .repeated(let command, let option, let values):
+            let shown = values.map { "'\(Self.shortened($0))'" }.joined(separator: ", ")
+            return "haze \(command): \(option) is given more than once (\(shown)); give it once"
         case .missing(let what):
             return what
         case .conflict(let what):
             return what
         }
+    }
+
+    /// A value as echoed in a message: a 100 000-digit number is cut short.
+    static func shortened(_ value: String) -> String {
+        value.count > 60 ? String(value.prefix(60)) + "…(\(value.count) characters)" : value
     }
 }

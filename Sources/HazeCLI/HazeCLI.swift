@@ -92,7 +92,8 @@ public enum HazeCLI {
             return ExitCode.dataError.rawValue
         } catch let error as QueryError {
             console.note("haze: error: \(error)")
-            return ExitCode.dataError.rawValue
+            if error.isUsage { console.note("(see `haze \(name) --help`)") }
+            return (error.isUsage ? ExitCode.usage : ExitCode.dataError).rawValue
         } catch let error as PullError {
             console.note("haze: error: \(error)")
             return ExitCode.dataError.rawValue
@@ -116,5 +117,6 @@ public enum HazeCLI {
 enum CommonOptions {
     static let store = CommandSpec.Option.value("--store", "DIR", "Store directory (default $HAZE_STORE or ./haze-store).")
     static let stations = CommandSpec.Option.value("--stations", "DIR", "Station registry directory (default $HAZE_STATIONS or ./stations).")
-    static let wait = CommandSpec.Option.value("--wait", "SECONDS", "Wait up to SECONDS for another writer to finish instead of failing.")
+    static let wait = CommandSpec.Option.value("--wait", "SECONDS", "Wait up to SECONDS for another writer to finish instead of failing.",
+                                               accepts: .decimal(0...86_400))
 }

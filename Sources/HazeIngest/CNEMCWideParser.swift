@@ -97,13 +97,17 @@ public struct CNEMCWideParser: Sendable {
             }
             let dateText = scanner.trimmedString(fields[0])
             let hourText = scanner.trimmedString(fields[1])
-            guard let date = CivilDate(parsing: dateText) else {
+            let date: CivilDate
+            switch CivilDate.parse(dateText) {
+            case .success(let parsed): date = parsed
+            case .failure(let refusal):
                 scanner.skipRestOfRecord()
+                let reason = refusal == .malformed ? "'\(dateText)' is not a date (YYYYMMDD)" : "'\(dateText)' is \(refusal) (\(SupportedCalendar.description))"
                 batch.rejections.append(Rejection(source: source, line: line, field: "date", pollutant: pollutant.displayName,
-                                                  value: dateText, reason: "'\(dateText)' is not a date (YYYYMMDD)"))
+                                                  value: dateText, reason: reason))
                 continue
             }
-            guard let hourOfDay = Int(hourText), (0...23).contains(hourOfDay) else {
+            guard case .success(let hourOfDay) = ExternalNumber.wholeNumber(hourText, in: 0...23) else {
                 scanner.skipRestOfRecord()
                 batch.rejections.append(Rejection(source: source, line: line, field: "hour", pollutant: pollutant.displayName,
                                                   value: hourText, reason: "'\(hourText)' is not an hour 0–23"))

@@ -1,6 +1,11 @@
 import HazeModel
 
 /// Parses one concentration cell straight from bytes: no String, no Foundation.
+///
+/// The byte-level form of the checked conversion (`ExternalNumber.concentration`)
+/// for the ingest's hot loop: exact decimal half-to-even on the digits, digits
+/// capped before they could overflow, the same 0…10000 µg/m³ range. The
+/// `numbers` fuzz target checks that both agree on every plain decimal.
 enum ConcentrationText {
     enum Parsed: Equatable {
         case missing

@@ -81,6 +81,9 @@ public struct LongCSVParser: Sendable {
             case .failure(.malformed):
                 reject("time", timeText, "'\(timeText)' is not an ISO-8601 time (e.g. 2019-01-01T08:00+08:00)")
                 continue
+            case .failure(let failure):
+                reject("time", timeText, "'\(timeText)' is \(failure)")
+                continue
             }
             let localTime = context.zone.format(hour)
             guard hour <= context.latestHour else { reject("time", timeText, "\(localTime) is in the future"); continue }

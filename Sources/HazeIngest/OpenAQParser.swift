@@ -64,20 +64,28 @@ public struct OpenAQParser: Sendable {
                 reject("period.interval", interval, "not an hourly value (interval \(interval))")
                 continue
             }
-            guard case .success(let hour) = ISOHour.parse(fromText, defaultZone: LocalZone(offsetMinutes: 0)) else {
-                reject("period.datetimeFrom.utc", fromText, "'\(fromText)' is not an ISO-8601 hour")
+            let hour: Hour
+            switch ISOHour.parse(fromText, defaultZone: .utc) {
+            case .success(let parsed): hour = parsed
+            case .failure(let failure):
+                reject("period.datetimeFrom.utc", fromText, "'\(fromText)' is \(failure)")
                 continue
             }
             guard hour <= context.latestHour else { reject("period.datetimeFrom.utc", fromText, "\(fromText) is in the future"); continue }
-            guard let value = result["value"]?.numberValue else {
-                if result["value"] != nil && result["value"] != .null { reject("value", "", "not a number") } else { batch.rowsWithoutValue += 1 }
-                continue
-            }
+            // (`case .null`, not `== .null`: values compare by their text, and 1e999 is written as null.)
+            guard let field = result["value"] else { batch.rowsWithoutValue += 1; continue }
+            if case .null = field { batch.rowsWithoutValue += 1; continue }
             batch.valuesRead += 1
-            guard value >= 0 else { reject("value", GBT8170.format(value, decimals: 1), "negative concentration"); continue }
-            let rounded = GBT8170.roundToInteger(value)
-            guard rounded <= Pollutant.maximumConcentration else {
-                reject("value", String(rounded), "\(rounded) µg/m³ is above the 0–\(Pollutant.maximumConcentration) µg/m³ range")
+            // The one checked conversion: NaN, ±∞, 1e300, negatives and values
+            // above the cap are refused row by row, never trapped on.
+            let rounded: Int
+            switch field.numberValue.map(ExternalNumber.concentration) {
+            case .success(let value)?: rounded = value
+            case .failure(let refusal)?:
+                reject("value", field.numberValue.map(ExternalNumber.show) ?? "", refusal.expected)
+                continue
+            case nil:
+                reject("value", String(field.serialized().prefix(40)), "not a number")
                 continue
             }
             if let refusal {

@@ -53,8 +53,11 @@ public struct ParsedBatch: Sendable {
         return n
     }
 
+    /// `value` is a checked concentration (0…10000, parsers refuse the rest); an
+    /// hour always fits 32 bits (`Hour.representable`); a line number beyond
+    /// 2^31 − 1 is shown as that.
     mutating func append(key: Int32, hour: Hour, value: Int, line: Int) {
-        readings.append(Reading(key: key, hour: Int32(hour.index), value: UInt16(value), line: Int32(line)))
+        readings.append(Reading(key: key, hour: Int32(hour.index), value: UInt16(value), line: Int32(clamping: line)))
     }
 }
 

@@ -199,10 +199,11 @@ extension StationRegistry {
                 let value = text(column)
                 // The national list writes an unknown coordinate as "-".
                 if value.isEmpty || value == "-" || value == "—" { return nil }
-                guard let number = Double(value), range.contains(number) else {
-                    throw .badRow(file: file, line: line, field: name, reason: "'\(value)' is not a \(name) in \(range)")
+                switch ExternalNumber.decimal(value, in: range) {
+                case .success(let number): return number
+                case .failure(let refusal):
+                    throw .badRow(file: file, line: line, field: name, reason: "'\(value)' is \(refusal.problemText); a \(name) is in \(ExternalNumber.show(range))")
                 }
-                return number
             }
             let control: Bool
             switch text(controlColumn).lowercased() {

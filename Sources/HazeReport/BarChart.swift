@@ -25,7 +25,10 @@ struct BarChart: Sendable {
         let plotWidth = Self.width - plotLeft - 70
         let height = Self.top + bars.count * Self.rowHeight + Self.bottom
         let maximum = niceMaximum(max(limit, bars.compactMap(\.value).max() ?? 0))
-        func x(_ value: Int) -> Int { plotLeft + Int((Double(value) / Double(maximum) * Double(plotWidth)).rounded()) }
+        // value / maximum × width, rounded half up, in integers; a bar is at most the axis long.
+        func x(_ value: Int) -> Int {
+            plotLeft + (2 * plotWidth * min(max(value, 0), maximum) + maximum) / (2 * maximum)
+        }
         var out = """
         <svg width="\(Self.width)" height="\(height)" viewBox="0 0 \(Self.width) \(height)" role="img" font-family="sans-serif" font-size="13">
         <defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#e0e0e0"/><line x1="0" y1="0" x2="0" y2="6" stroke="#b0b0b0" stroke-width="3"/></pattern></defs>
@@ -60,7 +63,9 @@ struct BarChart: Sendable {
 
     /// The axis end: a whole number of ticks at or above `value × 1.08`.
     func niceMaximum(_ value: Int) -> Int {
-        let target = max(10, Int((Double(value) * 1.08).rounded(.up)))
+        // Clamped first, so the conversion back to Int cannot trap.
+        let capped = Double(min(max(value, 0), 1_000_000))
+        let target = max(10, Int((capped * 1.08).rounded(.up)))
         let step = tickStep(target)
         return (target + step - 1) / step * step
     }

@@ -16,7 +16,8 @@ public struct MonthlyRankingReport: Sendable {
     }
 
     var lang: Language { language }
-    var lastYearMonth: Month { ranking.month.yearEarlier }
+    /// Nil only before 0001-01 (never for a month of the supported calendar).
+    var lastYearMonth: Month? { ranking.month.yearEarlier }
 
     public var title: String {
         lang.rankingTitle(period: lang.month(ranking.month), scope: ranking.scope,
@@ -103,8 +104,8 @@ public struct MonthlyRankingReport: Sendable {
                       "Exceedance days: valid days above the \(standard.citation) Grade II 24-hour limit (\(limits)). Change is computed from the rounded values; negative = improved."),
         ]
         if lastYearAbsent {
-            notes.append(lang.text("去年同期（\(lang.month(lastYearMonth))）无数据，同比及改善排名无法计算。",
-                                   "No data for the same month last year (\(lastYearMonth)): change and rank by change cannot be computed."))
+            notes.append(lang.text("去年同期（\(lastYearMonth.map(lang.month) ?? "—")）无数据，同比及改善排名无法计算。",
+                                   "No data for the same month last year (\(lastYearMonth?.description ?? "—")): change and rank by change cannot be computed."))
         }
         if let composite = ranking.composite {
             let parts = composite.weights.weights.map {
@@ -225,7 +226,7 @@ public struct MonthlyRankingReport: Sendable {
                     ("entries", .array(pollutantRanking.entries.map { entry in
                         .object([("rank", .int(entry.rank)), ("unit", .string(entry.unit.name)),
                                  ("city", .string(entry.unit.city))] + statistics(entry.current) + [
-                            ("last_year", .object([("month", .string(lastYearMonth.description))] + statistics(entry.lastYear))),
+                            ("last_year", .object([("month", lastYearMonth.map { .string($0.description) } ?? .null)] + statistics(entry.lastYear))),
                             ("change_pct", entry.change.map { .decimal($0, places: 1) } ?? .null),
                             ("change_rank", entry.changeRank.map(JSONValue.int) ?? .null),
                         ])

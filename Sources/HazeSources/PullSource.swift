@@ -85,8 +85,11 @@ public struct PullConfiguration: Sendable {
             guard url.hasPrefix("http://") || url.hasPrefix("https://") else { throw fields.fail("url", "must be an http(s) URL") }
             var start: CivilDate?
             if let text = try fields.optionalString("start") {
-                guard let date = CivilDate(parsing: text) else { throw fields.fail("start", "'\(text)' is not a date") }
-                start = date
+                switch CivilDate.parse(text) {
+                case .success(let date): start = date
+                case .failure(.malformed): throw fields.fail("start", "'\(text)' is not a date (YYYY-MM-DD)")
+                case .failure(let refusal): throw fields.fail("start", "'\(text)' is \(refusal) (\(SupportedCalendar.description))")
+                }
             }
             let environment = try fields.optionalStrings("environment") ?? []
             for name in environment where !HeaderTemplate.isVariableName(name) {

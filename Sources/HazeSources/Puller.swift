@@ -181,16 +181,16 @@ public struct Puller {
         var report = PullReport(source: source.id)
         var cursor = try PullCursor.load(store: store, source: source.id)
         let now = Hour.now
-        let end = until.map { LocalZone(offsetMinutes: 0).firstHour(of: Day($0).advanced(by: 1)).advanced(by: -1) } ?? now
+        let end = until.map { LocalZone.utc.firstHour(of: Day($0).advanced(by: 1)).advanced(by: -1) } ?? now
         let ingester = Ingester(store: store, registry: registry, options: IngestOptions(windowPolicy: windowPolicy))
         let archive = RawArchive(store: store)
         for (sensor, station) in source.sensors.sorted(by: { $0.key < $1.key }) {
             let stored = cursor.sensors[sensor].flatMap { text -> Hour? in
-                if case .success(let h) = ISOHour.parse(text, defaultZone: LocalZone(offsetMinutes: 0)) { return h }
+                if case .success(let h) = ISOHour.parse(text, defaultZone: LocalZone.utc) { return h }
                 return nil
             }
-            guard let first = since.map({ LocalZone(offsetMinutes: 0).firstHour(of: Day($0)) }) ?? stored?.advanced(by: 1)
-                    ?? source.start.map({ LocalZone(offsetMinutes: 0).firstHour(of: Day($0)) }) else {
+            guard let first = since.map({ LocalZone.utc.firstHour(of: Day($0)) }) ?? stored?.advanced(by: 1)
+                    ?? source.start.map({ LocalZone.utc.firstHour(of: Day($0)) }) else {
                 throw PullError.noStart(source: source.id)
             }
             var windowStart = first

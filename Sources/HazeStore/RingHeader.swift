@@ -52,7 +52,8 @@ package struct RingHeader: Equatable, Sendable {
     /// Bytes 80..<124 of the copy, reserved: zero in format 2.
     package var reservedIsZero = true
 
-    package var zone: LocalZone { LocalZone(offsetMinutes: zoneMinutes) }
+    /// The zone (validated when the header is read; UTC stands in for a damaged field until then).
+    package var zone: LocalZone { LocalZone(offsetMinutes: zoneMinutes) ?? .utc }
     package var geometry: RingGeometry {
         RingGeometry(capacity: capacity, seriesCapacity: seriesCapacity, slotBytes: slotBytes,
                      directoryOffset: directoryOffset, dataOffset: dataOffset)
@@ -160,7 +161,7 @@ package struct RingHeader: Equatable, Sendable {
             throw damaged("series capacity \(seriesCapacity) outside 1…\(RingGeometry.maximumSeries)")
         }
         guard seriesCount <= seriesCapacity else { throw damaged("series count \(seriesCount) exceeds the series capacity \(seriesCapacity)") }
-        guard zoneMinutes % 60 == 0, abs(zoneMinutes) <= 14 * 60 else {
+        guard LocalZone(offsetMinutes: zoneMinutes) != nil else {
             throw damaged("zone offset \(zoneMinutes) minutes is not a whole hour within ±14 h")
         }
         let expected = layout(self)

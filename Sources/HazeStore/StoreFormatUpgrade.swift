@@ -138,10 +138,11 @@ struct FormatOneRing {
         seriesCapacity = Int(file.u32(20))
         seriesCount = Int(file.u32(24))
         let minutes = Int(file.i32(28))
-        zone = LocalZone(offsetMinutes: minutes)
         newest = file.i64(32)
         cleared = file.i64(40)
         func damaged(_ detail: String) -> StoreError { .corrupt(path: path, detail: "format-1 header: " + detail) }
+        guard let zone = LocalZone(offsetMinutes: minutes) else { throw damaged("zone offset \(minutes) minutes") }
+        self.zone = zone
         guard (1 ... RingGeometry.maximumCapacity).contains(capacity), (1 ... RingGeometry.maximumSeries).contains(seriesCapacity),
               dataOffset >= 64, dataOffset % RingGeometry.pageSize == 0 else {
             throw damaged("geometry is inconsistent (capacity \(capacity), series capacity \(seriesCapacity), data offset \(dataOffset))")
@@ -149,7 +150,6 @@ struct FormatOneRing {
         guard file.length >= dataOffset + capacity * seriesCapacity * slotBytes else {
             throw damaged("the file is shorter than its header says (truncated?)")
         }
-        guard minutes % 60 == 0, abs(minutes) <= 14 * 60 else { throw damaged("zone offset \(minutes) minutes") }
         if newest != emptyStep || cleared != emptyStep {
             let plausible = RingGeometry.plausibleSteps(slotBytes: slotBytes == 2 ? 2 : 8)
             guard plausible.contains(newest), plausible.contains(cleared), cleared <= newest else {

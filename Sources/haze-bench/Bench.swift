@@ -28,7 +28,13 @@ enum Bench {
             FileHandle.standardError.write(Data(usage.utf8))
             return 64
         }
-        let options = Options(Array(arguments.dropFirst()))
+        let options: Options
+        do {
+            options = try Options(Array(arguments.dropFirst()))
+        } catch {
+            FileHandle.standardError.write(Data("haze-bench: \(error)\n".utf8))
+            return 64
+        }
         do {
             switch command {
             case "ingest": try IngestBench.run(options)
@@ -54,8 +60,17 @@ enum Bench {
 /// `--name value` options of a benchmark.
 struct Options {
     var values: [String: String] = [:]
+    /// `--repeat N`, 1…1000 (default 3).
+    var repeatCount = 3
 
-    init(_ arguments: [String]) {
+    /// A benchmark option that cannot be used.
+    struct Refusal: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    static let repeatRange = 1...1000
+
+    init(_ arguments: [String]) throws(Refusal) {
         var i = 0
         while i < arguments.count {
             if arguments[i].hasPrefix("--"), i + 1 < arguments.count {
@@ -65,9 +80,16 @@ struct Options {
                 i += 1
             }
         }
+        if let text = values["--repeat"] {
+            switch ExternalNumber.wholeNumber(text, in: Self.repeatRange) {
+            case .success(let count): repeatCount = count
+            case .failure(let refusal): throw Refusal(description: "--repeat: '\(text.prefix(40))' is \(refusal)")
+            }
+        }
+        if let text = values["--month"], case .failure(let refusal) = Month.parse(text) {
+            throw Refusal(description: "--month: '\(text.prefix(40))' is \(refusal); expected YYYY-MM of \(SupportedCalendar.description)")
+        }
     }
-
-    var repeatCount: Int { values["--repeat"].flatMap(Int.init) ?? 3 }
 
     /// The CNEMC directory: --data, else ../shared/data/cnemc beside the
     /// checkout (run from its root), else the bundled sample.

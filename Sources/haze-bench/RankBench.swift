@@ -10,7 +10,9 @@ import HazeReport
 /// opening the ring to the result, in process and as a `haze rank` process.
 enum RankBench {
     static func run(_ options: Options) throws {
-        let month = Month(parsing: options.values["--month"] ?? "2019-01") ?? Month(year: 2019, month: 1)!
+        guard let month = Month(parsing: options.values["--month"] ?? "2019-01") else {
+            throw Options.Refusal(description: "--month: expected YYYY-MM")
+        }
         let level = RankingLevel(rawValue: options.values["--level"] ?? "city") ?? .city
         let store = try BenchStore.prepare(options)
         var timing = Timing()

@@ -1,4 +1,4 @@
-// The libFuzzer entry point: HAZE_FUZZ_TARGET (wide, long, openaq, rules)
+// The libFuzzer entry point: HAZE_FUZZ_TARGET (wide, long, openaq, rules, numbers, calendar)
 // picks which FuzzTarget one binary exercises, so run.sh builds once.
 import Glibc
 

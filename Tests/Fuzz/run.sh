@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Fuzzes haze's parsers and rule loader with libFuzzer, each for a bounded time.
-#   Tests/Fuzz/run.sh [SECONDS_PER_TARGET]      (default 300; .ci/run uses a short form)
+# Fuzzes haze's parsers, rule loader, number conversions and calendar/option
+# parsing with libFuzzer, each target for a bounded time.
+#   Tests/Fuzz/run.sh [SECONDS_PER_TARGET [TARGET…]]   (default 300, every target; .ci/run uses a short form)
+# Targets: wide long openaq rules numbers calendar (see Tests/HazeKitTests/Fuzz/FuzzTarget.swift).
 # Builds one binary (swiftc -sanitize=fuzzer,address over the library targets'
 # sources compiled as one module, and Tests/HazeKitTests/Fuzz/FuzzTarget.swift), seeds each target from the real data,
 # fixtures and earlier findings, and copies any crashing input to
@@ -9,13 +11,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds="${1:-300}"
+shift || true
+targets="${*:-wide long openaq rules numbers calendar}"
 out=.build-fuzz
 binary="$out/haze-fuzz"
 mkdir -p "$out"
 
-# The layers the fuzz targets reach. Compiled together as one module, so their
-# imports of each other are dropped from copies of the sources.
-layers="HazeModel HazeRegistry HazeStore HazeIngest HazeNet HazeSources HazeAssessment HazeAlerts"
+# The layers the fuzz targets reach (the calendar target parses command lines,
+# so the CLI too). Compiled together as one module, so their imports of each
+# other are dropped from copies of the sources.
+layers="HazeModel HazeRegistry HazeStore HazeIngest HazeNet HazeSources HazeAssessment HazeAlerts HazeReport HazeCLI"
 sources=$(for layer in $layers; do echo "Sources/$layer"; done)
 # shellcheck disable=SC2086
 if [ ! -x "$binary" ] || [ -n "$(find $sources Tests/Fuzz Tests/HazeKitTests/Fuzz -newer "$binary" -name '*.swift' | head -1)" ]; then
@@ -52,7 +57,7 @@ for dir in Tests/Fixtures/fuzz-regressions/*/; do
 done
 
 status=0
-for name in wide long openaq rules; do
+for name in $targets; do
   mkdir -p "$out/findings/$name"
   echo "fuzz: $name for ${seconds}s"
   if ! HAZE_FUZZ_TARGET=$name "$binary" "$out/corpus/$name" -max_total_time="$seconds" -max_len=8192 -timeout=10 \

@@ -19,7 +19,7 @@ struct InputReadingTests {
 
     static func value(_ store: Store, _ station: String, _ pollutant: Pollutant, utc: String) -> Int? {
         guard let id = store.index(of: SeriesKey(station: station, pollutant: pollutant)),
-              case .success(let hour) = ISOHour.parse(utc, defaultZone: LocalZone(offsetMinutes: 0)) else { return nil }
+              case .success(let hour) = ISOHour.parse(utc, defaultZone: .utc) else { return nil }
         return store.value(id, at: hour)
     }
 

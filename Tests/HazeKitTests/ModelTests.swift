@@ -47,8 +47,8 @@ struct TimeTests {
     @Test func monthsKnowTheirLength() throws {
         #expect(try #require(Month(parsing: "2019-02")).dayCount == 28)
         #expect(try #require(Month(parsing: "2020-02")).dayCount == 29)
-        #expect(try #require(Month(parsing: "2019-01")).yearEarlier.description == "2018-01")
-        #expect(try #require(Month(parsing: "2019-12")).next.description == "2020-01")
+        #expect(try #require(Month(parsing: "2019-01")).yearEarlier?.description == "2018-01")
+        #expect(try #require(Month(parsing: "2019-12")).next?.description == "2020-01")
         #expect(Month(parsing: "2019-13") == nil)
     }
 

@@ -65,7 +65,7 @@ struct RegistryTests {
             var registry = StationRegistry()
             try registry.add(csv: Array("code,name\n1,a\n".utf8), file: "x.csv")
         }
-        #expect(throws: RegistryError.badRow(file: "y.csv", line: 3, field: "latitude", reason: "'95' is not a latitude in -90.0...90.0")) {
+        #expect(throws: RegistryError.badRow(file: "y.csv", line: 3, field: "latitude", reason: "'95' is out of range; a latitude is in -90…90")) {
             var registry = StationRegistry()
             try registry.add(csv: Array("code,city,latitude\n1A,c,30\n2A,c,95\n".utf8), file: "y.csv")
         }

@@ -35,6 +35,7 @@ public struct StationQuery: Sendable {
         let firstDay = Day(from)
         let lastDay = Day(to)
         guard firstDay <= lastDay else { return [] }
+        try RequestedRange.check(days: firstDay ... lastDay, hourly: resolution == .hour, store: store)
         var rows: [Row] = []
         for pollutant in pollutants {
             let series = aggregation.series(of: members, pollutant)
@@ -58,13 +59,11 @@ public struct StationQuery: Sendable {
                 }
             case .month:
                 try aggregation.requireIntact(firstDay ..< lastDay.advanced(by: 1))
-                var month = firstDay.month
-                while month <= lastDay.month {
+                for month in firstDay.month ... lastDay.month {
                     let days = max(month.days.lowerBound, firstDay) ..< min(month.days.upperBound, lastDay.advanced(by: 1))
                     let daily = aggregation.days(series, in: days, asUnit: isUnit)
                     rows.append(Row(time: month.description, subject: subject.description, pollutant: pollutant,
                                     value: Aggregation.month(month, days: daily)))
-                    month = month.next
                 }
             }
         }

@@ -34,6 +34,14 @@ public enum QueryError: Error, Sendable, Equatable, CustomStringConvertible {
     case noData(String)
     /// The store's rows for the period fail their checksums.
     case storeDamaged(String)
+    /// A date range longer than the store can hold (see `RequestedRange`).
+    case rangeTooLong(String)
+
+    /// True when the request itself is at fault (a usage error), not the data.
+    public var isUsage: Bool {
+        if case .rangeTooLong = self { return true }
+        return false
+    }
 
     public var description: String {
         switch self {
@@ -48,6 +56,8 @@ public enum QueryError: Error, Sendable, Equatable, CustomStringConvertible {
         case .noData(let detail):
             return detail
         case .storeDamaged(let detail):
+            return detail
+        case .rangeTooLong(let detail):
             return detail
         }
     }

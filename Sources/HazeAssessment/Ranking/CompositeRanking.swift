@@ -10,18 +10,57 @@ public struct CompositeWeights: Sendable, Equatable, CustomStringConvertible {
 
     public var pollutants: [Pollutant] { weights.map(\.pollutant) }
 
-    /// Parses `pm2.5=0.6,pm10=0.4`; weights must be positive.
-    public init?(parsing text: String) {
+    /// Why weights were refused.
+    public struct Refusal: Error, Sendable, Equatable, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// What weights must be, for messages.
+    public static let expected = "pollutant=weight pairs like pm2.5=0.6,pm10=0.4, each weight in (0, 1], the weights summing to 1"
+
+    /// The sum of the weights may differ from 1 by at most this much.
+    public static let sumTolerance = 1e-9
+
+    /// Parses `pm2.5=0.6,pm10=0.4`: each weight a finite number in (0, 1]
+    /// (through `ExternalNumber`), each pollutant once, the weights summing
+    /// to 1 within 1e-9.
+    public static func parse(_ text: String) -> Result<CompositeWeights, Refusal> {
         var result: [(Pollutant, Double)] = []
-        for part in text.split(separator: ",") {
-            let pieces = part.split(separator: "=")
-            guard pieces.count == 2, let pollutant = Pollutant(name: pieces[0]),
-                  let weight = Double(pieces[1].trimmingCharacters(in: [" "])), weight > 0,
-                  !result.contains(where: { $0.0 == pollutant }) else { return nil }
-            result.append((pollutant, weight))
+        for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let pieces = part.split(separator: "=", omittingEmptySubsequences: false)
+            guard pieces.count == 2 else { return .failure(Refusal(description: "'\(part)' is not pollutant=weight")) }
+            guard let pollutant = Pollutant(name: pieces[0]) else {
+                return .failure(Refusal(description: "'\(pieces[0])' is not pm2.5 or pm10"))
+            }
+            guard !result.contains(where: { $0.0 == pollutant }) else {
+                return .failure(Refusal(description: "\(pollutant.key) is given twice"))
+            }
+            let weightText = pieces[1].trimmingCharacters(in: [" "])
+            switch ExternalNumber.decimal(weightText, in: 0...1, expected: "a weight in (0, 1]") {
+            case .success(let weight) where weight > 0:
+                result.append((pollutant, weight))
+            case .success:
+                return .failure(Refusal(description: "the weight of \(pollutant.key) must be above 0"))
+            case .failure(let refusal):
+                return .failure(Refusal(description: "the weight of \(pollutant.key), '\(weightText.prefix(40))', is \(refusal.problemText)"))
+            }
         }
-        guard !result.isEmpty else { return nil }
-        weights = result
+        guard !result.isEmpty else { return .failure(Refusal(description: "no weights given")) }
+        let sum = result.reduce(0) { $0 + $1.1 }
+        guard abs(sum - 1) <= sumTolerance else {
+            return .failure(Refusal(description: "the weights sum to \(ExternalNumber.show(sum)), not 1"))
+        }
+        return .success(CompositeWeights(weights: result))
+    }
+
+    /// Parses weights (see `parse`); nil when they are refused.
+    public init?(parsing text: String) {
+        guard case .success(let weights) = Self.parse(text) else { return nil }
+        self = weights
+    }
+
+    init(weights: [(Pollutant, Double)]) {
+        self.weights = weights.map { (pollutant: $0.0, weight: $0.1) }
     }
 
     public var description: String {

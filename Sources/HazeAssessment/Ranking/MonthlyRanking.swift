@@ -44,7 +44,7 @@ public struct MonthlyRanking: Sendable {
         let units = try registry.units(level: scope.level, city: scope.city)
         let aggregation = Aggregation(store: store)
         try aggregation.requireIntact(month.days)
-        try aggregation.requireIntact(month.yearEarlier.days)
+        if let earlier = month.yearEarlier { try aggregation.requireIntact(earlier.days) }
         self.init(store: store, units: units, month: month, scope: scope, composite: weights)
     }
 
@@ -60,9 +60,12 @@ public struct MonthlyRanking: Sendable {
                 PeriodStatistics(days: aggregation.unitDays($0, pollutant, days: month.days), pollutant: pollutant,
                                  requiredDays: Validity.minimumDays(in: month))
             }
-            let previous = units.map {
-                PeriodStatistics(days: aggregation.unitDays($0, pollutant, days: lastYearMonth.days), pollutant: pollutant,
-                                 requiredDays: Validity.minimumDays(in: lastYearMonth))
+            // Before 0001-01 there is no last year: no data, never a trap.
+            let previous = units.map { unit in
+                lastYearMonth.map {
+                    PeriodStatistics(days: aggregation.unitDays(unit, pollutant, days: $0.days), pollutant: pollutant,
+                                     requiredDays: Validity.minimumDays(in: $0))
+                } ?? PeriodStatistics(days: [], pollutant: pollutant, requiredDays: Validity.minimumDays(in: month))
             }
             rankings.append(Self.rank(units: units, current: current, previous: previous, pollutant: pollutant))
         }

@@ -29,13 +29,11 @@ public struct PeriodRanking: Sendable {
 
     public init(store: Store, registry: StationRegistry, from first: Month, to last: Month,
                 scope: RankingScope) throws(QueryError) {
+        guard first <= last else { throw .noData("the period \(first)…\(last) ends before it starts") }
+        let days = first.firstDay ..< last.days.upperBound
+        try RequestedRange.check(days: days.lowerBound ... days.upperBound.advanced(by: -1), hourly: false, store: store)
         let units = try registry.units(level: scope.level, city: scope.city)
-        var months: [Month] = []
-        var month = first
-        while month <= last {
-            months.append(month)
-            month = month.next
-        }
+        let months = Array(first ... last)
         self.months = months
         self.scope = scope
         isCalendarYear = months.count == 12 && first.month == 1
@@ -44,10 +42,9 @@ public struct PeriodRanking: Sendable {
         let aggregation = Aggregation(store: store)
         for month in months {
             try aggregation.requireIntact(month.days)
-            try aggregation.requireIntact(month.yearEarlier.days)
+            if let earlier = month.yearEarlier { try aggregation.requireIntact(earlier.days) }
         }
         let monthly = months.map { MonthlyRanking(store: store, units: units, month: $0, scope: scope, composite: nil) }
-        let days = first.firstDay ..< last.days.upperBound
         rankings = scope.pollutants.map { pollutant in
             let statistics = units.map {
                 PeriodStatistics(days: aggregation.unitDays($0, pollutant, days: days), pollutant: pollutant,

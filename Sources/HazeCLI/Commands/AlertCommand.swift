@@ -15,18 +15,36 @@ enum AlertCommand {
             CommonOptions.store, CommonOptions.stations,
             .value("--rules", "DIR", "Rule files (default $HAZE_RULES or ./alerts)."),
             .value("--city", "NAME", "Only subjects in this city (stations, districts, the city itself)."),
-            .value("--at", "TIME", "Evaluate as of this hour (2019-01-12T08:00+08:00) instead of the newest ones."),
+            .value("--at", "TIME", "Evaluate as of this hour (2019-01-12T08:00+08:00) instead of the newest ones; later than the newest data only with --dry-run.",
+                   accepts: .hour),
             .value("--format", "FORMAT", "table (default) | json | ndjson."),
             .value("--lang", "LANG", "zh (default) | en."),
             .value("--webhook", "URL", "POST new reports (and earlier undelivered ones) to URL."),
             .value("--webhook-format", "FORMAT", "json (default) | text (chat-robot message)."),
-            .value("--webhook-deadline", "SECONDS", "Give up delivering after SECONDS, retries included (default 20)."),
+            .value("--webhook-deadline", "SECONDS", "Give up delivering after SECONDS, retries included (default 20).",
+                   accepts: .wholeNumber(1...600)),
             .flag("--dry-run", "Evaluate and print; change no state, log or webhook."),
             .flag("--replay", "Run the rules hour by hour over --from … --to and print every report."),
-            .value("--from", "DATE", "First local date of the replay."),
-            .value("--to", "DATE", "Last local date of the replay."),
+            .value("--from", "DATE", "First local date of the replay.", accepts: .date),
+            .value("--to", "DATE", "Last local date of the replay.", accepts: .date),
             .flag("--summary", "With --replay: episodes per rule, subject and month."),
             CommonOptions.wait,
+        ],
+        rules: [
+            .requires("--replay", "--from", because: "a replay needs its first date"),
+            .requires("--replay", "--to", because: "a replay needs its last date"),
+            .requires("--from", "--replay", because: "--from and --to give a replay's dates; a cron run evaluates the hours since the last run"),
+            .requires("--to", "--replay", because: "--from and --to give a replay's dates; a cron run evaluates the hours since the last run"),
+            .requires("--summary", "--replay", because: "the summary counts the episodes of a replay"),
+            .exclusive("--summary", "--format=json", because: "the summary is a table"),
+            .exclusive("--summary", "--format=ndjson", because: "the summary is a table"),
+            .exclusive("--replay", "--at", because: "a replay evaluates every hour from --from to --to"),
+            .exclusive("--replay", "--dry-run", because: "a replay never changes state; --dry-run is for a cron-style run"),
+            .exclusive("--replay", "--webhook", because: "a replay delivers nothing"),
+            .exclusive("--replay", "--wait", because: "a replay takes no lock, so it never waits"),
+            .exclusive("--dry-run", "--webhook", because: "a dry run delivers nothing"),
+            .requires("--webhook-format", "--webhook", because: "it sets how the webhook's messages are written"),
+            .requires("--webhook-deadline", "--webhook", because: "it bounds the webhook's delivery"),
         ],
         discussion: """
         Each rule is evaluated for every subject of its scope. An episode per (rule, subject)
@@ -77,6 +95,11 @@ enum AlertCommand {
             guard let from = try arguments.date("--from"), let to = try arguments.date("--to"), from <= to else {
                 throw UsageError.missing("haze alert --replay needs --from DATE and --to DATE (from ≤ to)")
             }
+            do {
+                try RequestedRange.check(days: Day(from) ... Day(to), hourly: true, store: store)
+            } catch {
+                throw UsageError.conflict("haze alert --replay \(arguments.shown(["--from", "--to"])): \(error)")
+            }
             let hours = Array(zone.firstHour(of: Day(from)) ..< zone.firstHour(of: Day(to).advanced(by: 1)))
             let (events, _) = try evaluate({ _ in hours }, from: AlertState())
             if arguments.has("--summary") {
@@ -87,19 +110,17 @@ enum AlertCommand {
             return .success
         }
 
+        let dryRun = arguments.has("--dry-run")
+        let at = try arguments.hour("--at", zone: zone)
+        if let at, !dryRun, let newest = store.newestHour, at > newest {
+            // One typo (2091 for 2019) would move the evaluation cursor past every later cron run.
+            throw UsageError.conflict("haze alert: --at \(zone.format(at)) is after the newest hour in the store (\(zone.format(newest))); evaluating a future hour would silence every later run — use --dry-run to look ahead")
+        }
         let journal = AlertJournal(store: store)
-        let lock = try journal.lock(timeout: arguments.value("--wait").flatMap(Double.init))
+        let lock = try journal.lock(timeout: try arguments.waitSeconds())
         defer { withExtendedLifetime(lock) {} }
         var state = try journal.loadState()
-        let dryRun = arguments.has("--dry-run")
         if !dryRun { try journal.flushPending(&state) }
-        var at: Hour?
-        if let text = arguments.value("--at") {
-            guard case .success(let hour) = ISOHour.parse(text, defaultZone: zone) else {
-                throw UsageError.invalidValue(option: "--at", value: text, expected: "an hour like 2019-01-12T08:00+08:00")
-            }
-            at = hour
-        }
         let lastEvaluated = state.lastEvaluated
         let events: [AlertEvent]
         (events, state) = try evaluate({ store in
@@ -116,7 +137,7 @@ enum AlertCommand {
             guard let url = URL(string: text), let scheme = url.scheme, scheme == "http" || scheme == "https" else {
                 throw UsageError.invalidValue(option: "--webhook", value: Redaction.redact(text: text), expected: "an http(s) URL")
             }
-            let deadline = Double(try arguments.integer("--webhook-deadline", in: 1...600) ?? 20)
+            let deadline = Double(try arguments.integer("--webhook-deadline") ?? 20)
             webhook = Webhook(url: url, format: try arguments.choice("--webhook-format", default: Webhook.Format.json),
                               language: language,
                               policy: HTTPClient.Policy(deadline: deadline, attemptTimeout: min(8, deadline), attempts: 4, backoff: 0.5))

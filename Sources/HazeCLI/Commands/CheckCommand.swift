@@ -11,6 +11,9 @@ enum CheckCommand {
             CommonOptions.store, CommonOptions.stations, CommonOptions.wait,
             .flag("--repair", "Restore what can be restored (backups first); say exactly what could not be."),
         ],
+        rules: [
+            .requires("--wait", "--repair", because: "a check only reads, so it never waits for the writer's lock"),
+        ],
         discussion: """
         Verifies both copies of both rings' headers and every field in them, the series
         table, every hourly and daily row against its checksum, every value against the
@@ -55,7 +58,7 @@ enum CheckCommand {
             return .dataError
         }
         let outcome = try StoreRepair(directory: directory, registry: try context.registry(arguments))
-            .run(lockTimeout: arguments.value("--wait").flatMap(Double.init), progress: { console.note($0) })
+            .run(lockTimeout: try arguments.waitSeconds(), progress: { console.note($0) })
         if let backup = outcome.backup { console.print("repair: the rings as they were are in \(backup)") }
         for action in outcome.actions { console.print("repair: \(action)") }
         for loss in outcome.losses { console.print("repair: NOT RESTORED: \(loss)") }

@@ -21,7 +21,7 @@ enum DemoCommand {
         }
         let keep = arguments.value("--store") != nil
         let store = arguments.value("--store").map(context.absolute)
-            ?? NSTemporaryDirectory() + "haze-demo-\(getpid())-\(Int(Date().timeIntervalSince1970))"
+            ?? NSTemporaryDirectory() + "haze-demo-\(getpid())-\(time(nil))"
         defer { if !keep { try? FileManager.default.removeItem(atPath: store) } }
         let stations = try context.stationsDirectory(arguments)
         var failures: [Int32] = []

@@ -16,10 +16,15 @@ enum IngestCommand {
             .value("--station", "CODE", "The station of an OpenAQ payload (OpenAQ pages name only a sensor)."),
             .flag("--archive", "Also keep each payload read (stdin too) gzip-compressed under <store>/raw/ (for `haze rebuild`)."),
             .value("--unknown-stations", "POLICY", "Stations missing from the registry: quarantine (default) | store | skip."),
-            .value("--max-size", "MIB", "Refuse an input larger than MIB mebibytes, read or decompressed (default 1024)."),
+            .value("--max-size", "MIB", "Refuse an input larger than MIB mebibytes, read or decompressed (default 1024).",
+                   accepts: .wholeNumber(1...65536)),
             .flag("--advance-window", "Let readings more than a month after the store's newest hour move the hourly window (refused by default: a wrong date must not push history out)."),
             CommonOptions.wait,
             .flag("--quiet", "Print only the summary line.", short: "-q"),
+        ],
+        rules: [
+            .exclusive("--station", "--format=cnemc-wide", because: "CNEMC files name their stations in the header"),
+            .exclusive("--station", "--format=long-csv", because: "long CSV rows name their stations"),
         ],
         discussion: """
         A directory is read in file-name order; `-` reads standard input; FIFOs and
@@ -52,7 +57,7 @@ enum IngestCommand {
         options.unknownStations = try arguments.choice("--unknown-stations", default: UnknownStationPolicy.quarantine)
         options.station = arguments.value("--station")
         if arguments.has("--advance-window") { options.windowPolicy = .advanceAsNeeded }
-        if let mebibytes = try arguments.integer("--max-size", in: 1...65536) { options.maximumPayloadBytes = mebibytes << 20 }
+        if let mebibytes = try arguments.integer("--max-size") { options.maximumPayloadBytes = mebibytes << 20 }
         let registry = try context.registry(arguments)
         let store = try context.openStore(arguments, access: .readWrite, creating: .standard)
         let quiet = arguments.has("--quiet")

@@ -10,8 +10,8 @@ enum PullCommand {
         options: [
             .value("--config", "FILE", "Source configuration (default ./haze.json)."),
             .value("--source", "ID", "Pull only this source."),
-            .value("--since", "DATE", "Start here instead of at the source's cursor."),
-            .value("--until", "DATE", "Stop after this local date (default: today)."),
+            .value("--since", "DATE", "Start here instead of at the source's cursor.", accepts: .date),
+            .value("--until", "DATE", "Stop after this local date (default: today).", accepts: .date),
             .flag("--advance-window", "Let data more than a month after the store's newest hour move the hourly window (after a long outage)."),
             CommonOptions.store, CommonOptions.stations, CommonOptions.wait,
         ],
@@ -34,9 +34,12 @@ enum PullCommand {
 
     static let command = HazeCLI.Command(spec: spec) { arguments, context in
         let console = context.console
-        let configuration = try PullConfiguration.load(path: context.absolute(arguments.value("--config") ?? "haze.json"))
         let since = try arguments.date("--since")
         let until = try arguments.date("--until")
+        if let since, let until, since > until {
+            throw UsageError.conflict("haze pull: --since \(since) is after --until \(until)")
+        }
+        let configuration = try PullConfiguration.load(path: context.absolute(arguments.value("--config") ?? "haze.json"))
         if let id = arguments.value("--source"), !configuration.sources.contains(where: { $0.id == id }) {
             throw PullError.unknownSource(id, known: configuration.sources.map(\.id))
         }

@@ -13,12 +13,17 @@ enum QueryCommand {
             .value("--district", "NAME", "A district of the registry, e.g. 朝阳区."),
             .value("--city", "NAME", "A city, e.g. 北京 (also qualifies --district)."),
             .value("--pollutant", "LIST", "pm2.5 | pm10 | pm2.5,pm10 (default both)."),
-            .value("--from", "DATE", "First local date, YYYY-MM-DD (default depends on --resolution)."),
-            .value("--to", "DATE", "Last local date (default: the newest day in the store)."),
+            .value("--from", "DATE", "First local date, YYYY-MM-DD (default depends on --resolution).", accepts: .date),
+            .value("--to", "DATE", "Last local date (default: the newest day in the store).", accepts: .date),
             .value("--resolution", "STEP", "hour | day (default) | month."),
             .value("--format", "FORMAT", "table (default) | csv | json."),
-            .value("--decimals", "N", "Decimal places after GB/T 8170 rounding (default 0: whole µg/m³)."),
+            .value("--decimals", "N", "Decimal places after GB/T 8170 rounding (default 0: whole µg/m³).",
+                   accepts: .wholeNumber(0...6)),
             CommonOptions.store, CommonOptions.stations,
+        ],
+        rules: [
+            .exclusive("--station", "--district", because: "a query is about one subject"),
+            .exclusive("--station", "--city", because: "a station is its own subject; --city qualifies only --district"),
         ],
         discussion: """
         Daily values need ≥ 20 valid hours (GB 3095); a month needs ≥ 27 valid days
@@ -28,7 +33,8 @@ enum QueryCommand {
         value is empty when invalid; valid_count is valid hours (station day), stations
         (district/city day or any hour) or valid days (month).
         Without --from/--to: the newest day (hour), the last 7 days (day) or the newest
-        month (month).
+        month (month). A range may not be longer than the store keeps: the hourly ring's
+        days hour by hour, the daily ring's days otherwise.
         """,
         examples: [
             "haze query --city 北京 --pollutant pm2.5 --resolution month --from 2019-01-01 --to 2019-01-31",
@@ -47,11 +53,14 @@ enum QueryCommand {
         }
         let resolution: Resolution = try arguments.choice("--resolution", default: .day)
         let format = try arguments.format(allowed: [.table, .csv, .json])
-        let decimals = try arguments.integer("--decimals", in: 0...6) ?? 0
+        let decimals = try arguments.integer("--decimals") ?? 0
         let registry = try context.registry(arguments)
         let pollutants = try arguments.pollutants()
         let givenFrom = try arguments.date("--from")
         let givenTo = try arguments.date("--to")
+        if let givenFrom, let givenTo, givenFrom > givenTo {
+            throw UsageError.conflict("haze query: --from \(givenFrom) is after --to \(givenTo)")
+        }
         let report = try Store.readConsistently(directory: context.storeDirectory(arguments)) { store -> QueryReport in
             guard let newest = store.newestHour else {
                 throw QueryError.noData("the store at \(store.directory) is empty; ingest data first")
@@ -64,13 +73,18 @@ enum QueryCommand {
                 switch resolution {
                 case .hour: from = to
                 case .day: from = Day(to).advanced(by: -6).date
-                case .month: from = CivilDate(year: to.year, month: to.month, day: 1)!
+                case .month: from = Day(to).month.firstDay.date
                 }
             }
             guard from <= to else { throw UsageError.conflict("haze query: --from \(from) is after --to \(to)") }
             let query = StationQuery(subject: subject, pollutants: pollutants, from: from, to: to, resolution: resolution)
-            return QueryReport(rows: try query.run(store: store, registry: registry), resolution: resolution,
-                               decimals: decimals, isUnit: subject.isUnit)
+            let rows: [StationQuery.Row]
+            do {
+                rows = try query.run(store: store, registry: registry)
+            } catch let error as QueryError where error.isUsage {
+                throw UsageError.conflict("haze query \(arguments.shown(["--from", "--to", "--resolution"])): \(error)")
+            }
+            return QueryReport(rows: rows, resolution: resolution, decimals: decimals, isUnit: subject.isUnit)
         }
         switch format {
         case .csv: context.console.out(report.csv())

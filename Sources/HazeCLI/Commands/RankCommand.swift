@@ -11,10 +11,10 @@ enum RankCommand {
         name: "rank",
         abstract: "Rank districts, cities or stations by monthly or annual PM2.5 and PM10.",
         options: [
-            .value("--month", "YYYY-MM", "The month to rank (default: the newest complete month)."),
-            .value("--year", "YYYY", "Rank a calendar year: annual mean, and months ranked first."),
-            .value("--from", "YYYY-MM", "First month of a run of months (with --to)."),
-            .value("--to", "YYYY-MM", "Last month of a run of months."),
+            .value("--month", "YYYY-MM", "The month to rank (default: the newest complete month).", accepts: .month),
+            .value("--year", "YYYY", "Rank a calendar year: annual mean, and months ranked first.", accepts: .year),
+            .value("--from", "YYYY-MM", "First month of a run of months (with --to).", accepts: .month),
+            .value("--to", "YYYY-MM", "Last month of a run of months.", accepts: .month),
             .value("--city", "NAME", "The city whose districts or stations are ranked (or the one city at --level city)."),
             .value("--level", "LEVEL", "district (default) | city | station."),
             .value("--pollutant", "LIST", "pm2.5 | pm10 | pm2.5,pm10 (default both)."),
@@ -23,6 +23,17 @@ enum RankCommand {
             .value("--lang", "LANG", "zh (default) | en — labels and titles."),
             .value("--out", "FILE", "Write the report to FILE instead of stdout (a file is replaced atomically, keeping its mode; a link is followed; /dev/null or a FIFO is written through)."),
             CommonOptions.store, CommonOptions.stations,
+        ],
+        rules: [
+            .exclusive("--month", "--year", "--from", because: "rank one period: --month, --year, or --from with --to"),
+            .exclusive("--month", "--year", "--to", because: "rank one period: --month, --year, or --from with --to"),
+            .requires("--from", "--to", because: "a run of months needs its last month"),
+            .requires("--to", "--from", because: "a run of months needs its first month"),
+            .exclusive("--composite", "--year", because: "the composite score is computed for a monthly ranking only"),
+            .exclusive("--composite", "--from", because: "the composite score is computed for a monthly ranking only"),
+            .exclusive("--composite", "--format=csv", because: "the CSV has no composite columns; use --format table, json, md or html"),
+            .exclusive("--lang", "--format=csv", because: "the CSV has no labels or titles to translate"),
+            .requires("--level=station", "--city", because: "stations are ranked within one city"),
         ],
         discussion: """
         A unit's daily value is the mean of its assessment stations' valid daily means
@@ -38,48 +49,61 @@ enum RankCommand {
             "haze rank --month 2019-01 --city 北京 --format html --out 2019-01.html",
             "haze rank --month 2019-01 --level city --pollutant pm2.5 --format csv",
             "haze rank --year 2019 --city 北京 --lang en",
-            "haze rank --from 2019-01 --to 2019-02 --city 北京 --composite pm2.5=0.6,pm10=0.4",
+            "haze rank --month 2019-01 --city 北京 --composite pm2.5=0.6,pm10=0.4",
+            "haze rank --from 2019-01 --to 2019-02 --city 北京",
         ])
 
-    static let command = HazeCLI.Command(spec: spec) { arguments, context in
+    /// What to rank, from the options alone (no file is read): every value
+    /// checked, every conflict refused, before the registry or store is opened.
+    struct Request {
+        /// nil: the newest complete month.
+        var month: Month?
+        var period: (first: Month, last: Month)?
+        var scope: RankingScope
+        var weights: CompositeWeights?
+        var format: OutputFormat
+        var language: Language
+    }
+
+    static func request(_ arguments: ParsedArguments) throws(UsageError) -> Request {
         let format = try arguments.format(allowed: [.table, .csv, .json, .md, .html])
         let language: Language = try arguments.choice("--lang", default: .zh)
         let level: RankingLevel = try arguments.choice("--level", default: .district)
         let scope = RankingScope(level: level, city: arguments.value("--city"), pollutants: try arguments.pollutants())
         var weights: CompositeWeights?
         if let text = arguments.value("--composite") {
-            guard let parsed = CompositeWeights(parsing: text) else {
-                throw UsageError.invalidValue(option: "--composite", value: text, expected: "weights like pm2.5=0.6,pm10=0.4")
+            switch CompositeWeights.parse(text) {
+            case .success(let parsed): weights = parsed
+            case .failure(let refusal):
+                throw .refusedValue(option: "--composite", value: text, problem: "refused: \(refusal)", accepted: CompositeWeights.expected)
             }
-            weights = parsed
         }
-        func month(_ name: String) throws -> Month? {
-            guard let text = arguments.value(name) else { return nil }
-            guard let month = Month(parsing: text) else { throw UsageError.invalidValue(option: name, value: text, expected: "YYYY-MM") }
-            return month
+        var period: (Month, Month)?
+        if let year = try arguments.year("--year"), let first = Month(year: year, month: 1), let last = Month(year: year, month: 12) {
+            period = (first, last)
+        } else if let first = try arguments.month("--from"), let last = try arguments.month("--to") {
+            guard first <= last else { throw .conflict("haze rank: --from \(first) is after --to \(last)") }
+            period = (first, last)
         }
+        return Request(month: try arguments.month("--month"), period: period, scope: scope, weights: weights,
+                       format: format, language: language)
+    }
+
+    static let command = HazeCLI.Command(spec: spec) { arguments, context in
+        let request = try request(arguments)
         let registry = try context.registry(arguments)
-        var periodMonths: (Month, Month)?
-        if let yearText = arguments.value("--year") {
-            guard let year = Int(yearText), let first = Month(year: year, month: 1), let last = Month(year: year, month: 12) else {
-                throw UsageError.invalidValue(option: "--year", value: yearText, expected: "a year like 2019")
-            }
-            periodMonths = (first, last)
-        } else if let first = try month("--from") {
-            guard let last = try month("--to"), first <= last else {
-                throw UsageError.missing("haze rank: --from needs a --to month at or after it")
-            }
-            periodMonths = (first, last)
-        }
-        let chosenMonth = try month("--month")
         let output = try Store.readConsistently(directory: context.storeDirectory(arguments)) { store -> String in
-            if let (first, last) = periodMonths {
-                return try period(store, registry, first, last, scope, format, language)
+            if let (first, last) = request.period {
+                do {
+                    return try period(store, registry, first, last, request.scope, request.format, request.language)
+                } catch let error as QueryError where error.isUsage {
+                    throw UsageError.conflict("haze rank \(arguments.shown(["--year", "--from", "--to"])): \(error)")
+                }
             }
-            let ranking = try MonthlyRanking(store: store, registry: registry, month: try chosenMonth ?? defaultMonth(store),
-                                             scope: scope, composite: weights)
-            let report = MonthlyRankingReport(ranking: ranking, language: language)
-            switch format {
+            let ranking = try MonthlyRanking(store: store, registry: registry, month: try request.month ?? defaultMonth(store),
+                                             scope: request.scope, composite: request.weights)
+            let report = MonthlyRankingReport(ranking: ranking, language: request.language)
+            switch request.format {
             case .csv: return report.csv()
             case .json: return report.json()
             case .md: return report.markdown()
@@ -115,6 +139,8 @@ enum RankCommand {
         guard let newest = store.newestHour else { throw QueryError.noData("the store is empty; ingest data first") }
         let day = store.zone.day(of: newest)
         let complete = store.zone.hourOfDay(newest) == 23 && day.advanced(by: 1).month != day.month
-        return complete ? day.month : day.month.previous
+        guard !complete else { return day.month }
+        guard let previous = day.month.previous else { throw QueryError.noData("the store has no complete month") }
+        return previous
     }
 }

@@ -21,7 +21,7 @@ enum RebuildCommand {
         let registry = try context.registry(arguments)
         let directory = context.storeDirectory(arguments)
         let rebuild = StoreRebuild(directory: directory, registry: registry, configuration: StoreRebuild.configuration(of: directory))
-        let report = try rebuild.run(lockTimeout: arguments.value("--wait").flatMap(Double.init),
+        let report = try rebuild.run(lockTimeout: try arguments.waitSeconds(),
                                      progress: arguments.has("--quiet") ? nil : { context.console.note($0) })
         context.console.print(report)
         return .success

@@ -44,12 +44,14 @@ public enum Gzip {
         while true {
             status = input.withUnsafeBufferPointer { inBuf -> Int32 in
                 chunk.withUnsafeMutableBufferPointer { outBuf -> Int32 in
+                    // zlib counts in 32 bits: feed at most 4 GiB − 1 at a time.
+                    let given = UInt32(clamping: input.count - consumed)
                     stream.next_in = UnsafeMutablePointer(mutating: inBuf.baseAddress.map { $0 + consumed })
-                    stream.avail_in = UInt32(input.count - consumed)
+                    stream.avail_in = given
                     stream.next_out = outBuf.baseAddress
-                    stream.avail_out = UInt32(outBuf.count)
+                    stream.avail_out = UInt32(clamping: outBuf.count)
                     let result = inflate(&stream, Z_NO_FLUSH)
-                    consumed = input.count - Int(stream.avail_in)
+                    consumed += Int(given - stream.avail_in)
                     return result
                 }
             }
@@ -81,19 +83,30 @@ public enum Gzip {
             throw .corrupt("deflateInit failed")
         }
         defer { deflateEnd(&stream) }
-        let bound = Int(deflateBound(&stream, UInt(input.count))) + 32
+        let bound = Int(clamping: deflateBound(&stream, UInt(input.count))) + 32
         var output = [UInt8](repeating: 0, count: bound)
-        let status = input.withUnsafeBufferPointer { inBuf -> Int32 in
-            output.withUnsafeMutableBufferPointer { outBuf -> Int32 in
-                stream.next_in = UnsafeMutablePointer(mutating: inBuf.baseAddress)
-                stream.avail_in = UInt32(input.count)
-                stream.next_out = outBuf.baseAddress
-                stream.avail_out = UInt32(outBuf.count)
-                return deflate(&stream, Z_FINISH)
+        // zlib counts in 32 bits: feed and collect at most 4 GiB − 1 at a time.
+        var consumed = 0
+        var status = Z_OK
+        input.withUnsafeBufferPointer { inBuf in
+            output.withUnsafeMutableBufferPointer { outBuf in
+                var produced = 0
+                repeat {
+                    let given = UInt32(clamping: input.count - consumed)
+                    let room = UInt32(clamping: outBuf.count - produced)
+                    stream.next_in = UnsafeMutablePointer(mutating: inBuf.baseAddress.map { $0 + consumed })
+                    stream.avail_in = given
+                    stream.next_out = outBuf.baseAddress.map { $0 + produced }
+                    stream.avail_out = room
+                    let last = consumed + Int(given) == input.count
+                    status = deflate(&stream, last ? Z_FINISH : Z_NO_FLUSH)
+                    consumed += Int(given - stream.avail_in)
+                    produced += Int(room - stream.avail_out)
+                } while status == Z_OK && produced < outBuf.count
             }
         }
         guard status == Z_STREAM_END else { throw .corrupt("deflate status \(status)") }
-        output.removeSubrange(Int(stream.total_out)...)
+        output.removeSubrange(min(Int(clamping: stream.total_out), output.count)...)
         return output
     }
 }

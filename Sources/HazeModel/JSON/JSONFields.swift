@@ -50,21 +50,37 @@ public struct JSONFields {
         return list
     }
 
+    /// A number field in `range` (finite; checked by `ExternalNumber`).
     public func number(_ name: String, _ range: ClosedRange<Double>, default fallback: Double? = nil) throws(ConfigurationError) -> Double {
         guard let value = object[name] else {
             if let fallback { return fallback }
             throw fail(name, "is required")
         }
-        guard let number = value.numberValue, range.contains(number) else {
-            throw fail(name, "must be a number in \(Self.show(range.lowerBound))…\(Self.show(range.upperBound))")
+        switch ExternalNumber.decimal(value, in: range) {
+        case .success(let number): return number
+        case .failure(let refusal): throw fail(name, refusal.requirement + Self.given(value))
         }
-        return number
     }
 
+    /// A whole-number field in `range` (checked by `ExternalNumber`, never trapping).
     public func integer(_ name: String, _ range: ClosedRange<Int>, default fallback: Int? = nil) throws(ConfigurationError) -> Int {
-        let value = try number(name, Double(range.lowerBound)...Double(range.upperBound), default: fallback.map(Double.init))
-        guard value == value.rounded() else { throw fail(name, "must be a whole number in \(range.lowerBound)…\(range.upperBound)") }
-        return Int(value)
+        guard let value = object[name] else {
+            if let fallback { return fallback }
+            throw fail(name, "is required")
+        }
+        switch ExternalNumber.wholeNumber(value, in: range) {
+        case .success(let number): return number
+        case .failure(let refusal): throw fail(name, refusal.requirement + Self.given(value))
+        }
+    }
+
+    /// ` (not 1e+300)` — the refused value, shortened, for a message.
+    static func given(_ value: JSONValue) -> String {
+        let text = switch value {
+        case .decimal(let number, _): ExternalNumber.show(number)
+        default: value.serialized()
+        }
+        return " (not \(text.count > 40 ? String(text.prefix(40)) + "…" : text))"
     }
 
     public func bool(_ name: String, default fallback: Bool) throws(ConfigurationError) -> Bool {
@@ -73,7 +89,5 @@ public struct JSONFields {
         return flag
     }
 
-    public static func show(_ value: Double) -> String {
-        value == value.rounded() ? String(Int(value)) : String(value)
-    }
+    public static func show(_ value: Double) -> String { ExternalNumber.show(value) }
 }

@@ -26,9 +26,11 @@ extension JSONValue: Decodable {
         else { self = .string(try single.decode(String.self)) }
     }
 
-    /// Parses JSON text; the error says where it went wrong.
-    public static func parse(_ bytes: [UInt8]) throws -> JSONValue {
-        try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+    /// Parses JSON text strictly (`JSONParser`); the error says where it went
+    /// wrong. A number too large for a double is kept as infinity, for the
+    /// field's own check to refuse (`ExternalNumber`), not the whole document.
+    public static func parse(_ bytes: [UInt8]) throws(JSONParser.Failure) -> JSONValue {
+        try JSONParser.parse(bytes)
     }
 
     private struct AnyKey: CodingKey {

@@ -25,7 +25,8 @@ public enum AirQualityIndex {
         for i in 1..<bp.count where c <= bp[i] {
             let lo = bp[i - 1], hi = bp[i]
             let value = (iaqiSteps[i] - iaqiSteps[i - 1]) / (hi - lo) * (c - lo) + iaqiSteps[i - 1]
-            return Int((value - 1e-9).rounded(.up))
+            // Between two IAQI steps by construction (0…500): no conversion can trap.
+            return Int(min(max((value - 1e-9).rounded(.up), 0), 500))
         }
         return 500
     }

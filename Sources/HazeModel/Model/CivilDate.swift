@@ -2,24 +2,31 @@
 ///
 /// Conversions use Howard Hinnant's days-from-civil algorithm, so a row's date
 /// is turned into a day number with a few integer operations and no Foundation
-/// calendar per row.
+/// calendar per row. A date has a year 1–9999 (and 10000-01-01 may come
+/// from `init(dayNumber:)` as the day after the last, see `Day`); dates from
+/// outside are further limited to `SupportedCalendar` by `parse`.
 public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible {
     public let year: Int
     public let month: Int
     public let day: Int
 
-    /// Creates a date, or `nil` if the fields do not name a real day.
+    /// The years a date can hold.
+    public static let representableYears: ClosedRange<Int> = 1...9999
+
+    /// Creates a date, or `nil` if the fields do not name a real day of years 1–9999.
     public init?(year: Int, month: Int, day: Int) {
-        guard (1...9999).contains(year), (1...12).contains(month),
+        guard Self.representableYears.contains(year), (1...12).contains(month),
               day >= 1, day <= CivilDate.daysIn(month: month, year: year) else { return nil }
         self.year = year
         self.month = month
         self.day = day
     }
 
-    /// The date of a day number (days since 1970-01-01).
+    /// The date of a day number (days since 1970-01-01). Day numbers beyond
+    /// 0001-01-01 … 10000-01-01 are clamped to those dates (see `Day`).
     public init(dayNumber: Int) {
-        let z = dayNumber + 719_468
+        let clamped = Day.clamp(dayNumber)
+        let z = clamped + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097
         let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
@@ -55,27 +62,40 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
         }
     }
 
-    /// Parses `YYYY-MM-DD` or `YYYYMMDD`.
-    public init?(parsing text: some StringProtocol) {
-        let digits = text.utf8.filter { $0 != UInt8(ascii: "-") }
-        let hasDashes = text.utf8.count == 10
-        guard digits.count == 8, digits.allSatisfy({ $0 >= 48 && $0 <= 57 }),
-              hasDashes || text.utf8.count == 8 else { return nil }
-        if hasDashes {
-            let bytes = Array(text.utf8)
-            guard bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }
+    /// Parses `YYYY-MM-DD` or `YYYYMMDD` from outside: a real day of the
+    /// supported calendar (years 1900–2200), or why not.
+    public static func parse(_ text: some StringProtocol) -> Result<CivilDate, CalendarRefusal> {
+        let bytes = Array(text.utf8)
+        let digitPositions: [Int]
+        switch bytes.count {
+        case 8: digitPositions = Array(0..<8)
+        case 10:
+            guard bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return .failure(.malformed) }
+            digitPositions = [0, 1, 2, 3, 5, 6, 8, 9]
+        default: return .failure(.malformed)
         }
+        guard digitPositions.allSatisfy({ bytes[$0] >= 48 && bytes[$0] <= 57 }) else { return .failure(.malformed) }
         func number(_ range: Range<Int>) -> Int {
-            range.reduce(0) { $0 * 10 + Int(digits[$1] - 48) }
+            range.reduce(0) { $0 * 10 + Int(bytes[digitPositions[$1]] - 48) }
         }
-        self.init(year: number(0..<4), month: number(4..<6), day: number(6..<8))
+        guard let date = CivilDate(year: number(0..<4), month: number(4..<6), day: number(6..<8)) else {
+            return .failure(.malformed)
+        }
+        guard SupportedCalendar.contains(date) else { return .failure(.outsideSupportedCalendar) }
+        return .success(date)
+    }
+
+    /// Parses `YYYY-MM-DD` or `YYYYMMDD`; nil unless a real day of the supported calendar.
+    public init?(parsing text: some StringProtocol) {
+        guard case .success(let date) = Self.parse(text) else { return nil }
+        self = date
     }
 
     public var description: String {
         "\(Self.pad(year, 4))-\(Self.pad(month, 2))-\(Self.pad(day, 2))"
     }
 
-    public static func < (a: CivilDate, b: CivilDate) -> Bool { a.dayNumber < b.dayNumber }
+    public static func < (a: CivilDate, b: CivilDate) -> Bool { (a.year, a.month, a.day) < (b.year, b.month, b.day) }
 
     package static func pad(_ value: Int, _ width: Int) -> String {
         let text = String(value)

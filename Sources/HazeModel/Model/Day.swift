@@ -1,16 +1,37 @@
 /// A calendar day in the store's local time zone, as days since 1970-01-01.
+///
+/// A day is always one of 0001-01-01 … 10000-01-01 (the years a `CivilDate`
+/// holds, and the day after, so that the half-open range of the last month's
+/// days can end): an index beyond is clamped to the nearest end, and
+/// arithmetic saturates, so nothing derived from a day (its date, month,
+/// hours) can overflow or trap — even for a damaged header or a hostile state
+/// file. Input from outside is limited further, to `SupportedCalendar`, where
+/// it is parsed.
 public struct Day: Hashable, Comparable, Strideable, Sendable, CustomStringConvertible {
     public let index: Int
 
-    public init(_ index: Int) { self.index = index }
+    /// The day numbers a day can hold: 0001-01-01 … 10000-01-01.
+    public static let representable: ClosedRange<Int> = lowest ... highest
+    static let lowest = -719_162
+    static let highest = 2_932_897
+
+    @inline(__always) static func clamp(_ index: Int) -> Int { min(max(index, lowest), highest) }
+
+    public init(_ index: Int) { self.index = Self.clamp(index) }
     public init(_ date: CivilDate) { self.index = date.dayNumber }
 
     public var date: CivilDate { CivilDate(dayNumber: index) }
-    public var month: Month { Month(year: date.year, month: date.month)! }
+    public var month: Month {
+        let date = self.date
+        return Month(representable: date.year, date.month)
+    }
 
     public static func < (a: Day, b: Day) -> Bool { a.index < b.index }
     public func distance(to other: Day) -> Int { other.index - index }
-    public func advanced(by n: Int) -> Day { Day(index + n) }
+    public func advanced(by n: Int) -> Day {
+        let (sum, overflow) = index.addingReportingOverflow(n)
+        return Day(overflow ? (n > 0 ? Int.max : Int.min) : sum)
+    }
 
     public var description: String { date.description }
 }

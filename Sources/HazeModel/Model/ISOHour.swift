@@ -3,10 +3,25 @@
 /// Accepted: `2019-01-01T08:00:00+08:00`, `2019-01-01T00:00Z`, `2019-01-01 08:00`,
 /// `2019-01-01T08`, with `T` or a space. A time without an offset is read in
 /// the store's zone. Minutes and seconds must be zero: readings are hourly.
+/// The date must be in the supported calendar (years 1900–2200) and an
+/// offset within ±14:00, so every hour parsed is far from any bound.
 package enum ISOHour {
-    package enum Failure: Error, Equatable {
+    package enum Failure: Error, Equatable, CustomStringConvertible {
         case malformed
         case notOnTheHour
+        /// A real date outside `SupportedCalendar`.
+        case outsideSupportedCalendar
+        /// An offset beyond ±14:00 (`+99:00`), or with minutes above 59.
+        case offsetOutOfRange
+
+        package var description: String {
+            switch self {
+            case .malformed: "not an ISO-8601 time (e.g. 2019-01-01T08:00+08:00)"
+            case .notOnTheHour: "not on the hour (readings are hourly means)"
+            case .outsideSupportedCalendar: "outside the supported calendar (\(SupportedCalendar.description))"
+            case .offsetOutOfRange: "at a UTC offset beyond ±14:00"
+            }
+        }
     }
 
     package static func parse(_ text: some StringProtocol, defaultZone: LocalZone) -> Result<Hour, Failure> {
@@ -56,11 +71,15 @@ package enum ISOHour {
                 if let m = digits(i + 3, 2) { om = m; i += 5 }
                 else if i + 3 < b.count, b[i + 3] == UInt8(ascii: ":"), let m = digits(i + 4, 2) { om = m; i += 6 }
                 else { i += 3 }
+                guard om <= 59, oh * 60 + om <= LocalZone.offsetHoursRange.upperBound * 60 else {
+                    return .failure(i == b.count ? .offsetOutOfRange : .malformed)
+                }
                 offsetMinutes = sign * (oh * 60 + om)
             }
         }
         guard i == b.count, h <= 23, minute <= 59, second <= 59 else { return .failure(.malformed) }
+        guard SupportedCalendar.contains(date) else { return .failure(.outsideSupportedCalendar) }
         guard minute == 0, second == 0, offsetMinutes % 60 == 0 else { return .failure(.notOnTheHour) }
-        return .success(Hour(date.dayNumber * 24 + h - offsetMinutes / 60))
+        return .success(Hour(Day(date).index * 24 + h - offsetMinutes / 60))
     }
 }

@@ -1,22 +1,42 @@
 /// The fixed UTC offset in which a store's days are counted.
 ///
 /// Chinese monitoring data are in Beijing time (UTC+8) all year, so a fixed
-/// offset is exact and avoids any time-zone database at run time.
+/// offset is exact and avoids any time-zone database at run time. An offset
+/// is a whole number of hours within ±14 h (every local hour is one stored
+/// hour, and no zone on Earth is further from UTC); nothing else can be made.
 public struct LocalZone: Hashable, Sendable, CustomStringConvertible {
     /// Minutes east of UTC.
     public let offsetMinutes: Int
 
-    public init(offsetMinutes: Int) { self.offsetMinutes = offsetMinutes }
+    /// The offsets a zone can have, in hours.
+    public static let offsetHoursRange: ClosedRange<Int> = -14...14
+
+    /// A zone `offsetMinutes` east of UTC, or nil unless whole hours within ±14 h.
+    public init?(offsetMinutes: Int) {
+        guard offsetMinutes % 60 == 0, Self.offsetHoursRange.contains(offsetMinutes / 60) else { return nil }
+        self.offsetMinutes = offsetMinutes
+    }
+
+    /// A zone `hours` east of UTC, or nil beyond ±14 h.
+    public init?(hours: Int) {
+        guard Self.offsetHoursRange.contains(hours) else { return nil }
+        self.offsetMinutes = hours * 60
+    }
+
+    private init(valid minutes: Int) { self.offsetMinutes = minutes }
 
     /// Beijing time, UTC+8.
-    public static let beijing = LocalZone(offsetMinutes: 480)
+    public static let beijing = LocalZone(valid: 480)
+    /// UTC (OpenAQ times, `Z`).
+    public static let utc = LocalZone(valid: 0)
 
     /// Offsets are whole hours so that every local hour is one stored hour.
     var offsetHours: Int { offsetMinutes / 60 }
 
     /// The stored (UTC) hour of local hour `hourOfDay` on `day`.
     public func hour(day: Day, hourOfDay: Int) -> Hour {
-        Hour(day.index * 24 + hourOfDay - offsetHours)
+        // Days and offsets are bounded, so only an absurd hourOfDay could overflow: saturate.
+        Hour(day.index * 24 - offsetHours).advanced(by: hourOfDay)
     }
 
     /// The local day an hour belongs to.
@@ -27,8 +47,8 @@ public struct LocalZone: Hashable, Sendable, CustomStringConvertible {
 
     /// The local hour of day (0–23).
     public func hourOfDay(_ hour: Hour) -> Int {
-        let local = hour.index + offsetHours
-        return local - day(of: hour).index * 24
+        let remainder = (hour.index + offsetHours) % 24
+        return remainder < 0 ? remainder + 24 : remainder
     }
 
     /// The first stored hour of a local day.

@@ -1,31 +1,72 @@
 /// A calendar month, the unit of the bureau's monthly assessment.
-public struct Month: Hashable, Comparable, Sendable, CustomStringConvertible {
+///
+/// Months are Strideable (`for month in first...last`); stepping saturates at
+/// 0001-01 and 9999-12, and the neighbours a report needs (`next`,
+/// `previous`, `yearEarlier`) are nil beyond them instead of trapping.
+public struct Month: Hashable, Comparable, Strideable, Sendable, CustomStringConvertible {
     public let year: Int
     public let month: Int
 
     public init?(year: Int, month: Int) {
-        guard (1...9999).contains(year), (1...12).contains(month) else { return nil }
+        guard CivilDate.representableYears.contains(year), (1...12).contains(month) else { return nil }
         self.year = year
         self.month = month
     }
 
-    /// Parses `YYYY-MM`.
-    public init?(parsing text: some StringProtocol) {
-        let parts = text.split(separator: "-")
-        guard parts.count == 2, parts[0].count == 4, parts[1].count == 2,
-              let y = Int(parts[0]), let m = Int(parts[1]) else { return nil }
-        self.init(year: y, month: m)
+    /// A month from fields already known to be valid (a `CivilDate`'s).
+    init(representable year: Int, _ month: Int) {
+        self.year = year
+        self.month = month
     }
 
-    public var firstDay: Day { Day(CivilDate(year: year, month: month, day: 1)!) }
+    /// Parses `YYYY-MM` from outside: a month of the supported calendar, or why not.
+    public static func parse(_ text: some StringProtocol) -> Result<Month, CalendarRefusal> {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 7, bytes[4] == UInt8(ascii: "-"),
+              [0, 1, 2, 3, 5, 6].allSatisfy({ bytes[$0] >= 48 && bytes[$0] <= 57 }) else { return .failure(.malformed) }
+        let digit = { (i: Int) in Int(bytes[i] - 48) }
+        guard let month = Month(year: digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3),
+                                month: digit(5) * 10 + digit(6)) else { return .failure(.malformed) }
+        guard SupportedCalendar.contains(month) else { return .failure(.outsideSupportedCalendar) }
+        return .success(month)
+    }
+
+    /// Parses `YYYY-MM`; nil unless a month of the supported calendar.
+    public init?(parsing text: some StringProtocol) {
+        guard case .success(let month) = Self.parse(text) else { return nil }
+        self = month
+    }
+
+    public var firstDay: Day { Day(CivilDate(year: year, month: month, day: 1) ?? CivilDate(dayNumber: 0)) }
     public var dayCount: Int { CivilDate.daysIn(month: month, year: year) }
     public var days: Range<Day> { firstDay ..< firstDay.advanced(by: dayCount) }
     public var isFebruary: Bool { month == 2 }
 
-    public var next: Month { month == 12 ? Month(year: year + 1, month: 1)! : Month(year: year, month: month + 1)! }
-    public var previous: Month { month == 1 ? Month(year: year - 1, month: 12)! : Month(year: year, month: month - 1)! }
+    /// Months since 0001-01.
+    var ordinal: Int { (year - 1) * 12 + (month - 1) }
+
+    init(ordinal: Int) {
+        let clamped = min(max(ordinal, 0), 9999 * 12 - 1)
+        self.init(representable: clamped / 12 + 1, clamped % 12 + 1)
+    }
+
+    public func distance(to other: Month) -> Int { other.ordinal - ordinal }
+    public func advanced(by n: Int) -> Month {
+        let (sum, overflow) = ordinal.addingReportingOverflow(n)
+        return Month(ordinal: overflow ? (n > 0 ? Int.max : Int.min) : sum)
+    }
+
+    /// The month `n` months away, or nil beyond 0001-01 … 9999-12.
+    public func offset(by n: Int) -> Month? {
+        let (sum, overflow) = ordinal.addingReportingOverflow(n)
+        guard !overflow, (0 ..< 9999 * 12).contains(sum) else { return nil }
+        return Month(ordinal: sum)
+    }
+
+    public var next: Month? { offset(by: 1) }
+    public var previous: Month? { offset(by: -1) }
     /// The same month one year earlier, for year-on-year comparison.
-    public var yearEarlier: Month { Month(year: year - 1, month: month)! }
+    public var yearEarlier: Month? { offset(by: -12) }
 
     public static func < (a: Month, b: Month) -> Bool { (a.year, a.month) < (b.year, b.month) }
 

@@ -1,0 +1,117 @@
+import Foundation
+import Testing
+@testable import HazeModel
+@testable import HazeRegistry
+@testable import HazeStore
+@testable import HazeIngest
+@testable import HazeNet
+@testable import HazeSources
+@testable import HazeAssessment
+@testable import HazeAlerts
+@testable import HazeReport
+@testable import HazeCLI
+
+/// Conflicting or meaningless options — one of which would be silently
+/// ignored — are refused with a usage error (64), from a table each command
+/// declares in its spec (`OptionRule`), before anything is read or written.
+@Suite("Conflicting options")
+struct OptionRulesTests {
+    static let webhook = "http://127.0.0.1:9/hook"
+    static let replay = ["alert", "--replay", "--from", "2019-01-10", "--to", "2019-01-12"]
+
+    static let conflicts: [([String], String)] = [
+        (["rank", "--month", "2019-01", "--year", "2019"],
+         "haze rank: --month and --year cannot be used together: rank one period: --month, --year, or --from with --to"),
+        (["rank", "--month", "2019-01", "--from", "2019-01", "--to", "2019-02"], "haze rank: --month and --from cannot be used together"),
+        (["rank", "--year", "2019", "--from", "2019-01", "--to", "2019-02"], "haze rank: --year and --from cannot be used together"),
+        (["rank", "--from", "2019-01"], "haze rank: --from needs --to: a run of months needs its last month"),
+        (["rank", "--to", "2019-02"], "haze rank: --to needs --from"),
+        (["rank", "--from", "2019-01", "--to", "2019-02", "--city", "北京", "--composite", "pm2.5=0.6,pm10=0.4"],
+         "haze rank: --composite and --from cannot be used together: the composite score is computed for a monthly ranking only"),
+        (["rank", "--year", "2019", "--composite", "pm2.5=1"], "haze rank: --composite and --year cannot be used together"),
+        (["rank", "--month", "2019-01", "--composite", "pm2.5=1", "--format", "CSV"],
+         "haze rank: --composite and --format csv cannot be used together: the CSV has no composite columns"),
+        (["rank", "--month", "2019-01", "--lang", "en", "--format", "csv"], "haze rank: --lang and --format csv cannot be used together"),
+        (["rank", "--month", "2019-01", "--level", "station"], "haze rank: --level station needs --city: stations are ranked within one city"),
+        (["rank", "--month", "2019-01", "--month", "2019-02"], "haze rank: --month is given more than once ('2019-01', '2019-02'); give it once"),
+        (["query", "--station", "1001A", "--city", "北京"], "haze query: --station and --city cannot be used together"),
+        (["query", "--station", "1001A", "--district", "朝阳区"], "haze query: --station and --district cannot be used together"),
+        (["alert", "--summary"], "haze alert: --summary needs --replay: the summary counts the episodes of a replay"),
+        (["alert", "--from", "2019-01-10", "--to", "2019-01-12"], "haze alert: --from needs --replay"),
+        (["alert", "--replay", "--from", "2019-01-10"], "haze alert: --replay needs --to: a replay needs its last date"),
+        (Self.replay + ["--summary", "--format", "json"], "haze alert: --summary and --format json cannot be used together: the summary is a table"),
+        (Self.replay + ["--at", "2019-01-12T08:00+08:00"], "haze alert: --replay and --at cannot be used together"),
+        (Self.replay + ["--dry-run"], "haze alert: --replay and --dry-run cannot be used together: a replay never changes state"),
+        (Self.replay + ["--webhook", Self.webhook], "haze alert: --replay and --webhook cannot be used together: a replay delivers nothing"),
+        (Self.replay + ["--wait", "5"], "haze alert: --replay and --wait cannot be used together"),
+        (["alert", "--dry-run", "--webhook", Self.webhook], "haze alert: --dry-run and --webhook cannot be used together: a dry run delivers nothing"),
+        (["alert", "--webhook-format", "text"], "haze alert: --webhook-format needs --webhook"),
+        (["alert", "--webhook-deadline", "5"], "haze alert: --webhook-deadline needs --webhook"),
+        (["check", "--wait", "5"], "haze check: --wait needs --repair: a check only reads"),
+        (["ingest", "--station", "1001A", "--format", "cnemc-wide", "x.csv"], "haze ingest: --station and --format cnemc-wide cannot be used together"),
+        (["pull", "--since", "2019-01-01", "--since", "2019-01-02"], "haze pull: --since is given more than once"),
+    ]
+
+    @Test("conflicting and meaningless combinations are refused (64) with the reason, and nothing in the store changes")
+    func conflicts() {
+        for (arguments, message) in Self.conflicts {
+            let (run, changed) = BoundsStore.run(arguments)
+            #expect(run.status == 64, "\(arguments): \(run.stderr)")
+            #expect(run.stderr.contains(message), "\(arguments): \(run.stderr)")
+            #expect(changed.isEmpty, "\(arguments) changed \(changed)")
+        }
+    }
+
+    @Test("every rule names options of its own command, and every number, date, month, year or hour option declares what it accepts")
+    func specsAreConsistent() {
+        let typed: Set<String> = ["N", "HOURS", "SECONDS", "DATE", "YYYY-MM", "YYYY", "TIME"]
+        for command in HazeCLI.commands {
+            let names = Set(command.spec.options.map(\.name))
+            for rule in command.spec.rules {
+                for name in rule.optionNames { #expect(names.contains(name), "haze \(command.spec.name): a rule names \(name)") }
+            }
+            for option in command.spec.options {
+                if let valueName = option.valueName, typed.contains(valueName) {
+                    #expect(option.form != nil, "haze \(command.spec.name) \(option.name) \(valueName) declares no form")
+                }
+                if option.form != nil { #expect(option.valueName != nil, "\(option.name) is a flag with a form") }
+            }
+        }
+    }
+
+    @Test("--help lists the refused combinations and the ranges, and every example in it is accepted")
+    func helpAndExamples() throws {
+        let rank = InProcess(["rank", "--help"])
+        #expect(rank.stdout.contains("NOT TOGETHER (refused, exit 64):"))
+        #expect(rank.stdout.contains("--composite with --from — the composite score is computed for a monthly ranking only"))
+        #expect(rank.stdout.contains("[years 1900–2200]"))
+        #expect(InProcess(["init", "--help"]).stdout.contains("[-14…14]"))
+        for command in HazeCLI.commands {
+            for example in command.spec.examples where example.hasPrefix("haze \(command.spec.name) ")
+                && !example.contains("'") && !example.contains("&&") && !example.contains("|") {
+                let words = example.split(separator: " ").dropFirst(2).map(String.init)
+                #expect(throws: Never.self, "\(example)") { try command.spec.parse(words) }
+            }
+        }
+    }
+
+    @Test("the demo's and README's own combinations stay allowed")
+    func allowedCombinations() throws {
+        let allowed: [[String]] = [
+            ["rank", "--month", "2019-01", "--city", "北京", "--composite", "pm2.5=0.6,pm10=0.4"],
+            ["rank", "--month", "2019-01", "--level", "city", "--pollutant", "pm2.5", "--format", "csv"],
+            ["rank", "--month", "2019-01", "--level", "station", "--city", "北京"],
+            ["rank", "--year", "2019", "--city", "北京", "--lang", "en"],
+            ["query", "--district", "朝阳区", "--city", "北京"],
+            ["alert", "--city", "北京", "--replay", "--from", "2019-01-11", "--to", "2019-01-15", "--summary", "--lang", "en"],
+            ["alert", "--at", "2019-01-12T20:00+08:00", "--dry-run", "--format", "ndjson"],
+            ["alert", "--webhook", Self.webhook, "--webhook-format", "text", "--webhook-deadline", "5", "--wait", "2.5"],
+            ["check", "--repair", "--wait", "10"],
+            ["ingest", "--station", "OAQ-1", "hours.json"],
+        ]
+        for arguments in allowed {
+            let command = try #require(HazeCLI.commands.first { $0.spec.name == arguments[0] })
+            #expect(throws: Never.self, "\(arguments)") { try command.spec.parse(Array(arguments.dropFirst())) }
+        }
+    }
+}
