@@ -3,6 +3,7 @@ import HazeRegistry
 import HazeStore
 import HazeSources
 import HazeAssessment
+import HazeAlerts
 
 /// The `haze` command line: dispatches to a command and turns errors into
 /// messages and exit codes.
@@ -94,6 +95,9 @@ public enum HazeCLI {
             console.note("haze: error: \(error)")
             return ExitCode.dataError.rawValue
         } catch let error as PullError {
+            console.note("haze: error: \(error)")
+            return ExitCode.dataError.rawValue
+        } catch let error as AlertRunError {
             console.note("haze: error: \(error)")
             return ExitCode.dataError.rawValue
         } catch let error as ConfigurationError {

@@ -10,6 +10,7 @@ enum CheckCommand {
         options: [
             CommonOptions.store, CommonOptions.stations, CommonOptions.wait,
             .flag("--repair", "Recompute the daily ring from the hours, or rebuild both rings from raw/; backups first."),
+            .value("--rules", "DIR", "Alert rule files, to re-evaluate a rebuilt alert state (default $HAZE_RULES or ./alerts)."),
         ],
         discussion: """
         A ring that cannot be opened (truncated, wrong magic, a newer format, a header
@@ -18,11 +19,21 @@ enum CheckCommand {
         <store>/backup-<time>/); damaged rings are rebuilt from <store>/raw/ when it holds
         payloads (see `haze rebuild`; the damaged files are moved to the backup, never
         overwritten). A ring from a newer haze is left alone: upgrade instead.
+        The alert files are checked too (state checksum and content, the log's lines);
+        --repair rebuilds a damaged alert state from the log without reporting anything
+        again, keeps the damaged file, and lists what it could not restore.
         Exit status: 0 healthy (or repaired), 65 problems remain.
         """,
         examples: ["haze check --store /var/lib/haze", "haze check --store /var/lib/haze --repair"])
 
     static let command = HazeCLI.Command(spec: spec) { arguments, context in
+        let rings = try checkRings(arguments, context)
+        let alerts = try CheckAlerts.run(arguments, context)
+        return rings != .success ? rings : alerts
+    }
+
+    /// The rings: verify, and repair with `--repair`.
+    static let checkRings: @Sendable (ParsedArguments, CommandContext) throws -> ExitCode = { arguments, context in
         let console = context.console
         let directory = context.storeDirectory(arguments)
         let repair = arguments.has("--repair")
