@@ -39,6 +39,10 @@ public final class AlertContext {
     private var lastData: [Int: (upTo: Hour, last: Hour?)] = [:]
     /// Subject ids are unique across every list of this context (memo keys use them).
     private var nextSubjectID = 0
+    /// One slot per distinct subject (by `stateKey`) across all lists: the
+    /// index of its cursors while a run evaluates.
+    private(set) var slotKeys: [String] = []
+    private var slotByKey: [String: Int] = [:]
 
     struct MemoKey: Hashable {
         var tag: Int
@@ -93,6 +97,14 @@ public final class AlertContext {
             list[i].id = nextSubjectID
             nextSubjectID += 1
             list[i].members = list[i].stations.compactMap { ordinals[$0.code] }
+            let key = list[i].stateKey
+            if let slot = slotByKey[key] {
+                list[i].slot = slot
+            } else {
+                list[i].slot = slotKeys.count
+                slotByKey[key] = slotKeys.count
+                slotKeys.append(key)
+            }
         }
         subjectsByScope[key] = list
         return list
@@ -196,33 +208,45 @@ public final class AlertContext {
     /// PM2.5 or PM10 value: `.some(nil)` when none has one in the hourly
     /// window, nil when none of its stations is in the store at all (a
     /// subject the store has never seen is not watched). Carried forward hour
-    /// by hour; a full scan back through the window happens once per subject.
+    /// by hour; otherwise the hours of `hour`'s day are read, then earlier
+    /// days are skipped through the daily ring (one row per day, not 24) down
+    /// to the last day with a value, whose hours give the hour.
     func lastDataHour(_ subject: AlertSubject, upTo hour: Hour) -> Hour?? {
-        guard subject.members.contains(where: { series($0, .pm25) >= 0 || series($0, .pm10) >= 0 }),
-              let window = store.hourlyWindow else { return nil }
+        let watched = subject.members.flatMap { [self.series($0, .pm25), self.series($0, .pm10)] }.filter { $0 >= 0 }
+        guard !watched.isEmpty, let window = store.hourlyWindow else { return nil }
         func hasData(_ h: Hour) -> Bool {
-            subject.members.contains { value($0, .pm25, h) != nil || value($0, .pm10, h) != nil }
+            // Straight from the store: a scan back must not evict the rows rules look back over.
+            guard let row = store.row(at: h) else { return false }
+            return watched.contains { row[$0] != nil }
         }
         if let cached = lastData[subject.id] {
             if cached.upTo == hour { return .some(cached.last) }
             if cached.upTo == hour.advanced(by: -1) {
-                let last = window.contains(hour) && hasData(hour) ? hour : cached.last
+                let last = hasData(hour) ? hour : cached.last
                 lastData[subject.id] = (hour, last)
                 return .some(last)
             }
         }
-        var found: Hour?
-        var h = min(hour, window.upperBound)
-        while h >= window.lowerBound {
-            // Straight from the store: a long scan must not evict the rows rules look back over.
-            if let row = store.row(at: h), subject.members.contains(where: { member in
-                let a = series(member, .pm25), b = series(member, .pm10)
-                return (a >= 0 && row[a] != nil) || (b >= 0 && row[b] != nil)
-            }) {
-                found = h
-                break
+        func newest(in range: ClosedRange<Hour>) -> Hour? {
+            var h = range.upperBound
+            while h >= range.lowerBound {
+                if hasData(h) { return h }
+                h = h.advanced(by: -1)
             }
-            h = h.advanced(by: -1)
+            return nil
+        }
+        var found: Hour?
+        let top = min(hour, window.upperBound)
+        if top >= window.lowerBound {
+            var day = zone.day(of: top)
+            found = newest(in: max(zone.firstHour(of: day), window.lowerBound)...top)
+            let firstDay = zone.day(of: window.lowerBound)
+            while found == nil, day > firstDay {
+                day = day.advanced(by: -1)
+                if watched.contains(where: { store.daily($0, on: day).validHours > 0 }) {
+                    found = newest(in: max(zone.firstHour(of: day), window.lowerBound)...zone.firstHour(of: day).advanced(by: 23))
+                }
+            }
         }
         lastData[subject.id] = (hour, found)
         return .some(found)

@@ -11,10 +11,12 @@ public struct AlertSubject: Sendable, Hashable {
     public var district: String
     /// The station itself, or the unit's assessment stations.
     public var stations: [Station]
-    /// An id unique within its context, and the stations' ordinals in the
-    /// context (both set by `AlertContext`).
+    /// An id unique within its context, the stations' ordinals in the
+    /// context, and a slot shared by every list's copy of the same subject
+    /// (all set by `AlertContext`).
     var id = 0
     var members: [Int] = []
+    var slot = 0
 
     /// The key of the national subject.
     public static let nationalKey = "全国"

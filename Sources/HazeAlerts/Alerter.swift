@@ -15,10 +15,14 @@ import HazeStore
 public struct Alerter {
     public let rules: RuleSet
     public let context: AlertContext
+    /// Per rule, the subjects it watches in this run (the filter applied).
+    private let lists: [[AlertSubject]]
 
     public init(store: Store, registry: StationRegistry, rules: RuleSet, filter: SubjectFilter = .everything) {
         self.rules = rules
-        self.context = AlertContext(store: store, registry: registry, filter: filter)
+        let context = AlertContext(store: store, registry: registry, filter: filter)
+        self.context = context
+        self.lists = rules.rules.map { context.subjects(for: $0) }
     }
 
     /// What one evaluation did besides reporting.
@@ -56,17 +60,18 @@ public struct Alerter {
     /// Cron style: each covered subject over the hours after its own cursor
     /// up to the plan's hour (its first evaluation: only that hour).
     package func evaluate(_ plan: Plan, state: inout AlertState) -> Outcome {
-        var behind = Set<String>()
+        var behind = 0
         var skipped = 0
         let cursors = (data: state.dataCursors, clock: state.clockCursors)
-        func range(_ timeline: AlertTimeline, _ key: String) -> ClosedRange<Int>? {
+        let keys = context.slotKeys
+        func range(_ timeline: AlertTimeline, _ slot: Int) -> ClosedRange<Int>? {
             let target = plan.target(timeline).index
-            let cursor = timeline == .data ? cursors.data.cursor(of: key) : cursors.clock.cursor(of: key)
+            let cursor = timeline == .data ? cursors.data.cursor(of: keys[slot]) : cursors.clock.cursor(of: keys[slot])
             guard plan.fromCursors, let cursor else { return target...target }
             guard cursor < target else { return nil }
             let start = max(cursor + 1, target - plan.catchUp + 1)
             if start > cursor + 1 {
-                behind.insert(key)
+                behind += 1
                 skipped = max(skipped, start - cursor - 1)
             }
             return start...target
@@ -74,43 +79,73 @@ public struct Alerter {
         // Every hour some subject needs, in order (each subject only inside its
         // own range): the union of the ranges, never the span between them —
         // the clock may run far past the data.
-        var spans = Set<ClosedRange<Int>>()
-        for rule in rules.rules {
-            for subject in context.subjects(for: rule) {
-                if let r = range(rule.kind.timeline, subject.stateKey) { spans.insert(r) }
-            }
-        }
+        var table = ranges(range)
         var hourSet = Set<Int>()
-        for span in spans { hourSet.formUnion(span) }
-        let hours = hourSet.sorted().map(Hour.init)
-        var outcome = run(hours: hours, state: &state, target: { plan.target($0).index }, range: range)
-        outcome.behind = behind.count
+        for span in Set(table.data.compactMap { $0 } + table.clock.compactMap { $0 }) { hourSet.formUnion(span) }
+        var outcome = run(hours: hourSet.sorted().map(Hour.init), state: &state, target: { plan.target($0).index },
+                          table: &table)
+        outcome.behind = behind
         outcome.skippedHours = skipped
         return outcome
     }
 
+    /// The subjects the filter covers for rules of a timeline.
+    package func coveredSubjects(_ timeline: AlertTimeline) -> [AlertSubject] {
+        var seen = [Bool](repeating: false, count: context.slotKeys.count)
+        var list: [AlertSubject] = []
+        for (position, rule) in rules.rules.enumerated() where rule.kind.timeline == timeline {
+            for subject in lists[position] where !seen[subject.slot] {
+                seen[subject.slot] = true
+                list.append(subject)
+            }
+        }
+        return list
+    }
+
+    /// Per slot and timeline: the hours to evaluate (nil: none; the slot is
+    /// not watched on that timeline when it is not covered).
+    private struct RangeTable {
+        var data: [ClosedRange<Int>?]
+        var clock: [ClosedRange<Int>?]
+        var covered: (data: [Bool], clock: [Bool])
+    }
+
+    private func ranges(_ range: (AlertTimeline, Int) -> ClosedRange<Int>?) -> RangeTable {
+        let count = context.slotKeys.count
+        var table = RangeTable(data: .init(repeating: nil, count: count), clock: .init(repeating: nil, count: count),
+                               covered: (.init(repeating: false, count: count), .init(repeating: false, count: count)))
+        for (position, rule) in rules.rules.enumerated() {
+            let clock = rule.kind.timeline == .clock
+            for subject in lists[position] {
+                let slot = subject.slot
+                if clock, !table.covered.clock[slot] {
+                    table.covered.clock[slot] = true
+                    table.clock[slot] = range(.clock, slot)
+                } else if !clock, !table.covered.data[slot] {
+                    table.covered.data[slot] = true
+                    table.data[slot] = range(.data, slot)
+                }
+            }
+        }
+        return table
+    }
+
+    private func run(hours: [Hour], state: inout AlertState, target: (AlertTimeline) -> Int,
+                     range: (AlertTimeline, Int) -> ClosedRange<Int>?) -> Outcome {
+        var table = ranges(range)
+        return run(hours: hours, state: &state, target: target, table: &table)
+    }
+
     /// The common loop: hour by hour, rule by rule, subject by subject, each
-    /// (rule, subject) only at the hours `range` gives it. Moves the covered
+    /// (rule, subject) only at the hours of its slot's range. Moves the covered
     /// subjects' cursors to `target` of their timeline (never backwards).
     private func run(hours: [Hour], state: inout AlertState, target: (AlertTimeline) -> Int,
-                     range: (AlertTimeline, String) -> ClosedRange<Int>?) -> Outcome {
+                     table: inout RangeTable) -> Outcome {
         var outcome = Outcome()
         // Stored episodes refer to rules and subjects by name; the tracker by position.
         var positions: [String: (rule: Int, subjects: [String: Int])] = [:]
-        var lists: [[AlertSubject]] = []
-        var ranges: [[ClosedRange<Int>?]] = []
-        var covered: [AlertTimeline: [String: Int]] = [.data: [:], .clock: [:]]
         for (position, rule) in rules.rules.enumerated() {
-            let subjects = context.subjects(for: rule)
-            lists.append(subjects)
-            let timeline = rule.kind.timeline
-            ranges.append(subjects.map { range(timeline, $0.stateKey) })
-            positions[rule.id] = (position, Dictionary(subjects.map { ($0.key, $0.id) }, uniquingKeysWith: { a, _ in a }))
-            let old = state.cursors(timeline)
-            for subject in subjects {
-                let key = subject.stateKey
-                covered[timeline]?[key] = max(old.cursor(of: key) ?? Int.min, target(timeline))
-            }
+            positions[rule.id] = (position, Dictionary(lists[position].map { ($0.key, $0.id) }, uniquingKeysWith: { a, _ in a }))
         }
         // The tracker takes the episodes of covered subjects; all others stay as they are.
         func key(_ episode: OpenEpisode) -> Int64? {
@@ -127,11 +162,9 @@ public struct Alerter {
         let zone = context.zone
         for hour in hours {
             for (position, rule) in rules.rules.enumerated() {
-                let subjects = lists[position]
-                let spans = ranges[position]
-                for i in subjects.indices {
-                    guard let span = spans[i], span.contains(hour.index) else { continue }
-                    let subject = subjects[i]
+                let spans = rule.kind.timeline == .clock ? table.clock : table.data
+                for subject in lists[position] {
+                    guard let span = spans[subject.slot], span.contains(hour.index) else { continue }
                     let condition = RuleEvaluation.evaluate(rule, subject, at: hour, in: context)
                     if let event = tracker.observe(rule, position: position, subject, condition, at: hour, zone: zone) {
                         outcome.events.append(event)
@@ -141,20 +174,22 @@ public struct Alerter {
             context.trimCaches()
         }
         state.open = (untouched + tracker.open).sorted(by: OpenEpisode.precedes)
-        let complete = context.filter.isEverything
-        state.dataCursors.advance(covered[.data] ?? [:], complete: complete)
-        state.clockCursors.advance(covered[.clock] ?? [:], complete: complete)
-        return outcome
-    }
-
-    /// The subjects the filter covers for rules of a timeline.
-    package func coveredSubjects(_ timeline: AlertTimeline) -> [AlertSubject] {
-        var seen = Set<String>()
-        var list: [AlertSubject] = []
-        for rule in rules.rules where rule.kind.timeline == timeline {
-            for subject in context.subjects(for: rule) where seen.insert(subject.stateKey).inserted { list.append(subject) }
+        // Cursors of the covered subjects move to the target (never back).
+        let keys = context.slotKeys
+        for timeline in AlertTimeline.allCases {
+            let covered = timeline == .data ? table.covered.data : table.covered.clock
+            let old = state.cursors(timeline)
+            var moved: [String: Int] = [:]
+            for slot in covered.indices where covered[slot] {
+                moved[keys[slot]] = max(old.cursor(of: keys[slot]) ?? Int.min, target(timeline))
+            }
+            if timeline == .data {
+                state.dataCursors.advance(moved, complete: context.filter.isEverything)
+            } else {
+                state.clockCursors.advance(moved, complete: context.filter.isEverything)
+            }
         }
-        return list
+        return outcome
     }
 
     /// Of episodes not evaluated: those whose rule or subject no longer exists.
