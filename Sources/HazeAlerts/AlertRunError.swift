@@ -31,7 +31,7 @@ public enum AlertRunError: Error, Sendable, Equatable, CustomStringConvertible {
         case .store(let error):
             return "\(error)"
         case .emptyStore(let directory):
-            return "the store at '\(directory)' holds no data yet; ingest data first"
+            return "the store at '\(directory)' is empty; ingest data first"
         case .atAfterNewest(let at, let newest):
             return "--at \(at) is after the store's newest hour \(newest): a run records what it evaluated, "
                 + "so an hour with no data yet would be marked done before its data arrive. "

@@ -154,9 +154,9 @@ struct AlertStateTests {
         // A run "now" in the future of the system clock is refused too.
         #expect(Self.alert(typo, ["--now", "2091-01-01T00:00+08:00"]).status == 64)
         // The next ordinary run reports exactly what it would have without the typos.
-        let now = ["--now", "2019-01-14T23:00+08:00"]
+        let now = ["--now", "2019-01-12T18:00+08:00"]
         let next = Self.alert(typo, now), reference = Self.alert(clean, now)
-        #expect(Self.reports(next.stdout).count > 1000)
+        #expect(Self.reports(next.stdout).count > 300)
         #expect(next.stdout == reference.stdout && next.status == reference.status)
         #expect(Self.bytes(state) == Self.bytes(clean + "/alerts/state.json") && Self.log(typo) == Self.log(clean))
         Self.expectWellFormed(Self.log(typo))
