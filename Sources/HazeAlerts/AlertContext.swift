@@ -10,7 +10,10 @@ import HazeAssessment
 /// from one hour to the next, and per-hour results shared by many subjects
 /// (a city's sorted values, a unit's AQI) are memoised. One context serves
 /// one run (a cron evaluation or a replay); results never depend on caching.
-public final class AlertContext: @unchecked Sendable {
+///
+/// Not `Sendable`: its caches change on every read, without a lock, so a
+/// context belongs to the one task that evaluates with it.
+public final class AlertContext {
     public let store: Store
     public let registry: StationRegistry
     public var zone: LocalZone { store.zone }
@@ -32,8 +35,14 @@ public final class AlertContext: @unchecked Sendable {
     private var memo: [MemoKey: Double?] = [:]
     private var sortedCity: [MemoKey: [Int]] = [:]
     private var subjectsByScope: [String: [AlertSubject]] = [:]
+    /// Per subject id: the newest hour with data up to an hour (feed rules).
+    private var lastData: [Int: (upTo: Hour, last: Hour?)] = [:]
     /// Subject ids are unique across every list of this context (memo keys use them).
     private var nextSubjectID = 0
+    /// One slot per distinct subject (by `stateKey`) across all lists: the
+    /// index of its cursors while a run evaluates.
+    private(set) var slotKeys: [String] = []
+    private var slotByKey: [String: Int] = [:]
 
     struct MemoKey: Hashable {
         var tag: Int
@@ -42,13 +51,13 @@ public final class AlertContext: @unchecked Sendable {
         var extra: Int = 0
     }
 
-    /// Only subjects of this city are evaluated (`haze alert --city`).
-    let city: String?
+    /// Only the subjects it covers are evaluated (`haze alert --city`).
+    public let filter: SubjectFilter
 
-    public init(store: Store, registry: StationRegistry, city: String? = nil) {
+    public init(store: Store, registry: StationRegistry, filter: SubjectFilter = .everything) {
         self.store = store
         self.registry = registry
-        self.city = city
+        self.filter = filter
         self.aggregation = Aggregation(store: store)
         let stations = registry.stations.sorted { $0.code < $1.code }
         self.stations = stations
@@ -72,20 +81,30 @@ public final class AlertContext: @unchecked Sendable {
         if sortedCity.count > 50_000 { sortedCity.removeAll(keepingCapacity: true) }
     }
 
+    /// The subjects a rule watches in this run (those the filter covers).
     func subjects(for rule: AlertRule) -> [AlertSubject] { subjects(rule.scope, cities: rule.cities) }
 
-    func subjects(_ scope: AlertScope, cities: [String] = []) -> [AlertSubject] {
-        let key = "\(scope.rawValue)|\(cities.joined(separator: ","))"
+    /// The subjects a rule watches when nothing is filtered out.
+    func allSubjects(for rule: AlertRule) -> [AlertSubject] { subjects(rule.scope, cities: rule.cities, filtered: false) }
+
+    func subjects(_ scope: AlertScope, cities: [String] = [], filtered: Bool = true) -> [AlertSubject] {
+        let applies = filtered && !filter.isEverything
+        let key = "\(scope.rawValue)|\(cities.joined(separator: ","))|\(applies)"
         if let cached = subjectsByScope[key] { return cached }
         var list = AlertSubject.all(scope, registry: registry, cities: cities)
-        if let city {
-            let resolved = registry.city(named: city) ?? city
-            list = list.filter { $0.city == resolved }
-        }
+        if applies { list = list.filter { filter.covers($0, registry: registry) } }
         for i in list.indices {
             list[i].id = nextSubjectID
             nextSubjectID += 1
             list[i].members = list[i].stations.compactMap { ordinals[$0.code] }
+            let key = list[i].stateKey
+            if let slot = slotByKey[key] {
+                list[i].slot = slot
+            } else {
+                list[i].slot = slotKeys.count
+                slotByKey[key] = slotKeys.count
+                slotKeys.append(key)
+            }
         }
         subjectsByScope[key] = list
         return list
@@ -183,6 +202,54 @@ public final class AlertContext: @unchecked Sendable {
         func at(_ k: Int) -> Int { skip >= 0 && k >= skip ? sorted[k + 1] : sorted[k] }
         let middle = n % 2 == 1 ? Double(at(n / 2)) : Double(at(n / 2 - 1) + at(n / 2)) / 2
         return (middle, n)
+    }
+
+    /// The newest hour up to `hour` at which any of a subject's stations has a
+    /// PM2.5 or PM10 value: `.some(nil)` when none has one in the hourly
+    /// window, nil when none of its stations is in the store at all (a
+    /// subject the store has never seen is not watched). Carried forward hour
+    /// by hour; otherwise the hours of `hour`'s day are read, then earlier
+    /// days are skipped through the daily ring (one row per day, not 24) down
+    /// to the last day with a value, whose hours give the hour.
+    func lastDataHour(_ subject: AlertSubject, upTo hour: Hour) -> Hour?? {
+        let watched = subject.members.flatMap { [self.series($0, .pm25), self.series($0, .pm10)] }.filter { $0 >= 0 }
+        guard !watched.isEmpty, let window = store.hourlyWindow else { return nil }
+        func hasData(_ h: Hour) -> Bool {
+            // Straight from the store: a scan back must not evict the rows rules look back over.
+            guard let row = store.row(at: h) else { return false }
+            return watched.contains { row[$0] != nil }
+        }
+        if let cached = lastData[subject.id] {
+            if cached.upTo == hour { return .some(cached.last) }
+            if cached.upTo == hour.advanced(by: -1) {
+                let last = hasData(hour) ? hour : cached.last
+                lastData[subject.id] = (hour, last)
+                return .some(last)
+            }
+        }
+        func newest(in range: ClosedRange<Hour>) -> Hour? {
+            var h = range.upperBound
+            while h >= range.lowerBound {
+                if hasData(h) { return h }
+                h = h.advanced(by: -1)
+            }
+            return nil
+        }
+        var found: Hour?
+        let top = min(hour, window.upperBound)
+        if top >= window.lowerBound {
+            var day = zone.day(of: top)
+            found = newest(in: max(zone.firstHour(of: day), window.lowerBound)...top)
+            let firstDay = zone.day(of: window.lowerBound)
+            while found == nil, day > firstDay {
+                day = day.advanced(by: -1)
+                if watched.contains(where: { store.daily($0, on: day).validHours > 0 }) {
+                    found = newest(in: max(zone.firstHour(of: day), window.lowerBound)...zone.firstHour(of: day).advanced(by: 23))
+                }
+            }
+        }
+        lastData[subject.id] = (hour, found)
+        return .some(found)
     }
 
     /// Memoises a per-key computation for the length of the run.

@@ -15,6 +15,7 @@ public enum AlertFacts {
         case .excess: common.union(["pollutant", "value", "median", "difference", "percent", "neighbours", "hours"])
         case .trend: common.union(["pollutant", "value", "last_year", "change", "rank", "units", "days"])
         case .data: common.union(["check", "hours", "value", "pm25", "pm10", "neighbours_min"])
+        case .feed: common.union(["last", "silent", "hours", "value"])
         }
     }
 }

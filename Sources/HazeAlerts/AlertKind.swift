@@ -28,6 +28,18 @@ public enum AlertKind: Sendable, Equatable {
     case trend(pollutant: Pollutant, percent: Double, whenLast: Bool, minimumDays: Int)
     /// Station health.
     case data(check: DataCheck)
+    /// Data stopped arriving: the newest hour with any value of a city's,
+    /// district's or the whole network's stations is more than `hours` hours
+    /// before the hour evaluated ("now" for a cron run).
+    case feed(hours: Int)
+
+    /// Which clock the kind is evaluated on: the hours of the data, or the
+    /// hours of the wall clock (a stopped feed is seen only by looking at the
+    /// clock, past the newest data).
+    public var timeline: AlertTimeline {
+        if case .feed = self { return .clock }
+        return .data
+    }
 
     public var name: String {
         switch self {
@@ -39,6 +51,7 @@ public enum AlertKind: Sendable, Equatable {
         case .excess: "excess"
         case .trend: "trend"
         case .data: "data"
+        case .feed: "feed"
         }
     }
 }

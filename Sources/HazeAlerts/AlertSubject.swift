@@ -3,7 +3,7 @@ import HazeRegistry
 
 /// What an alert is about: a station, or a district or city and its stations.
 public struct AlertSubject: Sendable, Hashable {
-    /// Stable key for state and logs: `1001A`, `北京/朝阳区`, `北京`.
+    /// Stable key for logs and episodes: `1001A`, `北京/朝阳区`, `北京`, `全国`.
     public var key: String
     public var scope: AlertScope
     public var name: String
@@ -11,10 +11,21 @@ public struct AlertSubject: Sendable, Hashable {
     public var district: String
     /// The station itself, or the unit's assessment stations.
     public var stations: [Station]
-    /// An id unique within its context, and the stations' ordinals in the
-    /// context (both set by `AlertContext`).
+    /// An id unique within its context, the stations' ordinals in the
+    /// context, and a slot shared by every list's copy of the same subject
+    /// (all set by `AlertContext`).
     var id = 0
     var members: [Int] = []
+    var slot = 0
+
+    /// The key of the national subject.
+    public static let nationalKey = "全国"
+
+    /// The key of the subject's cursors in the alert state, unique across
+    /// scopes: `station:1001A`, `district:北京/朝阳区`, `city:北京`, `national:全国`.
+    public var stateKey: String { Self.stateKey(scope, key) }
+
+    static func stateKey(_ scope: AlertScope, _ key: String) -> String { scope.rawValue + ":" + key }
 
     /// Subjects of a scope from the registry, limited to `cities` when given.
     static func all(_ scope: AlertScope, registry: StationRegistry, cities: [String]) -> [AlertSubject] {
@@ -38,6 +49,10 @@ public struct AlertSubject: Sendable, Hashable {
                 return members.isEmpty ? nil : AlertSubject(key: city, scope: .city, name: city, city: city,
                                                             district: "", stations: members)
             }
+        case .national:
+            let members = registry.stations.filter { !$0.isControl }.sorted { $0.code < $1.code }
+            return members.isEmpty ? [] : [AlertSubject(key: nationalKey, scope: .national, name: nationalKey, city: "",
+                                                        district: "", stations: members)]
         }
     }
 

@@ -4,51 +4,199 @@ import HazeStore
 
 /// Runs the rules hour by hour and keeps the episodes: the engine behind both
 /// the cron run and the replay, so the two cannot disagree.
-public struct Alerter: Sendable {
+///
+/// Each subject is evaluated from its own cursors (`AlertState.dataCursors`
+/// for rules about the data, `clockCursors` for `feed` rules), and only the
+/// subjects the context's filter covers are touched: their cursors move and
+/// their episodes open, escalate and close; every other subject's cursors and
+/// open episodes are kept exactly as they were.
+///
+/// Not `Sendable`: it evaluates through one `AlertContext` and its caches.
+public struct Alerter {
     public let rules: RuleSet
     public let context: AlertContext
+    /// Per rule, the subjects it watches in this run (the filter applied).
+    private let lists: [[AlertSubject]]
 
-    public init(store: Store, registry: StationRegistry, rules: RuleSet, city: String? = nil) {
+    public init(store: Store, registry: StationRegistry, rules: RuleSet, filter: SubjectFilter = .everything) {
         self.rules = rules
-        self.context = AlertContext(store: store, registry: registry, city: city)
+        let context = AlertContext(store: store, registry: registry, filter: filter)
+        self.context = context
+        self.lists = rules.rules.map { context.subjects(for: $0) }
     }
 
-    /// Evaluates every rule at each hour, in order, updating `state`.
+    /// What one evaluation did besides reporting.
+    package struct Outcome {
+        var events: [AlertEvent] = []
+        /// Subjects that had more hours to catch up than the plan allows, and the most hours one skipped.
+        var behind = 0
+        var skippedHours = 0
+        /// Open episodes of rules no longer in the rule files, or of subjects
+        /// no longer in the registry: kept in the state, not evaluated.
+        var orphans: [OpenEpisode] = []
+    }
+
+    /// How far a cron run evaluates.
+    package struct Plan {
+        /// The last hour to evaluate per timeline: the newest data hour (or
+        /// `--at`), and "now" for the clock.
+        var through: (data: Hour, clock: Hour)
+        /// At most this many hours per subject, the newest ones.
+        var catchUp = 168
+        /// False to ignore the cursors and evaluate only the `through` hours
+        /// (a dry run looking at an hour the state has passed).
+        var fromCursors = true
+
+        func target(_ timeline: AlertTimeline) -> Hour { timeline == .data ? through.data : through.clock }
+    }
+
+    /// Replay style: every rule for every covered subject at each of `hours`
+    /// (ascending), from `state`; the subjects' cursors end at the last hour.
     public func evaluate(hours: [Hour], state: inout AlertState) -> [AlertEvent] {
+        guard let first = hours.first?.index, let last = hours.last?.index, first <= last else { return [] }
+        return run(hours: hours, state: &state, target: { _ in last }) { _, _ in first...last }.events
+    }
+
+    /// Cron style: each covered subject over the hours after its own cursor
+    /// up to the plan's hour (its first evaluation: only that hour).
+    package func evaluate(_ plan: Plan, state: inout AlertState) -> Outcome {
+        var behind = 0
+        var skipped = 0
+        let cursors = (data: state.dataCursors, clock: state.clockCursors)
+        let keys = context.slotKeys
+        func range(_ timeline: AlertTimeline, _ slot: Int) -> ClosedRange<Int>? {
+            let target = plan.target(timeline).index
+            let cursor = timeline == .data ? cursors.data.cursor(of: keys[slot]) : cursors.clock.cursor(of: keys[slot])
+            guard plan.fromCursors, let cursor else { return target...target }
+            guard cursor < target else { return nil }
+            let start = max(cursor + 1, target - plan.catchUp + 1)
+            if start > cursor + 1 {
+                behind += 1
+                skipped = max(skipped, start - cursor - 1)
+            }
+            return start...target
+        }
+        // Every hour some subject needs, in order (each subject only inside its
+        // own range): the union of the ranges, never the span between them —
+        // the clock may run far past the data.
+        var table = ranges(range)
+        var hourSet = Set<Int>()
+        for span in Set(table.data.compactMap { $0 } + table.clock.compactMap { $0 }) { hourSet.formUnion(span) }
+        var outcome = run(hours: hourSet.sorted().map(Hour.init), state: &state, target: { plan.target($0).index },
+                          table: &table)
+        outcome.behind = behind
+        outcome.skippedHours = skipped
+        return outcome
+    }
+
+    /// The subjects the filter covers for rules of a timeline.
+    package func coveredSubjects(_ timeline: AlertTimeline) -> [AlertSubject] {
+        var seen = [Bool](repeating: false, count: context.slotKeys.count)
+        var list: [AlertSubject] = []
+        for (position, rule) in rules.rules.enumerated() where rule.kind.timeline == timeline {
+            for subject in lists[position] where !seen[subject.slot] {
+                seen[subject.slot] = true
+                list.append(subject)
+            }
+        }
+        return list
+    }
+
+    /// Per slot and timeline: the hours to evaluate (nil: none; the slot is
+    /// not watched on that timeline when it is not covered).
+    private struct RangeTable {
+        var data: [ClosedRange<Int>?]
+        var clock: [ClosedRange<Int>?]
+        var covered: (data: [Bool], clock: [Bool])
+    }
+
+    private func ranges(_ range: (AlertTimeline, Int) -> ClosedRange<Int>?) -> RangeTable {
+        let count = context.slotKeys.count
+        var table = RangeTable(data: .init(repeating: nil, count: count), clock: .init(repeating: nil, count: count),
+                               covered: (.init(repeating: false, count: count), .init(repeating: false, count: count)))
+        for (position, rule) in rules.rules.enumerated() {
+            let clock = rule.kind.timeline == .clock
+            for subject in lists[position] {
+                let slot = subject.slot
+                if clock, !table.covered.clock[slot] {
+                    table.covered.clock[slot] = true
+                    table.clock[slot] = range(.clock, slot)
+                } else if !clock, !table.covered.data[slot] {
+                    table.covered.data[slot] = true
+                    table.data[slot] = range(.data, slot)
+                }
+            }
+        }
+        return table
+    }
+
+    private func run(hours: [Hour], state: inout AlertState, target: (AlertTimeline) -> Int,
+                     range: (AlertTimeline, Int) -> ClosedRange<Int>?) -> Outcome {
+        var table = ranges(range)
+        return run(hours: hours, state: &state, target: target, table: &table)
+    }
+
+    /// The common loop: hour by hour, rule by rule, subject by subject, each
+    /// (rule, subject) only at the hours of its slot's range. Moves the covered
+    /// subjects' cursors to `target` of their timeline (never backwards).
+    private func run(hours: [Hour], state: inout AlertState, target: (AlertTimeline) -> Int,
+                     table: inout RangeTable) -> Outcome {
+        var outcome = Outcome()
         // Stored episodes refer to rules and subjects by name; the tracker by position.
         var positions: [String: (rule: Int, subjects: [String: Int])] = [:]
         for (position, rule) in rules.rules.enumerated() {
-            let subjects = context.subjects(for: rule)
-            positions[rule.id] = (position, Dictionary(subjects.map { ($0.key, $0.id) }, uniquingKeysWith: { a, _ in a }))
+            positions[rule.id] = (position, Dictionary(lists[position].map { ($0.key, $0.id) }, uniquingKeysWith: { a, _ in a }))
         }
-        var tracker = EpisodeTracker(state: state) { episode in
+        // The tracker takes the episodes of covered subjects; all others stay as they are.
+        func key(_ episode: OpenEpisode) -> Int64? {
             guard let entry = positions[episode.rule], let subject = entry.subjects[episode.subject] else { return nil }
             return EpisodeTracker.key(rule: entry.rule, subject: subject)
         }
-        var events: [AlertEvent] = []
+        var untouched: [OpenEpisode] = []
+        var managed: [OpenEpisode] = []
+        for episode in state.open {
+            if key(episode) != nil { managed.append(episode) } else { untouched.append(episode) }
+        }
+        outcome.orphans = orphans(untouched)
+        var tracker = EpisodeTracker(open: managed, keyOf: key)
         let zone = context.zone
         for hour in hours {
             for (position, rule) in rules.rules.enumerated() {
-                for subject in context.subjects(for: rule) {
+                let spans = rule.kind.timeline == .clock ? table.clock : table.data
+                for subject in lists[position] {
+                    guard let span = spans[subject.slot], span.contains(hour.index) else { continue }
                     let condition = RuleEvaluation.evaluate(rule, subject, at: hour, in: context)
                     if let event = tracker.observe(rule, position: position, subject, condition, at: hour, zone: zone) {
-                        events.append(event)
+                        outcome.events.append(event)
                     }
                 }
             }
-            tracker.state.lastEvaluated = hour.index
             context.trimCaches()
         }
-        state = tracker.state
-        return events
+        state.open = (untouched + tracker.open).sorted(by: OpenEpisode.precedes)
+        // Cursors of the covered subjects move to the target (never back).
+        let keys = context.slotKeys
+        for timeline in AlertTimeline.allCases {
+            let covered = timeline == .data ? table.covered.data : table.covered.clock
+            let old = state.cursors(timeline)
+            var moved: [String: Int] = [:]
+            for slot in covered.indices where covered[slot] {
+                moved[keys[slot]] = max(old.cursor(of: keys[slot]) ?? Int.min, target(timeline))
+            }
+            if timeline == .data {
+                state.dataCursors.advance(moved, complete: context.filter.isEverything)
+            } else {
+                state.clockCursors.advance(moved, complete: context.filter.isEverything)
+            }
+        }
+        return outcome
     }
 
-    /// The hours a cron run evaluates: after the last evaluated hour up to the
-    /// newest (at most `catchUp`), or only the newest on a first run.
-    public static func pendingHours(newest: Hour, lastEvaluated: Int?, catchUp: Int = 168) -> [Hour] {
-        guard let last = lastEvaluated else { return [newest] }
-        guard newest.index > last else { return [] }
-        let first = max(last + 1, newest.index - catchUp + 1)
-        return (first...newest.index).map(Hour.init)
+    /// Of episodes not evaluated: those whose rule or subject no longer exists.
+    private func orphans(_ episodes: [OpenEpisode]) -> [OpenEpisode] {
+        guard !episodes.isEmpty else { return [] }
+        var known: [String: Set<String>] = [:]
+        for rule in rules.rules { known[rule.id] = Set(context.allSubjects(for: rule).map(\.key)) }
+        return episodes.filter { known[$0.rule]?.contains($0.subject) != true }
     }
 }

@@ -6,18 +6,20 @@ import HazeModel
 /// higher level escalates it (reported once per level); after the cooldown an
 /// open episode is reported again; a condition known not to hold closes it
 /// (reported once). An unknown condition — missing data — changes nothing.
+/// An hour earlier than an episode's last report changes nothing either, so
+/// an episode can never get a negative duration or open twice.
 struct EpisodeTracker {
-    var state: AlertState
-    /// Open episodes by (rule position, subject id), an index into `state.open`.
+    /// The episodes it tracks: those of the subjects being evaluated.
+    private(set) var open: [OpenEpisode]
+    /// Open episodes by (rule position, subject id), an index into `open`.
     private var index: [Int64: Int] = [:]
     private let keyOf: (OpenEpisode) -> Int64?
 
-    /// `keyOf` maps a stored episode to its (rule position, subject id) key;
-    /// episodes of rules or subjects that no longer exist are dropped.
-    init(state: AlertState, keyOf: @escaping (OpenEpisode) -> Int64?) {
+    /// `keyOf` maps each episode to its (rule position, subject id) key; the
+    /// caller hands over only episodes it can key.
+    init(open: [OpenEpisode], keyOf: @escaping (OpenEpisode) -> Int64?) {
         self.keyOf = keyOf
-        self.state = state
-        self.state.open.removeAll { keyOf($0) == nil }
+        self.open = open
         reindex()
     }
 
@@ -25,7 +27,7 @@ struct EpisodeTracker {
 
     private mutating func reindex() {
         index = [:]
-        for (i, episode) in state.open.enumerated() {
+        for (i, episode) in open.enumerated() {
             if let key = keyOf(episode) { index[key] = i }
         }
     }
@@ -38,13 +40,14 @@ struct EpisodeTracker {
         case .unknown:
             return nil
         case .inactive:
-            guard let i = index[key] else { return nil }
-            let episode = state.open[i]
+            guard let i = index[key], hour.index > open[i].lastReported else { return nil }
+            let episode = open[i]
             remove(at: i, key: key)
             return event(.closed, rule, subject, episode, hour: hour, value: nil, zone: zone)
         case .active(let level, let value, let facts):
             if let i = index[key] {
-                var episode = state.open[i]
+                guard hour.index > open[i].lastReported else { return nil }
+                var episode = open[i]
                 episode.level = level
                 episode.facts = facts
                 if let value { episode.peak = max(episode.peak ?? value, value) }
@@ -56,26 +59,26 @@ struct EpisodeTracker {
                     kind = .reminder
                 }
                 if kind != nil { episode.lastReported = hour.index }
-                state.open[i] = episode
+                open[i] = episode
                 return kind.map { event($0, rule, subject, episode, hour: hour, value: value, zone: zone) }
             }
             let since = hour.index
             let episode = OpenEpisode(rule: rule.id, subject: subject.key, since: since, level: level, reportedLevel: level,
                                       lastReported: hour.index, peak: value, facts: facts)
-            index[key] = state.open.count
-            state.open.append(episode)
+            index[key] = open.count
+            open.append(episode)
             return event(.opened, rule, subject, episode, hour: hour, value: value, zone: zone)
         }
     }
 
     private mutating func remove(at i: Int, key: Int64) {
-        let last = state.open.count - 1
+        let last = open.count - 1
         index[key] = nil
         if i != last {
-            state.open[i] = state.open[last]
-            if let moved = keyOf(state.open[i]) { index[moved] = i }
+            open[i] = open[last]
+            if let moved = keyOf(open[i]) { index[moved] = i }
         }
-        state.open.removeLast()
+        open.removeLast()
     }
 
     private func event(_ kind: AlertEvent.Kind, _ rule: AlertRule, _ subject: AlertSubject, _ episode: OpenEpisode,

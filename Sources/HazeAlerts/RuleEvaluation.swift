@@ -25,6 +25,8 @@ enum RuleEvaluation {
                          minimumDays: minimumDays)
         case .data(let check):
             return data(rule, subject, hour, context, check: check)
+        case .feed(let hours):
+            return feed(rule, subject, hour, context, hours: hours)
         }
     }
 

@@ -130,20 +130,32 @@ public struct RuleSet: Sendable {
                                reason: "'\(other)' is not one of missing, flat, pm25-above-pm10, drop")
             }
             kind = .data(check: check)
+        case "feed":
+            try fields.allow(common + ["hours"])
+            kind = .feed(hours: try fields.integer("hours", 1...8760))
         default:
             throw .invalid(file: file, item: "rule '\(id)'", field: "kind",
-                           reason: "'\(kindName)' is not one of threshold, rolling, episode, ratio, night-rise, excess, trend, data")
+                           reason: "'\(kindName)' is not one of threshold, rolling, episode, ratio, night-rise, excess, trend, data, feed")
         }
         let defaultScope: AlertScope
         switch kind {
         case .episode, .trend: defaultScope = kindName == "trend" ? .district : .city
+        case .feed: defaultScope = .city
         default: defaultScope = .station
         }
         let scopeText = try fields.optionalString("scope") ?? defaultScope.rawValue
         guard let parsedScope = AlertScope(rawValue: scopeText) else {
-            throw .invalid(file: file, item: "rule '\(id)'", field: "scope", reason: "'\(scopeText)' is not station, district or city")
+            throw .invalid(file: file, item: "rule '\(id)'", field: "scope", reason: "'\(scopeText)' is not station, district, city or national")
         }
         scope = parsedScope
+        if case .feed = kind {
+            guard scope != .station else {
+                throw .invalid(file: file, item: "rule '\(id)'", field: "scope",
+                               reason: "a feed rule watches a district, a city or the whole network (national); for single stations use a data rule with check 'missing'")
+            }
+        } else if scope == .national {
+            throw .invalid(file: file, item: "rule '\(id)'", field: "scope", reason: "scope national is for feed rules only")
+        }
         switch kind {
         case .ratio, .nightRise, .excess, .data:
             guard scope == .station else {
@@ -169,6 +181,9 @@ public struct RuleSet: Sendable {
             }
         }
         let cities = try fields.optionalStrings("cities") ?? []
+        if scope == .national, !cities.isEmpty {
+            throw .invalid(file: file, item: "rule '\(id)'", field: "cities", reason: "a national rule watches every city; use scope city to name cities")
+        }
         return AlertRule(id: id, campaign: campaign, kind: kind, scope: scope, cities: cities, levels: levels,
                          cooldownHours: cooldown, messages: messages, file: file)
     }

@@ -12,8 +12,3 @@ public enum Severity: String, Sendable, Comparable, CaseIterable, Codable {
 
     public static func < (a: Severity, b: Severity) -> Bool { a.order < b.order }
 }
-
-/// Where a rule looks: each station, each district, or each city.
-public enum AlertScope: String, Sendable, CaseIterable, Codable {
-    case station, district, city
-}

@@ -3,6 +3,7 @@ import HazeRegistry
 import HazeStore
 import HazeSources
 import HazeAssessment
+import HazeAlerts
 
 /// The `haze` command line: dispatches to a command and turns errors into
 /// messages and exit codes.
@@ -103,6 +104,9 @@ public enum HazeCLI {
             case .refused: return ExitCode.usage.rawValue
             case .system: return ExitCode.ioError.rawValue
             }
+        } catch let error as AlertRunError {
+            console.note("haze: error: \(error)")
+            return ExitCode.dataError.rawValue
         } catch let error as ConfigurationError {
             console.note("haze: error: \(error)")
             return ExitCode.dataError.rawValue

@@ -142,7 +142,7 @@ struct CalendarBoundsTests {
     @Test("alert --at far ahead (2091) is refused outside --dry-run, and the alert state is untouched; --at with ±99:00 is refused")
     func alertAtFarAhead() {
         Self.refused(["alert", "--city", "北京", "--at", "2091-01-12T08:00+08:00"],
-                     "haze alert: --at 2091-01-12T08:00+08:00 is after the newest hour in the store (2019-01-12T23:00+08:00); evaluating a future hour would silence every later run — use --dry-run to look ahead")
+                     "--at 2091-01-12T08:00+08:00 is after the store's newest hour 2019-01-12T23:00+08:00")
         Self.refused(["alert", "--city", "北京", "--at", "2019-01-12T08:00+99:00", "--dry-run"],
                      "--at: '2019-01-12T08:00+99:00' is at a UTC offset beyond ±14:00")
         Self.refused(["alert", "--city", "北京", "--at", "9999-12-31T23:00Z", "--dry-run"], "--at: '9999-12-31T23:00Z' is outside the supported calendar")

@@ -176,15 +176,15 @@ struct ExternalNumberTests {
         try FileManager.default.copyItem(atPath: BoundsStore.directory, toPath: store)
         let episode = #"{"rule":"pm25-hourly-high","subject":"1001A","since":1000,"level":0,"reportedLevel":0,"lastReported":1000,"facts":{}}"#
         let cases: [(String, String)] = [
-            (episode.replacingOccurrences(of: #""since":1000"#, with: #""since":-9223372036854775808"#), "'open[0].since' -9223372036854775808 is not an hour"),
-            (episode.replacingOccurrences(of: #""lastReported":1000"#, with: #""lastReported":9223372036854775807"#), "'open[0].lastReported' 9223372036854775807 is not an hour"),
-            (episode.replacingOccurrences(of: #""level":0"#, with: #""level":-1"#), "'open[0].level' -1 is not a level 0…1000"),
+            (episode.replacingOccurrences(of: #""since":1000"#, with: #""since":-9223372036854775808"#), "episode pm25-hourly-high/1001A has hours or levels no episode can have"),
+            (episode.replacingOccurrences(of: #""lastReported":1000"#, with: #""lastReported":9223372036854775807"#), "episode pm25-hourly-high/1001A has hours or levels no episode can have"),
+            (episode.replacingOccurrences(of: #""level":0"#, with: #""level":-1"#), "episode pm25-hourly-high/1001A has hours or levels no episode can have"),
         ]
         for (open, problem) in cases {
             try #"{"version":1,"lastEvaluated":429000,"open":[\#(open)],"pending":[],"outbox":[]}"#
                 .write(toFile: store + "/alerts/state.json", atomically: true, encoding: .utf8)
             let run = InProcess(["alert", "--store", store, "--stations", TestPaths.stations, "--city", "北京", "--dry-run"])
-            #expect(run.status == 65 && run.stderr.contains("alert state field \(problem)"), "\(run.stderr)")
+            #expect(run.status == 65 && run.stderr.contains("inconsistent: \(problem)"), "\(run.stderr)")
         }
     }
 

@@ -4,7 +4,9 @@ them, and check that nothing was lost, duplicated or corrupted.
 
 The job sequence is a bureau's cron day by day over the CNEMC files:
 `haze ingest <day file>` (or `haze pull --until <day>` from a loopback HTTP
-server serving the same files) followed by `haze alert`. A clean run of the
+server serving the same files) followed by `haze alert` (its clock fixed at the
+first hour after the day with `--now`, so the data-stopped rules see the same
+"now" in every pass). A clean run of the
 sequence gives the reference store. Each pass then runs the sequence again in
 a fresh store, killing every step at a random moment within its clean duration
 (sometimes killing the re-run too) before running it to completion, as cron
@@ -16,11 +18,14 @@ would next hour. After each pass:
   - the alert log and state, the quarantine files, the pull cursor and the
     raw archive (decompressed) must equal the reference.
 
+After the first pass, one flipped byte in the daily ring must make the
+comparison fail, and one in the alert state must make `haze check` fail.
+
 Usage: crash.py --haze BIN --data DIR --stations DIR --rules DIR --server PY
                 [--iterations N] [--days D] [--time-limit S] [--seed K]
 Prints one summary line; exits 1 on any difference.
 """
-import argparse, gzip, json, os, random, shutil, signal, subprocess, sys, tempfile, time
+import argparse, datetime, gzip, json, os, random, shutil, signal, subprocess, sys, tempfile, time
 
 p = argparse.ArgumentParser()
 p.add_argument('--haze', required=True)
@@ -65,7 +70,10 @@ def steps(mode, store):
             yield 'ingest ' + d, ['ingest', '--quiet'] + common + [os.path.join(args.data, f)]
         else:
             yield 'pull ' + d, ['pull', '--config', config, '--until', '%s-%s-%s' % (d[:4], d[4:6], d[6:])] + common
-        yield 'alert ' + d, ['alert', '--rules', args.rules, '--format', 'ndjson'] + common
+        # "Now" for the data-stopped rules: the first hour after the day, as for a
+        # cron run right after it (fixed, so every pass sees the same clock).
+        now = (datetime.date(int(d[:4]), int(d[4:6]), int(d[6:])) + datetime.timedelta(days=1)).isoformat() + 'T00:00+08:00'
+        yield 'alert ' + d, ['alert', '--rules', args.rules, '--format', 'ndjson', '--now', now] + common
 
 
 def run(argv):
@@ -148,6 +156,17 @@ while kills < args.iterations and time.monotonic() - started < args.time_limit:
         print('crash: self-check — a flipped byte must be reported:', file=sys.stderr)
         if compare(references[mode], store, 'self-check'):
             raise SystemExit('crash: the comparison missed a corrupted daily ring')
+        # … and `haze check` itself must catch one in the alert state (its checksum).
+        state = os.path.join(store, 'alerts', 'state.json')
+        with open(state, 'r+b') as f:
+            f.seek(os.path.getsize(state) * 2 // 3)
+            byte = f.read(1)
+            f.seek(-1, 1)
+            f.write(bytes([byte[0] ^ 0x01]))
+        check = subprocess.run([args.haze, 'check', '--store', store, '--stations', args.stations],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        if check.returncode == 0 or 'alerts/state.json' not in check.stdout:
+            raise SystemExit('crash: haze check missed a corrupted alert state: ' + check.stdout)
     if not failures:
         shutil.rmtree(store, ignore_errors=True)
 

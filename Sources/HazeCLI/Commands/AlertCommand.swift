@@ -7,6 +7,7 @@ import HazeAlerts
 import HazeReport
 
 /// `haze alert`: the cron-driven alerter, and its replay over history.
+/// Parses the arguments, calls `AlertRun` or `AlertReplay`, prints.
 enum AlertCommand {
     static let spec = CommandSpec(
         name: "alert",
@@ -14,8 +15,10 @@ enum AlertCommand {
         options: [
             CommonOptions.store, CommonOptions.stations,
             .value("--rules", "DIR", "Rule files (default $HAZE_RULES or ./alerts)."),
-            .value("--city", "NAME", "Only subjects in this city (stations, districts, the city itself)."),
-            .value("--at", "TIME", "Evaluate as of this hour (2019-01-12T08:00+08:00) instead of the newest ones; later than the newest data only with --dry-run.",
+            .value("--city", "NAME", "Only subjects in this city (stations, districts, the city itself); other subjects' state is left as it is."),
+            .value("--at", "TIME", "Evaluate as of this hour (2019-01-12T08:00+08:00), not after the newest data nor before hours already evaluated (any hour with --dry-run).",
+                   accepts: .hour),
+            .value("--now", "TIME", "Take TIME as the current time for the data-stopped check instead of the system clock (never later than it).",
                    accepts: .hour),
             .value("--format", "FORMAT", "table (default) | json | ndjson."),
             .value("--lang", "LANG", "zh (default) | en."),
@@ -50,11 +53,14 @@ enum AlertCommand {
         Each rule is evaluated for every subject of its scope. An episode per (rule, subject)
         is reported when it opens, again only when it escalates or after its cooldown, and
         once when it closes; missing data never closes one. State and the NDJSON log live
-        in <store>/alerts, so running twice for the same hour reports nothing new; a run
-        evaluates every hour since the previous one (at most a week), so hourly runs give
-        exactly the replay's episodes.
+        in <store>/alerts. Every subject keeps its own cursor: a run evaluates, per subject,
+        the hours since that subject's last run (at most a week), so hourly runs give exactly
+        the replay's episodes and a --city run leaves every other subject to the next run.
+        Rules about the data run up to the store's newest hour; `feed` rules (data stopped
+        arriving) run up to now — the system clock, or --now / --at — so a stopped feed is
+        itself an alert. A damaged alert state stops the run: `haze check --repair` rebuilds it.
         Exit status: 0 = no open episode (or only info), 1 = a warning is open,
-        2 = a critical one is open; 64+ = an error.
+        2 = a critical one is open; 64 = a usage error (e.g. --at after the newest data); 65+ = an error.
         """,
         examples: [
             "haze ingest /data/today/ && haze alert --webhook 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…' --webhook-format text",
@@ -69,18 +75,13 @@ enum AlertCommand {
         let registry = try context.registry(arguments)
         let rules = try RuleSet.load(directory: rulesDirectory(arguments, context))
         let directory = context.storeDirectory(arguments)
-        let store = try context.openStore(arguments, access: .readOnly)
-        let zone = store.zone
+        let opened = try context.openStore(arguments, access: .readOnly)
+        let zone = opened.zone
         let city = arguments.value("--city")
-        /// Evaluates on a consistent state of the rings (re-run if a writer changed them meanwhile).
-        func evaluate(_ hours: (Store) throws -> [Hour], from initial: AlertState) throws -> ([AlertEvent], AlertState) {
-            try Store.readConsistently(directory: directory) { store in
-                var state = initial
-                let events = Alerter(store: store, registry: registry, rules: rules, city: city)
-                    .evaluate(hours: try hours(store), state: &state)
-                return (events, state)
-            }
+        if let city, registry.city(named: city) == nil {
+            throw QueryError.unknownCity(city, suggestions: registry.citySuggestions(for: city))
         }
+        let filter = SubjectFilter(cities: city.map { [$0] } ?? [])
 
         func print(_ events: [AlertEvent]) {
             let report = AlertReport(events: events, zone: zone, language: language)
@@ -92,81 +93,92 @@ enum AlertCommand {
         }
 
         if arguments.has("--replay") {
-            guard let from = try arguments.date("--from"), let to = try arguments.date("--to"), from <= to else {
+            guard let from = try arguments.date("--from"), let to = try arguments.date("--to") else {
                 throw UsageError.missing("haze alert --replay needs --from DATE and --to DATE (from ≤ to)")
             }
+            guard from <= to else {
+                throw UsageError.conflict("haze alert --replay: --from \(from) is after --to \(to)")
+            }
             do {
-                try RequestedRange.check(days: Day(from) ... Day(to), hourly: true, store: store)
+                try RequestedRange.check(days: Day(from) ... Day(to), hourly: true, store: opened)
             } catch {
                 throw UsageError.conflict("haze alert --replay \(arguments.shown(["--from", "--to"])): \(error)")
             }
-            let hours = Array(zone.firstHour(of: Day(from)) ..< zone.firstHour(of: Day(to).advanced(by: 1)))
-            let (events, _) = try evaluate({ _ in hours }, from: AlertState())
+            let replay = try usage { () throws(AlertRunError) in
+                try AlertReplay(storeDirectory: directory, registry: registry, rules: rules, filter: filter).events(from: from, to: to)
+            }
             if arguments.has("--summary") {
-                console.out(AlertReport(events: events, zone: zone, language: language).summary())
+                console.out(AlertReport(events: replay.events, zone: zone, language: language).summary())
             } else {
-                print(events)
+                print(replay.events)
             }
             return .success
         }
 
-        let dryRun = arguments.has("--dry-run")
-        let at = try arguments.hour("--at", zone: zone)
-        if let at, !dryRun, let newest = store.newestHour, at > newest {
-            // One typo (2091 for 2019) would move the evaluation cursor past every later cron run.
-            throw UsageError.conflict("haze alert: --at \(zone.format(at)) is after the newest hour in the store (\(zone.format(newest))); evaluating a future hour would silence every later run — use --dry-run to look ahead")
+        var options = AlertRun.Options(filter: filter, dryRun: arguments.has("--dry-run"),
+                                       lockTimeout: arguments.value("--wait").flatMap(Double.init))
+        options.at = try hour(arguments, "--at", zone)
+        options.now = try hour(arguments, "--now", zone)
+        if options.at != nil, options.now != nil {
+            throw UsageError.conflict("haze alert: give --at (evaluate as of an hour) or --now (the current time), not both")
         }
-        let journal = AlertJournal(store: store)
-        let lock = try journal.lock(timeout: try arguments.waitSeconds())
-        defer { withExtendedLifetime(lock) {} }
-        var state = try journal.loadState()
-        if !dryRun { try journal.flushPending(&state) }
-        let lastEvaluated = state.lastEvaluated
-        let events: [AlertEvent]
-        (events, state) = try evaluate({ store in
-            if let at { return [at] }
-            guard let newest = store.newestHour else { throw QueryError.noData("the store is empty; ingest data first") }
-            return Alerter.pendingHours(newest: newest, lastEvaluated: lastEvaluated)
-        }, from: state)
-        print(events)
-        if dryRun { return exitStatus(state, rules) }
-
-        let lines = events.map { $0.json(zone).serialized() }
-        var webhook: Webhook?
         if let text = arguments.value("--webhook") {
             guard let url = URL(string: text), let scheme = url.scheme, scheme == "http" || scheme == "https" else {
                 throw UsageError.invalidValue(option: "--webhook", value: Redaction.redact(text: text), expected: "an http(s) URL")
             }
             let deadline = Double(try arguments.integer("--webhook-deadline") ?? 20)
-            webhook = Webhook(url: url, format: try arguments.choice("--webhook-format", default: Webhook.Format.json),
-                              language: language,
-                              policy: HTTPClient.Policy(deadline: deadline, attemptTimeout: min(8, deadline), attempts: 4, backoff: 0.5))
+            options.receivers = [Webhook(url: url, format: try arguments.choice("--webhook-format", default: Webhook.Format.json),
+                                         language: language,
+                                         policy: HTTPClient.Policy(deadline: deadline, attemptTimeout: min(8, deadline), attempts: 4, backoff: 0.5))]
         }
-        // Commit point: the new state with its reports pending, then the log.
-        state.pending = lines
-        // Only a run with reports has a log position to come back to; a run
-        // without any must leave the state as a repeat of the last one left it.
-        state.logSize = lines.isEmpty ? nil : journal.logSize()
-        if webhook != nil { state.outbox += lines }
-        try journal.save(state)
-        try journal.flushPending(&state)
-        if let webhook, !state.outbox.isEmpty {
-            switch webhook.deliver(state.outbox, log: { console.note("webhook: \($0)") }) {
-            case .success:
-                state.outbox = []
-                try journal.save(state)
-            case .failure(let error):
-                console.note("webhook: \(error); \(state.outbox.count) report(s) kept for the next run")
+        let run = AlertRun(storeDirectory: directory, registry: registry, rules: rules)
+        let result = try usage { () throws(AlertRunError) in try run.perform(options, log: { console.note("webhook: \($0)") }) }
+        if result.upgradedFrom != nil {
+            console.note("note: alert state upgraded from format \(result.upgradedFrom ?? 1) to \(AlertState.formatVersion) (a cursor per subject)")
+        }
+        if result.recovered > 0 {
+            console.note("note: appended \(result.recovered) report(s) of an interrupted earlier run to the log")
+        }
+        print(result.events)
+        for note in result.notes { console.note("note: \(note)") }
+        // Every run while a feed is stopped says so, even with nothing new to report.
+        let feeds = result.stoppedFeeds.sorted { ($0.subject == AlertSubject.nationalKey ? 0 : 1, $0.subject) < ($1.subject == AlertSubject.nationalKey ? 0 : 1, $1.subject) }
+        for feed in feeds.prefix(5) {
+            console.note("note: data stopped arriving for \(feed.subject): newest data \(feed.lastData), \(feed.silentHours) hour(s) before \(zone.format(result.now)) (\(feed.rule))")
+        }
+        if feeds.count > 5 {
+            console.note("note: … and for \(feeds.count - 5) more subject(s) (their open \(Set(feeds.map(\.rule)).sorted().joined(separator: ", ")) episodes are in the alert state)")
+        }
+        for delivery in result.deliveries {
+            if let error = delivery.error {
+                console.note("\(delivery.receiver): \(error); \(delivery.kept) report(s) kept for the next run")
             }
         }
-        return exitStatus(state, rules)
-    }
-
-    static func exitStatus(_ state: AlertState, _ rules: RuleSet) -> ExitCode {
-        switch state.highestSeverity(rules) {
+        switch result.highestSeverity {
         case .critical?: return .critical
         case .warning?: return .warning
         default: return .success
+        }
+    }
+
+    /// An hour option in the store's zone.
+    static func hour(_ arguments: ParsedArguments, _ name: String, _ zone: LocalZone) throws(UsageError) -> Hour? {
+        guard let text = arguments.value(name) else { return nil }
+        guard case .success(let hour) = ISOHour.parse(text, defaultZone: zone) else {
+            throw .invalidValue(option: name, value: text, expected: "an hour like 2019-01-12T08:00+08:00")
+        }
+        return hour
+    }
+
+    /// Runs a library call, turning its usage errors into the CLI's (exit 64).
+    static func usage<T>(_ body: () throws(AlertRunError) -> T) throws -> T {
+        do {
+            return try body()
+        } catch {
+            if error.isUsage { throw UsageError.conflict(error.description) }
+            if case .store(let storeError) = error { throw storeError }
+            if case .emptyStore = error { throw QueryError.noData(error.description) }
+            throw error
         }
     }
 

@@ -10,6 +10,7 @@ enum CheckCommand {
         options: [
             CommonOptions.store, CommonOptions.stations, CommonOptions.wait,
             .flag("--repair", "Restore what can be restored (backups first); say exactly what could not be."),
+            .value("--rules", "DIR", "Alert rule files, to re-evaluate a rebuilt alert state (default $HAZE_RULES or ./alerts)."),
         ],
         rules: [
             .requires("--wait", "--repair", because: "a check only reads, so it never waits for the writer's lock"),
@@ -18,7 +19,8 @@ enum CheckCommand {
         Verifies both copies of both rings' headers and every field in them, the series
         table, every hourly and daily row against its checksum, every value against the
         range a reading can have, and every daily value of the hourly window against its
-        hours. Exit status: 0 healthy, 65 damage found (or not all of it restored).
+        hours; then the alert files (the state's checksum and content, the log's lines).
+        Exit status: 0 healthy, 65 damage found (or not all of it restored).
 
         --repair copies both rings to <store>/backup-<time>/ first, then: rewrites a
         damaged header copy from the intact one; fixes a single flipped bit (the row's
@@ -28,11 +30,20 @@ enum CheckCommand {
         other ring what raw/ lacks. Values it cannot verify or restore are set aside in
         <store>/salvage/ (hours as a long CSV `haze ingest` reads back) and listed as NOT
         RESTORED; it never says OK when something was lost. A ring of an older format is
-        upgraded in place; one from a newer haze is left alone.
+        upgraded in place; one from a newer haze is left alone. A damaged alert state is
+        rebuilt from the log without reporting anything again (the damaged file is kept),
+        and what could not be restored is listed.
         """,
         examples: ["haze check --store /var/lib/haze", "haze check --store /var/lib/haze --repair"])
 
     static let command = HazeCLI.Command(spec: spec) { arguments, context in
+        let rings = try checkRings(arguments, context)
+        let alerts = try CheckAlerts.run(arguments, context)
+        return rings != .success ? rings : alerts
+    }
+
+    /// The rings: verify, and repair with `--repair`.
+    static let checkRings: @Sendable (ParsedArguments, CommandContext) throws -> ExitCode = { arguments, context in
         let console = context.console
         let directory = context.storeDirectory(arguments)
         let check = StoreCheck(directory: directory)

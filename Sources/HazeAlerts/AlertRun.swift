@@ -1,0 +1,215 @@
+import Foundation
+import HazeModel
+import HazeRegistry
+import HazeStore
+
+/// The cron-safe alert run (`haze alert`) as a library call: evaluate the
+/// hours each subject has not seen, then commit exactly once.
+///
+/// The commit, in order: (1) the new state — cursors, open episodes, the
+/// run's reports as pending, each receiver's outbox — replaces the state file
+/// atomically; (2) the pending reports are appended to the log, which is first
+/// cut back to its length at (1), so a repeat never duplicates; (3) each
+/// receiver gets its outbox; (4) the state is saved with pending and the
+/// delivered outboxes cleared. A run killed anywhere is finished by the next:
+/// killed before (1), it left nothing and the next run evaluates the same
+/// hours; killed after (1), the next run appends the pending reports (exactly
+/// once) and delivers the outboxes. A receiver may see a report twice only if
+/// the kill falls between its accepting the POST and (4); the
+/// `Idempotency-Key` lets it drop the repeat.
+public struct AlertRun {
+    public struct Options: Sendable {
+        /// Which subjects to evaluate (`--city`); a filtered run touches only theirs.
+        public var filter: SubjectFilter
+        /// Evaluate as of this hour (`--at`): data up to it, and the clock at
+        /// it. Outside a dry run it must not be after the store's newest hour
+        /// nor before the hour a covered subject was already evaluated to.
+        public var at: Hour?
+        /// "Now" instead of the system clock (`--now`); never after it outside a dry run.
+        public var now: Hour?
+        /// Evaluate and report; write nothing (no state, log or delivery).
+        public var dryRun: Bool
+        public var receivers: [any AlertReceiver]
+        /// Hours a subject is caught up at most (the newest ones), per run.
+        public var catchUpHours: Int
+        /// Wait this long for another alert run to finish (nil: fail at once).
+        public var lockTimeout: Double?
+
+        public init(filter: SubjectFilter = .everything, at: Hour? = nil, now: Hour? = nil, dryRun: Bool = false,
+                    receivers: [any AlertReceiver] = [], catchUpHours: Int = 168, lockTimeout: Double? = nil) {
+            self.filter = filter
+            self.at = at
+            self.now = now
+            self.dryRun = dryRun
+            self.receivers = receivers
+            self.catchUpHours = catchUpHours
+            self.lockTimeout = lockTimeout
+        }
+    }
+
+    /// The points between the steps of the commit (for tests that stop a run there).
+    package enum Step: Sendable { case stateSaved, logAppended, delivered }
+
+    public let storeDirectory: String
+    public let registry: StationRegistry
+    public let rules: RuleSet
+    public let clock: AlertClock
+    /// Called at each step of the commit; a test throws to stop the run there, as a kill would.
+    package var interruption: (Step) throws -> Void = { _ in }
+
+    public init(storeDirectory: String, registry: StationRegistry, rules: RuleSet, clock: AlertClock = .system) {
+        self.storeDirectory = storeDirectory
+        self.registry = registry
+        self.rules = rules
+        self.clock = clock
+    }
+
+    /// Runs once. `log` receives progress of deliveries (retries, failures).
+    public func perform(_ options: Options, log: (String) -> Void = { _ in }) throws(AlertRunError) -> AlertRunResult {
+        do {
+            return try performUnchecked(options, log: log)
+        } catch let error as AlertRunError {
+            throw error
+        } catch let error as StoreError {
+            throw .store(error)
+        } catch let error as AlertFileProblem {
+            throw .damaged(error)
+        } catch {
+            throw .store(.corrupt(path: storeDirectory, detail: "\(error)"))
+        }
+    }
+
+    private func performUnchecked(_ options: Options, log: (String) -> Void) throws -> AlertRunResult {
+        let journal = AlertJournal(storeDirectory: storeDirectory)
+        let dryRun = options.dryRun
+        let lock = try journal.lock(timeout: options.lockTimeout)
+        defer { withExtendedLifetime(lock) {} }
+        let (loaded, version) = try journal.load()
+        var state = loaded
+        var recovered = 0
+        if !dryRun, !state.pending.isEmpty {
+            // An earlier run was stopped after committing: finish its log append first.
+            recovered = try journal.appendPending(&state)
+            try journal.save(state)
+        }
+        let committedBefore = state
+        let systemHour = clock.hour()
+
+        struct Evaluation {
+            var zone: LocalZone
+            var state: AlertState
+            var outcome: Alerter.Outcome
+            var newest: Hour
+            var dataThrough: Hour
+            var now: Hour
+            var lookBack: Bool
+            var covered: Set<String>
+        }
+        let evaluation = try Store.readConsistently(directory: storeDirectory) { store throws -> Evaluation in
+            let zone = store.zone
+            guard let newest = store.newestHour else { throw AlertRunError.emptyStore(directory: storeDirectory) }
+            if !dryRun, let now = options.now, now > systemHour {
+                throw AlertRunError.nowInFuture(now: zone.format(now), clock: zone.format(systemHour))
+            }
+            let now = options.at ?? options.now ?? systemHour
+            if let at = options.at, !dryRun, at > newest {
+                throw AlertRunError.atAfterNewest(at: zone.format(at), newest: zone.format(newest))
+            }
+            // Data rules run up to the newest data; hours after it have none to evaluate.
+            let dataThrough = min(options.at ?? now, newest)
+            let alerter = Alerter(store: store, registry: registry, rules: rules, filter: options.filter)
+            var lookBack = false
+            if let at = options.at {
+                let ahead = alerter.coveredSubjects(.data).filter { (state.dataCursors.cursor(of: $0.stateKey) ?? Int.min) > at.index }
+                if !ahead.isEmpty {
+                    guard dryRun else {
+                        let cursor = ahead.compactMap { state.dataCursors.cursor(of: $0.stateKey) }.max() ?? at.index
+                        throw AlertRunError.atBeforeCursor(at: zone.format(at), cursor: zone.format(Hour(cursor)),
+                                                           subjects: ahead.count, example: ahead[0].key)
+                    }
+                    lookBack = true
+                }
+            }
+            var working = lookBack ? AlertState() : state
+            let plan = Alerter.Plan(through: (dataThrough, now), catchUp: max(1, options.catchUpHours), fromCursors: !lookBack)
+            let outcome = alerter.evaluate(plan, state: &working)
+            let covered = Set(AlertTimeline.allCases.flatMap { alerter.coveredSubjects($0).map(\.stateKey) })
+            return Evaluation(zone: zone, state: working, outcome: outcome, newest: newest, dataThrough: dataThrough, now: now,
+                              lookBack: lookBack, covered: covered)
+        }
+
+        let zone = evaluation.zone
+        var result = AlertRunResult(zone: zone, newest: evaluation.newest, dataThrough: evaluation.dataThrough,
+                                    now: evaluation.now)
+        result.events = evaluation.outcome.events
+        result.recovered = recovered
+        result.notes = notes(evaluation.outcome, lookBack: evaluation.lookBack, at: options.at, zone: zone)
+        let scopes = Dictionary(rules.rules.map { ($0.id, $0.scope) }, uniquingKeysWith: { a, _ in a })
+        let covers: (OpenEpisode) -> Bool = { episode in
+            scopes[episode.rule].map { evaluation.covered.contains(AlertSubject.stateKey($0, episode.subject)) } ?? false
+        }
+        state = evaluation.state
+        result.highestSeverity = state.highestSeverity(rules, covers: covers)
+        result.stoppedFeeds = stoppedFeeds(state, covers: covers)
+        if dryRun { return result }
+
+        // (1) Commit: the new state with its reports pending and queued per receiver.
+        let lines = result.events.map { $0.json(zone).serialized() }
+        if !lines.isEmpty {
+            state.pending = lines
+            state.logSize = journal.logSize()
+        }
+        for receiver in options.receivers {
+            let routed = result.events.filter { receiver.accepts($0) }.map { $0.json(zone).serialized() }
+            if !routed.isEmpty { state.outbox[receiver.id, default: []] += routed }
+        }
+        if state != committedBefore || version != AlertState.formatVersion {
+            try journal.save(state)
+            if let version, version != AlertState.formatVersion { result.upgradedFrom = version }
+        }
+        result.committed = true
+        try interruption(.stateSaved)
+        // (2) The log.
+        let saved = state
+        _ = try journal.appendPending(&state)
+        try interruption(.logAppended)
+        // (3) Deliveries, each receiver its own outbox.
+        for receiver in options.receivers {
+            guard let outbox = state.outbox[receiver.id], !outbox.isEmpty else { continue }
+            switch receiver.send(outbox, log: log) {
+            case .success:
+                state.outbox[receiver.id] = nil
+                result.deliveries.append(.init(receiver: receiver.id, sent: outbox.count, kept: 0, error: nil))
+            case .failure(let error):
+                result.deliveries.append(.init(receiver: receiver.id, sent: 0, kept: outbox.count, error: error.description))
+            }
+        }
+        try interruption(.delivered)
+        // (4) Pending and delivered outboxes cleared.
+        if state != saved { try journal.save(state) }
+        return result
+    }
+
+    private func notes(_ outcome: Alerter.Outcome, lookBack: Bool, at: Hour?, zone: LocalZone) -> [String] {
+        var notes: [String] = []
+        if lookBack, let at {
+            notes.append("--at \(zone.format(at)) is before hours the alert state has evaluated; this dry run evaluated that hour alone, as a first run would")
+        }
+        if outcome.behind > 0 {
+            notes.append("\(outcome.behind) subject(s) had more hours to evaluate than one run catches up (the newest ones were evaluated); up to \(outcome.skippedHours) older hour(s) were skipped for them")
+        }
+        if !outcome.orphans.isEmpty {
+            let rules = Set(outcome.orphans.map(\.rule)).sorted().prefix(5).joined(separator: ", ")
+            notes.append("\(outcome.orphans.count) open episode(s) belong to rules or subjects no longer configured (\(rules)); kept in the alert state, not evaluated")
+        }
+        return notes
+    }
+
+    private func stoppedFeeds(_ state: AlertState, covers: (OpenEpisode) -> Bool) -> [AlertRunResult.StoppedFeed] {
+        let feeds = Set(rules.rules.filter { $0.kind.timeline == .clock }.map(\.id))
+        return state.open.filter { feeds.contains($0.rule) && covers($0) }.map {
+            AlertRunResult.StoppedFeed(rule: $0.rule, subject: $0.subject, lastData: $0.facts["last"] ?? "—",
+                                       silentHours: $0.facts["silent"] ?? "?")
+        }
+    }
+}

@@ -1,0 +1,287 @@
+import Foundation
+import HazeModel
+import HazeRegistry
+import HazeStore
+
+/// Verifies and repairs the alert files of a store (`<store>/alerts/`):
+/// what `haze check` and `haze check --repair` run for the alerter.
+///
+/// `verify` reads everything and changes nothing: the state file (header,
+/// length, checksum, content; cursors not past the store's newest hour) and
+/// the log (every line a report, the last one complete). `repair` fixes what
+/// verify found, under the alert lock, never sending or logging a report:
+/// a damaged or lost state is rebuilt from the log (the record of what was
+/// reported) — its open episodes as last reported, refined by re-evaluating
+/// the recent hours of the store silently — and the damaged file is kept
+/// beside it; it says exactly what could not be restored.
+public struct AlertStateCheck {
+    public let journal: AlertJournal
+
+    public init(storeDirectory: String) { journal = AlertJournal(storeDirectory: storeDirectory) }
+
+    /// What `verify` found.
+    public struct Report: Sendable {
+        public var problems: [AlertFileProblem] = []
+        /// Facts worth knowing that are not damage (an old format, pending reports).
+        public var notes: [String] = []
+        /// The state's format (nil: no state file).
+        public var formatVersion: Int?
+        /// Open episodes and log lines seen (when readable).
+        public var openEpisodes = 0
+        public var logLines = 0
+        public var isHealthy: Bool { problems.isEmpty }
+    }
+
+    /// What `repair` did, and what it could not restore.
+    public struct Repair: Sendable {
+        public var actions: [String] = []
+        public var lost: [String] = []
+        /// `verify` after the repair.
+        public var after = Report()
+    }
+
+    /// Reads every alert file; changes nothing. With `store`, the cursors are
+    /// checked against its newest hour.
+    public func verify(store: Store? = nil) -> Report {
+        var report = Report()
+        guard FileManager.default.fileExists(atPath: journal.directory) else { return report }
+        var pending = false
+        do {
+            let (state, version) = try journal.load()
+            pending = !state.pending.isEmpty
+            report.formatVersion = version
+            report.openEpisodes = state.open.count
+            if let version, version < AlertState.formatVersion {
+                report.notes.append("\(journal.statePath): format \(version); the next `haze alert` (or `haze check --repair`) upgrades it to \(AlertState.formatVersion)")
+            }
+            if !state.pending.isEmpty {
+                report.notes.append("\(journal.statePath): \(state.pending.count) report(s) of an interrupted run wait to be logged; the next `haze alert` appends them")
+            }
+            if state.outboxCount > 0 {
+                report.notes.append("\(journal.statePath): \(state.outboxCount) report(s) wait in the outbox for a receiver")
+            }
+            if let store, let problem = cursorsPastData(state, store: store) { report.problems.append(problem) }
+        } catch {
+            report.problems.append(error)
+        }
+        let scan = AlertLog(path: journal.logPath).scan()
+        report.logLines = scan.lines
+        if !scan.badLines.isEmpty { report.problems.append(.init(path: journal.logPath, cause: .badLines(scan.badLines))) }
+        if let torn = scan.tornLastLine {
+            // A run stopped while appending finishes its append on the next run;
+            // only a torn line the state does not account for is damage.
+            if pending {
+                report.notes.append("\(journal.logPath): line \(torn) is cut short; the pending reports of the state replace it on the next run")
+            } else {
+                report.problems.append(.init(path: journal.logPath, cause: .tornLastLine(line: torn)))
+            }
+        }
+        return report
+    }
+
+    /// Data cursors after the store's newest hour (an `--at` typo of an older
+    /// haze): those subjects would never be evaluated again.
+    private func cursorsPastData(_ state: AlertState, store: Store) -> AlertFileProblem? {
+        guard let newest = store.newestHour, let past = state.dataCursors.newest, past > newest.index else { return nil }
+        let count = ([state.dataCursors.all].compactMap { $0 }.filter { $0 > newest.index }.isEmpty ? 0 : 1)
+            + state.dataCursors.subjects.values.filter { $0 > newest.index }.count
+        return AlertFileProblem(path: journal.statePath, cause: .inconsistent(
+            "evaluated up to \(store.zone.format(Hour(past))), after the store's newest hour \(store.zone.format(newest)) "
+                + "(\(count) cursor(s)); the hours in between would never be evaluated"))
+    }
+
+    /// Repairs what `verify` finds. `store`, `registry` and `rules` refine a
+    /// rebuilt state by re-evaluating the recent hours (without them the log
+    /// alone is used, and the repair says so). Nothing is reported or sent.
+    public func repair(store: Store?, registry: StationRegistry?, rules: RuleSet?,
+                       lockTimeout: Double? = nil) throws(AlertRunError) -> Repair {
+        var repair = Repair()
+        guard FileManager.default.fileExists(atPath: journal.directory) else {
+            repair.after = verify(store: store)
+            return repair
+        }
+        let lock: StoreLock
+        do { lock = try journal.lock(timeout: lockTimeout) } catch { throw .store(error) }
+        defer { withExtendedLifetime(lock) {} }
+        let stamp = Int(Date().timeIntervalSince1970)
+        do {
+            let loaded: Result<(state: AlertState, version: Int?), AlertFileProblem>
+            do { loaded = .success(try journal.load()) } catch { loaded = .failure(error) }
+            switch loaded {
+            case .failure(let problem) where !problem.isRepairable:
+                // A newer haze's state, or one that cannot be read: not ours to replace.
+                try repairLog(&repair, stamp: stamp)
+                repair.lost.append("\(problem) — left as it is")
+            case .success(let (loadedState, version)):
+                var state = loadedState
+                var changed = version != nil && version != AlertState.formatVersion
+                if changed { repair.actions.append("upgraded \(journal.statePath) from format \(version ?? 1) to \(AlertState.formatVersion)") }
+                if !state.pending.isEmpty {
+                    let count = try journal.appendPending(&state)
+                    repair.actions.append("appended \(count) pending report(s) of an interrupted run to \(journal.logPath)")
+                    changed = true
+                }
+                try repairLog(&repair, stamp: stamp)
+                if let store, cursorsPastData(state, store: store) != nil {
+                    let fixed = resetCursors(&state, store: store, rules: rules)
+                    repair.actions.append(fixed)
+                    changed = true
+                }
+                if changed { try journal.save(state) }
+            case .failure:
+                try repairLog(&repair, stamp: stamp)
+                try rebuild(&repair, store: store, registry: registry, rules: rules, stamp: stamp)
+            }
+        } catch let error as AlertRunError {
+            throw error
+        } catch let error as StoreError {
+            throw .store(error)
+        } catch {
+            throw .store(.corrupt(path: journal.directory, detail: "\(error)"))
+        }
+        repair.after = verify(store: store)
+        return repair
+    }
+
+    // MARK: Repairs
+
+    /// Moves damaged log lines (and a torn last line) to
+    /// `alerts.ndjson.damaged-<time>` and keeps the good ones in order.
+    private func repairLog(_ repair: inout Repair, stamp: Int) throws {
+        let log = AlertLog(path: journal.logPath)
+        let scan = log.scan()
+        guard !scan.badLines.isEmpty || scan.tornLastLine != nil else { return }
+        let bad = Set(scan.badLines + (scan.tornLastLine.map { [$0] } ?? []))
+        let kept = journal.logPath + ".tmp.\(getpid())"
+        let damaged = Self.freshName(journal.logPath + ".damaged-\(stamp)")
+        guard FileManager.default.createFile(atPath: kept, contents: nil),
+              FileManager.default.createFile(atPath: damaged, contents: nil),
+              let good = FileHandle(forWritingAtPath: kept), let aside = FileHandle(forWritingAtPath: damaged) else {
+            throw StoreError.system(path: kept, operation: "create", errno: errno)
+        }
+        AlertFiles.forEachLine(journal.logPath) { line, number, _ in
+            (bad.contains(number) ? aside : good).write(Data(line) + Data([0x0A]))
+        }
+        try good.synchronize()
+        try aside.synchronize()
+        try good.close()
+        try aside.close()
+        try AtomicFile.rename(kept, to: journal.logPath)
+        repair.actions.append("moved \(bad.count) damaged line(s) of \(journal.logPath) to \(damaged); the other \(scan.lines - bad.count) kept in order")
+        repair.lost.append("the report(s) on line(s) \(bad.sorted().prefix(20).map(String.init).joined(separator: ", ")) of the log could not be read; their text is in \(damaged)")
+    }
+
+    /// Data cursors past the store's newest hour go back to the newest report
+    /// of the log that is not past it (or the newest hour): the next run
+    /// evaluates the hours after it.
+    private func resetCursors(_ state: inout AlertState, store: Store, rules: RuleSet?) -> String {
+        let newest = store.newestHour ?? Hour(0)
+        var lastReport: Hour?
+        AlertFiles.forEachLine(journal.logPath) { line, _, terminated in
+            guard terminated, let report = try? JSONDecoder().decode(AlertLog.Report.self, from: Data(line)),
+                  report.kind != AlertKind.feed(hours: 1).name,
+                  case .success(let hour) = ISOHour.parse(report.time, defaultZone: store.zone), hour <= newest else { return }
+            lastReport = max(lastReport ?? hour, hour)
+        }
+        let target = (lastReport ?? newest).index
+        var moved = 0
+        if let all = state.dataCursors.all, all > newest.index {
+            state.dataCursors.all = target
+            moved += 1
+        }
+        for (key, value) in state.dataCursors.subjects where value > newest.index {
+            state.dataCursors.subjects[key] = target
+            moved += 1
+        }
+        return "moved \(moved) data cursor(s) of \(journal.statePath) back from past the store's newest hour to \(store.zone.format(Hour(target))) (the last report not past it): the next run evaluates the hours after it"
+    }
+
+    /// Rebuilds a damaged or lost state from the log, refined by a silent
+    /// re-evaluation of the week before the last report.
+    private func rebuild(_ repair: inout Repair, store: Store?, registry: StationRegistry?, rules: RuleSet?, stamp: Int) throws {
+        let zone = store?.zone ?? .beijing
+        let statePath = journal.statePath
+        if let bytes = try? AlertFiles.read(statePath) {
+            let aside = Self.freshName(statePath + ".damaged-\(stamp)")
+            try AtomicFile.write(bytes, to: aside)
+            repair.actions.append("kept the damaged \(statePath) as \(aside)")
+        }
+        var byRule: [String: AlertRule] = [:]
+        for rule in rules?.rules ?? [] { byRule[rule.id] = rule }
+        let log = AlertLog(path: journal.logPath).replay(zone: zone) { rule, level in
+            byRule[rule]?.levels.firstIndex { $0.name == level }
+        }
+        var state = AlertState()
+        let newest = store?.newestHour
+        var lastData = log.lastData
+        if let last = lastData, let newest, last > newest { lastData = newest }
+        state.dataCursors = SubjectCursors(all: lastData?.index)
+        state.clockCursors = SubjectCursors(all: [log.lastClock, lastData].compactMap { $0?.index }.max())
+        state.open = log.open
+        repair.actions.append("rebuilt \(statePath) from \(journal.logPath): \(log.reports) report(s) read, \(log.open.count) episode(s) open as last reported; nothing was reported or sent")
+        if !log.unreadable.isEmpty {
+            repair.lost.append("\(log.unreadable.count) line(s) of the log could not be read as reports (line \(log.unreadable.prefix(10).map(String.init).joined(separator: ", "))); episodes they opened or closed may be wrong")
+        }
+        if rules == nil {
+            repair.lost.append("the rule files were not available: levels are taken as the first of each rule, so an escalation may be reported again")
+        }
+        if let lastData {
+            repair.actions.append("every subject resumes after \(zone.format(lastData)), the newest report in the log: the next `haze alert` evaluates the hours after it and reports only what was never reported")
+            if let store, let registry, let rules {
+                refine(&state, &repair, at: lastData, store: store, registry: registry, rules: rules)
+            } else {
+                repair.lost.append("peaks and current levels since each episode's last report (the store, registry or rules were not available to re-evaluate them)")
+            }
+        } else {
+            repair.lost.append("the log holds no report: no episode to restore; the next `haze alert` starts as a first run")
+        }
+        repair.lost.append("the outbox: reports a receiver had not accepted yet are not sent again (the log holds every report)")
+        repair.lost.append("which subjects a `--city` run had evaluated further than others: all resume from the same hour")
+        try journal.save(state)
+    }
+
+    /// Re-evaluates the week up to `hour` silently and takes the current level
+    /// and facts of each open episode from it, and its peak since the last
+    /// report when the re-evaluation sees the episode open at the same hour.
+    private func refine(_ state: inout AlertState, _ repair: inout Repair, at hour: Hour, store: Store,
+                        registry: StationRegistry, rules: RuleSet) {
+        let first = hour.advanced(by: -167)
+        var fresh = AlertState()
+        _ = Alerter(store: store, registry: registry, rules: rules).evaluate(hours: Array(first...hour), state: &fresh)
+        var now: [String: OpenEpisode] = [:]
+        for episode in fresh.open { now[episode.rule + "|" + episode.subject] = episode }
+        var stale: [String] = []
+        for i in state.open.indices {
+            let key = state.open[i].rule + "|" + state.open[i].subject
+            if let current = now.removeValue(forKey: key) {
+                state.open[i].level = current.level
+                state.open[i].facts = current.facts
+                // The re-evaluated peak covers the episode only when it opened at the same hour.
+                if current.since == state.open[i].since, let peak = current.peak {
+                    state.open[i].peak = max(state.open[i].peak ?? peak, peak)
+                }
+            } else {
+                stale.append(key.replacingOccurrences(of: "|", with: "/"))
+            }
+        }
+        repair.actions.append("re-evaluated \(store.zone.format(first)) … \(store.zone.format(hour)) silently to refine levels and peaks")
+        if !stale.isEmpty {
+            repair.actions.append("\(stale.count) episode(s) reported open are not active at \(store.zone.format(hour)) by the store's data (e.g. \(stale.sorted().prefix(3).joined(separator: ", "))): kept open, so the next run reports their closing")
+        }
+        if !now.isEmpty {
+            let keys = now.keys.sorted().prefix(3).map { $0.replacingOccurrences(of: "|", with: "/") }
+            repair.lost.append("\(now.count) episode(s) active at \(store.zone.format(hour)) by the store's data were never reported open (e.g. \(keys.joined(separator: ", "))); not restored: the next run reports them as opened if they are still active")
+        }
+    }
+
+    /// `path`, or `path-2`, `path-3`, … when it exists.
+    static func freshName(_ path: String) -> String {
+        var candidate = path
+        var n = 1
+        while FileManager.default.fileExists(atPath: candidate) {
+            n += 1
+            candidate = path + "-\(n)"
+        }
+        return candidate
+    }
+}
