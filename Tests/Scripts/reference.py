@@ -13,12 +13,49 @@ module and computes, following GB 3095 / HJ 663 as written in DOMAIN.md:
            jointly), valid days, exceedance days (rounded daily value above
            the Grade II 24 h limit), highest daily value and its date
 
-It shares no code with haze. Output is JSON on stdout.
+It shares no code with haze. Output is JSON on stdout.  The four modes above read only the
+PM2.5/PM10 rows and take a date's day as that file's hours 0..23 (unchanged, the Swift tests
+call them).
 
 usage: reference.py daily   --data DIR --stations 1001A,1003A
        reference.py monthly --data DIR --stations 1001A,1003A --month 2019-01
        reference.py unit    --data DIR --stations 1001A,1003A --month 2019-01
        reference.py rank    --data DIR --registry stations/ --month 2019-01 --level district [--city 北京]
+
+Extended modes (aqi_ref.py, compare_ref.py, unit_ref.py; rules and sources in RULES.md).  Every
+one takes --day-hours 1-24 (default: CNEMC hour-ending labels, a date's day = its labels 1..23
+plus label 0 of the next date's file) or --day-hours 0-23 (a date's day = its file's labels 0..23).
+
+  hour-convention  --data DIR
+        Compares both conventions with CNEMC's own daily rows (PM2.5_24h/PM10_24h, O3_8h_24h,
+        O3_24h at the last label of the day) and with the O3_8h row at labels 1..7.
+  hourly-aqi       --data DIR --stations CODES [--date-from YYYY-MM-DD] [--date-to YYYY-MM-DD]
+        Per station-hour (keyed "YYYY-MM-DD HH" = file date and hour label): real-time IAQI per
+        pollutant, AQI, primary pollutant(s), level/category (HJ 633-2012 before 2026-03-01,
+        HJ 633-2026 from then), and the recomputed 24-h moving PM2.5/PM10 means (>= 20 h).
+  compare-hourly   --data DIR
+        Every station-hour of the files: recomputed AQI vs the AQI row, 24-h moving PM means vs
+        the PM2.5_24h/PM10_24h rows; counts of agreement and of each class of disagreement.
+  compare-snapshot --files F1.csv [F2.csv ...]   (or --data DIR of cnemc-hourly CSVs)
+        cnemc-hourly snapshot rows: aqi and primarypollutant recomputed with the 2026 tables.
+  daily-stats      --data DIR [--stations CODES] [--date-from D] [--date-to D]
+        Per station-day: SO2/NO2/CO/PM10/PM2.5 daily means (hours, validity >= 20 h), O3 MDA8
+        (windows, validity), O3 1-h max, daily IAQI per item, AQI, primary, level, category.
+  unit-stats       --data DIR (--stations CODES [--registry DIR] | --registry DIR --city C [--district D])
+                   (--month YYYY-MM [--cumulative] | --from YYYY-MM --to YYYY-MM | --year YYYY)
+                   [--exclude-days FILE] [--limits 2012|2026|2031 | --same-limits-as YEAR]
+                   [--o3-unit station-mean|hourly-mean] [--no-daily]
+        A unit's daily values and AQI series, period statistics with validity, AQI-day counts,
+        composite index and PM-only index.
+  rank             --data DIR --registry DIR --indicator pm2.5|pm10|so2|no2|co|o3|composite|good-days|aqi-days
+                   --level district|city [--city C] (--month M [--cumulative] | --from/--to | --year)
+                   [--by change] [--top N] [--bottom N] [--exclude-days FILE]
+                   [--limits ... | --same-limits-as YEAR] [--o3-unit ...]
+        Without --indicator (and without the new options) rank keeps its PM behaviour above.
+        Output: {indicator, level, period, last_year_period, day_hours, order, units: {name:
+        {value, valid, rank, last_year_value, last_year_valid, last_year_rank, change, change_rank,
+        attains_grade_ii, excluded_from_deteriorating, ...}}, red_list/black_list or
+        most_improved/most_deteriorated}.
 """
 import argparse, csv, glob, gzip, io, json, os, sys
 from collections import defaultdict
@@ -141,16 +178,45 @@ def rank_month(d, reg, month, level, city):
     return out
 
 
+NEW_MODES = ['hour-convention', 'hourly-aqi', 'compare-hourly', 'compare-snapshot', 'daily-stats', 'unit-stats']
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument('mode', choices=['daily', 'monthly', 'unit', 'rank'])
-    ap.add_argument('--data', required=True)
+    ap.add_argument('mode', choices=['daily', 'monthly', 'unit', 'rank'] + NEW_MODES)
+    ap.add_argument('--data')
     ap.add_argument('--stations')
     ap.add_argument('--registry')
     ap.add_argument('--month')
     ap.add_argument('--level', default='district')
     ap.add_argument('--city')
+    ap.add_argument('--district')
+    ap.add_argument('--day-hours', choices=['0-23', '1-24'], default='1-24')
+    ap.add_argument('--date-from')
+    ap.add_argument('--date-to')
+    ap.add_argument('--from', dest='from_ym')
+    ap.add_argument('--to', dest='to_ym')
+    ap.add_argument('--year')
+    ap.add_argument('--cumulative', action='store_true')
+    ap.add_argument('--indicator', choices=['pm2.5', 'pm10', 'so2', 'no2', 'co', 'o3', 'composite', 'good-days', 'aqi-days'])
+    ap.add_argument('--by', choices=['value', 'change'], default='value')
+    ap.add_argument('--top', type=int)
+    ap.add_argument('--bottom', type=int)
+    ap.add_argument('--exclude-days')
+    ap.add_argument('--limits', choices=['2012', '2026', '2031'])
+    ap.add_argument('--same-limits-as')
+    ap.add_argument('--o3-unit', choices=['station-mean', 'hourly-mean'], default='station-mean')
+    ap.add_argument('--files', nargs='*')
+    ap.add_argument('--no-daily', action='store_true')
     a = ap.parse_args()
+    new_rank = a.mode == 'rank' and (a.indicator or a.by != 'value' or a.cumulative or a.top or a.bottom or a.from_ym
+                                     or a.year or a.exclude_days or a.limits or a.same_limits_as)
+    if a.mode in NEW_MODES or new_rank:
+        import extended
+        json.dump(extended.run(a), sys.stdout, ensure_ascii=False)
+        return
+    if not a.data:
+        ap.error('--data is required')
     if a.mode == 'rank':
         json.dump(rank_month(daily(a.data), registry(a.registry), a.month, a.level, a.city), sys.stdout, ensure_ascii=False)
         return
@@ -178,4 +244,5 @@ def main():
 
 
 if __name__ == '__main__':
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     main()
