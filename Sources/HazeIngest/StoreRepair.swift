@@ -48,30 +48,34 @@ public struct StoreRepair {
     /// Repairs under the writer's lock (taken by opening the store for writing).
     public func run(lockTimeout: Double? = nil, progress: ((String) -> Void)? = nil) throws -> Outcome {
         var outcome = Outcome()
-        let before = StoreCheck(directory: directory)
+        var before = StoreCheck(directory: directory)
         if before.isHealthy { return outcome }
+        let lock = try StoreLock(directory: directory, timeoutSeconds: lockTimeout)
         outcome.backup = try backUpRings()
+        // Header fields the rest of the store contradicts, first: they decide where everything is.
+        let fixed = HeaderReconciliation.reconcile(directory: directory, apply: true)
+        if !fixed.isEmpty {
+            outcome.actions += fixed.map { "header field corrected: \($0)" }
+            before = StoreCheck(directory: directory)
+            if before.isHealthy { return outcome }
+        }
         let unopenable = before.findings.compactMap { finding -> String? in
             if case .unopenable(let file, _) = finding { return file }
             return nil
         }
         if !unopenable.isEmpty {
-            try rebuildUnopenable(unopenable, outcome: &outcome, lockTimeout: lockTimeout, progress: progress)
+            try rebuildUnopenable(unopenable, lock: lock, outcome: &outcome, progress: progress)
             return outcome
         }
         // Open without completing interrupted work: header fields the rows
         // contradict are put right first (they decide which rows are where).
-        let store = try Store(directory: directory, access: .readWrite, lockTimeout: lockTimeout, recovering: false)
+        let store = try Store(directory: directory, access: .readWrite, recovering: false, holding: lock)
         for path in try store.clearedThroughFromRows() {
             outcome.actions.append("\(path): the cleared-through step was behind rows holding data; set to the newest step")
         }
-        let misplaced = before.findings.contains { finding in
-            switch finding {
-            case .hourlyRow(_, _, let detail), .dailyRow(_, let detail): detail.contains("is tagged for step")
-            default: false
-            }
-        }
-        if misplaced {
+        // With no write interrupted, the newest row of each ring holds the newest
+        // step (every write writes it): a header that says otherwise is damaged.
+        if !store.writeWasInterrupted {
             for fix in try store.newestFromRows() {
                 outcome.actions.append("\(fix) (the header's newest step disagreed with the rows)")
             }
@@ -97,7 +101,7 @@ public struct StoreRepair {
                     outcome.actions.append("\(path): cut the \(bytes) byte(s) appended beyond its layout")
                 }
             case .layout(let file, let detail): outcome.losses.append("\(file): \(detail) — not repairable in place; rebuild with `haze rebuild`")
-            case .unopenable, .olderFormat, .interruptedMove: break
+            case .unopenable, .olderFormat, .interruptedMove, .headerField: break
             }
         }
         let repairedHours = damagedHours
@@ -235,9 +239,17 @@ public struct StoreRepair {
                 }
             }
         }
-        let merged = (0 ..< n).map { s in fromRaw[s] != 0 ? fromRaw[s] : (DailyValue(packed: current[s]) == .empty ? 0 : current[s]) }
-        if store.matchesEntry(day: day, raws: merged) {
-            try store.replaceDailyRow(day, raws: merged)
+        // Raw values where raw/ has them; of the row's own values raw/ lacks,
+        // the combination the row's checksum vouches for, if one does.
+        let extra = (0 ..< n).filter { fromRaw[$0] == 0 && current[$0] != 0 && DailyRing.isValidRaw(current[$0]) }
+        if let kept = Self.subsetMatching(extra, limit: 12, { subset in
+            var candidate = fromRaw
+            for s in subset { candidate[s] = current[s] }
+            return store.matchesEntry(day: day, raws: candidate)
+        }) {
+            var candidate = fromRaw
+            for s in kept { candidate[s] = current[s] }
+            try store.replaceDailyRow(day, raws: candidate)
             outcome.actions.append("day \(day): restored from raw/ (verified by the row's checksum)")
             return
         }
@@ -254,16 +266,22 @@ public struct StoreRepair {
         }
     }
 
-    /// A ring that does not open: rebuild both from raw/ in a scratch store,
-    /// keep from the old daily ring the days raw/ lacks, then swap in.
-    private func rebuildUnopenable(_ files: [String], outcome: inout Outcome, lockTimeout: Double?,
+    /// A ring that does not open as a whole. When only the daily ring is
+    /// affected, the intact hourly ring is kept: a new daily ring is made from
+    /// its hours, from the old daily ring's rows that still verify, and from
+    /// raw/. When the hourly ring is affected, both are rebuilt from raw/,
+    /// keeping the old daily ring's verified rows that raw/ lacks.
+    private func rebuildUnopenable(_ files: [String], lock: StoreLock, outcome: inout Outcome,
                                    progress: ((String) -> Void)?) throws {
-        let lock = try StoreLock(directory: directory, timeoutSeconds: lockTimeout)
-        defer { withExtendedLifetime(lock) {} }
         let names = files.map { ($0 as NSString).lastPathComponent }
-        let oldDaily = names.contains(Store.dailyFileName) ? nil : try? DailyRingSnapshot(directory: directory)
-        let rebuild = StoreRebuild(directory: directory, registry: registry,
-                                   configuration: oldDaily?.configuration ?? StoreRebuild.configuration(of: directory))
+        let configuration = StoreConfiguration.recorded(in: directory) ?? .standard
+        let rebuild = StoreRebuild(directory: directory, registry: registry, configuration: configuration)
+        if !names.contains(Store.hourlyFileName) {
+            try refillDailyRing(configuration, rebuild: rebuild, lock: lock, outcome: &outcome, progress: progress)
+            return
+        }
+        let oldSeries = DailyRingSnapshot.series(ofHourlyRingIn: directory)
+        let oldDaily = DailyRingSnapshot(directory: directory, series: oldSeries)
         guard !rebuild.payloads.isEmpty else {
             outcome.losses.append("\(files.joined(separator: ", ")): cannot be opened and raw/ holds nothing to rebuild from; nothing was changed — restore the file(s) from a backup")
             return
@@ -272,38 +290,103 @@ public struct StoreRepair {
         defer { try? FileManager.default.removeItem(atPath: scratchDirectory) }
         progress?("repair: rebuilding from \(rebuild.payloads.count) raw payload(s)")
         let built = try rebuild.build(at: scratchDirectory, progress: progress)
-        outcome.actions.append("rebuilt from \(built.payloads) raw payload(s): \(built.summary.stored) hourly values")
+        outcome.actions.append("rebuilt the rings from \(built.payloads) raw payload(s): \(built.summary.stored) hourly values")
         if built.unusable > 0 {
             outcome.losses.append("\(built.unusable) raw payload(s) could not be read (damaged) and were skipped; what only they held is not restored")
         }
-        var kept = 0
-        var lostDays = Set<Day>()
         do {
             let scratch = try Store(directory: scratchDirectory, access: .readWrite)
-            if let oldDaily {
-                (kept, lostDays) = try oldDaily.merge(into: scratch)
-                if kept > 0 { outcome.actions.append("kept \(kept) daily value(s) from the old daily ring that raw/ does not hold") }
+            let (kept, lost) = try oldDaily.merge(into: scratch)
+            if kept > 0 { outcome.actions.append("kept \(kept) daily value(s) of the old daily ring (verified row by row) that raw/ does not hold") }
+            if !lost.isEmpty {
+                outcome.losses.append("daily values of \(lost.count) day(s) (\(Self.describe(lost))) are in neither raw/ nor a verifiable row of the old daily ring")
             }
-        }
-        if names.contains(Store.hourlyFileName) {
-            if let oldDaily {
-                let hoursLost = oldDaily.daysWithHoursMissing(in: scratchDirectory)
-                if !hoursLost.isEmpty {
-                    outcome.losses.append("hourly values of \(hoursLost.count) day(s) are lost (\(Self.describe(hoursLost))): the hourly ring could not be opened and raw/ does not hold them; their daily values are kept")
+            outcome.losses += Self.unreadable(oldDaily, now: scratch)
+            // Hours the old rings show were there (a verified daily value) but raw/ does not hold.
+            let hoursLost = oldDaily.rows.keys.filter { day in
+                guard let window = scratch.hourlyWindow, window.contains(scratch.calendar.firstHour(of: day)) else { return false }
+                return !scratch.calendar.hours(of: day).contains { hour in
+                    guard let row = scratch.row(at: hour) else { return false }
+                    return (0 ..< row.count).contains { row[$0] != nil }
                 }
-            } else {
-                outcome.losses.append("the hourly ring could not be opened; only what raw/ holds was restored (the extent of what it held is unknown)")
             }
-        }
-        if names.contains(Store.dailyFileName) {
-            outcome.losses.append("the daily ring could not be opened; its days are rebuilt from raw/ only — days raw/ does not hold are lost")
-        }
-        if !lostDays.isEmpty {
-            outcome.losses.append("daily values of \(lostDays.count) day(s) could not be carried over (\(Self.describe(lostDays))): outside the new daily ring")
+            if !hoursLost.isEmpty {
+                outcome.losses.append("hourly values of \(hoursLost.count) day(s) (\(Self.describe(Set(hoursLost)))) are lost: the hourly ring could not be opened and raw/ does not hold them; their daily values are kept")
+            }
         }
         for name in [Store.dailyFileName, Store.hourlyFileName] {
             try AtomicFile.rename(scratchDirectory + "/" + name, to: directory + "/" + name)
         }
+    }
+
+    /// The daily ring alone does not open: a new one from the intact hours,
+    /// the old ring's verified rows, and raw/ for what neither holds.
+    private func refillDailyRing(_ configuration: StoreConfiguration, rebuild: StoreRebuild, lock: StoreLock,
+                                 outcome: inout Outcome, progress: ((String) -> Void)?) throws {
+        let oldDaily = DailyRingSnapshot(directory: directory, series: DailyRingSnapshot.series(ofHourlyRingIn: directory))
+        let dailyPath = directory + "/" + Store.dailyFileName
+        let hourly = try HourlyRing(opening: directory + "/" + Store.hourlyFileName, writable: false)
+        let temporary = AtomicFile.temporaryPath(for: dailyPath)
+        let fresh = try DailyRing(creating: temporary, capacity: configuration.dailyCapacity,
+                                  seriesCapacity: hourly.geometry.seriesCapacity,
+                                  calendar: DayCalendar(zone: configuration.zone, convention: configuration.dayConvention),
+                                  hourlyCapacity: configuration.hourlyCapacity)
+        try fresh.file.syncAll()
+        try AtomicFile.rename(temporary, to: dailyPath)
+        let store = try Store(directory: directory, access: .readWrite, recovering: false, holding: lock)
+        let days = try store.refillDailyFromHours()
+        outcome.actions.append("made a new daily ring: \(days.count) day(s) recomputed from the hours")
+        var (kept, lost) = try oldDaily.merge(into: store)
+        if kept > 0 { outcome.actions.append("kept \(kept) daily value(s) of the old daily ring (verified row by row)") }
+        // What neither the hours nor the old ring vouch for, from raw/: every day
+        // of the new ring without data, and the days known to be lost.
+        if let window = store.dailyWindow, !rebuild.payloads.isEmpty {
+            for day in window where !(0 ..< store.series.count).contains(where: { store.dailyRaw($0, on: day) != 0 }) {
+                lost.insert(day)
+            }
+        }
+        if !lost.isEmpty, !rebuild.payloads.isEmpty {
+            let scratchDirectory = directory + "/repair.tmp"
+            defer { try? FileManager.default.removeItem(atPath: scratchDirectory) }
+            progress?("repair: rebuilding a scratch store from \(rebuild.payloads.count) raw payload(s)")
+            _ = try rebuild.build(at: scratchDirectory, progress: progress)
+            let scratch = try Store(directory: scratchDirectory, access: .readOnly)
+            for day in lost.sorted() where store.dailyWindow?.contains(day) == true {
+                var raws = (0 ..< store.series.count).map { store.dailyRaw($0, on: day) }
+                for s in 0 ..< store.series.count where raws[s] == 0 {
+                    if let index = scratch.index(of: store.series[s]) { raws[s] = DailyRingPacking.pack(scratch.daily(index, on: day)) }
+                }
+                if raws.contains(where: { $0 != 0 }) {
+                    try store.replaceDailyRow(day, raws: raws)
+                    outcome.actions.append("day \(day): daily values taken from raw/")
+                }
+                // Only what the old ring is known to have held and nothing now holds is lost.
+                if raws.contains(where: { $0 != 0 }) || !oldDaily.damagedDays.contains(day) { lost.remove(day) }
+            }
+            lost = lost.filter { oldDaily.damagedDays.contains($0) }
+            try store.syncRings()
+        }
+        if !lost.isEmpty {
+            outcome.losses.append("daily values of \(lost.count) day(s) (\(Self.describe(lost))) are in neither the hours, a verifiable row of the old daily ring, nor raw/")
+        }
+        outcome.losses += Self.unreadable(oldDaily, now: store)
+        try store.recover()
+    }
+
+    /// The old daily rows that could not be read, for days the repaired store
+    /// holds nothing for: whether they held values is unknown, so said.
+    static func unreadable(_ old: DailyRingSnapshot, now store: Store) -> [String] {
+        var lines: [String] = []
+        let empty = old.unreadableDays.filter { day in
+            !(0 ..< store.series.count).contains { store.dailyRaw($0, on: day) != 0 }
+        }
+        if !empty.isEmpty {
+            lines.append("the old daily ring's rows for \(empty.count) day(s) (\(describe(Set(empty)))) could not be read and neither the hours nor raw/ hold those days: any values they held are lost")
+        }
+        if old.unreadableRows > 0 {
+            lines.append("\(old.unreadableRows) row(s) of the old daily ring could not be read and their days are unknown; any values they held are restored only where the hours or raw/ hold them")
+        }
+        return lines
     }
 
     /// Copies both ring files (whatever their state) into `backup-<time>/`.

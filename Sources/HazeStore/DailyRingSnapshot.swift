@@ -1,101 +1,157 @@
 import Foundation
 import HazeModel
 
-/// The daily ring of a store whose hourly ring cannot be opened, with the
-/// series it is indexed by read from the damaged hourly file as far as it
-/// can be: what a rebuild from raw/ lacks is taken from here.
+/// The rows of a daily ring that cannot be opened as a whole (a damaged or
+/// disagreeing header, a truncated file), each taken only if its own
+/// directory entry and checksum hold: what a repair keeps from it.
+///
+/// The layout comes from whichever header still speaks: a copy of the daily
+/// ring's own header whose checksum holds, else the hourly ring's (which
+/// records the daily ring's capacity, and shares its series capacity).
 package struct DailyRingSnapshot {
-    package let ring: DailyRing
-    /// The old series by index (nil where the table entry is unreadable).
+    /// Verified rows by day: raw slots by the old series index.
+    package private(set) var rows: [Day: [UInt64]] = [:]
+    /// Days whose entry is readable but whose row fails its checksum.
+    package private(set) var damagedDays: Set<Day> = []
+    /// Rows whose entry is unreadable, by the day their position holds in the
+    /// ring's window (when the window is known), else counted.
+    package private(set) var unreadableDays: Set<Day> = []
+    package private(set) var unreadableRows = 0
+    /// The old series by index, where the hourly table still names them.
     package let series: [SeriesKey?]
-    package let hourlyCapacity: Int
 
-    package init(directory: String) throws(StoreError) {
-        ring = try DailyRing(opening: directory + "/" + Store.dailyFileName, writable: false)
-        let hourlyPath = directory + "/" + Store.hourlyFileName
-        var keys: [SeriesKey?] = []
-        // The daily ring records the hourly ring's capacity; a header copy of the hourly ring that still decodes agrees.
-        var capacity = ring.ring.header.companionCapacity
-        if let file = try? MappedFile(openingExisting: hourlyPath, writable: false) {
-            // Either header copy that still decodes tells the capacity and count.
-            let header = RingHeader.copyOffsets.lazy.compactMap { RingHeader.decode(file, at: $0) }.first
-            let limit = min(header?.seriesCount ?? ring.geometry.seriesCapacity, ring.geometry.seriesCapacity)
-            for i in 0 ..< limit {
-                let offset = HourlyRing.tableOffset + i * HourlyRing.tableEntryBytes
-                guard file.contains(offset, HourlyRing.tableEntryBytes) else { break }
-                var code = file.bytes(offset ..< offset + SeriesKey.maximumCodeLength)
-                if let end = code.firstIndex(of: 0) { code.removeSubrange(end...) }
-                if let text = String(validating: code, as: UTF8.self), !text.isEmpty,
-                   let pollutant = Pollutant(rawValue: file.u8(offset + 24)) {
-                    keys.append(SeriesKey(station: text, pollutant: pollutant))
-                } else {
-                    keys.append(nil)
-                }
-            }
-        }
-        series = keys
-        hourlyCapacity = capacity
-    }
-
-    package var configuration: StoreConfiguration {
-        StoreConfiguration(hourlyCapacity: hourlyCapacity, dailyCapacity: ring.geometry.capacity, zone: ring.zone,
-                           dayConvention: ring.ring.header.dayConvention)
-    }
-
-    /// Copies into `store` every verified old daily value it lacks. Returns how
-    /// many were kept, and the days that could not be carried over.
-    package func merge(into store: Store) throws(StoreError) -> (kept: Int, lost: Set<Day>) {
-        guard let window = ring.presentDays else { return (0, []) }
-        let keys = series.compactMap { $0 }
-        _ = try store.resolve(keys)
-        var kept = 0
-        var lost = Set<Day>()
+    /// Reads the daily ring of `directory`; `series` are the old series by index.
+    package init(directory: String, series: [SeriesKey?]) {
+        self.series = series
+        let path = directory + "/" + Store.dailyFileName
+        guard let file = try? MappedFile(openingExisting: path, writable: false),
+              let geometry = Self.geometry(daily: file, directory: directory) else { return }
         let codes = series.map { $0?.pollutant.rawValue ?? 0 }
-        for day in window {
-            guard let entry = ring.ring.entry(day), !entry.isEmpty else { continue }
-            guard ring.ring.verify(day, pollutantCodes: codes, valid: DailyRing.isValidRaw) == .intact else {
-                lost.insert(day)
+        let newest = Self.newestDay(daily: file, directory: directory)
+        func unreadable(_ row: Int) {
+            guard let newest else { unreadableRows += 1; return }
+            // The day of the window (newest − capacity, newest] this row holds.
+            let offset = (geometry.row(newest.index) - row + geometry.capacity) % geometry.capacity
+            unreadableDays.insert(newest.advanced(by: -offset))
+        }
+        for row in 0 ..< geometry.capacity {
+            let entryOffset = geometry.directoryOffset + row * RingGeometry.entryBytes
+            guard file.contains(entryOffset, RingGeometry.entryBytes), let entry = RowEntry.read(file, at: entryOffset) else {
+                unreadable(row)
                 continue
             }
+            guard let step = entry.step else { continue }
+            let day = Day(step)
+            let offset = geometry.rowOffset(step)
+            guard geometry.row(step) == row, file.contains(offset, geometry.rowBytes) else {
+                damagedDays.insert(day)
+                continue
+            }
+            var edit = RowEdit(step: step, entry: .empty)
+            var raws = [UInt64](repeating: 0, count: geometry.seriesCapacity)
+            var valid = true
+            for s in 0 ..< geometry.seriesCapacity {
+                let raw = file.u64(offset + 8 * s)
+                raws[s] = raw
+                guard raw != 0 else { continue }
+                if !DailyRing.isValidRaw(raw) { valid = false }
+                edit.change(series: s, code: s < codes.count ? codes[s] : 0, from: 0, to: raw)
+            }
+            if valid && edit.entry == entry {
+                rows[day] = raws
+            } else {
+                damagedDays.insert(day)
+            }
+        }
+    }
+
+    /// The daily ring's layout: as the hourly ring's header records it (the
+    /// authority: it holds the daily ring's capacity and shares its series
+    /// capacity), else as a copy of the daily ring's own header says.
+    static func geometry(daily file: MappedFile, directory: String) -> RingGeometry? {
+        if let hourly = try? MappedFile(openingExisting: directory + "/" + Store.hourlyFileName, writable: false),
+           let header = RingHeader.copyOffsets.lazy.compactMap({ RingHeader.decode(hourly, at: $0) }).first,
+           header.magic == HourlyRing.magic, (1 ... RingGeometry.maximumCapacity).contains(header.companionCapacity),
+           (1 ... RingGeometry.maximumSeries).contains(header.seriesCapacity) {
+            return RingGeometry.layout(capacity: header.companionCapacity, seriesCapacity: header.seriesCapacity,
+                                       slotBytes: 8, tableEntryBytes: 0)
+        }
+        guard let header = RingHeader.copyOffsets.lazy.compactMap({ RingHeader.decode(file, at: $0) }).first,
+              header.magic == DailyRing.magic, (1 ... RingGeometry.maximumCapacity).contains(header.capacity),
+              (1 ... RingGeometry.maximumSeries).contains(header.seriesCapacity) else { return nil }
+        return DailyRing.layout(header)
+    }
+
+    /// The newest day of the daily ring: from its own header copy, else the
+    /// hourly ring's newest hour (the two move together).
+    static func newestDay(daily file: MappedFile, directory: String) -> Day? {
+        if let header = RingHeader.copyOffsets.lazy.compactMap({ RingHeader.decode(file, at: $0) }).first,
+           header.magic == DailyRing.magic, header.newest != emptyStep,
+           RingGeometry.plausibleSteps(slotBytes: 8).contains(header.newest) {
+            return Day(Int(header.newest))
+        }
+        guard let hourly = try? MappedFile(openingExisting: directory + "/" + Store.hourlyFileName, writable: false),
+              let header = RingHeader.copyOffsets.lazy.compactMap({ RingHeader.decode(hourly, at: $0) }).first,
+              header.newest != emptyStep, RingGeometry.plausibleSteps(slotBytes: 2).contains(header.newest),
+              let zone = LocalZone(offsetMinutes: header.zoneMinutes) else { return nil }
+        return DayCalendar(zone: zone, convention: header.dayConvention).day(of: Hour(Int(header.newest)))
+    }
+
+    /// The series an hourly ring's table still names (readable entries only),
+    /// whether or not the ring opens.
+    package static func series(ofHourlyRingIn directory: String) -> [SeriesKey?] {
+        guard let file = try? MappedFile(openingExisting: directory + "/" + Store.hourlyFileName, writable: false) else { return [] }
+        let header = RingHeader.copyOffsets.lazy.compactMap { RingHeader.decode(file, at: $0) }.first
+        let count = header.map { min($0.seriesCount, RingGeometry.maximumSeries) } ?? 0
+        var keys: [SeriesKey?] = []
+        for i in 0 ..< count {
+            let offset = HourlyRing.tableOffset + i * HourlyRing.tableEntryBytes
+            guard file.contains(offset, HourlyRing.tableEntryBytes) else { break }
+            var code = file.bytes(offset ..< offset + SeriesKey.maximumCodeLength)
+            if let end = code.firstIndex(of: 0) { code.removeSubrange(end...) }
+            if let text = String(validating: code, as: UTF8.self), !text.isEmpty,
+               let pollutant = Pollutant(rawValue: file.u8(offset + 24)) {
+                keys.append(SeriesKey(station: text, pollutant: pollutant))
+            } else {
+                keys.append(nil)
+            }
+        }
+        return keys
+    }
+
+    /// Copies into `store`'s daily ring every verified old value it lacks,
+    /// for the days its daily window holds. Returns how many values were
+    /// kept, and the days whose old values could not be carried over.
+    package func merge(into store: Store) throws(StoreError) -> (kept: Int, lost: Set<Day>) {
+        _ = try store.resolve(series.compactMap { $0 })
+        var kept = 0
+        var lost = damagedDays
+        for (day, old) in rows.sorted(by: { $0.key < $1.key }) {
             guard store.dailyWindow?.contains(day) == true else {
-                lost.insert(day)
+                if old.contains(where: { $0 != 0 }) { lost.insert(day) }
                 continue
             }
             var raws = (0 ..< store.series.count).map { store.dailyRaw($0, on: day) }
             var changed = false
-            for (old, key) in series.enumerated() {
-                guard let key, let index = store.index(of: key), old < ring.geometry.seriesCapacity else { continue }
-                let value = ring.raw(day, old)
-                if value != 0 && raws[index] == 0 {
-                    raws[index] = value
+            for (index, value) in old.enumerated() where value != 0 {
+                guard index < series.count, let key = series[index], let target = store.index(of: key) else { continue }
+                if raws[target] == 0 {
+                    raws[target] = value
                     kept += 1
                     changed = true
                 }
             }
+            // Values of series the old table no longer names cannot be placed:
+            // lost unless the store holds at least as many values for the day.
+            if raws.filter({ $0 != 0 }).count < old.filter({ $0 != 0 }).count { lost.insert(day) }
             if changed { try store.replaceDailyRow(day, raws: raws) }
+        }
+        // A damaged old day is not lost if the store holds it anyway.
+        for day in damagedDays where store.dailyWindow?.contains(day) == true
+            && (0 ..< store.series.count).contains(where: { store.dailyRaw($0, on: day) != 0 }) {
+            lost.remove(day)
         }
         try store.syncRings()
         return (kept, lost)
-    }
-
-    /// Days the old daily ring has data for, inside what the old hourly window
-    /// covered, for which the store at `directory` holds no hour at all.
-    package func daysWithHoursMissing(in directory: String) -> Set<Day> {
-        guard let newest = ring.ring.newest, let window = ring.presentDays,
-              let store = try? Store(directory: directory, access: .readOnly) else { return [] }
-        let calendar = store.calendar
-        let firstDay = newest.advanced(by: -(hourlyCapacity / 24) + 1)
-        var missing = Set<Day>()
-        var day = max(firstDay, window.lowerBound)
-        while day <= newest {
-            defer { day = day.advanced(by: 1) }
-            guard let entry = ring.ring.entry(day), !entry.isEmpty else { continue }
-            let anyHour = calendar.hours(of: day).contains { hour in
-                guard let row = store.row(at: hour) else { return false }
-                return (0 ..< row.count).contains { row[$0] != nil }
-            }
-            if !anyHour { missing.insert(day) }
-        }
-        return missing
     }
 }

@@ -111,9 +111,12 @@ package final class RingFile<Step: RingStep> {
     /// Finishes a `moveWindow` a killed writer left half done — unless rows
     /// it would clear hold data of their own steps (a damaged header, not an
     /// interrupted move: clearing would destroy them).
-    package func completeInterruptedMove() throws(StoreError) {
+    package func completeInterruptedMove(writeWasInterrupted: Bool) throws(StoreError) {
         guard let newest, let cleared = clearedThrough, cleared < newest else { return }
         let ahead = rowsAheadOfCleared()
+        guard writeWasInterrupted else {
+            throw .corrupt(path: path, detail: "header: the cleared-through step \(cleared.index) is behind the newest step \(newest.index) but no write was interrupted; not clearing anything")
+        }
         guard ahead.isEmpty else {
             throw .corrupt(path: path, detail: "header: the cleared-through step \(cleared.index) is behind \(ahead.count) row(s) holding data; not clearing them")
         }

@@ -133,7 +133,11 @@ package struct RingHeader: Equatable, Sendable {
         guard best.version <= formatVersion else {
             throw .newerVersion(path: file.path, found: Int(best.version), supported: Int(formatVersion))
         }
-        guard best.version == formatVersion else { throw .formatUpgradeNeeded(path: file.path, found: Int(best.version)) }
+        // A copy whose checksum holds is of the format-2 layout whatever its version field says:
+        // an older version there is a damaged field, not an old file (format 1 has no such copy).
+        guard best.version == formatVersion else {
+            throw .corrupt(path: file.path, detail: "header: version \(best.version) in a format-\(formatVersion) header")
+        }
         try best.validate(file: file, slotBytes: slotBytes, layout: layout)
         var trouble: String?
         if copies.contains(where: { $0 == nil }) {
@@ -150,7 +154,7 @@ package struct RingHeader: Equatable, Sendable {
                           layout: (RingHeader) -> RingGeometry) throws(StoreError) {
         func damaged(_ detail: String) -> StoreError { .corrupt(path: file.path, detail: "header: " + detail) }
         guard slotBytes == expectedSlotBytes else { throw damaged("slot size \(slotBytes), expected \(expectedSlotBytes)") }
-        guard reservedIsZero, slotBytes == 2 || tableCRC == 0 else { throw damaged("reserved fields are not zero") }
+        guard reservedIsZero, slotBytes == 2 || (tableCRC == 0 && seriesCount == 0) else { throw damaged("reserved fields are not zero") }
         guard (1 ... RingGeometry.maximumCapacity).contains(companionCapacity) else {
             throw damaged("companion capacity \(companionCapacity) outside 1…\(RingGeometry.maximumCapacity)")
         }

@@ -45,6 +45,8 @@ package struct RowEntry: Equatable, Sendable {
         entry.hash = file.u64(offset + 8)
         for i in 0 ..< pollutantCodes { entry.counts[i] = file.u32(offset + 16 + 4 * i) }
         let stored = file.u64(offset + 48)
+        // The reserved word is zero in format 2: anything else is damage.
+        guard file.u64(offset + 56) == 0 else { return nil }
         if entry == .empty && stored == 0 { return entry }
         return stored == entry.check ? entry : nil
     }

@@ -15,18 +15,24 @@ extension Store {
         }
     }
 
+    /// True when the last writer stopped in the middle of a write.
+    package var writeWasInterrupted: Bool { sequence?.interrupted != nil }
+
     /// Sets a ring's cleared-through step to its newest when rows after it
     /// hold data of their own steps (the field was damaged; clearing would
     /// destroy them). Returns the files corrected.
     package func clearedThroughFromRows() throws(StoreError) -> [String] {
         try requireWriter()
         var fixed: [String] = []
-        if !hourly.ring.rowsAheadOfCleared().isEmpty {
+        let interrupted = sequence?.interrupted != nil
+        if let cleared = hourly.ring.clearedThrough, let newest = hourly.newest, cleared < newest,
+           !interrupted || !hourly.ring.rowsAheadOfCleared().isEmpty {
             hourly.ring.updateHeader { $0.cleared = $0.newest }
             try hourly.ring.syncHeader()
             fixed.append(hourlyPath)
         }
-        if !daily.ring.rowsAheadOfCleared().isEmpty {
+        if let cleared = daily.ring.clearedThrough, let newest = daily.ring.newest, cleared < newest,
+           !interrupted || !daily.ring.rowsAheadOfCleared().isEmpty {
             daily.ring.updateHeader { $0.cleared = $0.newest }
             try daily.ring.syncHeader()
             fixed.append(dailyPath)
@@ -34,9 +40,12 @@ extension Store {
         return fixed
     }
 
-    /// When the header's newest step disagrees with the rows — the newest
-    /// intact row is tagged for another step — takes the rows' word for it
-    /// (a damaged field). Returns the files corrected, with the old and new step.
+    /// When the header's newest step disagrees with the rows — rows tagged
+    /// for later steps exist, or the newest step's own row is intact but holds
+    /// another step (every write writes its newest step) — takes the rows'
+    /// word for it. A damaged newest row proves nothing and changes nothing.
+    /// The daily ring's newest day follows the hourly ring's newest hour (they
+    /// move together). Returns one line per ring corrected.
     package func newestFromRows() throws(StoreError) -> [String] {
         try requireWriter()
         var fixed: [String] = []
@@ -51,19 +60,42 @@ extension Store {
             }
             return best
         }
-        if let derived = derive(hourly.ring, valid: HourlyRing.isValidRaw), derived != hourly.newest {
+        func contradicted<Step: RingStep>(_ ring: RingFile<Step>, derived: Step) -> Bool {
+            guard let newest = ring.newest else { return true }
+            if derived > newest { return true }
+            guard let entry = ring.entry(newest) else { return false }
+            return entry.tag != UInt64(bitPattern: Int64(newest.index)) &+ 1
+        }
+        if let derived = derive(hourly.ring, valid: HourlyRing.isValidRaw), derived != hourly.newest,
+           contradicted(hourly.ring, derived: derived) {
             let old = hourly.newest.map { zone.format($0) } ?? "none"
             hourly.ring.updateHeader { $0.newest = Int64(derived.index); $0.cleared = Int64(derived.index) }
             try hourly.ring.syncHeader()
             fixed.append("\(hourlyPath): newest hour \(old) → \(zone.format(derived))")
         }
-        if let derived = derive(daily.ring, valid: DailyRing.isValidRaw), derived != daily.ring.newest {
-            let old = daily.ring.newest.map(\.description) ?? "none"
-            daily.ring.updateHeader { $0.newest = Int64(derived.index); $0.cleared = Int64(derived.index) }
-            try daily.ring.syncHeader()
-            fixed.append("\(dailyPath): newest day \(old) → \(derived)")
+        if let newestHour = hourly.newest {
+            let day = calendar.day(of: newestHour)
+            if daily.ring.newest != day {
+                let old = daily.ring.newest.map(\.description) ?? "none"
+                daily.ring.updateHeader { $0.newest = Int64(day.index); $0.cleared = Int64(day.index) }
+                try daily.ring.syncHeader()
+                fixed.append("\(dailyPath): newest day \(old) → \(day) (the hourly ring's newest day)")
+            }
         }
         return fixed
+    }
+
+    /// Fills an empty (new) daily ring from the hours: moves its window to
+    /// the hourly ring's newest day and rolls up every whole day the hourly
+    /// window holds. Returns those days.
+    package func refillDailyFromHours() throws(StoreError) -> [Day] {
+        try requireWriter()
+        guard let newest = hourly.newest, let accept = oldestWritableHour else { return [] }
+        try daily.ring.moveWindow(to: calendar.day(of: newest))
+        let days = Array(calendar.day(of: accept) ... calendar.day(of: newest))
+        for day in days { try rollUp(day) }
+        try daily.ring.syncBody()
+        return days
     }
 
     /// Cuts bytes appended beyond a ring's layout (the content is untouched).
@@ -238,6 +270,25 @@ extension Store {
 
     private func requireWriter() throws(StoreError) {
         guard access == .readWrite else { throw .readOnly(directory: directory) }
+    }
+}
+
+extension StoreConfiguration {
+    /// The shape of the store in `directory` as its rings record it: from the
+    /// hourly ring's header when it opens (it is the authority: days are made
+    /// from hours), else from the daily ring's; nil when neither opens.
+    package static func recorded(in directory: String) -> StoreConfiguration? {
+        if let hourly = try? HourlyRing(opening: directory + "/" + Store.hourlyFileName, writable: false) {
+            let header = hourly.ring.header
+            return StoreConfiguration(hourlyCapacity: header.capacity, dailyCapacity: header.companionCapacity,
+                                      zone: header.zone, dayConvention: header.dayConvention)
+        }
+        if let daily = try? DailyRing(opening: directory + "/" + Store.dailyFileName, writable: false) {
+            let header = daily.ring.header
+            return StoreConfiguration(hourlyCapacity: header.companionCapacity, dailyCapacity: header.capacity,
+                                      zone: header.zone, dayConvention: header.dayConvention)
+        }
+        return nil
     }
 }
 

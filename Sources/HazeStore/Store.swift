@@ -67,7 +67,7 @@ public final class Store {
     /// `recovering: false` opens a writer without completing what a killed
     /// writer left: for the repair, which first checks that it is safe to.
     package init(directory: String, access: Access, creating configuration: StoreConfiguration? = nil,
-                 lockTimeout: Double? = nil, recovering: Bool) throws(StoreError) {
+                 lockTimeout: Double? = nil, recovering: Bool, holding held: StoreLock? = nil) throws(StoreError) {
         self.directory = directory
         self.access = access
         let hourlyPath = directory + "/" + Self.hourlyFileName
@@ -81,7 +81,7 @@ public final class Store {
                 guard configuration != nil else { throw .notFound(directory: directory) }
                 try Directory.create(directory)
             }
-            self.lock = try StoreLock(directory: directory, timeoutSeconds: lockTimeout)
+            if let held { self.lock = held } else { self.lock = try StoreLock(directory: directory, timeoutSeconds: lockTimeout) }
         }
         let writable = access == .readWrite
         self.sequence = writable ? try WriteSequence.forWriter(directory: directory) : nil
@@ -483,7 +483,8 @@ public final class Store {
     /// it was changing, rows not yet cleared after a window move, and a ring
     /// narrower than the series table.
     package func recover() throws(StoreError) {
-        if let sequence, let interrupted = sequence.interrupted {
+        let interrupted = sequence?.interrupted
+        if let interrupted {
             if let hours = interrupted.hours, let window = hourly.presentHours {
                 let first = max(hours.lowerBound, window.lowerBound.index, hours.upperBound - hourly.geometry.capacity + 1)
                 let last = min(hours.upperBound, window.upperBound.index)
@@ -494,6 +495,11 @@ public final class Store {
                 let last = min(days.upperBound, window.upperBound.index)
                 if first <= last { for d in first ... last { daily.ring.rehash(Day(d), pollutantCodes: pollutantCodes) } }
             }
+        }
+        // A move is completed only when a write was interrupted (moves happen inside writes).
+        try hourly.ring.completeInterruptedMove(writeWasInterrupted: interrupted != nil)
+        try daily.ring.completeInterruptedMove(writeWasInterrupted: interrupted != nil)
+        if let interrupted {
             // The days of the hours it was writing may not have been rolled up yet.
             if let hours = interrupted.hours, let accept = oldestWritableHour, let newest = hourly.newest {
                 let first = max(calendar.day(of: Hour(hours.lowerBound)), calendar.day(of: accept))
@@ -502,10 +508,8 @@ public final class Store {
             }
             try hourly.ring.syncBody()
             try daily.ring.syncBody()
-            sequence.endWrite()
+            sequence?.endWrite()
         }
-        try hourly.ring.completeInterruptedMove()
-        try daily.ring.completeInterruptedMove()
         try ensureSeriesCapacity(series.count)
     }
 

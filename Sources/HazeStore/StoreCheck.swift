@@ -17,6 +17,8 @@ public struct StoreCheck: Sendable {
         case headerCopy(file: String, detail: String)
         /// The two rings do not fit together (widths, lengths, a duplicate series).
         case layout(file: String, detail: String)
+        /// A header field both copies agree on but the rest of the store contradicts.
+        case headerField(String)
         case hourlyRow(hour: Hour, label: String, detail: String)
         case dailyRow(day: Day, detail: String)
         /// Daily values that differ from a recomputation from intact hours.
@@ -30,6 +32,7 @@ public struct StoreCheck: Sendable {
             case .olderFormat(let file, let version): "\(file): format \(version); any writer upgrades it in place (a backup is kept)"
             case .headerCopy(let file, let detail): "\(file): \(detail)"
             case .layout(let file, let detail): "\(file): \(detail)"
+            case .headerField(let detail): "header field contradicted by the rest of the store: \(detail)"
             case .hourlyRow(_, let label, let detail): "hourly ring, hour \(label): \(detail)"
             case .dailyRow(let day, let detail): "daily ring, \(day): \(detail)"
             case .dailyDisagrees(let day, let values, let example):
@@ -95,15 +98,21 @@ public struct StoreCheck: Sendable {
         if Set(store.series).count != store.series.count {
             findings.append(.layout(file: store.hourlyPath, detail: "the series table lists a series twice"))
         }
-        if let newest = hourly.newest, let cleared = hourly.clearedThrough, cleared < newest {
-            let ahead = hourly.rowsAheadOfCleared()
-            findings.append(ahead.isEmpty ? .interruptedMove(file: store.hourlyPath)
-                            : .headerCopy(file: store.hourlyPath, detail: "header: the cleared-through hour is behind \(ahead.count) row(s) holding data (a damaged field; readers do not see those rows)"))
-        }
-        if let newest = daily.newest, let cleared = daily.clearedThrough, cleared < newest {
-            let ahead = daily.rowsAheadOfCleared()
-            findings.append(ahead.isEmpty ? .interruptedMove(file: store.dailyPath)
-                            : .headerCopy(file: store.dailyPath, detail: "header: the cleared-through day is behind \(ahead.count) row(s) holding data (a damaged field; readers do not see those rows)"))
+        // A window move is interrupted only inside a write: with no write
+        // interrupted (the sequence even), a cleared-through step behind the
+        // newest one is a damaged header field, whatever the rows hold.
+        let interrupted = WriteSequence.forReader(directory: store.directory).map { $0.value % 2 == 1 && !$0.writerAlive } ?? false
+        for (file, newest, cleared, ahead) in [
+            (store.hourlyPath, hourly.newest?.index, hourly.clearedThrough?.index, hourly.rowsAheadOfCleared().count),
+            (store.dailyPath, daily.newest?.index, daily.clearedThrough?.index, daily.rowsAheadOfCleared().count),
+        ] {
+            guard let newest, let cleared, cleared < newest else { continue }
+            if interrupted && ahead == 0 {
+                findings.append(.interruptedMove(file: file))
+            } else {
+                let why = ahead > 0 ? "it is behind \(ahead) row(s) holding data" : "no write was interrupted"
+                findings.append(.headerCopy(file: file, detail: "header: the cleared-through step \(cleared) is behind the newest step \(newest) and \(why) (a damaged field; readers do not see those rows)"))
+            }
         }
         let codes = store.pollutantCodes
         var damagedHours = Set<Int>()
@@ -193,7 +202,18 @@ public struct StoreCheck: Sendable {
                 findings.append(.unopenable(file: path, reason: error.shortReason))
             }
         }
-        if findings.isEmpty { findings.append(.unopenable(file: directory, reason: error.description)) }
+        // A header field both copies agree on but the rest of the store
+        // contradicts (the other ring's record of it, the file's length, the
+        // table's checksum, the hours against the days): named exactly.
+        let fields = HeaderReconciliation.reconcile(directory: directory, apply: false)
+        if !fields.isEmpty {
+            findings.removeAll { if case .unopenable = $0 { true } else { false } }
+            return findings + fields.map(Finding.headerField)
+        }
+        // Each ring opens on its own but they disagree and nothing tells which is
+        // right: the hourly ring is the authority (days are made from hours), so
+        // the daily ring is the one to restore.
+        if findings.isEmpty { findings.append(.unopenable(file: directory + "/" + Store.dailyFileName, reason: error.shortReason)) }
         return findings
     }
 }

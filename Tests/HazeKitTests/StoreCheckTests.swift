@@ -96,7 +96,7 @@ struct StoreCheckTests {
         Damage(description: "cleared-through after newest", expected: "after the newest step") { path in
             try rewriteHeader(path) { $0.cleared = $0.newest + 5 }
         },
-        Damage(description: "rows offset off the layout", expected: "do not match the layout") { path in
+        Damage(description: "rows offset off the layout", expected: "the layout") { path in
             try rewriteHeader(path) { $0.dataOffset += 4096 }
         },
     ]

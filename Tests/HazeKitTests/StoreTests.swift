@@ -192,10 +192,13 @@ struct StoreTests {
         let store = try newStore(hours: 48, days: 10)
         let id = try store.resolve([SeriesKey(station: "S1", pollutant: .pm25)])[0]
         _ = try store.write((0..<48).map { StoredReading(series: id, hour: hour(0, $0), value: 5) })
-        // Simulate the crash: header moved 24 hours on, rows not cleared.
+        // Simulate the crash: inside a write (the sequence odd), the header moved 24 hours on, rows not cleared.
+        store.sequence?.beginWrite(hours: hour(2, 23) ... hour(2, 23))
         store.hourly.ring.updateHeader { $0.newest = Int64(hour(2, 23).index) }
         let directory = store.directory
         _ = consume store
+        // The writer is gone: a pid that is not running.
+        try MappedFile(openingExisting: directory + "/seq", writable: true).setI32(8, Int32.max - 7)
         let reader = try Store(directory: directory, access: .readOnly)
         #expect(reader.value(id, at: hour(2, 0)) == nil, "uncleared rows are never read as new hours")
         let writer = try Store(directory: directory, access: .readWrite)
