@@ -186,12 +186,18 @@ public struct MonthlyRankingReport: Sendable {
                             "last_year_valid_days", "change_pct", "change_rank"]
 
     public func csv() -> String {
-        var out = CSVWriter.line(Self.csvHeader)
+        csvRecords().map { CSVWriter.line($0) }.joined()
+    }
+
+    /// The CSV's header and rows as plain text (before CSV escaping): the
+    /// same cells `--format xlsx` writes, so the two never disagree.
+    public func csvRecords() -> [[String]] {
+        var out = [Self.csvHeader]
         for pollutantRanking in ranking.rankings {
             for entry in pollutantRanking.entries {
                 let now = entry.current
                 let last = entry.lastYear
-                out += CSVWriter.line([
+                out.append([
                     ranking.month.description, ranking.scope.level.rawValue, pollutantRanking.pollutant.displayName,
                     String(entry.rank), entry.unit.name, entry.unit.city,
                     now.isValid ? now.rounded.map(String.init) ?? "" : "", String(now.validDays), String(now.requiredDays),
