@@ -19,6 +19,7 @@ enum RankCommand {
             .value("--level", "LEVEL", "district (default) | city | station."),
             .value("--pollutant", "LIST", "pm2.5 | pm10 | pm2.5,pm10 (default both)."),
             .value("--composite", "WEIGHTS", "Add a weighted score, e.g. pm2.5=0.6,pm10=0.4 (monthly only)."),
+            .value("--exclude-exceptional", "FILE", "Leave the exceptional days (sand and dust, HJ 663-2026) listed in FILE out of the PM means (monthly only); the report names them."),
             .value("--format", "FORMAT", "table (default) | csv | json | md | html | xlsx (an Excel workbook, a sheet per pollutant; needs --out)."),
             .flag("--bom", "Start the CSV with a UTF-8 byte-order mark, so Excel on Chinese Windows reads it as UTF-8."),
             .value("--lang", "LANG", "zh (default) | en — labels and titles."),
@@ -35,6 +36,8 @@ enum RankCommand {
             .exclusive("--composite", "--format=csv", because: "the CSV has no composite columns; use --format table, json, md, html or xlsx"),
             .exclusive("--lang", "--format=csv", because: "the CSV has no labels or titles to translate"),
             .requires("--level=station", "--city", because: "stations are ranked within one city"),
+            .exclusive("--exclude-exceptional", "--year", because: "exceptional days are left out of a monthly ranking only, so far"),
+            .exclusive("--exclude-exceptional", "--from", because: "exceptional days are left out of a monthly ranking only, so far"),
             .requires("--bom", "--format=csv", because: "the byte-order mark is for a CSV opened in Excel; the other formats need none"),
             .requires("--format=xlsx", "--out", because: "a workbook is a binary file: write it to a file"),
         ],
@@ -56,6 +59,7 @@ enum RankCommand {
             "haze rank --year 2019 --city 北京 --lang en",
             "haze rank --month 2019-01 --city 北京 --composite pm2.5=0.6,pm10=0.4",
             "haze rank --from 2019-01 --to 2019-02 --city 北京",
+            "haze rank --month 2021-03 --city 北京 --exclude-exceptional dust-2021.csv",
         ])
 
     /// What to rank, from the options alone (no file is read): every value
@@ -99,6 +103,11 @@ enum RankCommand {
     static let command = HazeCLI.Command(spec: spec) { arguments, context in
         let request = try request(arguments)
         let registry = try context.registry(arguments)
+        let exceptional = try arguments.value("--exclude-exceptional").map { path in
+            var days = try ExceptionalDays.load(path: context.absolute(path))
+            days.source = path      // named in reports as the user gave it
+            return try registry.resolve(days)
+        }
         let output = try Store.readConsistently(directory: context.storeDirectory(arguments)) { store -> [UInt8] in
             if let (first, last) = request.period {
                 do {
@@ -108,7 +117,7 @@ enum RankCommand {
                 }
             }
             let ranking = try MonthlyRanking(store: store, registry: registry, month: try request.month ?? defaultMonth(store),
-                                             scope: request.scope, composite: request.weights)
+                                             scope: request.scope, composite: request.weights, excluding: exceptional)
             let report = MonthlyRankingReport(ranking: ranking, language: request.language)
             switch request.format {
             case .csv: return csvBytes(report.csv(), request)
