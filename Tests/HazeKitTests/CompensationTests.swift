@@ -287,3 +287,169 @@ struct CompensationTests {
         #expect(CompensationMoney.round(Decimal(string: "0.135")!, 2) == Decimal(string: "0.14"))
     }
 }
+
+/// `haze compensation` end to end: a hand-made store of two Januaries, where
+/// every figure and amount is worked out by hand, and the bundled sample.
+@Suite("Compensation: haze compensation on a store", .serialized)
+struct CompensationCommandTests {
+    /// City 测试 with districts A区, B区, C区 (one station each), PM2.5 and PM10 constant over
+    /// January 2018 and January 2019, every hour present:
+    ///
+    ///           PM2.5 2018 → 2019    PM10 2018 → 2019
+    ///   A区        70 → 70             105 → 100
+    ///   B区        55 → 50              90 → 90
+    ///   C区        63 → 60             120 → 110
+    ///   city   (70+55+63)/3 = 62.67 → 63 → (70+50+60)/3 = 60;  PM10 (105+90+120)/3 = 105 → 100
+    static let fixture: (store: String, stations: String) = {
+        let root = TestPaths.temporaryDirectory("haze-compensation")
+        let stations = root + "/stations"
+        try? FileManager.default.createDirectory(atPath: stations, withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: stations + "/test.csv", contents: Data("""
+        code,name,city,district,longitude,latitude,control
+        SA,站A,测试,A区,,,
+        SB,站B,测试,B区,,,
+        SC,站C,测试,C区,,,
+
+        """.utf8))
+        let values: [String: [Pollutant: (Int, Int)]] = [
+            "SA": [.pm25: (70, 70), .pm10: (105, 100)],
+            "SB": [.pm25: (55, 50), .pm10: (90, 90)],
+            "SC": [.pm25: (63, 60), .pm10: (120, 110)],
+        ]
+        do {
+            let store = try Store(directory: root + "/store", access: .readWrite,
+                                  creating: StoreConfiguration(hourlyCapacity: 420 * 24, dailyCapacity: 800))
+            for (yearIndex, year) in [2018, 2019].enumerated() {
+                var readings: [StoredReading] = []
+                for (code, byPollutant) in values {
+                    for (pollutant, pair) in byPollutant {
+                        let id = try store.resolve([SeriesKey(station: code, pollutant: pollutant)])[0]
+                        for d in 1...31 {
+                            for h in 0..<24 {
+                                let day = Day(CivilDate(year: year, month: 1, day: d)!)
+                                readings.append(StoredReading(series: id, hour: store.calendar.hours(of: day).lowerBound.advanced(by: h),
+                                                              value: yearIndex == 0 ? pair.0 : pair.1))
+                            }
+                        }
+                    }
+                }
+                _ = try store.write(readings, policy: .advanceAsNeeded)
+            }
+        } catch {
+            Issue.record("fixture: \(error)")
+        }
+        return (root + "/store", stations)
+    }()
+
+    static func run(_ arguments: [String]) -> InProcess {
+        InProcess(["compensation", "--store", fixture.store, "--stations", fixture.stations] + arguments)
+    }
+
+    static let zhengzhou = TestPaths.fixtures + "/compensation/henan-zhengzhou-2020.json"
+
+    @Test("Zhengzhou's scheme on two hand-made Januaries: every amount as worked by hand, complete, exit 0")
+    func handMade() throws {
+        // City rates: PM2.5 (63 − 60) / 63 × 100 = 4.76… → 4.8 %; PM10 (105 − 100) / 105 × 100 = 4.76… → 4.8 %.
+        // A区: PM2.5 60 − 70 = −10 → 5×10 + 5×20 = 150 → −150; rate (70 − 70) / 70 = 0.0, 0.0 − 4.8 = −4.8 → 48 → −48;
+        //      PM10 100 − 100 = 0 → 0; rate (105 − 100) / 105 × 100 = 4.8, 4.8 − 4.8 = 0 → 0.        A区 = −198.00
+        // B区: PM2.5 60 − 50 = +10 better → 0; rate (55 − 50) / 55 × 100 = 9.1, +4.3 better → 0;
+        //      PM10 100 − 90 = +10 → 0; rate 0.0 − 4.8 = −4.8 → −48.                                   B区 = −48.00
+        // C区: PM2.5 60 − 60 = 0; rate (63 − 60) / 63 × 100 = 4.8, 0 → 0;
+        //      PM10 100 − 110 = −10 → 150 → −150; rate (120 − 110) / 120 × 100 = 8.3, +3.5 → 0.          C区 = −150.00
+        // Paid −396.00, received 0.
+        let json = Self.run(["--scheme", Self.zhengzhou, "--month", "2019-01", "--city", "测试", "--format", "json"])
+        #expect(json.status == 0, "\(json.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let units = try #require(object["units"] as? [[String: Any]])
+        let amounts = Dictionary(uniqueKeysWithValues: units.map { ($0["unit"] as? String ?? "", $0["amount"] as? Int ?? 999) })
+        #expect(amounts == ["A区": -198, "B区": -48, "C区": -150])
+        #expect(object["complete"] as? Bool == true)
+        #expect((object["totals"] as? [String: Any])?["paid"] as? Int == -396)
+        let a = try #require(units.first { $0["unit"] as? String == "A区" }?["terms"] as? [[String: Any]])
+        #expect(a[0]["baseline_value"] as? Int == 60 && a[0]["value"] as? Int == 70 && a[0]["gap"] as? Int == -10)
+        #expect(a[2]["value"] as? Double == 0 || a[2]["value"] as? Int == 0)
+        #expect(a[2]["baseline_value"] as? Double == 4.8)
+        // The table prints the arithmetic a person can redo.
+        let table = Self.run(["--scheme", Self.zhengzhou, "--month", "2019-01", "--city", "测试"])
+        #expect(table.status == 0 && table.stderr.isEmpty)
+        #expect(table.stdout.contains("A区  合计 -198.00 万元（支付）"))
+        #expect(table.stdout.contains("PM2.5 月均浓度：市 60 − 本期 70 = -10 µg/m³；扣 5×10 + 5×20 = 150 → -150"))
+        #expect(table.stdout.contains("PM2.5 同比改善率：PM2.5 改善率 (70 − 70) / 70 × 100 = 0%；市改善率 (63 − 60) / 63 × 100 = 4.8%；0 − 4.8 = -4.8 个百分点；扣 4.8×10 = 48 → -48"))
+        #expect(table.stdout.contains("B区  合计 -48.00 万元（支付）"))
+        #expect(table.stdout.contains("合计：支付 -396.00 万元（3 个单位），获得 0.00 万元（0 个单位），净额 -396.00 万元。"))
+        #expect(table.stdout.contains("未经正式文件确认：两项同比改善率的扣款标准未见原文"))
+        // CSV (with the mark) and the workbook carry the same amounts.
+        let dir = TestPaths.temporaryDirectory("haze-compensation-out")
+        let csv = Self.run(["--scheme", Self.zhengzhou, "--month", "2019-01", "--city", "测试", "--format", "csv", "--bom", "--out", dir + "/l.csv"])
+        #expect(csv.status == 0)
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: dir + "/l.csv")))
+        #expect(Array(bytes.prefix(3)) == [0xEF, 0xBB, 0xBF])
+        let text = String(decoding: bytes.dropFirst(3), as: UTF8.self)
+        #expect(text.contains("2019-01,henan-zhengzhou-2020,total,A区,,,,,,,,-198.00,true,"))
+        let xlsx = Self.run(["--scheme", Self.zhengzhou, "--month", "2019-01", "--city", "测试", "--format", "xlsx", "--out", dir + "/l.xlsx"])
+        #expect(xlsx.status == 0)
+        let sheets = SpreadsheetReader.sheets(try SpreadsheetReader.read(dir + "/l.xlsx"))
+        let rows = try #require(sheets.first?["rows"] as? [[[String: Any]]])
+        let total = try #require(rows.first { $0[2]["v"] as? String == "total" && $0[3]["v"] as? String == "A区" })
+        #expect(total[11]["t"] as? String == "n" && total[11]["v"] as? Int == -198 && SpreadsheetReader.csvText(total[11]) == "-198.00")
+    }
+
+    @Test("the bundled sample: Beijing's districts, January 2019 — the concentration terms by hand, no last year: incomplete, exit 1")
+    func sample() throws {
+        let run = InProcess(["compensation", "--store", SharedStore.national.directory, "--stations", TestPaths.stations,
+                             "--scheme", Self.zhengzhou, "--month", "2019-01", "--city", "北京"])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("核算不完整：19 项未能计算"))
+        // Beijing 52 (the published figure) and 东城区's 62 and 78 from the ranking: 52 − 62 = −10 → 150; 77 − 78 = −1 → 10.
+        #expect(run.stdout.contains("东城区  合计 -160.00 万元（支付）（不完整：2 项未能计算）"))
+        #expect(run.stdout.contains("PM2.5 月均浓度：市 52 − 本期 62 = -10 µg/m³；扣 5×10 + 5×20 = 150 → -150"))
+        #expect(run.stdout.contains("PM2.5 同比改善率：无法计算：东城区 去年同期 PM2.5 无数据"))
+        #expect(run.stdout.contains("昌平区 本期 PM2.5 无效（有效天数 24/27）"))
+        #expect(run.stdout.contains("合计：支付 -690.00 万元（5 个单位）"))
+        // The district figures equal the ranking's published values.
+        let rank = InProcess(["rank", "--store", SharedStore.national.directory, "--stations", TestPaths.stations,
+                              "--month", "2019-01", "--city", "北京", "--pollutant", "pm2.5", "--format", "json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(rank.stdout.utf8)) as? [String: Any])
+        let entries = try #require((object["rankings"] as? [[String: Any]])?.first?["entries"] as? [[String: Any]])
+        #expect(entries.first { $0["unit"] as? String == "东城区" }?["mean"] as? Int == 62)
+    }
+
+    @Test("the period must be the scheme's; missing options and a bad scheme are refused before anything is read")
+    func refusals() throws {
+        let quarter = Self.run(["--scheme", Self.zhengzhou, "--quarter", "2019Q1", "--city", "测试"])
+        #expect(quarter.status == 64 && quarter.stderr.contains("settles by month, not by quarter: give --month YYYY-MM"))
+        let noPeriod = Self.run(["--scheme", Self.zhengzhou, "--city", "测试"])
+        #expect(noPeriod.status == 64 && noPeriod.stderr.contains("give --month YYYY-MM"))
+        let badQuarter = Self.run(["--scheme", TestPaths.fixtures + "/compensation/shandong-2017.json", "--quarter", "2019Q5", "--city", "测试"])
+        #expect(badQuarter.status == 64 && badQuarter.stderr.contains("--quarter: '2019Q5' is not a quarter"))
+        let both = Self.run(["--scheme", Self.zhengzhou, "--month", "2019-01", "--year", "2019", "--city", "测试"])
+        #expect(both.status == 64)
+        let noScheme = Self.run(["--month", "2019-01", "--city", "测试"])
+        #expect(noScheme.status == 64 && noScheme.stderr.contains("needs --scheme FILE"))
+        let dir = TestPaths.temporaryDirectory("haze-compensation-bad")
+        FileManager.default.createFile(atPath: dir + "/s.json", contents: Data(#"{"scheme":"x","title":"X","period":"month","terms":[{"id":"a","indicator":"pm2.5","measure":"change","baseline":"none","rate":1,"weigth":2}]}"#.utf8))
+        let bad = Self.run(["--scheme", dir + "/s.json", "--month", "2019-01", "--city", "测试"])
+        #expect(bad.status == 65 && bad.stderr.contains("s.json: term 'a': field 'weigth': unknown field; did you mean 'weight'?"))
+        let unknownCity = Self.run(["--scheme", Self.zhengzhou, "--month", "2019-01", "--city", "测验"])
+        #expect(unknownCity.status == 65 && unknownCity.stderr.contains("no city '测验' in the registry"))
+    }
+}
+
+extension CompensationTests {
+    @Test("the report of a split prints each share's arithmetic, the tie, the rounding step and the balance")
+    func splitReport() throws {
+        let ledger = try Self.anqing(pm25: (30, 24), pm10: (47, 44), target: 28,
+                                     districts: [("大观区", 22), ("宜秀区", 24), ("经开区", 24), ("迎江区", 27)])
+        let table = CompensationReport(ledger: ledger, language: .zh, scopeLabel: "安庆市各区").table()
+        #expect(table.contains("市级：安庆  合计 +94.50 万元（获得）"))
+        #expect(table.contains("PM2.5 季均浓度同比变化：PM2.5 改善 30 − 24 = 6 µg/m³；得 6×18 = 108 × 权重 0.75 = 81 × 目标修正系数 1（完成PM2.5目标） = 81 → 81"))
+        #expect(table.contains("第1名 大观区（PM2.5 22 µg/m³），份额 40%：94.5 × 40% = 37.8 → +37.80 万元"))
+        #expect(table.contains("第2名 宜秀区（PM2.5 24 µg/m³），并列，第2、3位份额 30% + 20% 平分 = 25%：94.5 × 25% = 23.625 → 23.62 +0.01（尾差，余数最大） → +23.63 万元"))
+        #expect(table.contains("平衡：分配合计 +94.50 万元 = 市级金额 +94.50 万元"))
+        let english = CompensationReport(ledger: ledger, language: .en).table()
+        #expect(english.contains("Balance: the split adds up to +94.50 万元 = the city's +94.50 万元"))
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(CompensationReport(ledger: ledger).json().utf8)) as? [String: Any])
+        let split = try #require(json["split"] as? [String: Any])
+        #expect(split["balances"] as? Bool == true && split["total"] as? Double == 94.5)
+    }
+}
