@@ -13,7 +13,7 @@ extension StationRegistry {
             if let city = entry.city {
                 guard let known = self.city(named: city) else {
                     throw .invalid(file: days.source, item: "line \(entry.line)", field: "city",
-                                   reason: "no city '\(city)' in the station registry" + Self.hint(citySuggestions(for: city)))
+                                   reason: "no city '\(city)' in the station registry" + Self.cityHint(citySuggestions(for: city)))
                 }
                 resolved.entries[index].city = known
             }
@@ -27,7 +27,7 @@ extension StationRegistry {
         return resolved
     }
 
-    static func hint(_ suggestions: [String]) -> String {
+    static func cityHint(_ suggestions: [String]) -> String {
         suggestions.isEmpty ? "" : "; did you mean " + suggestions.prefix(3).map { "'\($0)'" }.joined(separator: ", ") + "?"
     }
 }
