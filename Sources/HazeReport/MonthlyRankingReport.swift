@@ -74,6 +74,10 @@ public struct MonthlyRankingReport: Sendable {
                                      "fewer than \(now.requiredDays) valid days (\(now.validDays)); ranked last"))
         }
         if entry.unit.isControlPoint { notes.append(lang.text("对照点", "control point")) }
+        if now.validDays > now.daysUsed {
+            let left = now.validDays - now.daysUsed
+            notes.append(lang.text("扣除例外事件日\(left)天", "\(left) exceptional day(s) left out"))
+        }
         return notes.joined(separator: "; ")
     }
 
@@ -106,6 +110,9 @@ public struct MonthlyRankingReport: Sendable {
         if lastYearAbsent {
             notes.append(lang.text("去年同期（\(lastYearMonth.map(lang.month) ?? "—")）无数据，同比及改善排名无法计算。",
                                    "No data for the same month last year (\(lastYearMonth?.description ?? "—")): change and rank by change cannot be computed."))
+        }
+        if let exclusion = ranking.exclusion {
+            notes.append(lang.exclusionNote(exclusion, period: lang.month(ranking.month)))
         }
         if let composite = ranking.composite {
             let parts = composite.weights.weights.map {
@@ -186,12 +193,20 @@ public struct MonthlyRankingReport: Sendable {
                             "last_year_valid_days", "change_pct", "change_rank"]
 
     public func csv() -> String {
-        var out = CSVWriter.line(Self.csvHeader)
+        csvRecords().map { CSVWriter.line($0) }.joined()
+    }
+
+    /// The CSV's header and rows as plain text (before CSV escaping): the
+    /// same cells `--format xlsx` writes, so the two never disagree.
+    public func csvRecords() -> [[String]] {
+        // With --exclude-exceptional, one more column: the days averaged.
+        let excluding = ranking.exclusion != nil
+        var out = [Self.csvHeader + (excluding ? ["days_used"] : [])]
         for pollutantRanking in ranking.rankings {
             for entry in pollutantRanking.entries {
                 let now = entry.current
                 let last = entry.lastYear
-                out += CSVWriter.line([
+                let row: [String] = [
                     ranking.month.description, ranking.scope.level.rawValue, pollutantRanking.pollutant.displayName,
                     String(entry.rank), entry.unit.name, entry.unit.city,
                     now.isValid ? now.rounded.map(String.init) ?? "" : "", String(now.validDays), String(now.requiredDays),
@@ -199,7 +214,8 @@ public struct MonthlyRankingReport: Sendable {
                     now.highestDay.map { String($0.value) } ?? "", now.highestDay.map { $0.day.description } ?? "",
                     last.isValid ? last.rounded.map(String.init) ?? "" : "", String(last.validDays),
                     entry.change.map { GBT8170.format($0, decimals: 1) } ?? "", entry.changeRank.map(String.init) ?? "",
-                ])
+                ]
+                out.append(excluding ? row + [String(now.daysUsed)] : row)
             }
         }
         return out
@@ -209,7 +225,8 @@ public struct MonthlyRankingReport: Sendable {
         func statistics(_ stats: PeriodStatistics) -> [(String, JSONValue)] {
             [("mean", stats.isValid ? stats.rounded.map(JSONValue.int) ?? .null : .null),
              ("mean_of_valid_days", stats.mean.map { .decimal($0, places: 4) } ?? .null),
-             ("valid_days", .int(stats.validDays)), ("required_days", .int(stats.requiredDays)),
+             ("valid_days", .int(stats.validDays)), ("days_used", .int(stats.daysUsed)),
+             ("required_days", .int(stats.requiredDays)),
              ("valid", .bool(stats.isValid)), ("exceedance_days", .int(stats.exceedanceDays)),
              ("highest_daily", stats.highestDay.map { .int($0.value) } ?? .null),
              ("highest_daily_date", stats.highestDay.map { .string($0.day.description) } ?? .null)]
@@ -234,6 +251,15 @@ public struct MonthlyRankingReport: Sendable {
                 ])
             })),
         ]
+        if let exclusion = ranking.exclusion {
+            fields.append(("exceptional_days", .object([
+                ("file", .string(exclusion.source)),
+                ("excluded", .array(exclusion.entries.map { entry in
+                    .object([("date", .string(entry.day.description)), ("kind", .string(entry.kind.rawValue)),
+                             ("city", entry.city.map(JSONValue.string) ?? .null), ("note", .string(entry.note))])
+                })),
+            ])))
+        }
         if let composite = ranking.composite {
             fields.append(("composite", .object([
                 ("weights", .object(composite.weights.weights.map { ($0.pollutant.key, .decimal($0.weight, places: 2)) })),

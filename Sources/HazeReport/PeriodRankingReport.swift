@@ -120,12 +120,18 @@ public struct PeriodRankingReport: Sendable {
     }
 
     public func csv() -> String {
-        var out = CSVWriter.line(["period", "level", "pollutant", "rank", "unit", "city", "mean", "valid_days", "required_days",
-                                  "valid", "exceedance_days", "months_first", "months", "monthly_ranks"])
+        csvRecords().map { CSVWriter.line($0) }.joined()
+    }
+
+    /// The CSV's header and rows as plain text (before CSV escaping): the
+    /// same cells `--format xlsx` writes.
+    public func csvRecords() -> [[String]] {
+        var out = [["period", "level", "pollutant", "rank", "unit", "city", "mean", "valid_days", "required_days",
+                    "valid", "exceedance_days", "months_first", "months", "monthly_ranks"]]
         for pollutantEntries in ranking.rankings {
             for entry in pollutantEntries.entries {
                 let stats = entry.statistics
-                out += CSVWriter.line([
+                out.append([
                     ranking.label, ranking.scope.level.rawValue, pollutantEntries.pollutant.displayName, String(entry.rank),
                     entry.unit.name, entry.unit.city, stats.isValid ? stats.rounded.map(String.init) ?? "" : "",
                     String(stats.validDays), String(stats.requiredDays), stats.isValid ? "true" : "false",

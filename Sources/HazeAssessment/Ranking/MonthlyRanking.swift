@@ -38,33 +38,48 @@ public struct MonthlyRanking: Sendable {
     public var composite: CompositeRanking?
     /// The GB 3095 edition in force on the month's first day (limits shown in reports).
     public var standard: AirQualityStandard
+    /// The exceptional days left out of the PM means (`--exclude-exceptional`):
+    /// the file, and its days within this month or the month a year earlier
+    /// that apply to at least one ranked unit. Nil when none were asked for.
+    public var exclusion: ExceptionalDays?
 
     public init(store: Store, registry: StationRegistry, month: Month, scope: RankingScope,
-                composite weights: CompositeWeights? = nil) throws(QueryError) {
+                composite weights: CompositeWeights? = nil, excluding exceptional: ExceptionalDays? = nil) throws(QueryError) {
         let units = try registry.units(level: scope.level, city: scope.city)
         let aggregation = Aggregation(store: store)
         try aggregation.requireIntact(month.days)
         if let earlier = month.yearEarlier { try aggregation.requireIntact(earlier.days) }
-        self.init(store: store, units: units, month: month, scope: scope, composite: weights)
+        self.init(store: store, units: units, month: month, scope: scope, composite: weights, excluding: exceptional)
     }
 
-    init(store: Store, units: [RankingUnit], month: Month, scope: RankingScope, composite weights: CompositeWeights?) {
+    init(store: Store, units: [RankingUnit], month: Month, scope: RankingScope, composite weights: CompositeWeights?,
+         excluding exceptional: ExceptionalDays? = nil) {
         self.month = month
         self.scope = scope
         self.standard = AirQualityStandard.inForce(on: month.firstDay)
         let aggregation = Aggregation(store: store)
         let lastYearMonth = month.yearEarlier
+        let excluded = units.map { exceptional?.days(forCity: $0.city) ?? [] }
+        if let exceptional {
+            let cities = Set(units.map(\.city))
+            let months = [month] + (lastYearMonth.map { [$0] } ?? [])
+            self.exclusion = ExceptionalDays(
+                entries: months.flatMap { exceptional.entries(in: $0.days) }.filter { day in cities.contains { day.applies(to: $0) } },
+                source: exceptional.source)
+        }
         var rankings: [PollutantRanking] = []
         for pollutant in Set(scope.pollutants + (weights?.pollutants ?? [])).sorted() {
-            let current = units.map {
-                PeriodStatistics(days: aggregation.unitDays($0, pollutant, days: month.days), pollutant: pollutant,
-                                 requiredDays: Validity.minimumDays(in: month))
+            // Exceptional days leave PM2.5 and PM10 means only (RULES.md §10); both are PM today.
+            let excluded = [Pollutant.pm25, .pm10].contains(pollutant) ? excluded : units.map { _ in [] }
+            let current = units.indices.map {
+                PeriodStatistics(days: aggregation.unitDays(units[$0], pollutant, days: month.days), pollutant: pollutant,
+                                 requiredDays: Validity.minimumDays(in: month), excluding: excluded[$0])
             }
             // Before 0001-01 there is no last year: no data, never a trap.
-            let previous = units.map { unit in
+            let previous = units.indices.map { i in
                 lastYearMonth.map {
-                    PeriodStatistics(days: aggregation.unitDays(unit, pollutant, days: $0.days), pollutant: pollutant,
-                                     requiredDays: Validity.minimumDays(in: $0))
+                    PeriodStatistics(days: aggregation.unitDays(units[i], pollutant, days: $0.days), pollutant: pollutant,
+                                     requiredDays: Validity.minimumDays(in: $0), excluding: excluded[i])
                 } ?? PeriodStatistics(days: [], pollutant: pollutant, requiredDays: Validity.minimumDays(in: month))
             }
             rankings.append(Self.rank(units: units, current: current, previous: previous, pollutant: pollutant))

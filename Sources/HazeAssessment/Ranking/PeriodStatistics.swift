@@ -3,9 +3,12 @@ import HazeModel
 /// One unit's figures for one pollutant over a period (a month, a year, a run
 /// of months): everything a ranking row shows, computed from daily values.
 public struct PeriodStatistics: Sendable, Equatable {
-    /// The mean of the valid daily values, unrounded.
+    /// The mean of the valid daily values, unrounded (exceptional days left out).
     public var mean: Double?
+    /// Valid days, exceptional days included: validity is judged on them.
     public var validDays: Int
+    /// The valid days averaged into `mean`: `validDays` less the exceptional days left out.
+    public var daysUsed: Int
     /// Valid days the period needs (27 a month, 25 in February, 324 a year).
     public var requiredDays: Int
     /// Valid days whose rounded daily value exceeds the GB 3095 Grade II 24-hour
@@ -20,26 +23,34 @@ public struct PeriodStatistics: Sendable, Equatable {
     public var rounded: Int? { mean.map(GBT8170.roundToInteger) }
 
     public static func == (a: PeriodStatistics, b: PeriodStatistics) -> Bool {
-        a.mean == b.mean && a.validDays == b.validDays && a.requiredDays == b.requiredDays
+        a.mean == b.mean && a.validDays == b.validDays && a.daysUsed == b.daysUsed && a.requiredDays == b.requiredDays
             && a.exceedanceDays == b.exceedanceDays && a.highestDay?.value == b.highestDay?.value
             && a.highestDay?.day == b.highestDay?.day
     }
 
-    /// Statistics of daily values (nil = no valid value that day).
-    public init(days: [(day: Day, mean: Double?)], pollutant: Pollutant, requiredDays: Int) {
+    /// Statistics of daily values (nil = no valid value that day). Days in
+    /// `excluded` (exceptional events, RULES.md §10) are left out of the mean
+    /// only: they still count as valid days, for validity, exceedance days and
+    /// the highest day.
+    public init(days: [(day: Day, mean: Double?)], pollutant: Pollutant, requiredDays: Int, excluding excluded: Set<Day> = []) {
         var sum = 0.0
         var count = 0
+        var used = 0
         var exceedances = 0
         var highest: (mean: Double, day: Day)?
         for (day, mean) in days {
             guard let mean else { continue }
-            sum += mean
             count += 1
+            if !excluded.contains(day) {
+                sum += mean
+                used += 1
+            }
             if GBT8170.roundToInteger(mean) > AirQualityStandard.inForce(on: day).dailyLimit(pollutant) { exceedances += 1 }
             if highest.map({ mean > $0.mean }) ?? true { highest = (mean, day) }
         }
-        self.mean = count == 0 ? nil : sum / Double(count)
+        self.mean = used == 0 ? nil : sum / Double(used)
         self.validDays = count
+        self.daysUsed = used
         self.requiredDays = requiredDays
         self.exceedanceDays = exceedances
         self.highestDay = highest.map { (GBT8170.roundToInteger($0.mean), $0.day) }

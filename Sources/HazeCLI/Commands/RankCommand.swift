@@ -19,7 +19,9 @@ enum RankCommand {
             .value("--level", "LEVEL", "district (default) | city | station."),
             .value("--pollutant", "LIST", "pm2.5 | pm10 | pm2.5,pm10 (default both)."),
             .value("--composite", "WEIGHTS", "Add a weighted score, e.g. pm2.5=0.6,pm10=0.4 (monthly only)."),
-            .value("--format", "FORMAT", "table (default) | csv | json | md | html."),
+            .value("--exclude-exceptional", "FILE", "Leave the exceptional days (sand and dust, HJ 663-2026) listed in FILE out of the PM means (monthly only); the report names them."),
+            .value("--format", "FORMAT", "table (default) | csv | json | md | html | xlsx (an Excel workbook, a sheet per pollutant; needs --out)."),
+            .flag("--bom", "Start the CSV with a UTF-8 byte-order mark, so Excel on Chinese Windows reads it as UTF-8."),
             .value("--lang", "LANG", "zh (default) | en — labels and titles."),
             .value("--out", "FILE", "Write the report to FILE instead of stdout (a file is replaced atomically, keeping its mode; a link is followed; /dev/null or a FIFO is written through)."),
             CommonOptions.store, CommonOptions.stations,
@@ -31,9 +33,13 @@ enum RankCommand {
             .requires("--to", "--from", because: "a run of months needs its first month"),
             .exclusive("--composite", "--year", because: "the composite score is computed for a monthly ranking only"),
             .exclusive("--composite", "--from", because: "the composite score is computed for a monthly ranking only"),
-            .exclusive("--composite", "--format=csv", because: "the CSV has no composite columns; use --format table, json, md or html"),
+            .exclusive("--composite", "--format=csv", because: "the CSV has no composite columns; use --format table, json, md, html or xlsx"),
             .exclusive("--lang", "--format=csv", because: "the CSV has no labels or titles to translate"),
             .requires("--level=station", "--city", because: "stations are ranked within one city"),
+            .exclusive("--exclude-exceptional", "--year", because: "exceptional days are left out of a monthly ranking only, so far"),
+            .exclusive("--exclude-exceptional", "--from", because: "exceptional days are left out of a monthly ranking only, so far"),
+            .requires("--bom", "--format=csv", because: "the byte-order mark is for a CSV opened in Excel; the other formats need none"),
+            .requires("--format=xlsx", "--out", because: "a workbook is a binary file: write it to a file"),
         ],
         discussion: """
         A unit's daily value is the mean of its assessment stations' valid daily means
@@ -48,9 +54,12 @@ enum RankCommand {
             "haze rank --month 2019-01 --city 北京",
             "haze rank --month 2019-01 --city 北京 --format html --out 2019-01.html",
             "haze rank --month 2019-01 --level city --pollutant pm2.5 --format csv",
+            "haze rank --month 2019-01 --city 北京 --format xlsx --out 2019-01.xlsx",
+            "haze rank --month 2019-01 --city 北京 --format csv --bom --out 2019-01.csv",
             "haze rank --year 2019 --city 北京 --lang en",
             "haze rank --month 2019-01 --city 北京 --composite pm2.5=0.6,pm10=0.4",
             "haze rank --from 2019-01 --to 2019-02 --city 北京",
+            "haze rank --month 2021-03 --city 北京 --exclude-exceptional dust-2021.csv",
         ])
 
     /// What to rank, from the options alone (no file is read): every value
@@ -63,10 +72,12 @@ enum RankCommand {
         var weights: CompositeWeights?
         var format: OutputFormat
         var language: Language
+        /// A UTF-8 byte-order mark before a CSV (`--bom`).
+        var byteOrderMark: Bool = false
     }
 
     static func request(_ arguments: ParsedArguments) throws(UsageError) -> Request {
-        let format = try arguments.format(allowed: [.table, .csv, .json, .md, .html])
+        let format = try arguments.format(allowed: [.table, .csv, .json, .md, .html, .xlsx])
         let language: Language = try arguments.choice("--lang", default: .zh)
         let level: RankingLevel = try arguments.choice("--level", default: .district)
         let scope = RankingScope(level: level, city: arguments.value("--city"), pollutants: try arguments.pollutants())
@@ -86,51 +97,72 @@ enum RankCommand {
             period = (first, last)
         }
         return Request(month: try arguments.month("--month"), period: period, scope: scope, weights: weights,
-                       format: format, language: language)
+                       format: format, language: language, byteOrderMark: arguments.has("--bom"))
     }
 
     static let command = HazeCLI.Command(spec: spec) { arguments, context in
         let request = try request(arguments)
         let registry = try context.registry(arguments)
-        let output = try Store.readConsistently(directory: context.storeDirectory(arguments)) { store -> String in
+        let exceptional = try arguments.value("--exclude-exceptional").map { path in
+            var days = try ExceptionalDays.load(path: context.absolute(path))
+            days.source = path      // named in reports as the user gave it
+            return try registry.resolve(days)
+        }
+        let output = try Store.readConsistently(directory: context.storeDirectory(arguments)) { store -> [UInt8] in
             if let (first, last) = request.period {
                 do {
-                    return try period(store, registry, first, last, request.scope, request.format, request.language)
+                    return try period(store, registry, first, last, request)
                 } catch let error as QueryError where error.isUsage {
                     throw UsageError.conflict("haze rank \(arguments.shown(["--year", "--from", "--to"])): \(error)")
                 }
             }
             let ranking = try MonthlyRanking(store: store, registry: registry, month: try request.month ?? defaultMonth(store),
-                                             scope: request.scope, composite: request.weights)
+                                             scope: request.scope, composite: request.weights, excluding: exceptional)
             let report = MonthlyRankingReport(ranking: ranking, language: request.language)
             switch request.format {
-            case .csv: return report.csv()
-            case .json: return report.json()
-            case .md: return report.markdown()
-            case .html: return report.html()
-            default: return report.table()
+            case .csv: return csvBytes(report.csv(), request)
+            case .json: return Array(report.json().utf8)
+            case .md: return Array(report.markdown().utf8)
+            case .html: return Array(report.html().utf8)
+            case .xlsx: return try workbookBytes { () throws(Workbook.Failure) in try report.xlsx() }
+            default: return Array(report.table().utf8)
             }
         }
         if let out = arguments.value("--out") {
             let path = context.absolute(out)
-            try OutputFile.write(Array(output.utf8), to: path)
+            try OutputFile.write(output, to: path)
             context.console.note("wrote \(path)")
         } else {
-            context.console.out(output)
+            context.console.out(String(decoding: output, as: UTF8.self))
         }
         return .success
     }
 
     static func period(_ store: Store, _ registry: StationRegistry, _ first: Month, _ last: Month,
-                       _ scope: RankingScope, _ format: OutputFormat, _ language: Language) throws -> String {
-        let ranking = try PeriodRanking(store: store, registry: registry, from: first, to: last, scope: scope)
-        let report = PeriodRankingReport(ranking: ranking, language: language)
-        switch format {
-        case .csv: return report.csv()
-        case .json: return report.json()
-        case .md: return report.markdown()
-        case .html: return report.html()
-        default: return report.table()
+                       _ request: Request) throws -> [UInt8] {
+        let ranking = try PeriodRanking(store: store, registry: registry, from: first, to: last, scope: request.scope)
+        let report = PeriodRankingReport(ranking: ranking, language: request.language)
+        switch request.format {
+        case .csv: return csvBytes(report.csv(), request)
+        case .json: return Array(report.json().utf8)
+        case .md: return Array(report.markdown().utf8)
+        case .html: return Array(report.html().utf8)
+        case .xlsx: return try workbookBytes { () throws(Workbook.Failure) in try report.xlsx() }
+        default: return Array(report.table().utf8)
+        }
+    }
+
+    /// The CSV, after a UTF-8 byte-order mark with `--bom`.
+    static func csvBytes(_ csv: String, _ request: Request) -> [UInt8] {
+        (request.byteOrderMark ? [0xEF, 0xBB, 0xBF] : []) + Array(csv.utf8)
+    }
+
+    /// A workbook, or the reason it cannot be written as a data error.
+    static func workbookBytes(_ make: () throws(Workbook.Failure) -> [UInt8]) throws -> [UInt8] {
+        do {
+            return try make()
+        } catch {
+            throw QueryError.noData("cannot write the workbook: \(error)")
         }
     }
 

@@ -1,0 +1,53 @@
+import Foundation
+import HazeModel
+import HazeRegistry
+import HazeStore
+
+extension CompensationInput {
+    /// The published PM2.5 and PM10 figures of a city's units and of the city
+    /// itself (all its assessment stations), for the period and the same
+    /// period a year earlier, from the store's daily values (HJ 663 unit
+    /// means; GB 3095 validity: each month's minimum days summed, 324 for a
+    /// calendar year). A figure that is not valid is absent, with the reason;
+    /// other indicators are absent as not provided.
+    public init(store: Store, registry: StationRegistry, period: CompensationPeriod, city: String,
+                level: RankingLevel = .district) throws(QueryError) {
+        let units = try registry.units(level: level, city: city)
+        guard let cityUnit = try registry.units(level: .city, city: city).first else {
+            throw .noAssessmentStations(city)
+        }
+        let aggregation = Aggregation(store: store)
+        func span(_ period: CompensationPeriod) -> (days: Range<Day>, required: Int)? {
+            let months = period.months
+            guard let first = months.first, let last = months.last else { return nil }
+            let required = months.count == 12 && first.month == 1 ? Validity.minimumDaysPerYear
+                                                                  : months.map(Validity.minimumDays(in:)).reduce(0, +)
+            return (first.firstDay ..< last.days.upperBound, required)
+        }
+        guard let now = span(period) else { throw .noData("the period \(period) has no months") }
+        let before = period.yearEarlier.flatMap(span)
+        try RequestedRange.check(days: now.days.lowerBound ... now.days.upperBound.advanced(by: -1), hourly: false, store: store)
+        try aggregation.requireIntact(now.days)
+        if let before { try aggregation.requireIntact(before.days) }
+
+        func figures(_ unit: RankingUnit) -> [CompensationIndicator: Figures] {
+            var out: [CompensationIndicator: Figures] = [:]
+            for pollutant in Pollutant.allCases {
+                func published(_ span: (days: Range<Day>, required: Int)?) -> (Decimal?, Absence?) {
+                    guard let span else { return (nil, .noData) }
+                    let stats = PeriodStatistics(days: aggregation.unitDays(unit, pollutant, days: span.days),
+                                                 pollutant: pollutant, requiredDays: span.required)
+                    if stats.isValid, let value = stats.rounded { return (Decimal(value), nil) }
+                    return (nil, stats.validDays == 0 ? .noData : .invalid(validDays: stats.validDays, requiredDays: span.required))
+                }
+                let (current, currentAbsence) = published(now)
+                let (last, lastAbsence) = published(before)
+                out[CompensationIndicator(pollutant)] = Figures(current: current, lastYear: last,
+                                                                currentAbsence: currentAbsence, lastYearAbsence: lastAbsence)
+            }
+            return out
+        }
+        self.init(period: period, units: units.map { Subject(name: $0.name, figures: figures($0)) },
+                  city: Subject(name: cityUnit.name, figures: figures(cityUnit)))
+    }
+}
