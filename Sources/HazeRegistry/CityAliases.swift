@@ -8,8 +8,8 @@ import HazeModel
 public struct CityAliases: Sendable {
     /// alias → city, applied to every list and table and to what a user types.
     public private(set) var names: [String: String] = [:]
-    /// spelling → city, for suggestions only.
-    public private(set) var suggestions: [String: String] = [:]
+    /// spelling → cities, for suggestions only.
+    public private(set) var suggestions: [String: [String]] = [:]
 
     public init() {}
 
@@ -18,7 +18,7 @@ public struct CityAliases: Sendable {
 
     mutating func add(alias: String, city: String, suggestOnly: Bool, source: String) throws(RegistryError) {
         if suggestOnly {
-            suggestions[alias] = city
+            if !(suggestions[alias] ?? []).contains(city) { suggestions[alias, default: []].append(city) }
             return
         }
         if let existing = names[alias], existing != city {

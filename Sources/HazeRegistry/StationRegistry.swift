@@ -97,13 +97,13 @@ public struct StationRegistry: Sendable {
     public func citySuggestions(for name: String) -> [String] {
         var result: [String] = []
         let lowered = name.lowercased()
-        for (spelling, city) in aliases.suggestions where spelling.lowercased() == lowered { result.append(city) }
-        var spellings: [String: String] = [:]
-        for city in codesByCity.keys { spellings[city] = city }
-        for (alias, city) in aliases.names { spellings[alias] = city }
-        for (spelling, city) in aliases.suggestions { spellings[spelling] = city }
+        for (spelling, cities) in aliases.suggestions where spelling.lowercased() == lowered { result += cities }
+        var spellings: [String: [String]] = [:]
+        for city in codesByCity.keys { spellings[city, default: []].append(city) }
+        for (alias, city) in aliases.names { spellings[alias, default: []].append(city) }
+        for (spelling, cities) in aliases.suggestions { spellings[spelling, default: []] += cities }
         for close in Suggestion.closest(to: name, among: spellings.keys, limit: 6) {
-            if let city = spellings[close], codesByCity[city] != nil, !result.contains(city) { result.append(city) }
+            for city in spellings[close] ?? [] where codesByCity[city] != nil && !result.contains(city) { result.append(city) }
         }
         return Array(result.prefix(3))
     }

@@ -16,6 +16,12 @@ public struct RankingEntry: Sendable {
     public var changeRank: Int?
 }
 
+/// A unit listed with its values but not ranked (a control point of a station ranking).
+public struct UnrankedEntry: Sendable {
+    public var unit: RankingUnit
+    public var values: [(pollutant: Pollutant, statistics: PeriodStatistics)]
+}
+
 /// The ranking of every unit for one pollutant, best first.
 public struct PollutantRanking: Sendable {
     public var pollutant: Pollutant
@@ -38,21 +44,35 @@ public struct MonthlyRanking: Sendable {
     public var composite: CompositeRanking?
     /// The GB 3095 edition in force on the month's first day (limits shown in reports).
     public var standard: AirQualityStandard
+    /// What is not ranked: units without a station, stations without a unit,
+    /// stations not in the list in force, control points.
+    public var coverage: UnitCoverage
+    /// Control points of a station ranking: their values, listed apart, never ranked.
+    public var controlPoints: [UnrankedEntry]
 
     public init(store: Store, registry: StationRegistry, month: Month, scope: RankingScope,
                 composite weights: CompositeWeights? = nil) throws(QueryError) {
-        let units = try registry.units(level: scope.level, city: scope.city)
+        let formed = try registry.rankingUnits(level: scope.level, city: scope.city, days: month.days,
+                                               alsoFor: month.yearEarlier?.days)
         let aggregation = Aggregation(store: store)
         try aggregation.requireIntact(month.days)
         if let earlier = month.yearEarlier { try aggregation.requireIntact(earlier.days) }
-        self.init(store: store, units: units, month: month, scope: scope, composite: weights)
+        self.init(store: store, units: formed, month: month, scope: scope, composite: weights)
     }
 
-    init(store: Store, units: [RankingUnit], month: Month, scope: RankingScope, composite weights: CompositeWeights?) {
+    init(store: Store, units formed: RankingUnits, month: Month, scope: RankingScope, composite weights: CompositeWeights?) {
+        let units = formed.units
+        self.coverage = formed.coverage
+        let aggregation = Aggregation(store: store)
+        self.controlPoints = formed.controlPoints.map { unit in
+            UnrankedEntry(unit: unit, values: scope.pollutants.map { pollutant in
+                (pollutant, PeriodStatistics(days: aggregation.unitDays(unit, pollutant, days: month.days), pollutant: pollutant,
+                                             requiredDays: Validity.minimumDays(in: month)))
+            })
+        }
         self.month = month
         self.scope = scope
         self.standard = AirQualityStandard.inForce(on: month.firstDay)
-        let aggregation = Aggregation(store: store)
         let lastYearMonth = month.yearEarlier
         var rankings: [PollutantRanking] = []
         for pollutant in Set(scope.pollutants + (weights?.pollutants ?? [])).sorted() {
