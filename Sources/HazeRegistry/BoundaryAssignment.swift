@@ -21,7 +21,7 @@ public struct BoundaryAssignment: Sendable {
         public var station: Station
         /// The position tested, in the boundaries' datum.
         public var position: GeoPoint?
-        /// The unit whose polygon holds the station (the first, when several do).
+        /// The unit whose polygon holds the station (nil when none does, or several do).
         public var unit: String?
         public var containing: [String]
         public var status: Status
@@ -87,7 +87,8 @@ public struct BoundaryAssignment: Sendable {
                 }
             }
             distances.sort { ($0.metres, $0.unit) < ($1.metres, $1.unit) }
-            let unit = containing.first
+            // Overlapping polygons: no suggestion, the note names them all.
+            let unit = Set(containing).count == 1 ? containing.first : nil
             let own = unit.flatMap { name in distances.first { $0.unit == name }?.metres }
             let nearest = distances.first { $0.unit != unit }
             let status: Status
