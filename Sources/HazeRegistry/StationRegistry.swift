@@ -27,7 +27,7 @@ import HazeModel
 public struct StationRegistry: Sendable {
     /// Every station the registry knows, each as the newest list that has it
     /// describes it (name, city, control flag), refined by the tables
-    /// (coordinates, districts). For a day's view use `station(_:on:)`.
+    /// (their names, coordinates, control flags, districts). For a day's view use `station(_:on:)`.
     public private(set) var stations: [Station]
     private var indexByCode: [String: Int]
     /// Positions of each city's and each (city, district)'s stations, sorted by
@@ -146,9 +146,9 @@ public struct StationRegistry: Sendable {
     public func isListed(_ code: String) -> Bool { listed.contains(code) }
 
     /// A station as it is on a day: nil when the list in force does not have
-    /// it (a station of no list is there every day); the list's name, city and
-    /// control flag, the tables' coordinates and control flags, and its
-    /// `district` on that day.
+    /// it (a station of no list is there every day); the list's city and
+    /// control flag and name, the tables' names, coordinates and control flags,
+    /// and its `district` on that day.
     public func station(_ code: String, on day: Day) -> Station? {
         var station: Station
         if listed.contains(code) {
@@ -204,10 +204,11 @@ public struct StationRegistry: Sendable {
         return units.sorted()
     }
 
-    /// A list's station refined by a table's: coordinates of the table when it
-    /// has both, a control flag from either, the table's name if the list has none.
+    /// A list's station refined by a table's: the table's name (a bureau's own
+    /// naming) when it has one, its coordinates when it has both, a control
+    /// flag from either.
     static func refine(_ station: inout Station, with table: Station) {
-        if station.name.isEmpty { station.name = table.name }
+        if !table.name.isEmpty { station.name = table.name }
         if let longitude = table.longitude, let latitude = table.latitude {
             station.longitude = longitude
             station.latitude = latitude

@@ -168,6 +168,14 @@ struct BoundaryAssignmentTests {
         #expect(noName.status == 65 && noName.stderr.contains("feature 1 has no property 'name'") && noName.stderr.contains("NAME"))
         let broken = InProcess(["stations", "assign", "--stations", dir, "--boundaries", dir + "/broken.geojson", "--property", "name", "--layer", "zone"])
         #expect(broken.status == 65 && broken.stderr.contains("not valid JSON"))
+        for (arguments, message) in [(["stations", "--from", "2019-01-01"], "haze stations: --from needs --to"),
+                                     (["stations", "--property", "name"], "haze stations: --property needs --boundaries"),
+                                     (["stations", "assign", "--boundaries", "x.geojson", "--property", "name"], "give --boundaries FILE --property NAME --layer LAYER"),
+                                     (["stations", "diff", "--boundaries", "x", "--property", "name"], "--boundaries belongs to the listing or assign"),
+                                     (["stations", "merge"], "expected no argument, `diff` or `assign`")] {
+            let run = InProcess(arguments + ["--stations", dir])
+            #expect(run.status == 64 && run.stderr.contains(message), "\(arguments): \(run.stderr)")
+        }
         let city = InProcess(["stations", "assign", "--stations", dir, "--boundaries", dir + "/overlap.geojson", "--property", "name", "--layer", "city"])
         #expect(city.status == 64)
         let datum = InProcess(["stations", "assign", "--stations", dir, "--boundaries", dir + "/overlap.geojson", "--property", "name", "--layer", "zone", "--datum", "bd09"])

@@ -38,8 +38,6 @@ struct OptionRulesTests {
         (["query", "--station", "1001A", "--unit", "东新区"], "haze query: --station and --unit cannot be used together"),
         (["query", "--layer", "zone", "--city", "周口"], "haze query: --layer needs --unit"),
         (["rank", "--month", "2019-01", "--level", "city", "--strict"], "haze rank: --strict and --level city cannot be used together"),
-        (["stations", "--from", "2019-01-01"], "haze stations: --from needs --to"),
-        (["stations", "--property", "name"], "haze stations: --property needs --boundaries"),
         (["query", "--station", "1001A", "--district", "朝阳区"], "haze query: --station and --district cannot be used together"),
         (["alert", "--summary"], "haze alert: --summary needs --replay: the summary counts the episodes of a replay"),
         (["alert", "--from", "2019-01-10", "--to", "2019-01-12"], "haze alert: --from needs --replay"),

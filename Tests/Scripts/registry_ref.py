@@ -11,8 +11,8 @@ with haze:
   * national/YYYY-MM-DD.csv: dated lists (station-table format). The list in force on a day is the
     newest whose date is <= the day; before the oldest, the oldest.
   * a station that is in any dated list counts on a day only if the list in force has it, with that
-    list's city (through the aliases) and control flag (or a table's control flag); a station in no
-    list counts every day with its table's city.
+    list's city (through the aliases) and control flag (or a table's control flag), and a table's
+    name when the table gives one; a station in no list counts every day with its table's city.
   * a table's district column = membership of layer `district` with no dates.
   * control points never count in a unit or city.
 
@@ -107,8 +107,9 @@ class Registry:
             rec = self.list_on(day).get(code)
             if rec is None:
                 return None
-            control = rec['control'] or self.tables.get(code, {}).get('control', False)
-            return {'city': rec['city'], 'control': control, 'name': rec['name']}
+            t = self.tables.get(code, {})
+            control = rec['control'] or t.get('control', False)
+            return {'city': rec['city'], 'control': control, 'name': t.get('name') or rec['name']}
         if code in self.tables:
             t = self.tables[code]
             return {'city': t['city'], 'control': t['control'], 'name': t['name']}
@@ -155,7 +156,7 @@ class Registry:
                 rec = t
             spans = self.members.get(code, {}).get('district', [])
             latest = max(spans, key=lambda m: (m[2] or datetime.date.max, m[1] or datetime.date.min)) if spans else None
-            out[code] = {'city': rec['city'], 'name': rec['name'],
+            out[code] = {'city': rec['city'], 'name': (t and t['name']) or rec['name'],
                          'control': rec['control'] or bool(t and t['control']),
                          'district': latest[0] if latest else ''}
         return out
