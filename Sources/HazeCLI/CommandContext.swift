@@ -51,8 +51,12 @@ public struct CommandContext: Sendable {
         try dataDirectory(.stations, flag: arguments.value("--stations"))
     }
 
+    /// Loads the registry; what loads but looks wrong (a station named 对照点
+    /// without a control flag …) is printed on stderr, never dropped.
     public func registry(_ arguments: ParsedArguments) throws -> StationRegistry {
-        try StationRegistry.load(directory: stationsDirectory(arguments))
+        let registry = try StationRegistry.load(directory: stationsDirectory(arguments))
+        for warning in registry.warnings { console.note("haze: warning: \(warning)") }
+        return registry
     }
 
     /// Opens the store named by the arguments.

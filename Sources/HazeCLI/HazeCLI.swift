@@ -91,6 +91,9 @@ public enum HazeCLI {
         } catch let error as RegistryError {
             console.note("haze: error: \(error)")
             return ExitCode.dataError.rawValue
+        } catch let error as BoundaryError {
+            console.note("haze: error: \(error)")
+            return ExitCode.dataError.rawValue
         } catch let error as QueryError {
             console.note("haze: error: \(error)")
             if error.isUsage { console.note("(see `haze \(name) --help`)") }

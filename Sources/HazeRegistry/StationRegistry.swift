@@ -1,51 +1,74 @@
 import Foundation
 import HazeModel
 
-/// The stations haze knows, with their city and district: the registry decides
-/// which stations make up a ranking unit.
+/// The stations haze knows: which city and which unit of each layer a station
+/// belongs to on a given day, and whether it is counted at all that day.
 ///
-/// Loaded from every `*.csv` in a directory (`stations/` by default), in name
-/// order. A station may appear in several files: a city's own registry adds
-/// districts and control flags to the national list. Empty fields never
-/// override filled ones; two files giving different non-empty values for the
-/// same field is an error, because a silent choice would move a station
-/// between districts.
+/// Three kinds of plain CSV file make it up (`stations/` by default, `#` lines
+/// are comments; see `load(directory:)`):
+/// - **dated national lists**, `national/YYYY-MM-DD.csv`: the list in force
+///   on a day (the newest whose date is not after it; before the oldest, the
+///   oldest) decides which of its stations count that day, with their city
+///   and control flag;
+/// - **station tables**, `*.csv` with `code,name,city,district,longitude,latitude,control`:
+///   a city's own file refines the lists (districts, better coordinates,
+///   control flags) and may add stations no list has (those count every day);
+///   empty fields never override filled ones, and two tables disagreeing on a
+///   city or district is an error, because a silent choice would move a
+///   station between units;
+/// - **memberships**, `*.csv` with `code,layer,unit,from,to`: a station's
+///   unit per layer (`district`, `zone`, `town`, any name) with an inclusive
+///   date range; a table's `district` column is layer `district` without dates;
+/// - and **city aliases**, `*.csv` with `alias,city[,use]`.
+///
+/// Control points (对照点) are flagged in the lists or tables and never
+/// counted in a unit or city value; a station named …对照点 without a flag is
+/// loaded as an assessment station with a warning (`warnings`).
 public struct StationRegistry: Sendable {
+    /// Every station the registry knows, each as the newest list that has it
+    /// describes it (name, city, control flag), refined by the tables
+    /// (their names, coordinates, control flags, districts). For a day's view use `station(_:on:)`.
     public private(set) var stations: [Station]
     private var indexByCode: [String: Int]
     /// Positions of each city's and each (city, district)'s stations, sorted by
-    /// code: rankings and alerts ask for them thousands of times.
+    /// code: alerts ask for them thousands of times.
     private var byCity: [String: [Int]] = [:]
     private var byDistrict: [String: [Int]] = [:]
 
-    /// A registry of the given stations; for a code given twice, the first entry's
-    /// non-empty fields win (programmatic use; files go through `load`).
+    /// The dated national lists, oldest first.
+    public private(set) var lists: [StationList] = []
+    /// Codes in at least one dated list: they count only on days their list is in force.
+    private var listed: Set<String> = []
+    /// The undated station tables, merged, by code.
+    private var tables: [String: Station] = [:]
+    private var tableSources: [String: String] = [:]
+    /// code → layer → memberships (no two of one layer overlap with different units).
+    private var memberships: [String: [String: [UnitMembership]]] = [:]
+    public private(set) var aliases = CityAliases()
+    /// What loaded but looks wrong (a station named 对照点 without a control flag …).
+    public private(set) var warnings: [RegistryWarning] = []
+    /// Every code any list or table ever places in a city, sorted.
+    private var codesByCity: [String: [String]] = [:]
+
+    /// A registry of the given stations (undated, like one station table); for a
+    /// code given twice, the first entry's non-empty fields win (programmatic
+    /// use; files go through `load`).
     public init(stations: [Station]) {
         self.stations = []
         self.indexByCode = [:]
-        for station in stations where indexByCode[station.code] == nil {
-            indexByCode[station.code] = self.stations.count
-            self.stations.append(station)
+        for station in stations where tables[station.code] == nil {
+            tables[station.code] = station
+            if !station.district.isEmpty {
+                memberships[station.code, default: [:]][UnitMembership.districtLayer] =
+                    [UnitMembership(code: station.code, layer: UnitMembership.districtLayer, unit: station.district)]
+            }
         }
         reindex()
     }
 
-    /// Rebuilds the city and district lookups after stations changed.
-    private mutating func reindex() {
-        byCity = [:]
-        byDistrict = [:]
-        let order = stations.indices.sorted { stations[$0].code < stations[$1].code }
-        for i in order {
-            byCity[stations[i].city, default: []].append(i)
-            if !stations[i].district.isEmpty {
-                byDistrict[Self.districtKey(stations[i].city, stations[i].district), default: []].append(i)
-            }
-        }
-    }
-
-    private static func districtKey(_ city: String, _ district: String) -> String { city + "\u{1F}" + district }
-
     public init() { self.init(stations: []) }
+
+    // MARK: - The undated view
 
     public subscript(code: String) -> Station? {
         indexByCode[code].map { stations[$0] }
@@ -53,20 +76,36 @@ public struct StationRegistry: Sendable {
 
     public func contains(_ code: String) -> Bool { indexByCode[code] != nil }
 
-    /// Cities in the registry, sorted by name.
-    public var cities: [String] { byCity.keys.sorted() }
+    /// Cities in the registry (every list and table), sorted by name.
+    public var cities: [String] { codesByCity.keys.sorted() }
 
-    /// The registry's spelling of a city the user typed: exact, or with or
-    /// without the 市 suffix (北京 = 北京市). Nil when no city matches.
+    /// The registry's spelling of a city the user typed: exact, an alias
+    /// (北京市 = 北京, 延边州 = 延边朝鲜族自治州), or with or without the 市
+    /// suffix. Nil when no city matches.
     public func city(named name: String) -> String? {
-        if byCity[name] != nil { return name }
-        let alternative = name.hasSuffix("市") ? String(name.dropLast()) : name + "市"
-        return byCity[alternative] != nil ? alternative : nil
+        let name = name.trimmingCharacters(in: .whitespaces)
+        for candidate in [name, name.hasSuffix("市") ? String(name.dropLast()) : name + "市"] {
+            if codesByCity[candidate] != nil { return candidate }
+            let aliased = aliases.canonical(candidate)
+            if codesByCity[aliased] != nil { return aliased }
+        }
+        return nil
     }
 
-    /// Cities close to a name nobody knows, for "did you mean".
+    /// Cities close to a name nobody knows, for "did you mean": an English
+    /// name of the alias file (`Beijing` → 北京), then the nearest spellings.
     public func citySuggestions(for name: String) -> [String] {
-        Suggestion.closest(to: name, among: byCity.keys)
+        var result: [String] = []
+        let lowered = name.lowercased()
+        for (spelling, cities) in aliases.suggestions where spelling.lowercased() == lowered { result += cities }
+        var spellings: [String: [String]] = [:]
+        for city in codesByCity.keys { spellings[city, default: []].append(city) }
+        for (alias, city) in aliases.names { spellings[alias, default: []].append(city) }
+        for (spelling, cities) in aliases.suggestions { spellings[spelling, default: []] += cities }
+        for close in Suggestion.closest(to: name, among: spellings.keys, limit: 6) {
+            for city in spellings[close] ?? [] where codesByCity[city] != nil && !result.contains(city) { result.append(city) }
+        }
+        return Array(result.prefix(3))
     }
 
     /// Stations of a city (all, including control points), sorted by code.
@@ -91,20 +130,113 @@ public struct StationRegistry: Sendable {
         return result.sorted { ($0.0, $0.1) < ($1.0, $1.1) }
     }
 
-    /// Adds a station or fills in the empty fields of one already known.
+    private static func districtKey(_ city: String, _ district: String) -> String { city + "\u{1F}" + district }
+
+    // MARK: - The view of one day
+
+    /// The national list in force on a day: the newest whose date is not after
+    /// it, and before the oldest list the oldest. Nil without dated lists.
+    public func list(inForceOn day: Day) -> StationList? {
+        guard var chosen = lists.first else { return nil }
+        for list in lists.dropFirst() where list.effective <= day { chosen = list }
+        return chosen
+    }
+
+    /// Whether a station belongs to a dated list (then it counts only while a list that has it is in force).
+    public func isListed(_ code: String) -> Bool { listed.contains(code) }
+
+    /// A station as it is on a day: nil when the list in force does not have
+    /// it (a station of no list is there every day); the list's city and
+    /// control flag and name, the tables' names, coordinates and control flags,
+    /// and its `district` on that day.
+    public func station(_ code: String, on day: Day) -> Station? {
+        var station: Station
+        if listed.contains(code) {
+            guard let record = list(inForceOn: day)?[code] else { return nil }
+            station = record
+            if let table = tables[code] { Self.refine(&station, with: table) }
+        } else if let table = tables[code] {
+            station = table
+        } else {
+            return nil
+        }
+        station.city = aliases.canonical(station.city)
+        station.district = unit(of: code, layer: UnitMembership.districtLayer, on: day) ?? ""
+        return station
+    }
+
+    /// Every code a list or table ever places in a city (whatever the day), sorted.
+    public func codes(everInCity city: String) -> [String] { codesByCity[city] ?? [] }
+
+    /// The unit a station belongs to on a layer on a day, if any.
+    public func unit(of code: String, layer: String, on day: Day) -> String? {
+        memberships[code]?[layer]?.first { $0.span.contains(day) }?.unit
+    }
+
+    /// A station's memberships on a layer, in date order.
+    public func memberships(of code: String, layer: String) -> [UnitMembership] {
+        memberships[code]?[layer] ?? []
+    }
+
+    /// The layers any station of the city (or of the registry) has a unit on, sorted.
+    public func layers(inCity city: String? = nil) -> [String] {
+        let candidates: [String] = city.map { self.codes(everInCity: $0) } ?? Array(memberships.keys)
+        var layers = Set<String>()
+        for code in candidates { layers.formUnion(memberships[code].map { Array($0.keys) } ?? []) }
+        return layers.sorted()
+    }
+
+    /// Every unit of a layer that a station of the city belongs to on some day, sorted.
+    public func units(layer: String, city: String) -> [String] {
+        var units = Set<String>()
+        for code in codes(everInCity: city) {
+            for membership in memberships[code]?[layer] ?? [] { units.insert(membership.unit) }
+        }
+        return units.sorted()
+    }
+
+    /// Every unit of a layer in the registry (any city), sorted.
+    public func units(layer: String) -> [String] {
+        var units = Set<String>()
+        for byLayer in memberships.values {
+            for membership in byLayer[layer] ?? [] { units.insert(membership.unit) }
+        }
+        return units.sorted()
+    }
+
+    /// A list's station refined by a table's: the table's name (a bureau's own
+    /// naming) when it has one, its coordinates when it has both, a control
+    /// flag from either.
+    static func refine(_ station: inout Station, with table: Station) {
+        if !table.name.isEmpty { station.name = table.name }
+        if let longitude = table.longitude, let latitude = table.latitude {
+            station.longitude = longitude
+            station.latitude = latitude
+        }
+        if table.isControl { station.isControl = true }
+    }
+
+    // MARK: - Building
+
+    /// Adds a table's station or fills in the empty fields of one already known.
     mutating func merge(_ incoming: Station, source: String) throws(RegistryError) {
-        guard let i = indexByCode[incoming.code] else {
-            indexByCode[incoming.code] = stations.count
-            stations.append(incoming)
+        var incoming = incoming
+        incoming.city = aliases.canonical(incoming.city)
+        if !incoming.district.isEmpty {
+            try addMembership(UnitMembership(code: incoming.code, layer: UnitMembership.districtLayer,
+                                             unit: incoming.district, source: source))
+        }
+        guard var current = tables[incoming.code] else {
+            tables[incoming.code] = incoming
+            tableSources[incoming.code] = source
             return
         }
-        var current = stations[i]
         func fill(_ keyPath: WritableKeyPath<Station, String>, _ name: String) throws(RegistryError) {
             let new = incoming[keyPath: keyPath]
             if new.isEmpty { return }
             if current[keyPath: keyPath].isEmpty { current[keyPath: keyPath] = new; return }
-            // Names differ between editions of the national list (e.g. a district
-            // prefix); keep the first, conflicts in city or district are errors.
+            // Names differ between editions (e.g. a district prefix); keep the
+            // first. Conflicts in city or district are errors.
             if current[keyPath: keyPath] != new && name != "name" {
                 throw RegistryError.conflictingEntries(code: incoming.code, field: name,
                                                        first: current[keyPath: keyPath], second: new)
@@ -116,108 +248,115 @@ public struct StationRegistry: Sendable {
         if current.longitude == nil { current.longitude = incoming.longitude }
         if current.latitude == nil { current.latitude = incoming.latitude }
         if incoming.isControl { current.isControl = true }
-        stations[i] = current
-    }
-}
-
-extension StationRegistry {
-    /// Loads every `*.csv` in `directory`, in name order.
-    public static func load(directory: String) throws(RegistryError) -> StationRegistry {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw .directoryNotFound(directory)
-        }
-        let names: [String]
-        do {
-            names = try FileManager.default.contentsOfDirectory(atPath: directory)
-                .filter { $0.lowercased().hasSuffix(".csv") }.sorted()
-        } catch {
-            throw .unreadable(file: directory, reason: "\(error)")
-        }
-        guard !names.isEmpty else { throw .noRegistryFiles(directory) }
-        var registry = StationRegistry()
-        for name in names {
-            let path = (directory as NSString).appendingPathComponent(name)
-            try registry.add(contentsOf: path)
-        }
-        registry.reindex()
-        return registry
+        tables[incoming.code] = current
     }
 
-    /// Adds the stations of one registry file.
-    public mutating func add(contentsOf path: String) throws(RegistryError) {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw .unreadable(file: path, reason: "no such file or permission denied")
+    /// Adds a membership; two units of one layer on overlapping days is an error.
+    mutating func addMembership(_ membership: UnitMembership) throws(RegistryError) {
+        var existing = memberships[membership.code]?[membership.layer] ?? []
+        for other in existing where other.span.overlaps(membership.span) && other.unit != membership.unit {
+            func show(_ m: UnitMembership) -> String {
+                "\(m.unit) (\(m.span)\(m.source.isEmpty ? "" : ", " + m.source))"
+            }
+            throw .conflictingMembership(code: membership.code, layer: membership.layer,
+                                         first: show(other), second: show(membership))
         }
-        try add(csv: [UInt8](data), file: path)
+        if existing.contains(where: { $0.unit == membership.unit && $0.span == membership.span }) { return }
+        existing.append(membership)
+        existing.sort { ($0.span.from?.index ?? Int.min) < ($1.span.from?.index ?? Int.min) }
+        memberships[membership.code, default: [:]][membership.layer] = existing
     }
 
-    /// Adds stations from registry CSV bytes; `file` names the source in errors.
-    public mutating func add(csv bytes: [UInt8], file: String) throws(RegistryError) {
-        var scanner = CSVScanner(bytes: bytes)
-        var fields: [CSVField] = []
-        guard scanner.nextRecord(into: &fields) else { return }
-        func checkUTF8(_ line: Int, _ fields: [CSVField]) throws(RegistryError) {
-            guard let first = fields.first, let last = fields.last else { return }
-            let range = first.range.lowerBound ..< last.range.upperBound
-            if !TextEncoding.isValidUTF8(bytes, range) {
-                throw .notUTF8(file: file, line: line, looksLikeGBK: TextEncoding.looksLikeGBK(bytes, range))
-            }
-        }
-        try checkUTF8(scanner.lineNumber, fields)
-        let header = fields.map { scanner.trimmedString($0).lowercased() }
-        func column(_ name: String, required: Bool = true) throws(RegistryError) -> Int? {
-            if let i = header.firstIndex(of: name) { return i }
-            if required { throw .missingColumn(file: file, column: name) }
-            return nil
-        }
-        let codeColumn = try column("code")!
-        let nameColumn = try column("name", required: false)
-        let cityColumn = try column("city")!
-        let districtColumn = try column("district", required: false)
-        let lonColumn = try column("longitude", required: false)
-        let latColumn = try column("latitude", required: false)
-        let controlColumn = try column("control", required: false)
-
-        while scanner.nextRecord(into: &fields) {
-            let line = scanner.lineNumber
-            if fields.count == 1 && fields[0].isEmpty { continue }  // blank line
-            try checkUTF8(line, fields)
-            func text(_ column: Int?) -> String {
-                guard let column, column < fields.count else { return "" }
-                return scanner.trimmedString(fields[column])
-            }
-            let code = text(codeColumn)
-            guard !code.isEmpty else { throw .badRow(file: file, line: line, field: "code", reason: "empty station code") }
-            guard code.utf8.count <= SeriesKey.maximumCodeLength else {
-                throw .badRow(file: file, line: line, field: "code",
-                              reason: "code '\(code)' is longer than \(SeriesKey.maximumCodeLength) bytes")
-            }
-            let city = text(cityColumn)
-            guard !city.isEmpty else { throw .badRow(file: file, line: line, field: "city", reason: "empty city") }
-            func coordinate(_ column: Int?, _ name: String, _ range: ClosedRange<Double>) throws(RegistryError) -> Double? {
-                let value = text(column)
-                // The national list writes an unknown coordinate as "-".
-                if value.isEmpty || value == "-" || value == "—" { return nil }
-                switch ExternalNumber.decimal(value, in: range) {
-                case .success(let number): return number
-                case .failure(let refusal):
-                    throw .badRow(file: file, line: line, field: name, reason: "'\(value)' is \(refusal.problemText); a \(name) is in \(ExternalNumber.show(range))")
-                }
-            }
-            let control: Bool
-            switch text(controlColumn).lowercased() {
-            case "", "0", "n", "no", "false": control = false
-            case "1", "y", "yes", "true": control = true
-            case let other:
-                throw .badRow(file: file, line: line, field: "control", reason: "'\(other)' is not 1/0 or Y/N")
-            }
-            let station = Station(code: code, name: text(nameColumn), city: city, district: text(districtColumn),
-                                  longitude: try coordinate(lonColumn, "longitude", -180...180),
-                                  latitude: try coordinate(latColumn, "latitude", -90...90),
-                                  isControl: control)
-            try merge(station, source: file)
-        }
-        reindex()
+    mutating func add(list: StationList) {
+        lists.append(list)
+        lists.sort { $0.effective < $1.effective }
+        listed.formUnion(list.codes)
     }
+
+    mutating func add(alias: String, city: String, suggestOnly: Bool, source: String) throws(RegistryError) {
+        try aliases.add(alias: alias, city: city, suggestOnly: suggestOnly, source: source)
+        aliases.flatten()
+    }
+
+    mutating func warn(_ source: String, _ message: String) {
+        warnings.append(RegistryWarning(source: source, message: message))
+    }
+
+    /// Rebuilds the undated view and the lookups after anything changed.
+    mutating func reindex() {
+        var codes = Set(tables.keys)
+        codes.formUnion(listed)
+        stations = []
+        indexByCode = [:]
+        codesByCity = [:]
+        for code in codes.sorted() {
+            var station: Station
+            if let record = lists.last(where: { $0[code] != nil })?[code] {
+                station = record
+                if let table = tables[code] { Self.refine(&station, with: table) }
+            } else if let table = tables[code] {
+                station = table
+            } else {
+                continue
+            }
+            station.city = aliases.canonical(station.city)
+            station.district = Self.latest(memberships[code]?[UnitMembership.districtLayer] ?? [])?.unit ?? ""
+            indexByCode[code] = stations.count
+            stations.append(station)
+            var cities: Set<String> = [station.city]
+            for list in lists { if let record = list[code] { cities.insert(aliases.canonical(record.city)) } }
+            if let table = tables[code] { cities.insert(aliases.canonical(table.city)) }
+            for city in cities { codesByCity[city, default: []].append(code) }
+        }
+        byCity = [:]
+        byDistrict = [:]
+        for i in stations.indices {
+            byCity[stations[i].city, default: []].append(i)
+            if !stations[i].district.isEmpty {
+                byDistrict[Self.districtKey(stations[i].city, stations[i].district), default: []].append(i)
+            }
+        }
+    }
+
+    /// The membership in force last (an open end is the latest).
+    static func latest(_ memberships: [UnitMembership]) -> UnitMembership? {
+        memberships.max { a, b in
+            (a.span.to?.index ?? Int.max, a.span.from?.index ?? Int.min) < (b.span.to?.index ?? Int.max, b.span.from?.index ?? Int.min)
+        }
+    }
+
+    /// Checks what only the whole registry shows: a table's city must be the
+    /// city of that station in some list; stations named 对照点 without a
+    /// control flag, and memberships of unknown stations, are warned about.
+    mutating func validate() throws(RegistryError) {
+        for (code, table) in tables where listed.contains(code) {
+            let cities = Set(lists.compactMap { $0[code].map { aliases.canonical($0.city) } })
+            let city = aliases.canonical(table.city)
+            if !cities.contains(city) {
+                throw .conflictingEntries(code: code, field: "city (\(tableSources[code] ?? "a station table") vs the national lists)",
+                                          first: cities.sorted().joined(separator: "/"), second: city)
+            }
+        }
+        warnings.removeAll { $0.message.contains("对照点") || $0.message.contains("no station") }
+        for list in lists {
+            for code in list.codes {
+                guard let station = list[code], Self.isNamedControl(station.name), !station.isControl,
+                      tables[code]?.isControl != true else { continue }
+                warn(list.file, "station \(code) '\(station.name)' is named a control point (对照点) but has no control flag; it is counted as an assessment station (set control=1 if it is a control point)")
+            }
+        }
+        for (code, table) in tables.sorted(by: { $0.key < $1.key }) where !listed.contains(code) {
+            if Self.isNamedControl(table.name) && !table.isControl {
+                warn(tableSources[code] ?? "", "station \(code) '\(table.name)' is named a control point (对照点) but has no control flag; it is counted as an assessment station (set control=1 if it is a control point)")
+            }
+        }
+        for (code, byLayer) in memberships.sorted(by: { $0.key < $1.key }) where tables[code] == nil && !listed.contains(code) {
+            for membership in byLayer.values.joined() {
+                warn(membership.source, "membership of \(code) in \(membership.layer) '\(membership.unit)': no station \(code) in the lists or tables (ignored until one has it)")
+            }
+        }
+    }
+
+    /// A name that says the station is a control point: 对照点, 清洁对照点.
+    static func isNamedControl(_ name: String) -> Bool { name.contains("对照点") }
 }

@@ -121,6 +121,7 @@ public struct MonthlyRankingReport: Sendable {
             notes.append(lang.text("综合得分 = \(parts)（二级年均限值，\(standard.citation)），保留两位小数，低者为先。",
                                    "Composite score = \(parts) (Grade II annual limits, \(standard.citation)), two decimals, lowest first."))
         }
+        notes += CoverageNotes.lines(ranking.coverage, controlPoints: ranking.controlPoints, language: lang)
         return notes
     }
 
@@ -269,6 +270,7 @@ public struct MonthlyRankingReport: Sendable {
                 })),
             ])))
         }
+        fields.append(("coverage", CoverageNotes.json(ranking.coverage, controlPoints: ranking.controlPoints)))
         fields.append(("notes", .array(notes.map(JSONValue.string))))
         return .object(fields)
     }

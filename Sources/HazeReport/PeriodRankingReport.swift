@@ -81,7 +81,7 @@ public struct PeriodRankingReport: Sendable {
                       "The mean of the period's valid daily values, valid with ≥ \(required) days\(ranking.isCalendarYear ? " (GB 3095 annual rule)" : " (the sum of the months' minimums)"); rounded to whole µg/m³ (GB/T 8170) before ranking; equal values share a rank; invalid units last."),
             lang.text("月度第一次数：期间各月度排名中并列或单独第一的次数（仅计该月有效者）。超标天数依 \(standard.citation) 二级24小时限值。",
                       "Months 1st: monthly assessments of the period in which the unit ranked first, ties included (valid months only). Exceedance days by the \(standard.citation) Grade II 24-hour limit."),
-        ]
+        ] + CoverageNotes.lines(ranking.coverage, controlPoints: ranking.controlPoints, language: lang)
     }
 
     var generatedText: String {
@@ -164,6 +164,7 @@ public struct PeriodRankingReport: Sendable {
                          }))])
             })),
             ("summaries", .array(summaries.map(JSONValue.string))),
+            ("coverage", CoverageNotes.json(ranking.coverage, controlPoints: ranking.controlPoints)),
             ("notes", .array(notes.map(JSONValue.string))),
         ]).serialized(pretty: true) + "\n"
     }

@@ -9,6 +9,19 @@ extension Language {
         case .district: text("区", "District")
         case .city: text("城市", "City")
         case .station: text("站点", "Station")
+        case .zone: text("功能区", "Zone")
+        case .town: text("乡镇（街道）", "Town")
+        default: level.rawValue
+        }
+    }
+
+    /// `各区`, `各功能区`, `各乡镇（街道）`, or the layer's own name, for titles.
+    func layerPlural(_ level: RankingLevel) -> String {
+        switch level {
+        case .district: text("各区", "districts")
+        case .zone: text("各功能区", "zones")
+        case .town: text("各乡镇（街道）", "towns")
+        default: text("各\(level.rawValue)", "units of \(level.rawValue)")
         }
     }
 
@@ -26,17 +39,17 @@ extension Language {
         case .zh:
             let subject: String
             switch scope.level {
-            case .district: subject = (scope.city.map(cityName) ?? "") + "各区"
             case .city: subject = scope.city.map(cityName) ?? "各城市"
             case .station: subject = (scope.city.map(cityName) ?? "") + "各站点"
+            default: subject = (scope.city.map(cityName) ?? "") + layerPlural(scope.level)
             }
             return "\(period) \(subject) \(what) 浓度排名"
         case .en:
             let subject: String
             switch scope.level {
-            case .district: subject = (scope.city.map { "\($0) " } ?? "") + "districts"
             case .city: subject = scope.city ?? "cities"
             case .station: subject = (scope.city.map { "\($0) " } ?? "") + "stations"
+            default: subject = (scope.city.map { "\($0) " } ?? "") + layerPlural(scope.level)
             }
             return "\(what) ranking of \(subject), \(period)"
         }

@@ -295,6 +295,7 @@ struct ExternalNumberTests {
         switch command {
         case "alert": ["--webhook", "http://127.0.0.1:9/"]
         case "check": ["--repair"]
+        case "stations": ["--boundaries", "x.geojson", "--property", "name"]
         default: []
         }
     }

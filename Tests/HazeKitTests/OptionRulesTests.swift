@@ -34,7 +34,10 @@ struct OptionRulesTests {
         (["rank", "--month", "2019-01", "--lang", "en", "--format", "csv"], "haze rank: --lang and --format csv cannot be used together"),
         (["rank", "--month", "2019-01", "--level", "station"], "haze rank: --level station needs --city: stations are ranked within one city"),
         (["rank", "--month", "2019-01", "--month", "2019-02"], "haze rank: --month is given more than once ('2019-01', '2019-02'); give it once"),
-        (["query", "--station", "1001A", "--city", "北京"], "haze query: --station and --city cannot be used together"),
+        // --city with --station is allowed since issue 13: it picks among stations of one name (市监测站).
+        (["query", "--station", "1001A", "--unit", "东新区"], "haze query: --station and --unit cannot be used together"),
+        (["query", "--layer", "zone", "--city", "周口"], "haze query: --layer needs --unit"),
+        (["rank", "--month", "2019-01", "--level", "city", "--strict"], "haze rank: --strict and --level city cannot be used together"),
         (["query", "--station", "1001A", "--district", "朝阳区"], "haze query: --station and --district cannot be used together"),
         (["alert", "--summary"], "haze alert: --summary needs --replay: the summary counts the episodes of a replay"),
         (["alert", "--from", "2019-01-10", "--to", "2019-01-12"], "haze alert: --from needs --replay"),

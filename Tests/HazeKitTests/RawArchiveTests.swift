@@ -158,7 +158,7 @@ struct RawArchiveTests {
         // What haze wrote before: raw/<source>/<yyyy>/<MM>/<file>.gz, raw/<source>/openaq/<station>/…, raw/ingest/<file>.gz
         let store = TestPaths.temporaryDirectory("haze-raw-legacy")
         let stations = TestPaths.temporaryDirectory("haze-raw-legacy-stations")
-        try FileManager.default.copyItem(atPath: TestPaths.stations + "/national.csv", toPath: stations + "/national.csv")
+        try FileManager.default.copyItem(atPath: TestPaths.stations + "/national", toPath: stations + "/national")
         try "code,name,city,district,longitude,latitude,control\nOAQ-2178,Del Norte,Albuquerque,,,,0\n"
             .write(toFile: stations + "/openaq.csv", atomically: true, encoding: .utf8)
         let raw = store + "/raw"

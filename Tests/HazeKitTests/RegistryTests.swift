@@ -12,22 +12,37 @@ import Testing
 
 @Suite("Station registry")
 struct RegistryTests {
-    @Test("the shipped registry: national list refined by Beijing's districts")
+    @Test("the shipped registry: dated national lists refined by Beijing's and Zhoukou's files")
     func shippedRegistry() throws {
         let registry = try StationRegistry.load(directory: TestPaths.stations)
-        // 1641 rows, one code listed twice (3207A, renamed on reopening): merged.
-        #expect(registry.stations.count == 1640)
+        #expect(registry.warnings.isEmpty, "\(registry.warnings)")
+        // Changed with the dated lists (issue 13): the undated view is every code of the 2020, 2022-02-13
+        // and 2026-10-09 lists (2291), no longer the 1640 of the 2020 list alone; the 2020 list still has
+        // 1640 codes (3207A listed twice, merged).
+        #expect(registry.lists.map { $0.effective.description } == ["2020-01-01", "2022-02-13", "2026-10-09"])
+        #expect(registry.lists.first?.codes.count == 1640)
+        #expect(registry.stations.count == 2291)
         let dingling = try #require(registry["1002A"])
         #expect(dingling.isControl && dingling.district == "昌平区" && dingling.city == "北京")
         #expect(try #require(registry["1011A"]).district == "朝阳区")
-        #expect(try #require(registry["1001A"]).longitude == 116.366)
-        #expect(registry.stations(inCity: "北京").count == 12)
-        #expect(try registry.members(of: .city("北京")).count == 11, "control point 1002A never counts")
-        #expect(try registry.members(of: .city("北京市")).count == 11)
+        // beijing.csv now carries the newer coordinates (the 2020 list's put 1001A, 1003A and 1012A in the
+        // wrong district; stations/README.md); a table's coordinates refine a list's.
+        #expect(try #require(registry["1001A"]).longitude == 116.3611)
+        #expect(registry.lists.first?["1001A"]?.longitude == 116.366)
+        // On a day of January 2019 (before the oldest list: the oldest applies) Beijing has its 12 stations.
+        let day = Day(CivilDate(year: 2019, month: 1, day: 15)!)
+        let beijing = registry.codes(everInCity: "北京").compactMap { registry.station($0, on: day) }
+        #expect(beijing.map(\.code) == TestPaths.beijingStations.sorted())
+        let formed = try registry.rankingUnits(level: .city, city: "北京市", days: day ..< day.advanced(by: 1))
+        #expect(formed.units.first?.members(on: day).count == 11, "control point 1002A never counts")
         #expect(try registry.members(of: .district("朝阳区", city: "北京")).map(\.code) == ["1005A", "1011A"])
-        #expect(registry.districts(inCity: "北京").count == 8)
-        // The national list has no districts for other cities.
-        #expect(try #require(registry["2067A"]).district.isEmpty)
+        // Every Beijing district has a station by 2026 (16), 8 of them in 2019.
+        #expect(registry.districts(inCity: "北京").count == 16)
+        let districts = try registry.rankingUnits(level: .district, city: "北京", days: day ..< day.advanced(by: 1))
+        #expect(districts.units.count == 8 && districts.coverage.unitsWithoutStation.count == 8)
+        // Zhoukou's file gives its stations a district (the national list has none).
+        #expect(try #require(registry["2067A"]).district == "川汇区")
+        #expect(registry.lists.first?["2067A"]?.district == "")
     }
 
     @Test("BOM, CRLF, Y/N control flags and a missing final newline are accepted")

@@ -65,16 +65,10 @@ def load_values(data_dir):
 
 
 def load_registry(path):
-    reg = {}
-    for f in sorted(glob.glob(os.path.join(path, '*.csv'))):
-        for row in csv.DictReader(io.StringIO(open(f, encoding='utf-8-sig').read())):
-            e = reg.setdefault(row['code'].strip(), {'city': '', 'district': '', 'control': False})
-            for k in ('city', 'district'):
-                if not e[k] and row.get(k, '').strip():
-                    e[k] = row[k].strip()
-            if row.get('control', '').strip().lower() in ('1', 'y', 'yes', 'true'):
-                e['control'] = True
-    return reg
+    """{code: {'city','district','control'}} as haze's alerts see the registry (undated: each station as
+    the newest dated list has it; registry_ref.py)."""
+    import registry_ref
+    return registry_ref.Registry(path).undated()
 
 
 def half_even(x):

@@ -69,7 +69,7 @@ def unit_stats(a):
     if a.stations:
         codes = _codes(a.stations)
         if a.registry:
-            reg = unit_ref.registry(a.registry)
+            reg = unit_ref.registry(a.registry, first + '-01')
             codes = [c for c in codes if not reg.get(c, {}).get('control')]
             cities = {reg.get(c, {}).get('city') for c in codes}
             if city is None and len(cities) == 1:
@@ -77,7 +77,7 @@ def unit_stats(a):
         name = ','.join(codes)
     else:
         _need(a, 'registry', 'city')
-        reg = unit_ref.registry(a.registry)
+        reg = unit_ref.registry(a.registry, first + '-01')
         units = unit_ref.units_of(reg, 'district' if a.district else 'city', a.city, a.district)
         name = a.district or a.city
         if name not in units:
@@ -100,7 +100,7 @@ def unit_stats(a):
 def rank(a):
     _need(a, 'data', 'registry', 'indicator')
     first, last = unit_ref.period_of(a.month, a.from_ym, a.to_ym, a.year, a.cumulative)
-    reg = unit_ref.registry(a.registry)
+    reg = unit_ref.registry(a.registry, first + '-01')
     excl = unit_ref.read_exclusions(a.exclude_days)
     return unit_ref.rank_units(a.data, reg, a.level, a.city, first, last, a.indicator, a.day_hours,
                                by_change=a.by == 'change', top=a.top, bottom=a.bottom, excl=excl,

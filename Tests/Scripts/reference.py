@@ -21,6 +21,8 @@ usage: reference.py daily   --data DIR --stations 1001A,1003A
        reference.py monthly --data DIR --stations 1001A,1003A --month 2019-01
        reference.py unit    --data DIR --stations 1001A,1003A --month 2019-01
        reference.py rank    --data DIR --registry stations/ --month 2019-01 --level district [--city 北京]
+                 (--level city, station or any layer of the registry's memberships; units are formed
+                 day by day from the dated lists and memberships: registry_ref.py)
 
 Extended modes (aqi_ref.py, compare_ref.py, unit_ref.py; rules and sources in RULES.md).  Every
 one takes --day-hours 1-24 (default: CNEMC hour-ending labels, a date's day = its labels 1..23
@@ -131,35 +133,37 @@ def unit_days(d, stations, pol, days):
 
 
 def registry(path):
-    """Merged stations/*.csv: {code: {'city', 'district', 'control'}} (non-empty fields fill empty ones)."""
-    reg = {}
-    for f in sorted(glob.glob(os.path.join(path, '*.csv'))):
-        for row in csv.DictReader(io.StringIO(open(f, encoding='utf-8-sig').read())):
-            e = reg.setdefault(row['code'].strip(), {'city': '', 'district': '', 'control': False})
-            for k in ('city', 'district'):
-                if not e[k] and row.get(k, '').strip():
-                    e[k] = row[k].strip()
-            if row.get('control', '').strip().lower() in ('1', 'y', 'yes', 'true'):
-                e['control'] = True
-    return reg
+    """The registry's stations as the newest dated list describes them (registry_ref.py)."""
+    import registry_ref
+    return registry_ref.Registry(path).undated()
 
 
-def rank_month(d, reg, month, level, city):
-    units = defaultdict(list)
-    for code, e in reg.items():
-        if e['control'] or (city and e['city'] != city):
-            continue
-        if level == 'city':
-            units[e['city']].append(code)
-        elif e['district']:
-            units[e['district']].append(code)
+def rank_month(d, reg_path, month, level, city):
+    """Units by day: on each day a unit is the non-control stations counted that day (the dated list
+    in force, the memberships of that day; registry_ref.py), its daily value the mean of their valid
+    daily means."""
+    import datetime, registry_ref
+    reg = registry_ref.Registry(reg_path)
+    if city:
+        city = reg.city(city)
     days = month_days(month)
+    members = {day: reg.units_on(level, datetime.date.fromisoformat(day), city) for day in days}
+    names = set()
+    for by_unit in members.values():
+        names.update(by_unit)
     need = 25 if month.endswith('-02') else 27
     out = {}
     for pol in ('PM2.5', 'PM10'):
         rows = []
-        for name, codes in units.items():
-            series = unit_days(d, codes, pol, days)
+        for name in names:
+            series = []
+            for day in days:
+                vals = []
+                for code in members[day].get(name, []):
+                    v = d.get(code, {}).get(pol, {}).get(day)
+                    if v is not None and v['hours'] >= 20:
+                        vals.append(v['mean'])
+                series.append((day, sum(vals) / len(vals) if vals else None))
             valid = [(day, v) for day, v in series if v is not None]
             mean = sum(v for _, v in valid) / len(valid) if valid else None
             high = None
@@ -168,9 +172,11 @@ def rank_month(d, reg, month, level, city):
                     high = (day, v)
             rows.append({'unit': name, 'valid_days': len(valid), 'valid': len(valid) >= need,
                          'mean': round_half_even(mean) if mean is not None and len(valid) >= need else None,
+                         'mean_exact': mean,
                          'exceedance_days': sum(1 for day, v in valid if round_half_even(v) > daily_limit(pol, day)),
                          'highest_daily': round_half_even(high[1]) if high else None,
-                         'highest_daily_date': high[0] if high else None})
+                         'highest_daily_date': high[0] if high else None,
+                         'stations': sorted({c for day in days for c in members[day].get(name, [])})})
         ranked = sorted(r['mean'] for r in rows if r['mean'] is not None)
         for r in rows:
             r['rank'] = (sum(1 for m in ranked if m < r['mean']) + 1) if r['mean'] is not None else len(ranked) + 1
@@ -218,7 +224,7 @@ def main():
     if not a.data:
         ap.error('--data is required')
     if a.mode == 'rank':
-        json.dump(rank_month(daily(a.data), registry(a.registry), a.month, a.level, a.city), sys.stdout, ensure_ascii=False)
+        json.dump(rank_month(daily(a.data), a.registry, a.month, a.level, a.city), sys.stdout, ensure_ascii=False)
         return
     stations = a.stations.split(',')
     d = daily(a.data, set(stations))

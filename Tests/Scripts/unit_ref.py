@@ -62,11 +62,23 @@ def shift_year(ym, k):
 
 # --------------------------------------------------------------------------- registry, exclusions
 
-def registry(path):
-    """Merged <dir>/*.csv (code,name,city,district,...,control): {code: {'city','district','control'}}."""
+def registry(path, day=None):
+    """{code: {'city','district','control','name'}} of the stations counted on `day` (YYYY-MM-DD; default:
+    before the oldest dated list, i.e. the oldest list), read by registry_ref.py (dated lists in
+    national/, memberships, aliases, `#` comments); a single CSV file is read as one station table."""
+    if os.path.isdir(path):
+        import datetime, registry_ref
+        reg = registry_ref.Registry(path)
+        when = datetime.date.fromisoformat(day) if day else datetime.date.min
+        out = {}
+        for code in reg.codes():
+            s = reg.station_on(code, when)
+            if s is not None:
+                out[code] = {'city': s['city'], 'district': reg.unit_of(code, 'district', when) or '',
+                             'control': s['control'], 'name': s['name']}
+        return out
     reg = {}
-    files = sorted(glob.glob(os.path.join(path, '*.csv'))) if os.path.isdir(path) else [path]
-    for f in files:
+    for f in [path]:
         for row in csv.DictReader(io.StringIO(open(f, encoding='utf-8-sig').read())):
             code = (row.get('code') or '').strip()
             if not code:

@@ -12,10 +12,6 @@ extension CompensationInput {
     /// other indicators are absent as not provided.
     public init(store: Store, registry: StationRegistry, period: CompensationPeriod, city: String,
                 level: RankingLevel = .district) throws(QueryError) {
-        let units = try registry.units(level: level, city: city)
-        guard let cityUnit = try registry.units(level: .city, city: city).first else {
-            throw .noAssessmentStations(city)
-        }
         let aggregation = Aggregation(store: store)
         func span(_ period: CompensationPeriod) -> (days: Range<Day>, required: Int)? {
             let months = period.months
@@ -29,6 +25,11 @@ extension CompensationInput {
         try RequestedRange.check(days: now.days.lowerBound ... now.days.upperBound.advanced(by: -1), hourly: false, store: store)
         try aggregation.requireIntact(now.days)
         if let before { try aggregation.requireIntact(before.days) }
+        // Units are formed day by day from the lists and memberships in force.
+        let units = try registry.rankingUnits(level: level, city: city, days: now.days, alsoFor: before?.days).units
+        guard let cityUnit = try registry.rankingUnits(level: .city, city: city, days: now.days, alsoFor: before?.days).units.first else {
+            throw .noAssessmentStations(city)
+        }
 
         func figures(_ unit: RankingUnit) -> [CompensationIndicator: Figures] {
             var out: [CompensationIndicator: Figures] = [:]

@@ -29,17 +29,26 @@ public struct StationQuery: Sendable {
     }
 
     public func run(store: Store, registry: StationRegistry) throws(QueryError) -> [Row] {
-        let members = try registry.members(of: subject)
         let aggregation = Aggregation(store: store)
         let isUnit = subject.isUnit
         let firstDay = Day(from)
         let lastDay = Day(to)
         guard firstDay <= lastDay else { return [] }
         try RequestedRange.check(days: firstDay ... lastDay, hourly: resolution == .hour, store: store)
+        // Members by day: the list in force and the memberships of each day decide.
+        let unit = try registry.queryUnit(for: subject, days: firstDay ..< lastDay.advanced(by: 1))
         var rows: [Row] = []
         for pollutant in pollutants {
-            let series = aggregation.series(of: members, pollutant)
-            if case .station(let code) = subject, series.isEmpty, registry[code] == nil {
+            var seriesByMembers: [[String]: [Int]] = [:]
+            func series(on day: Day) -> [Int] {
+                let members = unit.members(on: day)
+                let key = members.map(\.code)
+                if let known = seriesByMembers[key] { return known }
+                let found = aggregation.series(of: members, pollutant)
+                seriesByMembers[key] = found
+                return found
+            }
+            if case .station(let code) = subject, series(on: firstDay).isEmpty, registry[code] == nil {
                 throw .unknownStation(code)
             }
             switch resolution {
@@ -47,21 +56,25 @@ public struct StationQuery: Sendable {
                 let start = store.zone.firstHour(of: firstDay)
                 let end = store.zone.firstHour(of: lastDay.advanced(by: 1))
                 for hour in start ..< end {
-                    rows.append(Row(time: store.zone.format(hour), subject: subject.description,
-                                    pollutant: pollutant, value: aggregation.hourly(series, at: hour)))
+                    rows.append(Row(time: store.zone.format(hour), subject: subject.description, pollutant: pollutant,
+                                    value: aggregation.hourly(series(on: store.zone.day(of: hour)), at: hour)))
                 }
             case .day:
                 try aggregation.requireIntact(firstDay ..< lastDay.advanced(by: 1))
                 for day in firstDay ... lastDay {
-                    let value = isUnit ? aggregation.unitDay(series, on: day)
-                                       : (series.first.map { aggregation.stationDay($0, on: day) } ?? .none)
+                    let ids = series(on: day)
+                    let value = isUnit ? aggregation.unitDay(ids, on: day)
+                                       : (ids.first.map { aggregation.stationDay($0, on: day) } ?? .none)
                     rows.append(Row(time: day.description, subject: subject.description, pollutant: pollutant, value: value))
                 }
             case .month:
                 try aggregation.requireIntact(firstDay ..< lastDay.advanced(by: 1))
                 for month in firstDay.month ... lastDay.month {
                     let days = max(month.days.lowerBound, firstDay) ..< min(month.days.upperBound, lastDay.advanced(by: 1))
-                    let daily = aggregation.days(series, in: days, asUnit: isUnit)
+                    let daily = days.map { day in
+                        let ids = series(on: day)
+                        return isUnit ? aggregation.unitDay(ids, on: day) : (ids.first.map { aggregation.stationDay($0, on: day) } ?? .none)
+                    }
                     rows.append(Row(time: month.description, subject: subject.description, pollutant: pollutant,
                                     value: Aggregation.month(month, days: daily)))
                 }

@@ -1,18 +1,21 @@
 import HazeModel
 import HazeRegistry
 
-/// What a query or ranking is about: one station, or a district or city
-/// made of the registry's stations.
+/// What a query or ranking is about: one station, or a district, a unit of
+/// any layer or a city made of the registry's stations.
 public enum Subject: Hashable, Sendable, CustomStringConvertible {
     case station(String)
     /// A district, optionally qualified by its city (district names repeat across cities).
     case district(String, city: String?)
+    /// A unit of a layer (`zone`, `town`, …), optionally qualified by its city.
+    case unit(String, layer: String, city: String?)
     case city(String)
 
     public var description: String {
         switch self {
         case .station(let code): code
         case .district(let name, let city): city.map { "\($0)/\(name)" } ?? name
+        case .unit(let name, _, let city): city.map { "\($0)/\(name)" } ?? name
         case .city(let name): name
         }
     }
@@ -28,7 +31,15 @@ public enum Subject: Hashable, Sendable, CustomStringConvertible {
 /// Why a subject could not be resolved.
 public enum QueryError: Error, Sendable, Equatable, CustomStringConvertible {
     case unknownStation(String)
+    /// A station name several stations carry: the candidates (`code name city`).
+    case ambiguousStation(String, candidates: [String])
     case unknownDistrict(String, suggestions: [String])
+    /// A unit the layer does not have (in the city, when given).
+    case unknownUnit(String, layer: String, suggestions: [String])
+    /// A layer no station of the city (or registry) has a unit on.
+    case unknownLayer(String, city: String?, known: [String])
+    /// `--strict`: stations of the city without a unit on the layer.
+    case stationsWithoutUnit(String)
     case unknownCity(String, suggestions: [String])
     case noAssessmentStations(String)
     case noData(String)
@@ -39,14 +50,30 @@ public enum QueryError: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// True when the request itself is at fault (a usage error), not the data.
     public var isUsage: Bool {
-        if case .rangeTooLong = self { return true }
-        return false
+        switch self {
+        case .rangeTooLong, .ambiguousStation: return true
+        default: return false
+        }
     }
 
     public var description: String {
         switch self {
         case .unknownStation(let code):
             return "station \(code) is neither in the registry nor in the store (see `haze stations`)"
+        case .ambiguousStation(let name, let candidates):
+            return "several stations are named '\(name)': \(candidates.joined(separator: "; ")); give the code, or the city with --city"
+        case .unknownUnit(let name, let layer, let suggestions):
+            return "no \(layer) unit '\(name)' in the registry" + Self.hint(suggestions)
+        case .unknownLayer(let layer, let city, let known):
+            let place = city.map { " in \($0)" } ?? ""
+            if layer == "district" && !known.contains("district") {
+                return "the registry assigns no districts\(place); add a city file with a district column (or a membership file code,layer,unit,from,to) to stations/, or use --level city"
+            }
+            let close = Suggestion.closest(to: layer, among: known + ["city", "station"])
+            return "no station\(place) has a unit on layer '\(layer)' (layers\(place): \(known.isEmpty ? "none" : known.joined(separator: ", ")); also city, station)"
+                + Self.hint(close)
+        case .stationsWithoutUnit(let detail):
+            return detail
         case .unknownDistrict(let name, let suggestions):
             return "no district '\(name)' in the registry" + Self.hint(suggestions)
         case .unknownCity(let name, let suggestions):
@@ -68,9 +95,11 @@ public enum QueryError: Error, Sendable, Equatable, CustomStringConvertible {
 }
 
 extension StationRegistry {
-    /// The stations whose values make up a subject. A station stands for
-    /// itself (even a control point); districts and cities use their
-    /// assessment stations only (control points never count, HJ 663).
+    /// Every station that makes up a subject on some day, as the undated view
+    /// has it. A station stands for itself (even a control point); districts,
+    /// units and cities use their assessment stations only (control points
+    /// never count, HJ 663). Values by day use `queryUnit(for:days:)`, whose
+    /// members follow the dated lists and memberships.
     public func members(of subject: Subject) throws(QueryError) -> [Station] {
         switch subject {
         case .station(let code):
@@ -84,6 +113,20 @@ extension StationRegistry {
             let members = all.filter { !$0.isControl }
             guard !members.isEmpty else { throw .noAssessmentStations(subject.description) }
             return members
+        case .unit(let name, let layer, let city):
+            let resolved = try city.map { (name: String) throws(QueryError) -> String in
+                guard let found = self.city(named: name) else { throw .unknownCity(name, suggestions: citySuggestions(for: name)) }
+                return found
+            }
+            let members = stations.filter { station in
+                (resolved == nil || station.city == resolved) && !station.isControl
+                    && memberships(of: station.code, layer: layer).contains { $0.unit == name }
+            }
+            guard !members.isEmpty else {
+                let known = resolved.map { units(layer: layer, city: $0) } ?? units(layer: layer)
+                throw .unknownUnit(name, layer: layer, suggestions: Suggestion.closest(to: name, among: known))
+            }
+            return members
         case .city(let name):
             guard let resolved = city(named: name) else {
                 throw .unknownCity(name, suggestions: citySuggestions(for: name))
@@ -92,6 +135,42 @@ extension StationRegistry {
             let members = all.filter { !$0.isControl }
             guard !members.isEmpty else { throw .noAssessmentStations(subject.description) }
             return members
+        }
+    }
+}
+
+extension StationRegistry {
+    /// A subject as a unit whose members follow the dated lists and
+    /// memberships over `days`: a station is itself every day; a district,
+    /// unit or city has, on each day, its stations counted that day.
+    public func queryUnit(for subject: Subject, days: Range<Day>) throws(QueryError) -> RankingUnit {
+        let everyone = try members(of: subject)  // unknown names and suggestions first
+        func find(_ level: RankingLevel, _ name: String, _ city: String?) throws(QueryError) -> RankingUnit {
+            var cities: [String]
+            if let city {
+                guard let resolved = self.city(named: city) else { throw .unknownCity(city, suggestions: citySuggestions(for: city)) }
+                cities = [resolved]
+            } else {
+                cities = Array(Set(everyone.map(\.city))).sorted()
+            }
+            guard cities.count == 1, let only = cities.first else {
+                throw .noData("\(level) '\(name)' is in several cities (\(cities.joined(separator: ", "))); name one with --city")
+            }
+            let formed = try rankingUnits(level: level, city: only, days: days)
+            let unit = level == .city ? formed.units.first : formed.units.first { $0.name == name }
+            return unit ?? RankingUnit(name: name, city: only, level: level, periods: [])
+        }
+        switch subject {
+        case .station(let code):
+            let station = everyone.first ?? Station(code: code, name: "", city: "")
+            return RankingUnit(name: code, city: station.city, level: .station, stations: [station])
+        case .district(let name, let city):
+            return try find(.district, name, city)
+        case .unit(let name, let layer, let city):
+            guard let level = RankingLevel(rawValue: layer) else { throw .unknownLayer(layer, city: city, known: layers()) }
+            return try find(level, name, city)
+        case .city(let name):
+            return try find(.city, name, name)
         }
     }
 }

@@ -16,6 +16,12 @@ public struct RankingEntry: Sendable {
     public var changeRank: Int?
 }
 
+/// A unit listed with its values but not ranked (a control point of a station ranking).
+public struct UnrankedEntry: Sendable {
+    public var unit: RankingUnit
+    public var values: [(pollutant: Pollutant, statistics: PeriodStatistics)]
+}
+
 /// The ranking of every unit for one pollutant, best first.
 public struct PollutantRanking: Sendable {
     public var pollutant: Pollutant
@@ -42,22 +48,36 @@ public struct MonthlyRanking: Sendable {
     /// the file, and its days within this month or the month a year earlier
     /// that apply to at least one ranked unit. Nil when none were asked for.
     public var exclusion: ExceptionalDays?
+    /// What is not ranked: units without a station, stations without a unit,
+    /// stations not in the list in force, control points.
+    public var coverage: UnitCoverage
+    /// Control points of a station ranking: their values, listed apart, never ranked.
+    public var controlPoints: [UnrankedEntry]
 
     public init(store: Store, registry: StationRegistry, month: Month, scope: RankingScope,
                 composite weights: CompositeWeights? = nil, excluding exceptional: ExceptionalDays? = nil) throws(QueryError) {
-        let units = try registry.units(level: scope.level, city: scope.city)
+        let formed = try registry.rankingUnits(level: scope.level, city: scope.city, days: month.days,
+                                               alsoFor: month.yearEarlier?.days)
         let aggregation = Aggregation(store: store)
         try aggregation.requireIntact(month.days)
         if let earlier = month.yearEarlier { try aggregation.requireIntact(earlier.days) }
-        self.init(store: store, units: units, month: month, scope: scope, composite: weights, excluding: exceptional)
+        self.init(store: store, units: formed, month: month, scope: scope, composite: weights, excluding: exceptional)
     }
 
-    init(store: Store, units: [RankingUnit], month: Month, scope: RankingScope, composite weights: CompositeWeights?,
+    init(store: Store, units formed: RankingUnits, month: Month, scope: RankingScope, composite weights: CompositeWeights?,
          excluding exceptional: ExceptionalDays? = nil) {
+        let units = formed.units
+        self.coverage = formed.coverage
+        let aggregation = Aggregation(store: store)
+        self.controlPoints = formed.controlPoints.map { unit in
+            UnrankedEntry(unit: unit, values: scope.pollutants.map { pollutant in
+                (pollutant, PeriodStatistics(days: aggregation.unitDays(unit, pollutant, days: month.days), pollutant: pollutant,
+                                             requiredDays: Validity.minimumDays(in: month)))
+            })
+        }
         self.month = month
         self.scope = scope
         self.standard = AirQualityStandard.inForce(on: month.firstDay)
-        let aggregation = Aggregation(store: store)
         let lastYearMonth = month.yearEarlier
         let excluded = units.map { exceptional?.days(forCity: $0.city) ?? [] }
         if let exceptional {

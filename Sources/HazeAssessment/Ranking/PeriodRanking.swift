@@ -26,13 +26,21 @@ public struct PeriodRanking: Sendable {
     public var rankings: [PollutantEntries]
     /// Whether the period is a whole calendar year (then ≥ 324 valid days are required).
     public var isCalendarYear: Bool
+    /// What is not ranked (see `MonthlyRanking.coverage`), over the whole period.
+    public var coverage: UnitCoverage
+    /// Control points of a station ranking over the period: listed apart, never ranked.
+    public var controlPoints: [UnrankedEntry]
 
     public init(store: Store, registry: StationRegistry, from first: Month, to last: Month,
                 scope: RankingScope) throws(QueryError) {
         guard first <= last else { throw .noData("the period \(first)…\(last) ends before it starts") }
         let days = first.firstDay ..< last.days.upperBound
         try RequestedRange.check(days: days.lowerBound ... days.upperBound.advanced(by: -1), hourly: false, store: store)
-        let units = try registry.units(level: scope.level, city: scope.city)
+        let earliest = first.yearEarlier?.firstDay ?? first.firstDay
+        let formed = try registry.rankingUnits(level: scope.level, city: scope.city, days: days,
+                                               alsoFor: earliest ..< days.lowerBound)
+        let units = formed.units
+        coverage = formed.coverage
         let months = Array(first ... last)
         self.months = months
         self.scope = scope
@@ -44,7 +52,13 @@ public struct PeriodRanking: Sendable {
             try aggregation.requireIntact(month.days)
             if let earlier = month.yearEarlier { try aggregation.requireIntact(earlier.days) }
         }
-        let monthly = months.map { MonthlyRanking(store: store, units: units, month: $0, scope: scope, composite: nil) }
+        let monthly = months.map { MonthlyRanking(store: store, units: formed, month: $0, scope: scope, composite: nil) }
+        controlPoints = formed.controlPoints.map { unit in
+            UnrankedEntry(unit: unit, values: scope.pollutants.map { pollutant in
+                (pollutant, PeriodStatistics(days: aggregation.unitDays(unit, pollutant, days: days), pollutant: pollutant,
+                                             requiredDays: required))
+            })
+        }
         rankings = scope.pollutants.map { pollutant in
             let statistics = units.map {
                 PeriodStatistics(days: aggregation.unitDays($0, pollutant, days: days), pollutant: pollutant,

@@ -59,9 +59,28 @@ public struct PeriodStatistics: Sendable, Equatable {
 
 extension Aggregation {
     /// A unit's daily values over `days`: for a station unit its own valid
-    /// daily mean, for a district or city the mean of its stations' ones.
+    /// daily mean, for a unit of a layer or a city the mean of the valid daily
+    /// means of its members **on that day** (`RankingUnit.members(on:)`: the
+    /// national list in force and the memberships of the day decide).
     public func unitDays(_ unit: RankingUnit, _ pollutant: Pollutant, days: Range<Day>) -> [(day: Day, mean: Double?)] {
-        let ids = series(of: unit.stations, pollutant)
-        return days.map { day in (day, unitDay(ids, on: day).validMean) }
+        var memo = MemberSeries()
+        return days.map { day in (day, unitDay(memberSeries(unit, pollutant, on: day, memo: &memo), on: day).validMean) }
+    }
+
+    /// Series of a unit's members on a day, looked up once per distinct set of members.
+    public struct MemberSeries {
+        var byMembers: [[String]: [Int]] = [:]
+        public init() {}
+    }
+
+    /// The series indices of a unit's members on one day for a pollutant (stations never ingested are left out).
+    /// Indicators built on per-station daily values use this to average over the day's members.
+    public func memberSeries(_ unit: RankingUnit, _ pollutant: Pollutant, on day: Day, memo: inout MemberSeries) -> [Int] {
+        let members = unit.members(on: day)
+        let key = members.map(\.code)
+        if let known = memo.byMembers[key] { return known }
+        let ids = series(of: members, pollutant)
+        memo.byMembers[key] = ids
+        return ids
     }
 }

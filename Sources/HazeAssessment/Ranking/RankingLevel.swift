@@ -1,64 +1,31 @@
 import HazeModel
 import HazeRegistry
 
-/// What a ranking compares: a city's districts, cities, or a city's stations.
-public enum RankingLevel: String, Sendable, CaseIterable, Codable {
-    case district, city, station
-}
+/// What a ranking compares: the units of a layer (`district` 区县, `zone`
+/// 功能区, `town` 乡镇/街道, or any layer the registry's membership files
+/// name), cities, or a city's stations.
+public struct RankingLevel: Hashable, Sendable, Codable, RawRepresentable, CustomStringConvertible {
+    public let rawValue: String
 
-/// One ranked subject: a district, a city or a station, with the stations
-/// whose values make it up (assessment stations only for districts and cities).
-public struct RankingUnit: Hashable, Sendable {
-    public var name: String
-    public var city: String
-    public var level: RankingLevel
-    public var stations: [Station]
-
-    /// `朝阳区`, `北京`, or `1001A 万寿西宫`.
-    public var label: String {
-        guard level == .station, let station = stations.first else { return name }
-        return station.name.isEmpty ? station.code : "\(station.code) \(station.name)"
+    /// A level by name; nil for an empty name or one with a comma, a slash or a control character.
+    public init?(rawValue: String) {
+        let name = rawValue.trimmingCharacters(in: .whitespaces)
+        guard !name.isEmpty, name.count <= 64,
+              !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || ",/\\".unicodeScalars.contains($0) })
+        else { return nil }
+        self.rawValue = name
     }
 
-    /// A station ranked on its own is a control point (shown, marked).
-    public var isControlPoint: Bool { level == .station && stations.first?.isControl == true }
-}
+    private init(known: String) { self.rawValue = known }
 
-extension StationRegistry {
-    /// The units of a ranking. Districts and stations need a city when the
-    /// registry holds more than one; cities need none (`--city` then limits
-    /// nothing). Units with no assessment station are left out.
-    public func units(level: RankingLevel, city: String?) throws(QueryError) -> [RankingUnit] {
-        func cityName(_ name: String) throws(QueryError) -> String {
-            if let resolved = self.city(named: name) { return resolved }
-            throw .unknownCity(name, suggestions: citySuggestions(for: name))
-        }
-        switch level {
-        case .city:
-            var names = cities
-            if let city { names = [try cityName(city)] }
-            return names.compactMap { name in
-                let members = stations(inCity: name).filter { !$0.isControl }
-                return members.isEmpty ? nil : RankingUnit(name: name, city: name, level: .city, stations: members)
-            }
-        case .district:
-            var resolved: String?
-            if let city { resolved = try cityName(city) }
-            let pairs = districts(inCity: resolved)
-            guard !pairs.isEmpty else {
-                throw .noData("the registry assigns no districts\(resolved.map { " in \($0)" } ?? ""); add a city file with a district column to stations/, or use --level city")
-            }
-            return pairs.compactMap { pair in
-                let members = stations(inDistrict: pair.district, city: pair.city).filter { !$0.isControl }
-                return members.isEmpty ? nil
-                    : RankingUnit(name: pair.district, city: pair.city, level: .district, stations: members)
-            }
-        case .station:
-            guard let city else { throw .noData("--level station needs --city") }
-            let name = try cityName(city)
-            return stations(inCity: name).map {
-                RankingUnit(name: $0.code, city: name, level: .station, stations: [$0])
-            }
-        }
-    }
+    public static let district = RankingLevel(known: UnitMembership.districtLayer)
+    public static let zone = RankingLevel(known: "zone")
+    public static let town = RankingLevel(known: "town")
+    public static let city = RankingLevel(known: "city")
+    public static let station = RankingLevel(known: "station")
+
+    /// A layer of units made by memberships (anything but `city` and `station`).
+    public var isLayer: Bool { self != .city && self != .station }
+
+    public var description: String { rawValue }
 }

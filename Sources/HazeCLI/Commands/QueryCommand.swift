@@ -1,4 +1,5 @@
 import HazeModel
+import HazeRegistry
 import HazeStore
 import HazeAssessment
 import HazeReport
@@ -7,11 +8,13 @@ import HazeReport
 enum QueryCommand {
     static let spec = CommandSpec(
         name: "query",
-        abstract: "Values of a station, district or city by hour, day or month.",
+        abstract: "Values of a station, district, unit or city by hour, day or month.",
         options: [
-            .value("--station", "CODE", "A station code, e.g. 1001A."),
+            .value("--station", "CODE|NAME", "A station code or name, e.g. 1001A or 万寿西宫."),
             .value("--district", "NAME", "A district of the registry, e.g. 朝阳区."),
-            .value("--city", "NAME", "A city, e.g. 北京 (also qualifies --district)."),
+            .value("--unit", "NAME", "A unit of the layer --layer, e.g. 东新区 with --layer zone."),
+            .value("--layer", "LAYER", "The layer of --unit: zone, town or any layer of the registry (default district)."),
+            .value("--city", "NAME", "A city, e.g. 北京 or 北京市 (also qualifies --district, --unit, or a station name)."),
             .value("--pollutant", "LIST", "pm2.5 | pm10 | pm2.5,pm10 (default both)."),
             .value("--from", "DATE", "First local date, YYYY-MM-DD (default depends on --resolution).", accepts: .date),
             .value("--to", "DATE", "Last local date (default: the newest day in the store).", accepts: .date),
@@ -22,8 +25,8 @@ enum QueryCommand {
             CommonOptions.store, CommonOptions.stations,
         ],
         rules: [
-            .exclusive("--station", "--district", because: "a query is about one subject"),
-            .exclusive("--station", "--city", because: "a station is its own subject; --city qualifies only --district"),
+            .exclusive("--station", "--district", "--unit", because: "a query is about one subject"),
+            .requires("--layer", "--unit", because: "--layer names the layer of --unit"),
         ],
         discussion: """
         Daily values need ≥ 20 valid hours (GB 3095); a month needs ≥ 27 valid days
@@ -39,22 +42,31 @@ enum QueryCommand {
         examples: [
             "haze query --city 北京 --pollutant pm2.5 --resolution month --from 2019-01-01 --to 2019-01-31",
             "haze query --station 1001A --resolution hour --from 2019-01-12 --to 2019-01-12",
+            "haze query --station 万寿西宫 --resolution month --from 2019-01-01 --to 2019-01-31",
+            "haze query --unit 东新区 --layer zone --city 周口 --resolution month --from 2019-01-01 --to 2019-02-28",
             "haze query --district 朝阳区 --city 北京 --format csv --from 2019-01-01 --to 2019-02-28",
         ])
 
     static let command = HazeCLI.Command(spec: spec) { arguments, context in
-        let subject: Subject
-        switch (arguments.value("--station"), arguments.value("--district"), arguments.value("--city")) {
-        case (let code?, nil, nil): subject = .station(code)
-        case (nil, let district?, let city): subject = .district(district, city: city)
-        case (nil, nil, let city?): subject = .city(city)
-        case (nil, nil, nil): throw UsageError.missing("haze query: name a subject with --station, --district or --city")
-        default: throw UsageError.conflict("haze query: give one of --station, --district (with an optional --city) or --city")
-        }
         let resolution: Resolution = try arguments.choice("--resolution", default: .day)
         let format = try arguments.format(allowed: [.table, .csv, .json])
         let decimals = try arguments.integer("--decimals") ?? 0
+        let city = arguments.value("--city")
+        guard arguments.value("--station") != nil || arguments.value("--district") != nil
+                || arguments.value("--unit") != nil || city != nil else {
+            throw UsageError.missing("haze query: name a subject with --station, --district, --unit or --city")
+        }
         let registry = try context.registry(arguments)
+        let subject: Subject
+        if let station = arguments.value("--station") {
+            subject = .station(try stationCode(station, city: city, registry: registry))
+        } else if let district = arguments.value("--district") {
+            subject = .district(district, city: city)
+        } else if let unit = arguments.value("--unit") {
+            subject = .unit(unit, layer: arguments.value("--layer") ?? UnitMembership.districtLayer, city: city)
+        } else {
+            subject = .city(city ?? "")
+        }
         let pollutants = try arguments.pollutants()
         let givenFrom = try arguments.date("--from")
         let givenTo = try arguments.date("--to")
@@ -86,11 +98,36 @@ enum QueryCommand {
             }
             return QueryReport(rows: rows, resolution: resolution, decimals: decimals, isUnit: subject.isUnit)
         }
+        if case .station(let code) = subject, let station = registry[code], station.isControl {
+            context.console.note("haze query: \(code) \(station.name) is a control point (对照点): shown on its own, never counted in a unit or city")
+        }
         switch format {
         case .csv: context.console.out(report.csv())
         case .json: context.console.out(report.json())
         default: context.console.out(report.table())
         }
         return .success
+    }
+
+    /// The code of a station given by code or name; an unknown one is an
+    /// error with the nearest codes and names, a name several stations
+    /// carry an error listing them.
+    static func stationCode(_ text: String, city: String?, registry: StationRegistry) throws -> String {
+        var resolvedCity: String?
+        if let city {
+            guard let found = registry.city(named: city) else {
+                throw QueryError.unknownCity(city, suggestions: registry.citySuggestions(for: city))
+            }
+            resolvedCity = found
+        }
+        switch registry.lookup(station: text, city: resolvedCity) {
+        case .found(let code): return code
+        case .ambiguous(let stations):
+            throw QueryError.ambiguousStation(text, candidates: stations.map { "\($0.code) \($0.name) (\($0.city))" })
+        case .unknown(let suggestions):
+            // A code the store has but the registry does not still answers (as before).
+            if text.range(of: "^[0-9A-Za-z_-]+$", options: .regularExpression) != nil { return text }
+            throw QueryError.noData("no station '\(text)' (code or name) in the registry" + Suggestion.hint(for: text, among: suggestions))
+        }
     }
 }

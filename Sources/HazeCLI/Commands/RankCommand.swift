@@ -9,14 +9,15 @@ import HazeReport
 enum RankCommand {
     static let spec = CommandSpec(
         name: "rank",
-        abstract: "Rank districts, cities or stations by monthly or annual PM2.5 and PM10.",
+        abstract: "Rank districts, zones, towns, cities or stations by monthly or annual PM2.5 and PM10.",
         options: [
             .value("--month", "YYYY-MM", "The month to rank (default: the newest complete month).", accepts: .month),
             .value("--year", "YYYY", "Rank a calendar year: annual mean, and months ranked first.", accepts: .year),
             .value("--from", "YYYY-MM", "First month of a run of months (with --to).", accepts: .month),
             .value("--to", "YYYY-MM", "Last month of a run of months.", accepts: .month),
-            .value("--city", "NAME", "The city whose districts or stations are ranked (or the one city at --level city)."),
-            .value("--level", "LEVEL", "district (default) | city | station."),
+            .value("--city", "NAME", "The city whose units or stations are ranked (or the one city at --level city); 北京, 北京市 and aliases."),
+            .value("--level", "LEVEL", "district (default) | zone | town | any layer of the registry's memberships | city | station."),
+            .flag("--strict", "Refuse (exit 65) when a station of the city has no unit on the layer, instead of listing it."),
             .value("--pollutant", "LIST", "pm2.5 | pm10 | pm2.5,pm10 (default both)."),
             .value("--composite", "WEIGHTS", "Add a weighted score, e.g. pm2.5=0.6,pm10=0.4 (monthly only)."),
             .value("--exclude-exceptional", "FILE", "Leave the exceptional days (sand and dust, HJ 663-2026) listed in FILE out of the PM means (monthly only); the report names them."),
@@ -40,10 +41,17 @@ enum RankCommand {
             .exclusive("--exclude-exceptional", "--from", because: "exceptional days are left out of a monthly ranking only, so far"),
             .requires("--bom", "--format=csv", because: "the byte-order mark is for a CSV opened in Excel; the other formats need none"),
             .requires("--format=xlsx", "--out", because: "a workbook is a binary file: write it to a file"),
+            .exclusive("--strict", "--level=city", because: "every station has a city; --strict checks a layer's units"),
+            .exclusive("--strict", "--level=station", because: "every station is its own unit; --strict checks a layer's units"),
         ],
         discussion: """
-        A unit's daily value is the mean of its assessment stations' valid daily means
-        (≥ 20 hours); its month is the mean of its valid days, valid with ≥ 27 (February ≥ 25).
+        A unit's daily value is the mean of the valid daily means (≥ 20 hours) of its members
+        on that day: the stations of the national list in force that day (stations/national/),
+        not control points, in the unit on that day (memberships code,layer,unit,from,to); its
+        month is the mean of its valid days, valid with ≥ 27 (February ≥ 25). Units of the layer
+        without a station, stations without a unit, stations not in the list in force and
+        control points are listed under the ranking, never silently dropped (--strict: an error
+        for stations without a unit); a station ranking lists control points apart, unranked.
         Means are rounded once (GB/T 8170) and ranked lowest first; equal values share a rank;
         a unit short of valid days is listed, marked and ranked after the valid ones.
         Exceedance days use the GB 3095 Grade II 24-hour limit in force on each day
@@ -52,6 +60,7 @@ enum RankCommand {
         """,
         examples: [
             "haze rank --month 2019-01 --city 北京",
+            "haze rank --year 2019 --city 周口 --level zone",
             "haze rank --month 2019-01 --city 北京 --format html --out 2019-01.html",
             "haze rank --month 2019-01 --level city --pollutant pm2.5 --format csv",
             "haze rank --month 2019-01 --city 北京 --format xlsx --out 2019-01.xlsx",
@@ -111,13 +120,15 @@ enum RankCommand {
         let output = try Store.readConsistently(directory: context.storeDirectory(arguments)) { store -> [UInt8] in
             if let (first, last) = request.period {
                 do {
-                    return try period(store, registry, first, last, request)
+                    return try period(store, registry, first, last, request,
+                                      strict: arguments.has("--strict"), console: context.console)
                 } catch let error as QueryError where error.isUsage {
                     throw UsageError.conflict("haze rank \(arguments.shown(["--year", "--from", "--to"])): \(error)")
                 }
             }
             let ranking = try MonthlyRanking(store: store, registry: registry, month: try request.month ?? defaultMonth(store),
                                              scope: request.scope, composite: request.weights, excluding: exceptional)
+            try checkCoverage(ranking.coverage, strict: arguments.has("--strict"), format: request.format, console: context.console)
             let report = MonthlyRankingReport(ranking: ranking, language: request.language)
             switch request.format {
             case .csv: return csvBytes(report.csv(), request)
@@ -138,9 +149,23 @@ enum RankCommand {
         return .success
     }
 
+    /// Stations without a unit are an error with `--strict`; the CSV, which
+    /// has no notes, gets what is not ranked on stderr.
+    static func checkCoverage(_ coverage: UnitCoverage, strict: Bool, format: OutputFormat, console: Console) throws {
+        if strict && !coverage.stationsWithoutUnit.isEmpty {
+            let lines = UnitCoverage(level: coverage.level, stationsWithoutUnit: coverage.stationsWithoutUnit).lines(chinese: false)
+            throw QueryError.stationsWithoutUnit("--strict: \(coverage.stationsWithoutUnit.count) station(s) have no \(coverage.level) unit: "
+                + lines.joined(separator: "; ") + " (add them to a membership file in stations/, or drop --strict to rank without them)")
+        }
+        if format == .csv {
+            for line in coverage.lines(chinese: false) { console.note("haze rank: \(line)") }
+        }
+    }
+
     static func period(_ store: Store, _ registry: StationRegistry, _ first: Month, _ last: Month,
-                       _ request: Request) throws -> [UInt8] {
+                       _ request: Request, strict: Bool = false, console: Console? = nil) throws -> [UInt8] {
         let ranking = try PeriodRanking(store: store, registry: registry, from: first, to: last, scope: request.scope)
+        if let console { try checkCoverage(ranking.coverage, strict: strict, format: request.format, console: console) }
         let report = PeriodRankingReport(ranking: ranking, language: request.language)
         switch request.format {
         case .csv: return csvBytes(report.csv(), request)

@@ -1,0 +1,80 @@
+import HazeModel
+import HazeRegistry
+
+/// What a ranking does not rank, said aloud: units of the layer without a
+/// station in the period, stations of the city without a unit on the layer,
+/// stations given a unit but not in the national list in force (not
+/// counted), and control points (never counted).
+public struct UnitCoverage: Sendable {
+    /// A station and the days something applies to it.
+    public struct StationDays: Sendable {
+        public var station: Station
+        /// The unit it would belong to, for stations not in the list in force.
+        public var unit: String?
+        public var days: [Range<Day>]
+
+        public var dayCount: Int { days.reduce(0) { $0 + $1.count } }
+
+        /// `2019-01-01…2019-01-31` (ranges joined by `, `).
+        public var daysText: String {
+            days.map { range in
+                let last = range.upperBound.advanced(by: -1)
+                return range.count == 1 ? range.lowerBound.description : "\(range.lowerBound)…\(last)"
+            }.joined(separator: ", ")
+        }
+    }
+
+    public var level: RankingLevel
+    /// Units known on the layer (from any date's memberships) with no counted station in the period.
+    public var unitsWithoutStation: [(city: String, unit: String)]
+    /// Stations counted in the city on days they had no unit on the layer.
+    public var stationsWithoutUnit: [StationDays]
+    /// Stations with a unit on the layer on days the national list in force does not have them: not counted.
+    public var notInListInForce: [StationDays]
+    /// Control points of the scope in the period: never counted, never ranked.
+    public var controlPoints: [Station]
+
+    public init(level: RankingLevel, unitsWithoutStation: [(city: String, unit: String)] = [],
+                stationsWithoutUnit: [StationDays] = [], notInListInForce: [StationDays] = [], controlPoints: [Station] = []) {
+        self.level = level
+        self.unitsWithoutStation = unitsWithoutStation
+        self.stationsWithoutUnit = stationsWithoutUnit
+        self.notInListInForce = notInListInForce
+        self.controlPoints = controlPoints
+    }
+
+    /// Lines for a report or stderr, in the report's language (empty when there is nothing to say).
+    public func lines(chinese: Bool) -> [String] {
+        var lines: [String] = []
+        let layer: String
+        switch (chinese, level) {
+        case (true, .district): layer = "区"
+        case (true, .zone): layer = "功能区"
+        case (true, .town): layer = "乡镇（街道）"
+        default: layer = level.rawValue
+        }
+        if !unitsWithoutStation.isEmpty {
+            let names = unitsWithoutStation.map(\.unit).joined(separator: chinese ? "、" : ", ")
+            lines.append(chinese ? "无站点的\(layer)（不排名）：\(names)"
+                                 : "units of layer \(layer) without a station in the period (not ranked): \(names)")
+        }
+        for entry in stationsWithoutUnit {
+            let label = "\(entry.station.code) \(entry.station.name)"
+            lines.append(chinese ? "站点 \(label) 在 \(entry.daysText)（\(entry.dayCount) 天）不属于任何\(layer)，未计入"
+                                 : "station \(label) has no \(layer) unit on \(entry.daysText) (\(entry.dayCount) days): counted in no unit")
+        }
+        for entry in notInListInForce {
+            let label = "\(entry.station.code) \(entry.station.name)"
+            let unit = entry.unit ?? ""
+            lines.append(chinese ? "站点 \(label)（\(unit)）在 \(entry.daysText) 不在当时有效的国控点位名单中，未计入"
+                                 : "station \(label) (\(unit)) is not in the national list in force on \(entry.daysText): not counted")
+        }
+        if level != .station && !controlPoints.isEmpty && controlPoints.count <= 20 {
+            let names = controlPoints.map { "\($0.code) \($0.name)" }.joined(separator: chinese ? "、" : ", ")
+            lines.append(chinese ? "对照点（不计入任何单元）：\(names)" : "control points (counted in no unit): \(names)")
+        } else if level != .station && !controlPoints.isEmpty {
+            lines.append(chinese ? "对照点 \(controlPoints.count) 个，不计入任何单元" : "\(controlPoints.count) control points, counted in no unit")
+        }
+        return lines
+    }
+}

@@ -1,0 +1,42 @@
+import HazeModel
+
+/// Other spellings of a city unit (`stations/city-aliases.csv`,
+/// `alias,city[,use]`): prefecture full names and older forms (延边州 →
+/// 延边朝鲜族自治州, 北京市 → 北京) are the same city; rows with `use` =
+/// `suggest` (English names such as `Beijing`) only feed "did you mean",
+/// because a romanisation may stand for several cities (Suzhou: 苏州, 宿州).
+public struct CityAliases: Sendable {
+    /// alias → city, applied to every list and table and to what a user types.
+    public private(set) var names: [String: String] = [:]
+    /// spelling → cities, for suggestions only.
+    public private(set) var suggestions: [String: [String]] = [:]
+
+    public init() {}
+
+    /// The registry's name of a city written another way (itself when not an alias).
+    public func canonical(_ city: String) -> String { names[city] ?? city }
+
+    mutating func add(alias: String, city: String, suggestOnly: Bool, source: String) throws(RegistryError) {
+        if suggestOnly {
+            if !(suggestions[alias] ?? []).contains(city) { suggestions[alias, default: []].append(city) }
+            return
+        }
+        if let existing = names[alias], existing != city {
+            throw .conflictingEntries(code: alias, field: "city alias (\(source))", first: existing, second: city)
+        }
+        names[alias] = city
+    }
+
+    /// Aliases whose target is itself an alias resolve to the final name.
+    mutating func flatten() {
+        for (alias, city) in names {
+            var target = city
+            var seen: Set<String> = [alias]
+            while let next = names[target], !seen.contains(next) {
+                seen.insert(target)
+                target = next
+            }
+            names[alias] = target
+        }
+    }
+}

@@ -1,0 +1,214 @@
+import Foundation
+import HazeModel
+
+extension StationRegistry {
+    /// The folder of dated national lists inside a registry directory.
+    public static let listFolder = "national"
+
+    /// Loads a registry directory: every `*.csv` in it (city aliases first,
+    /// then station tables and membership files in name order) and every
+    /// `national/YYYY-MM-DD.csv` dated list. Other folders (e.g. `provenance/`)
+    /// are not read.
+    public static func load(directory: String) throws(RegistryError) -> StationRegistry {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw .directoryNotFound(directory)
+        }
+        let names = try csvNames(in: directory)
+        let listDirectory = (directory as NSString).appendingPathComponent(listFolder)
+        var listNames: [String] = []
+        if FileManager.default.fileExists(atPath: listDirectory, isDirectory: &isDirectory), isDirectory.boolValue {
+            listNames = try csvNames(in: listDirectory)
+        }
+        guard !names.isEmpty || !listNames.isEmpty else { throw .noRegistryFiles(directory) }
+        var tables: [RegistryTable] = []
+        for name in names {
+            tables.append(try read((directory as NSString).appendingPathComponent(name)))
+        }
+        var registry = StationRegistry()
+        // Aliases first: every city name of every other file goes through them.
+        for table in tables where table.kind == .aliases { try registry.addAliases(table) }
+        for table in tables where table.kind == .stations { try registry.addStations(table) }
+        for name in listNames {
+            let path = (listDirectory as NSString).appendingPathComponent(name)
+            guard case .success(let date) = CivilDate.parse(String(name.dropLast(4))) else { throw .badListName(file: path) }
+            try registry.addList(try read(path), effective: Day(date))
+        }
+        for table in tables where table.kind == .memberships { try registry.addMemberships(table) }
+        try registry.validate()
+        registry.reindex()
+        return registry
+    }
+
+    private static func csvNames(in directory: String) throws(RegistryError) -> [String] {
+        do {
+            return try FileManager.default.contentsOfDirectory(atPath: directory)
+                .filter { $0.lowercased().hasSuffix(".csv") }.sorted()
+        } catch {
+            throw .unreadable(file: directory, reason: "\(error)")
+        }
+    }
+
+    private static func read(_ path: String) throws(RegistryError) -> RegistryTable {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw .unreadable(file: path, reason: "no such file or permission denied")
+        }
+        return try RegistryTable(bytes: [UInt8](data), file: path)
+    }
+
+    /// Adds one registry file (station table, membership file or aliases, told apart by the header).
+    public mutating func add(contentsOf path: String) throws(RegistryError) {
+        try add(table: try Self.read(path))
+    }
+
+    /// Adds registry CSV bytes; `file` names the source in errors.
+    public mutating func add(csv bytes: [UInt8], file: String) throws(RegistryError) {
+        try add(table: try RegistryTable(bytes: bytes, file: file))
+    }
+
+    /// Adds a dated list's CSV bytes (the format of a station table) in force from `effective`.
+    public mutating func addList(csv bytes: [UInt8], file: String, effective: Day) throws(RegistryError) {
+        try addList(try RegistryTable(bytes: bytes, file: file), effective: effective)
+        try validate()
+        reindex()
+    }
+
+    private mutating func add(table: RegistryTable) throws(RegistryError) {
+        switch table.kind {
+        case .aliases: try addAliases(table)
+        case .stations: try addStations(table)
+        case .memberships: try addMemberships(table)
+        }
+        try validate()
+        reindex()
+    }
+
+    private mutating func addAliases(_ table: RegistryTable) throws(RegistryError) {
+        let aliasColumn = try table.column("alias")
+        let cityColumn = try table.column("city")
+        let useColumn = try table.column("use", required: false)
+        for row in table.rows {
+            let alias = row.text(aliasColumn), city = row.text(cityColumn)
+            guard !alias.isEmpty, !city.isEmpty else {
+                throw .badRow(file: table.file, line: row.line, field: alias.isEmpty ? "alias" : "city", reason: "empty")
+            }
+            let use = row.text(useColumn).lowercased()
+            guard ["", "name", "suggest"].contains(use) else {
+                throw .badRow(file: table.file, line: row.line, field: "use", reason: "'\(use)' is not name or suggest")
+            }
+            try add(alias: alias, city: city, suggestOnly: use == "suggest", source: "\(table.file):\(row.line)")
+        }
+    }
+
+    private mutating func addStations(_ table: RegistryTable) throws(RegistryError) {
+        for (line, station) in try Self.stations(of: table) {
+            try merge(station, source: "\(table.file):\(line)")
+        }
+    }
+
+    private mutating func addList(_ table: RegistryTable, effective: Day) throws(RegistryError) {
+        var list = StationList(effective: effective, file: table.file)
+        for (line, var station) in try Self.stations(of: table) {
+            station.city = aliases.canonical(station.city)
+            let district = station.district
+            station.district = ""
+            try list.add(station, line: line)
+            if !district.isEmpty {
+                // A list's district column is a membership while the list is in force.
+                try addMembership(UnitMembership(code: station.code, layer: UnitMembership.districtLayer, unit: district,
+                                                 source: "\(table.file):\(line)"))
+            }
+        }
+        add(list: list)
+    }
+
+    private mutating func addMemberships(_ table: RegistryTable) throws(RegistryError) {
+        let codeColumn = try table.column("code")
+        let layerColumn = try table.column("layer")
+        let unitColumn = try table.column("unit")
+        let fromColumn = try table.column("from", required: false)
+        let toColumn = try table.column("to", required: false)
+        for row in table.rows {
+            func required(_ column: Int?, _ name: String) throws(RegistryError) -> String {
+                let value = row.text(column)
+                if value.isEmpty { throw .badRow(file: table.file, line: row.line, field: name, reason: "empty \(name)") }
+                return value
+            }
+            func date(_ column: Int?, _ name: String) throws(RegistryError) -> Day? {
+                let value = row.text(column)
+                if value.isEmpty { return nil }
+                switch CivilDate.parse(value) {
+                case .success(let date): return Day(date)
+                case .failure(let refusal):
+                    throw .badRow(file: table.file, line: row.line, field: name, reason: "'\(value)' is \(refusal); a date is YYYY-MM-DD (inclusive), empty for an open end")
+                }
+            }
+            let code = try required(codeColumn, "code")
+            let layer = try required(layerColumn, "layer")
+            let unit = try required(unitColumn, "unit")
+            let span = DateSpan(from: try date(fromColumn, "from"), to: try date(toColumn, "to"))
+            if let from = span.from, let to = span.to, to < from {
+                throw .badRow(file: table.file, line: row.line, field: "to", reason: "\(to) is before from \(from)")
+            }
+            try addMembership(UnitMembership(code: code, layer: layer, unit: unit, span: span,
+                                             source: "\(table.file):\(row.line)"))
+        }
+    }
+
+    /// The stations of a table in the station format, with their line numbers.
+    static func stations(of table: RegistryTable) throws(RegistryError) -> [(Int, Station)] {
+        let file = table.file
+        let codeColumn = try table.column("code")
+        let nameColumn = try table.column("name", required: false)
+        let cityColumn = try table.column("city")
+        let districtColumn = try table.column("district", required: false)
+        let lonColumn = try table.column("longitude", required: false)
+        let latColumn = try table.column("latitude", required: false)
+        let controlColumn = try table.column("control", required: false)
+        var result: [(Int, Station)] = []
+        for row in table.rows {
+            let line = row.line
+            let code = row.text(codeColumn)
+            guard !code.isEmpty else { throw .badRow(file: file, line: line, field: "code", reason: "empty station code") }
+            guard code.utf8.count <= SeriesKey.maximumCodeLength else {
+                throw .badRow(file: file, line: line, field: "code",
+                              reason: "code '\(code)' is longer than \(SeriesKey.maximumCodeLength) bytes")
+            }
+            let city = row.text(cityColumn)
+            guard !city.isEmpty else { throw .badRow(file: file, line: line, field: "city", reason: "empty city") }
+            func coordinate(_ column: Int?, _ name: String, _ range: ClosedRange<Double>) throws(RegistryError) -> Double? {
+                let value = row.text(column)
+                // The national list writes an unknown coordinate as "-".
+                if value.isEmpty || value == "-" || value == "—" { return nil }
+                switch ExternalNumber.decimal(value, in: range) {
+                case .success(let number): return number
+                case .failure(let refusal):
+                    throw .badRow(file: file, line: line, field: name, reason: "'\(value)' is \(refusal.problemText); a \(name) is in \(ExternalNumber.show(range))")
+                }
+            }
+            let control: Bool
+            switch row.text(controlColumn).lowercased() {
+            case "", "0", "n", "no", "false": control = false
+            case "1", "y", "yes", "true": control = true
+            case let other:
+                throw .badRow(file: file, line: line, field: "control", reason: "'\(other)' is not 1/0 or Y/N")
+            }
+            result.append((line, Station(code: code, name: row.text(nameColumn), city: city, district: row.text(districtColumn),
+                                         longitude: try coordinate(lonColumn, "longitude", -180...180),
+                                         latitude: try coordinate(latColumn, "latitude", -90...90),
+                                         isControl: control)))
+        }
+        return result
+    }
+}
+
+extension RegistryTable {
+    /// What a registry file holds, told by its header.
+    enum Kind { case stations, memberships, aliases }
+
+    var kind: Kind {
+        if header.contains("alias") { return .aliases }
+        if header.contains("layer") && header.contains("unit") { return .memberships }
+        return .stations
+    }
+}
