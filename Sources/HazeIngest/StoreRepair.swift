@@ -230,12 +230,12 @@ public struct StoreRepair {
         if let scratch {
             for s in 0 ..< n {
                 if let index = scratch.index(of: store.series[s]) {
-                    let value = scratch.daily(index, on: day)
-                    fromRaw[s] = DailyRingPacking.pack(value)
+                    // The slot as the rebuild rolled it up, O3 statistics included.
+                    fromRaw[s] = scratch.dailyRaw(index, on: day)
                 }
             }
         }
-        let merged = (0 ..< n).map { s in fromRaw[s] != 0 ? fromRaw[s] : (DailyValue(packed: current[s]) == .empty ? 0 : current[s]) }
+        let merged = (0 ..< n).map { s in fromRaw[s] != 0 ? fromRaw[s] : (DailyValue(packed: current[s], code: store.series[s].pollutant.rawValue) == .empty ? 0 : current[s]) }
         if store.matchesEntry(day: day, raws: merged) {
             try store.replaceDailyRow(day, raws: merged)
             outcome.actions.append("day \(day): restored from raw/ (verified by the row's checksum)")
@@ -325,12 +325,5 @@ public struct StoreRepair {
         let sorted = days.sorted()
         guard let first = sorted.first, let last = sorted.last else { return "" }
         return first == last ? "\(first)" : "\(first) … \(last)"
-    }
-}
-
-/// Packs a daily value the way the daily ring stores it.
-enum DailyRingPacking {
-    static func pack(_ value: DailyValue) -> UInt64 {
-        value.validHours == 0 ? 0 : UInt64(value.sum) << 5 | UInt64(value.validHours)
     }
 }

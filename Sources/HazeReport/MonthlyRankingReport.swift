@@ -89,7 +89,7 @@ public struct MonthlyRankingReport: Sendable {
     /// Data-validity notes printed under every report.
     public var notes: [String] {
         let standard = ranking.standard
-        let limits = Pollutant.allCases.map { "\($0.displayName) \(standard.dailyLimit($0))" }.joined(separator: lang.text("、", ", "))
+        let limits = ranking.rankings.map(\.pollutant).map { "\($0.displayName) \(standard.dailyLimit($0))" }.joined(separator: lang.text("、", ", "))
         let averaging = ranking.scope.level == .station
             ? lang.text("站点月均值为其有效日均值的算术平均。", "A station's month is the mean of its valid daily means.")
             : lang.text("单位日均值为其评价点位（不含对照点）有效日均值的算术平均，月均值为有效日的算术平均（HJ 663）。",
@@ -222,7 +222,7 @@ public struct MonthlyRankingReport: Sendable {
                 let p = pollutantRanking.pollutant
                 return .object([
                     ("pollutant", .string(p.displayName)),
-                    ("daily_limit", .int(ranking.standard.dailyLimit(p))), ("annual_limit", .int(ranking.standard.annualLimit(p))),
+                    ("daily_limit", .int(ranking.standard.dailyLimit(p))), ("annual_limit", ranking.standard.annualLimit(p).map(JSONValue.int) ?? .null),
                     ("entries", .array(pollutantRanking.entries.map { entry in
                         .object([("rank", .int(entry.rank)), ("unit", .string(entry.unit.name)),
                                  ("city", .string(entry.unit.city))] + statistics(entry.current) + [

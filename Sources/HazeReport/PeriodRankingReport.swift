@@ -169,8 +169,8 @@ public struct PeriodRankingReport: Sendable {
                 heading: lang.rankingTitle(period: periodText, scope: ranking.scope, pollutants: [p]),
                 chart: BarChart(bars: pollutantEntries.entries.map { .init(label: $0.unit.label, value: $0.statistics.rounded,
                                                                           valid: $0.statistics.isValid) },
-                                limit: standard.annualLimit(p),
-                                limitLabel: lang.text("二级年均限值 \(standard.annualLimit(p))", "Grade II annual limit \(standard.annualLimit(p))"),
+                                limit: standard.compositeLimit(p),
+                                limitLabel: lang.text("二级年均限值 \(standard.compositeLimit(p))", "Grade II annual limit \(standard.compositeLimit(p))"),
                                 unitLabel: "µg/m³", color: RankingHTML.color(p)),
                 columns: columns, rows: pollutantEntries.entries.map(cells),
                 muted: Set(pollutantEntries.entries.indices.filter { !pollutantEntries.entries[$0].statistics.isValid }))

@@ -15,7 +15,7 @@ package struct DailyRingSnapshot {
         let hourlyPath = directory + "/" + Store.hourlyFileName
         var keys: [SeriesKey?] = []
         // The daily ring records the hourly ring's capacity; a header copy of the hourly ring that still decodes agrees.
-        var capacity = ring.ring.header.companionCapacity
+        let capacity = ring.ring.header.companionCapacity
         if let file = try? MappedFile(openingExisting: hourlyPath, writable: false) {
             // Either header copy that still decodes tells the capacity and count.
             let header = RingHeader.copyOffsets.lazy.compactMap { RingHeader.decode(file, at: $0) }.first
@@ -53,7 +53,7 @@ package struct DailyRingSnapshot {
         let codes = series.map { $0?.pollutant.rawValue ?? 0 }
         for day in window {
             guard let entry = ring.ring.entry(day), !entry.isEmpty else { continue }
-            guard ring.ring.verify(day, pollutantCodes: codes, valid: DailyRing.isValidRaw) == .intact else {
+            guard ring.ring.verify(day, pollutantCodes: codes, valid: DailyRing.isValidRaw(_:code:)) == .intact else {
                 lost.insert(day)
                 continue
             }

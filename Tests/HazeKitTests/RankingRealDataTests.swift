@@ -16,7 +16,8 @@ import Testing
 @Suite("Ranking: real data against the reference", .serialized)
 struct RankingRealDataTests {
     static func reference(month: String, level: String, city: String?) throws -> [String: [String: [String: Any]]] {
-        var arguments = ["rank", "--data", TestPaths.cnemc, "--registry", TestPaths.stations, "--month", month, "--level", level]
+        var arguments = ["rank", "--data", TestPaths.cnemc, "--registry", TestPaths.stations, "--month", month, "--level", level,
+                         "--day-hours", "1-24"]
         if let city { arguments += ["--city", city] }
         return try Processes.python("reference.py", arguments) as? [String: [String: [String: Any]]] ?? [:]
     }

@@ -20,7 +20,7 @@ struct RankingRuleTests {
     /// A store and a registry of one city with districts A…F, one station each.
     func fixture(hours: Int = 420 * 24) throws -> (Store, StationRegistry) {
         let store = try Store(directory: TestPaths.temporaryDirectory("haze-rank"), access: .readWrite,
-                              creating: StoreConfiguration(hourlyCapacity: hours, dailyCapacity: 800))
+                              creating: StoreConfiguration(hourlyCapacity: hours, dailyCapacity: 800, dayConvention: .hours0to23))
         let registry = StationRegistry(stations: ["A", "B", "C", "D", "E", "F"].map {
             Station(code: "S\($0)", name: "站\($0)", city: "测试", district: "\($0)区")
         } + [Station(code: "SX", name: "对照", city: "测试", district: "A区", isControl: true)])

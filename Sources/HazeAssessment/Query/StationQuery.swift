@@ -19,13 +19,39 @@ public struct StationQuery: Sendable {
         self.resolution = resolution
     }
 
+    /// What a row's value is.
+    public enum Statistic: Sendable, Equatable {
+        /// An hourly value (a unit's: the mean of its stations').
+        case hourly
+        /// A daily mean (≥ 20 hours).
+        case dailyMean
+        /// O3's daily maximum 8-hour mean (HJ 663 §6.1.2 validity).
+        case dailyMaximum8Hour
+        /// A month's statistic: mean, CO's 95th or O3's 90th percentile.
+        case period(PollutantStatistic.Kind)
+
+        /// `hour`, `day mean`, `MDA8`, `month mean`, `P95`, `P90 of MDA8`.
+        public var label: String {
+            switch self {
+            case .hourly: "hour"
+            case .dailyMean: "daily mean"
+            case .dailyMaximum8Hour: "MDA8"
+            case .period(.mean): "mean"
+            case .period(.percentile95): "P95 of daily means"
+            case .period(.percentile90): "P90 of MDA8"
+            }
+        }
+    }
+
     /// One output row.
     public struct Row: Sendable, Equatable {
         /// `2019-01-01T08:00+08:00`, `2019-01-01` or `2019-01`.
         public var time: String
         public var subject: String
         public var pollutant: Pollutant
+        /// In the pollutant's stored unit (µg/m³; CO tenths of mg/m³), unrounded.
         public var value: Aggregate
+        public var statistic: Statistic = .hourly
     }
 
     public func run(store: Store, registry: StationRegistry) throws(QueryError) -> [Row] {
@@ -53,17 +79,21 @@ public struct StationQuery: Sendable {
             case .day:
                 try aggregation.requireIntact(firstDay ..< lastDay.advanced(by: 1))
                 for day in firstDay ... lastDay {
-                    let value = isUnit ? aggregation.unitDay(series, on: day)
-                                       : (series.first.map { aggregation.stationDay($0, on: day) } ?? .none)
-                    rows.append(Row(time: day.description, subject: subject.description, pollutant: pollutant, value: value))
+                    let value = series.isEmpty ? .none : aggregation.assessedDay(series, pollutant, on: day, asUnit: isUnit)
+                    rows.append(Row(time: day.description, subject: subject.description, pollutant: pollutant, value: value,
+                                    statistic: pollutant == .o3 ? .dailyMaximum8Hour : .dailyMean))
                 }
             case .month:
                 try aggregation.requireIntact(firstDay ..< lastDay.advanced(by: 1))
                 for month in firstDay.month ... lastDay.month {
                     let days = max(month.days.lowerBound, firstDay) ..< min(month.days.upperBound, lastDay.advanced(by: 1))
-                    let daily = aggregation.days(series, in: days, asUnit: isUnit)
+                    let daily = days.map { day in
+                        (day, series.isEmpty ? nil : aggregation.assessedDay(series, pollutant, on: day, asUnit: isUnit).validMean)
+                    }
+                    let statistic = PollutantStatistic(pollutant: pollutant, days: daily, validity: PeriodValidity(months: [month]))
                     rows.append(Row(time: month.description, subject: subject.description, pollutant: pollutant,
-                                    value: Aggregation.month(month, days: daily)))
+                                    value: Aggregate(mean: statistic.exact, count: statistic.validDays, isValid: statistic.isValid),
+                                    statistic: .period(statistic.kind)))
                 }
             }
         }

@@ -29,8 +29,8 @@ public struct CompositeWeights: Sendable, Equatable, CustomStringConvertible {
         for part in text.split(separator: ",", omittingEmptySubsequences: false) {
             let pieces = part.split(separator: "=", omittingEmptySubsequences: false)
             guard pieces.count == 2 else { return .failure(Refusal(description: "'\(part)' is not pollutant=weight")) }
-            guard let pollutant = Pollutant(name: pieces[0]) else {
-                return .failure(Refusal(description: "'\(pieces[0])' is not pm2.5 or pm10"))
+            guard let pollutant = Pollutant(name: pieces[0]), Pollutant.particulates.contains(pollutant) else {
+                return .failure(Refusal(description: "'\(pieces[0])' is not pm2.5 or pm10 (the weighted score is of PM means; the six-pollutant composite index is --indicator composite)"))
             }
             guard !result.contains(where: { $0.0 == pollutant }) else {
                 return .failure(Refusal(description: "\(pollutant.key) is given twice"))
@@ -86,7 +86,7 @@ public struct CompositeRanking: Sendable {
 
     init(weights: CompositeWeights, rankings: [PollutantRanking], standard: AirQualityStandard) {
         self.weights = weights
-        self.limits = Dictionary(uniqueKeysWithValues: weights.pollutants.map { ($0, standard.annualLimit($0)) })
+        self.limits = Dictionary(uniqueKeysWithValues: weights.pollutants.map { ($0, standard.compositeLimit($0)) })
         let units = rankings.first?.entries.map(\.unit) ?? []
         var byUnit: [RankingUnit: [Pollutant: PeriodStatistics]] = [:]
         for ranking in rankings {
@@ -96,7 +96,7 @@ public struct CompositeRanking: Sendable {
             var score = 0.0
             for (pollutant, weight) in weights.weights {
                 guard let stats = byUnit[unit]?[pollutant], stats.isValid, let value = stats.rounded else { return nil }
-                score += weight * Double(value) / Double(standard.annualLimit(pollutant))
+                score += weight * Double(value) / Double(standard.compositeLimit(pollutant))
             }
             return GBT8170.round(score, decimals: 2)
         }

@@ -69,7 +69,7 @@ enum RankCommand {
         let format = try arguments.format(allowed: [.table, .csv, .json, .md, .html])
         let language: Language = try arguments.choice("--lang", default: .zh)
         let level: RankingLevel = try arguments.choice("--level", default: .district)
-        let scope = RankingScope(level: level, city: arguments.value("--city"), pollutants: try arguments.pollutants())
+        let scope = RankingScope(level: level, city: arguments.value("--city"), pollutants: try arguments.pollutants(allowed: Pollutant.particulates))
         var weights: CompositeWeights?
         if let text = arguments.value("--composite") {
             switch CompositeWeights.parse(text) {
