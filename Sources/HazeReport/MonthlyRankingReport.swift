@@ -100,9 +100,13 @@ public struct MonthlyRankingReport: Sendable {
             averaging,
             lang.text("数值按 GB/T 8170 修约为整数后排名（低者为先），数值相同并列；有效天数不足者列于最后并标注。",
                       "Values are rounded to whole µg/m³ (GB/T 8170, half to even) before ranking, lowest first; equal values share a rank; units short of valid days are ranked last and marked."),
-            lang.text("超标天数：日均值超过 \(standard.citation) 二级24小时浓度限值（\(limits)）的有效天数。同比按修约后数值计算，负值为改善。",
-                      "Exceedance days: valid days above the \(standard.citation) Grade II 24-hour limit (\(limits)). Change is computed from the rounded values; negative = improved."),
+            lang.text("超标天数：日均值超过当日适用的二级24小时浓度限值（\(standard.citation)：\(limits)）的有效天数。同比按修约后数值计算，负值为改善。",
+                      "Exceedance days: valid days above the Grade II 24-hour limit in force that day (\(standard.citation): \(limits)). Change is computed from the rounded values; negative = improved."),
         ]
+        if !ranking.unranked.isEmpty {
+            let names = ranking.unranked.map(\.displayName).joined(separator: lang.text("、", ", "))
+            notes.append(lang.text("\(names)：无有效单位（有效天数均不足），不排名。", "\(names): no unit has a valid month (too few valid days everywhere); not ranked."))
+        }
         if lastYearAbsent {
             notes.append(lang.text("去年同期（\(lastYearMonth.map(lang.month) ?? "—")）无数据，同比及改善排名无法计算。",
                                    "No data for the same month last year (\(lastYearMonth?.description ?? "—")): change and rank by change cannot be computed."))

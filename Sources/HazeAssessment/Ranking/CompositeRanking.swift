@@ -68,9 +68,11 @@ public struct CompositeWeights: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// A weighted score of each pollutant's monthly mean over its annual Grade II
+/// A weighted score of each pollutant's period mean over its annual Grade II
 /// limit (the comprehensive-index idea of the national ranking rule, with
 /// weights chosen by the user): Σ wᵢ · Cᵢ / Sᵢ, two decimals, lower is better.
+/// Sᵢ are the limits in force on the period's last day. (The six-pollutant
+/// composite index of HJ 663 is `IndicatorRanking` with `.composite`.)
 public struct CompositeRanking: Sendable {
     public struct Entry: Sendable {
         public var unit: RankingUnit
@@ -84,13 +86,14 @@ public struct CompositeRanking: Sendable {
     public var limits: [Pollutant: Int]
     public var entries: [Entry]
 
-    init(weights: CompositeWeights, rankings: [PollutantRanking], standard: AirQualityStandard) {
+    /// The score of each unit from its period statistics per pollutant.
+    init(weights: CompositeWeights, units: [RankingUnit], statistics: [Pollutant: [RankingUnit: PeriodStatistics]],
+         standard: AirQualityStandard) {
         self.weights = weights
         self.limits = Dictionary(uniqueKeysWithValues: weights.pollutants.map { ($0, standard.compositeLimit($0)) })
-        let units = rankings.first?.entries.map(\.unit) ?? []
         var byUnit: [RankingUnit: [Pollutant: PeriodStatistics]] = [:]
-        for ranking in rankings {
-            for entry in ranking.entries { byUnit[entry.unit, default: [:]][ranking.pollutant] = entry.current }
+        for (pollutant, perUnit) in statistics {
+            for (unit, stats) in perUnit { byUnit[unit, default: [:]][pollutant] = stats }
         }
         let scores: [Double?] = units.map { unit in
             var score = 0.0

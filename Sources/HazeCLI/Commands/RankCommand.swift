@@ -9,7 +9,7 @@ import HazeReport
 enum RankCommand {
     static let spec = CommandSpec(
         name: "rank",
-        abstract: "Rank districts, cities or stations by monthly or annual PM2.5 and PM10.",
+        abstract: "Rank districts, cities or stations by PM2.5 and PM10, or by any indicator: a pollutant, the composite index, good days.",
         options: [
             .value("--month", "YYYY-MM", "The month to rank (default: the newest complete month).", accepts: .month),
             .value("--year", "YYYY", "Rank a calendar year: annual mean, and months ranked first.", accepts: .year),
@@ -17,8 +17,10 @@ enum RankCommand {
             .value("--to", "YYYY-MM", "Last month of a run of months.", accepts: .month),
             .value("--city", "NAME", "The city whose districts or stations are ranked (or the one city at --level city)."),
             .value("--level", "LEVEL", "district (default) | city | station."),
-            .value("--pollutant", "LIST", "pm2.5 | pm10 | pm2.5,pm10 (default both)."),
-            .value("--composite", "WEIGHTS", "Add a weighted score, e.g. pm2.5=0.6,pm10=0.4 (monthly only)."),
+            .value("--pollutant", "LIST", "pm2.5 | pm10 | pm2.5,pm10 (default both): the PM concentration ranking."),
+            .value("--indicator", "NAME", "Rank by one indicator instead: pm2.5 | pm10 | so2 | no2 | co | o3 | composite (综合指数) | good-days (优良天数比例) | aqi-days (polluted days)."),
+            .value("--limits", "SET", "With --indicator composite: the GB 3095 limit set for both years, 2012 | 2026 | 2031 (default: the set in force on the period's last day)."),
+            .value("--composite", "WEIGHTS", "Add a weighted score of the PM means, e.g. pm2.5=0.6,pm10=0.4."),
             .value("--format", "FORMAT", "table (default) | csv | json | md | html."),
             .value("--lang", "LANG", "zh (default) | en — labels and titles."),
             .value("--out", "FILE", "Write the report to FILE instead of stdout (a file is replaced atomically, keeping its mode; a link is followed; /dev/null or a FIFO is written through)."),
@@ -29,9 +31,10 @@ enum RankCommand {
             .exclusive("--month", "--year", "--to", because: "rank one period: --month, --year, or --from with --to"),
             .requires("--from", "--to", because: "a run of months needs its last month"),
             .requires("--to", "--from", because: "a run of months needs its first month"),
-            .exclusive("--composite", "--year", because: "the composite score is computed for a monthly ranking only"),
-            .exclusive("--composite", "--from", because: "the composite score is computed for a monthly ranking only"),
             .exclusive("--composite", "--format=csv", because: "the CSV has no composite columns; use --format table, json, md or html"),
+            .exclusive("--indicator", "--pollutant", because: "--indicator names what is ranked; for PM concentrations use --indicator pm2.5 or --pollutant alone"),
+            .exclusive("--indicator", "--composite", because: "the weighted PM score belongs to the PM ranking; the six-pollutant index is --indicator composite"),
+            .requires("--limits", "--indicator=composite", because: "limit sets change only the composite index (Sᵢ)"),
             .exclusive("--lang", "--format=csv", because: "the CSV has no labels or titles to translate"),
             .requires("--level=station", "--city", because: "stations are ranked within one city"),
         ],
@@ -42,7 +45,16 @@ enum RankCommand {
         a unit short of valid days is listed, marked and ranked after the valid ones.
         Exceedance days use the GB 3095 Grade II 24-hour limit in force on each day
         (75/150 µg/m³ until 2026-02-28, 60/120 from 2026-03-01). Same month last year comes
-        from the daily ring; when it is absent the report says so.
+        from the daily ring; when it is absent the report says so. A run of months or a year
+        is valid when every month has ≥ 27 valid days (February ≥ 25), a calendar year also
+        ≥ 324. When no unit has a valid value there is no ranking: exit 65.
+        --indicator ranks by one indicator over the month or period: a pollutant's period
+        statistic (SO2, NO2, PM10, PM2.5 mean; CO 95th percentile of daily means; O3 90th
+        percentile of daily maximum 8-hour means — HJ 663), the composite index
+        I_sum = Σ Cᵢ/Sᵢ of the six (Sᵢ from the GB 3095 limits in force on the period's last
+        day, the same set for last year), the good-day ratio (highest first) or the number
+        of polluted days (AQI > 100). Each unit shows last year's value and rank and the
+        change.
         """,
         examples: [
             "haze rank --month 2019-01 --city 北京",
@@ -51,6 +63,8 @@ enum RankCommand {
             "haze rank --year 2019 --city 北京 --lang en",
             "haze rank --month 2019-01 --city 北京 --composite pm2.5=0.6,pm10=0.4",
             "haze rank --from 2019-01 --to 2019-02 --city 北京",
+            "haze rank --month 2019-01 --level city --indicator composite",
+            "haze rank --month 2019-01 --city 北京 --indicator good-days --format md",
         ])
 
     /// What to rank, from the options alone (no file is read): every value
@@ -61,6 +75,8 @@ enum RankCommand {
         var period: (first: Month, last: Month)?
         var scope: RankingScope
         var weights: CompositeWeights?
+        var indicator: RankingIndicator?
+        var limits: AirQualityStandard?
         var format: OutputFormat
         var language: Language
     }
@@ -85,17 +101,50 @@ enum RankCommand {
             guard first <= last else { throw .conflict("haze rank: --from \(first) is after --to \(last)") }
             period = (first, last)
         }
+        var indicator: RankingIndicator?
+        if let text = arguments.value("--indicator") {
+            guard let parsed = RankingIndicator(text: text) else {
+                throw .invalidValue(option: "--indicator", value: text,
+                                    expected: RankingIndicator.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            indicator = parsed
+        }
+        var limits: AirQualityStandard?
+        if let text = arguments.value("--limits") {
+            guard let parsed = AirQualityStandard(setName: text) else {
+                throw .invalidValue(option: "--limits", value: text, expected: "2012, 2026 or 2031")
+            }
+            limits = parsed
+        }
         return Request(month: try arguments.month("--month"), period: period, scope: scope, weights: weights,
-                       format: format, language: language)
+                       indicator: indicator, limits: limits, format: format, language: language)
     }
 
     static let command = HazeCLI.Command(spec: spec) { arguments, context in
         let request = try request(arguments)
         let registry = try context.registry(arguments)
         let output = try Store.readConsistently(directory: context.storeDirectory(arguments)) { store -> String in
+            if let indicator = request.indicator {
+                let months: [Month]
+                if let (first, last) = request.period { months = Array(first ... last) } else { months = [try request.month ?? defaultMonth(store)] }
+                do {
+                    let ranking = try IndicatorRanking(store: store, registry: registry, indicator: indicator, months: months,
+                                                       scope: request.scope, limits: request.limits)
+                    let report = IndicatorRankingReport(ranking: ranking, language: request.language)
+                    switch request.format {
+                    case .csv: return report.csv()
+                    case .json: return report.json()
+                    case .md: return report.markdown()
+                    case .html: return report.html()
+                    default: return report.table()
+                    }
+                } catch let error as QueryError where error.isUsage {
+                    throw UsageError.conflict("haze rank \(arguments.shown(["--year", "--from", "--to"])): \(error)")
+                }
+            }
             if let (first, last) = request.period {
                 do {
-                    return try period(store, registry, first, last, request.scope, request.format, request.language)
+                    return try period(store, registry, first, last, request.scope, request.weights, request.format, request.language)
                 } catch let error as QueryError where error.isUsage {
                     throw UsageError.conflict("haze rank \(arguments.shown(["--year", "--from", "--to"])): \(error)")
                 }
@@ -122,8 +171,9 @@ enum RankCommand {
     }
 
     static func period(_ store: Store, _ registry: StationRegistry, _ first: Month, _ last: Month,
-                       _ scope: RankingScope, _ format: OutputFormat, _ language: Language) throws -> String {
-        let ranking = try PeriodRanking(store: store, registry: registry, from: first, to: last, scope: scope)
+                       _ scope: RankingScope, _ weights: CompositeWeights?, _ format: OutputFormat,
+                       _ language: Language) throws -> String {
+        let ranking = try PeriodRanking(store: store, registry: registry, from: first, to: last, scope: scope, composite: weights)
         let report = PeriodRankingReport(ranking: ranking, language: language)
         switch format {
         case .csv: return report.csv()
@@ -134,11 +184,12 @@ enum RankCommand {
         }
     }
 
-    /// The newest month whose last hour is in the store.
+    /// The newest month whose last hour (by the store's day, see `DayCalendar`) is in the store.
     static func defaultMonth(_ store: Store) throws -> Month {
         guard let newest = store.newestHour else { throw QueryError.noData("the store is empty; ingest data first") }
-        let day = store.zone.day(of: newest)
-        let complete = store.zone.hourOfDay(newest) == 23 && day.advanced(by: 1).month != day.month
+        let calendar = store.calendar
+        let day = calendar.day(of: newest)
+        let complete = newest == calendar.hours(of: day).upperBound.advanced(by: -1) && day.advanced(by: 1).month != day.month
         guard !complete else { return day.month }
         guard let previous = day.month.previous else { throw QueryError.noData("the store has no complete month") }
         return previous
