@@ -10,8 +10,9 @@ import HazeModel
 /// hour the values end at (`2026-10-09T0500` = 04:00–05:00), stored under
 /// that label like the CNEMC wide files' hours. The six hourly columns
 /// (`pm10`, `pm2_5`, `so2`, `no2`, `co` in mg/m³, `o3`) are stored; `NA` or
-/// an empty cell is missing; `/` means the station does not measure that
-/// pollutant, so no series is made for it (the real-time AQI then does not
+/// an empty cell is missing (the station's series exists, the hour has no
+/// value); `/` means the station does not measure that pollutant, so no
+/// series is made for it (the real-time AQI then does not
 /// count it as missing, HJ 633—2026 §5.3.1). The columns CNEMC derives (`aqi`,
 /// `primarypollutant`, the `_24h` means, `o3_8h`, `o3_8h_24h`) are not stored
 /// and are counted. The ozone caveat of the samples' README: the 1-hour `o3`
@@ -109,7 +110,12 @@ public struct CNEMCHourlyParser: Sendable {
                         batch.notMonitored += 1
                         continue
                     }
-                    if Self.isMissing(scanner, field) { continue }
+                    if Self.isMissing(scanner, field) {
+                        // Measured but missing this hour: the station has the series (the
+                        // real-time AQI counts the pollutant as missing, not as unmeasured).
+                        if refusal == nil { _ = batch.key(SeriesKey(station: station, pollutant: pollutant)) }
+                        continue
+                    }
                     batch.valuesRead += 1
                     switch ConcentrationText.parse(buffer, field.range, tenths: pollutant == .co) {
                     case .missing:

@@ -48,6 +48,8 @@ plus label 0 of the next date's file) or --day-hours 0-23 (a date's day = its fi
                    [--o3-unit station-mean|hourly-mean] [--no-daily]
         A unit's daily values and AQI series, period statistics with validity, AQI-day counts,
         composite index and PM-only index.
+  all-units        --data DIR --registry DIR --level district|city [--city C] (period as unit-stats) [--no-daily] …
+        unit-stats for every unit of a level in one run (station days computed once): {units: {name: …}}.
   rank             --data DIR --registry DIR --indicator pm2.5|pm10|so2|no2|co|o3|composite|good-days|aqi-days
                    --level district|city [--city C] (--month M [--cumulative] | --from/--to | --year)
                    [--by change] [--top N] [--bottom N] [--exclude-days FILE]
@@ -187,7 +189,8 @@ def rank_month(d, reg, month, level, city):
     return out
 
 
-NEW_MODES = ['hour-convention', 'hourly-aqi', 'compare-hourly', 'compare-snapshot', 'daily-stats', 'unit-stats']
+NEW_MODES = ['hour-convention', 'hourly-aqi', 'compare-hourly', 'compare-snapshot', 'daily-stats', 'unit-stats',
+             'all-units']
 
 
 def main():

@@ -58,14 +58,23 @@ public struct DailyIndicators: Sendable, Equatable {
 
 /// A unit's series, by pollutant: the store indices of its stations' series.
 public struct UnitSeries: Sendable, Equatable {
-    public var byPollutant: [Pollutant: [Int]]
-
-    public init(byPollutant: [Pollutant: [Int]]) { self.byPollutant = byPollutant }
-
-    public func series(_ pollutant: Pollutant) -> [Int] { byPollutant[pollutant] ?? [] }
-
+    /// Indexed by `Pollutant.compactIndex`.
+    private var lists: [[Int]]
     /// Pollutants at least one member measures (has a series for).
-    public var monitored: Set<Pollutant> { Set(byPollutant.filter { !$0.value.isEmpty }.keys) }
+    public let monitored: ComponentSet<Pollutant>
+
+    public init(byPollutant: [Pollutant: [Int]]) {
+        var lists = [[Int]](repeating: [], count: Pollutant.allCases.count)
+        var monitored = ComponentSet<Pollutant>()
+        for (pollutant, series) in byPollutant where !series.isEmpty {
+            lists[pollutant.compactIndex] = series
+            monitored.insert(pollutant)
+        }
+        self.lists = lists
+        self.monitored = monitored
+    }
+
+    @inline(__always) public func series(_ pollutant: Pollutant) -> [Int] { lists[pollutant.compactIndex] }
 }
 
 extension Aggregation {
@@ -86,8 +95,8 @@ extension Aggregation {
             sums[item, default: 0] += value
             counts[item, default: 0] += 1
         }
-        for (pollutant, series) in unit.byPollutant {
-            for s in series {
+        for pollutant in Pollutant.allCases {
+            for s in unit.series(pollutant) {
                 let value = row[s]
                 if pollutant == .o3 {
                     guard let o3 = value.o3 else { continue }

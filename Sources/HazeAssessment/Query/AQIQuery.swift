@@ -50,7 +50,7 @@ public struct AQIQuery: Sendable {
             for hour in start ..< end {
                 let values = aggregation.hourlyConcentrations(unit, at: hour)
                 var concentrations: [AQIComponent: Double] = [:]
-                for (pollutant, value) in values { concentrations[.hourly(pollutant)] = Double(value) }
+                for (pollutant, value) in values.entries { concentrations[.hourly(pollutant)] = Double(value) }
                 rows.append(Row(time: store.zone.format(hour), subject: subject.description,
                                 aqi: aggregation.realTimeAQI(unit, at: hour), concentrations: concentrations, days: nil))
             }

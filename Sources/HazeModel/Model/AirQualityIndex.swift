@@ -36,6 +36,29 @@ public enum AQIItem: String, Sendable, Hashable, CaseIterable {
     /// IAQI-100 breakpoint of PM2.5 (75 → 60) and PM10 (150 → 120). SO2 1-h
     /// ends at IAQI 200 (800 µg/m³), O3 8-h at IAQI 300 (800 µg/m³).
     public func breakpoints(_ edition: AQIEdition) -> [Int] {
+        edition == .hj633_2026 ? Self.tables2026[tableIndex] : Self.tables2012[tableIndex]
+    }
+
+    /// Position in `allCases` (a switch: no allocation).
+    var tableIndex: Int {
+        switch self {
+        case .so2_24h: 0
+        case .so2_1h: 1
+        case .no2_24h: 2
+        case .no2_1h: 3
+        case .co_24h: 4
+        case .co_1h: 5
+        case .o3_1h: 6
+        case .o3_8h: 7
+        case .pm10_24h: 8
+        case .pm25_24h: 9
+        }
+    }
+
+    static let tables2012: [[Int]] = AQIItem.allCases.map { $0.table(.hj633_2012) }
+    static let tables2026: [[Int]] = AQIItem.allCases.map { $0.table(.hj633_2026) }
+
+    func table(_ edition: AQIEdition) -> [Int] {
         let is2026 = edition == .hj633_2026
         switch self {
         case .so2_24h: return [0, 50, 150, 475, 800, 1600, 2100, 2620]
@@ -183,25 +206,120 @@ public enum AQILevel: Int, Sendable, Hashable, CaseIterable, Comparable {
     public static func < (a: AQILevel, b: AQILevel) -> Bool { a.rawValue < b.rawValue }
 }
 
+/// Up to one small whole number (0…65534) per AQI item or pollutant, kept
+/// in two machine words: what an hour's or day's AQI is made of, with no
+/// allocation (the hourly AQI of every station-hour of a year is computed
+/// in bulk).
+public struct ComponentValues<Key: CompactKey>: Sendable, Hashable {
+    private var words: (UInt64, UInt64) = (0, 0)
+
+    public init() {}
+
+    @inline(__always) static func index(_ key: Key) -> Int { min(max(key.compactIndex, 0), 7) }
+
+    public subscript(key: Key) -> Int? {
+        get {
+            let i = Self.index(key)
+            let word = i < 4 ? words.0 : words.1
+            let raw = (word >> UInt64(16 * (i % 4))) & 0xFFFF
+            return raw == 0 ? nil : Int(raw) - 1
+        }
+        set {
+            let i = Self.index(key)
+            let shift = UInt64(16 * (i % 4))
+            let raw = UInt64(newValue.map { min(max($0, 0), 65_534) + 1 } ?? 0)
+            if i < 4 { words.0 = words.0 & ~(0xFFFF << shift) | raw << shift }
+            else { words.1 = words.1 & ~(0xFFFF << shift) | raw << shift }
+        }
+    }
+
+    /// The keys with a value, in declaration order, and their values.
+    public var entries: [(key: Key, value: Int)] { Key.allCases.compactMap { key in self[key].map { (key, $0) } } }
+
+    public var isEmpty: Bool { words.0 == 0 && words.1 == 0 }
+
+    /// The largest value, nil when there is none.
+    public var maximum: Int? {
+        var best: UInt64 = 0
+        var a = words.0, b = words.1
+        for _ in 0 ..< 4 {
+            best = max(best, a & 0xFFFF, b & 0xFFFF)
+            a >>= 16
+            b >>= 16
+        }
+        return best == 0 ? nil : Int(best) - 1
+    }
+
+    public static func == (a: ComponentValues, b: ComponentValues) -> Bool { a.words == b.words }
+    public func hash(into hasher: inout Hasher) { hasher.combine(words.0); hasher.combine(words.1) }
+}
+
+/// A key of `ComponentValues` and `ComponentSet`: at most 8 cases, each
+/// with a fixed index 0…7.
+public protocol CompactKey: CaseIterable, Hashable, Sendable {
+    var compactIndex: Int { get }
+}
+
+extension Pollutant: CompactKey {
+    @inline(__always) public var compactIndex: Int { Int(rawValue) - 1 }
+}
+
+extension AQIComponent: CompactKey {
+    @inline(__always) public var compactIndex: Int {
+        switch self {
+        case .so2: 0
+        case .no2: 1
+        case .co: 2
+        case .o3: 3
+        case .o3_8h: 4
+        case .o3_1h: 5
+        case .pm10: 6
+        case .pm25: 7
+        }
+    }
+}
+
+/// A set of AQI items or pollutants as a bit mask (no allocation).
+public struct ComponentSet<Key: CompactKey>: Sendable, Hashable {
+    public private(set) var mask: UInt16 = 0
+
+    public init() {}
+
+    public init(_ keys: some Sequence<Key>) {
+        for key in keys { insert(key) }
+    }
+
+    @inline(__always) static func bit(_ key: Key) -> UInt16 { 1 << UInt16(min(max(key.compactIndex, 0), 15)) }
+
+    public mutating func insert(_ key: Key) { mask |= Self.bit(key) }
+    public func contains(_ key: Key) -> Bool { mask & Self.bit(key) != 0 }
+    public var isEmpty: Bool { mask == 0 }
+    /// The members, in declaration order.
+    public var members: [Key] { Key.allCases.filter(contains) }
+}
+
 /// One AQI: the IAQI of every item present, the AQI, the primary
-/// pollutant(s) and the level — real-time (a station-hour) or daily.
+/// pollutant(s) and the level — real-time (a station-hour) or daily. Kept
+/// without allocation (see `ComponentValues`).
 public struct AQIResult: Sendable, Equatable {
     public var edition: AQIEdition
     /// IAQI of each item that has a (valid) value.
-    public var iaqi: [AQIComponent: Int]
+    public var iaqi: ComponentValues<AQIComponent>
     /// The largest IAQI of the items present (nil: none).
     public var partial: Int?
     /// The published AQI: nil when the rules say none is published (HJ 633—2026
     /// §5.3.1 for a missing pollutant; a day without a valid AQI).
     public var aqi: Int?
     /// Items whose IAQI equals the AQI when the AQI is above 50, jointly (HJ 633 §4.4).
-    public var primary: [AQIComponent]
+    public var primarySet: ComponentSet<AQIComponent>
     /// Monitored pollutants with no (valid) value.
-    public var missing: [Pollutant]
+    public var missingSet: ComponentSet<Pollutant>
     /// Daily AQI: all six pollutants valid.
     public var complete: Bool
 
     public var level: AQILevel? { aqi.map(AQILevel.init(aqi:)) }
+    public var primary: [AQIComponent] { primarySet.members }
+    public var missing: [Pollutant] { missingSet.members }
 
     /// `PM2.5,PM10` (empty when none).
     public var primaryText: String { primary.map(\.rawValue).joined(separator: ",") }
@@ -221,11 +339,16 @@ public enum AirQualityIndex {
     /// `monitored` are the pollutants the station measures (a station without
     /// a series, or a snapshot's `/`, does not): under HJ 633—2026 §5.3.1 an
     /// AQI with a monitored pollutant missing is published only above 100.
-    public static func realTime(_ values: [Pollutant: Int], monitored: Set<Pollutant>, so2Moving24h: Double?,
-                                on date: CivilDate) -> AQIResult {
+    public static func realTime(_ values: ComponentValues<Pollutant>, monitored: ComponentSet<Pollutant>,
+                                so2Moving24h: Double?, on date: CivilDate) -> AQIResult {
         let edition = AQIEdition.inForce(on: date)
-        var iaqi: [AQIComponent: Int] = [:]
-        for (pollutant, value) in values {
+        var iaqi = ComponentValues<AQIComponent>()
+        var missing = ComponentSet<Pollutant>()
+        for pollutant in Pollutant.allCases {
+            guard let value = values[pollutant] else {
+                if monitored.contains(pollutant) { missing.insert(pollutant) }
+                continue
+            }
             let item: AQIItem
             switch pollutant {
             case .so2: item = .so2_1h
@@ -240,15 +363,23 @@ public enum AirQualityIndex {
             } else if pollutant == .so2, let daily = so2Moving24h,
                       let value = AQIItem.so2_24h.iaqi(GBT8170.roundToInteger(daily), edition: edition) {
                 iaqi[.so2] = value
+            } else if monitored.contains(pollutant) {
+                missing.insert(pollutant)
             }
         }
-        let missing = Pollutant.allCases.filter { monitored.contains($0) && iaqi[.hourly($0)] == nil }
-        let partial = iaqi.values.max()
+        let partial = iaqi.maximum
         var published = partial
         if edition == .hj633_2026, !missing.isEmpty, (partial ?? 0) <= 100 { published = nil }
         return AQIResult(edition: edition, iaqi: iaqi, partial: partial, aqi: published,
-                         primary: primary(iaqi, aqi: published), missing: missing,
-                         complete: missing.isEmpty)
+                         primarySet: primary(iaqi, aqi: published), missingSet: missing, complete: missing.isEmpty)
+    }
+
+    /// The same from a dictionary of the hour's values.
+    public static func realTime(_ values: [Pollutant: Int], monitored: Set<Pollutant>, so2Moving24h: Double?,
+                                on date: CivilDate) -> AQIResult {
+        var compact = ComponentValues<Pollutant>()
+        for (pollutant, value) in values { compact[pollutant] = value }
+        return realTime(compact, monitored: ComponentSet(monitored), so2Moving24h: so2Moving24h, on: date)
     }
 
     /// The daily AQI of a station or unit day (RULES.md §6).
@@ -263,7 +394,7 @@ public enum AirQualityIndex {
     /// the AQI of the valid ones is above 100 (HJ 633—2026 §5.3.1).
     public static func daily(_ values: [AQIComponent: Double], on date: CivilDate) -> AQIResult {
         let edition = AQIEdition.inForce(on: date)
-        var iaqi: [AQIComponent: Int] = [:]
+        var iaqi = ComponentValues<AQIComponent>()
         func rounded(_ component: AQIComponent) -> Int? { values[component].map(GBT8170.roundToInteger) }
         let items: [(AQIComponent, AQIItem)] = [(.so2, .so2_24h), (.no2, .no2_24h), (.co, .co_24h),
                                                 (.pm10, .pm10_24h), (.pm25, .pm25_24h)]
@@ -280,19 +411,20 @@ public enum AirQualityIndex {
         if edition == .hj633_2012, let c = rounded(.o3_1h), let value = AQIItem.o3_1h.iaqi(c, edition: edition) {
             iaqi[.o3_1h] = value
         }
-        let missing = AQIComponent.sixDaily.filter { values[$0] == nil }.map(\.pollutant)
+        let missing = ComponentSet(AQIComponent.sixDaily.filter { values[$0] == nil }.map(\.pollutant))
         let complete = missing.isEmpty
-        let partial = iaqi.values.max()
+        let partial = iaqi.maximum
         let published = partial.flatMap { complete || $0 > 100 ? $0 : nil }
         return AQIResult(edition: edition, iaqi: iaqi, partial: partial, aqi: published,
-                         primary: primary(iaqi, aqi: published), missing: missing, complete: complete)
+                         primarySet: primary(iaqi, aqi: published), missingSet: missing, complete: complete)
     }
 
-    static func primary(_ iaqi: [AQIComponent: Int], aqi: Int?) -> [AQIComponent] {
-        guard let aqi, aqi > 50 else { return [] }
-        return iaqi.filter { $0.value == aqi }.map(\.key).sorted()
+    static func primary(_ iaqi: ComponentValues<AQIComponent>, aqi: Int?) -> ComponentSet<AQIComponent> {
+        var set = ComponentSet<AQIComponent>()
+        guard let aqi, aqi > 50 else { return set }
+        for item in AQIComponent.allCases where iaqi[item] == aqi { set.insert(item) }
+        return set
     }
-
     /// IAQI of a PM 24-hour mean (µg/m³, rounded here first), by the table
     /// in force on `date`; 500 above the top breakpoint.
     public static func iaqi(_ pollutant: Pollutant, dailyMean: Double, on date: CivilDate) -> Int {
