@@ -222,6 +222,7 @@ public struct MonthlyRankingReport: Sendable {
             ("title", .string(title)), ("month", .string(ranking.month.description)),
             ("level", .string(ranking.scope.level.rawValue)), ("city", ranking.scope.city.map(JSONValue.string) ?? .null),
             ("standard", .string(ranking.standard.citation)),
+            ("unranked", .array(ranking.unranked.map { .string($0.displayName) })),
             ("rankings", .array(ranking.rankings.map { pollutantRanking in
                 let p = pollutantRanking.pollutant
                 return .object([

@@ -64,7 +64,7 @@ struct RealDataTests {
                              "--city", "北京", "--pollutant", "pm2.5", "--resolution", "month",
                              "--from", "2019-01-01", "--to", "2019-01-31", "--format", "csv"])
         #expect(run.status == 0, "\(run.stderr)")
-        #expect(csvRows(run.stdout) == [["2019-01", "北京", "PM2.5", "52", "31"]])
+        #expect(csvRows(run.stdout) == [["2019-01", "北京", "PM2.5", "52", "31", "µg/m³", "mean"]])
         let reference = try Self.referenceMonthly("2019-01", mode: "unit", stations: TestPaths.beijingAssessmentStations)
         let pm25 = try #require(reference["PM2.5"] as? [String: Any])
         #expect(GBT8170.roundToInteger(try #require(pm25["mean"] as? Double)) == 52)
