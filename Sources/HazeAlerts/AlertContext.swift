@@ -64,7 +64,8 @@ public final class AlertContext {
         var ordinals: [String: Int] = [:]
         for (i, station) in stations.enumerated() { ordinals[station.code] = i }
         self.ordinals = ordinals
-        self.seriesByPollutant = Pollutant.allCases.map { pollutant in
+        // Alert rules take PM2.5 and PM10 only (index 0 and 1, see `series(_:_:)`).
+        self.seriesByPollutant = Pollutant.particulates.map { pollutant in
             stations.map { store.index(of: SeriesKey(station: $0.code, pollutant: pollutant)) ?? -1 }
         }
         var byCity: [String: [Int]] = [:]

@@ -4,7 +4,10 @@ import HazeModel
 extension JSONFields {
     func pollutant(_ name: String) throws(ConfigurationError) -> Pollutant {
         let text = try string(name)
-        guard let pollutant = Pollutant(name: text) else { throw fail(name, "'\(text)' is not pm2.5 or pm10") }
+        // Alert conditions are written for the particulates (ratios, PM AQI episodes).
+        guard let pollutant = Pollutant(name: text), Pollutant.particulates.contains(pollutant) else {
+            throw fail(name, "'\(text)' is not pm2.5 or pm10")
+        }
         return pollutant
     }
 

@@ -76,13 +76,21 @@ extension ParsedArguments {
         .invalidValue(option: name, value: value(name) ?? "", expected: forms[name]?.expected ?? "a value")
     }
 
-    /// `--pollutant pm2.5,pm10` (default both).
-    func pollutants(_ name: String = "--pollutant") throws(UsageError) -> [Pollutant] {
-        guard let text = value(name) else { return Pollutant.allCases }
+    /// `--pollutant pm2.5,pm10,so2,no2,co,o3` or `all` (default: PM2.5 and PM10);
+    /// `allowed` limits the pollutants a command takes.
+    func pollutants(_ name: String = "--pollutant", allowed: [Pollutant] = Pollutant.allCases) throws(UsageError) -> [Pollutant] {
+        guard let text = value(name) else { return Pollutant.particulates }
+        let expected = allowed == Pollutant.allCases
+            ? "pm2.5, pm10, so2, no2, co, o3 (comma-separated) or all"
+            : allowed.map(\.key).joined(separator: " or ")
+        if text.lowercased() == "all" {
+            guard allowed == Pollutant.allCases else { throw .invalidValue(option: name, value: text, expected: expected) }
+            return Pollutant.allCases
+        }
         var result: [Pollutant] = []
         for part in text.split(separator: ",", omittingEmptySubsequences: false) {
-            guard let p = Pollutant(name: part) else {
-                throw .invalidValue(option: name, value: String(part), expected: "pm2.5 or pm10")
+            guard let p = Pollutant(name: part), allowed.contains(p) else {
+                throw .invalidValue(option: name, value: String(part), expected: expected)
             }
             if !result.contains(p) { result.append(p) }
         }

@@ -4,9 +4,13 @@ import HazeModel
 /// (hour, type), hour 0–23 of the file's date in Beijing time (UTC+8) —
 /// always, whatever zone the store counts its days in.
 ///
-/// Only `PM2.5` and `PM10` rows are read; the thirteen other types are skipped
-/// with one `memchr` each, which is most of the file. Columns are keyed on the
-/// header, which changes as stations open and close.
+/// The six hourly pollutant rows are read (`PM2.5`, `PM10`, `SO2`, `NO2`,
+/// `CO`, `O3`; CO in mg/m³ with one decimal, stored in tenths); the nine
+/// types CNEMC derives from them (`AQI`, the `*_24h` moving means, `O3_8h`,
+/// `O3_8h_24h`) are skipped by design and counted, each with one `memchr`.
+/// Columns are keyed on the header, which changes as stations open and close.
+/// A station's series of a pollutant is created only when the file has rows
+/// of that pollutant (a file of PM rows alone adds no gas series).
 public struct CNEMCWideParser: Sendable {
     public init() {}
 
@@ -35,9 +39,10 @@ public struct CNEMCWideParser: Sendable {
             batch.notes.append("\(source):1: the header is not UTF-8; \(TextEncoding.conversionHint(for: source))")
         }
 
-        // Per column: the station's keys, or why its values are refused.
-        var pm25Keys = [Int32](repeating: -1, count: columns.count)
-        var pm10Keys = [Int32](repeating: -1, count: columns.count)
+        // Per pollutant (by code) and column: the station's key, made when the
+        // pollutant's first row comes; per column why its values are refused.
+        var keysByCode = [[Int32]?](repeating: nil, count: 8)
+        var accepted = [Bool](repeating: false, count: columns.count)
         var refusal = [String?](repeating: nil, count: columns.count)
         var skipColumn = [Bool](repeating: false, count: columns.count)
         var seen = Set<String>()
@@ -53,9 +58,18 @@ public struct CNEMCWideParser: Sendable {
                     refusal[c] = "station \(code) is not in the station registry (add it to stations/ or use --unknown-stations store)"
                 }
             } else {
-                pm25Keys[c] = batch.appendNewKey(SeriesKey(station: code, pollutant: .pm25))
-                pm10Keys[c] = batch.appendNewKey(SeriesKey(station: code, pollutant: .pm10))
+                accepted[c] = true
             }
+        }
+        func keys(for pollutant: Pollutant) -> [Int32] {
+            let code = Int(pollutant.rawValue)
+            if let made = keysByCode[code] { return made }
+            var made = [Int32](repeating: -1, count: columns.count)
+            for c in columns.indices where accepted[c] {
+                made[c] = batch.appendNewKey(SeriesKey(station: columns[c], pollutant: pollutant))
+            }
+            keysByCode[code] = made
+            return made
         }
         let unknownColumns = columns.indices.filter { refusal[$0]?.contains("not in the station registry") == true }
         if !unknownColumns.isEmpty {
@@ -81,17 +95,21 @@ public struct CNEMCWideParser: Sendable {
             let pollutant: Pollutant
             if scanner.field(fields[2], equals: "PM2.5") { pollutant = .pm25 }
             else if scanner.field(fields[2], equals: "PM10") { pollutant = .pm10 }
+            else if scanner.field(fields[2], equals: "SO2") { pollutant = .so2 }
+            else if scanner.field(fields[2], equals: "NO2") { pollutant = .no2 }
+            else if scanner.field(fields[2], equals: "CO") { pollutant = .co }
+            else if scanner.field(fields[2], equals: "O3") { pollutant = .o3 }
             else if let other = Pollutant(name: scanner.trimmedString(fields[2])) {
                 pollutant = other  // a re-exported file with its own spelling (pm2.5, PM25, PM₂.₅, PM2,5)
             } else {
                 scanner.skipRestOfRecord()
                 let type = scanner.trimmedString(fields[2])
                 if OtherPollutant.isKnown(type) {
-                    batch.otherRowsSkipped += 1  // AQI, SO2, PM2.5_24h …: not stored, by design
+                    batch.otherRowsSkipped += 1  // AQI, PM2.5_24h, O3_8h …: derived by CNEMC, not stored, by design
                 } else {
                     batch.rejections.append(Rejection(
                         source: source, line: line, field: "type", value: type,
-                        reason: "unrecognised type '\(type)': neither PM2.5 or PM10 nor one of CNEMC's other types (AQI, SO2, NO2, O3, CO, their _24h and _8h means); row not read"))
+                        reason: "unrecognised type '\(type)': neither one of the six pollutants (PM2.5, PM10, SO2, NO2, CO, O3) nor one of CNEMC's derived types (AQI, the _24h and _8h means); row not read"))
                 }
                 continue
             }
@@ -138,12 +156,13 @@ public struct CNEMCWideParser: Sendable {
                 continue
             }
             rowsSeen[date.dayNumber, default: [:]][pollutant, default: []].insert(hourOfDay)
-            let keys = pollutant == .pm25 ? pm25Keys : pm10Keys
+            let keys = keys(for: pollutant)
+            let tenths = pollutant == .co
             bytes.withUnsafeBufferPointer { buffer in
                 for c in 0..<cells {
                     let range = fields[c + 3].range
                     if range.isEmpty { continue }
-                    switch ConcentrationText.parse(buffer, range) {
+                    switch ConcentrationText.parse(buffer, range, tenths: tenths) {
                     case .missing:
                         continue
                     case .value(let value):
@@ -156,7 +175,7 @@ public struct CNEMCWideParser: Sendable {
                         } else {
                             batch.rejections.append(Rejection(
                                 source: source, line: line, field: columns[c], station: columns[c], time: time,
-                                pollutant: pollutant.displayName, value: String(value),
+                                pollutant: pollutant.displayName, value: pollutant.format(Double(value)),
                                 reason: refusal[c] ?? "column refused"))
                         }
                     case .invalid(let reason):
@@ -177,21 +196,30 @@ public struct CNEMCWideParser: Sendable {
         return batch
     }
 
-    /// Notes which hours of each date lack PM rows: a day file should have 0–23.
+    /// Notes which hours of each date lack rows of the pollutants the file
+    /// has (a day file should have 0–23), one note per set of missing hours:
+    /// `2019-02-03 PM2.5, PM10, SO2, NO2, CO, O3: no rows for hour(s) 22`.
     private func reportGaps(_ rowsSeen: [Int: [Pollutant: Set<Int>]], lastLine: Int, truncated: Bool,
                             into batch: inout ParsedBatch, source: String) {
         if rowsSeen.isEmpty {
-            batch.notes.append("\(source): no PM2.5 or PM10 rows")
+            batch.notes.append("\(source): no rows of PM2.5, PM10, SO2, NO2, CO or O3")
             return
         }
+        let present = Pollutant.allCases.filter { p in rowsSeen.values.contains { $0[p] != nil } }
         for dayNumber in rowsSeen.keys.sorted() {
             let date = CivilDate(dayNumber: dayNumber)
-            for pollutant in Pollutant.allCases {
+            var groups: [(missing: [Int], pollutants: [Pollutant])] = []
+            for pollutant in present {
                 let hours = rowsSeen[dayNumber]?[pollutant] ?? []
                 let missing = (0...23).filter { !hours.contains($0) }
                 guard !missing.isEmpty else { continue }
-                var note = "\(source): \(date) \(pollutant.displayName): no rows for hour(s) \(Self.describe(missing))"
-                if truncated && dayNumber == rowsSeen.keys.max() && missing.last == 23 {
+                if let i = groups.firstIndex(where: { $0.missing == missing }) { groups[i].pollutants.append(pollutant) }
+                else { groups.append((missing, [pollutant])) }
+            }
+            for group in groups {
+                let names = group.pollutants.map(\.displayName).joined(separator: ", ")
+                var note = "\(source): \(date) \(names): no rows for hour(s) \(Self.describe(group.missing))"
+                if truncated && dayNumber == rowsSeen.keys.max() && group.missing.last == 23 {
                     note += " — the file ends at line \(lastLine) without a line break, it looks truncated"
                 }
                 batch.notes.append(note)

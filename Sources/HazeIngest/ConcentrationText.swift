@@ -14,10 +14,11 @@ enum ConcentrationText {
     }
 
     /// Accepts `123`, `123.4`, surrounding spaces; rounds decimals half to even
-    /// (GB/T 8170) to whole µg/m³. Refuses text, negatives and values above
-    /// 10000 µg/m³ (a 99999 "missing" code among them).
+    /// (GB/T 8170) to the pollutant's stored unit: whole µg/m³, or for CO
+    /// (`tenths`) tenths of mg/m³ (`1.25` → 12, `1.35` → 14). Refuses text,
+    /// negatives and stored values above 10000 (a 99999 "missing" code among them).
     @inline(__always)
-    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Parsed {
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, tenths: Bool = false) -> Parsed {
         var i = range.lowerBound
         var end = range.upperBound
         while i < end && (bytes[i] == 0x20 || bytes[i] == 0x09) { i += 1 }
@@ -33,28 +34,36 @@ enum ConcentrationText {
             digits += 1
             i += 1
         }
-        var fractionDigits: [UInt8] = []
+        // The fraction without an array: the kept digit (CO: the tenths), the
+        // first dropped digit, and whether any dropped digit after it is non-zero.
+        var fractionCount = 0
+        var kept = 0, dropped = 0, restNonZero = false, anyNonZero = false
         if i < end && bytes[i] == UInt8(ascii: ".") {
             i += 1
             while i < end, bytes[i] >= 48, bytes[i] <= 57 {
-                fractionDigits.append(bytes[i] - 48)
+                let digit = Int(bytes[i] - 48)
+                if digit != 0 { anyNonZero = true }
+                let dropIndex = tenths ? fractionCount - 1 : fractionCount
+                if dropIndex < 0 { kept = digit }
+                else if dropIndex == 0 { dropped = digit }
+                else if digit != 0 { restNonZero = true }
+                fractionCount += 1
                 i += 1
             }
         }
-        guard i == end, digits + fractionDigits.count > 0 else { return .invalid("not a number") }
-        if negative && (whole > 0 || fractionDigits.contains { $0 != 0 }) {
+        guard i == end, digits + fractionCount > 0 else { return .invalid("not a number") }
+        if negative && (whole > 0 || anyNonZero) {
             return .invalid("negative concentration")
         }
-        var value = whole
-        if let first = fractionDigits.first {
-            // Half to even on the decimal digits themselves: exact, no float.
-            let rest = fractionDigits.dropFirst()
-            let restNonZero = rest.contains { $0 != 0 }
-            if first > 5 || (first == 5 && restNonZero) || (first == 5 && !restNonZero && whole % 2 == 1) {
-                value += 1
-            }
+        var value = tenths ? (whole < 1_000_000_000 ? whole * 10 + kept : whole) : whole
+        // Half to even on the decimal digits themselves: exact, no float.
+        if dropped > 5 || (dropped == 5 && restNonZero) || (dropped == 5 && !restNonZero && value % 2 == 1) {
+            value += 1
         }
         guard value <= Pollutant.maximumConcentration else {
+            if tenths {
+                return .invalid("\(GBT8170.format(Double(value) / 10, decimals: 1)) mg/m³ is above the 0–\(Pollutant.maximumConcentration / 10) mg/m³ range")
+            }
             return .invalid("\(value) µg/m³ is above the 0–\(Pollutant.maximumConcentration) µg/m³ range")
         }
         return .value(value)

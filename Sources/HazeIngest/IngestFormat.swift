@@ -8,6 +8,8 @@ public enum IngestFormat: String, Sendable, CaseIterable, Codable {
     case longCSV = "long-csv"
     /// OpenAQ API v3 `/sensors/{id}/hours` or `/measurements` JSON.
     case openaqV3 = "openaq-v3"
+    /// The CNEMC platform's hourly snapshot: `timepoint,stationcode,…,pm10,pm2_5,o3,no2,so2,co,…`.
+    case cnemcHourly = "cnemc-hourly"
 
     /// Guesses the format from the first bytes of a payload (after any BOM).
     public static func detect(_ bytes: [UInt8]) -> IngestFormat? {
@@ -21,6 +23,7 @@ public enum IngestFormat: String, Sendable, CaseIterable, Codable {
         let columns = header.split(separator: ",", omittingEmptySubsequences: false)
             .map { $0.trimmingCharacters(in: [" ", "\r", "\""]) }
         if columns.count >= 3, columns[0] == "date", columns[1] == "hour", columns[2] == "type" { return .cnemcWide }
+        if CNEMCHourlyParser.isHeader(columns) { return .cnemcHourly }
         let needed: Set<String> = ["station", "time", "pollutant", "value"]
         if needed.isSubset(of: Set(columns)) { return .longCSV }
         return nil

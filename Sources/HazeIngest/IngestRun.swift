@@ -85,6 +85,8 @@ public struct IngestRunReport: Sendable {
             ("flagged", .int(summary.flagged)), ("skipped_unknown_stations", .int(summary.unknownSkipped)),
             ("skipped_other_pollutants", .int(summary.otherRowsSkipped)),
             ("skipped_without_value", .int(summary.rowsWithoutValue)),
+            ("skipped_derived_values", .int(summary.derivedValuesSkipped)),
+            ("not_monitored", .int(summary.notMonitored)),
             ("archived", .int(archived.count)),
         ]).serialized()
     }

@@ -101,6 +101,7 @@ public struct Ingester {
         switch format {
         case .cnemcWide: batch = CNEMCWideParser().parse(bytes, context: context)
         case .longCSV: batch = LongCSVParser().parse(bytes, context: context)
+        case .cnemcHourly: batch = CNEMCHourlyParser().parse(bytes, context: context)
         case .openaqV3: batch = OpenAQParser(station: options.station).parse(bytes, context: context).batch
         }
         return try commit(batch, report: report, identity: identity)
@@ -114,6 +115,8 @@ public struct Ingester {
         report.valuesRead = batch.valuesRead
         report.otherRowsSkipped = batch.otherRowsSkipped
         report.rowsWithoutValue = batch.rowsWithoutValue
+        report.derivedValuesSkipped = batch.derivedValuesSkipped
+        report.notMonitored = batch.notMonitored
         report.unknownSkipped = batch.unknownSkipped
         report.notes = batch.notes
         report.hoursPerDate = batch.hoursPerDate

@@ -2,8 +2,9 @@ import HazeModel
 
 /// Reads the long CSV: `station,time,pollutant,value`, one reading per row.
 ///
-/// Columns are found by name, in any order; extra columns are ignored. Rows of
-/// other pollutants are skipped and counted.
+/// Columns are found by name, in any order; extra columns are ignored. Values
+/// are µg/m³, CO mg/m³ (kept to one decimal). Rows of other known
+/// measurements (AQI, NOx, moving means …) are skipped and counted.
 public struct LongCSVParser: Sendable {
     public init() {}
 
@@ -61,9 +62,9 @@ public struct LongCSVParser: Sendable {
                 if pollutantText.isEmpty {
                     reject("pollutant", pollutantText, "empty pollutant")
                 } else if OtherPollutant.isKnown(pollutantText) {
-                    batch.otherRowsSkipped += 1  // SO2, O3, AQI …: not stored, by design
+                    batch.otherRowsSkipped += 1  // AQI, NOx, moving means …: not stored, by design
                 } else {
-                    reject("pollutant", pollutantText, "unrecognised pollutant '\(pollutantText)': not PM2.5 or PM10 (nor another known pollutant); row not read")
+                    reject("pollutant", pollutantText, "unrecognised pollutant '\(pollutantText)': not one of PM2.5, PM10, SO2, NO2, CO, O3 (nor another known measurement); row not read")
                 }
                 continue
             }
@@ -88,7 +89,7 @@ public struct LongCSVParser: Sendable {
             let localTime = context.zone.format(hour)
             guard hour <= context.latestHour else { reject("time", timeText, "\(localTime) is in the future"); continue }
             let parsed = valueText.utf8.withContiguousStorageIfAvailable { buffer in
-                ConcentrationText.parse(buffer, 0 ..< buffer.count)
+                ConcentrationText.parse(buffer, 0 ..< buffer.count, tenths: pollutant == .co)
             } ?? .invalid("unreadable")
             switch parsed {
             case .missing:

@@ -56,10 +56,17 @@ public struct OpenAQParser: Sendable {
                 batch.rejections.append(Rejection(source: source, line: item, field: field, station: station,
                                                   time: fromText, pollutant: pollutant.displayName, value: value, reason: reason))
             }
-            guard units == "µg/m³" || units == "ug/m3" || units == "µg/m3" else {
-                reject("parameter.units", units, "units '\(units)' are not µg/m³")
+            // Mass concentrations only: a volume ratio (ppm, ppb) needs the
+            // reference state's conversion, which is not this parser's to guess.
+            let microgram = units == "µg/m³" || units == "ug/m3" || units == "µg/m3"
+            let milligram = units == "mg/m³" || units == "mg/m3"
+            guard microgram || (milligram && pollutant == .co) else {
+                let wanted = pollutant == .co ? "µg/m³ or mg/m³" : "µg/m³"
+                reject("parameter.units", units, "units '\(units)' are not \(wanted) (volume ratios such as ppm are not converted)")
                 continue
             }
+            // CO is kept in mg/m³: µg/m³ are divided by 1000.
+            let scale = pollutant == .co && microgram ? 0.001 : 1
             if let interval = result["period"]?["interval"]?.stringValue, interval != "01:00:00" {
                 reject("period.interval", interval, "not an hourly value (interval \(interval))")
                 continue
@@ -79,7 +86,7 @@ public struct OpenAQParser: Sendable {
             // The one checked conversion: NaN, ±∞, 1e300, negatives and values
             // above the cap are refused row by row, never trapped on.
             let rounded: Int
-            switch field.numberValue.map(ExternalNumber.concentration) {
+            switch field.numberValue.map({ ExternalNumber.concentration($0 * scale, of: pollutant) }) {
             case .success(let value)?: rounded = value
             case .failure(let refusal)?:
                 reject("value", field.numberValue.map(ExternalNumber.show) ?? "", refusal.expected)
@@ -90,7 +97,7 @@ public struct OpenAQParser: Sendable {
             }
             if let refusal {
                 if refusal == .skip { batch.unknownSkipped += 1 } else {
-                    reject("station", String(rounded), "station \(station) is not in the station registry")
+                    reject("station", pollutant.format(Double(rounded)), "station \(station) is not in the station registry")
                 }
                 continue
             }

@@ -26,6 +26,10 @@ public struct ParsedBatch: Sendable {
     public var otherRowsSkipped = 0
     /// Rows with no value (an empty value cell, an OpenAQ `null`): nothing to store.
     public var rowsWithoutValue = 0
+    /// Values CNEMC derives (a snapshot's `aqi`, `_24h` and 8-hour columns): not stored, by design.
+    public var derivedValuesSkipped = 0
+    /// Snapshot cells marked `/` (the station does not measure that pollutant).
+    public var notMonitored = 0
     /// Values of stations outside the registry skipped under `--unknown-stations skip`.
     public var unknownSkipped = 0
     /// For day files: the local dates present and how many of their hours had

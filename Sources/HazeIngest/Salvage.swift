@@ -26,7 +26,7 @@ struct Salvage {
     }
 
     mutating func day(_ day: Day, _ key: SeriesKey, raw: UInt64) {
-        let value = DailyValue(packed: raw)
+        let value = DailyValue(packed: raw, code: key.pollutant.rawValue)
         let fields = value == .empty
             ? [day.description, key.station, key.pollutant.displayName, "", "", "unreadable(\(raw))"]
             : [day.description, key.station, key.pollutant.displayName, String(value.sum), String(value.validHours),

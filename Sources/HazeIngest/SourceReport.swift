@@ -18,6 +18,10 @@ public struct SourceReport: Sendable {
     public var otherRowsSkipped = 0
     /// Rows that carried no value.
     public var rowsWithoutValue = 0
+    /// Values CNEMC derives (a snapshot's `aqi`, `_24h` and 8-hour columns), skipped by design.
+    public var derivedValuesSkipped = 0
+    /// Snapshot cells marked `/` (pollutant not measured at the station).
+    public var notMonitored = 0
     /// Values of stations outside the registry, dropped under `--unknown-stations skip`.
     public var unknownSkipped = 0
     public var notes: [String] = []
@@ -47,6 +51,8 @@ public struct IngestSummary: Sendable, Codable, Equatable {
     public var unknownSkipped = 0
     public var otherRowsSkipped = 0
     public var rowsWithoutValue = 0
+    public var derivedValuesSkipped = 0
+    public var notMonitored = 0
 
     public init() {}
 
@@ -64,6 +70,8 @@ public struct IngestSummary: Sendable, Codable, Equatable {
         unknownSkipped += report.unknownSkipped
         otherRowsSkipped += report.otherRowsSkipped
         rowsWithoutValue += report.rowsWithoutValue
+        derivedValuesSkipped += report.derivedValuesSkipped
+        notMonitored += report.notMonitored
     }
 
     /// True when at least one source could be read.
@@ -76,7 +84,9 @@ public struct IngestSummary: Sendable, Codable, Equatable {
         if flagged > 0 { text += ", flagged \(flagged) (PM2.5 > PM10, kept)" }
         if unknownSkipped > 0 { text += ", skipped \(unknownSkipped) (stations not in the registry)" }
         var skipped: [String] = []
-        if otherRowsSkipped > 0 { skipped.append("\(otherRowsSkipped) row(s) of other pollutants (AQI, SO2 …)") }
+        if otherRowsSkipped > 0 { skipped.append("\(otherRowsSkipped) row(s) of values CNEMC derives or other measurements (AQI, PM2.5_24h, O3_8h …)") }
+        if derivedValuesSkipped > 0 { skipped.append("\(derivedValuesSkipped) value(s) CNEMC derives (aqi, _24h and 8-hour columns)") }
+        if notMonitored > 0 { skipped.append("\(notMonitored) cell(s) marked / (not measured at the station)") }
         if rowsWithoutValue > 0 { skipped.append("\(rowsWithoutValue) row(s) without a value") }
         if !skipped.isEmpty { text += "; not stored: " + skipped.joined(separator: ", ") }
         if failedSources > 0 { text += "; \(failedSources) source(s) could not be read" }

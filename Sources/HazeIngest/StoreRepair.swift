@@ -234,14 +234,16 @@ public struct StoreRepair {
         if let scratch {
             for s in 0 ..< n {
                 if let index = scratch.index(of: store.series[s]) {
-                    let value = scratch.daily(index, on: day)
-                    fromRaw[s] = DailyRingPacking.pack(value)
+                    // The slot as the rebuild rolled it up, O3 statistics included.
+                    fromRaw[s] = scratch.dailyRaw(index, on: day)
                 }
             }
         }
         // Raw values where raw/ has them; of the row's own values raw/ lacks,
         // the combination the row's checksum vouches for, if one does.
-        let extra = (0 ..< n).filter { fromRaw[$0] == 0 && current[$0] != 0 && DailyRing.isValidRaw(current[$0]) }
+        let extra = (0 ..< n).filter {
+            fromRaw[$0] == 0 && current[$0] != 0 && DailyRing.isValidRaw(current[$0], code: store.series[$0].pollutant.rawValue)
+        }
         if let kept = Self.subsetMatching(extra, limit: 12, { subset in
             var candidate = fromRaw
             for s in subset { candidate[s] = current[s] }
@@ -354,7 +356,7 @@ public struct StoreRepair {
             for day in lost.sorted() where store.dailyWindow?.contains(day) == true {
                 var raws = (0 ..< store.series.count).map { store.dailyRaw($0, on: day) }
                 for s in 0 ..< store.series.count where raws[s] == 0 {
-                    if let index = scratch.index(of: store.series[s]) { raws[s] = DailyRingPacking.pack(scratch.daily(index, on: day)) }
+                    if let index = scratch.index(of: store.series[s]) { raws[s] = scratch.dailyRaw(index, on: day) }
                 }
                 if raws.contains(where: { $0 != 0 }) {
                     try store.replaceDailyRow(day, raws: raws)
@@ -408,12 +410,5 @@ public struct StoreRepair {
         let sorted = days.sorted()
         guard let first = sorted.first, let last = sorted.last else { return "" }
         return first == last ? "\(first)" : "\(first) … \(last)"
-    }
-}
-
-/// Packs a daily value the way the daily ring stores it.
-enum DailyRingPacking {
-    static func pack(_ value: DailyValue) -> UInt64 {
-        value.validHours == 0 ? 0 : UInt64(value.sum) << 5 | UInt64(value.validHours)
     }
 }

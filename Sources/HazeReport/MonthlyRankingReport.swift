@@ -93,7 +93,7 @@ public struct MonthlyRankingReport: Sendable {
     /// Data-validity notes printed under every report.
     public var notes: [String] {
         let standard = ranking.standard
-        let limits = Pollutant.allCases.map { "\($0.displayName) \(standard.dailyLimit($0))" }.joined(separator: lang.text("、", ", "))
+        let limits = ranking.rankings.map(\.pollutant).map { "\($0.displayName) \(standard.dailyLimit($0))" }.joined(separator: lang.text("、", ", "))
         let averaging = ranking.scope.level == .station
             ? lang.text("站点月均值为其有效日均值的算术平均。", "A station's month is the mean of its valid daily means.")
             : lang.text("单位日均值为其评价点位（不含对照点）有效日均值的算术平均，月均值为有效日的算术平均（HJ 663）。",
@@ -104,9 +104,13 @@ public struct MonthlyRankingReport: Sendable {
             averaging,
             lang.text("数值按 GB/T 8170 修约为整数后排名（低者为先），数值相同并列；有效天数不足者列于最后并标注。",
                       "Values are rounded to whole µg/m³ (GB/T 8170, half to even) before ranking, lowest first; equal values share a rank; units short of valid days are ranked last and marked."),
-            lang.text("超标天数：日均值超过 \(standard.citation) 二级24小时浓度限值（\(limits)）的有效天数。同比按修约后数值计算，负值为改善。",
-                      "Exceedance days: valid days above the \(standard.citation) Grade II 24-hour limit (\(limits)). Change is computed from the rounded values; negative = improved."),
+            lang.text("超标天数：日均值超过当日适用的二级24小时浓度限值（\(standard.citation)：\(limits)）的有效天数。同比按修约后数值计算，负值为改善。",
+                      "Exceedance days: valid days above the Grade II 24-hour limit in force that day (\(standard.citation): \(limits)). Change is computed from the rounded values; negative = improved."),
         ]
+        if !ranking.unranked.isEmpty {
+            let names = ranking.unranked.map(\.displayName).joined(separator: lang.text("、", ", "))
+            notes.append(lang.text("\(names)：无有效单位（有效天数均不足），不排名。", "\(names): no unit has a valid month (too few valid days everywhere); not ranked."))
+        }
         if lastYearAbsent {
             notes.append(lang.text("去年同期（\(lastYearMonth.map(lang.month) ?? "—")）无数据，同比及改善排名无法计算。",
                                    "No data for the same month last year (\(lastYearMonth?.description ?? "—")): change and rank by change cannot be computed."))
@@ -236,11 +240,12 @@ public struct MonthlyRankingReport: Sendable {
             ("title", .string(title)), ("month", .string(ranking.month.description)),
             ("level", .string(ranking.scope.level.rawValue)), ("city", ranking.scope.city.map(JSONValue.string) ?? .null),
             ("standard", .string(ranking.standard.citation)),
+            ("unranked", .array(ranking.unranked.map { .string($0.displayName) })),
             ("rankings", .array(ranking.rankings.map { pollutantRanking in
                 let p = pollutantRanking.pollutant
                 return .object([
                     ("pollutant", .string(p.displayName)),
-                    ("daily_limit", .int(ranking.standard.dailyLimit(p))), ("annual_limit", .int(ranking.standard.annualLimit(p))),
+                    ("daily_limit", .int(ranking.standard.dailyLimit(p))), ("annual_limit", ranking.standard.annualLimit(p).map(JSONValue.int) ?? .null),
                     ("entries", .array(pollutantRanking.entries.map { entry in
                         .object([("rank", .int(entry.rank)), ("unit", .string(entry.unit.name)),
                                  ("city", .string(entry.unit.city))] + statistics(entry.current) + [

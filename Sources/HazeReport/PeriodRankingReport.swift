@@ -21,9 +21,7 @@ public struct PeriodRankingReport: Sendable {
         lang.rankingTitle(period: periodText, scope: ranking.scope, pollutants: ranking.rankings.map(\.pollutant))
     }
 
-    var standard: AirQualityStandard {
-        AirQualityStandard.inForce(on: ranking.months.first?.firstDay ?? Day(0))
-    }
+    var standard: AirQualityStandard { ranking.standard }
 
     var columns: [TextTable.Column] {
         [.init(lang.text("排名", "Rank"), alignRight: true), .init(lang.unitTitle(ranking.scope.level)),
@@ -40,16 +38,26 @@ public struct PeriodRankingReport: Sendable {
         let mean = stats.rounded.map { stats.isValid ? String($0) : "(\($0))" } ?? "—"
         var note = ""
         if !stats.isValid {
-            note = lang.text("有效天数不足(\(stats.validDays)/\(stats.requiredDays))",
-                             "fewer than \(stats.requiredDays) valid days (\(stats.validDays))")
+            if stats.validDays == 0 {
+                note = lang.text("无数据", "no data")
+            } else if let shortfall = stats.shortfall {
+                note = lang.text("无效：\(shortfall.text(true))，列于最后", "invalid: \(shortfall.text(false)); ranked last")
+            }
         }
         return [String(entry.rank), entry.unit.label, mean, String(stats.validDays), String(stats.exceedanceDays),
-                String(entry.monthsFirst), Self.ranksText(entry.monthlyRanks), note]
+                String(entry.monthsFirst), Self.ranksText(entry.monthlyRanks, lang), note]
     }
 
-    /// `1 2 — 3`: a month without data is a dash.
-    static func ranksText(_ ranks: [Int?]) -> String {
-        ranks.map { $0.map(String.init) ?? "—" }.joined(separator: " ")
+    /// `1 2 无效 3` / `1 2 invalid 3`: a month short of valid days is marked
+    /// invalid (never given a rank), a month without data is a dash.
+    static func ranksText(_ ranks: [PeriodRanking.MonthStanding], _ lang: Language) -> String {
+        ranks.map { standing in
+            switch standing {
+            case .ranked(let rank): String(rank)
+            case .invalid: lang.text("无效", "invalid")
+            case .noData: "—"
+            }
+        }.joined(separator: " ")
     }
 
     /// Per unit, one sentence across pollutants, e.g.
@@ -75,13 +83,42 @@ public struct PeriodRankingReport: Sendable {
     }
 
     public var notes: [String] {
-        let required = ranking.rankings.first?.entries.first?.statistics.requiredDays ?? 0
-        return [
-            lang.text("浓度为期间有效日均值的算术平均，需≥\(required)个有效日\(ranking.isCalendarYear ? "（GB 3095 年平均有效性）" : "（各月要求之和）")；数值按 GB/T 8170 修约为整数后排名，数值相同并列，无效者列于最后。",
-                      "The mean of the period's valid daily values, valid with ≥ \(required) days\(ranking.isCalendarYear ? " (GB 3095 annual rule)" : " (the sum of the months' minimums)"); rounded to whole µg/m³ (GB/T 8170) before ranking; equal values share a rank; invalid units last."),
-            lang.text("月度第一次数：期间各月度排名中并列或单独第一的次数（仅计该月有效者）。超标天数依 \(standard.citation) 二级24小时限值。",
-                      "Months 1st: monthly assessments of the period in which the unit ranked first, ties included (valid months only). Exceedance days by the \(standard.citation) Grade II 24-hour limit."),
-        ] + CoverageNotes.lines(ranking.coverage, controlPoints: ranking.controlPoints, language: lang)
+        var notes = [
+            ranking.isCalendarYear
+                ? lang.text("浓度为期间有效日均值的算术平均；年均值需全年≥324个有效日均值，且每月≥27个（2月≥25）（GB 3095 表4）；无效者括号内为未修约统计值，列于最后。数值按 GB/T 8170 修约为整数后排名，数值相同并列。",
+                            "The mean of the period's valid daily values; an annual mean needs ≥ 324 valid days and ≥ 27 in every month (February ≥ 25) (GB 3095 Table 4); an invalid mean is shown in parentheses and ranked last. Rounded to whole µg/m³ (GB/T 8170) before ranking; equal values share a rank.")
+                : lang.text("浓度为期间有效日均值的算术平均；需每月≥27个有效日均值（2月≥25）（GB 3095 表4）；无效者括号内为统计值，列于最后。数值按 GB/T 8170 修约为整数后排名，数值相同并列。",
+                            "The mean of the period's valid daily values; valid with ≥ 27 valid days in every month (February ≥ 25) (GB 3095 Table 4); an invalid mean is shown in parentheses and ranked last. Rounded to whole µg/m³ (GB/T 8170) before ranking; equal values share a rank."),
+            lang.text("月度第一次数：期间各月度排名中并列或单独第一的次数（仅计该月有效者）；各月排名中“无效”为该月有效天数不足、不排名，“—”为无数据。超标天数依各日适用的二级24小时限值（\(standard.citation) 等）。",
+                      "Months 1st: monthly assessments of the period in which the unit ranked first, ties included (valid months only); in the monthly ranks, 'invalid' is a month short of valid days (not ranked), '—' a month without data. Exceedance days by the Grade II 24-hour limit in force on each day (\(standard.citation) …)."),
+        ]
+        if !ranking.unranked.isEmpty {
+            let names = ranking.unranked.map(\.displayName).joined(separator: lang.text("、", ", "))
+            notes.append(lang.text("\(names)：无有效单位，不排名。", "\(names): no unit has a valid value; not ranked."))
+        }
+        if let composite = ranking.composite {
+            let parts = composite.weights.weights.map {
+                "\(GBT8170.format($0.weight, decimals: 2))×\($0.pollutant.displayName)/\(composite.limits[$0.pollutant] ?? 0)"
+            }.joined(separator: " + ")
+            notes.append(lang.text("综合得分 = \(parts)（期间均值，期末适用的二级年均限值，\(standard.citation)），保留两位小数，低者为先。",
+                                   "Composite score = \(parts) (period means over the Grade II annual limits in force on the period's last day, \(standard.citation)), two decimals, lowest first."))
+        }
+        return notes + CoverageNotes.lines(ranking.coverage, controlPoints: ranking.controlPoints, language: lang)
+    }
+
+    var compositeColumns: [TextTable.Column] {
+        [.init(lang.text("排名", "Rank"), alignRight: true), .init(lang.unitTitle(ranking.scope.level)),
+         .init(lang.text("得分", "Score"), alignRight: true)]
+    }
+
+    func compositeRows(_ composite: CompositeRanking) -> [[String]] {
+        composite.entries.map { entry in
+            [String(entry.rank), entry.unit.label, entry.score.map { GBT8170.format($0, decimals: 2) } ?? "—"]
+        }
+    }
+
+    var compositeTitle: String {
+        lang.text("综合得分（\(ranking.composite?.weights.description ?? "")）", "Composite score (\(ranking.composite?.weights.description ?? ""))")
     }
 
     var generatedText: String {
@@ -99,6 +136,12 @@ public struct PeriodRankingReport: Sendable {
             for entry in pollutantEntries.entries { table.append(cells(entry)) }
             out += table.render(omittingEmptyColumns: true)
         }
+        if let composite = ranking.composite {
+            out += "\n" + compositeTitle + "\n"
+            var table = TextTable(columns: compositeColumns)
+            for row in compositeRows(composite) { table.append(row) }
+            out += table.render()
+        }
         out += "\n" + summaries.joined(separator: "\n") + "\n"
         out += "\n" + notes.map { "* " + $0 }.joined(separator: "\n") + "\n"
         return TerminalText.sanitized(out, keepingNewlines: true)
@@ -113,6 +156,11 @@ public struct PeriodRankingReport: Sendable {
             out += "\n### \(pollutantEntries.pollutant.displayName)\n\n" + row(columns.map(\.title))
             out += "|" + columns.map { $0.alignRight ? "---:|" : "---|" }.joined() + "\n"
             for entry in pollutantEntries.entries { out += row(cells(entry)) }
+        }
+        if let composite = ranking.composite {
+            out += "\n### \(MarkdownText.escape(compositeTitle))\n\n" + row(compositeColumns.map(\.title))
+            out += "|" + compositeColumns.map { $0.alignRight ? "---:|" : "---|" }.joined() + "\n"
+            for cells in compositeRows(composite) { out += row(cells) }
         }
         out += "\n" + summaries.map { "- \(MarkdownText.escape($0))\n" }.joined()
         out += "\n" + notes.map { "- \(MarkdownText.escape($0))\n" }.joined() + "\n_\(generatedText)_\n"
@@ -136,7 +184,7 @@ public struct PeriodRankingReport: Sendable {
                     entry.unit.name, entry.unit.city, stats.isValid ? stats.rounded.map(String.init) ?? "" : "",
                     String(stats.validDays), String(stats.requiredDays), stats.isValid ? "true" : "false",
                     String(stats.exceedanceDays), String(entry.monthsFirst), String(ranking.months.count),
-                    Self.ranksText(entry.monthlyRanks),
+                    Self.ranksText(entry.monthlyRanks, .en),
                 ])
             }
         }
@@ -144,7 +192,7 @@ public struct PeriodRankingReport: Sendable {
     }
 
     public func json() -> String {
-        JSONValue.object([
+        var fields: [(String, JSONValue)] = [
             ("title", .string(title)), ("period", .string(ranking.label)),
             ("months", .array(ranking.months.map { .string($0.description) })),
             ("level", .string(ranking.scope.level.rawValue)), ("city", ranking.scope.city.map(JSONValue.string) ?? .null),
@@ -157,30 +205,57 @@ public struct PeriodRankingReport: Sendable {
                                 ("mean", stats.isValid ? stats.rounded.map(JSONValue.int) ?? .null : .null),
                                 ("mean_of_valid_days", stats.mean.map { .decimal($0, places: 4) } ?? .null),
                                 ("valid_days", .int(stats.validDays)), ("required_days", .int(stats.requiredDays)),
-                                ("valid", .bool(stats.isValid)), ("exceedance_days", .int(stats.exceedanceDays)),
+                                ("valid_days_by_month", .array(stats.validDaysByMonth.map(JSONValue.int))),
+                                ("valid", .bool(stats.isValid)),
+                                ("invalid_because", stats.shortfall.map { .string($0.text(false)) } ?? .null),
+                                ("exceedance_days", .int(stats.exceedanceDays)),
                                 ("months_first", .int(entry.monthsFirst)),
-                                ("monthly_ranks", .array(entry.monthlyRanks.map { $0.map(JSONValue.int) ?? .null })),
+                                ("monthly_ranks", .array(entry.monthlyRanks.map { $0.rank.map(JSONValue.int) ?? .null })),
+                                ("monthly_standing", .array(entry.monthlyRanks.map { standing -> JSONValue in
+                                    switch standing {
+                                    case .ranked: .string("ranked")
+                                    case .invalid: .string("invalid")
+                                    case .noData: .string("no data")
+                                    }
+                                })),
                              ])
                          }))])
             })),
-            ("summaries", .array(summaries.map(JSONValue.string))),
-            ("coverage", CoverageNotes.json(ranking.coverage, controlPoints: ranking.controlPoints)),
-            ("notes", .array(notes.map(JSONValue.string))),
-        ]).serialized(pretty: true) + "\n"
+            ("unranked", .array(ranking.unranked.map { .string($0.displayName) })),
+            ("standard", .string(standard.citation)),
+        ]
+        if let composite = ranking.composite {
+            fields.append(("composite", .object([
+                ("weights", .object(composite.weights.weights.map { ($0.pollutant.key, .decimal($0.weight, places: 2)) })),
+                ("entries", .array(composite.entries.map { entry in
+                    .object([("rank", .int(entry.rank)), ("unit", .string(entry.unit.name)),
+                             ("score", entry.score.map { .decimal($0, places: 2) } ?? .null)])
+                })),
+            ])))
+        }
+        fields += [("summaries", .array(summaries.map(JSONValue.string))),
+                   ("coverage", CoverageNotes.json(ranking.coverage, controlPoints: ranking.controlPoints)),
+                   ("notes", .array(notes.map(JSONValue.string)))]
+        return JSONValue.object(fields).serialized(pretty: true) + "\n"
     }
 
     public func html() -> String {
-        let sections = ranking.rankings.map { pollutantEntries in
+        var sections = ranking.rankings.map { pollutantEntries in
             let p = pollutantEntries.pollutant
             return RankingHTML.Section(
                 heading: lang.rankingTitle(period: periodText, scope: ranking.scope, pollutants: [p]),
                 chart: BarChart(bars: pollutantEntries.entries.map { .init(label: $0.unit.label, value: $0.statistics.rounded,
                                                                           valid: $0.statistics.isValid) },
-                                limit: standard.annualLimit(p),
-                                limitLabel: lang.text("二级年均限值 \(standard.annualLimit(p))", "Grade II annual limit \(standard.annualLimit(p))"),
+                                limit: standard.compositeLimit(p),
+                                limitLabel: lang.text("二级年均限值 \(standard.compositeLimit(p))", "Grade II annual limit \(standard.compositeLimit(p))"),
                                 unitLabel: "µg/m³", color: RankingHTML.color(p)),
                 columns: columns, rows: pollutantEntries.entries.map(cells),
                 muted: Set(pollutantEntries.entries.indices.filter { !pollutantEntries.entries[$0].statistics.isValid }))
+        }
+        if let composite = ranking.composite {
+            sections.append(RankingHTML.Section(heading: compositeTitle, chart: nil, columns: compositeColumns,
+                                                rows: compositeRows(composite),
+                                                muted: Set(composite.entries.indices.filter { composite.entries[$0].score == nil })))
         }
         return RankingHTML(title: title, subtitle: summaries.joined(separator: lang.text("。", ". ")),
                            sections: sections, notes: notes,

@@ -3,9 +3,12 @@ import HazeAssessment
 
 /// Renders `haze query` rows as a table, CSV or JSON.
 ///
-/// Values are rounded once, here, half to even (GB/T 8170) to `decimals`
-/// places (default whole µg/m³); an invalid value is shown empty in CSV,
-/// `null` in JSON and `—` in the table, never as 0.
+/// Values are rounded once, here, half to even (GB/T 8170) to the published
+/// precision (whole µg/m³, CO one decimal in mg/m³) plus `decimals` more
+/// places; an invalid value is shown empty in CSV, `null` in JSON and `—` in
+/// the table, never as 0. O3's day is its daily maximum 8-hour mean; a
+/// month is the mean of its valid days, for CO the 95th and for O3 the 90th
+/// percentile (HJ 663) — the `statistic` column says which.
 public struct QueryReport: Sendable {
     public var rows: [StationQuery.Row]
     public var resolution: Resolution
@@ -20,23 +23,27 @@ public struct QueryReport: Sendable {
         self.isUnit = isUnit
     }
 
-    func text(_ value: Aggregate) -> String? {
-        value.validMean.map { GBT8170.format($0, decimals: decimals) }
+    func text(_ row: StationQuery.Row) -> String? {
+        row.value.validMean.map { row.pollutant.format($0, extraDecimals: decimals) }
+    }
+
+    func number(_ row: StationQuery.Row) -> JSONValue {
+        row.value.validMean.map { .decimal(row.pollutant.displayValue($0), places: row.pollutant.decimals + decimals) } ?? .null
     }
 
     var countTitle: String {
         switch resolution {
         case .hour: "stations"
-        case .day: isUnit ? "stations" : "valid hours"
+        case .day: isUnit ? "stations" : (rows.contains { $0.pollutant == .o3 } ? "valid hours (O3: 8-h means)" : "valid hours")
         case .month: "valid days"
         }
     }
 
     public func csv() -> String {
-        var out = CSVWriter.line(["time", "subject", "pollutant", "value", "valid_count"])
+        var out = CSVWriter.line(["time", "subject", "pollutant", "value", "valid_count", "unit", "statistic"])
         for row in rows {
-            out += CSVWriter.line([row.time, row.subject, row.pollutant.displayName, text(row.value) ?? "",
-                                   String(row.value.count)])
+            out += CSVWriter.line([row.time, row.subject, row.pollutant.displayName, text(row) ?? "",
+                                   String(row.value.count), row.pollutant.unit, row.statistic.label])
         }
         return out
     }
@@ -46,7 +53,7 @@ public struct QueryReport: Sendable {
             .object([
                 ("time", .string(row.time)), ("subject", .string(row.subject)),
                 ("pollutant", .string(row.pollutant.displayName)),
-                ("value", row.value.validMean.map { .decimal($0, places: decimals) } ?? .null),
+                ("value", number(row)), ("unit", .string(row.pollutant.unit)), ("statistic", .string(row.statistic.label)),
                 ("valid_count", .int(row.value.count)), ("valid", .bool(row.value.isValid)),
             ])
         }).serialized(pretty: true) + "\n"
@@ -54,16 +61,21 @@ public struct QueryReport: Sendable {
 
     public func table() -> String {
         var table = TextTable(columns: [.init("time"), .init("subject"), .init("pollutant"),
-                                        .init("µg/m³", alignRight: true), .init(countTitle, alignRight: true), .init("note")])
+                                        .init("value", alignRight: true), .init("unit"), .init("statistic"),
+                                        .init(countTitle, alignRight: true), .init("note")])
         for row in rows {
             var note = ""
             if !row.value.isValid && row.value.count > 0 {
-                note = resolution == .month ? "invalid: too few valid days" : "invalid: fewer than 20 hours"
+                switch (resolution, row.statistic) {
+                case (.month, _): note = "invalid: too few valid days"
+                case (_, .dailyMaximum8Hour): note = "invalid: fewer than 14 valid 8-hour means, not above 160"
+                default: note = "invalid: fewer than 20 hours"
+                }
             } else if row.value.count == 0 {
                 note = "no data"
             }
-            table.append([row.time, row.subject, row.pollutant.displayName, text(row.value) ?? "—",
-                          String(row.value.count), note])
+            table.append([row.time, row.subject, row.pollutant.displayName, text(row) ?? "—", row.pollutant.unit,
+                          row.statistic.label, String(row.value.count), note])
         }
         return table.render(omittingEmptyColumns: true)
     }

@@ -80,8 +80,8 @@ extension MonthlyRankingReport {
             let p = pollutantRanking.pollutant
             let chart = BarChart(
                 bars: pollutantRanking.entries.map { .init(label: $0.unit.label, value: $0.current.rounded, valid: $0.current.isValid) },
-                limit: standard.annualLimit(p),
-                limitLabel: lang.text("二级年均限值 \(standard.annualLimit(p))", "Grade II annual limit \(standard.annualLimit(p))"),
+                limit: standard.compositeLimit(p),
+                limitLabel: lang.text("二级年均限值 \(standard.compositeLimit(p))", "Grade II annual limit \(standard.compositeLimit(p))"),
                 unitLabel: "µg/m³", color: RankingHTML.color(p))
             return RankingHTML.Section(
                 heading: title(for: p), chart: chart, columns: columns,

@@ -1,18 +1,28 @@
 import HazeModel
 
 /// The daily ring: per (day, series) the sum of the day's valid hourly values
-/// and how many there were, so the daily mean is exact (`sum / count`).
+/// and how many there were, so the daily mean is exact (`sum / count`), and
+/// for O3 the day's statistics that need its hours (MDA8, maximum hour), so
+/// they survive the hourly ring's wrap.
 ///
 /// Common layout (see `RingFile`) with magic "HAZEDAYS", no series table
-/// (series indices are the hourly ring's), steps = days since 1970-01-01 in
-/// the store's zone; rows of 8-byte slots:
+/// (series indices are the hourly ring's), steps = assessment days (see
+/// `DayCalendar`) since 1970-01-01 in the store's zone; rows of 8-byte slots,
+/// values in the pollutant's stored unit (µg/m³; CO tenths of mg/m³):
 ///
 ///     bits 0–4    valid hours (0–24)
 ///     bits 5–22   sum of the valid hourly values (≤ 24 × 10000)
-///     bits 23–63  zero (reserved for per-pollutant daily statistics)
+///     bits 23–63  zero, except for O3 series (pollutant code 6):
+///       23–27     valid 8-hour means among the 17 windows ending at the
+///                 day's hours 8…24 (0–17)
+///       28–44     sum of the hours of the highest 8-hour mean (≤ 8 × 10000)
+///       45–46     hours of that window − 6 (6–8 hours; 0 when no window)
+///       47–60     the day's highest hourly value (≤ 10000)
+///       61–63     zero
 ///
-/// 0 = no data. A slot whose count exceeds 24 or whose sum exceeds what its
-/// count allows is damage and is never read as a value.
+/// 0 = no data. A slot whose fields contradict each other (a count above 24,
+/// a sum its count cannot reach, O3 fields that no day can produce, bits set
+/// that its pollutant does not use) is damage and is never read as a value.
 package final class DailyRing {
     package static let magic: [UInt8] = Array("HAZEDAYS".utf8)
 
@@ -52,31 +62,80 @@ package final class DailyRing {
         count == 0 ? 0 : UInt64(sum) << 5 | UInt64(count)
     }
 
-    /// A raw slot is a daily value the ring can hold.
-    @inline(__always) package static func isValidRaw(_ raw: UInt64) -> Bool {
+    /// The slot of an O3 day: sum and count, and the statistics of `o3`.
+    package static func pack(sum: Int, count: Int, o3: O3Day) -> UInt64 {
+        guard count > 0 else { return 0 }
+        var raw = pack(sum: sum, count: count)
+        raw |= UInt64(o3.windows) << 23
+        if o3.windows > 0 {
+            raw |= UInt64(o3.maximumWindowSum) << 28
+            raw |= UInt64(o3.maximumWindowHours - Validity.minimumHoursPer8Hours) << 45
+        }
+        raw |= UInt64(o3.maximumHour ?? 0) << 47
+        return raw
+    }
+
+    /// The daily slot of a series from the day's hourly values by position
+    /// (the same function the roll-up and `haze check` use).
+    package static func pack(positions: [Int?], code: UInt8) -> UInt64 {
+        var sum = 0, count = 0
+        for value in positions { if let value { sum += value; count += 1 } }
+        if code == Pollutant.o3.rawValue { return pack(sum: sum, count: count, o3: O3Day(positions: positions)) }
+        return pack(sum: sum, count: count)
+    }
+
+    /// A raw slot is a daily value the ring can hold for a series of
+    /// pollutant `code`: exact — every field in range, consistent with the
+    /// others, and no bit set that the pollutant's layout does not use.
+    @inline(__always) package static func isValidRaw(_ raw: UInt64, code: UInt8) -> Bool {
         let count = raw & 0x1F, sum = (raw >> 5) & 0x3_FFFF
-        return raw >> 23 == 0 && count <= 24 && sum <= count * UInt64(HourlyRing.maximumValue) && (count > 0 || raw == 0)
+        let maximum = UInt64(HourlyRing.maximumValue)
+        guard count <= 24, sum <= count * maximum, count > 0 || raw == 0 else { return false }
+        guard raw >> 23 != 0 else { return code != Pollutant.o3.rawValue || count == 0 || sum == 0 }
+        guard code == Pollutant.o3.rawValue, raw >> 61 == 0 else { return false }
+        let windows = (raw >> 23) & 0x1F, windowSum = (raw >> 28) & 0x1_FFFF
+        let windowHours = (raw >> 45) & 0x3, top = (raw >> 47) & 0x3FFF
+        // The highest hour: at most the cap, within what the day's sum allows.
+        guard top <= maximum, top <= sum, top * count >= sum else { return false }
+        guard windows > 0 else { return windowSum == 0 && windowHours == 0 && count > 0 }
+        let hours = windowHours + UInt64(Validity.minimumHoursPer8Hours)
+        return windows <= UInt64(O3Day.windowCount) && windowHours <= 2 && hours <= count
+            && windowSum <= sum && windowSum <= hours * top && windowSum + (count - hours) * top >= sum
     }
 }
 
-/// A day's aggregate for one series: the exact mean and how many hours made it.
+/// A day's aggregate for one series: the exact mean and how many hours made
+/// it, in the pollutant's stored unit; for O3 also the day's MDA8 and
+/// maximum hour.
 public struct DailyValue: Hashable, Sendable {
     public let sum: Int
     public let validHours: Int
+    /// O3's daily statistics (nil for other pollutants and days without data).
+    public let o3: O3Day?
 
-    public init(sum: Int, validHours: Int) {
+    public init(sum: Int, validHours: Int, o3: O3Day? = nil) {
         self.sum = sum
         self.validHours = validHours
+        self.o3 = o3
     }
 
-    /// Decodes a slot; a damaged one reads as no data (and `haze check` reports it).
-    package init(packed: UInt64) {
-        guard DailyRing.isValidRaw(packed) else {
+    /// Decodes a slot of a series of pollutant `code`; a damaged one reads
+    /// as no data (and `haze check` reports it).
+    package init(packed: UInt64, code: UInt8) {
+        guard DailyRing.isValidRaw(packed, code: code), packed != 0 else {
             self = .empty
             return
         }
         self.sum = Int((packed >> 5) & 0x3_FFFF)
         self.validHours = Int(packed & 0x1F)
+        if code == Pollutant.o3.rawValue {
+            let windows = Int((packed >> 23) & 0x1F)
+            self.o3 = O3Day(windows: windows, maximumWindowSum: Int((packed >> 28) & 0x1_FFFF),
+                            maximumWindowHours: windows == 0 ? 0 : Int((packed >> 45) & 0x3) + Validity.minimumHoursPer8Hours,
+                            maximumHour: Int((packed >> 47) & 0x3FFF), hours: Int(packed & 0x1F))
+        } else {
+            self.o3 = nil
+        }
     }
 
     /// The arithmetic mean of the valid hours, or nil with no data.

@@ -54,7 +54,7 @@ package struct DailyRingSnapshot {
                 let raw = file.u64(offset + 8 * s)
                 raws[s] = raw
                 guard raw != 0 else { continue }
-                if !DailyRing.isValidRaw(raw) { valid = false }
+                if !DailyRing.isValidRaw(raw, code: s < codes.count ? codes[s] : 0) { valid = false }
                 edit.change(series: s, code: s < codes.count ? codes[s] : 0, from: 0, to: raw)
             }
             if valid && edit.entry == entry {

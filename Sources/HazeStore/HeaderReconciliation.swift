@@ -174,8 +174,9 @@ package enum HeaderReconciliation {
             }
             let base = dGeometry.rowOffset(day.index)
             for s in 0 ..< min(n, dGeometry.seriesCapacity) {
-                let value = DailyValue(packed: dailyFile.u64(base + 8 * s))
-                if value.sum != sums[s] || value.validHours != counts[s] { return false }
+                // The sum and count bits only: they mean the same for every pollutant.
+                let raw = dailyFile.u64(base + 8 * s)
+                if Int((raw >> 5) & 0x3_FFFF) != sums[s] || Int(raw & 0x1F) != counts[s] { return false }
             }
             return true
         }

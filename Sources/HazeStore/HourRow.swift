@@ -30,17 +30,19 @@ public struct HourRow {
 public struct DailyRow {
     private let file: MappedFile
     private let offset: Int
-    public let count: Int
+    /// Pollutant code per series, for decoding each slot.
+    private let codes: [UInt8]
+    public var count: Int { codes.count }
 
-    init(file: MappedFile, offset: Int, count: Int) {
-        precondition(file.contains(offset, count * 8), "a daily row outside its ring")
+    init(file: MappedFile, offset: Int, codes: [UInt8]) {
+        precondition(file.contains(offset, codes.count * 8), "a daily row outside its ring")
         self.file = file
         self.offset = offset
-        self.count = count
+        self.codes = codes
     }
 
     @inline(__always) public subscript(series: Int) -> DailyValue {
         guard series >= 0, series < count else { return .empty }
-        return DailyValue(packed: file.u64(offset + 8 * series))
+        return DailyValue(packed: file.u64(offset + 8 * series), code: codes[series])
     }
 }

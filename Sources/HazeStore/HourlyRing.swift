@@ -115,4 +115,7 @@ package final class HourlyRing {
 
     /// A raw slot is a value the ring can hold.
     @inline(__always) package static func isValidRaw(_ raw: UInt64) -> Bool { raw <= maximumRaw }
+
+    /// The same, in the form ring checks take (every pollutant's slot has one range).
+    @inline(__always) package static func isValidRaw(_ raw: UInt64, code: UInt8) -> Bool { raw <= maximumRaw }
 }

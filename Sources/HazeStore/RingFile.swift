@@ -187,16 +187,17 @@ package final class RingFile<Step: RingStep> {
     }
 
     /// Checks a row against its entry: the checksum, the counts, the tag, and
-    /// that every slot is a value the ring can hold (`valid(raw)`).
-    package func verify(_ step: Step, pollutantCodes: [UInt8], valid: (UInt64) -> Bool) -> RowVerdict {
+    /// that every slot is a value the ring can hold (`valid(raw, pollutant code)`;
+    /// a slot beyond the series table has code 0).
+    package func verify(_ step: Step, pollutantCodes: [UInt8], valid: (UInt64, UInt8) -> Bool) -> RowVerdict {
         guard let entry = entry(step) else { return .damaged("its row directory entry fails its check") }
         var computed = RowEdit(step: step.index, entry: .empty)
         var bad = 0
         for series in 0 ..< geometry.seriesCapacity {
             let value = raw(step, series)
             guard value != 0 else { continue }
-            if !valid(value) { bad += 1 }
             let code = series < pollutantCodes.count ? pollutantCodes[series] : 0
+            if !valid(value, code) { bad += 1 }
             computed.change(series: series, code: code, from: 0, to: value)
         }
         if bad > 0 { return .damaged("\(bad) slot(s) hold values no reading can have") }

@@ -49,7 +49,7 @@ extension Store {
     package func newestFromRows() throws(StoreError) -> [String] {
         try requireWriter()
         var fixed: [String] = []
-        func derive<Step: RingStep>(_ ring: RingFile<Step>, valid: (UInt64) -> Bool) -> Step? {
+        func derive<Step: RingStep>(_ ring: RingFile<Step>, valid: (UInt64, UInt8) -> Bool) -> Step? {
             var best: Step?
             for row in 0 ..< ring.geometry.capacity {
                 guard let entry = RowEntry.read(ring.file, at: ring.geometry.directoryOffset + row * RingGeometry.entryBytes),
@@ -66,7 +66,7 @@ extension Store {
             guard let entry = ring.entry(newest) else { return false }
             return entry.tag != UInt64(bitPattern: Int64(newest.index)) &+ 1
         }
-        if let derived = derive(hourly.ring, valid: HourlyRing.isValidRaw), derived != hourly.newest,
+        if let derived = derive(hourly.ring, valid: HourlyRing.isValidRaw(_:code:)), derived != hourly.newest,
            contradicted(hourly.ring, derived: derived) {
             let old = hourly.newest.map { zone.format($0) } ?? "none"
             hourly.ring.updateHeader { $0.newest = Int64(derived.index); $0.cleared = Int64(derived.index) }
@@ -126,13 +126,13 @@ extension Store {
     /// Whether an hourly row verifies (nil outside the window).
     package func verifyHour(_ hour: Hour) -> RowVerdict? {
         guard let window = hourly.presentHours, window.contains(hour) else { return nil }
-        return hourly.ring.verify(hour, pollutantCodes: pollutantCodes, valid: HourlyRing.isValidRaw)
+        return hourly.ring.verify(hour, pollutantCodes: pollutantCodes, valid: HourlyRing.isValidRaw(_:code:))
     }
 
     /// Whether a daily row verifies (nil outside the window).
     package func verifyDay(_ day: Day) -> RowVerdict? {
         guard let window = daily.presentDays, window.contains(day) else { return nil }
-        return daily.ring.verify(day, pollutantCodes: pollutantCodes, valid: DailyRing.isValidRaw)
+        return daily.ring.verify(day, pollutantCodes: pollutantCodes, valid: DailyRing.isValidRaw(_:code:))
     }
 
     /// Replaces a whole hourly row (raw slots, `value + 1`, 0 = missing) and
@@ -222,7 +222,7 @@ extension Store {
             let old = RowHash.slot(raws[s], series: s, step: day.index)
             for bit in 0 ..< 64 {
                 let candidate = raws[s] ^ (1 << UInt64(bit))
-                guard DailyRing.isValidRaw(candidate),
+                guard DailyRing.isValidRaw(candidate, code: s < pollutantCodes.count ? pollutantCodes[s] : 0),
                       RowHash.slot(candidate, series: s, step: day.index) &- old == missing else { continue }
                 if found != nil { return nil }
                 found = (s, candidate)

@@ -38,6 +38,8 @@ public final class Store {
     private(set) var pollutantCodes: [UInt8]
     /// For each series, the index of the same station's other particulate (-1 if none).
     private var counterparts: [Int] = []
+    /// The O3 series, whose daily slots also hold the day's MDA8 and maximum hour.
+    private(set) var o3Series: [Int] = []
     /// Daily rows whose checksum this instance has verified.
     private var verifiedDays: Set<Int> = []
 
@@ -175,7 +177,7 @@ public final class Store {
     public func daily(_ series: Int, on day: Day) -> DailyValue {
         guard series >= 0, series < self.series.count, series < daily.geometry.seriesCapacity,
               let window = daily.presentDays, window.contains(day) else { return .empty }
-        return DailyValue(packed: daily.raw(day, series))
+        return DailyValue(packed: daily.raw(day, series), code: pollutantCodes[series])
     }
 
     /// Every series' daily values on a day, after checking the row's
@@ -184,14 +186,14 @@ public final class Store {
     public func dailyRow(on day: Day) throws(StoreError) -> DailyRow? {
         guard let window = daily.presentDays, window.contains(day) else { return nil }
         if !verifiedDays.contains(day.index) {
-            let verdict = daily.ring.verify(day, pollutantCodes: pollutantCodes, valid: DailyRing.isValidRaw)
+            let verdict = daily.ring.verify(day, pollutantCodes: pollutantCodes, valid: DailyRing.isValidRaw(_:code:))
             if case .damaged(let why) = verdict {
                 throw .corrupt(path: dailyPath, detail: "the daily row of \(day) is damaged (\(why))")
             }
             verifiedDays.insert(day.index)
         }
         return DailyRow(file: daily.file, offset: daily.geometry.rowOffset(day.index),
-                        count: min(series.count, daily.geometry.seriesCapacity))
+                        codes: Array(pollutantCodes.prefix(min(series.count, daily.geometry.seriesCapacity))))
     }
 
     /// The row of an hour inside the readable window, or nil outside it.
@@ -213,6 +215,7 @@ public final class Store {
         indexByKey[key] = index
         series.append(key)
         pollutantCodes.append(key.pollutant.rawValue)
+        if key.pollutant == .o3 { o3Series.append(index) }
         var other = -1
         if let partner = key.pollutant.particulateCounterpart {
             other = indexByKey[SeriesKey(station: key.station, pollutant: partner)] ?? -1
@@ -347,7 +350,7 @@ public final class Store {
         var intact = Set<Int>()
         for day in days {
             for hour in calendar.hours(of: day) where window.contains(hour) {
-                switch hourly.ring.verify(hour, pollutantCodes: pollutantCodes, valid: HourlyRing.isValidRaw) {
+                switch hourly.ring.verify(hour, pollutantCodes: pollutantCodes, valid: HourlyRing.isValidRaw(_:code:)) {
                 case .empty, .intact: intact.insert(hour.index)
                 case .damaged(let why):
                     throw .corrupt(path: hourlyPath, detail: "the row of \(zone.format(hour)) is damaged (\(why)), so \(day) cannot be rolled up; nothing was written")
@@ -420,6 +423,10 @@ public final class Store {
         guard n > 0, let window = hourly.presentHours else { return }
         var sums = [Int](repeating: 0, count: n)
         var counts = [Int](repeating: 0, count: n)
+        // O3 series also keep their hours by position, for the MDA8 and maximum hour.
+        let ozone = o3Series
+        var positions = [[Int?]](repeating: [Int?](repeating: nil, count: 24), count: ozone.count)
+        let firstHour = calendar.firstHour(of: day)
         for hour in calendar.hours(of: day) where window.contains(hour) {
             guard let entry = hourly.ring.entry(hour) else {
                 throw .corrupt(path: hourlyPath, detail: "the row directory entry of \(zone.format(hour)) is damaged, so \(day) is not rolled up from it")
@@ -428,6 +435,11 @@ public final class Store {
             var hash: UInt64 = 0
             let base = hourly.geometry.rowOffset(hour.index)
             let file = hourly.file
+            let position = firstHour.distance(to: hour)
+            for (k, s) in ozone.enumerated() {
+                let raw = Int(file.u16(base + 2 * s))
+                if raw != 0 && raw <= Int(HourlyRing.maximumRaw) { positions[k][position] = raw - 1 }
+            }
             if trusted.contains(hour.index) {
                 for s in 0 ..< n {
                     let raw = Int(file.u16(base + 2 * s))
@@ -452,8 +464,12 @@ public final class Store {
         // The whole row is recomputed from verified hours: write it with a fresh entry.
         var edit = RowEdit(step: day.index, entry: .empty)
         let capacity = daily.geometry.seriesCapacity
+        var packed = (0 ..< n).map { DailyRing.pack(sum: sums[$0], count: counts[$0]) }
+        for (k, s) in ozone.enumerated() {
+            packed[s] = DailyRing.pack(sum: sums[s], count: counts[s], o3: O3Day(positions: positions[k]))
+        }
         for s in 0 ..< capacity {
-            let new = s < n ? DailyRing.pack(sum: sums[s], count: counts[s]) : 0
+            let new = s < n ? packed[s] : 0
             if daily.raw(day, s) != new { daily.setRaw(day, s, new) }
             if new != 0 { edit.change(series: s, code: pollutantCodes[s], from: 0, to: new) }
         }

@@ -119,7 +119,7 @@ public struct StoreCheck: Sendable {
         if let window = hourly.presentSteps {
             for hour in window {
                 checkedHours += 1
-                switch hourly.verify(hour, pollutantCodes: codes, valid: HourlyRing.isValidRaw) {
+                switch hourly.verify(hour, pollutantCodes: codes, valid: HourlyRing.isValidRaw(_:code:)) {
                 case .empty: break
                 case .intact: hoursWithData += 1
                 case .damaged(let why):
@@ -132,7 +132,7 @@ public struct StoreCheck: Sendable {
         if let window = daily.presentSteps {
             for day in window {
                 checkedDays += 1
-                switch daily.verify(day, pollutantCodes: codes, valid: DailyRing.isValidRaw) {
+                switch daily.verify(day, pollutantCodes: codes, valid: DailyRing.isValidRaw(_:code:)) {
                 case .empty: break
                 case .intact: daysWithData += 1
                 case .damaged(let why):
@@ -159,22 +159,29 @@ public struct StoreCheck: Sendable {
             guard !skippingDays.contains(day.index), !hours.contains(where: { skippingHours.contains($0.index) }) else { continue }
             var sums = [Int](repeating: 0, count: n)
             var counts = [Int](repeating: 0, count: n)
-            for hour in hours where window.contains(hour) {
+            let ozone = store.o3Series
+            var positions = [[Int?]](repeating: [Int?](repeating: nil, count: 24), count: ozone.count)
+            for (position, hour) in hours.enumerated() where window.contains(hour) {
                 guard let row = store.row(at: hour) else { continue }
                 for s in 0 ..< n {
                     if let v = row[s] { sums[s] += v; counts[s] += 1 }
                 }
+                for (k, s) in ozone.enumerated() { positions[k][position] = row[s] }
+            }
+            var expected = (0 ..< n).map { DailyRing.pack(sum: sums[$0], count: counts[$0]) }
+            for (k, s) in ozone.enumerated() {
+                expected[s] = DailyRing.pack(sum: sums[s], count: counts[s], o3: O3Day(positions: positions[k]))
             }
             var mismatches = 0
             var example = ""
-            for s in 0 ..< n {
-                let stored = store.daily(s, on: day)
-                if stored.sum != sums[s] || stored.validHours != counts[s] {
-                    if mismatches == 0 {
-                        example = "\(store.series[s]): daily ring \(stored.sum)/\(stored.validHours) h, hours give \(sums[s])/\(counts[s]) h"
-                    }
-                    mismatches += 1
+            for s in 0 ..< n where store.dailyRaw(s, on: day) != expected[s] {
+                if mismatches == 0 {
+                    let stored = store.daily(s, on: day)
+                    example = stored.sum != sums[s] || stored.validHours != counts[s]
+                        ? "\(store.series[s]): daily ring \(stored.sum)/\(stored.validHours) h, hours give \(sums[s])/\(counts[s]) h"
+                        : "\(store.series[s]): the daily ring's O3 statistics differ from the hours'"
                 }
+                mismatches += 1
             }
             if mismatches > 0 { findings.append(.dailyDisagrees(day: day, values: mismatches, example: example)) }
         }

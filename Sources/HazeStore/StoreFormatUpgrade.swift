@@ -87,7 +87,7 @@ package enum StoreFormatUpgrade {
                     let raw = old.slot(step, s)
                     guard raw != 0 else { continue }
                     let packed = DailyRing.pack(sum: Int(raw >> 8), count: Int(raw & 0xFF))
-                    guard DailyRing.isValidRaw(packed) else {
+                    guard DailyRing.isValidRaw(packed, code: codes[s]) else {
                         throw .corrupt(path: old.file.path, detail: "daily slot of series \(s) on day \(step) holds \(raw), which no day can have; restore from a backup or rebuild")
                     }
                     new.setRaw(day, s, packed)

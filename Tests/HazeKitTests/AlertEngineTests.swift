@@ -24,7 +24,7 @@ struct AlertEngineTests {
 
     func store() throws -> Store {
         try Store(directory: TestPaths.temporaryDirectory("haze-alert"), access: .readWrite,
-                  creating: StoreConfiguration(hourlyCapacity: 800 * 24, dailyCapacity: 900))
+                  creating: StoreConfiguration(hourlyCapacity: 800 * 24, dailyCapacity: 900, dayConvention: .hours0to23))
     }
 
     func hour(_ date: String, _ h: Int) -> Hour { zone.hour(day: Day(CivilDate(parsing: date)!), hourOfDay: h) }

@@ -369,7 +369,7 @@ struct AlertStateTests {
         let t = Self.hour("2019-03-01", 12)
         do {
             let store = try Store(directory: directory, access: .readWrite,
-                                  creating: StoreConfiguration(hourlyCapacity: 24 * 30, dailyCapacity: 60))
+                                  creating: StoreConfiguration(hourlyCapacity: 24 * 30, dailyCapacity: 60, dayConvention: .hours0to23))
             try Self.write(store, "A1", from: t.advanced(by: -20), Array(repeating: 50, count: 21))   // … t
             try Self.write(store, "A2", from: t.advanced(by: -20), Array(repeating: 60, count: 21))
             try Self.write(store, "B1", from: t.advanced(by: -20), Array(repeating: 40, count: 11))   // … t - 10
@@ -445,7 +445,7 @@ struct AlertStateTests {
             let t = Self.hour("2019-03-01", 0)
             do {
                 let store = try Store(directory: directory, access: .readWrite,
-                                      creating: StoreConfiguration(hourlyCapacity: 24 * 30, dailyCapacity: 60))
+                                      creating: StoreConfiguration(hourlyCapacity: 24 * 30, dailyCapacity: 60, dayConvention: .hours0to23))
                 try Self.write(store, "A1", from: t, [50, 150, 160, 40, 170, 50, 180, 190, 30])
                 try Self.write(store, "B1", from: t, [120, 130, 20, 140, 20, 150, 20, 160, 20])
             }

@@ -400,18 +400,21 @@ struct CompensationCommandTests {
                              "--scheme", Self.zhengzhou, "--month", "2019-01", "--city", "北京"])
         #expect(run.status == 1)
         #expect(run.stderr.contains("核算不完整：19 项未能计算"))
-        // Beijing 52 (the published figure) and 东城区's 62 and 78 from the ranking: 52 − 62 = −10 → 150; 77 − 78 = −1 → 10.
-        #expect(run.stdout.contains("东城区  合计 -160.00 万元（支付）（不完整：2 项未能计算）"))
-        #expect(run.stdout.contains("PM2.5 月均浓度：市 52 − 本期 62 = -10 µg/m³；扣 5×10 + 5×20 = 150 → -150"))
+        // Beijing 52 (the published figure) and 东城区's 61 and 79 from the ranking (days of hours 1–24):
+        // 52 − 61 = −9 → 5×10 + 4×20 = 130; 77 − 79 = −2 → 2×10 = 20; −150 in all.
+        #expect(run.stdout.contains("东城区  合计 -150.00 万元（支付）（不完整：2 项未能计算）"))
+        #expect(run.stdout.contains("PM2.5 月均浓度：市 52 − 本期 61 = -9 µg/m³；扣 5×10 + 4×20 = 130 → -130"))
+        #expect(run.stdout.contains("PM10 月均浓度：市 77 − 本期 79 = -2 µg/m³；扣 2×10 = 20 → -20"))
         #expect(run.stdout.contains("PM2.5 同比改善率：无法计算：东城区 去年同期 PM2.5 无数据"))
         #expect(run.stdout.contains("昌平区 本期 PM2.5 无效（有效天数 24/27）"))
-        #expect(run.stdout.contains("合计：支付 -690.00 万元（5 个单位）"))
+        // 东城 −150, 朝阳 −(20 + 50), 海淀 −170 (PM10 88: 5×10 + 6×20), 石景山 −50, 西城 −(130 + 130).
+        #expect(run.stdout.contains("合计：支付 -700.00 万元（5 个单位）"))
         // The district figures equal the ranking's published values.
         let rank = InProcess(["rank", "--store", SharedStore.national.directory, "--stations", TestPaths.stations,
                               "--month", "2019-01", "--city", "北京", "--pollutant", "pm2.5", "--format", "json"])
         let object = try #require(try JSONSerialization.jsonObject(with: Data(rank.stdout.utf8)) as? [String: Any])
         let entries = try #require((object["rankings"] as? [[String: Any]])?.first?["entries"] as? [[String: Any]])
-        #expect(entries.first { $0["unit"] as? String == "东城区" }?["mean"] as? Int == 62)
+        #expect(entries.first { $0["unit"] as? String == "东城区" }?["mean"] as? Int == 61)
     }
 
     @Test("the period must be the scheme's; missing options and a bad scheme are refused before anything is read")

@@ -338,7 +338,7 @@ struct ExternalNumberTests {
             ("pm2.5=0.5,pm10=0.4", "the weights sum to 0.9, not 1"),
             ("pm2.5=0.5,pm10=0.25", "the weights sum to 0.75, not 1"),
             ("pm2.5=0.5,pm2.5=0.5", "pm2.5 is given twice"),
-            ("so2=1", "'so2' is not pm2.5 or pm10"),
+            ("so2=1", "'so2' is not pm2.5 or pm10 (the weighted score is of PM means; the six-pollutant composite index is --indicator composite)"),
             ("pm2.5", "'pm2.5' is not pollutant=weight"),
             ("pm2.5=0.6,", "'' is not pollutant=weight"),
         ]

@@ -115,7 +115,9 @@ struct BadInputTests {
     @Test func longCSVProblems() throws {
         let r = try ingest("long-mixed.csv")
         #expect(r.report.format == .longCSV)
-        #expect(r.report.stored == 3 && r.report.otherRowsSkipped == 1)
+        // The SO2 row is one of the six pollutants now: stored.
+        #expect(r.report.stored == 4 && r.report.otherRowsSkipped == 0)
+        #expect(value(r.store, "1001A", .so2, "2019-01-05T10:00") == 9)
         let bad = r.report.rejections.map { "\($0.line):\($0.field)" }
         #expect(bad == ["3:time", "4:time", "6:value", "8:row", "9:station"])
         #expect(r.report.quarantined == 5)
@@ -142,9 +144,11 @@ struct BadInputTests {
         let path = TestPaths.cnemcFiles.first { $0.contains("20190220") }!
         let report = try Ingester(store: store, registry: registry).ingest(.file(path))
         #expect(report.failure == nil && report.quarantined == 0)
-        #expect(report.notes.contains { $0.contains("2019-02-20 PM2.5: no rows for hour(s) 7–23") && $0.contains("looks truncated") })
+        #expect(report.notes.contains { $0.contains("2019-02-20 PM2.5, PM10") && $0.contains(": no rows for hour(s) 7–23") && $0.contains("looks truncated") })
         let id = try #require(store.index(of: SeriesKey(station: "1001A", pollutant: .pm25)))
-        #expect(store.daily(id, on: Day(CivilDate(year: 2019, month: 2, day: 20)!)).validHours == 7)
+        // Hour labels 1–24: labels 1…6 of the 20th are its day, label 0 belongs to the 19th.
+        #expect(store.daily(id, on: Day(CivilDate(year: 2019, month: 2, day: 20)!)).validHours == 6)
+        #expect(store.daily(id, on: Day(CivilDate(year: 2019, month: 2, day: 19)!)).validHours == 1)
     }
 
     @Test("PM2.5 above PM10 in the same hour is stored and flagged")

@@ -44,7 +44,7 @@ struct InputReadingTests {
             #expect(Pollutant(name: name) == .pm25, "\(name)")
         }
         for name in ["PM10", "pm10", "PM10.0", "ＰＭ１０", "PM₁₀", "pm_10", "PM-10"] { #expect(Pollutant(name: name) == .pm10, "\(name)") }
-        for name in ["PM1.0", "PM1", "PM2.5_24h", "PM10_24h", "AQI", "SO2", "PM", "", "PM2.5μ", "pm4"] {
+        for name in ["PM1.0", "PM1", "PM2.5_24h", "PM10_24h", "AQI", "SO2_24h", "O3_8h", "PM", "", "PM2.5μ", "pm4"] {
             #expect(Pollutant(name: name) == nil, "\(name)")
         }
     }
@@ -60,7 +60,7 @@ struct InputReadingTests {
         1001A,2019-01-05T03:00+08:00,ＰＭ２．５,13
         1001A,2019-01-05T04:00+08:00,ＰＭ１０,14
         1001A,2019-01-05T05:00+08:00,PM2.5μ,15
-        1001A,2019-01-05T06:00+08:00,SO2,16
+        1001A,2019-01-05T06:00+08:00,SO2_24h,16
         1001A,2019-01-05T07:00+08:00,PM1.0,17
         1001A,2019-01-05T08:00+08:00,PM2.5,
 
@@ -68,7 +68,7 @@ struct InputReadingTests {
         let run = InProcess(["ingest", "--store", store, "--stations", TestPaths.stations, file])
         #expect(run.status == 0)
         #expect(run.stdout.contains("stored 4") && run.stdout.contains("quarantined 1"), "\(run.stdout)")
-        #expect(run.stdout.contains("not stored: 2 row(s) of other pollutants (AQI, SO2 …), 1 row(s) without a value"), "\(run.stdout)")
+        #expect(run.stdout.contains("not stored: 2 row(s) of values CNEMC derives or other measurements (AQI, PM2.5_24h, O3_8h …), 1 row(s) without a value"), "\(run.stdout)")
         #expect(run.stderr.contains("unrecognised pollutant 'PM2.5μ'"), "\(run.stderr)")
         let opened = try Store(directory: store, access: .readOnly)
         #expect(Self.value(opened, "1001A", .pm25, utc: "2019-01-04T17:00Z") == 11)
@@ -82,7 +82,7 @@ struct InputReadingTests {
         let wide = TestPaths.temporaryDirectory("haze-input-spell-wide") + "/w.csv"
         try "date,hour,type,1001A\n20190106,0,PM₂.₅,21\n20190106,0,AQI,50\n20190106,0,PM2.5μ,22\n".write(toFile: wide, atomically: true, encoding: .utf8)
         let wideRun = InProcess(["ingest", "--store", store, "--stations", TestPaths.stations, wide])
-        #expect(wideRun.stdout.contains("stored 1") && wideRun.stdout.contains("quarantined 1") && wideRun.stdout.contains("1 row(s) of other pollutants"), "\(wideRun.stdout)")
+        #expect(wideRun.stdout.contains("stored 1") && wideRun.stdout.contains("quarantined 1") && wideRun.stdout.contains("1 row(s) of values CNEMC derives"), "\(wideRun.stdout)")
         #expect(wideRun.stderr.contains("unrecognised type 'PM2.5μ'"), "\(wideRun.stderr)")
     }
 

@@ -122,7 +122,13 @@ struct StandardTests {
     @Test func pollutantSpellings() {
         for name in ["PM2.5", "pm2.5", "pm25", "PM2_5", "Pm 2.5"] { #expect(Pollutant(name: name) == .pm25) }
         for name in ["PM10", "pm10"] { #expect(Pollutant(name: name) == .pm10) }
-        for name in ["PM2.5_24h", "SO2", "", "pm1"] { #expect(Pollutant(name: name) == nil) }
+        for name in ["SO2", "so2", "SO₂", "ＳＯ２"] { #expect(Pollutant(name: name) == .so2) }
+        for name in ["NO2", "no2"] { #expect(Pollutant(name: name) == .no2) }
+        for name in ["CO", "co"] { #expect(Pollutant(name: name) == .co) }
+        for name in ["O3", "o3", "O₃"] { #expect(Pollutant(name: name) == .o3) }
+        for name in ["PM2.5_24h", "SO2_24h", "O3_8h", "O3_8h_24h", "CO_24h", "CO2", "NOx", "", "pm1"] {
+            #expect(Pollutant(name: name) == nil, "\(name)")
+        }
     }
 }
 

@@ -26,9 +26,14 @@ struct OptionRulesTests {
         (["rank", "--year", "2019", "--from", "2019-01", "--to", "2019-02"], "haze rank: --year and --from cannot be used together"),
         (["rank", "--from", "2019-01"], "haze rank: --from needs --to: a run of months needs its last month"),
         (["rank", "--to", "2019-02"], "haze rank: --to needs --from"),
-        (["rank", "--from", "2019-01", "--to", "2019-02", "--city", "北京", "--composite", "pm2.5=0.6,pm10=0.4"],
-         "haze rank: --composite and --from cannot be used together: the composite score is computed for a monthly ranking only"),
-        (["rank", "--year", "2019", "--composite", "pm2.5=1"], "haze rank: --composite and --year cannot be used together"),
+        (["rank", "--month", "2019-01", "--indicator", "composite", "--pollutant", "pm2.5"],
+         "haze rank: --indicator and --pollutant cannot be used together: --indicator names what is ranked"),
+        (["rank", "--month", "2019-01", "--indicator", "composite", "--composite", "pm2.5=1"],
+         "haze rank: --indicator and --composite cannot be used together"),
+        (["rank", "--month", "2019-01", "--limits", "2026"], "haze rank: --limits needs --indicator composite: limit sets change only the composite index"),
+        (["rank", "--month", "2019-01", "--indicator", "pm2.5", "--limits", "2026"], "haze rank: --limits needs --indicator composite"),
+        (["query", "--city", "北京", "--indicator", "aqi", "--pollutant", "so2"], "haze query: --indicator and --pollutant cannot be used together"),
+        (["init", "--day-hours", "0-24"], "--day-hours: '0-24'"),
         (["rank", "--month", "2019-01", "--composite", "pm2.5=1", "--format", "CSV"],
          "haze rank: --composite and --format csv cannot be used together: the CSV has no composite columns"),
         (["rank", "--month", "2019-01", "--lang", "en", "--format", "csv"], "haze rank: --lang and --format csv cannot be used together"),
@@ -86,7 +91,8 @@ struct OptionRulesTests {
     func helpAndExamples() throws {
         let rank = InProcess(["rank", "--help"])
         #expect(rank.stdout.contains("NOT TOGETHER (refused, exit 64):"))
-        #expect(rank.stdout.contains("--composite with --from — the composite score is computed for a monthly ranking only"))
+        #expect(rank.stdout.contains("--indicator with --pollutant — --indicator names what is ranked"))
+        #expect(!rank.stdout.contains("--composite with --from"), "the weighted score works for any period now")
         #expect(rank.stdout.contains("[years 1900–2200]"))
         #expect(InProcess(["init", "--help"]).stdout.contains("[-14…14]"))
         for command in HazeCLI.commands {
@@ -102,6 +108,11 @@ struct OptionRulesTests {
     func allowedCombinations() throws {
         let allowed: [[String]] = [
             ["rank", "--month", "2019-01", "--city", "北京", "--composite", "pm2.5=0.6,pm10=0.4"],
+            ["rank", "--from", "2019-01", "--to", "2019-02", "--city", "北京", "--composite", "pm2.5=0.6,pm10=0.4"],
+            ["rank", "--year", "2019", "--composite", "pm2.5=1"],
+            ["rank", "--month", "2019-01", "--level", "city", "--indicator", "composite", "--limits", "2026"],
+            ["query", "--city", "北京", "--indicator", "aqi", "--resolution", "hour"],
+            ["init", "--day-hours", "0-23"],
             ["rank", "--month", "2019-01", "--level", "city", "--pollutant", "pm2.5", "--format", "csv"],
             ["rank", "--month", "2019-01", "--level", "station", "--city", "北京"],
             ["rank", "--year", "2019", "--city", "北京", "--lang", "en"],

@@ -16,12 +16,8 @@ import Testing
 /// refused. (Issue 11, group 5.)
 @Suite("--out: one writer that never replaces special files", .serialized)
 struct OutputFileTests {
-    /// A small store (three day files) to rank.
-    static let store: String = {
-        let store = TestPaths.temporaryDirectory("haze-out-store")
-        _ = InProcess(["ingest", "--quiet", "--store", store, "--stations", TestPaths.stations] + Array(TestPaths.cnemcFiles.prefix(3)))
-        return store
-    }()
+    /// A store with a whole valid month to rank (the shared national store, read only).
+    static var store: String { SharedStore.national.directory }
 
     static func rank(out: String) -> InProcess {
         InProcess(["rank", "--store", store, "--stations", TestPaths.stations, "--month", "2019-01", "--city", "北京",

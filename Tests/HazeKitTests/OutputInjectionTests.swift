@@ -29,8 +29,12 @@ struct OutputInjectionTests {
         try? csv.write(toFile: stations + "/hostile.csv", atomically: true, encoding: .utf8)
         var long = "station,time,pollutant,value\n"
         for i in hostile.indices {
-            for day in 1...3 {
-                for hour in 0..<24 { long += "H\(i),2019-01-0\(day)T\(hour < 10 ? "0" : "")\(hour):00+08:00,PM2.5,\(30 + i)\n" }
+            // A whole valid month (a month with too few days is not ranked at all).
+            for day in 1...31 {
+                for hour in 0..<24 {
+                    let time = "2019-01-" + (day < 10 ? "0" : "") + "\(day)T" + (hour < 10 ? "0" : "") + "\(hour):00+08:00"
+                    long += "H\(i),\(time),PM2.5,\(30 + i)\n"
+                }
             }
         }
         let input = TestPaths.temporaryDirectory("haze-inject-input") + "/h.csv"

@@ -16,7 +16,8 @@ import Testing
 @Suite("Ranking: real data against the reference", .serialized)
 struct RankingRealDataTests {
     static func reference(month: String, level: String, city: String?) throws -> [String: [String: [String: Any]]] {
-        var arguments = ["rank", "--data", TestPaths.cnemc, "--registry", TestPaths.stations, "--month", month, "--level", level]
+        var arguments = ["rank", "--data", TestPaths.cnemc, "--registry", TestPaths.stations, "--month", month, "--level", level,
+                         "--day-hours", "1-24"]
         if let city { arguments += ["--city", city] }
         return try Processes.python("reference.py", arguments) as? [String: [String: [String: Any]]] ?? [:]
     }
@@ -60,7 +61,14 @@ struct RankingRealDataTests {
     func districts(month: String) throws {
         let haze = try Self.haze(["--month", month, "--city", "北京"])
         let reference = try Self.reference(month: month, level: "district", city: "北京")
-        #expect(Self.compare(haze, reference) == 16)
+        // A pollutant no district has a valid month of is not ranked (its "rank 1 of nothing" is gone):
+        // in February 2019 (hour labels 1–24) that is PM10, every district invalid in the reference too.
+        let unranked = haze["unranked"] as? [String] ?? []
+        for pollutant in unranked {
+            #expect(reference[pollutant]?.values.allSatisfy { $0["valid"] as? Bool == false } == true, "\(pollutant) has a valid district")
+        }
+        #expect(Self.compare(haze, reference) == 8 * (2 - unranked.count))
+        #expect(unranked == (month == "2019-02" ? ["PM10"] : []))
     }
 
     @Test("every city in the national list, January 2019: Beijing's PM2.5 is 52 and every city equals the reference")
@@ -75,6 +83,38 @@ struct RankingRealDataTests {
         // Ties are shared: some rank appears more than once.
         let ranks = (pm25?["entries"] as? [[String: Any]] ?? []).compactMap { $0["rank"] as? Int }
         #expect(Set(ranks).count < ranks.count)
+    }
+
+    @Test("nothing valid, nothing ranked: a month, a year or a pollutant without any valid unit says so and exits 65, printing no rank",
+          arguments: [
+            ["--month", "2019-03", "--city", "北京"],
+            ["--year", "2019", "--city", "北京"],
+            ["--from", "2019-02", "--to", "2019-03", "--city", "北京"],
+            ["--month", "2019-02", "--level", "city", "--city", "北京", "--pollutant", "pm10"],
+            ["--month", "2019-03", "--city", "北京", "--indicator", "pm2.5"],
+            ["--year", "2019", "--level", "city", "--indicator", "composite"],
+          ])
+    func nothingValid(arguments: [String]) throws {
+        let run = InProcess(["rank", "--store", SharedStore.national.directory, "--stations", TestPaths.stations] + arguments)
+        #expect(run.status == 65, "\(arguments): \(run.stdout)")
+        #expect(run.stdout.isEmpty, "no table, no rank 1 of nothing: \(run.stdout)")
+        #expect(run.stderr.contains("nothing is ranked"), "\(run.stderr)")
+    }
+
+    @Test("the weighted PM score works for a run of months too (it used to be refused)")
+    func compositeForPeriods() throws {
+        let run = InProcess(["rank", "--store", SharedStore.national.directory, "--stations", TestPaths.stations,
+                             "--from", "2019-01", "--to", "2019-02", "--level", "city", "--city", "北京",
+                             "--composite", "pm2.5=0.6,pm10=0.4", "--format", "json"])
+        #expect(run.status == 65 || run.status == 0, "\(run.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
+        // Beijing's PM10 February is invalid (22 of 25 days): the period is invalid for PM10, PM2.5 is ranked;
+        // the score needs both, so it is absent — never a number made of an invalid mean.
+        #expect(json?["composite"] == nil, "\(run.stdout)")
+        let districts = InProcess(["rank", "--store", SharedStore.national.directory, "--stations", TestPaths.stations,
+                                   "--from", "2019-01", "--to", "2019-01", "--city", "北京", "--composite", "pm2.5=0.6,pm10=0.4"])
+        #expect(districts.status == 0, "\(districts.stderr)")
+        #expect(districts.stdout.contains("综合得分（pm2.5=0.60,pm10=0.40）") && districts.stdout.contains("期间均值"), "\(districts.stdout)")
     }
 
     @Test("CSV and JSON parse back to the numbers of the ranking in memory")

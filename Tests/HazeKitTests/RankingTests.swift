@@ -20,7 +20,7 @@ struct RankingRuleTests {
     /// A store and a registry of one city with districts A…F, one station each.
     func fixture(hours: Int = 420 * 24) throws -> (Store, StationRegistry) {
         let store = try Store(directory: TestPaths.temporaryDirectory("haze-rank"), access: .readWrite,
-                              creating: StoreConfiguration(hourlyCapacity: hours, dailyCapacity: 800))
+                              creating: StoreConfiguration(hourlyCapacity: hours, dailyCapacity: 800, dayConvention: .hours0to23))
         let registry = StationRegistry(stations: ["A", "B", "C", "D", "E", "F"].map {
             Station(code: "S\($0)", name: "站\($0)", city: "测试", district: "\($0)区")
         } + [Station(code: "SX", name: "对照", city: "测试", district: "A区", isControl: true)])
@@ -172,8 +172,8 @@ struct RankingRuleTests {
         #expect(a.statistics.rounded == 27 && b.statistics.rounded == 23)
         #expect(b.rank == 1 && a.rank == 2)
         #expect(a.monthsFirst == 2 && b.monthsFirst == 1)
-        #expect(a.monthlyRanks == [1, 1, 2] && b.monthlyRanks == [2, 2, 1])
-        #expect(PeriodRankingReport.ranksText([1, nil, 3]) == "1 — 3")
+        #expect(a.monthlyRanks == [.ranked(1), .ranked(1), .ranked(2)] && b.monthlyRanks == [.ranked(2), .ranked(2), .ranked(1)])
+        #expect(PeriodRankingReport.ranksText([.ranked(1), .noData, .invalid(validDays: 20), .ranked(3)], .zh) == "1 — 无效 3")
         let summary = PeriodRankingReport(ranking: ranking, language: .en).summaries.joined(separator: "\n")
         #expect(summary.contains("A区: PM2.5 2nd for the period, 1st in 2 of 3 monthly assessments"))
         let zh = PeriodRankingReport(ranking: ranking, language: .zh).summaries.joined(separator: "\n")

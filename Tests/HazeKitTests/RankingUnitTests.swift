@@ -36,14 +36,16 @@ struct RankingUnitTests {
     }
 
     static func reference(_ stations: String, month: String, level: String, city: String?) throws -> [String: [String: [String: Any]]] {
-        var arguments = ["rank", "--data", TestPaths.cnemc, "--registry", stations, "--month", month, "--level", level]
+        var arguments = ["rank", "--data", TestPaths.cnemc, "--registry", stations, "--month", month, "--level", level,
+                         "--day-hours", "1-24"]
         if let city { arguments += ["--city", city] }
         return try Processes.python("reference.py", arguments) as? [String: [String: [String: Any]]] ?? [:]
     }
 
     /// reference.py's station-day means: code → pollutant → day → (mean, hours).
     static func daily(_ codes: [String]) throws -> [String: [String: [String: [String: Double]]]] {
-        try Processes.python("reference.py", ["daily", "--data", TestPaths.cnemc, "--stations", codes.joined(separator: ",")])
+        try Processes.python("reference.py", ["daily", "--data", TestPaths.cnemc, "--stations", codes.joined(separator: ","),
+                                              "--day-hours", "1-24"])
             as? [String: [String: [String: [String: Double]]]] ?? [:]
     }
 
@@ -101,7 +103,8 @@ struct RankingUnitTests {
         let codes = ["1141A", "1142A", "1143A", "1144A", "1145A", "1146A", "1147A", "1148A", "1149A", "1150A"]
         func reference(_ stations: [String]) throws -> Double {
             let json = try Processes.python("reference.py", ["unit", "--data", TestPaths.cnemc, "--stations",
-                                                             stations.joined(separator: ","), "--month", "2019-01"]) as? [String: Any]
+                                                             stations.joined(separator: ","), "--month", "2019-01",
+                                                             "--day-hours", "1-24"]) as? [String: Any]
             return try #require((json?["PM2.5"] as? [String: Any])?["mean"] as? Double)
         }
         let without = try reference(codes.filter { $0 != "1146A" })
@@ -128,7 +131,7 @@ struct RankingUnitTests {
         let control = try #require((coverage["control_points"] as? [[String: Any]])?.first)
         #expect(control["code"] as? String == "1002A")
         let reference = try Processes.python("reference.py", ["monthly", "--data", TestPaths.cnemc, "--stations", "1002A",
-                                                             "--month", "2019-01"]) as? [String: [String: [String: Any]]]
+                                                             "--month", "2019-01", "--day-hours", "1-24"]) as? [String: [String: [String: Any]]]
         let mean = try #require(reference?["1002A"]?["PM2.5"]?["mean"] as? Double)
         #expect((control["PM2.5"] as? [String: Any])?["mean"] as? Int == GBT8170.roundToInteger(mean))
         let table = InProcess(["rank", "--store", SharedStore.national.directory, "--stations", TestPaths.stations,
@@ -153,10 +156,14 @@ struct RankingUnitTests {
         let coverage = try #require(zone["coverage"] as? [String: Any])
         let without = (coverage["units_without_station"] as? [[String: Any]])?.compactMap { $0["unit"] as? String }
         #expect(without == ["临港开发区", "淮阳区"], "zones of later years, no station in 2019")
-        // The README's example: the year, by zone.
-        let year = InProcess(["rank", "--store", SharedStore.national.directory, "--stations", TestPaths.stations,
-                              "--year", "2019", "--city", "周口", "--level", "zone"])
-        #expect(year.status == 0 && year.stdout.contains("2019年 周口市各功能区"), "\(year.stderr)")
+        // The README's example: January, by zone, with the figures it quotes (the reference's, above).
+        let month = InProcess(["rank", "--store", SharedStore.national.directory, "--stations", TestPaths.stations,
+                               "--month", "2019-01", "--city", "周口", "--level", "zone", "--pollutant", "pm2.5"])
+        #expect(month.status == 0 && month.stdout.contains("2019年1月 周口市各功能区"), "\(month.stderr)")
+        let readme = try String(contentsOfFile: TestPaths.root + "/README.md", encoding: .utf8)
+        for line in month.stdout.split(separator: "\n") where line.contains("区  ") && line.first?.isWhitespace == true {
+            #expect(readme.contains(String(line)), "README quotes the ranking as it is: \(line)")
+        }
     }
 
     static let fourStations = """

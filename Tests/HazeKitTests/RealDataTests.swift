@@ -20,13 +20,14 @@ struct RealDataTests {
 
     /// reference.py output, computed once.
     static let referenceDaily: [String: [String: [String: [String: Double]]]] = {
-        let json = try? Processes.python("reference.py", ["daily", "--data", TestPaths.cnemc, "--stations", stations.joined(separator: ",")])
+        let json = try? Processes.python("reference.py", ["daily", "--data", TestPaths.cnemc, "--stations", stations.joined(separator: ","),
+                                                         "--day-hours", "1-24"])
         return json as? [String: [String: [String: [String: Double]]]] ?? [:]
     }()
 
     static func referenceMonthly(_ month: String, mode: String, stations: [String]) throws -> [String: Any] {
         let json = try Processes.python("reference.py", [mode, "--data", TestPaths.cnemc, "--stations",
-                                                         stations.joined(separator: ","), "--month", month])
+                                                         stations.joined(separator: ","), "--month", month, "--day-hours", "1-24"])
         return json as? [String: Any] ?? [:]
     }
 
@@ -46,8 +47,14 @@ struct RealDataTests {
         let built = SharedStore.national
         #expect(built.ingestOutput.contains("ingest: 59 source(s)"))
         #expect(built.ingestOutput.contains("quarantined 0"))
-        #expect(built.ingestErrors.contains("2019-02-03 PM2.5: no rows for hour(s) 22"))
-        #expect(built.ingestErrors.contains("2019-02-20 PM10: no rows for hour(s) 7–23"))
+        let pollutants = TestPaths.cnemcHasGases ? "PM2.5, PM10, SO2, NO2, CO, O3" : "PM2.5, PM10"
+        #expect(built.ingestErrors.contains("2019-02-03 \(pollutants): no rows for hour(s) 22"), "\(built.ingestErrors)")
+        #expect(built.ingestErrors.contains("2019-02-20 \(pollutants): no rows for hour(s) 7–23"))
+        // Every row is stored or counted: the nine types CNEMC derives (AQI, *_24h, O3_8h, O3_8h_24h).
+        #expect(built.ingestOutput.contains("stored \(TestPaths.cnemcValues),"), "\(built.ingestOutput)")
+        if TestPaths.cnemcHasGases {
+            #expect(built.ingestOutput.contains("not stored: 12583 row(s) of values CNEMC derives"), "\(built.ingestOutput)")
+        }
     }
 
     @Test("Beijing's January 2019 PM2.5 is 52 µg/m³, the Ministry's published figure",
@@ -57,7 +64,7 @@ struct RealDataTests {
                              "--city", "北京", "--pollutant", "pm2.5", "--resolution", "month",
                              "--from", "2019-01-01", "--to", "2019-01-31", "--format", "csv"])
         #expect(run.status == 0, "\(run.stderr)")
-        #expect(csvRows(run.stdout) == [["2019-01", "北京", "PM2.5", "52", "31"]])
+        #expect(csvRows(run.stdout) == [["2019-01", "北京", "PM2.5", "52", "31", "µg/m³", "mean"]])
         let reference = try Self.referenceMonthly("2019-01", mode: "unit", stations: TestPaths.beijingAssessmentStations)
         let pm25 = try #require(reference["PM2.5"] as? [String: Any])
         #expect(GBT8170.roundToInteger(try #require(pm25["mean"] as? Double)) == 52)
@@ -112,7 +119,7 @@ struct RealDataTests {
         #expect(compared == referenceValid && compared > 0)
     }
 
-    @Test("every Beijing station-day: the daily mean equals the mean of that day's hours; < 20 hours is invalid")
+    @Test("every Beijing station-day (hour labels 1–24): the daily mean equals the mean of that day's hours; < 20 hours is invalid")
     func dailyMeans() throws {
         let store = try SharedStore.open()
         let reference = Self.referenceDaily
@@ -120,10 +127,11 @@ struct RealDataTests {
         var complete = 0, invalid = 0
         let referenceDays = reference.values.flatMap(\.values).map(\.count).reduce(0, +)
         for code in Self.stations {
-            for pollutant in Pollutant.allCases {
+            for pollutant in Pollutant.particulates {
                 let id = try #require(store.index(of: SeriesKey(station: code, pollutant: pollutant)))
                 let days = reference[code]?[pollutant.displayName] ?? [:]
-                for offset in 0..<59 {
+                // Hour labels 1–24: label 0 of 2019-01-01 makes a day of 2018-12-31.
+                for offset in -1..<59 {
                     let day = Day(CivilDate(year: 2019, month: 1, day: 1)!).advanced(by: offset)
                     let stored = store.daily(id, on: day)
                     guard let expected = days[day.description] else {
@@ -153,7 +161,7 @@ struct RealDataTests {
             try FileManager.default.copyItem(atPath: SharedStore.national.directory + "/" + name, toPath: copy + "/" + name)
         }
         let run = InProcess(["ingest", "--quiet", "--store", copy, "--stations", TestPaths.stations, TestPaths.cnemc])
-        #expect(run.stdout.contains("stored 0, unchanged 3757034, corrected 0"))
+        #expect(run.stdout.contains("stored 0, unchanged \(TestPaths.cnemcValues), corrected 0"))
         for name in [Store.hourlyFileName, Store.dailyFileName] {
             let original = try Data(contentsOf: URL(fileURLWithPath: SharedStore.national.directory + "/" + name))
             let again = try Data(contentsOf: URL(fileURLWithPath: copy + "/" + name))

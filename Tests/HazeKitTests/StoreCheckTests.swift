@@ -64,7 +64,7 @@ struct StoreCheckTests {
         let run = Self.check(store)
         #expect(run.status == 0)
         #expect(run.stdout.contains("check: OK"), "\(run.stdout)")
-        #expect(run.stdout.contains("3 days with data"), "\(run.stdout)")
+        #expect(run.stdout.contains("4 days with data"), "three files of hours 0–23: hour 0 of the first ends the day before (hours 1–24), \(run.stdout)")
     }
 
     /// One way to make a ring unopenable, and what the report must say.
@@ -264,7 +264,7 @@ struct StoreCheckTests {
         #expect(lines.count - 1 == expectedValues, "every value the damaged row held is set aside")
         // Intact rows are kept: every other day's daily values are unchanged.
         let after = try Store(directory: store, access: .readOnly)
-        let before = try Self.dailyRows(dailyBefore)
+        let before = try Self.dailyRows(dailyBefore, codes: after.series.map(\.pollutant.rawValue))
         for day in [1, 3, 4] {
             let d = Day(CivilDate(year: 2019, month: 1, day: day)!)
             #expect((0 ..< after.series.count).map { after.daily($0, on: d) } == (0 ..< after.series.count).map { before($0, d) },
@@ -274,11 +274,11 @@ struct StoreCheckTests {
     }
 
     /// Reads daily values out of a copy of a daily ring's bytes.
-    static func dailyRows(_ bytes: [UInt8]) throws -> (Int, Day) -> DailyValue {
+    static func dailyRows(_ bytes: [UInt8], codes: [UInt8]) throws -> (Int, Day) -> DailyValue {
         let path = TestPaths.temporaryDirectory("haze-check-copy") + "/daily.ring"
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         let ring = try DailyRing(opening: path, writable: false)
-        return { series, day in DailyValue(packed: ring.raw(day, series)) }
+        return { series, day in DailyValue(packed: ring.raw(day, series), code: codes[series]) }
     }
 
     @Test("a damaged hour that raw/ holds is restored from it, verified against the row's checksum")

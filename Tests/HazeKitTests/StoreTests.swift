@@ -18,7 +18,7 @@ struct StoreTests {
 
     func newStore(hours: Int = 24 * 30, days: Int = 64) throws -> Store {
         try Store(directory: TestPaths.temporaryDirectory("haze-store"), access: .readWrite,
-                  creating: StoreConfiguration(hourlyCapacity: hours, dailyCapacity: days))
+                  creating: StoreConfiguration(hourlyCapacity: hours, dailyCapacity: days, dayConvention: .hours0to23))
     }
 
     func hour(_ dayOffset: Int, _ h: Int) -> Hour { zone.hour(day: start.advanced(by: dayOffset), hourOfDay: h) }

@@ -14,8 +14,9 @@ module and computes, following GB 3095 / HJ 663 as written in DOMAIN.md:
            the Grade II 24 h limit), highest daily value and its date
 
 It shares no code with haze. Output is JSON on stdout.  The four modes above read only the
-PM2.5/PM10 rows and take a date's day as that file's hours 0..23 (unchanged, the Swift tests
-call them).
+PM2.5/PM10 rows and take a date's day as that file's hours 0..23, unless --day-hours 1-24 is
+given: then a date's day is its file's labels 1..23 plus label 0 of the next date's file (the
+day haze stores use by default; see RULES.md §2).
 
 usage: reference.py daily   --data DIR --stations 1001A,1003A
        reference.py monthly --data DIR --stations 1001A,1003A --month 2019-01
@@ -49,6 +50,8 @@ plus label 0 of the next date's file) or --day-hours 0-23 (a date's day = its fi
                    [--o3-unit station-mean|hourly-mean] [--no-daily]
         A unit's daily values and AQI series, period statistics with validity, AQI-day counts,
         composite index and PM-only index.
+  all-units        --data DIR --registry DIR --level district|city [--city C] (period as unit-stats) [--no-daily] …
+        unit-stats for every unit of a level in one run (station days computed once): {units: {name: …}}.
   rank             --data DIR --registry DIR --indicator pm2.5|pm10|so2|no2|co|o3|composite|good-days|aqi-days
                    --level district|city [--city C] (--month M [--cumulative] | --from/--to | --year)
                    [--by change] [--top N] [--bottom N] [--exclude-days FILE]
@@ -61,6 +64,7 @@ plus label 0 of the next date's file) or --day-hours 0-23 (a date's day = its fi
 """
 import argparse, csv, glob, gzip, io, json, os, sys
 from collections import defaultdict
+from datetime import date, timedelta
 from decimal import Decimal, ROUND_HALF_EVEN
 
 
@@ -71,15 +75,23 @@ def open_text(path):
     return raw.decode('utf-8-sig')
 
 
-def daily(data_dir, wanted=None):
+def day_of_label(d, hour, conv):
+    """'YYYY-MM-DD' of the day a row of date d (YYYYMMDD) and hour label belongs to."""
+    day = date(int(d[0:4]), int(d[4:6]), int(d[6:8]))
+    if conv == '1-24' and hour == 0:
+        day -= timedelta(days=1)
+    return day.isoformat()
+
+
+def daily(data_dir, wanted=None, conv='0-23'):
     """{station: {pollutant: {'YYYY-MM-DD': {'mean': m, 'hours': n}}}}, streaming one day file at a time."""
+    acc = defaultdict(lambda: [0.0, 0])
     out = defaultdict(lambda: defaultdict(dict))
     for path in sorted(glob.glob(os.path.join(data_dir, 'china_sites_*.csv*'))):
         text = open_text(path)
         lines = text.split('\n')
         header = next(csv.reader([lines[0]]))
         cols = [(i, c.strip()) for i, c in enumerate(header) if i >= 3 and (wanted is None or c.strip() in wanted)]
-        acc = defaultdict(lambda: [0.0, 0])
         for line in lines[1:]:
             parts = line.split(',', 3)
             if len(parts) < 4 or parts[2] not in ('PM2.5', 'PM10'):
@@ -87,16 +99,15 @@ def daily(data_dir, wanted=None):
             row = next(csv.reader([line.rstrip('\r')]))
             if len(row) != len(header):
                 continue
-            d = row[0]
-            day = '%s-%s-%s' % (d[0:4], d[4:6], d[6:8])
+            day = day_of_label(row[0], int(row[1]), conv)
             for i, code in cols:
                 cell = row[i].strip()
                 if cell:
                     a = acc[(code, row[2], day)]
                     a[0] += float(cell)
                     a[1] += 1
-        for (code, pol, day), (total, n) in acc.items():
-            out[code][pol][day] = {'mean': total / n, 'hours': n}
+    for (code, pol, day), (total, n) in acc.items():
+        out[code][pol][day] = {'mean': total / n, 'hours': n}
     return out
 
 
@@ -184,7 +195,8 @@ def rank_month(d, reg_path, month, level, city):
     return out
 
 
-NEW_MODES = ['hour-convention', 'hourly-aqi', 'compare-hourly', 'compare-snapshot', 'daily-stats', 'unit-stats']
+NEW_MODES = ['hour-convention', 'hourly-aqi', 'compare-hourly', 'compare-snapshot', 'daily-stats', 'unit-stats',
+             'all-units']
 
 
 def main():
@@ -197,7 +209,7 @@ def main():
     ap.add_argument('--level', default='district')
     ap.add_argument('--city')
     ap.add_argument('--district')
-    ap.add_argument('--day-hours', choices=['0-23', '1-24'], default='1-24')
+    ap.add_argument('--day-hours', choices=['0-23', '1-24'], default=None)
     ap.add_argument('--date-from')
     ap.add_argument('--date-to')
     ap.add_argument('--from', dest='from_ym')
@@ -218,16 +230,19 @@ def main():
     new_rank = a.mode == 'rank' and (a.indicator or a.by != 'value' or a.cumulative or a.top or a.bottom or a.from_ym
                                      or a.year or a.exclude_days or a.limits or a.same_limits_as)
     if a.mode in NEW_MODES or new_rank:
+        a.day_hours = a.day_hours or '1-24'
         import extended
         json.dump(extended.run(a), sys.stdout, ensure_ascii=False)
         return
     if not a.data:
         ap.error('--data is required')
+    conv = a.day_hours or '0-23'
     if a.mode == 'rank':
-        json.dump(rank_month(daily(a.data), a.registry, a.month, a.level, a.city), sys.stdout, ensure_ascii=False)
+        json.dump(rank_month(daily(a.data, None, conv), a.registry, a.month, a.level, a.city), sys.stdout,
+                  ensure_ascii=False)
         return
     stations = a.stations.split(',')
-    d = daily(a.data, set(stations))
+    d = daily(a.data, set(stations), conv)
     if a.mode == 'daily':
         json.dump(d, sys.stdout)
         return

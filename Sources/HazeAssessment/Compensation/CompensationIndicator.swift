@@ -46,6 +46,26 @@ public enum CompensationIndicator: String, Sendable, CaseIterable, Hashable {
         switch pollutant {
         case .pm25: self = .pm25
         case .pm10: self = .pm10
+        case .so2: self = .so2
+        case .no2: self = .no2
+        case .co: self = .co
+        case .o3: self = .o3
+        }
+    }
+}
+
+extension RankingIndicator {
+    /// The ranking indicator whose published value a compensation indicator takes.
+    init(_ indicator: CompensationIndicator) {
+        switch indicator {
+        case .pm25: self = .pm25
+        case .pm10: self = .pm10
+        case .so2: self = .so2
+        case .no2: self = .no2
+        case .co: self = .co
+        case .o3: self = .o3
+        case .goodDaysRatio: self = .goodDays
+        case .composite: self = .composite
         }
     }
 }

@@ -31,20 +31,32 @@ extension CompensationInput {
             throw .noAssessmentStations(city)
         }
 
+        // One set of limits (Sᵢ of the composite index) for both years: those in
+        // force on the period's last day (RULES.md §11).
+        let limits = AirQualityStandard.inForce(on: now.days.upperBound.advanced(by: -1))
+        let months = period.months, earlierMonths = period.yearEarlier?.months
         func figures(_ unit: RankingUnit) -> [CompensationIndicator: Figures] {
+            let series = aggregation.unitSeries(of: unit)
+            let current = aggregation.periodIndicators(series, months: months)
+            let previous = earlierMonths.map { aggregation.periodIndicators(series, months: $0) }
             var out: [CompensationIndicator: Figures] = [:]
-            for pollutant in Pollutant.allCases {
-                func published(_ span: (days: Range<Day>, required: Int)?) -> (Decimal?, Absence?) {
-                    guard let span else { return (nil, .noData) }
-                    let stats = PeriodStatistics(days: aggregation.unitDays(unit, pollutant, days: span.days),
-                                                 pollutant: pollutant, requiredDays: span.required)
-                    if stats.isValid, let value = stats.rounded { return (Decimal(value), nil) }
-                    return (nil, stats.validDays == 0 ? .noData : .invalid(validDays: stats.validDays, requiredDays: span.required))
+            for indicator in CompensationIndicator.allCases {
+                let ranked = RankingIndicator(indicator)
+                func published(_ figures: PeriodIndicators?) -> (Decimal?, Absence?) {
+                    guard let figures else { return (nil, .noData) }
+                    let (value, valid) = ranked.value(figures, limits: limits)
+                    let days = ranked.pollutant.map { figures.statistic($0).validDays } ?? figures.aqiDays.validDays
+                    guard let value, days > 0 else { return (nil, .noData) }
+                    guard valid else {
+                        return (nil, .invalid(validDays: days, requiredDays: figures.months.map(Validity.minimumDays(in:)).reduce(0, +)))
+                    }
+                    var scaled = Decimal(value)
+                    for _ in 0 ..< ranked.decimals { scaled /= 10 }
+                    return (scaled, nil)
                 }
-                let (current, currentAbsence) = published(now)
-                let (last, lastAbsence) = published(before)
-                out[CompensationIndicator(pollutant)] = Figures(current: current, lastYear: last,
-                                                                currentAbsence: currentAbsence, lastYearAbsence: lastAbsence)
+                let (now, nowAbsence) = published(current)
+                let (last, lastAbsence) = published(previous)
+                out[indicator] = Figures(current: now, lastYear: last, currentAbsence: nowAbsence, lastYearAbsence: lastAbsence)
             }
             return out
         }

@@ -88,6 +88,26 @@ public struct Aggregation {
         return count == 0 ? .none : Aggregate(mean: sum / Double(count), count: count, isValid: true)
     }
 
+    /// A pollutant's assessed daily value of a station (`asUnit` false: the
+    /// first series) or unit: the daily mean, for O3 the daily maximum 8-hour
+    /// mean with HJ 663 §6.1.2's validity. `count` is valid hours (O3: valid
+    /// 8-hour means) of a station, contributing stations of a unit.
+    public func assessedDay(_ series: [Int], _ pollutant: Pollutant, on day: Day, asUnit: Bool) -> Aggregate {
+        guard pollutant == .o3 else {
+            return asUnit ? unitDay(series, on: day) : stationDay(series.first ?? -1, on: day)
+        }
+        guard let row = try? store.dailyRow(on: day) else { return .none }
+        if !asUnit {
+            guard let first = series.first, let o3 = row[first].o3 else { return .none }
+            return Aggregate(mean: o3.mda8, count: o3.windows, isValid: o3.isMDA8Valid(on: day.date))
+        }
+        var sum = 0.0, count = 0
+        for s in series {
+            if let mda8 = row[s].o3?.validMDA8(on: day.date) { sum += mda8; count += 1 }
+        }
+        return count == 0 ? .none : Aggregate(mean: sum / Double(count), count: count, isValid: true)
+    }
+
     /// The daily values a month or period is built from.
     public func days(_ series: [Int], in days: Range<Day>, asUnit: Bool) -> [Aggregate] {
         days.map { day in

@@ -19,13 +19,39 @@ public struct StationQuery: Sendable {
         self.resolution = resolution
     }
 
+    /// What a row's value is.
+    public enum Statistic: Sendable, Equatable {
+        /// An hourly value (a unit's: the mean of its stations').
+        case hourly
+        /// A daily mean (≥ 20 hours).
+        case dailyMean
+        /// O3's daily maximum 8-hour mean (HJ 663 §6.1.2 validity).
+        case dailyMaximum8Hour
+        /// A month's statistic: mean, CO's 95th or O3's 90th percentile.
+        case period(PollutantStatistic.Kind)
+
+        /// `hour`, `day mean`, `MDA8`, `month mean`, `P95`, `P90 of MDA8`.
+        public var label: String {
+            switch self {
+            case .hourly: "hour"
+            case .dailyMean: "daily mean"
+            case .dailyMaximum8Hour: "MDA8"
+            case .period(.mean): "mean"
+            case .period(.percentile95): "P95 of daily means"
+            case .period(.percentile90): "P90 of MDA8"
+            }
+        }
+    }
+
     /// One output row.
     public struct Row: Sendable, Equatable {
         /// `2019-01-01T08:00+08:00`, `2019-01-01` or `2019-01`.
         public var time: String
         public var subject: String
         public var pollutant: Pollutant
+        /// In the pollutant's stored unit (µg/m³; CO tenths of mg/m³), unrounded.
         public var value: Aggregate
+        public var statistic: Statistic = .hourly
     }
 
     public func run(store: Store, registry: StationRegistry) throws(QueryError) -> [Row] {
@@ -63,9 +89,9 @@ public struct StationQuery: Sendable {
                 try aggregation.requireIntact(firstDay ..< lastDay.advanced(by: 1))
                 for day in firstDay ... lastDay {
                     let ids = series(on: day)
-                    let value = isUnit ? aggregation.unitDay(ids, on: day)
-                                       : (ids.first.map { aggregation.stationDay($0, on: day) } ?? .none)
-                    rows.append(Row(time: day.description, subject: subject.description, pollutant: pollutant, value: value))
+                    let value = ids.isEmpty ? .none : aggregation.assessedDay(ids, pollutant, on: day, asUnit: isUnit)
+                    rows.append(Row(time: day.description, subject: subject.description, pollutant: pollutant, value: value,
+                                    statistic: pollutant == .o3 ? .dailyMaximum8Hour : .dailyMean))
                 }
             case .month:
                 try aggregation.requireIntact(firstDay ..< lastDay.advanced(by: 1))
@@ -73,10 +99,12 @@ public struct StationQuery: Sendable {
                     let days = max(month.days.lowerBound, firstDay) ..< min(month.days.upperBound, lastDay.advanced(by: 1))
                     let daily = days.map { day in
                         let ids = series(on: day)
-                        return isUnit ? aggregation.unitDay(ids, on: day) : (ids.first.map { aggregation.stationDay($0, on: day) } ?? .none)
+                        return (day, ids.isEmpty ? nil : aggregation.assessedDay(ids, pollutant, on: day, asUnit: isUnit).validMean)
                     }
+                    let statistic = PollutantStatistic(pollutant: pollutant, days: daily, validity: PeriodValidity(months: [month]))
                     rows.append(Row(time: month.description, subject: subject.description, pollutant: pollutant,
-                                    value: Aggregation.month(month, days: daily)))
+                                    value: Aggregate(mean: statistic.exact, count: statistic.validDays, isValid: statistic.isValid),
+                                    statistic: .period(statistic.kind)))
                 }
             }
         }

@@ -29,8 +29,8 @@ public struct CompositeWeights: Sendable, Equatable, CustomStringConvertible {
         for part in text.split(separator: ",", omittingEmptySubsequences: false) {
             let pieces = part.split(separator: "=", omittingEmptySubsequences: false)
             guard pieces.count == 2 else { return .failure(Refusal(description: "'\(part)' is not pollutant=weight")) }
-            guard let pollutant = Pollutant(name: pieces[0]) else {
-                return .failure(Refusal(description: "'\(pieces[0])' is not pm2.5 or pm10"))
+            guard let pollutant = Pollutant(name: pieces[0]), Pollutant.particulates.contains(pollutant) else {
+                return .failure(Refusal(description: "'\(pieces[0])' is not pm2.5 or pm10 (the weighted score is of PM means; the six-pollutant composite index is --indicator composite)"))
             }
             guard !result.contains(where: { $0.0 == pollutant }) else {
                 return .failure(Refusal(description: "\(pollutant.key) is given twice"))
@@ -68,9 +68,11 @@ public struct CompositeWeights: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// A weighted score of each pollutant's monthly mean over its annual Grade II
+/// A weighted score of each pollutant's period mean over its annual Grade II
 /// limit (the comprehensive-index idea of the national ranking rule, with
 /// weights chosen by the user): Σ wᵢ · Cᵢ / Sᵢ, two decimals, lower is better.
+/// Sᵢ are the limits in force on the period's last day. (The six-pollutant
+/// composite index of HJ 663 is `IndicatorRanking` with `.composite`.)
 public struct CompositeRanking: Sendable {
     public struct Entry: Sendable {
         public var unit: RankingUnit
@@ -84,19 +86,20 @@ public struct CompositeRanking: Sendable {
     public var limits: [Pollutant: Int]
     public var entries: [Entry]
 
-    init(weights: CompositeWeights, rankings: [PollutantRanking], standard: AirQualityStandard) {
+    /// The score of each unit from its period statistics per pollutant.
+    init(weights: CompositeWeights, units: [RankingUnit], statistics: [Pollutant: [RankingUnit: PeriodStatistics]],
+         standard: AirQualityStandard) {
         self.weights = weights
-        self.limits = Dictionary(uniqueKeysWithValues: weights.pollutants.map { ($0, standard.annualLimit($0)) })
-        let units = rankings.first?.entries.map(\.unit) ?? []
+        self.limits = Dictionary(uniqueKeysWithValues: weights.pollutants.map { ($0, standard.compositeLimit($0)) })
         var byUnit: [RankingUnit: [Pollutant: PeriodStatistics]] = [:]
-        for ranking in rankings {
-            for entry in ranking.entries { byUnit[entry.unit, default: [:]][ranking.pollutant] = entry.current }
+        for (pollutant, perUnit) in statistics {
+            for (unit, stats) in perUnit { byUnit[unit, default: [:]][pollutant] = stats }
         }
         let scores: [Double?] = units.map { unit in
             var score = 0.0
             for (pollutant, weight) in weights.weights {
                 guard let stats = byUnit[unit]?[pollutant], stats.isValid, let value = stats.rounded else { return nil }
-                score += weight * Double(value) / Double(standard.annualLimit(pollutant))
+                score += weight * Double(value) / Double(standard.compositeLimit(pollutant))
             }
             return GBT8170.round(score, decimals: 2)
         }

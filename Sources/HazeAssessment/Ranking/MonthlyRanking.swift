@@ -35,14 +35,21 @@ public struct PollutantRanking: Sendable {
 /// mean of its stations' valid daily means), valid with ≥ 27 days (February
 /// ≥ 25). Values are rounded once, at the end (GB/T 8170); ranks are
 /// ascending on the rounded value, ties share a rank, invalid units share the
-/// last place. Last year's month comes from the daily ring, so it is there
-/// after the hourly ring has wrapped.
+/// last place. A pollutant no unit has a valid month for is not ranked at all
+/// (`unranked`); when that is every pollutant asked for, there is nothing to
+/// rank and the initialiser throws `QueryError.noData`. Last year's month
+/// comes from the daily ring, so it is there after the hourly ring has wrapped.
 public struct MonthlyRanking: Sendable {
     public var month: Month
     public var scope: RankingScope
     public var rankings: [PollutantRanking]
+    /// Pollutants asked for that no unit has a valid value of: no ranks are given.
+    public var unranked: [Pollutant]
     public var composite: CompositeRanking?
-    /// The GB 3095 edition in force on the month's first day (limits shown in reports).
+    /// Every pollutant's entries, ranked or not (for a period's monthly standings).
+    var candidates: [PollutantRanking] = []
+    /// The GB 3095 limits in force on the month's last day (limits shown in
+    /// reports, Sᵢ of the composite score); exceedance days use each day's own.
     public var standard: AirQualityStandard
     /// The exceptional days left out of the PM means (`--exclude-exceptional`):
     /// the file, and its days within this month or the month a year earlier
@@ -62,6 +69,10 @@ public struct MonthlyRanking: Sendable {
         try aggregation.requireIntact(month.days)
         if let earlier = month.yearEarlier { try aggregation.requireIntact(earlier.days) }
         self.init(store: store, units: formed, month: month, scope: scope, composite: weights, excluding: exceptional)
+        guard !rankings.isEmpty else {
+            let what = unranked.map(\.displayName).joined(separator: ", ")
+            throw .noData("no \(scope.level.rawValue) has a valid \(what) month for \(month) (\(formed.units.count) unit(s); a month needs ≥ \(Validity.minimumDays(in: month)) valid days); nothing is ranked")
+        }
     }
 
     init(store: Store, units formed: RankingUnits, month: Month, scope: RankingScope, composite weights: CompositeWeights?,
@@ -72,13 +83,14 @@ public struct MonthlyRanking: Sendable {
         self.controlPoints = formed.controlPoints.map { unit in
             UnrankedEntry(unit: unit, values: scope.pollutants.map { pollutant in
                 (pollutant, PeriodStatistics(days: aggregation.unitDays(unit, pollutant, days: month.days), pollutant: pollutant,
-                                             requiredDays: Validity.minimumDays(in: month)))
+                                             validity: PeriodValidity(months: [month])))
             })
         }
         self.month = month
         self.scope = scope
-        self.standard = AirQualityStandard.inForce(on: month.firstDay)
+        self.standard = AirQualityStandard.inForce(on: month.days.upperBound.advanced(by: -1))
         let lastYearMonth = month.yearEarlier
+        let validity = PeriodValidity(months: [month])
         let excluded = units.map { exceptional?.days(forCity: $0.city) ?? [] }
         if let exceptional {
             let cities = Set(units.map(\.city))
@@ -89,24 +101,36 @@ public struct MonthlyRanking: Sendable {
         }
         var rankings: [PollutantRanking] = []
         for pollutant in Set(scope.pollutants + (weights?.pollutants ?? [])).sorted() {
-            // Exceptional days leave PM2.5 and PM10 means only (RULES.md §10); both are PM today.
+            // Exceptional days leave the PM2.5 and PM10 means only (RULES.md §10).
             let excluded = [Pollutant.pm25, .pm10].contains(pollutant) ? excluded : units.map { _ in [] }
             let current = units.indices.map {
                 PeriodStatistics(days: aggregation.unitDays(units[$0], pollutant, days: month.days), pollutant: pollutant,
-                                 requiredDays: Validity.minimumDays(in: month), excluding: excluded[$0])
+                                 validity: validity, excluding: excluded[$0])
             }
             // Before 0001-01 there is no last year: no data, never a trap.
             let previous = units.indices.map { i in
                 lastYearMonth.map {
                     PeriodStatistics(days: aggregation.unitDays(units[i], pollutant, days: $0.days), pollutant: pollutant,
-                                     requiredDays: Validity.minimumDays(in: $0), excluding: excluded[i])
-                } ?? PeriodStatistics(days: [], pollutant: pollutant, requiredDays: Validity.minimumDays(in: month))
+                                     validity: PeriodValidity(months: [$0]), excluding: excluded[i])
+                } ?? PeriodStatistics(days: [], pollutant: pollutant, validity: validity)
             }
             rankings.append(Self.rank(units: units, current: current, previous: previous, pollutant: pollutant))
         }
         let standard = self.standard
-        self.composite = weights.map { CompositeRanking(weights: $0, rankings: rankings, standard: standard) }
-        self.rankings = rankings.filter { scope.pollutants.contains($0.pollutant) }
+        if let weights {
+            var statistics: [Pollutant: [RankingUnit: PeriodStatistics]] = [:]
+            for ranking in rankings where weights.pollutants.contains(ranking.pollutant) {
+                statistics[ranking.pollutant] = Dictionary(uniqueKeysWithValues: ranking.entries.map { ($0.unit, $0.current) })
+            }
+            let scored = CompositeRanking(weights: weights, units: units, statistics: statistics, standard: standard)
+            self.composite = scored.entries.contains { $0.score != nil } ? scored : nil
+        } else {
+            self.composite = nil
+        }
+        self.candidates = rankings
+        let asked = rankings.filter { scope.pollutants.contains($0.pollutant) }
+        self.rankings = asked.filter { $0.entries.contains { $0.current.isValid } }
+        self.unranked = asked.filter { !$0.entries.contains { $0.current.isValid } }.map(\.pollutant)
     }
 
     static func rank(units: [RankingUnit], current: [PeriodStatistics], previous: [PeriodStatistics],
@@ -114,7 +138,7 @@ public struct MonthlyRanking: Sendable {
         let ranks = Ranks.ascending(current.map { $0.isValid ? $0.rounded : nil })
         let changes: [Double?] = zip(current, previous).map { now, then in
             guard now.isValid, then.isValid, let a = now.rounded, let b = then.rounded, b > 0 else { return nil }
-            return GBT8170.round(Double(a - b) / Double(b) * 100, decimals: 1)
+            return Double(GBT8170.roundRatio(1000 * (a - b), b)) / 10   // exact, one decimal
         }
         let changeRanks = Ranks.ascending(changes)
         var entries = units.indices.map { i in

@@ -3,17 +3,34 @@ import HazeRegistry
 import HazeStore
 
 /// A ranking over a run of months (a year, a quarter, any `--from/--to`):
-/// the period mean and its rank per pollutant, and how many of the period's
-/// monthly assessments each unit came first in.
+/// the period mean and its rank per pollutant, how the unit stood in each of
+/// the period's monthly assessments, and how many it came first in.
+///
+/// The period mean is valid when every month has ≥ 27 valid days (February
+/// ≥ 25) and, for a whole calendar year, ≥ 324 in all (GB 3095 Table 4). A
+/// pollutant no unit has a valid value of is not ranked (`unranked`); when
+/// that is every pollutant, the initialiser throws `QueryError.noData`.
 public struct PeriodRanking: Sendable {
+    /// A unit's standing in one monthly assessment of the period.
+    public enum MonthStanding: Sendable, Equatable {
+        /// Ranked with a valid month.
+        case ranked(Int)
+        /// Data, but too few valid days for a valid month: no rank.
+        case invalid(validDays: Int)
+        /// No valid day at all.
+        case noData
+
+        public var rank: Int? { if case .ranked(let rank) = self { rank } else { nil } }
+    }
+
     public struct Entry: Sendable {
         public var unit: RankingUnit
         public var statistics: PeriodStatistics
         public var rank: Int
         /// Monthly assessments of the period in which the unit ranked first (ties included).
         public var monthsFirst: Int
-        /// The unit's rank in each month of the period; nil for a month without any data.
-        public var monthlyRanks: [Int?]
+        /// The unit's standing in each month of the period.
+        public var monthlyRanks: [MonthStanding]
     }
 
     public struct PollutantEntries: Sendable {
@@ -24,7 +41,13 @@ public struct PeriodRanking: Sendable {
     public var months: [Month]
     public var scope: RankingScope
     public var rankings: [PollutantEntries]
-    /// Whether the period is a whole calendar year (then ≥ 324 valid days are required).
+    /// Pollutants asked for that no unit has a valid value of: no ranks are given.
+    public var unranked: [Pollutant]
+    /// The weighted score of the period means, when asked for (`--composite`).
+    public var composite: CompositeRanking?
+    /// The GB 3095 limits in force on the period's last day.
+    public var standard: AirQualityStandard
+    /// Whether the period is a whole calendar year (then ≥ 324 valid days are also required).
     public var isCalendarYear: Bool
     /// What is not ranked (see `MonthlyRanking.coverage`), over the whole period.
     public var coverage: UnitCoverage
@@ -32,7 +55,7 @@ public struct PeriodRanking: Sendable {
     public var controlPoints: [UnrankedEntry]
 
     public init(store: Store, registry: StationRegistry, from first: Month, to last: Month,
-                scope: RankingScope) throws(QueryError) {
+                scope: RankingScope, composite weights: CompositeWeights? = nil) throws(QueryError) {
         guard first <= last else { throw .noData("the period \(first)…\(last) ends before it starts") }
         let days = first.firstDay ..< last.days.upperBound
         try RequestedRange.check(days: days.lowerBound ... days.upperBound.advanced(by: -1), hourly: false, store: store)
@@ -44,9 +67,9 @@ public struct PeriodRanking: Sendable {
         let months = Array(first ... last)
         self.months = months
         self.scope = scope
-        isCalendarYear = months.count == 12 && first.month == 1
-        let required = isCalendarYear ? Validity.minimumDaysPerYear
-                                      : months.map(Validity.minimumDays(in:)).reduce(0, +)
+        let validity = PeriodValidity(months: months)
+        isCalendarYear = validity.isCalendarYear
+        standard = AirQualityStandard.inForce(on: days.upperBound.advanced(by: -1))
         let aggregation = Aggregation(store: store)
         for month in months {
             try aggregation.requireIntact(month.days)
@@ -56,32 +79,49 @@ public struct PeriodRanking: Sendable {
         controlPoints = formed.controlPoints.map { unit in
             UnrankedEntry(unit: unit, values: scope.pollutants.map { pollutant in
                 (pollutant, PeriodStatistics(days: aggregation.unitDays(unit, pollutant, days: days), pollutant: pollutant,
-                                             requiredDays: required))
+                                             validity: validity))
             })
         }
-        rankings = scope.pollutants.map { pollutant in
+        let pollutants = Set(scope.pollutants + (weights?.pollutants ?? [])).sorted()
+        var all: [PollutantEntries] = []
+        for pollutant in pollutants {
             let statistics = units.map {
-                PeriodStatistics(days: aggregation.unitDays($0, pollutant, days: days), pollutant: pollutant,
-                                 requiredDays: required)
+                PeriodStatistics(days: aggregation.unitDays($0, pollutant, days: days), pollutant: pollutant, validity: validity)
             }
             let ranks = Ranks.ascending(statistics.map { $0.isValid ? $0.rounded : nil })
-            let monthlyRanks: [[Int?]] = units.map { unit in
+            let standings: [[MonthStanding]] = units.map { unit in
                 monthly.map { month in
-                    guard let entry = month.ranking(for: pollutant)?.entries.first(where: { $0.unit == unit }),
-                          entry.current.validDays > 0 else { return nil }
-                    return entry.rank
+                    guard let entry = month.candidates.first(where: { $0.pollutant == pollutant })?.entries.first(where: { $0.unit == unit }) else {
+                        return .noData
+                    }
+                    if entry.current.isValid { return .ranked(entry.rank) }
+                    return entry.current.validDays > 0 ? .invalid(validDays: entry.current.validDays) : .noData
                 }
             }
-            let firsts: [Int] = units.indices.map { i in
-                monthly.enumerated().filter { m, month in
-                    monthlyRanks[i][m] == 1 && month.ranking(for: pollutant)?.entries.first { $0.unit == units[i] }?.current.isValid == true
-                }.count
-            }
             let entries = units.indices.map {
-                Entry(unit: units[$0], statistics: statistics[$0], rank: ranks[$0], monthsFirst: firsts[$0],
-                      monthlyRanks: monthlyRanks[$0])
+                Entry(unit: units[$0], statistics: statistics[$0], rank: ranks[$0],
+                      monthsFirst: standings[$0].filter { $0 == .ranked(1) }.count, monthlyRanks: standings[$0])
             }.sorted { ($0.rank, $0.unit.label) < ($1.rank, $1.unit.label) }
-            return PollutantEntries(pollutant: pollutant, entries: entries)
+            all.append(PollutantEntries(pollutant: pollutant, entries: entries))
+        }
+        if let weights {
+            var byPollutant: [Pollutant: [RankingUnit: PeriodStatistics]] = [:]
+            for ranking in all where weights.pollutants.contains(ranking.pollutant) {
+                byPollutant[ranking.pollutant] = Dictionary(uniqueKeysWithValues: ranking.entries.map { ($0.unit, $0.statistics) })
+            }
+            let scored = CompositeRanking(weights: weights, units: units, statistics: byPollutant, standard: standard)
+            composite = scored.entries.contains { $0.score != nil } ? scored : nil
+        } else {
+            composite = nil
+        }
+        let asked = all.filter { scope.pollutants.contains($0.pollutant) }
+        rankings = asked.filter { $0.entries.contains { $0.statistics.isValid } }
+        unranked = asked.filter { !$0.entries.contains { $0.statistics.isValid } }.map(\.pollutant)
+        guard !rankings.isEmpty else {
+            let what = unranked.map(\.displayName).joined(separator: ", ")
+            let rule = isCalendarYear ? "≥ 324 valid days and ≥ 27 in every month (February ≥ 25)"
+                                      : "≥ 27 valid days in every month (February ≥ 25)"
+            throw .noData("no \(scope.level.rawValue) has a valid \(what) value for \(first)…\(last) (\(units.count) unit(s); the period needs \(rule)); nothing is ranked")
         }
     }
 

@@ -9,33 +9,43 @@ public struct PeriodStatistics: Sendable, Equatable {
     public var validDays: Int
     /// The valid days averaged into `mean`: `validDays` less the exceptional days left out.
     public var daysUsed: Int
-    /// Valid days the period needs (27 a month, 25 in February, 324 a year).
+    /// Valid days the period needs in all (27 a month, 25 in February, the
+    /// sum of its months' for a run of months, 324 for a calendar year);
+    /// every month must also meet its own minimum (see `shortfall`).
     public var requiredDays: Int
+    /// Valid days in each month of the period.
+    public var validDaysByMonth: [Int]
+    /// What the period lacks (months short of 27 or 25 valid days, a year
+    /// short of 324), nil when valid (GB 3095 Table 4).
+    public var shortfall: PeriodValidity.Shortfall?
     /// Valid days whose rounded daily value exceeds the GB 3095 Grade II 24-hour
     /// limit in force on that day.
     public var exceedanceDays: Int
     /// The highest daily value (rounded) and the first day it occurred.
     public var highestDay: (value: Int, day: Day)?
 
-    public var isValid: Bool { mean != nil && validDays >= requiredDays }
+    public var isValid: Bool { mean != nil && shortfall == nil }
 
     /// The published value: the mean rounded once, half to even (GB/T 8170).
     public var rounded: Int? { mean.map(GBT8170.roundToInteger) }
 
     public static func == (a: PeriodStatistics, b: PeriodStatistics) -> Bool {
         a.mean == b.mean && a.validDays == b.validDays && a.daysUsed == b.daysUsed && a.requiredDays == b.requiredDays
+            && a.validDaysByMonth == b.validDaysByMonth && a.shortfall == b.shortfall
             && a.exceedanceDays == b.exceedanceDays && a.highestDay?.value == b.highestDay?.value
             && a.highestDay?.day == b.highestDay?.day
     }
 
-    /// Statistics of daily values (nil = no valid value that day). Days in
-    /// `excluded` (exceptional events, RULES.md §10) are left out of the mean
-    /// only: they still count as valid days, for validity, exceedance days and
-    /// the highest day.
-    public init(days: [(day: Day, mean: Double?)], pollutant: Pollutant, requiredDays: Int, excluding excluded: Set<Day> = []) {
+    /// Statistics of daily values (nil = no valid value that day) over whole
+    /// months. Days in `excluded` (exceptional events, RULES.md §10) are left
+    /// out of the mean only: they still count as valid days, for validity,
+    /// exceedance days and the highest day.
+    public init(days: [(day: Day, mean: Double?)], pollutant: Pollutant, validity: PeriodValidity,
+                excluding excluded: Set<Day> = []) {
         var sum = 0.0
         var count = 0
         var used = 0
+        var byMonth = [Int](repeating: 0, count: validity.months.count)
         var exceedances = 0
         var highest: (mean: Double, day: Day)?
         for (day, mean) in days {
@@ -45,13 +55,20 @@ public struct PeriodStatistics: Sendable, Equatable {
                 sum += mean
                 used += 1
             }
+            if let first = validity.months.first {
+                let index = first.distance(to: day.month)
+                if index >= 0 && index < byMonth.count { byMonth[index] += 1 }
+            }
             if GBT8170.roundToInteger(mean) > AirQualityStandard.inForce(on: day).dailyLimit(pollutant) { exceedances += 1 }
             if highest.map({ mean > $0.mean }) ?? true { highest = (mean, day) }
         }
         self.mean = used == 0 ? nil : sum / Double(used)
         self.validDays = count
         self.daysUsed = used
-        self.requiredDays = requiredDays
+        self.validDaysByMonth = byMonth
+        self.shortfall = validity.shortfall(byMonth)
+        self.requiredDays = validity.isCalendarYear ? Validity.minimumDaysPerYear
+                                                    : validity.months.map(Validity.minimumDays(in:)).reduce(0, +)
         self.exceedanceDays = exceedances
         self.highestDay = highest.map { (GBT8170.roundToInteger($0.mean), $0.day) }
     }

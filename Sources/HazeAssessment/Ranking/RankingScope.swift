@@ -6,7 +6,7 @@ public struct RankingScope: Sendable {
     public var city: String?
     public var pollutants: [Pollutant]
 
-    public init(level: RankingLevel = .district, city: String? = nil, pollutants: [Pollutant] = Pollutant.allCases) {
+    public init(level: RankingLevel = .district, city: String? = nil, pollutants: [Pollutant] = Pollutant.particulates) {
         self.level = level
         self.city = city
         self.pollutants = pollutants

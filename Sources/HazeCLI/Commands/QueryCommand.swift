@@ -8,33 +8,44 @@ import HazeReport
 enum QueryCommand {
     static let spec = CommandSpec(
         name: "query",
-        abstract: "Values of a station, district, unit or city by hour, day or month.",
+        abstract: "Values or AQI of a station, district, unit or city by hour, day or month.",
         options: [
             .value("--station", "CODE|NAME", "A station code or name, e.g. 1001A or 万寿西宫."),
             .value("--district", "NAME", "A district of the registry, e.g. 朝阳区."),
             .value("--unit", "NAME", "A unit of the layer --layer, e.g. 东新区 with --layer zone."),
             .value("--layer", "LAYER", "The layer of --unit: zone, town or any layer of the registry (default district)."),
             .value("--city", "NAME", "A city, e.g. 北京 or 北京市 (also qualifies --district, --unit, or a station name)."),
-            .value("--pollutant", "LIST", "pm2.5 | pm10 | pm2.5,pm10 (default both)."),
+            .value("--pollutant", "LIST", "pm2.5, pm10, so2, no2, co, o3 (comma-separated) or all (default pm2.5,pm10)."),
+            .value("--indicator", "NAME", "aqi: the AQI instead of concentrations (real-time by hour, daily by day, AQI days by month)."),
             .value("--from", "DATE", "First local date, YYYY-MM-DD (default depends on --resolution).", accepts: .date),
             .value("--to", "DATE", "Last local date (default: the newest day in the store).", accepts: .date),
             .value("--resolution", "STEP", "hour | day (default) | month."),
             .value("--format", "FORMAT", "table (default) | csv | json."),
-            .value("--decimals", "N", "Decimal places after GB/T 8170 rounding (default 0: whole µg/m³).",
+            .value("--decimals", "N", "More decimal places after GB/T 8170 rounding (default 0: whole µg/m³, CO 0.1 mg/m³).",
                    accepts: .wholeNumber(0...6)),
             CommonOptions.store, CommonOptions.stations,
         ],
         rules: [
             .exclusive("--station", "--district", "--unit", because: "a query is about one subject"),
             .requires("--layer", "--unit", because: "--layer names the layer of --unit"),
+            .exclusive("--indicator", "--pollutant", because: "the AQI is made of all six pollutants"),
+            .exclusive("--indicator", "--decimals", because: "AQI values are whole numbers"),
         ],
         discussion: """
-        Daily values need ≥ 20 valid hours (GB 3095); a month needs ≥ 27 valid days
-        (February ≥ 25). A district's or city's value is the mean of its assessment
-        stations' valid values for the same day (control points excluded); its month is
-        the mean of those days. CSV columns: time,subject,pollutant,value,valid_count —
-        value is empty when invalid; valid_count is valid hours (station day), stations
+        Daily values need ≥ 20 valid hours (GB 3095); O3's day is its daily maximum
+        8-hour mean (windows ending at the day's hours 8…24, ≥ 6 hours each, ≥ 14 valid
+        windows or above 160 µg/m³, HJ 663). A month needs ≥ 27 valid days (February ≥ 25);
+        it is the mean of its valid days, for CO their 95th and for O3 their 90th
+        percentile (HJ 663). A district's or city's value is the mean of its assessment
+        stations' valid values for the same day (control points excluded). CO is in mg/m³
+        with one decimal, the others in whole µg/m³. CSV columns:
+        time,subject,pollutant,value,valid_count,unit,statistic — value is empty when
+        invalid; valid_count is valid hours (station day; O3: valid 8-hour means), stations
         (district/city day or any hour) or valid days (month).
+        --indicator aqi: HJ 633's AQI by the edition in force on each date (2012, or 2026
+        from 2026-03-01): by hour the real-time AQI, by day the daily AQI (published when
+        all six pollutants are valid or the AQI is above 100), by month the valid AQI days,
+        优良天数 (AQI ≤ 100), its ratio and the days per level.
         Without --from/--to: the newest day (hour), the last 7 days (day) or the newest
         month (month). A range may not be longer than the store keeps: the hourly ring's
         days hour by hour, the daily ring's days otherwise.
@@ -45,6 +56,8 @@ enum QueryCommand {
             "haze query --station 万寿西宫 --resolution month --from 2019-01-01 --to 2019-01-31",
             "haze query --unit 东新区 --layer zone --city 周口 --resolution month --from 2019-01-01 --to 2019-02-28",
             "haze query --district 朝阳区 --city 北京 --format csv --from 2019-01-01 --to 2019-02-28",
+            "haze query --city 北京 --pollutant all --resolution month --from 2019-01-01 --to 2019-01-31",
+            "haze query --city 北京 --indicator aqi --resolution day --from 2019-01-10 --to 2019-01-16",
         ])
 
     static let command = HazeCLI.Command(spec: spec) { arguments, context in
@@ -55,6 +68,12 @@ enum QueryCommand {
         guard arguments.value("--station") != nil || arguments.value("--district") != nil
                 || arguments.value("--unit") != nil || city != nil else {
             throw UsageError.missing("haze query: name a subject with --station, --district, --unit or --city")
+        }
+        let aqi: Bool
+        switch arguments.value("--indicator")?.lowercased() {
+        case nil: aqi = false
+        case "aqi": aqi = true
+        case let other?: throw UsageError.invalidValue(option: "--indicator", value: other, expected: "aqi")
         }
         let registry = try context.registry(arguments)
         let subject: Subject
@@ -73,7 +92,7 @@ enum QueryCommand {
         if let givenFrom, let givenTo, givenFrom > givenTo {
             throw UsageError.conflict("haze query: --from \(givenFrom) is after --to \(givenTo)")
         }
-        let report = try Store.readConsistently(directory: context.storeDirectory(arguments)) { store -> QueryReport in
+        let report = try Store.readConsistently(directory: context.storeDirectory(arguments)) { store -> (QueryReport?, AQIQueryReport?) in
             guard let newest = store.newestHour else {
                 throw QueryError.noData("the store at \(store.directory) is empty; ingest data first")
             }
@@ -89,22 +108,29 @@ enum QueryCommand {
                 }
             }
             guard from <= to else { throw UsageError.conflict("haze query: --from \(from) is after --to \(to)") }
-            let query = StationQuery(subject: subject, pollutants: pollutants, from: from, to: to, resolution: resolution)
-            let rows: [StationQuery.Row]
             do {
-                rows = try query.run(store: store, registry: registry)
+                if aqi {
+                    let rows = try AQIQuery(subject: subject, from: from, to: to, resolution: resolution).run(store: store, registry: registry)
+                    return (nil, AQIQueryReport(rows: rows, resolution: resolution))
+                }
+                let query = StationQuery(subject: subject, pollutants: pollutants, from: from, to: to, resolution: resolution)
+                let rows = try query.run(store: store, registry: registry)
+                return (QueryReport(rows: rows, resolution: resolution, decimals: decimals, isUnit: subject.isUnit), nil)
             } catch let error as QueryError where error.isUsage {
                 throw UsageError.conflict("haze query \(arguments.shown(["--from", "--to", "--resolution"])): \(error)")
             }
-            return QueryReport(rows: rows, resolution: resolution, decimals: decimals, isUnit: subject.isUnit)
         }
         if case .station(let code) = subject, let station = registry[code], station.isControl {
             context.console.note("haze query: \(code) \(station.name) is a control point (对照点): shown on its own, never counted in a unit or city")
         }
-        switch format {
-        case .csv: context.console.out(report.csv())
-        case .json: context.console.out(report.json())
-        default: context.console.out(report.table())
+        switch (format, report) {
+        case (.csv, (let values?, _)): context.console.out(values.csv())
+        case (.json, (let values?, _)): context.console.out(values.json())
+        case (_, (let values?, _)): context.console.out(values.table())
+        case (.csv, (_, let indices?)): context.console.out(indices.csv())
+        case (.json, (_, let indices?)): context.console.out(indices.json())
+        case (_, (_, let indices?)): context.console.out(indices.table())
+        default: break
         }
         return .success
     }

@@ -9,7 +9,7 @@ import HazeReport
 enum RankCommand {
     static let spec = CommandSpec(
         name: "rank",
-        abstract: "Rank districts, zones, towns, cities or stations by monthly or annual PM2.5 and PM10.",
+        abstract: "Rank districts, zones, towns, cities or stations by PM2.5 and PM10, or by any indicator: a pollutant, the composite index, good days.",
         options: [
             .value("--month", "YYYY-MM", "The month to rank (default: the newest complete month).", accepts: .month),
             .value("--year", "YYYY", "Rank a calendar year: annual mean, and months ranked first.", accepts: .year),
@@ -18,8 +18,10 @@ enum RankCommand {
             .value("--city", "NAME", "The city whose units or stations are ranked (or the one city at --level city); 北京, 北京市 and aliases."),
             .value("--level", "LEVEL", "district (default) | zone | town | any layer of the registry's memberships | city | station."),
             .flag("--strict", "Refuse (exit 65) when a station of the city has no unit on the layer, instead of listing it."),
-            .value("--pollutant", "LIST", "pm2.5 | pm10 | pm2.5,pm10 (default both)."),
-            .value("--composite", "WEIGHTS", "Add a weighted score, e.g. pm2.5=0.6,pm10=0.4 (monthly only)."),
+            .value("--pollutant", "LIST", "pm2.5 | pm10 | pm2.5,pm10 (default both): the PM concentration ranking."),
+            .value("--indicator", "NAME", "Rank by one indicator instead: pm2.5 | pm10 | so2 | no2 | co | o3 | composite (综合指数) | good-days (优良天数比例) | aqi-days (polluted days)."),
+            .value("--limits", "SET", "With --indicator composite: the GB 3095 limit set for both years, 2012 | 2026 | 2031 (default: the set in force on the period's last day)."),
+            .value("--composite", "WEIGHTS", "Add a weighted score of the PM means, e.g. pm2.5=0.6,pm10=0.4."),
             .value("--exclude-exceptional", "FILE", "Leave the exceptional days (sand and dust, HJ 663-2026) listed in FILE out of the PM means (monthly only); the report names them."),
             .value("--format", "FORMAT", "table (default) | csv | json | md | html | xlsx (an Excel workbook, a sheet per pollutant; needs --out)."),
             .flag("--bom", "Start the CSV with a UTF-8 byte-order mark, so Excel on Chinese Windows reads it as UTF-8."),
@@ -32,9 +34,13 @@ enum RankCommand {
             .exclusive("--month", "--year", "--to", because: "rank one period: --month, --year, or --from with --to"),
             .requires("--from", "--to", because: "a run of months needs its last month"),
             .requires("--to", "--from", because: "a run of months needs its first month"),
-            .exclusive("--composite", "--year", because: "the composite score is computed for a monthly ranking only"),
-            .exclusive("--composite", "--from", because: "the composite score is computed for a monthly ranking only"),
             .exclusive("--composite", "--format=csv", because: "the CSV has no composite columns; use --format table, json, md, html or xlsx"),
+            .exclusive("--indicator", "--pollutant", because: "--indicator names what is ranked; for PM concentrations use --indicator pm2.5 or --pollutant alone"),
+            .exclusive("--indicator", "--composite", because: "the weighted PM score belongs to the PM ranking; the six-pollutant index is --indicator composite"),
+            .requires("--limits", "--indicator=composite", because: "limit sets change only the composite index (Sᵢ)"),
+            .exclusive("--indicator", "--format=xlsx", because: "the indicator ranking is written as table, csv, json, md or html; the workbook holds the PM ranking"),
+            .exclusive("--indicator", "--exclude-exceptional", because: "exceptional days are left out of the PM ranking (--pollutant) only, so far"),
+            .exclusive("--indicator", "--strict", because: "--strict checks the units of the PM ranking; run it without --indicator first"),
             .exclusive("--lang", "--format=csv", because: "the CSV has no labels or titles to translate"),
             .requires("--level=station", "--city", because: "stations are ranked within one city"),
             .exclusive("--exclude-exceptional", "--year", because: "exceptional days are left out of a monthly ranking only, so far"),
@@ -56,7 +62,16 @@ enum RankCommand {
         a unit short of valid days is listed, marked and ranked after the valid ones.
         Exceedance days use the GB 3095 Grade II 24-hour limit in force on each day
         (75/150 µg/m³ until 2026-02-28, 60/120 from 2026-03-01). Same month last year comes
-        from the daily ring; when it is absent the report says so.
+        from the daily ring; when it is absent the report says so. A run of months or a year
+        is valid when every month has ≥ 27 valid days (February ≥ 25), a calendar year also
+        ≥ 324. When no unit has a valid value there is no ranking: exit 65.
+        --indicator ranks by one indicator over the month or period: a pollutant's period
+        statistic (SO2, NO2, PM10, PM2.5 mean; CO 95th percentile of daily means; O3 90th
+        percentile of daily maximum 8-hour means — HJ 663), the composite index
+        I_sum = Σ Cᵢ/Sᵢ of the six (Sᵢ from the GB 3095 limits in force on the period's last
+        day, the same set for last year), the good-day ratio (highest first) or the number
+        of polluted days (AQI > 100). Each unit shows last year's value and rank and the
+        change.
         """,
         examples: [
             "haze rank --month 2019-01 --city 北京",
@@ -69,6 +84,8 @@ enum RankCommand {
             "haze rank --month 2019-01 --city 北京 --composite pm2.5=0.6,pm10=0.4",
             "haze rank --from 2019-01 --to 2019-02 --city 北京",
             "haze rank --month 2021-03 --city 北京 --exclude-exceptional dust-2021.csv",
+            "haze rank --month 2019-01 --level city --indicator composite",
+            "haze rank --month 2019-01 --city 北京 --indicator good-days --format md",
         ])
 
     /// What to rank, from the options alone (no file is read): every value
@@ -79,6 +96,8 @@ enum RankCommand {
         var period: (first: Month, last: Month)?
         var scope: RankingScope
         var weights: CompositeWeights?
+        var indicator: RankingIndicator?
+        var limits: AirQualityStandard?
         var format: OutputFormat
         var language: Language
         /// A UTF-8 byte-order mark before a CSV (`--bom`).
@@ -89,7 +108,7 @@ enum RankCommand {
         let format = try arguments.format(allowed: [.table, .csv, .json, .md, .html, .xlsx])
         let language: Language = try arguments.choice("--lang", default: .zh)
         let level: RankingLevel = try arguments.choice("--level", default: .district)
-        let scope = RankingScope(level: level, city: arguments.value("--city"), pollutants: try arguments.pollutants())
+        let scope = RankingScope(level: level, city: arguments.value("--city"), pollutants: try arguments.pollutants(allowed: Pollutant.particulates))
         var weights: CompositeWeights?
         if let text = arguments.value("--composite") {
             switch CompositeWeights.parse(text) {
@@ -105,8 +124,23 @@ enum RankCommand {
             guard first <= last else { throw .conflict("haze rank: --from \(first) is after --to \(last)") }
             period = (first, last)
         }
+        var indicator: RankingIndicator?
+        if let text = arguments.value("--indicator") {
+            guard let parsed = RankingIndicator(text: text) else {
+                throw .invalidValue(option: "--indicator", value: text,
+                                    expected: RankingIndicator.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            indicator = parsed
+        }
+        var limits: AirQualityStandard?
+        if let text = arguments.value("--limits") {
+            guard let parsed = AirQualityStandard(setName: text) else {
+                throw .invalidValue(option: "--limits", value: text, expected: "2012, 2026 or 2031")
+            }
+            limits = parsed
+        }
         return Request(month: try arguments.month("--month"), period: period, scope: scope, weights: weights,
-                       format: format, language: language, byteOrderMark: arguments.has("--bom"))
+                       indicator: indicator, limits: limits, format: format, language: language, byteOrderMark: arguments.has("--bom"))
     }
 
     static let command = HazeCLI.Command(spec: spec) { arguments, context in
@@ -118,6 +152,24 @@ enum RankCommand {
             return try registry.resolve(days)
         }
         let output = try Store.readConsistently(directory: context.storeDirectory(arguments)) { store -> [UInt8] in
+            if let indicator = request.indicator {
+                let months: [Month]
+                if let (first, last) = request.period { months = Array(first ... last) } else { months = [try request.month ?? defaultMonth(store)] }
+                do {
+                    let ranking = try IndicatorRanking(store: store, registry: registry, indicator: indicator, months: months,
+                                                       scope: request.scope, limits: request.limits)
+                    let report = IndicatorRankingReport(ranking: ranking, language: request.language)
+                    switch request.format {
+                    case .csv: return csvBytes(report.csv(), request)
+                    case .json: return Array(report.json().utf8)
+                    case .md: return Array(report.markdown().utf8)
+                    case .html: return Array(report.html().utf8)
+                    default: return Array(report.table().utf8)
+                    }
+                } catch let error as QueryError where error.isUsage {
+                    throw UsageError.conflict("haze rank \(arguments.shown(["--year", "--from", "--to"])): \(error)")
+                }
+            }
             if let (first, last) = request.period {
                 do {
                     return try period(store, registry, first, last, request,
@@ -164,7 +216,8 @@ enum RankCommand {
 
     static func period(_ store: Store, _ registry: StationRegistry, _ first: Month, _ last: Month,
                        _ request: Request, strict: Bool = false, console: Console? = nil) throws -> [UInt8] {
-        let ranking = try PeriodRanking(store: store, registry: registry, from: first, to: last, scope: request.scope)
+        let ranking = try PeriodRanking(store: store, registry: registry, from: first, to: last, scope: request.scope,
+                                        composite: request.weights)
         if let console { try checkCoverage(ranking.coverage, strict: strict, format: request.format, console: console) }
         let report = PeriodRankingReport(ranking: ranking, language: request.language)
         switch request.format {
@@ -191,11 +244,12 @@ enum RankCommand {
         }
     }
 
-    /// The newest month whose last hour is in the store.
+    /// The newest month whose last hour (by the store's day, see `DayCalendar`) is in the store.
     static func defaultMonth(_ store: Store) throws -> Month {
         guard let newest = store.newestHour else { throw QueryError.noData("the store is empty; ingest data first") }
-        let day = store.zone.day(of: newest)
-        let complete = store.zone.hourOfDay(newest) == 23 && day.advanced(by: 1).month != day.month
+        let calendar = store.calendar
+        let day = calendar.day(of: newest)
+        let complete = newest == calendar.hours(of: day).upperBound.advanced(by: -1) && day.advanced(by: 1).month != day.month
         guard !complete else { return day.month }
         guard let previous = day.month.previous else { throw QueryError.noData("the store has no complete month") }
         return previous

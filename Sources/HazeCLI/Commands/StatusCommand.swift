@@ -19,6 +19,7 @@ enum StatusCommand {
         if format == .json {
             context.console.out(JSONValue.object([
                 ("store", .string(status.directory)), ("zone", .string(zone.description)),
+                ("day_hours", .string(status.dayConvention.description)),
                 ("hourly_capacity_hours", .int(status.hourlyCapacity)), ("daily_capacity_days", .int(status.dailyCapacity)),
                 ("stations", .int(status.stations)), ("series", .int(status.series)),
                 ("first_hour", status.firstHourWithData.map { .string(zone.format($0)) } ?? .null),
@@ -32,7 +33,7 @@ enum StatusCommand {
         }
         var lines: [(String, String)] = [
             ("store", status.directory),
-            ("days counted in", zone.description),
+            ("days counted in", zone.description + ", a day = hour labels \(status.dayConvention)"),
             ("stations", "\(status.stations) (\(status.series) series)"),
             ("first hour with data", hour(status.firstHourWithData)),
             ("newest hour", hour(status.newestHour)),

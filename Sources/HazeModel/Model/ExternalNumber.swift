@@ -125,6 +125,23 @@ public enum ExternalNumber {
         }
     }
 
+    /// A concentration of `pollutant` in its display unit (µg/m³; CO mg/m³),
+    /// rounded half to even to the stored unit (whole µg/m³; CO tenths of
+    /// mg/m³) in 0…`Pollutant.maximumConcentration` stored units.
+    public static func concentration(_ value: Double, of pollutant: Pollutant) -> Result<Int, Refusal> {
+        guard pollutant == .co else { return concentration(value) }
+        let maximum = Pollutant.maximumConcentration
+        guard value.isFinite else {
+            return .failure(Refusal(.notFinite, expected: "\(show(value)) is not a finite concentration"))
+        }
+        guard value >= 0 else { return .failure(Refusal(.outOfRange, expected: "negative concentration")) }
+        switch rounded(value * 10, in: 0...maximum) {
+        case .success(let tenths): return .success(tenths)
+        case .failure:
+            return .failure(Refusal(.outOfRange, expected: "\(show(value)) mg/m³ is above the 0–\(maximum / 10) mg/m³ range"))
+        }
+    }
+
     // MARK: JSON values
 
     /// A JSON number that must be whole, in `range`.

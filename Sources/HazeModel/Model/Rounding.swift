@@ -44,6 +44,18 @@ public enum GBT8170 {
         return rounded > 0 ? Int.max : Int.min
     }
 
+    /// `numerator / denominator` rounded half to even to a whole number,
+    /// exactly (integer arithmetic; the denominator must be positive).
+    public static func roundRatio(_ numerator: Int, _ denominator: Int) -> Int {
+        guard denominator > 0 else { return 0 }
+        var quotient = numerator / denominator
+        var remainder = numerator % denominator
+        if remainder < 0 { quotient -= 1; remainder += denominator }
+        let twice = 2 * remainder
+        if twice > denominator || (twice == denominator && quotient % 2 != 0) { quotient += 1 }
+        return quotient
+    }
+
     /// Formats with exactly `decimals` places (0…9) after rounding half to even.
     /// Values that cannot be written that way (NaN, ±∞, beyond 2^53) are
     /// written as Swift writes them (`nan`, `inf`, `1e+300`).

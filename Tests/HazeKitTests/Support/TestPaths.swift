@@ -24,14 +24,38 @@ enum TestPaths {
     static let scripts = root + "/Tests/Scripts"
     static let stations = root + "/stations"
 
+    /// The shared data directory (`shared/data`) beside this checkout or one
+    /// of its parents (a worktree sits one level deeper), if there is one.
+    static let sharedData: String? = {
+        var url = URL(fileURLWithPath: root)
+        for _ in 0 ..< 3 {
+            url.deleteLastPathComponent()
+            let candidate = url.path + "/shared/data"
+            if FileManager.default.fileExists(atPath: candidate + "/cnemc/china_sites_20190101.csv") { return candidate }
+        }
+        return nil
+    }()
+
     /// The 59 CNEMC day files: the originals in ../shared/data when this
     /// checkout sits beside them, else the bundled PM-only copy (the same rows
     /// for PM2.5 and PM10, gzip-compressed) so the suite runs anywhere.
-    static let cnemc: String = {
-        let shared = URL(fileURLWithPath: root).deletingLastPathComponent().path + "/shared/data/cnemc"
-        if FileManager.default.fileExists(atPath: shared + "/china_sites_20190101.csv") { return shared }
-        return fixtures + "/cnemc"
+    static let cnemc: String = sharedData.map { $0 + "/cnemc" } ?? fixtures + "/cnemc"
+
+    /// The two cnemc-hourly snapshot files (2026-10-09 T00 and T05), when the shared data are there.
+    static let cnemcHourly: String? = sharedData.map { $0 + "/cnemc-hourly" }
+
+    /// True when the CNEMC files hold all six pollutants (the originals), false
+    /// for the bundled PM-only copy.
+    static let cnemcHasGases: Bool = {
+        guard let first = cnemcFiles.first, !first.hasSuffix(".gz"),
+              let text = try? String(contentsOfFile: first, encoding: .utf8) else { return false }
+        return text.contains(",SO2,")
     }()
+
+    /// Non-empty cells of the six pollutants' rows in the 59 files (counted
+    /// with a Python one-liner over the files): all six pollutants in the
+    /// originals, PM2.5 and PM10 in the bundled copy.
+    static var cnemcValues: Int { cnemcHasGases ? 11_716_459 : 3_757_034 }
 
     static var cnemcFiles: [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: cnemc)) ?? [])
