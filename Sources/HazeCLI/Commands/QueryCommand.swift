@@ -16,7 +16,9 @@ enum QueryCommand {
             .value("--from", "DATE", "First local date, YYYY-MM-DD (default depends on --resolution).", accepts: .date),
             .value("--to", "DATE", "Last local date (default: the newest day in the store).", accepts: .date),
             .value("--resolution", "STEP", "hour | day (default) | month."),
-            .value("--format", "FORMAT", "table (default) | csv | json."),
+            .value("--format", "FORMAT", "table (default) | csv | json | svg (a time-series chart) | html (the chart and the values, for a phone or a desktop)."),
+            .value("--lang", "LANG", "svg, html: zh (default) | en — labels and titles."),
+            .value("--out", "FILE", "Write to FILE instead of stdout (replaced atomically; a link is followed; /dev/null or a FIFO is written through)."),
             .value("--decimals", "N", "Decimal places after GB/T 8170 rounding (default 0: whole µg/m³).",
                    accepts: .wholeNumber(0...6)),
             CommonOptions.store, CommonOptions.stations,
@@ -24,6 +26,9 @@ enum QueryCommand {
         rules: [
             .exclusive("--station", "--district", because: "a query is about one subject"),
             .exclusive("--station", "--city", because: "a station is its own subject; --city qualifies only --district"),
+            .requires("--lang", "--format=svg", "--format=html", because: "only the chart formats have labels to translate"),
+            .exclusive("--decimals", "--format=svg", because: "a chart shows whole µg/m³, as GB/T 8170 publishes them"),
+            .exclusive("--decimals", "--format=html", because: "a chart shows whole µg/m³, as GB/T 8170 publishes them"),
         ],
         discussion: """
         Daily values need ≥ 20 valid hours (GB 3095); a month needs ≥ 27 valid days
@@ -40,6 +45,7 @@ enum QueryCommand {
             "haze query --city 北京 --pollutant pm2.5 --resolution month --from 2019-01-01 --to 2019-01-31",
             "haze query --station 1001A --resolution hour --from 2019-01-12 --to 2019-01-12",
             "haze query --district 朝阳区 --city 北京 --format csv --from 2019-01-01 --to 2019-02-28",
+            "haze query --station 1001A --from 2019-01-01 --to 2019-01-31 --format html --out 1001A-2019-01.html",
         ])
 
     static let command = HazeCLI.Command(spec: spec) { arguments, context in
@@ -52,7 +58,8 @@ enum QueryCommand {
         default: throw UsageError.conflict("haze query: give one of --station, --district (with an optional --city) or --city")
         }
         let resolution: Resolution = try arguments.choice("--resolution", default: .day)
-        let format = try arguments.format(allowed: [.table, .csv, .json])
+        let format = try arguments.format(allowed: [.table, .csv, .json, .svg, .html])
+        let language: Language = try arguments.choice("--lang", default: .zh)
         let decimals = try arguments.integer("--decimals") ?? 0
         let registry = try context.registry(arguments)
         let pollutants = try arguments.pollutants()
@@ -61,7 +68,7 @@ enum QueryCommand {
         if let givenFrom, let givenTo, givenFrom > givenTo {
             throw UsageError.conflict("haze query: --from \(givenFrom) is after --to \(givenTo)")
         }
-        let report = try Store.readConsistently(directory: context.storeDirectory(arguments)) { store -> QueryReport in
+        let output = try Store.readConsistently(directory: context.storeDirectory(arguments)) { store -> String in
             guard let newest = store.newestHour else {
                 throw QueryError.noData("the store at \(store.directory) is empty; ingest data first")
             }
@@ -79,17 +86,31 @@ enum QueryCommand {
             guard from <= to else { throw UsageError.conflict("haze query: --from \(from) is after --to \(to)") }
             let query = StationQuery(subject: subject, pollutants: pollutants, from: from, to: to, resolution: resolution)
             let rows: [StationQuery.Row]
+            let chart: (any Chart)?
             do {
                 rows = try query.run(store: store, registry: registry)
+                chart = [.svg, .html].contains(format)
+                    ? try PlotRequest(kind: .timeseries, subject: subject, pollutants: pollutants, from: from, to: to,
+                                      resolution: resolution, language: language).chart(store: store, registry: registry)
+                    : nil
             } catch let error as QueryError where error.isUsage {
                 throw UsageError.conflict("haze query \(arguments.shown(["--from", "--to", "--resolution"])): \(error)")
             }
-            return QueryReport(rows: rows, resolution: resolution, decimals: decimals, isUnit: subject.isUnit)
+            let report = QueryReport(rows: rows, resolution: resolution, decimals: decimals, isUnit: subject.isUnit)
+            switch format {
+            case .csv: return report.csv()
+            case .json: return report.json()
+            case .svg: return (chart?.svg(width: .wide, idPrefix: "haze", standalone: true) ?? "") + "\n"
+            case .html: return chart.map { report.html(chart: $0, language: language) } ?? ""
+            default: return report.table()
+            }
         }
-        switch format {
-        case .csv: context.console.out(report.csv())
-        case .json: context.console.out(report.json())
-        default: context.console.out(report.table())
+        if let out = arguments.value("--out") {
+            let path = context.absolute(out)
+            try OutputFile.write(Array(output.utf8), to: path)
+            context.console.note("wrote \(path)")
+        } else {
+            context.console.out(output)
         }
         return .success
     }

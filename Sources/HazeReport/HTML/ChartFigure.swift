@@ -7,9 +7,21 @@ struct ChartFigure {
     /// Unique within the page: prefixes the SVG ids.
     var id: String
     var caption: String?
+    /// The heading above the chart (its title), nil where the page's heading says it.
+    var heading: String?
+    var headingLevel = 3
+
+    init(chart: any Chart, id: String, caption: String? = nil, heading: String?, headingLevel: Int = 3) {
+        self.chart = chart
+        self.id = id
+        self.caption = caption
+        self.heading = heading
+        self.headingLevel = headingLevel
+    }
 
     var html: String {
         var out = "<figure class=\"chart\" id=\"\(HTMLText.escape(id))\">\n"
+        if let heading { out += "<h\(headingLevel)>\(HTMLText.escape(heading))</h\(headingLevel)>\n" }
         out += chart.svg(width: .wide, idPrefix: id + "w", standalone: false)
             .replacingOccurrences(of: "class=\"haze-chart\"", with: "class=\"haze-chart wide\"")
         out += "\n"

@@ -21,7 +21,7 @@ public struct ChartPage: Sendable {
         var out = HTMLDocument.head(title: title, language: language)
         out += "<h1>\(HTMLText.escape(title))</h1>\n"
         for (i, chart) in charts.enumerated() {
-            out += ChartFigure(chart: chart, id: "c\(i + 1)", caption: nil).html
+            out += ChartFigure(chart: chart, id: "c\(i + 1)", heading: chart.title == title ? nil : chart.title).html
         }
         out += appendix
         out += "<footer>haze \(HazeVersion.current)</footer>\n</body>\n</html>\n"

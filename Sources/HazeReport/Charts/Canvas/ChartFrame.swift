@@ -7,14 +7,16 @@ struct ChartFrame {
     var legend: ChartLegend
     var notes: [String]
     var width: ChartWidth
+    /// False inside an HTML page, whose heading names the chart already.
+    var drawsTitle = true
 
     var contentLeft: Double { width.padding }
     var contentWidth: Double { width.width - 2 * width.padding }
 
     /// Draws title, subtitle and legend from the top; returns the y where plots start.
     func drawHeader(on canvas: inout SVGCanvas) -> Double {
-        var y = width.padding + width.titleFontSize
-        for line in TextMeasure.wrap(title, width: contentWidth, fontSize: width.titleFontSize) {
+        var y = width.padding + (drawsTitle ? width.titleFontSize : width.smallFontSize - 4)
+        for line in TextMeasure.wrap(title, width: contentWidth, fontSize: width.titleFontSize) where drawsTitle {
             canvas.text(line, contentLeft, y, size: width.titleFontSize, weight: "600")
             y += width.titleFontSize + 4
         }

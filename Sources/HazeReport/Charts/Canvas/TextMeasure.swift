@@ -38,7 +38,9 @@ extension TextMeasure {
         if !word.isEmpty { tokens.append(word) }
         for token in tokens {
             let w = Self.width(token, fontSize: fontSize)
-            if currentWidth + w > width, !current.trimmingCharacters(in: [" "]).isEmpty {
+            // Closing punctuation never starts a line (it stays with the character before it).
+            let closing = token.count == 1 && "）)」』】〕，。、：；！？%".contains(token)
+            if currentWidth + w > width, !closing, !current.trimmingCharacters(in: [" "]).isEmpty {
                 lines.append(current.trimmingCharacters(in: [" "]))
                 current = token == " " ? "" : token
                 currentWidth = token == " " ? 0 : w

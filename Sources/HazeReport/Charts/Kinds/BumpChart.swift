@@ -44,7 +44,7 @@ public struct BumpChart: Sendable {
                    lang.text("月度排名（有效）", "monthly rank (valid month)"))
         legend.add(.marker(fill: "#ffffff", stroke: ChartPalette.axis),
                    lang.text("该月有效天数不足（评价中并列末位）", "too few valid days that month (jointly last in the assessment)"))
-        let frame = ChartFrame(title: title, subtitle: subtitle, legend: legend, notes: notes, width: width)
+        let frame = ChartFrame(title: title, subtitle: subtitle, legend: legend, notes: notes, width: width, drawsTitle: standalone)
         var canvas = SVGCanvas(width: width.width, idPrefix: idPrefix)
         let top = frame.drawHeader(on: &canvas)
         let font = width.smallFontSize

@@ -44,7 +44,7 @@ public struct CalendarChart: Sendable {
             }
         }
         legend.add(.box(fill: ChartPalette.noData, stroke: "#cccccc"), lang.text("无有效日均值", "no valid daily mean"))
-        let frame = ChartFrame(title: title, subtitle: subtitle, legend: legend, notes: notes, width: width)
+        let frame = ChartFrame(title: title, subtitle: subtitle, legend: legend, notes: notes, width: width, drawsTitle: standalone)
         var canvas = SVGCanvas(width: width.width, idPrefix: idPrefix)
         let top = frame.drawHeader(on: &canvas)
         let months = self.months

@@ -35,7 +35,7 @@ public struct ProfileChart: Sendable {
             legend.add(.box(fill: ChartPalette.tint(s.pollutant), stroke: nil),
                        s.pollutant.displayName + lang.text(" 25%–75%分位", " 25th–75th percentile"))
         }
-        let frame = ChartFrame(title: title, subtitle: subtitle, legend: legend, notes: notes, width: width)
+        let frame = ChartFrame(title: title, subtitle: subtitle, legend: legend, notes: notes, width: width, drawsTitle: standalone)
         var canvas = SVGCanvas(width: width.width, idPrefix: idPrefix)
         let top = frame.drawHeader(on: &canvas)
         let font = width.smallFontSize

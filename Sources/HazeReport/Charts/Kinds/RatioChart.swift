@@ -37,7 +37,7 @@ public struct RatioChart: Sendable {
             legend.add(.marker(fill: ChartPalette.limit, stroke: "#ffffff"), lang.text(">1 仪器异常（PM2.5>PM10）", "> 1 instrument artefact (PM2.5 > PM10)"))
         }
         if ratios.contains(nil) { legend.add(.box(fill: ChartPalette.noData, stroke: nil), lang.text("无有效值", "no valid value")) }
-        let frame = ChartFrame(title: title, subtitle: subtitle, legend: legend, notes: notes, width: width)
+        let frame = ChartFrame(title: title, subtitle: subtitle, legend: legend, notes: notes, width: width, drawsTitle: standalone)
         var canvas = SVGCanvas(width: width.width, idPrefix: idPrefix)
         let top = frame.drawHeader(on: &canvas)
         let font = width.smallFontSize

@@ -57,7 +57,7 @@ public struct TimeSeriesChart: Sendable {
                 legend.add(.box(fill: category.color, stroke: "#999999"), lang.text("日AQI ", "daily AQI ") + category.name(lang))
             }
         }
-        let frame = ChartFrame(title: title, subtitle: subtitle, legend: legend, notes: notes, width: width)
+        let frame = ChartFrame(title: title, subtitle: subtitle, legend: legend, notes: notes, width: width, drawsTitle: standalone)
         var canvas = SVGCanvas(width: width.width, idPrefix: idPrefix)
         var y = frame.drawHeader(on: &canvas)
         let plotHeight = width.isNarrow ? 160.0 : 230.0
@@ -131,7 +131,8 @@ public struct TimeSeriesChart: Sendable {
         if let band = aqiBand {
             let bandTop = plotBottom + 6
             canvas.text("AQI", left - 5, bandTop + 9, size: font - 1.5, anchor: .end, fill: ChartPalette.axis)
-            canvas.open("g", [("class", "aqi-band")])
+            canvas.open("g", [("class", "aqi-band"),
+                              ("data-categories", band.map { $0.map { String($0.rawValue) } ?? "" }.joined(separator: ","))])
             var i = 0
             while i < band.count {
                 var end = i
