@@ -162,21 +162,30 @@ public struct PeriodRankingReport: Sendable {
         ]).serialized(pretty: true) + "\n"
     }
 
-    public func html() -> String {
-        let sections = ranking.rankings.map { pollutantEntries in
+    public func html() -> String { html(navigation: []) }
+
+    /// The page, with links above the title (the static site's).
+    func html(navigation: [(label: String, href: String)]) -> String {
+        let summary = RankingHTML.Section(
+            heading: lang.text("各\(lang.unitTitle(ranking.scope.level))概况", "Summary by \(lang.unitTitle(ranking.scope.level).lowercased())"),
+            chart: nil, columns: [], rows: [], muted: [],
+            body: "<ul class=\"summary-list\">\n" + summaries.map { "<li>\(HTMLText.escape($0))</li>\n" }.joined() + "</ul>\n")
+        let sections = [summary] + ranking.rankings.map { pollutantEntries in
             let p = pollutantEntries.pollutant
+            let heading = lang.rankingTitle(period: periodText, scope: ranking.scope, pollutants: [p])
             return RankingHTML.Section(
-                heading: lang.rankingTitle(period: periodText, scope: ranking.scope, pollutants: [p]),
-                chart: BarChart(bars: pollutantEntries.entries.map { .init(label: $0.unit.label, value: $0.statistics.rounded,
-                                                                          valid: $0.statistics.isValid) },
-                                limit: standard.annualLimit(p),
-                                limitLabel: lang.text("二级年均限值 \(standard.annualLimit(p))", "Grade II annual limit \(standard.annualLimit(p))"),
-                                unitLabel: "µg/m³", color: RankingHTML.color(p)),
+                heading: heading,
+                chart: RankingHTML.barChart(title: heading, pollutant: p,
+                                            bars: pollutantEntries.entries.map { .init(label: $0.unit.label, value: $0.statistics.rounded,
+                                                                                     valid: $0.statistics.isValid) },
+                                            standard: standard, period: ranking.isCalendarYear ? .year : .months, language: lang),
                 columns: columns, rows: pollutantEntries.entries.map(cells),
                 muted: Set(pollutantEntries.entries.indices.filter { !pollutantEntries.entries[$0].statistics.isValid }))
         }
-        return RankingHTML(title: title, subtitle: summaries.joined(separator: lang.text("。", ". ")),
-                           sections: sections, notes: notes,
-                           footer: generatedText + " · haze \(HazeVersion.current)", language: lang).document
+        var page = RankingHTML(title: title, subtitle: lang.text("依据 \(standard.citation)、HJ 663；单位 µg/m³", "After \(standard.citation) and HJ 663; µg/m³"),
+                               sections: sections, notes: notes,
+                               footer: generatedText + " · haze \(HazeVersion.current)", language: lang)
+        page.navigation = navigation
+        return page.document
     }
 }

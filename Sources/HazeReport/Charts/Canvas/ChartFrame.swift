@@ -15,6 +15,10 @@ struct ChartFrame {
 
     /// Draws title, subtitle and legend from the top; returns the y where plots start.
     func drawHeader(on canvas: inout SVGCanvas) -> Double {
+        if !drawsTitle && subtitle.isEmpty {
+            let y = width.padding / 2
+            return y + legend.draw(on: &canvas, left: contentLeft, top: y, width: contentWidth, fontSize: width.smallFontSize) + 6
+        }
         var y = width.padding + (drawsTitle ? width.titleFontSize : width.smallFontSize - 4)
         for line in TextMeasure.wrap(title, width: contentWidth, fontSize: width.titleFontSize) where drawsTitle {
             canvas.text(line, contentLeft, y, size: width.titleFontSize, weight: "600")
