@@ -162,10 +162,10 @@ public struct PeriodRankingReport: Sendable {
         ]).serialized(pretty: true) + "\n"
     }
 
-    public func html() -> String { html(navigation: []) }
+    public func html() -> String { html(navigation: [], footer: nil) }
 
-    /// The page, with links above the title (the static site's).
-    func html(navigation: [(label: String, href: String)]) -> String {
+    /// The page, with links above the title and a footer of its own (the static site's).
+    func html(navigation: [(label: String, href: String)], footer: String?) -> String {
         let summary = RankingHTML.Section(
             heading: lang.text("各\(lang.unitTitle(ranking.scope.level))概况", "Summary by \(lang.unitTitle(ranking.scope.level).lowercased())"),
             chart: nil, columns: [], rows: [], muted: [],
@@ -184,7 +184,7 @@ public struct PeriodRankingReport: Sendable {
         }
         var page = RankingHTML(title: title, subtitle: lang.text("依据 \(standard.citation)、HJ 663；单位 µg/m³", "After \(standard.citation) and HJ 663; µg/m³"),
                                sections: sections, notes: notes,
-                               footer: generatedText + " · haze \(HazeVersion.current)", language: lang)
+                               footer: footer ?? generatedText + " · haze \(HazeVersion.current)", language: lang)
         page.navigation = navigation
         return page.document
     }

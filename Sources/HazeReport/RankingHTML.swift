@@ -110,10 +110,11 @@ struct RankingHTML: Sendable {
 }
 
 extension MonthlyRankingReport {
-    public func html() -> String { html(navigation: []) }
+    public func html() -> String { html(navigation: [], footer: nil) }
 
-    /// The page, with links above the title (the static site's).
-    func html(navigation: [(label: String, href: String)]) -> String {
+    /// The page, with links above the title and a footer of its own (the
+    /// static site's: no generation time, so an unchanged page has unchanged bytes).
+    func html(navigation: [(label: String, href: String)], footer: String?) -> String {
         let standard = ranking.standard
         var sections: [RankingHTML.Section] = ranking.rankings.map { pollutantRanking in
             let p = pollutantRanking.pollutant
@@ -136,7 +137,7 @@ extension MonthlyRankingReport {
         }
         let subtitle = lang.text("依据 \(standard.citation)、HJ 663；单位 µg/m³", "After \(standard.citation) and HJ 663; µg/m³")
         var page = RankingHTML(title: title, subtitle: subtitle, sections: sections, notes: notes,
-                               footer: generatedText + " · haze \(HazeVersion.current)", language: lang)
+                               footer: footer ?? generatedText + " · haze \(HazeVersion.current)", language: lang)
         page.navigation = navigation
         return page.document
     }

@@ -38,11 +38,12 @@ public enum ReportStyle {
     .legend li{display:flex;align-items:center;gap:6px}
     .legend .sw{display:inline-block;width:22px;height:12px;flex:none}
     .notes{font-size:13px;color:#444;margin-top:28px;padding-left:20px}.notes li{margin:3px 0}
-    .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(220px,1fr));gap:10px;padding:0;list-style:none}
+    .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(150px,1fr));gap:10px;padding:0;list-style:none}
     .cards li{border:1px solid #d0d7de;border-radius:6px;padding:8px 10px}
     .alert{border-left:4px solid #999;padding:6px 10px;margin:8px 0;background:#fafafa}
     .alert.warning{border-color:#ff7e00}.alert.critical{border-color:#c0392b}.alert.info{border-color:#2c7fb8}
     .summary-list{padding-left:20px}.summary-list li{margin:4px 0}
+    .small{font-size:13px;color:#555;margin:4px 0}
     footer{font-size:12px;color:#777;margin-top:20px;border-top:1px solid #ddd;padding-top:8px}
     @media (max-width:799px){
     figure.chart svg.wide{display:none}

@@ -53,7 +53,8 @@ public struct BumpChart: Sendable {
         let labelFont = width.isNarrow ? font : width.fontSize
         let labelWidth = min(lines.map { TextMeasure.width($0.unit, fontSize: labelFont) }.max() ?? 40,
                              width.isNarrow ? 110 : 220)
-        let left = width.padding + TextMeasure.width(String(unitCount), fontSize: font) + 14
+        let left = width.padding + max(TextMeasure.width(String(unitCount), fontSize: font),
+                                       TextMeasure.width(lang.text("无效", "invalid"), fontSize: font)) + 14
         let right = width.width - width.padding - labelWidth - 14
         let headerY = top + font + 2
         let plotTop = headerY + 14
