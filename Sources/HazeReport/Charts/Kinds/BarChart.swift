@@ -85,7 +85,7 @@ struct BarChart: Sendable {
             canvas.text(String(tick), x(tick), plotBottom + 6 + font, size: font, anchor: .middle, fill: ChartPalette.axis)
             tick += step
         }
-        let lx = x(limit)
+        let lx = x(limit).rounded()
         canvas.open("g", [("class", "bars")])
         for (i, bar) in bars.enumerated() {
             let y = plotTop + Double(i) * row

@@ -46,7 +46,7 @@ public struct TimeSeriesChart: Sendable {
                        panel.pollutant.displayName + lang.text(resolution == .hour ? " 小时值" : resolution == .day ? " 日均值" : " 月均值",
                                                                 resolution == .hour ? " hourly" : resolution == .day ? " daily mean" : " monthly mean"))
         }
-        legend.add(.line(color: ChartPalette.limit, width: 1.5, dash: "6 4"), limitLabel)
+        legend.add(.line(color: ChartPalette.limit, width: 2, dash: "6 4"), limitLabel)
         if panels.contains(where: { $0.values.contains(nil) }) {
             legend.add(.box(fill: ChartPalette.noData, stroke: nil),
                    resolution == .hour ? lang.text("无数据", "no value")
@@ -99,12 +99,13 @@ public struct TimeSeriesChart: Sendable {
         while run < panel.limits.count {
             var end = run
             while end + 1 < panel.limits.count, panel.limits[end + 1] == panel.limits[run] { end += 1 }
-            let y = scale(Double(panel.limits[run]))
+            // Whole pixels: a 2 px line on a pixel boundary is drawn in its exact colour.
+            let y = scale(Double(panel.limits[run])).rounded()
             let x0 = axis.x(run) - axis.slotWidth / 2, x1 = axis.x(end) + axis.slotWidth / 2
             limitPath += (limitPath.isEmpty ? "M" : "L") + "\(SVGNumber.text(x0)),\(SVGNumber.text(y))L\(SVGNumber.text(x1)),\(SVGNumber.text(y))"
             run = end + 1
         }
-        canvas.path(limitPath, stroke: ChartPalette.limit, width: 1.5, dash: "6 4", [("class", "limit"),
+        canvas.path(limitPath, stroke: ChartPalette.limit, width: 2, dash: "6 4", [("class", "limit"),
                     ("data-limits", panel.limits.map(String.init).joined(separator: ","))])
         // The values: a line through consecutive valid slots, a dot for a lone one.
         var d = ""
