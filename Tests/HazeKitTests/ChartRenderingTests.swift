@@ -69,12 +69,14 @@ struct ChartRenderingTests {
         for page in [city, site + "/index.html", site + "/alerts.html", site + "/years/2019.html", site + "/city.html"] {
             jobs.append(.init(page: page, width: 400, screenshot: nil))
         }
+        // A4 at 96 dpi less the print margins: 190 mm ≈ 718 px.
+        jobs.append(.init(page: site + "/months/2019-02.html", width: 718, screenshot: nil, media: "print"))
         return Result { try Browser.render(jobs, chromium: chromium) }
     }()
 
     static func layout(_ suffix: String, width: Int) throws -> Browser.Layout {
         let all = try rendered.get()
-        return try #require(all.first { $0.page.hasSuffix(suffix) && $0.width == width }, "\(suffix) at \(width) px was rendered")
+        return try #require(all.first { $0.page.hasSuffix(suffix) && $0.width == width && $0.media.isEmpty }, "\(suffix) at \(width) px was rendered")
     }
 
     @Test("a district's page — every chart kind — at 400 and 1200 px: no overflow, the layout for the width, each chart drawn in its colours",
@@ -119,5 +121,14 @@ struct ChartRenderingTests {
         for page in ["/site/city.html", "/index.html", "/alerts.html", "/years/2019.html"] {
             Self.check(try Self.layout(page, width: 400))
         }
+    }
+
+    @Test("printed (A4, 190 mm wide): the charts in their wide layout, tables not cut, nothing wider than the paper")
+    func printed() throws {
+        let layout = try #require(try Self.rendered.get().first { $0.media == "print" })
+        #expect(layout.scrollWidth <= layout.innerWidth && layout.overflowing.isEmpty, "\(layout.overflowing)")
+        #expect(layout.figures.count == 2 && layout.figures.allSatisfy { $0.visibleSVGs == 1 && $0.svgClass.contains("wide") })
+        let css = ReportStyle.css
+        #expect(css.contains("@page{size:A4") && css.contains("section{break-before:page}"))
     }
 }

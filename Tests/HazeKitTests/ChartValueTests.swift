@@ -173,6 +173,25 @@ struct ChartValueTests {
         }
     }
 
+    @Test("the README's chart pictures are exactly what docs/charts/make.sh makes from the sample")
+    func documentedPictures() throws {
+        let script = try String(contentsOfFile: TestPaths.root + "/docs/charts/make.sh", encoding: .utf8)
+        var compared = 0
+        for line in script.split(separator: "\n") where line.hasPrefix("p ") {
+            let words = line.dropFirst(2).split(separator: " ").map(String.init)
+            let out = try #require(words.firstIndex(of: "--out"))
+            let dir = TestPaths.temporaryDirectory("haze-docs")
+            let run = InProcess(["plot"] + words[..<out] + ["--width", "800", "--out", dir + "/c.svg", "--store", SharedStore.national.directory,
+                                                            "--stations", TestPaths.stations])
+            #expect(run.status == 0, "\(line): \(run.stderr)")
+            let made = FileManager.default.contents(atPath: dir + "/c.svg")
+            #expect(made != nil && made == FileManager.default.contents(atPath: TestPaths.root + "/" + words[out + 1]),
+                    "\(words[out + 1]) is out of date: run docs/charts/make.sh")
+            compared += 1
+        }
+        #expect(compared == 8)
+    }
+
     @Test("bump chart: every unit's monthly rank and validity equal haze rank's monthly rankings")
     func bump() throws {
         let svg = try Self.plot(["bump", "--city", "北京", "--from", "2019-01-01", "--to", "2019-02-28"])

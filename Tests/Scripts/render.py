@@ -8,7 +8,7 @@ shows, elements reaching beyond the viewport outside a table's scroll box —
 and a screenshot of the whole page.
 
 usage: render.py CHROMIUM JOBS.json → JSON on stdout, one result per job
-JOBS.json: [{"page": "/abs/file.html", "width": 400, "screenshot": "/abs/out.png" or null}]
+JOBS.json: [{"page": "/abs/file.html", "width": 400, "screenshot": "/abs/out.png" or null, "media": "print" (optional)}]
 """
 import base64, fcntl, json, os, select, subprocess, sys, time
 
@@ -113,6 +113,7 @@ def main():
             width = job['width']
             browser.send('Emulation.setDeviceMetricsOverride',
                          {'width': width, 'height': 900, 'deviceScaleFactor': 1, 'mobile': width < 600}, session=session)
+            browser.send('Emulation.setEmulatedMedia', {'media': job.get('media', '')}, session=session)
             browser.events.clear()
             browser.send('Page.navigate', {'url': 'file://' + job['page']}, session=session)
             browser.wait_for('Page.loadEventFired', session)

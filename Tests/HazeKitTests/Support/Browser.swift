@@ -26,18 +26,21 @@ enum Browser {
         /// Elements reaching beyond the viewport outside a sideways-scrolling table box.
         var overflowing: [String]
         var screenshot: String?
+        var media = ""
     }
 
     struct Job {
         var page: String
         var width: Int
         var screenshot: String?
+        /// `print` lays the page out as for paper.
+        var media: String = ""
     }
 
     /// Renders every job in one browser and returns the layouts in order.
     static func render(_ jobs: [Job], chromium: String) throws -> [Layout] {
         let list = jobs.map { job -> [String: Any] in
-            ["page": job.page, "width": job.width, "screenshot": job.screenshot.map { $0 as Any } ?? NSNull()]
+            ["page": job.page, "width": job.width, "screenshot": job.screenshot.map { $0 as Any } ?? NSNull(), "media": job.media]
         }
         let path = TestPaths.temporaryDirectory("haze-render-jobs") + "/jobs.json"
         try JSONSerialization.data(withJSONObject: list).write(to: URL(fileURLWithPath: path))
@@ -53,7 +56,8 @@ enum Browser {
             }
             return Layout(page: job.page, width: job.width, scrollWidth: value["scrollWidth"] as? Int ?? -1,
                           innerWidth: value["innerWidth"] as? Int ?? -1, scrollHeight: value["scrollHeight"] as? Int ?? -1,
-                          figures: figures, overflowing: value["overflowing"] as? [String] ?? [], screenshot: job.screenshot)
+                          figures: figures, overflowing: value["overflowing"] as? [String] ?? [], screenshot: job.screenshot,
+                          media: job.media)
         }
     }
 

@@ -41,7 +41,11 @@ public struct BumpChart: Sendable {
     public func svg(width: ChartWidth, idPrefix: String = "bump", standalone: Bool = false) -> String {
         var legend = ChartLegend()
         legend.add(.marker(fill: highlight == nil ? ChartPalette.categorical[0] : ChartPalette.limit, stroke: "#ffffff"),
-                   lang.text("月度排名（有效）", "monthly rank (valid month)"))
+                   highlight.map { lang.text("\($0) 月度排名（有效月份）", "\($0): monthly rank (valid month)") }
+                       ?? lang.text("月度排名（有效月份，每个单位一种颜色）", "monthly rank (valid month; a colour per unit)"))
+        if let highlight {
+            legend.add(.marker(fill: ChartPalette.muted, stroke: "#ffffff"), lang.text("其他单位（\(highlight)以外）", "other units (not \(highlight))"))
+        }
         legend.add(.marker(fill: "#ffffff", stroke: ChartPalette.axis),
                    lang.text("该月有效天数不足（评价中并列末位）", "too few valid days that month (jointly last in the assessment)"))
         let frame = ChartFrame(title: title, subtitle: subtitle, legend: legend, notes: notes, width: width, drawsTitle: standalone)
