@@ -96,6 +96,39 @@ public struct StaticSite {
         return fd
     }
 
+    /// Writes `bytes` to a temporary file beside `path` and renames it over
+    /// `path` (the directory is flushed once, by `apply`).
+    static func replace(_ path: String, with bytes: [UInt8]) throws(SiteError) {
+        let temporary = AtomicFile.temporaryPath(for: path)
+        unlink(temporary)
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        guard fd >= 0 else { throw .system(path: temporary, operation: "create", reason: String(cString: strerror(errno))) }
+        var written = 0
+        var failure: Int32 = 0
+        bytes.withUnsafeBytes { buffer in
+            guard let base = buffer.baseAddress else { return }
+            while written < buffer.count {
+                let n = Glibc.write(fd, base + written, buffer.count - written)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    return
+                }
+                written += n
+            }
+        }
+        close(fd)
+        guard failure == 0 else {
+            unlink(temporary)
+            throw .system(path: path, operation: "write", reason: String(cString: strerror(failure)))
+        }
+        guard rename(temporary, path) == 0 else {
+            let code = errno
+            unlink(temporary)
+            throw .system(path: path, operation: "rename", reason: String(cString: strerror(code)))
+        }
+    }
+
     func readManifest() -> (manifest: SiteManifest, unreadable: Bool) {
         guard let data = FileManager.default.contents(atPath: path(SitePath.manifest)) else { return (SiteManifest(), false) }
         guard let manifest = SiteManifest.load(Array(data)) else { return (SiteManifest(), true) }
@@ -110,18 +143,36 @@ public struct StaticSite {
         return Int(info.st_size)
     }
 
+    /// Writes the pages (each to a temporary file renamed over the page, so a
+    /// reader sees the old page or the new one, never half of one), removes
+    /// pages no longer in the site, flushes each directory once, and only
+    /// then records the run in the manifest (written atomically and synced).
+    /// Pages are not synced one by one — at tens of milliseconds each that
+    /// would make the daily run of a city's thirty pages take seconds — because
+    /// they can always be made again: every run reads each page back and
+    /// makes again any whose bytes are not those the manifest records (lost
+    /// in a crash, emptied, edited by hand).
     func apply(_ build: SiteBuild, previous: SiteManifest, report: inout Report) throws {
         for (relative, bytes) in build.writes.sorted(by: { $0.key < $1.key }) {
             _ = try regularFileSize(relative)
             let full = path(relative)
             let folder = (full as NSString).deletingLastPathComponent
             do { try Directory.create(folder) } catch { throw SiteError.system(path: folder, operation: "create the directory", reason: "\(error)") }
-            do { try AtomicFile.write(bytes, to: full) } catch { throw SiteError.system(path: full, operation: "write", reason: "\(error)") }
+            try Self.replace(full, with: bytes)
             report.written.append(relative)
         }
         for relative in previous.pages.keys.sorted() where build.manifest.pages[relative] == nil {
             guard (try? regularFileSize(relative)) != nil else { continue }
             if unlink(path(relative)) == 0 { report.removed.append(relative) }
+        }
+        // Once per directory, not per page: the renames are on disk before the manifest records them.
+        let folders = Set((report.written + report.removed).map { (path($0) as NSString).deletingLastPathComponent })
+        for folder in folders.sorted() {
+            let fd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            if fd >= 0 {
+                _ = fsync(fd)
+                close(fd)
+            }
         }
         let manifestBytes = build.manifest.bytes
         if build.manifest != previous || FileManager.default.contents(atPath: path(SitePath.manifest)).map(Array.init) != manifestBytes {
@@ -243,8 +294,10 @@ struct SiteBuild {
         for plan in plans {
             report.pages.append(plan.path)
             let old = previous.pages[plan.path]
-            let size = try StaticSite(directory: directory).regularFileSize(plan.path)
-            if let old, old.inputs == plan.inputs, size == old.bytes {
+            let site = StaticSite(directory: directory)
+            let size = try site.regularFileSize(plan.path)
+            if let old, old.inputs == plan.inputs, size == old.bytes,
+               let onDisk = FileManager.default.contents(atPath: site.path(plan.path)), Fingerprint.of(Array(onDisk)) == old.content {
                 manifest.pages[plan.path] = old
                 continue
             }
