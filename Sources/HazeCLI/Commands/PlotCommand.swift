@@ -74,6 +74,9 @@ enum PlotCommand {
         } else {
             format = out?.lowercased().hasSuffix(".html") == true || out?.lowercased().hasSuffix(".htm") == true ? .html : .svg
         }
+        if format == .html, arguments.value("--width") != nil {
+            throw UsageError.conflict("haze plot: --width does not apply to an HTML page (--out \(out ?? "") makes one): it carries both the phone and the desktop layout")
+        }
         let language: Language = try arguments.choice("--lang", default: .zh)
         let width = ChartWidth(try arguments.integer("--width") ?? ChartWidth.wide.pixels)
         let subject = try subject(arguments, required: kind != .bump)

@@ -137,6 +137,8 @@ struct UnitPage {
         var muted: Set<Int> = []
         var links: [Int: String] = [:]
         for summary in history.reversed() where unit.level == nil || summary.level == unit.level {
+            let entries = Pollutant.allCases.map { unit.level == nil ? summary.city[$0] : summary.entry($0, unit: unit.rankingLabel) }
+            guard entries.contains(where: { ($0?.validDays ?? 0) > 0 }) else { continue }
             var row = [summary.month.description]
             var anyInvalid = false
             for p in Pollutant.allCases {
