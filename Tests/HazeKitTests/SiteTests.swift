@@ -60,6 +60,49 @@ struct SiteTests {
         }
     }
 
+    @Test("--level station: the months ranked by station, a page per station and none per district, no broken link, every station page linked from the index; a second run rewrites nothing")
+    func stationLevel() throws {
+        let out = TestPaths.temporaryDirectory("haze-site-station") + "/site"
+        let first = Self.site(out, ["--level", "station"])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stderr.contains("site: 北京, station level: 18 pages, 18 made again, 18 written, 0 removed"), "\(first.stderr)")
+        let before = Self.files(out)
+        let stations = (1...12).map { String(format: "stations/%04dA.html", 1000 + $0) }
+        let pages = Set(before.keys.filter { $0.hasSuffix(".html") })
+        #expect(pages == Set(["index.html", "alerts.html", "city.html", "months/2019-01.html", "months/2019-02.html", "years/2019.html"] + stations))
+        let index = String(decoding: before["index.html"]?.bytes ?? [], as: UTF8.self)
+        for page in stations { #expect(index.contains("href=\"\(page)\""), "the index links \(page)") }
+        #expect(!index.contains("districts/"), "no link to a district page")
+        let month = String(decoding: before["months/2019-01.html"]?.bytes ?? [], as: UTF8.self)
+        #expect(month.contains("北京市各站点"), "the month ranks the city's stations")
+        let check = try #require(try Processes.python("link_check.py", [out]) as? [String: Any])
+        #expect((check["broken"] as? [String]) == [], "broken links: \(check["broken"] ?? "")")
+        #expect((check["external"] as? [String]) == [], "links elsewhere: \(check["external"] ?? "")")
+        #expect((check["pages"] as? Int) == 18)
+
+        let second = Self.site(out, ["--level", "station"])
+        #expect(second.status == 0)
+        #expect(second.stderr.contains("0 made again, 0 written, 0 removed; 0 month(s) ranked"), "\(second.stderr)")
+        let after = Self.files(out)
+        #expect(Set(after.keys) == Set(before.keys))
+        for (path, file) in before {
+            #expect(after[path]?.mtime == file.mtime && after[path]?.inode == file.inode, "\(path) was not rewritten")
+        }
+    }
+
+    @Test("changing the level of a site: district pages are removed at station level, and no link is left broken")
+    func levelChange() throws {
+        let out = TestPaths.temporaryDirectory("haze-site-relevel") + "/site"
+        #expect(Self.site(out).status == 0)
+        #expect(FileManager.default.fileExists(atPath: out + "/districts/朝阳区.html"))
+        let run = Self.site(out, ["--level", "station"])
+        #expect(run.status == 0 && run.stderr.contains("8 removed"), "\(run.stderr)")
+        let pages = Self.files(out).keys.filter { $0.hasSuffix(".html") }
+        #expect(pages.filter { $0.hasPrefix("districts/") }.isEmpty && pages.count == 18, "\(pages.sorted())")
+        let check = try #require(try Processes.python("link_check.py", [out]) as? [String: Any])
+        #expect((check["broken"] as? [String]) == [], "broken links: \(check["broken"] ?? "")")
+    }
+
     @Test("one new hour of one station rewrites exactly the pages whose bytes change: that station, its district, the city; not the others")
     func oneNewHour() throws {
         let root = TestPaths.temporaryDirectory("haze-site-hour")
