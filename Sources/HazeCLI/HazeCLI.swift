@@ -4,6 +4,7 @@ import HazeStore
 import HazeSources
 import HazeAssessment
 import HazeAlerts
+import HazeReport
 
 /// The `haze` command line: dispatches to a command and turns errors into
 /// messages and exit codes.
@@ -16,8 +17,8 @@ public enum HazeCLI {
 
     
     public static var commands: [Command] {
-        [InitCommand.command, IngestCommand.command, PullCommand.command, QueryCommand.command, RankCommand.command,
-         CompensationCommand.command, AlertCommand.command, StationsCommand.command, CheckCommand.command, RebuildCommand.command,
+        [InitCommand.command, IngestCommand.command, PullCommand.command, QueryCommand.command, PlotCommand.command, RankCommand.command,
+         CompensationCommand.command, SiteCommand.command, AlertCommand.command, StationsCommand.command, CheckCommand.command, RebuildCommand.command,
          StatusCommand.command, DemoCommand.command]
     }
 
@@ -110,6 +111,11 @@ public enum HazeCLI {
         } catch let error as AlertRunError {
             console.note("haze: error: \(error)")
             return ExitCode.dataError.rawValue
+        } catch let error as SiteError {
+            console.note("haze: error: \(error)")
+            if error.isUsage { return ExitCode.usage.rawValue }
+            if case .busy = error { return ExitCode.temporaryFailure.rawValue }
+            return ExitCode.ioError.rawValue
         } catch let error as ConfigurationError {
             console.note("haze: error: \(error)")
             return ExitCode.dataError.rawValue

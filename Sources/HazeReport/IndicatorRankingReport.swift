@@ -364,10 +364,13 @@ public struct IndicatorRankingReport: Sendable {
         var chart: BarChart?
         if let p = indicator.pollutant, p != .co {
             let limit = p == .o3 ? limits.dailyLimit(.o3) : limits.compositeLimit(p)
-            chart = BarChart(bars: ranking.entries.map { .init(label: $0.unit.label, value: $0.value, valid: $0.isValid) },
+            chart = BarChart(title: title, bars: ranking.entries.map { .init(label: $0.unit.label, value: $0.value, valid: $0.isValid) },
                              limit: limit,
-                             limitLabel: p == .o3 ? lang.text("二级日最大8小时限值 \(limit)", "Grade II MDA8 limit \(limit)")
-                                                  : lang.text("二级年均限值 \(limit)", "Grade II annual limit \(limit)"),
+                             limitLabel: p == .o3 ? lang.text("\(limits.citation) 二级日最大8小时平均限值 \(limit)（第90百分位数的参照）",
+                                                              "\(limits.citation) Grade II MDA8 limit \(limit) (the reference for the 90th percentile)")
+                                                  : lang.text("\(limits.citation) 二级年平均限值 \(limit)", "\(limits.citation) Grade II annual limit \(limit)"),
+                             valueLabel: lang.text("\(indicatorName)（\(p.unit)）", "\(indicatorName) (\(p.unit))"),
+                             invalidLabel: lang.text("有效天数不足：括号内为参考值，列于最后", "too few valid days: value in parentheses, ranked last"),
                              unitLabel: p.unit, color: RankingHTML.color(p))
         }
         let section = RankingHTML.Section(heading: title, chart: chart, columns: columns, rows: ranking.entries.map(cells),

@@ -239,16 +239,23 @@ public struct PeriodRankingReport: Sendable {
         return JSONValue.object(fields).serialized(pretty: true) + "\n"
     }
 
-    public func html() -> String {
-        var sections = ranking.rankings.map { pollutantEntries in
+    public func html() -> String { html(navigation: [], footer: nil) }
+
+    /// The page, with links above the title and a footer of its own (the static site's).
+    func html(navigation: [(label: String, href: String)], footer: String?) -> String {
+        let summary = RankingHTML.Section(
+            heading: lang.text("各\(lang.unitTitle(ranking.scope.level))概况", "Summary by \(lang.unitTitle(ranking.scope.level).lowercased())"),
+            chart: nil, columns: [], rows: [], muted: [],
+            body: "<ul class=\"summary-list\">\n" + summaries.map { "<li>\(HTMLText.escape($0))</li>\n" }.joined() + "</ul>\n")
+        var sections = [summary] + ranking.rankings.map { pollutantEntries in
             let p = pollutantEntries.pollutant
+            let heading = lang.rankingTitle(period: periodText, scope: ranking.scope, pollutants: [p])
             return RankingHTML.Section(
-                heading: lang.rankingTitle(period: periodText, scope: ranking.scope, pollutants: [p]),
-                chart: BarChart(bars: pollutantEntries.entries.map { .init(label: $0.unit.label, value: $0.statistics.rounded,
-                                                                          valid: $0.statistics.isValid) },
-                                limit: standard.compositeLimit(p),
-                                limitLabel: lang.text("二级年均限值 \(standard.compositeLimit(p))", "Grade II annual limit \(standard.compositeLimit(p))"),
-                                unitLabel: "µg/m³", color: RankingHTML.color(p)),
+                heading: heading,
+                chart: RankingHTML.barChart(title: heading, pollutant: p,
+                                            bars: pollutantEntries.entries.map { .init(label: $0.unit.label, value: $0.statistics.rounded,
+                                                                                     valid: $0.statistics.isValid) },
+                                            standard: standard, period: ranking.isCalendarYear ? .year : .months, language: lang),
                 columns: columns, rows: pollutantEntries.entries.map(cells),
                 muted: Set(pollutantEntries.entries.indices.filter { !pollutantEntries.entries[$0].statistics.isValid }))
         }
@@ -257,8 +264,10 @@ public struct PeriodRankingReport: Sendable {
                                                 rows: compositeRows(composite),
                                                 muted: Set(composite.entries.indices.filter { composite.entries[$0].score == nil })))
         }
-        return RankingHTML(title: title, subtitle: summaries.joined(separator: lang.text("。", ". ")),
-                           sections: sections, notes: notes,
-                           footer: generatedText + " · haze \(HazeVersion.current)", language: lang).document
+        var page = RankingHTML(title: title, subtitle: lang.text("依据 \(standard.citation)、HJ 663；单位 µg/m³", "After \(standard.citation) and HJ 663; µg/m³"),
+                               sections: sections, notes: notes,
+                               footer: footer ?? generatedText + " · haze \(HazeVersion.current)", language: lang)
+        page.navigation = navigation
+        return page.document
     }
 }

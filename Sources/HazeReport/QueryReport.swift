@@ -80,3 +80,27 @@ public struct QueryReport: Sendable {
         return table.render(omittingEmptyColumns: true)
     }
 }
+
+extension QueryReport {
+    /// A page for a phone or a desktop: the time-series chart of the rows,
+    /// then the values as a table (the same numbers as the CSV).
+    func localizedCountTitle(_ language: Language) -> String {
+        switch resolution {
+        case .hour: language.text("站点数", "stations")
+        case .day: isUnit ? language.text("站点数", "stations") : language.text("有效小时数", "valid hours")
+        case .month: language.text("有效天数", "valid days")
+        }
+    }
+
+    public func html(chart: any Chart, language: Language) -> String {
+        let columns: [TextTable.Column] = [.init(language.text("时间", "Time")), .init(language.text("污染物", "Pollutant")),
+                                           .init(language.text("浓度", "Value"), alignRight: true),
+                                           .init(localizedCountTitle(language), alignRight: true), .init(language.text("单位", "Unit"))]
+        let table = HTMLTable(columns: columns, rows: rows.map { row in
+            [row.time, row.pollutant.displayName, text(row) ?? "—", String(row.value.count), row.pollutant.unit]
+        }, muted: Set(rows.indices.filter { !rows[$0].value.isValid }), stickyColumn: 0)
+        var page = ChartPage(title: chart.title, charts: [chart], language: language)
+        page.appendix = "<h2>\(HTMLText.escape(language.text("数值", "Values")))</h2>\n" + table.html
+        return page.document
+    }
+}

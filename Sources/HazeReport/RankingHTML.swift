@@ -1,6 +1,9 @@
 import HazeModel
 
 /// A self-contained HTML page: inline CSS and SVG, no script, no network.
+/// It reads on a phone (one column, tables scrolling sideways with the unit
+/// held in place, charts laid out for the width) and prints on A4 (a page
+/// per section, charts in their wide layout).
 struct RankingHTML: Sendable {
     struct Section: Sendable {
         var heading: String
@@ -9,6 +12,10 @@ struct RankingHTML: Sendable {
         var rows: [[String]]
         /// Rows (by index) to show greyed: invalid units.
         var muted: Set<Int>
+        /// HTML (already escaped) shown instead of, or before, a table.
+        var body: String = ""
+        /// The column naming the unit, held in place while the table scrolls.
+        var unitColumn: Int? = 1
     }
 
     var title: String
@@ -17,52 +24,50 @@ struct RankingHTML: Sendable {
     var notes: [String]
     var footer: String
     var language: Language
+    /// Links shown above the title (the static site's way back), already relative.
+    var navigation: [(label: String, href: String)] = []
 
-    static let style = """
-    body{font-family:"Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei","PingFang SC",sans-serif;margin:32px auto;max-width:960px;color:#222;background:#fff;padding:0 16px}
-    h1{font-size:24px;margin:0 0 4px}h2{font-size:19px;margin:32px 0 8px;border-bottom:2px solid #2c7fb8;padding-bottom:4px}
-    .subtitle{color:#555;margin:0 0 16px}
-    table{border-collapse:collapse;width:100%;font-size:14px;margin:8px 0 4px}
-    th,td{border:1px solid #d0d7de;padding:4px 8px}th{background:#f3f6f9;font-weight:600}
-    td.r,th.r{text-align:right;font-variant-numeric:tabular-nums}
-    tr.muted td{color:#888;background:#fafafa}
-    .notes{font-size:13px;color:#444;margin-top:28px}.notes li{margin:3px 0}
-    footer{font-size:12px;color:#777;margin-top:20px;border-top:1px solid #ddd;padding-top:8px}
-    svg{max-width:100%;height:auto}
-    """
+    /// Cells that say "nothing here": a column of only these is left out.
+    var emptyMarks: Set<String> { ["", "—", "无数据", "no data"] }
 
     var document: String {
-        var out = """
-        <!DOCTYPE html>
-        <html lang="\(language == .zh ? "zh-CN" : "en")">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>\(HTMLText.escape(title))</title>
-        <style>\(Self.style)</style>
-        </head>
-        <body>
-        <h1>\(HTMLText.escape(title))</h1>
-        <p class="subtitle">\(HTMLText.escape(subtitle))</p>
-
-        """
-        for section in sections {
-            out += "<section>\n<h2>\(HTMLText.escape(section.heading))</h2>\n"
-            if let chart = section.chart { out += chart.svg + "\n" }
-            out += "<table>\n<thead><tr>"
-            for column in section.columns {
-                out += "<th\(column.alignRight ? " class=\"r\"" : "")>\(HTMLText.escape(column.title))</th>"
-            }
-            out += "</tr></thead>\n<tbody>\n"
-            for (i, row) in section.rows.enumerated() {
-                out += section.muted.contains(i) ? "<tr class=\"muted\">" : "<tr>"
-                for (c, cell) in row.enumerated() {
-                    let right = c < section.columns.count && section.columns[c].alignRight
-                    out += "<td\(right ? " class=\"r\"" : "")>\(HTMLText.escape(cell))</td>"
+        var out = HTMLDocument.head(title: title, language: language)
+        if !navigation.isEmpty {
+            out += "<nav class=\"crumbs\">" + navigation.map { "<a href=\"\(HTMLText.escape($0.href))\">\(HTMLText.escape($0.label))</a>" }.joined() + "</nav>\n"
+        }
+        out += "<h1>\(HTMLText.escape(title))</h1>\n"
+        if !subtitle.isEmpty { out += "<p class=\"subtitle\">\(HTMLText.escape(subtitle))</p>\n" }
+        var omitted: [String] = []
+        for (index, section) in sections.enumerated() {
+            out += "<section\(index == 0 ? " class=\"keep\"" : "")>\n<h2>\(HTMLText.escape(section.heading))</h2>\n"
+            if let chart = section.chart {
+                let parts = chart.parts
+                for (p, part) in parts.enumerated() {
+                    let caption = parts.count > 1
+                        ? language.text("第\(part.firstPosition)–\(part.firstPosition + part.bars.count - 1)位（共\(chart.bars.count)个，同一刻度）",
+                                        "Positions \(part.firstPosition)–\(part.firstPosition + part.bars.count - 1) of \(chart.bars.count), one scale")
+                        : nil
+                    out += ChartFigure(chart: part, id: "s\(index + 1)p\(p + 1)", caption: caption, heading: nil).html
                 }
-                out += "</tr>\n"
             }
-            out += "</tbody>\n</table>\n</section>\n"
+            out += section.body
+            if !section.columns.isEmpty {
+                let table = HTMLTable(columns: section.columns, rows: section.rows, muted: section.muted,
+                                      stickyColumn: section.unitColumn,
+                                      wrappingColumns: Set(section.columns.indices.filter { section.columns[$0].title == language.text("备注", "Note") }),
+                                      emptyMarks: emptyMarks)
+                let shown = Set(table.shownColumns)
+                for c in section.columns.indices where !shown.contains(c) && !omitted.contains(section.columns[c].title) {
+                    omitted.append(section.columns[c].title)
+                }
+                out += table.html
+            }
+            out += "</section>\n"
+        }
+        var notes = self.notes
+        if !omitted.isEmpty {
+            notes.append(language.text("表中全部为空（无数据或“—”）的列未显示：" + omitted.joined(separator: "、") + "。",
+                                       "Columns empty for every unit (no data or “—”) are not shown: " + omitted.joined(separator: ", ") + "."))
         }
         out += "<ul class=\"notes\">\n" + notes.map { "<li>\(HTMLText.escape($0))</li>\n" }.joined() + "</ul>\n"
         out += "<footer>\(HTMLText.escape(footer))</footer>\n</body>\n</html>\n"
@@ -70,19 +75,54 @@ struct RankingHTML: Sendable {
     }
 
     /// Bar colours by pollutant.
-    static func color(_ pollutant: Pollutant) -> String { pollutant == .pm25 ? "#2c7fb8" : "#7b6fb0" }
+    static func color(_ pollutant: Pollutant) -> String { ChartPalette.color(pollutant) }
+
+    /// The bar chart of a ranking: valid means in the pollutant's colour,
+    /// invalid ones hatched, the annual Grade II limit as the reference line,
+    /// saying which limit and why.
+    static func barChart(title: String, pollutant: Pollutant, bars: [BarChart.Bar], standard: AirQualityStandard,
+                         period: BarPeriod, language: Language) -> BarChart {
+        // The PM rankings' pollutants all have an annual limit; the others fall back to their 24-hour one.
+        let limit = standard.compositeLimit(pollutant)
+        let limitLabel: String
+        switch period {
+        case .month:
+            limitLabel = language.text("\(standard.citation) 二级年平均限值 \(limit)（月均值无限值，仅作参照）",
+                                       "\(standard.citation) Grade II annual limit \(limit) (no monthly limit exists; for reference)")
+        case .year:
+            limitLabel = language.text("\(standard.citation) 二级年平均限值 \(limit)", "\(standard.citation) Grade II annual limit \(limit)")
+        case .months:
+            limitLabel = language.text("\(standard.citation) 二级年平均限值 \(limit)（多月均值，仅作参照）",
+                                       "\(standard.citation) Grade II annual limit \(limit) (mean of several months; for reference)")
+        }
+        let what: String
+        switch period {
+        case .month: what = language.text("月均浓度", "monthly mean")
+        case .year: what = language.text("年均浓度", "annual mean")
+        case .months: what = language.text("期间均值", "mean of the period")
+        }
+        let required = language.text("有效天数不足：括号内为参考值，列于最后", "too few valid days: value in parentheses, ranked last")
+        return BarChart(title: title, bars: bars, limit: limit, limitLabel: limitLabel,
+                        valueLabel: language.text("\(pollutant.displayName) \(what)（µg/m³）", "\(pollutant.displayName) \(what) (µg/m³)"), invalidLabel: required, unitLabel: "µg/m³",
+                        color: color(pollutant))
+    }
+
+    enum BarPeriod { case month, year, months }
 }
 
 extension MonthlyRankingReport {
-    public func html() -> String {
+    public func html() -> String { html(navigation: [], footer: nil) }
+
+    /// The page, with links above the title and a footer of its own (the
+    /// static site's: no generation time, so an unchanged page has unchanged bytes).
+    func html(navigation: [(label: String, href: String)], footer: String?) -> String {
         let standard = ranking.standard
         var sections: [RankingHTML.Section] = ranking.rankings.map { pollutantRanking in
             let p = pollutantRanking.pollutant
-            let chart = BarChart(
+            let chart = RankingHTML.barChart(
+                title: title(for: p), pollutant: p,
                 bars: pollutantRanking.entries.map { .init(label: $0.unit.label, value: $0.current.rounded, valid: $0.current.isValid) },
-                limit: standard.compositeLimit(p),
-                limitLabel: lang.text("二级年均限值 \(standard.compositeLimit(p))", "Grade II annual limit \(standard.compositeLimit(p))"),
-                unitLabel: "µg/m³", color: RankingHTML.color(p))
+                standard: standard, period: .month, language: lang)
             return RankingHTML.Section(
                 heading: title(for: p), chart: chart, columns: columns,
                 rows: pollutantRanking.entries.map(cells),
@@ -97,7 +137,9 @@ extension MonthlyRankingReport {
                 muted: Set(composite.entries.indices.filter { composite.entries[$0].score == nil })))
         }
         let subtitle = lang.text("依据 \(standard.citation)、HJ 663；单位 µg/m³", "After \(standard.citation) and HJ 663; µg/m³")
-        return RankingHTML(title: title, subtitle: subtitle, sections: sections, notes: notes,
-                           footer: generatedText + " · haze \(HazeVersion.current)", language: lang).document
+        var page = RankingHTML(title: title, subtitle: subtitle, sections: sections, notes: notes,
+                               footer: footer ?? generatedText + " · haze \(HazeVersion.current)", language: lang)
+        page.navigation = navigation
+        return page.document
     }
 }

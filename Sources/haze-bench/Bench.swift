@@ -17,6 +17,9 @@ enum Bench {
           Opening a national store (O(1) in its history), in process, and `haze status`.
       haze-bench query [--store DIR] [--repeat N]
           Ad-hoc questions as `haze query` processes: hours of a station, days and months of a city.
+      haze-bench site [--store DIR] [--city 北京] [--repeat N]
+          The static site of one city as `haze site` processes over a copy of the store: the
+          first build, a run with no new data, and a run after one new hour of one station.
       haze-bench alert [--store DIR] [--rules DIR] [--repeat N]
           One cron evaluation of every rule at the newest hour over a national store:
           in process, and as a `haze alert --dry-run` process from start to exit.
@@ -42,6 +45,7 @@ enum Bench {
             case "alert": try AlertBench.run(options)
             case "open": try OpenBench.run(options)
             case "query": try QueryBench.run(options)
+            case "site": try SiteBench.run(options)
             case "--help", "-h": print(usage)
             default:
                 FileHandle.standardError.write(Data("haze-bench: unknown benchmark '\(command)'\n\(usage)".utf8))

@@ -70,6 +70,53 @@ struct OptionRulesTests {
         }
     }
 
+    /// `haze plot`: the refusals its spec declares (`rules:`, `accepts:`) and
+    /// the ones its command makes for a KIND or an HTML page, each with the reason.
+    static let plotConflicts: [([String], String)] = [
+        (["plot", "timeseries", "--station", "1001A", "--district", "朝阳区"],
+         "haze plot: --station and --district cannot be used together: a chart is about one subject"),
+        (["plot", "timeseries", "--station", "1001A", "--city", "北京"], "haze plot: --station and --city cannot be used together"),
+        (["plot", "timeseries", "--city", "北京", "--aqi-band", "--resolution", "month"],
+         "haze plot: --aqi-band and --resolution month cannot be used together: the AQI band colours days"),
+        (["plot", "timeseries", "--city", "北京", "--aqi-band", "--resolution", "Month"], "--aqi-band and --resolution month cannot be used together"),
+        (["plot", "timeseries", "--city", "北京", "--width", "400", "--format", "html"],
+         "haze plot: --width and --format html cannot be used together: an HTML page carries both the phone and the desktop layout"),
+        (["plot", "timeseries", "--city", "北京", "--width", "400", "--format", "HTML"], "--width and --format html cannot be used together"),
+        (["plot", "timeseries", "--city", "北京", "--width", "400", "--out", "chart.html"], "haze plot: --width does not apply to an HTML page (--out chart.html makes one)"),
+        (["plot", "timeseries", "--city", "北京", "--width", "400", "--out", "chart.HTM"], "--width does not apply to an HTML page"),
+        (["plot", "timeseries", "--city", "北京", "--width", "319"], "--width: '319' is out of range; --width accepts a whole number in 320…2400"),
+        (["plot", "timeseries", "--city", "北京", "--width", "2401"], "--width: '2401' is out of range"),
+        (["plot", "timeseries", "--city", "北京", "--width", "-400"], "--width: '-400' is out of range"),
+        (["plot", "timeseries", "--city", "北京", "--width", "wide"], "--width: 'wide' is not a number"),
+        (["plot", "timeseries", "--city", "北京", "--format", "csv"], "--format: 'csv' is not valid; expected svg|html"),
+        (["plot", "calendar", "--city", "北京", "--pollutant", "pm2.5,pm10"], "haze plot calendar: --pollutant takes one pollutant for a calendar chart"),
+        (["plot", "bump", "--city", "北京", "--pollutant", "pm2.5,pm10"], "haze plot bump: --pollutant takes one pollutant"),
+        (["plot", "ratio", "--city", "北京", "--resolution", "month"], "haze plot ratio: --resolution is hour or day"),
+        (["plot", "calendar", "--city", "北京", "--resolution", "day"], "haze plot calendar: --resolution does not apply to a calendar chart"),
+        (["plot", "diurnal", "--city", "北京", "--aqi-band"], "haze plot diurnal: --aqi-band does not apply to a diurnal chart"),
+        (["plot", "timeseries", "--city", "北京", "--highlight", "朝阳区"], "haze plot timeseries: --highlight does not apply to a timeseries chart"),
+        (["plot", "weekday", "--city", "北京", "--level", "district"], "haze plot weekday: --level does not apply to a weekday chart"),
+        (["plot", "--city", "北京"], "haze plot: name a KIND: timeseries, calendar, diurnal, weekday, bump, ratio"),
+        (["plot", "pie", "--city", "北京"], "KIND: 'pie' is not valid"),
+        (["plot", "timeseries", "calendar", "--city", "北京"], "haze plot: unexpected argument 'calendar'"),
+        (["plot", "timeseries"], "haze plot: name a subject with --station, --district or --city"),
+        (["plot", "timeseries", "--city", "北京", "--from", "2019-01-05", "--to", "2019-01-01"], "haze plot: --from 2019-01-05 is after --to 2019-01-01"),
+    ]
+
+    @Test("haze plot: refused combinations exit 64 with the reason, write no chart, and change nothing in the store")
+    func plotConflicts() {
+        for (arguments, message) in Self.plotConflicts {
+            let dir = TestPaths.temporaryDirectory("haze-plot-refused")
+            var line = arguments
+            if !line.contains("--out") { line += ["--out", "chart.svg"] }
+            let (run, changed) = BoundsStore.run(line, workingDirectory: dir)
+            #expect(run.status == 64, "\(arguments): \(run.stderr)")
+            #expect(run.stderr.contains(message), "\(arguments): \(run.stderr)")
+            #expect(changed.isEmpty, "\(arguments) changed \(changed)")
+            #expect((try? FileManager.default.contentsOfDirectory(atPath: dir)) == [], "\(arguments) wrote a file")
+        }
+    }
+
     @Test("every rule names options of its own command, and every number, date, month, year or hour option declares what it accepts")
     func specsAreConsistent() {
         let typed: Set<String> = ["N", "HOURS", "SECONDS", "DATE", "YYYY-MM", "YYYY", "TIME"]
@@ -121,6 +168,9 @@ struct OptionRulesTests {
             ["alert", "--at", "2019-01-12T20:00+08:00", "--dry-run", "--format", "ndjson"],
             ["alert", "--webhook", Self.webhook, "--webhook-format", "text", "--webhook-deadline", "5", "--wait", "2.5"],
             ["check", "--repair", "--wait", "10"],
+            ["plot", "timeseries", "--city", "北京", "--aqi-band", "--resolution", "hour", "--width", "320"],
+            ["plot", "timeseries", "--station", "1001A", "--width", "2400", "--format", "svg", "--out", "page.html"],
+            ["plot", "bump", "--city", "北京", "--level", "station", "--highlight", "1001A", "--format", "html"],
             ["ingest", "--station", "OAQ-1", "hours.json"],
         ]
         for arguments in allowed {

@@ -174,7 +174,7 @@ struct RankingRealDataTests {
         let html = try String(contentsOfFile: dir + "/r.html", encoding: .utf8)
         #expect(html.contains("<title>2019年1月 北京市各区 PM2.5、PM10 浓度排名</title>"))
         #expect(!html.contains("<script") && !html.contains("http://") && !html.contains("https://"), "self-contained")
-        #expect(html.components(separatedBy: "<svg").count == 3)
+        #expect(html.components(separatedBy: "<svg").count == 5, "two charts, each in a phone and a desktop layout")
         let png = dir + "/r.png"
         let shot = try Processes.run(chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
                                                 "--window-size=1000,1500", "--screenshot=\(png)", "file://\(dir)/r.html"])

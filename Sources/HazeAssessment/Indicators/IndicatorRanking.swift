@@ -88,7 +88,7 @@ public struct IndicatorRanking: Sendable {
         guard published.contains(where: { $0 != nil }) else {
             let period = months.count == 1 ? first.description : "\(first)…\(last)"
             let withData = now.filter { $0.value != nil }.count
-            throw .noData("no unit has a valid \(indicator.englishLabel) for \(period) (\(units.count) unit(s), \(withData) with some data but too few valid days); nothing is ranked")
+            throw .nothingRanked("no unit has a valid \(indicator.englishLabel) for \(period) (\(units.count) unit(s), \(withData) with some data but too few valid days); nothing is ranked")
         }
         let ranks = Self.ranks(published, higherIsBetter: indicator.higherIsBetter)
         let ranksBefore = Self.ranks(publishedBefore, higherIsBetter: indicator.higherIsBetter)

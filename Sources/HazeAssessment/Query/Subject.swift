@@ -43,6 +43,8 @@ public enum QueryError: Error, Sendable, Equatable, CustomStringConvertible {
     case unknownCity(String, suggestions: [String])
     case noAssessmentStations(String)
     case noData(String)
+    /// No unit has a valid value for any indicator asked for: nothing is ranked.
+    case nothingRanked(String)
     /// The store's rows for the period fail their checksums.
     case storeDamaged(String)
     /// A date range longer than the store can hold (see `RequestedRange`).
@@ -54,6 +56,12 @@ public enum QueryError: Error, Sendable, Equatable, CustomStringConvertible {
         case .rangeTooLong, .ambiguousStation: return true
         default: return false
         }
+    }
+
+    /// True when the data hold no valid value to rank (not a fault of the request or the store).
+    public var isNothingRanked: Bool {
+        if case .nothingRanked = self { return true }
+        return false
     }
 
     public var description: String {
@@ -80,7 +88,7 @@ public enum QueryError: Error, Sendable, Equatable, CustomStringConvertible {
             return "no city '\(name)' in the registry" + Self.hint(suggestions)
         case .noAssessmentStations(let subject):
             return "\(subject) has no assessment stations (all are control points)"
-        case .noData(let detail):
+        case .noData(let detail), .nothingRanked(let detail):
             return detail
         case .storeDamaged(let detail):
             return detail

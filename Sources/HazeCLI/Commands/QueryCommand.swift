@@ -20,8 +20,10 @@ enum QueryCommand {
             .value("--from", "DATE", "First local date, YYYY-MM-DD (default depends on --resolution).", accepts: .date),
             .value("--to", "DATE", "Last local date (default: the newest day in the store).", accepts: .date),
             .value("--resolution", "STEP", "hour | day (default) | month."),
-            .value("--format", "FORMAT", "table (default) | csv | json."),
-            .value("--decimals", "N", "More decimal places after GB/T 8170 rounding (default 0: whole µg/m³, CO 0.1 mg/m³).",
+            .value("--format", "FORMAT", "table (default) | csv | json | svg (a time-series chart) | html (the chart and the values, for a phone or a desktop)."),
+            .value("--lang", "LANG", "svg, html: zh (default) | en — labels and titles."),
+            .value("--out", "FILE", "Write to FILE instead of stdout (replaced atomically; a link is followed; /dev/null or a FIFO is written through)."),
+            .value("--decimals", "N", "Decimal places after GB/T 8170 rounding (default 0: whole µg/m³, CO 0.1 mg/m³).",
                    accepts: .wholeNumber(0...6)),
             CommonOptions.store, CommonOptions.stations,
         ],
@@ -30,6 +32,11 @@ enum QueryCommand {
             .requires("--layer", "--unit", because: "--layer names the layer of --unit"),
             .exclusive("--indicator", "--pollutant", because: "the AQI is made of all six pollutants"),
             .exclusive("--indicator", "--decimals", because: "AQI values are whole numbers"),
+            .requires("--lang", "--format=svg", "--format=html", because: "only the chart formats have labels to translate"),
+            .exclusive("--decimals", "--format=svg", because: "a chart shows whole µg/m³, as GB/T 8170 publishes them"),
+            .exclusive("--decimals", "--format=html", because: "a chart shows whole µg/m³, as GB/T 8170 publishes them"),
+            .exclusive("--indicator", "--format=svg", because: "the chart draws concentrations; the AQI is a table, csv or json"),
+            .exclusive("--indicator", "--format=html", because: "the chart draws concentrations; the AQI is a table, csv or json"),
         ],
         discussion: """
         Daily values need ≥ 20 valid hours (GB 3095); O3's day is its daily maximum
@@ -58,11 +65,13 @@ enum QueryCommand {
             "haze query --district 朝阳区 --city 北京 --format csv --from 2019-01-01 --to 2019-02-28",
             "haze query --city 北京 --pollutant all --resolution month --from 2019-01-01 --to 2019-01-31",
             "haze query --city 北京 --indicator aqi --resolution day --from 2019-01-10 --to 2019-01-16",
+            "haze query --station 1001A --from 2019-01-01 --to 2019-01-31 --format html --out 1001A-2019-01.html",
         ])
 
     static let command = HazeCLI.Command(spec: spec) { arguments, context in
         let resolution: Resolution = try arguments.choice("--resolution", default: .day)
-        let format = try arguments.format(allowed: [.table, .csv, .json])
+        let format = try arguments.format(allowed: [.table, .csv, .json, .svg, .html])
+        let language: Language = try arguments.choice("--lang", default: .zh)
         let decimals = try arguments.integer("--decimals") ?? 0
         let city = arguments.value("--city")
         guard arguments.value("--station") != nil || arguments.value("--district") != nil
@@ -92,7 +101,7 @@ enum QueryCommand {
         if let givenFrom, let givenTo, givenFrom > givenTo {
             throw UsageError.conflict("haze query: --from \(givenFrom) is after --to \(givenTo)")
         }
-        let report = try Store.readConsistently(directory: context.storeDirectory(arguments)) { store -> (QueryReport?, AQIQueryReport?) in
+        let output = try Store.readConsistently(directory: context.storeDirectory(arguments)) { store -> String in
             guard let newest = store.newestHour else {
                 throw QueryError.noData("the store at \(store.directory) is empty; ingest data first")
             }
@@ -111,26 +120,46 @@ enum QueryCommand {
             do {
                 if aqi {
                     let rows = try AQIQuery(subject: subject, from: from, to: to, resolution: resolution).run(store: store, registry: registry)
-                    return (nil, AQIQueryReport(rows: rows, resolution: resolution))
+                    let report = AQIQueryReport(rows: rows, resolution: resolution)
+                    switch format {
+                    case .csv: return report.csv()
+                    case .json: return report.json()
+                    default: return report.table()
+                    }
                 }
-                let query = StationQuery(subject: subject, pollutants: pollutants, from: from, to: to, resolution: resolution)
-                let rows = try query.run(store: store, registry: registry)
-                return (QueryReport(rows: rows, resolution: resolution, decimals: decimals, isUnit: subject.isUnit), nil)
             } catch let error as QueryError where error.isUsage {
                 throw UsageError.conflict("haze query \(arguments.shown(["--from", "--to", "--resolution"])): \(error)")
             }
+            let query = StationQuery(subject: subject, pollutants: pollutants, from: from, to: to, resolution: resolution)
+            let rows: [StationQuery.Row]
+            let chart: (any Chart)?
+            do {
+                rows = try query.run(store: store, registry: registry)
+                chart = [.svg, .html].contains(format)
+                    ? try PlotRequest(kind: .timeseries, subject: subject, pollutants: pollutants, from: from, to: to,
+                                      resolution: resolution, language: language).chart(store: store, registry: registry)
+                    : nil
+            } catch let error as QueryError where error.isUsage {
+                throw UsageError.conflict("haze query \(arguments.shown(["--from", "--to", "--resolution"])): \(error)")
+            }
+            let report = QueryReport(rows: rows, resolution: resolution, decimals: decimals, isUnit: subject.isUnit)
+            switch format {
+            case .csv: return report.csv()
+            case .json: return report.json()
+            case .svg: return (chart?.svg(width: .wide, idPrefix: "haze", standalone: true) ?? "") + "\n"
+            case .html: return chart.map { report.html(chart: $0, language: language) } ?? ""
+            default: return report.table()
+            }
+        }
+        if let out = arguments.value("--out") {
+            let path = context.absolute(out)
+            try OutputFile.write(Array(output.utf8), to: path)
+            context.console.note("wrote \(path)")
+        } else {
+            context.console.out(output)
         }
         if case .station(let code) = subject, let station = registry[code], station.isControl {
             context.console.note("haze query: \(code) \(station.name) is a control point (对照点): shown on its own, never counted in a unit or city")
-        }
-        switch (format, report) {
-        case (.csv, (let values?, _)): context.console.out(values.csv())
-        case (.json, (let values?, _)): context.console.out(values.json())
-        case (_, (let values?, _)): context.console.out(values.table())
-        case (.csv, (_, let indices?)): context.console.out(indices.csv())
-        case (.json, (_, let indices?)): context.console.out(indices.json())
-        case (_, (_, let indices?)): context.console.out(indices.table())
-        default: break
         }
         return .success
     }

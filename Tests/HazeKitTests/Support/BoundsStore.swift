@@ -22,13 +22,14 @@ enum BoundsStore {
     }()
 
     /// Runs a command on the store (with --store and, where the command takes it, --stations)
-    /// and returns it with what changed in the store.
-    static func run(_ arguments: [String], environment: [String: String] = [:]) -> (run: InProcess, changed: [String]) {
+    /// and returns it with what changed in the store. Relative paths are read from `workingDirectory`.
+    static func run(_ arguments: [String], environment: [String: String] = [:],
+                    workingDirectory: String = TestPaths.root) -> (run: InProcess, changed: [String]) {
         let before = StoreSnapshot(directory)
         var line = arguments + ["--store", directory]
         let options = HazeCLI.commands.first { $0.spec.name == arguments.first }?.spec.options.map(\.name) ?? []
         if options.contains("--stations") && !arguments.contains("--stations") { line += ["--stations", TestPaths.stations] }
-        let run = InProcess(line, environment: environment)
+        let run = InProcess(line, workingDirectory: workingDirectory, environment: environment)
         return (run, StoreSnapshot(directory).difference(from: before))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 @testable import HazeModel
 @testable import HazeRegistry
 @testable import HazeStore
@@ -19,18 +20,52 @@ enum SharedStore {
         var ingestErrors: String
     }
 
-    static let national: Built = {
-        let directory = TestPaths.temporaryDirectory("haze-shared")
-        let run = InProcess(["ingest", "--store", directory, "--stations", TestPaths.stations, TestPaths.cnemc])
-        precondition(run.status == 0, "shared ingest failed: \(run.stderr)")
-        return Built(directory: directory, ingestOutput: run.stdout, ingestErrors: run.stderr)
-    }()
-
-    static func open() throws -> Store {
-        try Store(directory: national.directory, access: .readOnly)
+    /// Why the shared store or registry could not be made.
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
     }
 
-    static let registry: StationRegistry = {
-        (try? StationRegistry.load(directory: TestPaths.stations)) ?? StationRegistry()
+    /// Built once; a failure is kept and fails every test that asks for it
+    /// (the process and the other tests carry on).
+    private static let built: Result<Built, Failure> = {
+        let directory = TestPaths.temporaryDirectory("haze-shared")
+        let run = InProcess(["ingest", "--store", directory, "--stations", TestPaths.stations, TestPaths.cnemc])
+        guard run.status == 0 else { return .failure(Failure(description: "the shared ingest failed (exit \(run.status)): \(run.stderr)")) }
+        return .success(Built(directory: directory, ingestOutput: run.stdout, ingestErrors: run.stderr))
     }()
+
+    /// The shared store. If it could not be built, the calling test fails with
+    /// the reason and gets a directory that does not exist (never another store).
+    static var national: Built {
+        switch built {
+        case .success(let built): return built
+        case .failure(let failure):
+            Issue.record(Comment(rawValue: failure.description))
+            return Built(directory: "/nonexistent/haze-shared-store-failed", ingestOutput: "", ingestErrors: failure.description)
+        }
+    }
+
+    static func open() throws -> Store {
+        if case .failure(let failure) = built { throw failure }
+        return try Store(directory: national.directory, access: .readOnly)
+    }
+
+    private static let loadedRegistry: Result<StationRegistry, Failure> = {
+        do {
+            return .success(try StationRegistry.load(directory: TestPaths.stations))
+        } catch {
+            return .failure(Failure(description: "the shipped registry \(TestPaths.stations) does not load: \(error)"))
+        }
+    }()
+
+    /// The shipped registry. If it does not load, the calling test fails with
+    /// the reason; it never silently stands in an empty registry.
+    static var registry: StationRegistry {
+        switch loadedRegistry {
+        case .success(let registry): return registry
+        case .failure(let failure):
+            Issue.record(Comment(rawValue: failure.description))
+            return StationRegistry()
+        }
+    }
 }
