@@ -70,7 +70,7 @@ struct ChartRenderingTests {
             jobs.append(.init(page: page, width: 400, screenshot: nil))
         }
         // A4 at 96 dpi less the print margins: 190 mm ≈ 718 px.
-        jobs.append(.init(page: site + "/months/2019-02.html", width: 718, screenshot: nil, media: "print"))
+        jobs.append(.init(page: site + "/months/2019-01.html", width: 718, screenshot: nil, media: "print"))
         return Result { try Browser.render(jobs, chromium: chromium) }
     }()
 

@@ -38,9 +38,11 @@ struct SiteTests {
         #expect(first.status == 0, "\(first.stderr)")
         let before = Self.files(out)
         let expected = ["index.html", "alerts.html", "city.html", "months/2019-01.html", "months/2019-02.html", "years/2019.html",
-                        "districts/朝阳区.html", "districts/怀柔区.html", "stations/1001A.html", "stations/1002A.html", ".haze-site.json"]
+                        "districts/朝阳区.html", "districts/怀柔区.html", "stations/1001A.html", "stations/1003A.html", ".haze-site.json"]
         for page in expected { #expect(before[page] != nil, "\(page) is written") }
-        #expect(before.keys.filter { $0.hasSuffix(".html") }.count == 1 + 1 + 1 + 2 + 1 + 8 + 12)
+        // 1002A 定陵 is a control point: never ranked, so it has no ranking unit page.
+        #expect(before["stations/1002A.html"] == nil)
+        #expect(before.keys.filter { $0.hasSuffix(".html") }.count == 1 + 1 + 1 + 2 + 1 + 8 + 11)
         for (path, file) in before where path.hasSuffix(".html") {
             let text = String(decoding: file.bytes, as: UTF8.self)
             #expect(!text.contains("<script") && !text.contains("http://") && !text.contains("https://"), "\(path) is self-contained")
@@ -65,9 +67,10 @@ struct SiteTests {
         let out = TestPaths.temporaryDirectory("haze-site-station") + "/site"
         let first = Self.site(out, ["--level", "station"])
         #expect(first.status == 0, "\(first.stderr)")
-        #expect(first.stderr.contains("site: 北京, station level: 18 pages, 18 made again, 18 written, 0 removed"), "\(first.stderr)")
+        #expect(first.stderr.contains("site: 北京, station level: 17 pages, 17 made again, 17 written, 0 removed"), "\(first.stderr)")
         let before = Self.files(out)
-        let stations = (1...12).map { String(format: "stations/%04dA.html", 1000 + $0) }
+        // The eleven assessment stations; 1002A, the control point, is listed apart in the rankings and has no page.
+        let stations = (1...12).filter { $0 != 2 }.map { String(format: "stations/%04dA.html", 1000 + $0) }
         let pages = Set(before.keys.filter { $0.hasSuffix(".html") })
         #expect(pages == Set(["index.html", "alerts.html", "city.html", "months/2019-01.html", "months/2019-02.html", "years/2019.html"] + stations))
         let index = String(decoding: before["index.html"]?.bytes ?? [], as: UTF8.self)
@@ -78,7 +81,7 @@ struct SiteTests {
         let check = try #require(try Processes.python("link_check.py", [out]) as? [String: Any])
         #expect((check["broken"] as? [String]) == [], "broken links: \(check["broken"] ?? "")")
         #expect((check["external"] as? [String]) == [], "links elsewhere: \(check["external"] ?? "")")
-        #expect((check["pages"] as? Int) == 18)
+        #expect((check["pages"] as? Int) == 17)
 
         let second = Self.site(out, ["--level", "station"])
         #expect(second.status == 0)
@@ -98,7 +101,7 @@ struct SiteTests {
         let run = Self.site(out, ["--level", "station"])
         #expect(run.status == 0 && run.stderr.contains("8 removed"), "\(run.stderr)")
         let pages = Self.files(out).keys.filter { $0.hasSuffix(".html") }
-        #expect(pages.filter { $0.hasPrefix("districts/") }.isEmpty && pages.count == 18, "\(pages.sorted())")
+        #expect(pages.filter { $0.hasPrefix("districts/") }.isEmpty && pages.count == 17, "\(pages.sorted())")
         let check = try #require(try Processes.python("link_check.py", [out]) as? [String: Any])
         #expect((check["broken"] as? [String]) == [], "broken links: \(check["broken"] ?? "")")
     }

@@ -28,16 +28,24 @@ struct MonthSummary: Equatable, Sendable {
 
     var hasData: Bool { city.values.contains { $0.validDays > 0 } }
 
+    /// Whether the month's ranking ranks anything (some unit has a valid month).
+    var isRanked: Bool { !rankings.isEmpty }
+
     func entry(_ pollutant: Pollutant, unit: String) -> Entry? { rankings[pollutant]?.first { $0.unit == unit } }
 
     /// Ranks the month (`MonthlyRanking`) and reads the city's value (`StationQuery`).
     init(store: Store, registry: StationRegistry, city: String, level: RankingLevel, month: Month) throws(QueryError) {
         self.month = month
         self.level = level
-        let ranking = try MonthlyRanking(store: store, registry: registry, month: month,
-                                         scope: RankingScope(level: level, city: city))
+        // A month no unit has a valid value for ranks nothing: its history has no ranks.
+        let ranking: MonthlyRanking?
+        do {
+            ranking = try MonthlyRanking(store: store, registry: registry, month: month, scope: RankingScope(level: level, city: city))
+        } catch where error.isNothingRanked {
+            ranking = nil
+        }
         var rankings: [Pollutant: [Entry]] = [:]
-        for pollutantRanking in ranking.rankings {
+        for pollutantRanking in ranking?.rankings ?? [] {
             rankings[pollutantRanking.pollutant] = pollutantRanking.entries.map {
                 Entry(unit: $0.unit.label, rounded: $0.current.rounded, valid: $0.current.isValid, validDays: $0.current.validDays,
                       requiredDays: $0.current.requiredDays, rank: $0.rank)

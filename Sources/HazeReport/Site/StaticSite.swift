@@ -246,7 +246,9 @@ struct SiteBuild {
         func historyKey(_ level: RankingLevel) -> String {
             Fingerprint.of(Array((summaries[level] ?? []).map { $0.json().serialized() }.joined(separator: "\n").utf8))
         }
-        let monthsWithData = (summaries[level] ?? []).filter(\.hasData).map(\.month)
+        // Months with a ranking page: data, and some unit with a valid month (a
+        // month of a few days — the first day of a store, say — ranks nothing).
+        let monthsWithData = (summaries[level] ?? []).filter { $0.hasData && $0.isRanked }.map(\.month)
         let years = Array(Set(monthsWithData.map(\.year))).sorted()
 
         // Every page: its path, the fingerprint of its inputs, and how to make it.
@@ -276,7 +278,18 @@ struct SiteBuild {
             let here = SitePath.year(year)
             let key = inYear.map { monthInputs[$0] ?? "" }.joined(separator: " ")
             plans.append((here, Fingerprint.of(Array("year-page-1 \(HazeVersion.current) \(optionKey) \(first) \(last) \(key)".utf8)), {
-                let ranking = try PeriodRanking(store: store, registry: registry, from: first, to: last, scope: RankingScope(level: level, city: city))
+                let ranking: PeriodRanking
+                do {
+                    ranking = try PeriodRanking(store: store, registry: registry, from: first, to: last, scope: RankingScope(level: level, city: city))
+                } catch let error as QueryError where error.isNothingRanked {
+                    // The index links the year; its page says why nothing is ranked.
+                    let section = RankingHTML.Section(heading: lang.text("未排名", "Not ranked"), chart: nil, columns: [], rows: [], muted: [],
+                                                      body: "<p>\(HTMLText.escape(error.description))</p>\n")
+                    var page = RankingHTML(title: lang.text("\(year)年", "\(year)"), subtitle: "", sections: [section], notes: [],
+                                           footer: " · haze \(HazeVersion.current)", language: lang)
+                    page.navigation = SitePage.navigationLinks(from: here, language: lang)
+                    return page.document
+                }
                 return PeriodRankingReport(ranking: ranking, language: lang)
                     .html(navigation: SitePage.navigationLinks(from: here, language: lang),
                           footer: lang.text("数据：\(first)—\(last)", "Data: \(first) to \(last)") + " · haze \(HazeVersion.current)")
