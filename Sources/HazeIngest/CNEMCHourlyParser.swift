@@ -127,7 +127,7 @@ public struct CNEMCHourlyParser: Sendable {
                         if let refusal {
                             if refusal == .skip { batch.unknownSkipped += 1; continue }
                             if unknownReported.insert(station).inserted {
-                                batch.notes.append("\(source): station \(station) is not in the registry; its values are quarantined (`haze stations --compare` lists the snapshot's new stations)")
+                                batch.notes.append("\(source): station \(station) is not in the registry; its values are quarantined (`haze stations --compare \(source)` lists every station of the snapshot the registry lacks)")
                             }
                             reject("stationcode", pollutant.format(Double(value)),
                                    "station \(station) is not in the station registry (add it to stations/ or use --unknown-stations store)",
@@ -164,6 +164,21 @@ public struct CNEMCHourlyParser: Sendable {
         let hourOfDay = digits[0] * 10 + digits[1]
         guard hourOfDay <= 23, digits.dropFirst(2).allSatisfy({ $0 == 0 }) else { return nil }
         return LocalZone.beijing.hour(day: Day(date), hourOfDay: hourOfDay)
+    }
+
+    /// The hours a snapshot's rows name (valid `timepoint`s only), for the
+    /// day whose registry `haze stations --compare` compares it with.
+    public static func hours(in bytes: [UInt8]) -> Set<Hour> {
+        var scanner = CSVScanner(bytes: bytes)
+        var fields: [CSVField] = []
+        guard scanner.nextRecord(into: &fields) else { return [] }
+        guard let time = fields.map({ scanner.trimmedString($0).lowercased() }).firstIndex(of: "timepoint") else { return [] }
+        var hours = Set<Hour>()
+        while scanner.nextRecord(into: &fields) {
+            guard time < fields.count, let hour = Self.hour(scanner.trimmedString(fields[time])) else { continue }
+            hours.insert(hour)
+        }
+        return hours
     }
 
     /// The stations a snapshot describes (code, name, city, coordinates),

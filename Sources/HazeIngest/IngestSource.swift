@@ -62,7 +62,7 @@ public enum IngestSource: Sendable, Equatable {
     /// The payload as read, and its bytes (decompressed when it was gzip),
     /// refusing anything larger than `limit` bytes, read or decompressed.
     /// Files, FIFOs, `/dev/stdin` and `<(…)` are all read to their end.
-    func load(limit: Int = Gzip.defaultLimit) throws(IngestError) -> LoadedInput {
+    package func load(limit: Int = Gzip.defaultLimit) throws(IngestError) -> LoadedInput {
         let original: [UInt8]
         switch self {
         case .file(let path):

@@ -129,7 +129,8 @@ public struct IndicatorRankingReport: Sendable {
     func note(_ entry: IndicatorRanking.Entry) -> String {
         var notes: [String] = []
         if !entry.isValid {
-            let partlyThere = indicator == .composite && entry.current.composite(limits: limits).invalid.count < CompositeIndex.pollutants.count
+            // A composite without a value still has data when any of its six statistics has a valid day.
+            let partlyThere = indicator == .composite && CompositeIndex.pollutants.contains { entry.current.statistic($0).validDays > 0 }
             if entry.value == nil && !partlyThere {
                 notes.append(lang.text("无数据，列于最后", "no data; ranked last"))
             } else {

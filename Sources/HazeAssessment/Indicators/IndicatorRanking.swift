@@ -87,7 +87,10 @@ public struct IndicatorRanking: Sendable {
         let publishedBefore = then.map { $0.valid ? $0.value : nil }
         guard published.contains(where: { $0 != nil }) else {
             let period = months.count == 1 ? first.description : "\(first)…\(last)"
-            let withData = now.filter { $0.value != nil }.count
+            let withData = current.filter { period in
+                indicator == .composite ? CompositeIndex.pollutants.contains { period.statistic($0).validDays > 0 }
+                                        : indicator.value(period, limits: set).value != nil
+            }.count
             throw .nothingRanked("no unit has a valid \(indicator.englishLabel) for \(period) (\(units.count) unit(s), \(withData) with some data but too few valid days); nothing is ranked")
         }
         let ranks = Self.ranks(published, higherIsBetter: indicator.higherIsBetter)

@@ -4,18 +4,20 @@ import HazeRegistry
 import HazeStore
 import HazeAssessment
 import HazeReport
+import HazeIngest
 
 /// `haze stations`: the registry, filtered; `diff` between two dated lists;
 /// `assign` units from boundary polygons, for review.
 enum StationsCommand {
     static let spec = CommandSpec(
         name: "stations",
-        abstract: "List registry stations; diff two dated lists; suggest units from boundary polygons.",
+        abstract: "List registry stations; compare a snapshot with the registry; diff two dated lists; suggest units from boundary polygons.",
         positionals: "[diff | assign]",
         options: [
             .value("--city", "NAME", "Only this city (北京, 北京市 and aliases)."),
             .value("--district", "NAME", "Only this district (listing)."),
-            .value("--on", "DATE", "Listing and assign: the stations of the national list in force on DATE, with their units that day.", accepts: .date),
+            .value("--on", "DATE", "Listing and assign: the stations of the national list in force on DATE, with their units that day; --compare: the day whose registry is compared (default: the snapshot's date).", accepts: .date),
+            .value("--compare", "FILE", "A cnemc-hourly snapshot: list its stations the registry in force on its date lacks, and the registry's stations absent from it."),
             .value("--layer", "LAYER", "Listing: show the unit on this layer; assign: the layer the suggested units are for."),
             .value("--from", "DATE", "diff: the list in force on DATE …", accepts: .date),
             .value("--to", "DATE", "diff: … against the list in force on DATE.", accepts: .date),
@@ -35,6 +37,8 @@ enum StationsCommand {
             .requires("--datum", "--boundaries", because: "--datum is the datum of --boundaries"),
             .requires("--near", "--boundaries", because: "--near is the margin of assign"),
             .requires("--out", "--boundaries", because: "only assign writes a file"),
+            .exclusive("--compare", "--district", because: "--compare compares whole cities (--city) or the whole registry"),
+            .exclusive("--compare", "--layer", because: "--compare compares stations, not units"),
         ],
         discussion: """
         The registry is stations/: dated national lists (national/YYYY-MM-DD.csv, the list in
@@ -52,11 +56,18 @@ enum StationsCommand {
         nearest edge), in no polygon, in several, or without coordinates is flagged. Nothing is
         assigned: the output is a CSV (code,layer,unit,from,to, then the review columns) to check
         and copy into stations/ — a row without a unit does not load until someone decides.
+
+        --compare FILE: the stations of a cnemc-hourly snapshot (stationcode, positionname,
+        area, longitude, latitude) against the registry in force on the snapshot's date
+        (--on to choose another day): stations the registry lacks that day (new to it, or
+        only in another dated list), and the registry's stations the snapshot lacks. Their
+        values are quarantined by `haze ingest` until the registry has them.
         """,
         examples: [
             "haze stations --city 北京",
             "haze stations --city 周口 --on 2019-01-01 --layer zone",
             "haze stations diff --from 2020-01-01 --to 2026-10-09 --city 北京",
+            "haze stations --compare 2026-10-09T05.csv --city 北京",
             "haze stations assign --boundaries beijing-districts.geojson --property name --datum gcj02 --layer district --city 北京 --on 2019-01-01 --out review.csv",
         ])
 
@@ -72,17 +83,18 @@ enum StationsCommand {
         }
         switch mode {
         case "diff":
-            try refuse(["--boundaries", "--on", "--layer", "--district"], in: "the listing or assign, not diff")
+            try refuse(["--boundaries", "--on", "--layer", "--district", "--compare"], in: "the listing or assign, not diff")
             guard arguments.value("--from") != nil else { throw UsageError.missing("haze stations diff: give --from DATE and --to DATE") }
             return try diff(arguments, context)
         case "assign":
-            try refuse(["--from", "--district"], in: "the listing or diff, not assign")
+            try refuse(["--from", "--district", "--compare"], in: "the listing or diff, not assign")
             guard arguments.value("--boundaries") != nil, arguments.value("--layer") != nil else {
                 throw UsageError.missing("haze stations assign: give --boundaries FILE --property NAME --layer LAYER")
             }
             return try assign(arguments, context)
         default:
             try refuse(["--from", "--boundaries"], in: "`haze stations diff` or `haze stations assign`")
+            if arguments.value("--compare") != nil { return try compare(arguments, context) }
             return try list(arguments, context)
         }
     }
@@ -157,6 +169,66 @@ enum StationsCommand {
             context.console.out(table.render())
             let when = day.map { ", list in force on \($0): \(registry.list(inForceOn: $0)?.file ?? "no dated list")" } ?? ""
             context.console.note("\(stations.count) station(s)\(when)")
+        }
+        return .success
+    }
+
+    /// `--compare FILE`: a snapshot's stations against the registry in force on its date.
+    static func compare(_ arguments: ParsedArguments, _ context: CommandContext) throws -> ExitCode {
+        guard let path = arguments.value("--compare") else { throw UsageError.missing("haze stations: give --compare FILE") }
+        let format = try arguments.format(allowed: [.table, .csv, .json])
+        let registry = try context.registry(arguments)
+        let city = try resolveCity(registry, arguments)
+        let file = context.absolute(path)
+        let bytes = try IngestSource.file(file).load().bytes
+        let stations = CNEMCHourlyParser.stations(in: bytes)
+        guard !stations.isEmpty else {
+            throw QueryError.noData("\(file): no stations found; --compare reads a cnemc-hourly snapshot (a header with timepoint and stationcode, one row per station)")
+        }
+        let hours = CNEMCHourlyParser.hours(in: bytes)
+        let day: Day
+        if let on = try arguments.date("--on") {
+            day = Day(on)
+        } else if let newest = hours.max() {
+            day = LocalZone.beijing.day(of: newest)
+        } else {
+            throw QueryError.noData("\(file): no valid timepoint to date the snapshot; give the day with --on DATE")
+        }
+        let comparison = SnapshotStationComparison(stations: stations, registry: registry, on: day, city: city)
+        let header = ["change", "code", "name", "city", "longitude", "latitude", "note"]
+        func coordinate(_ value: Double?) -> String { value.map { String($0) } ?? "" }
+        var rows: [[String]] = []
+        for lacking in comparison.notInRegistry {
+            let s = lacking.station
+            rows.append(["not in registry", s.code, s.name, s.city, coordinate(s.longitude), coordinate(s.latitude),
+                         lacking.knownOnOtherDays ? "in the registry on other days, not in the list in force on \(day)" : "unknown to the registry"])
+        }
+        for s in comparison.absentFromFile {
+            rows.append(["absent from file", s.code, s.name, s.city, coordinate(s.longitude), coordinate(s.latitude),
+                         s.isControl ? "control point" : ""])
+        }
+        let listName = registry.list(inForceOn: day).map { "list in force: national/\(($0.file as NSString).lastPathComponent)" } ?? "no dated list"
+        let days = Set(hours.map { LocalZone.beijing.day(of: $0) })
+        let unknown = comparison.notInRegistry.filter { !$0.knownOnOtherDays }.count
+        let summary = "\(path): \(comparison.fileStations) station(s)\(city.map { " of \($0)" } ?? ""), compared with the registry of \(day) (\(listName))"
+            + (days.count > 1 ? "; the file's hours span \(days.count) days" : "") + ": "
+            + "\(comparison.notInRegistry.count) not in the registry that day (\(unknown) unknown to it, \(comparison.notInRegistry.count - unknown) only on other days), "
+            + "\(comparison.absentFromFile.count) registry station(s) absent from the file"
+        switch format {
+        case .csv:
+            context.console.out(([header] + rows).map { CSVWriter.line($0) }.joined())
+            context.console.note(summary)
+        case .json:
+            context.console.out(JSONValue.object([
+                ("file", .string(path)), ("day", .string(day.description)), ("city", city.map(JSONValue.string) ?? .null),
+                ("file_stations", .int(comparison.fileStations)),
+                ("changes", .array(rows.map { row in .object(zip(header, row).map { ($0, .string($1)) }) })),
+            ]).serialized(pretty: true) + "\n")
+        default:
+            var table = TextTable(columns: header.map { .init($0, alignRight: $0 == "longitude" || $0 == "latitude") })
+            for row in rows { table.append(row) }
+            context.console.out(table.render())
+            context.console.note(summary)
         }
         return .success
     }
