@@ -157,6 +157,16 @@ public final class HTTPClient: @unchecked Sendable {
         return .failure(lastError)
     }
 
+    /// One attempt, without retries and without following a redirect: the
+    /// complete answer whatever its status, or why none came. For callers
+    /// that judge answers themselves — a chat robot answers HTTP 200 with an
+    /// error code in its body, a 429 carries `Retry-After`, and every attempt
+    /// counts against a robot's quota, so retries are the caller's to pace.
+    /// Bounded by the policy's attempt timeout (and deadline).
+    public func exchange(_ request: HTTPRequest) -> Result<HTTPResponse, HTTPError> {
+        once(request, timeout: max(0.05, min(policy.attemptTimeout, policy.deadline)))
+    }
+
     /// One attempt, bounded by a hard wall-clock timeout.
     private func once(_ request: HTTPRequest, timeout: Double) -> Result<HTTPResponse, HTTPError> {
         var urlRequest = URLRequest(url: request.url)
