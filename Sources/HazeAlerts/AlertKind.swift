@@ -41,6 +41,9 @@ public enum AlertKind: Sendable, Equatable {
         return .data
     }
 
+    /// Every kind's name, as rule files write it.
+    public static let names = ["threshold", "rolling", "episode", "ratio", "night-rise", "excess", "trend", "data", "feed"]
+
     public var name: String {
         switch self {
         case .threshold: "threshold"

@@ -13,10 +13,14 @@ public struct RuleSet: Sendable {
         self.campaigns = campaigns
     }
 
-    /// Loads every `*.json` in `directory`, in name order.
+    /// Files of the rules directory that are not rule sets: the receivers and
+    /// routes (`routes.json`) and the silences (`silences.json`).
+    public static let otherFiles: Set<String> = ["routes.json", "silences.json"]
+
+    /// Loads every `*.json` in `directory` but `otherFiles`, in name order.
     public static func load(directory: String) throws(ConfigurationError) -> RuleSet {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
-            .filter { $0.hasSuffix(".json") }.sorted()
+            .filter { $0.hasSuffix(".json") && !otherFiles.contains($0) }.sorted()
         guard !names.isEmpty else { throw .noFiles(directory: directory, pattern: "*.json rule") }
         var set = RuleSet(rules: [])
         var seen: [String: String] = [:]
