@@ -137,14 +137,19 @@ public struct RuleSet: Sendable {
         case "feed":
             try fields.allow(common + ["hours"])
             kind = .feed(hours: try fields.integer("hours", 1...8760))
+        case "coverage":
+            try fields.allow(common + ["pollutant", "minimum_percent", "hours"])
+            kind = .coverage(pollutant: fields.object["pollutant"] == nil ? nil : try fields.pollutant("pollutant"),
+                             minimumPercent: try fields.number("minimum_percent", 1...100),
+                             hours: try fields.integer("hours", 1...72))
         default:
             throw .invalid(file: file, item: "rule '\(id)'", field: "kind",
-                           reason: "'\(kindName)' is not one of threshold, rolling, episode, ratio, night-rise, excess, trend, data, feed")
+                           reason: "'\(kindName)' is not one of \(AlertKind.names.joined(separator: ", "))")
         }
         let defaultScope: AlertScope
         switch kind {
         case .episode, .trend: defaultScope = kindName == "trend" ? .district : .city
-        case .feed: defaultScope = .city
+        case .feed, .coverage: defaultScope = .city
         default: defaultScope = .station
         }
         let scopeText = try fields.optionalString("scope") ?? defaultScope.rawValue
@@ -157,8 +162,13 @@ public struct RuleSet: Sendable {
                 throw .invalid(file: file, item: "rule '\(id)'", field: "scope",
                                reason: "a feed rule watches a district, a city or the whole network (national); for single stations use a data rule with check 'missing'")
             }
+        } else if case .coverage = kind {
+            guard scope != .station else {
+                throw .invalid(file: file, item: "rule '\(id)'", field: "scope",
+                               reason: "a coverage rule watches a district, a city or the whole network (national); for single stations use a data rule with check 'missing'")
+            }
         } else if scope == .national {
-            throw .invalid(file: file, item: "rule '\(id)'", field: "scope", reason: "scope national is for feed rules only")
+            throw .invalid(file: file, item: "rule '\(id)'", field: "scope", reason: "scope national is for feed and coverage rules only")
         }
         switch kind {
         case .ratio, .nightRise, .excess, .data:

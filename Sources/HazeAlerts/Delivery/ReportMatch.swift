@@ -60,6 +60,11 @@ public struct ReportMatch: Sendable, Equatable {
         }
     }
 
+    /// Sets a field's values as stored (the book of silences: checked when they were set).
+    package mutating func set(_ field: Field, _ allowed: Set<String>) {
+        values[field] = allowed.isEmpty ? nil : allowed
+    }
+
     /// Adds values of one field, checked; a city is stored in the registry's spelling.
     public mutating func add(_ field: Field, _ given: [String], vocabulary: Vocabulary,
                              fail: (String) -> ConfigurationError) throws(ConfigurationError) {
