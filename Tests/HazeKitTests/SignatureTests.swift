@@ -78,4 +78,15 @@ struct SignatureTests {
         let all = (0...255).map(UInt8.init)
         #expect(Data(base64Encoded: Base64.encode(all)) == Data(all))
     }
+
+    /// Values computed independently with Python's hmac, hashlib, base64 and
+    /// urllib.parse.quote_plus, exactly as the vendors' documentation shows.
+    @Test("DingTalk 加签 and Feishu 签名校验 equal the documented Python computation")
+    func robotSignatures() {
+        #expect(RobotSignature.dingTalk(timestampMilliseconds: 1_551_366_300_000, secret: "SEC1a2b3c4d5e6f")
+                == "LyWJ5q%2Be4cdbH3QemDi83%2BzOcHhp%2B769B%2FgadqoNwm8%3D")
+        #expect(RobotSignature.feishu(timestampSeconds: 1_551_366_300, secret: "feishu-secret-9")
+                == "OtrcB5vTPD7NoyZYbr2oHcDAS2uG+PcbqNQSQsHE8/0=")
+        #expect(RobotSignature.percentEncoded("a+b/c=d~e_f.g-h 中") == "a%2Bb%2Fc%3Dd~e_f.g-h%20%E4%B8%AD")
+    }
 }
