@@ -153,7 +153,7 @@ enum AlertCommand {
         if result.recovered > 0 {
             console.note("note: appended \(result.recovered) report(s) of an interrupted earlier run to the log")
         }
-        print(result.events)
+        if !options.deliverOnly { print(result.events) }
         for note in result.notes { console.note("note: \(note)") }
         // Every run while a feed is stopped says so, even with nothing new to report.
         let feeds = result.stoppedFeeds.sorted { ($0.subject == AlertSubject.nationalKey ? 0 : 1, $0.subject) < ($1.subject == AlertSubject.nationalKey ? 0 : 1, $1.subject) }

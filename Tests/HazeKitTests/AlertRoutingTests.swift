@@ -1,0 +1,285 @@
+import Foundation
+import Testing
+import Synchronization
+@testable import HazeModel
+@testable import HazeRegistry
+@testable import HazeStore
+@testable import HazeAlerts
+@testable import HazeCLI
+
+/// Routes, zones, silences, quiet hours, coverage rules and digests on
+/// hand-made data, where every expected report is known by hand.
+@Suite("Alerts: routes, zones, silences, quiet hours, coverage and digests by hand")
+struct AlertRoutingTests {
+    static let zone = LocalZone.beijing
+    static let registry = StationRegistry(stations: [
+        Station(code: "A1", name: "甲一", city: "甲市", district: "东区"),
+        Station(code: "A2", name: "甲二", city: "甲市", district: "西区"),
+        Station(code: "A3", name: "甲三", city: "甲市", district: "西区"),
+        Station(code: "B1", name: "乙一", city: "乙市", district: ""),
+    ])
+
+    static let rules: RuleSet = {
+        let air = """
+            {"campaign":"air","rules":[
+             {"id":"high","kind":"threshold","pollutant":"pm2.5","hours":1,"scope":"station","cooldown_hours":24,
+              "levels":[{"threshold":100,"severity":"warning"},{"threshold":200,"severity":"critical"}],
+              "message":{"zh":"{name} {value}","en":"{name} {value}"}},
+             {"id":"city-high","kind":"threshold","pollutant":"pm2.5","hours":1,"scope":"city","threshold":100,"severity":"warning",
+              "cooldown_hours":24,"message":{"zh":"{name} {value}","en":"{name} {value}"}}]}
+            """
+        let health = """
+            {"campaign":"health","rules":[
+             {"id":"coverage","kind":"coverage","scope":"city","minimum_percent":60,"hours":2,"severity":"warning","cooldown_hours":24,
+              "message":{"zh":"{name} {reporting}/{stations} {percent}%","en":"{name}: {reporting} of {stations} ({percent} %)"}}]}
+            """
+        let a = (try? RuleSet.parse(data: Array(air.utf8), file: "air.json")) ?? RuleSet(rules: [])
+        let b = (try? RuleSet.parse(data: Array(health.utf8), file: "health.json")) ?? RuleSet(rules: [])
+        return RuleSet(rules: a.rules + b.rules)
+    }()
+
+    static func hour(_ date: String, _ h: Int) -> Hour { zone.hour(day: Day(CivilDate(parsing: date)!), hourOfDay: h) }
+
+    /// A store with PM2.5 values per station from `start`, hour by hour.
+    static func store(_ values: [String: [Int?]], from start: Hour) throws -> String {
+        let directory = TestPaths.temporaryDirectory("haze-routing")
+        let store = try Store(directory: directory, access: .readWrite,
+                              creating: StoreConfiguration(hourlyCapacity: 24 * 30, dailyCapacity: 60))
+        for (code, list) in values.sorted(by: { $0.key < $1.key }) {
+            let id = try store.resolve([SeriesKey(station: code, pollutant: .pm25)])[0]
+            _ = try store.write(list.enumerated().compactMap { i, v in v.map { StoredReading(series: id, hour: start.advanced(by: i), value: $0) } })
+        }
+        return directory
+    }
+
+    /// A receiver that keeps what it is sent (one message per outbox).
+    final class Recorder: AlertReceiver, Sendable {
+        let id: String
+        let kind = "test"
+        let pacing = ReceiverPacing(attempts: 1)
+        let got = Mutex<[String]>([])
+        init(_ id: String) { self.id = id }
+        func nextMessage(_ lines: ArraySlice<String>) -> AlertMessage {
+            AlertMessage(covered: lines.count, shown: lines.count, folded: 0, payload: lines.joined(separator: "\n"))
+        }
+        func post(_ message: AlertMessage, now: Date) -> DeliveryAnswer {
+            got.withLock { $0 += message.payload.split(separator: "\n").map(String.init) }
+            return .accepted
+        }
+        /// `rule/subject` of what it got.
+        var reports: [String] {
+            got.withLock { $0 }.compactMap { line in
+                (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]).map { "\($0["rule"]!)/\($0["subject"]!)" }
+            }.sorted()
+        }
+    }
+
+    static let routesText = """
+        {"zones": {"园区": ["A2"]},
+         "receivers": [
+          {"id": "city", "kind": "webhook", "url": "http://127.0.0.1:9/city"},
+          {"id": "park", "kind": "webhook", "url": "http://127.0.0.1:9/park"},
+          {"id": "crit", "kind": "webhook", "url": "http://127.0.0.1:9/crit"},
+          {"id": "west", "kind": "webhook", "url": "http://127.0.0.1:9/west"},
+          {"id": "night", "kind": "webhook", "url": "http://127.0.0.1:9/night", "quiet_hours": {"from": "22:00", "to": "07:00"}}],
+         "routes": [
+          {"match": {"city": "甲", "scope": "city"}, "receivers": ["city"]},
+          {"match": {"zone": "园区"}, "receivers": ["park", "crit"]},
+          {"match": {"severity": "critical"}, "receivers": ["crit"]},
+          {"match": {"district": "西区", "rule": "high"}, "receivers": ["west"]},
+          {"match": {"campaign": "air"}, "receivers": ["night"]}]}
+        """
+
+    static func run(_ directory: String, at: Hour, receivers: [Recorder], routing: AlertRouting) throws -> AlertRunResult {
+        let run = AlertRun(storeDirectory: directory, registry: registry, rules: rules, clock: .fixed(at.advanced(by: 1)))
+        return try run.perform(AlertRun.Options(at: at, receivers: receivers, routing: routing))
+    }
+
+    static func log(_ directory: String) -> [[String: Any]] {
+        ((try? String(contentsOfFile: directory + "/alerts/alerts.ndjson", encoding: .utf8)) ?? "").split(separator: "\n")
+            .compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+    }
+
+    @Test("routes send each report to the receivers whose match accepts it (city, scope, zone, severity, district, rule, campaign); a silence holds it back from all; quiet hours hold non-critical reports back from one receiver; everything logged and marked")
+    func routesSilencesQuietHours() throws {
+        let t = Self.hour("2019-03-01", 22)
+        let t2 = Self.hour("2019-03-02", 8)
+        let directory = try Self.store(["A1": [150], "A2": [250], "B1": [120]], from: t)
+        do {
+            let store = try Store(directory: directory, access: .readWrite)
+            let id = try store.resolve([SeriesKey(station: "A3", pollutant: .pm25)])[0]
+            _ = try store.write([StoredReading(series: id, hour: t2, value: 150)])
+        }
+        let routes = try AlertRoutes.parse(Array(Self.routesText.utf8), file: "routes.json", rules: Self.rules, registry: Self.registry)
+        #expect(routes.routes[0].match.values[.city] == ["甲市"], "a city is stored in the registry's spelling")
+        let silence = AlertSilence(id: "site", match: try {
+            var match = ReportMatch()
+            let vocabulary = ReportMatch.Vocabulary(rules: Self.rules, registry: Self.registry, zones: routes.zones)
+            try match.add(.city, ["乙市"], vocabulary: vocabulary) { .invalid(file: "t", item: nil, field: "city", reason: $0) }
+            return match
+        }(), from: nil, until: t.advanced(by: 1))
+        let recorders = ["city", "park", "crit", "west", "night"].map(Recorder.init)
+        let result = try Self.run(directory, at: t, receivers: recorders, routing: routes.routing(silences: [silence]))
+        let got = Dictionary(uniqueKeysWithValues: recorders.map { ($0.id, $0.reports) })
+        #expect(result.events.count == 5, "high A1 A2 B1, city-high 甲市 乙市: \(result.events.map(\.ruleID))")
+        #expect(got["city"] == ["city-high/甲市"])
+        #expect(got["park"] == ["high/A2"])
+        #expect(got["crit"] == ["high/A2"], "critical once, though two routes name it")
+        #expect(got["west"] == ["high/A2"])
+        #expect(got["night"] == ["high/A2"], "22:00 is quiet: only the critical report")
+        #expect(result.silenced == 2 && result.quiet == 2, "乙市 silenced (B1, the city); A1 and 甲市 quiet for night")
+        let marks = Dictionary(uniqueKeysWithValues: Self.log(directory).map { ("\($0["rule"]!)/\($0["subject"]!)", $0) })
+        #expect(marks["high/B1"]?["silenced"] as? String == "site" && (marks["high/B1"]?["routed"] as? [String]) == [])
+        #expect(marks["city-high/乙市"]?["silenced"] as? String == "site")
+        #expect(marks["high/A1"]?["quiet"] as? [String] == ["night"] && (marks["high/A1"]?["routed"] as? [String]) == [])
+        #expect(Set(marks["high/A2"]?["routed"] as? [String] ?? []) == ["park", "crit", "west", "night"])
+        #expect(marks["city-high/甲市"]?["quiet"] as? [String] == ["night"])
+        // 08:00 next day: no longer quiet, the silence over.
+        let morning = try Self.run(directory, at: t2, receivers: recorders, routing: routes.routing(silences: [silence]))
+        #expect(morning.events.map { "\($0.ruleID)/\($0.subject.key)" } == ["high/A3"])
+        #expect(recorders[4].reports == ["high/A2", "high/A3"] && recorders[3].reports == ["high/A2", "high/A3"])
+        #expect(morning.silenced == 0 && morning.quiet == 0)
+    }
+
+    @Test("quiet hours: 22:00–07:00 wraps midnight, 07:00 itself is not quiet; the listed severities pass")
+    func quietHoursByHand() {
+        let quiet = QuietHours(from: 22, to: 7, except: [.critical])
+        let day = Self.hour("2019-03-01", 0)
+        let held = (0..<24).filter { quiet.holds(.warning, at: day.advanced(by: $0), zone: Self.zone) }
+        #expect(held == [0, 1, 2, 3, 4, 5, 6, 22, 23])
+        #expect(!quiet.holds(.critical, at: day.advanced(by: 23), zone: Self.zone))
+        let lunch = QuietHours(from: 12, to: 14, except: [])
+        #expect((0..<24).filter { lunch.holds(.critical, at: day.advanced(by: $0), zone: Self.zone) } == [12, 13])
+        // In UTC the same instant is another hour of the day.
+        #expect(!quiet.holds(.warning, at: day.advanced(by: 23), zone: .utc))
+    }
+
+    @Test("a routes file with a typo is refused naming the file, the item and the field, with a suggestion; secrets only from listed variables", arguments: [
+        (#"{"receivers": [{"id": "a", "kind": "webhook", "url": "http://h/"}], "routes": [{"match": {"city": "甲"}, "receivers": ["a"]}], "extra": 1}"#,
+         "field 'extra': unknown field"),
+        (#"{"receivers": [{"id": "a", "kind": "webhook", "url": "http://h/"}], "routes": [{"match": {"cty": "甲市"}, "receivers": ["a"]}]}"#,
+         "field 'match.cty': unknown field; did you mean 'city'?"),
+        (#"{"receivers": [{"id": "a", "kind": "webhook", "url": "http://h/"}], "routes": [{"match": {"city": "丙市"}, "receivers": ["a"]}]}"#,
+         "'丙市' is not a city of the registry"),
+        (#"{"receivers": [{"id": "a", "kind": "webhook", "url": "http://h/"}], "routes": [{"match": {"rule": "hihg"}, "receivers": ["a"]}]}"#,
+         "'hihg' is not a rule id of the rule files; did you mean 'high'?"),
+        (#"{"receivers": [{"id": "a", "kind": "webhook", "url": "http://h/"}], "routes": [{"match": {"zone": "园区"}, "receivers": ["a"]}]}"#,
+         "'园区' is not a zone; define it under \"zones\""),
+        (#"{"zones": {"z": ["X9"]}, "receivers": [], "routes": []}"#, "station 'X9' is not in the registry"),
+        (#"{"receivers": [{"id": "a", "kind": "webhook", "url": "http://h/"}], "routes": [{"receivers": ["b"]}]}"#,
+         "no receiver is called 'b'"),
+        (#"{"receivers": [{"id": "a", "kind": "webhook", "url": "http://h/"}], "routes": []}"#, "receiver 'a': field 'id': no route names it"),
+        (#"{"receivers": [{"id": "a", "kind": "wecom", "url": "http://h/?key=${KEY}"}], "routes": [{"receivers": ["a"]}]}"#,
+         "uses ${KEY}, which the file does not list in \"environment\""),
+        (#"{"receivers": [{"id": "a", "kind": "email", "url": "smtp://h/"}], "routes": [{"receivers": ["a"]}]}"#,
+         "mail is not supported: FoundationNetworking's URLSession speaks HTTP, not SMTP"),
+        (#"{"receivers": [{"id": "a", "kind": "wecom", "url": "http://h/", "mentioned_mobiles": ["13800001111"]}], "routes": [{"receivers": ["a"]}]}"#,
+         "WeCom mentions by mobile only in text messages"),
+        (#"{"receivers": [{"id": "a", "kind": "wecom", "url": "http://h/", "max_bytes": 5000}], "routes": [{"receivers": ["a"]}]}"#,
+         "field 'max_bytes'"),
+        (#"{"receivers": [{"id": "a", "kind": "dingtalk", "url": "http://h/", "per_minute": 30}], "routes": [{"receivers": ["a"]}]}"#,
+         "field 'per_minute'"),
+        (#"{"receivers": [{"id": "a", "kind": "webhook", "url": "http://h/", "quiet_hours": {"from": "22:30", "to": "07:00"}}], "routes": [{"receivers": ["a"]}]}"#,
+         "'22:30' is not a whole hour"),
+        (#"{"receivers": [{"id": "../x", "kind": "webhook", "url": "http://h/"}], "routes": []}"#, "must be a plain name"),
+        (#"{"receivers": [{"id": "a", "kind": "alertmanager", "url": "http://h/", "labels": {"bad-name": "x"}}], "routes": [{"receivers": ["a"]}]}"#,
+         "'bad-name' is not a label name"),
+    ])
+    func refused(text: String, says: String) {
+        do {
+            _ = try AlertRoutes.parse(Array(text.utf8), file: "routes.json", rules: Self.rules, registry: Self.registry)
+            Issue.record("accepted: \(text)")
+        } catch {
+            #expect(error.description.hasPrefix("routes.json: ") && error.description.contains(says), "\(error.description)")
+        }
+    }
+
+    @Test("secrets: a listed variable that is not set is named; only listed variables are read; disabled receivers need none")
+    func secrets() throws {
+        let text = #"""
+            {"environment": ["KEY"], "receivers": [
+              {"id": "a", "kind": "wecom", "url": "http://h/send?key=${KEY}"},
+              {"id": "b", "kind": "dingtalk", "url": "http://h/robot/send?access_token=${KEY}", "secret": "${KEY}", "enabled": false}],
+             "routes": [{"receivers": ["a", "b"]}]}
+            """#
+        let routes = try AlertRoutes.parse(Array(text.utf8), file: "routes.json", rules: Self.rules, registry: Self.registry)
+        #expect(throws: ConfigurationError.invalid(file: "routes.json", item: "receiver 'a'", field: "url",
+                                                   reason: "needs the environment variable KEY, which is not set")) {
+            _ = try routes.makeReceivers(environment: ["HOME": "/root"])
+        }
+        let built = try routes.makeReceivers(environment: ["KEY": "k1"])
+        #expect(built.map(\.id) == ["a"])
+        #expect((built[0] as? ChatRobot)?.url.absoluteString == "http://h/send?key=k1")
+    }
+
+    @Test("coverage: fewer than 60 % of a city's stations reporting for 2 hours opens an episode; an hour when none report is left to the feed rules; enough stations close it")
+    func coverageByHand() throws {
+        let t = Self.hour("2019-03-01", 0)
+        //            0    1    2    3    4    5
+        let directory = try Self.store([
+            "A1": [50, 50, 50, 50, nil, 50],
+            "A2": [50, nil, nil, nil, nil, 50],
+            "A3": [50, nil, nil, 50, nil, 50],
+            "B1": [50, 50, 50, 50, 50, 50],
+        ], from: t)
+        var events: [String] = []
+        for h in 0...5 {
+            let run = AlertRun(storeDirectory: directory, registry: Self.registry, rules: Self.rules, clock: .fixed(t.advanced(by: h + 1)))
+            events += try run.perform(AlertRun.Options(at: t.advanced(by: h))).events.filter { $0.ruleID == "coverage" }
+                .map { "\(Self.zone.hourOfDay($0.hour)) \($0.kind.rawValue) \($0.subject.key) \($0.messages["en"] ?? "")" }
+        }
+        // 甲市: 1 of 3 at 1:00 and 2:00 → opened at 2:00 (2 hours); 2 of 3 (67 %) at 3:00 → not low → closed;
+        // 乙市 always 1 of 1. Hour 4 (甲市 silent) changes nothing.
+        #expect(events == ["2 opened 甲市 甲市: 1 of 3 (33 %)", "3 closed 甲市 [ended] 甲市: coverage since 2019-03-01T02:00+08:00, 1 h, peak 33"],
+                "\(events)")
+    }
+
+    // MARK: Digests
+
+    static func line(_ severity: String, _ message: String, pollutant: String? = "PM10", rule: String = "r") -> String {
+        let facts: JSONValue = .object(pollutant.map { [("pollutant", .string($0))] } ?? [])
+        return JSONValue.object([("time", .string("2019-02-28T23:00+08:00")), ("rule", .string(rule)), ("severity", .string(severity)),
+                                 ("message_zh", .string(message)), ("message_en", .string(message)), ("facts", facts)]).serialized()
+    }
+
+    @Test("a digest: most severe first, within the limit, the rest folded by pollutant or rule with counts; a report too long on its own is cut; a tiny limit still sends the total")
+    func digests() {
+        let lines = (0..<40).map { i in Self.line(i % 10 == 0 ? "critical" : "warning", "站点\(i) PM10 超标 \(String(repeating: "很", count: 20))",
+                                                  pollutant: i % 3 == 0 ? nil : "PM10", rule: "dust") }
+        let digest = AlertDigest(style: .init(keyword: "空气质量", link: "https://x/y"), maxReports: 30)
+        let message = digest.message(lines[...]) { $0.utf8.count <= 1200 }
+        #expect(message.covered == 30 && message.shown + message.folded == 30 && message.shown > 0 && message.folded > 0)
+        #expect(message.payload.utf8.count <= 1200)
+        let rows = message.payload.split(separator: "\n").map(String.init)
+        #expect(rows[0].hasPrefix("【空气质量】haze 空气质量告警 2019-02-28 23:00：30 条（严重 3，警告 27）"), "\(rows[0])")
+        #expect(rows[1].hasPrefix("[严重] 站点0 ") && rows[2].hasPrefix("[严重] 站点10 ") && rows[3].hasPrefix("[严重] 站点20 "))
+        let fold = rows.first { $0.hasPrefix("另有") } ?? ""
+        let counted = fold.dropFirst(2).split(separator: "、").map { Int($0.trimmingCharacters(in: .whitespaces).prefix { $0.isNumber }) ?? 0 }
+        #expect(counted.reduce(0, +) == message.folded && fold.contains("条 PM10 告警") && fold.contains("条 dust 告警"), "\(fold)")
+        #expect(rows.last == "详见：https://x/y")
+        // One report longer than the limit: shown cut with "…".
+        let long = Self.line("critical", String(repeating: "长", count: 2000))
+        let cut = digest.message([long][...]) { $0.utf8.count <= 400 }
+        #expect(cut.shown == 1 && cut.payload.utf8.count <= 400 && cut.payload.hasSuffix("…"))
+        // A limit too small for anything but the total.
+        let tiny = digest.message(lines[...]) { $0.utf8.count <= 140 }
+        #expect(tiny.payload.utf8.count <= 140 && tiny.covered == 30)
+        // Markdown shows names, never runs them.
+        let hostile = Self.line("warning", "站<font color=\"red\">[点](http://evil)</font>*x*")
+        let markdown = AlertDigest(style: .init(markdown: true), maxReports: 5).message([hostile][...]) { _ in true }
+        #expect(!markdown.payload.contains("<font") && !markdown.payload.contains("](http") && !markdown.payload.contains("*x*"), "\(markdown.payload)")
+    }
+
+    @Test("a chat robot measures as its API counts: WeCom the content's UTF-8 bytes, DingTalk and Feishu the whole body")
+    func robotLimits() throws {
+        let lines = (0..<200).map { Self.line("warning", "站点\($0) \(String(repeating: "超标", count: 30))") }
+        let url = try #require(URL(string: "http://h/send"))
+        for (vendor, limit) in [(ChatRobot.Vendor.wecom, 4096), (.dingtalk, 20_000), (.feishu, 20_000)] {
+            let robot = ChatRobot(id: "r", vendor: vendor, url: url, secret: vendor == .wecom ? nil : "s", reportsPerMessage: 200)
+            let message = robot.nextMessage(lines[...])
+            let measured = vendor == .wecom ? message.payload.utf8.count : robot.body(message.payload, now: Date()).count
+            #expect(measured <= limit && measured > limit * 3 / 4, "\(vendor): \(measured) of \(limit)")
+            #expect(message.covered == 200 && message.folded > 0)
+        }
+    }
+}
