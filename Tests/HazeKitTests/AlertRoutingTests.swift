@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import Testing
 import Synchronization
 @testable import HazeModel
@@ -56,9 +59,12 @@ struct AlertRoutingTests {
     final class Recorder: AlertReceiver, Sendable {
         let id: String
         let kind = "test"
-        let pacing = ReceiverPacing(attempts: 1)
+        let pacing: ReceiverPacing
         let got = Mutex<[String]>([])
-        init(_ id: String) { self.id = id }
+        init(_ id: String, windows: [ReceiverPacing.Window] = []) {
+            self.id = id
+            self.pacing = ReceiverPacing(windows: windows, attempts: 1)
+        }
         func nextMessage(_ lines: ArraySlice<String>) -> AlertMessage {
             AlertMessage(covered: lines.count, shown: lines.count, folded: 0, payload: lines.joined(separator: "\n"))
         }
@@ -118,7 +124,7 @@ struct AlertRoutingTests {
             try match.add(.city, ["乙市"], vocabulary: vocabulary) { .invalid(file: "t", item: nil, field: "city", reason: $0) }
             return match
         }(), from: nil, until: t.advanced(by: 1))
-        let recorders = ["city", "park", "crit", "west", "night"].map(Recorder.init)
+        let recorders = ["city", "park", "crit", "west", "night"].map { Recorder($0) }
         let result = try Self.run(directory, at: t, receivers: recorders, routing: routes.routing(silences: [silence]))
         let got = Dictionary(uniqueKeysWithValues: recorders.map { ($0.id, $0.reports) })
         #expect(result.events.count == 5, "high A1 A2 B1, city-high 甲市 乙市: \(result.events.map(\.ruleID))")
@@ -281,5 +287,94 @@ struct AlertRoutingTests {
             #expect(measured <= limit && measured > limit * 3 / 4, "\(vendor): \(measured) of \(limit)")
             #expect(message.covered == 200 && message.folded > 0)
         }
+    }
+
+    @Test("a damaged delivery ledger is never trusted: `haze check` names it, a run sets it aside and waits a whole quota window before sending, `check --repair` sets it aside; nothing is lost")
+    func damagedLedger() throws {
+        let t = Self.hour("2019-03-01", 10)
+        let directory = try Self.store(["A1": [150, 250, 50], "B1": [120, 130, 20]], from: t)
+        let recorder = Recorder("r", windows: [.init(count: 2, seconds: 60)])
+        let routing = AlertRouting()
+        func run(_ hour: Hour, clock: Double) throws -> AlertRunResult {
+            let run = AlertRun(storeDirectory: directory, registry: Self.registry, rules: Self.rules,
+                               clock: AlertClock { Date(timeIntervalSince1970: clock) })
+            return try run.perform(AlertRun.Options(at: hour, receivers: [recorder], routing: routing))
+        }
+        let start = Double(t.index * 3600)
+        _ = try run(t, clock: start + 600)
+        let first = recorder.reports.count
+        #expect(first > 0)
+        let path = directory + "/alerts/delivery.json"
+        var bytes = try #require(FileManager.default.contents(atPath: path))
+        bytes[bytes.count - 5] ^= 0x01
+        try bytes.write(to: URL(fileURLWithPath: path))
+        let check = AlertStateCheck(storeDirectory: directory).verify()
+        #expect(check.problems.contains { $0.path == path && $0.reason.contains("checksum") }, "\(check.problems)")
+        // Three hours after the last send: a trusted ledger would let it go at once.
+        let damaged = try run(t.advanced(by: 1), clock: start + 3 * 3600)
+        #expect(damaged.notes.contains { $0.contains("set aside as delivery.json.damaged-") }, "\(damaged.notes)")
+        #expect(recorder.reports.count == first && damaged.deliveries.first?.kept ?? 0 > 0, "held back for a whole window")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory + "/alerts").contains { $0.hasPrefix("delivery.json.damaged-") })
+        let later = try run(t.advanced(by: 2), clock: start + 3 * 3600 + 61)
+        #expect(later.deliveries.first?.kept == 0 && recorder.reports.count == Self.log(directory).count, "nothing lost")
+        // check --repair sets a damaged ledger aside too.
+        try Data("garbage\n".utf8).write(to: URL(fileURLWithPath: path))
+        let repaired = try AlertStateCheck(storeDirectory: directory).repair(store: nil, registry: nil, rules: nil)
+        #expect(repaired.actions.contains { $0.contains("set the damaged") } && repaired.after.isHealthy, "\(repaired)")
+    }
+
+    @Test("the silences file beside the rules: hours in local time, at least one field, from before until; typos refused with the field")
+    func silencesFile() throws {
+        let directory = TestPaths.temporaryDirectory("haze-silences")
+        let file = directory + "/silences.json"
+        let vocabulary = ReportMatch.Vocabulary(rules: Self.rules, registry: Self.registry, zones: ZoneTable(["园区": ["A2"]]))
+        try #"{"silences": [{"id": "site", "match": {"zone": "园区", "rule": "high"}, "from": "2019-03-01T08:00", "until": "2019-03-15T00:00", "reason": "施工"}]}"#
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        let silences = try SilenceBook.loadFile(file, vocabulary: vocabulary, zone: Self.zone)
+        #expect(silences.count == 1 && silences[0].from == Self.hour("2019-03-01", 8) && silences[0].until == Self.hour("2019-03-15", 0))
+        let a2 = ReportFields(campaign: "air", rule: "high", kind: "threshold", severity: .critical, event: "opened", level: "critical",
+                              scope: "station", subject: "A2", city: "甲市", district: "西区", zones: ["园区"], hour: Self.hour("2019-03-02", 3))
+        #expect(silences[0].covers(a2))
+        var early = a2
+        early.hour = Self.hour("2019-03-01", 7)
+        var other = a2
+        other.zones = []
+        #expect(!silences[0].covers(early) && !silences[0].covers(other))
+        for (text, says) in [
+            (#"{"silences": [{"id": "x", "until": "2019-03-15T00:00"}]}"#, "a silence of everything"),
+            (#"{"silences": [{"id": "x", "match": {"city": "甲市"}, "from": "2019-03-15T00:00", "until": "2019-03-15T00:00"}]}"#, "is not before until"),
+            (#"{"silences": [{"id": "x", "match": {"city": "甲市"}}]}"#, "field 'until': is required"),
+            (#"{"silences": [{"id": "x", "match": {"distrct": "西区"}, "until": "2019-03-15T00:00"}]}"#, "did you mean 'district'?"),
+            (#"{"silences": [{"id": "x", "match": {"city": "甲市"}, "until": "2019-03-15T00:30"}]}"#, "field 'until'"),
+        ] {
+            try text.write(toFile: file, atomically: true, encoding: .utf8)
+            #expect(throws: ConfigurationError.self) { try SilenceBook.loadFile(file, vocabulary: vocabulary, zone: Self.zone) }
+            do { _ = try SilenceBook.loadFile(file, vocabulary: vocabulary, zone: Self.zone) } catch {
+                #expect(error.description.contains(says), "\(error.description)")
+            }
+        }
+        #expect(RuleSet.otherFiles.contains("silences.json") && RuleSet.otherFiles.contains("routes.json"), "neither is read as a rule file")
+    }
+
+    /// Why there is no `email` receiver: FoundationNetworking's URLSession hands
+    /// only http(s) (and ftp) to libcurl; an smtp:// URL is refused before any
+    /// connection. Mail would need libcurl's own API (a system-library target)
+    /// or an SMTP client written here — not done.
+    @Test("URLSession on Linux refuses smtp:// URLs (unsupported URL), so haze has no email receiver")
+    func noSMTPThroughURLSession() async throws {
+        let code = try await OffPool.run { () -> Int in
+            let done = DispatchSemaphore(value: 0)
+            let result = Mutex(0)
+            var request = URLRequest(url: URL(string: "smtp://127.0.0.1:9/")!)
+            request.httpMethod = "POST"
+            request.httpBody = Data("Subject: x\r\n\r\nbody".utf8)
+            URLSession(configuration: .ephemeral).dataTask(with: request) { _, _, error in
+                result.withLock { $0 = (error as NSError?)?.code ?? 0 }
+                done.signal()
+            }.resume()
+            _ = done.wait(timeout: .now() + 10)
+            return result.withLock { $0 }
+        }
+        #expect(code == NSURLErrorUnsupportedURL)
     }
 }

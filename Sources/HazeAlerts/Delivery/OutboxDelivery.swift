@@ -37,8 +37,12 @@ struct OutboxDelivery {
         do {
             ledger = try DeliveryLedger.load(storeDirectory: storeDirectory)
         } catch {
+            // Never trusted, never lost: set aside for `haze check`, and every
+            // receiver taken as having just used its quota.
+            let path = DeliveryLedger.path(storeDirectory: storeDirectory)
+            try AtomicFile.rename(path, to: path + ".damaged-\(Int(clock.seconds()))")
             ledger = .conservative(receivers, now: clock.seconds())
-            outcome.notes.append("\(error); taking every receiver as having just used its quota (nothing is lost: reports wait in the outboxes)")
+            outcome.notes.append("\(error); set aside as delivery.json.damaged-\(Int(clock.seconds())), every receiver taken as having just used its quota (nothing is lost: reports wait in the outboxes)")
             try ledger.save(storeDirectory: storeDirectory)
         }
         let deliveryLog = DeliveryLog(storeDirectory: storeDirectory)
