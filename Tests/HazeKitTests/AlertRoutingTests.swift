@@ -377,4 +377,32 @@ struct AlertRoutingTests {
         }
         #expect(code == NSURLErrorUnsupportedURL)
     }
+
+    @Test("answers in an HTTP 200: errcode / code 0 is a delivery; quota codes block (DingTalk 10 minutes); -1 is retried; anything else, or an answer that is not the robot's, is a failure")
+    func robotAnswers() throws {
+        let url = try #require(URL(string: "http://h/"))
+        let wecom = ChatRobot(id: "w", vendor: .wecom, url: url)
+        let dingtalk = ChatRobot(id: "d", vendor: .dingtalk, url: url)
+        let feishu = ChatRobot(id: "f", vendor: .feishu, url: url)
+        func body(_ text: String) -> Data { Data(text.utf8) }
+        #expect(wecom.judge(body(#"{"errcode":0,"errmsg":"ok"}"#)) == .accepted)
+        #expect(wecom.judge(body(#"{"errcode":45009,"errmsg":"api freq out of limit"}"#)) == .throttled(seconds: 60, detail: "errcode 45009: api freq out of limit"))
+        #expect(wecom.judge(body(#"{"errcode":40058,"errmsg":"markdown.content exceed max length 4096"}"#))
+                == .failed(retryable: false, detail: "errcode 40058: markdown.content exceed max length 4096"))
+        #expect(wecom.judge(body(#"{"errcode":-1,"errmsg":"system busy"}"#)) == .failed(retryable: true, detail: "errcode -1: system busy (system busy)"))
+        #expect(wecom.judge(body("ok")) == .failed(retryable: false, detail: "the answer is not a wecom robot's JSON: ok"))
+        #expect(wecom.judge(body("{}")) == .failed(retryable: false, detail: "the answer has no errcode: {}"))
+        #expect(dingtalk.judge(body(#"{"errcode":130101,"errmsg":"send too fast, exceed 20 times per minute"}"#))
+                == .throttled(seconds: 600, detail: "errcode 130101: send too fast, exceed 20 times per minute"))
+        #expect(dingtalk.judge(body(#"{"errcode":410100,"errmsg":"发送速度太快而限流"}"#)) == .throttled(seconds: 600, detail: "errcode 410100: 发送速度太快而限流"))
+        #expect(dingtalk.judge(body(#"{"errcode":310000,"errmsg":"keywords not in content"}"#))
+                == .failed(retryable: false, detail: "errcode 310000: keywords not in content"))
+        #expect(feishu.judge(body(#"{"code":0,"msg":"success","data":{}}"#)) == .accepted)
+        #expect(feishu.judge(body(#"{"StatusCode":0,"StatusMessage":"success"}"#)) == .accepted)
+        #expect(feishu.judge(body(#"{"code":19021,"msg":"sign match fail"}"#)) == .failed(retryable: false, detail: "code 19021: sign match fail"))
+        #expect(feishu.judge(body(#"{"code":11232,"msg":"frequency limited"}"#)) == .throttled(seconds: 60, detail: "code 11232: frequency limited"))
+        #expect(feishu.judge(body(#"{"code":"0"}"#)) == .failed(retryable: false, detail: #"the answer has no code: {"code":"0"}"#))
+        #expect(Webhook.judge(body("ok")) == .accepted && Webhook.judge(body(#"{"code":0}"#)) == .accepted)
+        #expect(Webhook.judge(body(#"{"errcode":93000,"errmsg":"invalid webhook url"}"#)) == .failed(retryable: false, detail: "errcode 93000: invalid webhook url"))
+    }
 }

@@ -113,7 +113,7 @@ public struct AlertmanagerReceiver: AlertReceiver {
         case .failure(let error):
             return ReceiverAnswer.transport(error)
         case .success(let response):
-            return ReceiverAnswer.status(response, throttleSeconds: pacing.throttleSeconds) ?? .accepted
+            return ReceiverAnswer.status(response, url: endpoint, throttleSeconds: pacing.throttleSeconds) ?? .accepted
         }
     }
 }

@@ -133,7 +133,7 @@ public struct ChatRobot: AlertReceiver {
         case .failure(let error):
             return ReceiverAnswer.transport(error)
         case .success(let response):
-            if let answer = ReceiverAnswer.status(response, throttleSeconds: pacing.throttleSeconds) { return answer }
+            if let answer = ReceiverAnswer.status(response, url: url, throttleSeconds: pacing.throttleSeconds) { return answer }
             return judge(response.body)
         }
     }

@@ -58,8 +58,12 @@ struct OutboxDelivery {
                          budgetEnd: Double, note: (String) -> Void) throws -> AlertRunResult.Delivery {
         let id = receiver.id
         let pacing = receiver.pacing
-        let started = DispatchTime.now().uptimeNanoseconds
-        func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9 }
+        // The receiver's deadline bounds the wall-clock time spent on one
+        // message, its retries and backoff included; waiting for a quota does not count.
+        var started: UInt64?
+        func elapsed() -> Double {
+            started.map { Double(DispatchTime.now().uptimeNanoseconds - $0) / 1e9 } ?? 0
+        }
         var delivery = AlertRunResult.Delivery(receiver: id, sent: 0, kept: 0, error: nil)
         var attempt = 0
         var stopped: String?
@@ -78,8 +82,9 @@ struct OutboxDelivery {
                 clock.sleep(wait)
                 continue
             }
+            if started == nil { started = DispatchTime.now().uptimeNanoseconds }
             guard elapsed() < pacing.deadline else {
-                stopped = "no time left of its \(GBT8170.format(pacing.deadline, decimals: 0)) s"
+                stopped = "no answer within its \(GBT8170.format(pacing.deadline, decimals: 0)) s per message"
                 break
             }
             attempt += 1
@@ -101,6 +106,7 @@ struct OutboxDelivery {
                 delivery.sent += covered
                 delivery.messages += 1
                 attempt = 0
+                started = nil
             case .throttled(let seconds, let detail):
                 let seconds = max(1, seconds)
                 ledger.block(id, until: clock.seconds() + seconds)
@@ -113,6 +119,7 @@ struct OutboxDelivery {
                 note("\(id): \(detail); blocked for \(GBT8170.format(seconds, decimals: 0)) s")
                 // The wait above decides: within the budget the run waits the block out, else the rest is kept.
                 attempt = 0
+                started = nil
                 continue
             case .failed(let retryable, let detail):
                 ledger.failed(id, kind: receiver.kind, now: clock.seconds(), error: detail)

@@ -10,18 +10,19 @@ enum ReceiverAnswer {
         .failed(retryable: error.isRetryable, detail: error.description)
     }
 
-    /// The answer for a status outside 2xx, nil for 2xx.
-    static func status(_ response: HTTPResponse, throttleSeconds: Double) -> DeliveryAnswer? {
+    /// The answer for a status outside 2xx, nil for 2xx; the URL is named redacted.
+    static func status(_ response: HTTPResponse, url: URL, throttleSeconds: Double) -> DeliveryAnswer? {
+        let shown = Redaction.redact(url)
         switch response.status {
         case 200...299:
             return nil
         case 429:
             let wait = retryAfter(response) ?? throttleSeconds
-            return .throttled(seconds: wait, detail: "HTTP 429 Too Many Requests" + excerpt(response.body))
+            return .throttled(seconds: wait, detail: "\(shown): HTTP 429 Too Many Requests" + excerpt(response.body))
         case 408, 500...599:
-            return .failed(retryable: true, detail: "HTTP \(response.status)" + excerpt(response.body))
+            return .failed(retryable: true, detail: "\(shown): HTTP \(response.status)" + excerpt(response.body))
         default:
-            return .failed(retryable: false, detail: "HTTP \(response.status)" + excerpt(response.body))
+            return .failed(retryable: false, detail: "\(shown): HTTP \(response.status)" + excerpt(response.body))
         }
     }
 

@@ -6,8 +6,9 @@ import HazeModel
 ///
 /// Zones are station groups smaller or other than a district (a 开发区, an
 /// industrial park): today they come from the `zones` table of the routes
-/// file; a report whose record carries its own `zone` (when the registry
-/// gives subjects one) matches on that too.
+/// file (a station report is in its station's zones). This is the one place
+/// a report's zones are read, so zones the registry may give its units later
+/// are added here.
 public struct ReportFields: Sendable, Equatable {
     public var campaign: String
     public var rule: String

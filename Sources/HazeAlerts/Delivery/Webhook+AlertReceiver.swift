@@ -35,17 +35,21 @@ extension Webhook: AlertReceiver {
         case .failure(let error):
             return ReceiverAnswer.transport(error)
         case .success(let response):
-            if let answer = ReceiverAnswer.status(response, throttleSeconds: 60) { return answer }
-            // A robot behind a plain webhook answers 200 with its own error code.
-            if let object = ReceiverAnswer.object(response.body) {
-                for field in ["errcode", "code", "StatusCode"] {
-                    if let code = ReceiverAnswer.code(object, field), code != 0 {
-                        let text = object["errmsg"]?.stringValue ?? object["msg"]?.stringValue ?? ""
-                        return .failed(retryable: false, detail: "\(field) \(code): \(AlertDigest.plain(text))")
-                    }
-                }
-            }
-            return .accepted
+            if let answer = ReceiverAnswer.status(response, url: url, throttleSeconds: 60) { return answer }
+            return Self.judge(response.body)
         }
+    }
+
+    /// An HTTP 2xx answer: accepted, unless it is JSON with a non-zero
+    /// `errcode`, `code` or `StatusCode` (a robot behind a plain webhook).
+    static func judge(_ body: Data) -> DeliveryAnswer {
+        guard let object = ReceiverAnswer.object(body) else { return .accepted }
+        for field in ["errcode", "code", "StatusCode"] {
+            if let code = ReceiverAnswer.code(object, field), code != 0 {
+                let text = object["errmsg"]?.stringValue ?? object["msg"]?.stringValue ?? ""
+                return .failed(retryable: false, detail: "\(field) \(code): \(AlertDigest.plain(text))")
+            }
+        }
+        return .accepted
     }
 }
