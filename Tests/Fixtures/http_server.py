@@ -51,6 +51,7 @@ describes them (robots answer HTTP 200 with their own error code):
 clock) when it exists, else the real clock. Extra modes for these paths:
     errcode     the robots answer HTTP 200 with a non-zero error code
     throttle429 every receiver answers 429 with Retry-After: 30
+    reject400   Alertmanager answers 400 (as it does for a postable alert it will not take)
     slow        answer after DIR/.slow_seconds (default 3) seconds
 Every receiver request is logged as a JSON line to DIR/.robot: path kind,
 now, answer, and the body when accepted (accepted bodies also go to .received).
@@ -155,6 +156,8 @@ def robot(path, query_text, body):
     if m == 'slow':
         time.sleep(float(setting('.slow_seconds') or 3))
     if kind == 'alertmanager':
+        if m == 'reject400':
+            return kind, 400, {}, 'bad request: rejected by the test', False
         reason = validate_alerts(body)
         return (kind, 400, {}, reason, False) if reason else (kind, 200, {}, '', True)
     try:

@@ -405,4 +405,149 @@ struct AlertRoutingTests {
         #expect(Webhook.judge(body("ok")) == .accepted && Webhook.judge(body(#"{"code":0}"#)) == .accepted)
         #expect(Webhook.judge(body(#"{"errcode":93000,"errmsg":"invalid webhook url"}"#)) == .failed(retryable: false, detail: "errcode 93000: invalid webhook url"))
     }
+
+
+    // MARK: Gaps the review found
+
+    @Test("max_characters counts UTF-16 code units (a CJK character one, an emoji two), not bytes, scalars or characters; a robot's digest stays within it")
+    func charactersInUTF16() throws {
+        let limits = MessageLimits(maxBytes: 4096, maxCharacters: 4, counted: .content)
+        #expect(limits.allow("中文😀"), "2 + 2 units, though 10 UTF-8 bytes")
+        #expect(!limits.allow("中文😀a"), "5 units")
+        #expect(limits.allow("中文中文") && !limits.allow("中文中文中"), "a CJK character is one unit (3 bytes)")
+        #expect(!limits.allow("😀😀😀"), "3 characters and 3 scalars, but 6 UTF-16 units")
+        #expect(!limits.allow("👨‍👩‍👧"), "one character, 5 scalars, 8 units")
+        #expect(!MessageLimits(maxBytes: 9, maxCharacters: 100, counted: .content).allow("中文😀"), "the byte limit still holds")
+        // Through the routes file: a WeCom robot whose content may hold 300 units.
+        let text = #"{"receivers": [{"id": "w", "kind": "wecom", "url": "http://h/send", "max_characters": 300}], "routes": [{"receivers": ["w"]}]}"#
+        let routes = try AlertRoutes.parse(Array(text.utf8), file: "routes.json", rules: Self.rules, registry: Self.registry)
+        let robot = try #require(try routes.makeReceivers(environment: [:]).first as? ChatRobot)
+        let lines = (0..<50).map { Self.line("warning", "站点\($0) 😷 PM10 超标 🚧🚧") }
+        let message = robot.nextMessage(lines[...])
+        let content = message.payload
+        #expect(content.utf16.count <= 300 && content.utf16.count > 200, "\(content.utf16.count) units")
+        #expect(content.unicodeScalars.count < content.utf16.count && content.contains("😷"), "emoji are in the measured text")
+        #expect(message.covered == 50 && message.shown > 0 && message.shown + message.folded == 50)
+    }
+
+    @Test("Alertmanager: an opening report fires until firingHours later; an escalation fires the new severity and resolves the lower ones at its hour; a closing report sets endsAt to its hour")
+    func alertmanagerTimes() throws {
+        let t = Self.hour("2019-03-01", 10)
+        let directory = try Self.store(["A1": [150, 250, 50]], from: t)
+        let recorder = Recorder("am")
+        for h in 0...2 { _ = try Self.run(directory, at: t.advanced(by: h), receivers: [recorder], routing: AlertRouting()) }
+        let lines = recorder.got.withLock { $0 }.filter { $0.contains(#""subject":"A1""#) && $0.contains(#""rule":"high""#) }
+        #expect(lines.count == 3, "\(lines)")
+        let receiver = AlertmanagerReceiver(id: "am", url: try #require(URL(string: "http://h:9093/")), firingHours: 26)
+        #expect(receiver.endpoint.absoluteString == "http://h:9093/api/v2/alerts")
+        func alerts(_ line: String) -> [(severity: String, starts: String, ends: String)] {
+            receiver.postable(line).map { alert in
+                (alert["labels"]?["severity"]?.stringValue ?? "", alert["startsAt"]?.stringValue ?? "", alert["endsAt"]?.stringValue ?? "")
+            }
+        }
+        let start = "2019-03-01T10:00:00+08:00"
+        let opened = alerts(lines[0])
+        #expect(opened.count == 1 && opened[0] == ("warning", start, "2019-03-02T12:00:00+08:00"), "10:00 + 26 h: \(opened)")
+        let escalated = alerts(lines[1])
+        #expect(escalated.map(\.severity) == ["critical", "info", "warning"], "\(escalated)")
+        #expect(escalated[0] == ("critical", start, "2019-03-02T13:00:00+08:00"))
+        #expect(escalated.dropFirst().allSatisfy { $0.starts == start && $0.ends == "2019-03-01T11:00:00+08:00" }, "resolved at the escalation's hour")
+        let closed = alerts(lines[2])
+        #expect(closed.count == 1 && closed[0].ends == "2019-03-01T12:00:00+08:00" && closed[0].starts == start, "\(closed)")
+        #expect(closed[0].ends >= closed[0].starts)
+        // The label sets: the same alert (all labels but severity equal) for every report of the episode.
+        let labels = lines.flatMap { receiver.postable($0) }.map { alert in
+            (alert["labels"]?.objectFields ?? []).filter { $0.0 != "severity" }.map { "\($0.0)=\($0.1.stringValue ?? "")" }.sorted()
+        }
+        #expect(Set(labels).count == 1 && labels[0].contains("alertname=high") && labels[0].contains("subject=A1"), "\(labels)")
+    }
+
+    @Test("data health through the routes: a coverage report of the shipped station-health rules reaches the receiver of the route with campaign station-health, and not the air receiver")
+    func stationHealthRoute() throws {
+        let health = try RuleSet.parse(data: Array(try Data(contentsOf: URL(fileURLWithPath: TestPaths.root + "/alerts/station-health.json"))),
+                                       file: "station-health.json")
+        let rules = RuleSet(rules: Self.rules.rules.filter { $0.campaign == "air" } + health.rules)
+        let t = Self.hour("2019-03-01", 0)
+        //                    0     1    2    3
+        let directory = try Self.store([
+            "A1": [50, 50, 50, 50],
+            "A2": [50, nil, nil, nil],
+            "A3": [50, nil, nil, nil],
+            "B1": [150, 50, 50, 50],
+        ], from: t)
+        let text = """
+            {"receivers": [{"id": "duty", "kind": "webhook", "url": "http://127.0.0.1:9/duty"},
+                           {"id": "health", "kind": "webhook", "url": "http://127.0.0.1:9/health"}],
+             "routes": [{"match": {"campaign": "station-health"}, "receivers": ["health"]},
+                        {"match": {"campaign": "air"}, "receivers": ["duty"]}]}
+            """
+        let routes = try AlertRoutes.parse(Array(text.utf8), file: "routes.json", rules: rules, registry: Self.registry)
+        let duty = Recorder("duty")
+        let healthDesk = Recorder("health")
+        for h in 0...3 {
+            let run = AlertRun(storeDirectory: directory, registry: Self.registry, rules: rules, clock: .fixed(t.advanced(by: h + 1)))
+            _ = try run.perform(AlertRun.Options(at: t.advanced(by: h), receivers: [duty, healthDesk], routing: routes.routing(silences: [])))
+        }
+        let healthRules = Set(health.rules.map(\.id))
+        // 甲市: 1 of 3 stations (33 % < 50 %) at 1:00, 2:00, 3:00 → coverage-low-city opens at 3:00 (3 hours).
+        #expect(healthDesk.reports.contains("coverage-low-city/甲市"), "\(healthDesk.reports)")
+        #expect(healthDesk.reports.allSatisfy { healthRules.contains(String($0.split(separator: "/")[0])) }, "\(healthDesk.reports)")
+        // B1 (乙市's only station) above 100 at 0:00 only: opened, then closed at 1:00.
+        #expect(duty.reports == ["city-high/乙市", "city-high/乙市", "high/B1", "high/B1"], "\(duty.reports)")
+        let coverage = Self.log(directory).first { $0["rule"] as? String == "coverage-low-city" }
+        #expect(coverage?["campaign"] as? String == "station-health" && coverage?["routed"] as? [String] == ["health"])
+        #expect((coverage?["time"] as? String)?.hasPrefix("2019-03-01T03:00") == true, "\(String(describing: coverage))")
+    }
+
+    @Test("Alertmanager answering 400, 500 or 429: the reports stay in the outbox, the error is in the delivery log, and a later run delivers each once, in order")
+    func alertmanagerRefusals() async throws {
+        let t = Self.hour("2019-03-01", 10)
+        let directory = try Self.store(["A1": [150, 250, 50, 120], "B1": [120, 130, 20, 20]], from: t)
+        let server = try LoopbackServer()
+        let clock = VirtualClock(Double(t.index * 3600) + 3900, server: server)
+        let text = #"{"receivers": [{"id": "am", "kind": "alertmanager", "url": "\#(server.base)", "deadline_seconds": 5}], "routes": [{"receivers": ["am"]}]}"#
+        let routes = try AlertRoutes.parse(Array(text.utf8), file: "routes.json", rules: Self.rules, registry: Self.registry)
+        let receivers = try routes.makeReceivers(environment: [:])
+        let alertClock = clock.clock
+        func run(_ hour: Hour) async throws -> AlertRunResult {
+            try await OffPool.run {
+                let run = AlertRun(storeDirectory: directory, registry: Self.registry, rules: Self.rules, clock: alertClock)
+                return try run.perform(AlertRun.Options(at: hour, receivers: receivers, routing: routes.routing(silences: []), deliveryWait: 60))
+            }
+        }
+        func kept() throws -> Int { try AlertJournal(storeDirectory: directory).loadState().outbox["am"]?.count ?? 0 }
+        /// `status: error` of the delivery log's refusals.
+        func failures() -> [String] {
+            AlertDeliveryTests.objects(directory + "/alerts/deliveries.ndjson").filter { ["failed", "throttled"].contains($0["status"] as? String) }
+                .map { "\($0["status"]!): \($0["error"] ?? "")" }
+        }
+        var logged = 0
+        for (h, mode, says) in [(0, "reject400", "failed: http://127.0.0.1:\(server.port)/api/v2/alerts: HTTP 400: bad request: rejected by the test"),
+                                (1, "fail500", "failed: http://127.0.0.1:\(server.port)/api/v2/alerts: HTTP 500"),
+                                (2, "throttle429", "throttled: http://127.0.0.1:\(server.port)/api/v2/alerts: HTTP 429 Too Many Requests")] {
+            try server.setMode(mode)
+            let result = try await run(t.advanced(by: h))
+            logged += result.events.count
+            let am = try #require(result.deliveries.first { $0.receiver == "am" })
+            let error = String(says.drop { $0 != " " }.dropFirst())
+            #expect(am.sent == 0 && am.kept == logged && (am.error ?? "").hasPrefix(error), "\(mode): \(am)")
+            #expect(try kept() == logged && logged > 0)
+            #expect(failures().last?.hasPrefix(says) == true, "\(mode): \(failures())")
+            clock.advance(3600)
+        }
+        #expect(server.received.isEmpty, "nothing was accepted")
+        let refusedOnce = AlertDeliveryTests.objects(server.root + "/.robot").filter { $0["status"] as? Int == 400 }.count
+        #expect(refusedOnce == 1, "a 400 is not retried within the run")
+        try server.setMode("ok")
+        let recovered = try await run(t.advanced(by: 3))
+        logged += recovered.events.count
+        #expect(recovered.deliveries.first?.kept == 0 && recovered.deliveries.first?.error == nil, "\(recovered.deliveries)")
+        #expect(AlertDeliveryTests.deliveredKeys(directory, "am") == AlertDeliveryTests.logKeys(directory, receiver: "am"), "each once, in order")
+        let alerts = server.received.flatMap { body in
+            (try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [[String: Any]]) ?? []
+        }
+        let reports = AlertDeliveryTests.logKeys(directory, receiver: "am")
+        #expect(reports.count == logged)
+        #expect(alerts.compactMap { ($0["annotations"] as? [String: Any])?["episode"] as? String }.count >= reports.count)
+    }
 }
