@@ -7,7 +7,8 @@ import Testing
 
 /// The command line of the delivery: `haze alert` with a routes file,
 /// `--deliver-only`, `haze alert silence`, `haze alert log`, `haze alert ack`
-/// and `haze status --format prometheus`, on the national sample.
+/// and `haze status --format prometheus`, on the national sample and on
+/// hand-made data (where each expected value is counted by hand).
 @Suite("Alerts: haze alert silence, log, ack, --deliver-only and status --format prometheus on real data", .serialized)
 struct AlertHistoryTests {
     static func objects(_ text: String) -> [[String: Any]] {
@@ -155,5 +156,87 @@ struct AlertHistoryTests {
         let written = try await Self.haze(["status", "--store", store, "--format", "prometheus", "--out", textfile])
         let exposition = try String(contentsOfFile: textfile, encoding: .utf8)
         #expect(written.status == 0 && exposition.contains("haze_alert_open_episodes{severity=\"warning\"}"))
+    }
+
+
+    @Test("on hand-made data: silences.json beside the rules and `haze alert silence --district` both hold their reports back (marked with their ids); `haze alert log` fills `closed` with the closing report's hour; haze_coverage_ratio equals the shares counted by hand")
+    func handMadeCommandLine() async throws {
+        let zone = LocalZone.beijing
+        let t = zone.hour(day: Day(CivilDate(parsing: "2019-03-01")!), hourOfDay: 10)
+        // 10:00 11:00 12:00; A1 东区, A2 and A3 西区 of 甲市; B1 the only station of 乙市.
+        let store = try AlertRoutingTests.store(["A1": [150, 250, 50], "A2": [150, nil, nil], "A3": [nil, nil, 120], "B1": [120, 50, 50]], from: t)
+        let stations = TestPaths.temporaryDirectory("haze-hand-stations")
+        try """
+            code,name,city,district,longitude,latitude,control
+            A1,甲一,甲市,东区,116.1,39.1,0
+            A2,甲二,甲市,西区,116.2,39.2,0
+            A3,甲三,甲市,西区,116.3,39.3,0
+            B1,乙一,乙市,,117.1,39.9,0
+
+            """.write(toFile: stations + "/hand.csv", atomically: true, encoding: .utf8)
+        let rules = TestPaths.temporaryDirectory("haze-hand-rules")
+        try """
+            {"campaign":"air","rules":[
+             {"id":"high","kind":"threshold","pollutant":"pm2.5","hours":1,"scope":"station","cooldown_hours":24,
+              "levels":[{"threshold":100,"severity":"warning"},{"threshold":200,"severity":"critical"}],
+              "message":{"zh":"{name} {value}","en":"{name} {value}"}},
+             {"id":"city-high","kind":"threshold","pollutant":"pm2.5","hours":1,"scope":"city","threshold":100,"severity":"warning",
+              "cooldown_hours":24,"message":{"zh":"{name} {value}","en":"{name} {value}"}}]}
+            """.write(toFile: rules + "/air.json", atomically: true, encoding: .utf8)
+        try #"{"silences": [{"id": "b-site", "match": {"city": "乙市"}, "from": "2019-03-01T00:00", "until": "2019-03-02T00:00", "reason": "施工"}]}"#
+            .write(toFile: rules + "/silences.json", atomically: true, encoding: .utf8)
+        let common = ["--store", store, "--stations", stations, "--rules", rules]
+
+        let west = try await Self.haze(["alert", "silence"] + common + ["--district", "西区", "--rule", "high",
+                                        "--from", "2019-03-01T00:00", "--until", "2019-03-02T00:00", "--by", "张三", "--reason", "校准"])
+        #expect(west.status == 0 && west.stdout.contains("silence s1: ") && west.stdout.contains("district=西区"), "\(west.stdout)\(west.stderr)")
+        let typo = try await Self.haze(["alert", "silence"] + common + ["--district", "西去", "--from", "2019-03-01T00:00", "--until", "2019-03-02T00:00", "--by", "张三"])
+        #expect(typo.status == 64 && typo.stderr.contains("--district") && typo.stderr.contains("西区"), "\(typo.stderr)")
+        for h in ["10", "11", "12"] {
+            let run = try await Self.haze(["alert", "--at", "2019-03-01T\(h):00+08:00"] + common)
+            #expect(run.status <= 2 && run.stderr.contains("error") == false, "\(h): \(run.stderr)")
+        }
+        let log = Self.objects(try String(contentsOfFile: store + "/alerts/alerts.ndjson", encoding: .utf8))
+        func marks(_ rule: String, _ subject: String) -> [String] {
+            log.filter { $0["rule"] as? String == rule && $0["subject"] as? String == subject }.map { ($0["silenced"] as? String) ?? "-" }
+        }
+        // By hand: B1 (120 at 10:00, then 50) and 乙市 open and close under the file's silence; A2 (150 at 10:00)
+        // and A3 (120 at 12:00) are 西区's, held by s1; A1 and 甲市 are no silence's.
+        #expect(marks("high", "B1") == ["b-site", "b-site"] && marks("city-high", "乙市") == ["b-site", "b-site"], "\(log)")
+        #expect(marks("high", "A2").first == "s1" && marks("high", "A3") == ["s1"])
+        #expect(marks("high", "A1") == ["-", "-", "-"] && marks("city-high", "甲市").allSatisfy { $0 == "-" } && !marks("city-high", "甲市").isEmpty)
+
+        // closed: A1 opened 10:00 (150), escalated 11:00 (250), closed 12:00 (50); 甲市 (150, 250, then
+        // (50 + 120) / 2 = 85) closed 12:00 too; A3 opened at 12:00 is open.
+        let csv = try await Self.haze(["alert", "log", "--store", store, "--format", "csv"])
+        let rows = csv.stdout.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let header = try #require(rows.first)
+        let closedColumn = try #require(header.firstIndex(of: "closed"))
+        let ruleColumn = try #require(header.firstIndex(of: "rule"))
+        let subjectColumn = try #require(header.firstIndex(of: "subject"))
+        func closed(_ rule: String, _ subject: String) -> [String] {
+            rows.dropFirst().filter { $0.count == header.count && $0[ruleColumn] == rule && $0[subjectColumn] == subject }.map { $0[closedColumn] }
+        }
+        #expect(closed("high", "A1") == Array(repeating: "2019-03-01T12:00+08:00", count: 3), "\(csv.stdout)")
+        #expect(closed("city-high", "甲市").allSatisfy { $0 == "2019-03-01T12:00+08:00" } && !closed("city-high", "甲市").isEmpty)
+        #expect(closed("high", "B1") == ["2019-03-01T11:00+08:00", "2019-03-01T11:00+08:00"], "silenced reports close too")
+        #expect(closed("high", "A3") == [""], "still open")
+        let json = try await Self.haze(["alert", "log", "--store", store, "--format", "json"])
+        let items = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        #expect(items.filter { ($0["report"] as? [String: Any])?["subject"] as? String == "A3" }.allSatisfy { $0["closed"] is NSNull })
+        let table = try await Self.haze(["alert", "log", "--store", store, "--city", "甲市", "--stations", stations])
+        #expect(table.stdout.contains("closed") && table.stdout.contains("2019-03-01T12:00+08:00"), "\(table.stdout)")
+
+        // Coverage by hand: 4 PM2.5 series; the newest hour (12:00) has A1, A3, B1 → 3/4; since the first
+        // hour (10:00): A1 3 + A2 1 + A3 1 + B1 3 = 8 of 4 × 3 = 12.
+        let metrics = try await Self.haze(["status", "--store", store, "--format", "prometheus"])
+        var coverage: [String: Double] = [:]
+        for line in metrics.stdout.split(separator: "\n") where line.hasPrefix("haze_coverage_ratio{") {
+            let parts = line.split(separator: " ")
+            coverage[String(parts[0])] = Double(parts[1])
+        }
+        #expect(coverage.count == 2, "only PM2.5 has series: \(coverage)")
+        #expect(coverage.first { $0.key.contains("window=\"newest_hour\"") && $0.key.contains("pm2") }?.value == 3.0 / 4.0, "\(coverage)")
+        #expect(coverage.first { $0.key.contains("window=\"since_first_hour\"") && $0.key.contains("pm2") }?.value == 8.0 / 12.0, "\(coverage)")
     }
 }
