@@ -5,10 +5,20 @@ import HazeModel
 /// since 1970-01-01T00:00Z, rounded down), unless a test or `--now` fixes it.
 /// A cron run evaluates the data up to the newest hour the store holds and
 /// the `feed` rules up to now, so a feed that stopped is noticed.
+///
+/// Deliveries read the same clock to the second (rate limits, signatures,
+/// the delivery log) and wait through it (`sleep`): a test injects a clock
+/// whose sleep only moves its own time forward, so rate limits and retries
+/// are tested without real waiting.
 public struct AlertClock: Sendable {
     private let read: @Sendable () -> Date
+    private let pause: @Sendable (Double) -> Void
 
-    public init(_ read: @escaping @Sendable () -> Date) { self.read = read }
+    public init(_ read: @escaping @Sendable () -> Date,
+                sleep: @escaping @Sendable (Double) -> Void = { Thread.sleep(forTimeInterval: max(0, $0)) }) {
+        self.read = read
+        self.pause = sleep
+    }
 
     public static let system = AlertClock { Date() }
 
@@ -20,4 +30,13 @@ public struct AlertClock: Sendable {
     public func hour() -> Hour {
         Hour(Int((read().timeIntervalSince1970 / 3600).rounded(.down)))
     }
+
+    /// Now, to the second and below.
+    public func date() -> Date { read() }
+
+    /// Seconds since 1970-01-01T00:00Z.
+    public func seconds() -> Double { read().timeIntervalSince1970 }
+
+    /// Waits `seconds` (a test clock moves its time instead).
+    public func sleep(_ seconds: Double) { pause(seconds) }
 }

@@ -16,6 +16,7 @@ public enum AlertFacts {
         case .trend: common.union(["pollutant", "value", "last_year", "change", "rank", "units", "days"])
         case .data: common.union(["check", "hours", "value", "pm25", "pm10", "neighbours_min"])
         case .feed: common.union(["last", "silent", "hours", "value"])
+        case .coverage: common.union(["reporting", "stations", "percent", "minimum", "hours", "value"])
         }
     }
 }

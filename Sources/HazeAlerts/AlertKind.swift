@@ -32,6 +32,11 @@ public enum AlertKind: Sendable, Equatable {
     /// district's or the whole network's stations is more than `hours` hours
     /// before the hour evaluated ("now" for a cron run).
     case feed(hours: Int)
+    /// Station coverage: fewer than `minimumPercent` % of a unit's assessment
+    /// stations (those the store has series for) reported `pollutant` (either
+    /// PM when nil) for ≥ `hours` consecutive hours. Hours when none reported
+    /// are left to `feed` rules (unknown here).
+    case coverage(pollutant: Pollutant?, minimumPercent: Double, hours: Int)
 
     /// Which clock the kind is evaluated on: the hours of the data, or the
     /// hours of the wall clock (a stopped feed is seen only by looking at the
@@ -40,6 +45,9 @@ public enum AlertKind: Sendable, Equatable {
         if case .feed = self { return .clock }
         return .data
     }
+
+    /// Every kind's name, as rule files write it.
+    public static let names = ["threshold", "rolling", "episode", "ratio", "night-rise", "excess", "trend", "data", "feed", "coverage"]
 
     public var name: String {
         switch self {
@@ -52,6 +60,7 @@ public enum AlertKind: Sendable, Equatable {
         case .trend: "trend"
         case .data: "data"
         case .feed: "feed"
+        case .coverage: "coverage"
         }
     }
 }

@@ -30,25 +30,35 @@ public struct AlertRun {
         /// Evaluate and report; write nothing (no state, log or delivery).
         public var dryRun: Bool
         public var receivers: [any AlertReceiver]
+        /// Who gets which report: routes, silences, quiet hours (every receiver everything by default).
+        public var routing: AlertRouting
+        /// Seconds this run may wait (on its clock) for receivers' quotas and retries before keeping the rest for later.
+        public var deliveryWait: Double
+        /// Deliver what waits in the outboxes, evaluate nothing (`haze alert --deliver-only`).
+        public var deliverOnly: Bool
         /// Hours a subject is caught up at most (the newest ones), per run.
         public var catchUpHours: Int
         /// Wait this long for another alert run to finish (nil: fail at once).
         public var lockTimeout: Double?
 
         public init(filter: SubjectFilter = .everything, at: Hour? = nil, now: Hour? = nil, dryRun: Bool = false,
-                    receivers: [any AlertReceiver] = [], catchUpHours: Int = 168, lockTimeout: Double? = nil) {
+                    receivers: [any AlertReceiver] = [], routing: AlertRouting = .everything, deliveryWait: Double = 0,
+                    deliverOnly: Bool = false, catchUpHours: Int = 168, lockTimeout: Double? = nil) {
             self.filter = filter
             self.at = at
             self.now = now
             self.dryRun = dryRun
             self.receivers = receivers
+            self.routing = routing
+            self.deliveryWait = deliveryWait
+            self.deliverOnly = deliverOnly
             self.catchUpHours = catchUpHours
             self.lockTimeout = lockTimeout
         }
     }
 
     /// The points between the steps of the commit (for tests that stop a run there).
-    package enum Step: Sendable { case stateSaved, logAppended, delivered }
+    package enum Step: Sendable { case stateSaved, logAppended, messageAccepted, delivered }
 
     public let storeDirectory: String
     public let registry: StationRegistry
@@ -94,6 +104,9 @@ public struct AlertRun {
         }
         let committedBefore = state
         let systemHour = clock.hour()
+        if options.deliverOnly {
+            return try deliverOnly(options, state: &state, recovered: recovered, journal: journal, log: log)
+        }
 
         struct Evaluation {
             var zone: LocalZone
@@ -153,15 +166,25 @@ public struct AlertRun {
         result.stoppedFeeds = stoppedFeeds(state, covers: covers)
         if dryRun { return result }
 
-        // (1) Commit: the new state with its reports pending and queued per receiver.
-        let lines = result.events.map { $0.json(zone).serialized() }
+        // (1) Commit: the new state with its reports pending and queued per
+        // receiver as the routing decides (silences and quiet hours marked in the log).
+        let marks = options.routing.marks(receivers: options.receivers)
+        var lines: [String] = []
+        for event in result.events {
+            let decision = marks ? options.routing.decide(event, receivers: options.receivers, now: evaluation.now, zone: zone) : nil
+            let line = AlertRouting.record(event, zone: zone, decision: decision).serialized()
+            lines.append(line)
+            if let decision {
+                for id in decision.receivers { state.outbox[id, default: []].append(line) }
+                if decision.silencedBy != nil { result.silenced += 1 }
+                if !decision.quiet.isEmpty { result.quiet += 1 }
+            } else {
+                for receiver in options.receivers where receiver.accepts(event) { state.outbox[receiver.id, default: []].append(line) }
+            }
+        }
         if !lines.isEmpty {
             state.pending = lines
             state.logSize = journal.logSize()
-        }
-        for receiver in options.receivers {
-            let routed = result.events.filter { receiver.accepts($0) }.map { $0.json(zone).serialized() }
-            if !routed.isEmpty { state.outbox[receiver.id, default: []] += routed }
         }
         if state != committedBefore || version != AlertState.formatVersion {
             try journal.save(state)
@@ -173,20 +196,47 @@ public struct AlertRun {
         let saved = state
         _ = try journal.appendPending(&state)
         try interruption(.logAppended)
-        // (3) Deliveries, each receiver its own outbox.
-        for receiver in options.receivers {
-            guard let outbox = state.outbox[receiver.id], !outbox.isEmpty else { continue }
-            switch receiver.send(outbox, log: log) {
-            case .success:
-                state.outbox[receiver.id] = nil
-                result.deliveries.append(.init(receiver: receiver.id, sent: outbox.count, kept: 0, error: nil))
-            case .failure(let error):
-                result.deliveries.append(.init(receiver: receiver.id, sent: 0, kept: outbox.count, error: error.description))
-            }
+        // (3) Deliveries, each receiver its own outbox; the state is saved
+        // (pending cleared) before the first message and after every message accepted.
+        var written = saved
+        if options.receivers.contains(where: { !(state.outbox[$0.id] ?? []).isEmpty }) {
+            if state != saved { try journal.save(state) }
+            let delivered = try delivery(zone: zone, wait: options.deliveryWait).run(options.receivers, state: &state, log: log)
+            result.deliveries = delivered.deliveries
+            result.notes += delivered.notes
+            written = state
         }
         try interruption(.delivered)
-        // (4) Pending and delivered outboxes cleared.
-        if state != saved { try journal.save(state) }
+        // (4) Pending cleared, when nothing above saved it.
+        if state != written { try journal.save(state) }
+        return result
+    }
+
+    private func delivery(zone: LocalZone, wait: Double) -> OutboxDelivery {
+        var delivery = OutboxDelivery(storeDirectory: storeDirectory, journal: AlertJournal(storeDirectory: storeDirectory),
+                                      clock: clock, zone: zone, waitBudget: wait)
+        let interruption = self.interruption
+        delivery.accepted = { try interruption(.messageAccepted) }
+        return delivery
+    }
+
+    /// `--deliver-only`: what waits in the outboxes goes out; nothing is evaluated.
+    private func deliverOnly(_ options: Options, state: inout AlertState, recovered: Int, journal: AlertJournal,
+                             log: (String) -> Void) throws -> AlertRunResult {
+        let (zone, newest) = try Store.readConsistently(directory: storeDirectory) { store throws -> (LocalZone, Hour) in
+            guard let newest = store.newestHour else { throw AlertRunError.emptyStore(directory: storeDirectory) }
+            return (store.zone, newest)
+        }
+        let now = options.now ?? clock.hour()
+        var result = AlertRunResult(zone: zone, newest: newest, dataThrough: newest, now: now)
+        result.recovered = recovered
+        guard !options.dryRun else { return result }
+        result.committed = true
+        let before = state
+        let delivered = try delivery(zone: zone, wait: options.deliveryWait).run(options.receivers, state: &state, log: log)
+        result.deliveries = delivered.deliveries
+        result.notes += delivered.notes
+        if state != before { try journal.save(state) }
         return result
     }
 

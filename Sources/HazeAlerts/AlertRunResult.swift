@@ -20,6 +20,9 @@ public struct AlertRunResult: Sendable {
     /// The state file's format before this run, when it was upgraded (1 → 2).
     public var upgradedFrom: Int?
     public var deliveries: [Delivery] = []
+    /// Reports held back from every receiver by a silence, and from some by quiet hours (all logged, marked).
+    public var silenced = 0
+    public var quiet = 0
     /// Open `feed` episodes of the covered subjects: where data stopped arriving.
     public var stoppedFeeds: [StoppedFeed] = []
     /// Things to tell the operator (hours skipped, kept orphan episodes, a look back).
@@ -27,10 +30,20 @@ public struct AlertRunResult: Sendable {
 
     public struct Delivery: Sendable, Equatable {
         public var receiver: String
-        /// Reports sent (on success) or kept in the outbox for the next run (on failure).
+        /// Reports delivered by this run, and in how many messages.
         public var sent: Int
+        public var messages = 0
+        /// Reports kept in the outbox for a later run, why, and the last error when one stopped it.
         public var kept: Int
         public var error: String?
+        public var reason: String?
+
+        public init(receiver: String, sent: Int, kept: Int, error: String?) {
+            self.receiver = receiver
+            self.sent = sent
+            self.kept = kept
+            self.error = error
+        }
     }
 
     public struct StoppedFeed: Sendable, Equatable {

@@ -64,6 +64,17 @@ public struct AlertStateCheck {
         } catch {
             report.problems.append(error)
         }
+        let storeDirectory = (journal.directory as NSString).deletingLastPathComponent
+        do {
+            _ = try DeliveryLedger.load(storeDirectory: storeDirectory)
+        } catch {
+            report.problems.append(error)
+        }
+        do {
+            _ = try SilenceBook(storeDirectory: storeDirectory).silences(zone: store?.zone ?? .beijing)
+        } catch {
+            report.problems.append(error)
+        }
         let scan = AlertLog(path: journal.logPath).scan()
         report.logLines = scan.lines
         if !scan.badLines.isEmpty { report.problems.append(.init(path: journal.logPath, cause: .badLines(scan.badLines))) }
@@ -139,11 +150,59 @@ public struct AlertStateCheck {
         } catch {
             throw .store(.corrupt(path: journal.directory, detail: "\(error)"))
         }
+        do {
+            try repairDelivery(&repair, stamp: stamp, zone: store?.zone ?? .beijing)
+        } catch {
+            throw .store(.corrupt(path: journal.directory, detail: "\(error)"))
+        }
         repair.after = verify(store: store)
         return repair
     }
 
     // MARK: Repairs
+
+    /// A damaged delivery ledger is set aside and replaced by one that holds
+    /// every receiver with reports waiting for a whole quota window (it may
+    /// have just used its quota); bad lines of the book of silences are set
+    /// aside, the others kept in order.
+    private func repairDelivery(_ repair: inout Repair, stamp: Int, zone: LocalZone) throws {
+        let storeDirectory = (journal.directory as NSString).deletingLastPathComponent
+        let ledgerPath = DeliveryLedger.path(storeDirectory: storeDirectory)
+        do {
+            _ = try DeliveryLedger.load(storeDirectory: storeDirectory)
+        } catch {
+            let aside = Self.freshName(ledgerPath + ".damaged-\(stamp)")
+            try AtomicFile.rename(ledgerPath, to: aside)
+            var ledger = DeliveryLedger()
+            let now = Date().timeIntervalSince1970
+            for id in ((try? journal.loadState())?.outbox.keys).map(Array.init) ?? [] { ledger.block(id, until: now + 61) }
+            try ledger.save(storeDirectory: storeDirectory)
+            repair.actions.append("set the damaged \(ledgerPath) aside as \(aside); receivers with reports waiting wait a whole quota window before their next message")
+            repair.lost.append("the receivers' recent sends and last delivery times (\(error.reason))")
+        }
+        let book = SilenceBook(storeDirectory: storeDirectory)
+        do {
+            _ = try book.silences(zone: zone)
+        } catch {
+            var good: [String] = []
+            var bad: [String] = []
+            AlertFiles.forEachLine(book.path) { line, _, terminated in
+                let text = String(decoding: line, as: UTF8.self)
+                let record = terminated ? try? JSONValue.parse(Array(line)) : nil
+                if let record, record["action"]?.stringValue != nil, record["id"]?.stringValue != nil,
+                   record["action"]?.stringValue == "expire" || record["until"]?.stringValue != nil {
+                    good.append(text)
+                } else {
+                    bad.append(text)
+                }
+            }
+            let aside = Self.freshName(book.path + ".damaged-\(stamp)")
+            try AtomicFile.write(Array((bad.joined(separator: "\n") + "\n").utf8), to: aside)
+            try AtomicFile.write(Array((good.isEmpty ? "" : good.joined(separator: "\n") + "\n").utf8), to: book.path)
+            repair.actions.append("moved \(bad.count) unreadable line(s) of \(book.path) to \(aside); the other \(good.count) kept in order")
+            repair.lost.append("the silence(s) on those lines: set them again with `haze alert silence` if they are still wanted")
+        }
+    }
 
     /// Moves damaged log lines (and a torn last line) to
     /// `alerts.ndjson.damaged-<time>` and keeps the good ones in order.

@@ -27,6 +27,8 @@ enum RuleEvaluation {
             return data(rule, subject, hour, context, check: check)
         case .feed(let hours):
             return feed(rule, subject, hour, context, hours: hours)
+        case .coverage(let pollutant, let minimumPercent, let hours):
+            return coverage(rule, subject, hour, context, pollutant: pollutant, minimumPercent: minimumPercent, hours: hours)
         }
     }
 

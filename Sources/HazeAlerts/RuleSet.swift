@@ -13,10 +13,14 @@ public struct RuleSet: Sendable {
         self.campaigns = campaigns
     }
 
-    /// Loads every `*.json` in `directory`, in name order.
+    /// Files of the rules directory that are not rule sets: the receivers and
+    /// routes (`routes.json`) and the silences (`silences.json`).
+    public static let otherFiles: Set<String> = ["routes.json", "silences.json"]
+
+    /// Loads every `*.json` in `directory` but `otherFiles`, in name order.
     public static func load(directory: String) throws(ConfigurationError) -> RuleSet {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
-            .filter { $0.hasSuffix(".json") }.sorted()
+            .filter { $0.hasSuffix(".json") && !otherFiles.contains($0) }.sorted()
         guard !names.isEmpty else { throw .noFiles(directory: directory, pattern: "*.json rule") }
         var set = RuleSet(rules: [])
         var seen: [String: String] = [:]
@@ -133,14 +137,19 @@ public struct RuleSet: Sendable {
         case "feed":
             try fields.allow(common + ["hours"])
             kind = .feed(hours: try fields.integer("hours", 1...8760))
+        case "coverage":
+            try fields.allow(common + ["pollutant", "minimum_percent", "hours"])
+            kind = .coverage(pollutant: fields.object["pollutant"] == nil ? nil : try fields.pollutant("pollutant"),
+                             minimumPercent: try fields.number("minimum_percent", 1...100),
+                             hours: try fields.integer("hours", 1...72))
         default:
             throw .invalid(file: file, item: "rule '\(id)'", field: "kind",
-                           reason: "'\(kindName)' is not one of threshold, rolling, episode, ratio, night-rise, excess, trend, data, feed")
+                           reason: "'\(kindName)' is not one of \(AlertKind.names.joined(separator: ", "))")
         }
         let defaultScope: AlertScope
         switch kind {
         case .episode, .trend: defaultScope = kindName == "trend" ? .district : .city
-        case .feed: defaultScope = .city
+        case .feed, .coverage: defaultScope = .city
         default: defaultScope = .station
         }
         let scopeText = try fields.optionalString("scope") ?? defaultScope.rawValue
@@ -153,8 +162,13 @@ public struct RuleSet: Sendable {
                 throw .invalid(file: file, item: "rule '\(id)'", field: "scope",
                                reason: "a feed rule watches a district, a city or the whole network (national); for single stations use a data rule with check 'missing'")
             }
+        } else if case .coverage = kind {
+            guard scope != .station else {
+                throw .invalid(file: file, item: "rule '\(id)'", field: "scope",
+                               reason: "a coverage rule watches a district, a city or the whole network (national); for single stations use a data rule with check 'missing'")
+            }
         } else if scope == .national {
-            throw .invalid(file: file, item: "rule '\(id)'", field: "scope", reason: "scope national is for feed rules only")
+            throw .invalid(file: file, item: "rule '\(id)'", field: "scope", reason: "scope national is for feed and coverage rules only")
         }
         switch kind {
         case .ratio, .nightRise, .excess, .data:

@@ -18,7 +18,8 @@ public enum HazeCLI {
     
     public static var commands: [Command] {
         [InitCommand.command, IngestCommand.command, PullCommand.command, QueryCommand.command, PlotCommand.command, RankCommand.command,
-         CompensationCommand.command, SiteCommand.command, AlertCommand.command, StationsCommand.command, CheckCommand.command, RebuildCommand.command,
+         CompensationCommand.command, SiteCommand.command, AlertCommand.command, AlertSilenceCommand.command, AlertLogCommand.command,
+         AlertAckCommand.command, StationsCommand.command, CheckCommand.command, RebuildCommand.command,
          StatusCommand.command, DemoCommand.command]
     }
 
@@ -49,21 +50,29 @@ public enum HazeCLI {
     /// Runs a command line (without the program name) and returns the exit status.
     public static func run(_ arguments: [String], context: CommandContext) -> Int32 {
         let console = context.console
-        guard let name = arguments.first else {
+        guard let first = arguments.first else {
             console.err(help)
             return ExitCode.usage.rawValue
         }
-        if name == "--help" || name == "-h" || name == "help" {
-            if arguments.count > 1, let command = commands.first(where: { $0.spec.name == arguments[1] }) {
+        if first == "--help" || first == "-h" || first == "help" {
+            let asked = arguments.dropFirst().prefix(2).joined(separator: " ")
+            if let command = commands.first(where: { $0.spec.name == asked }) ?? commands.first(where: { arguments.count > 1 && $0.spec.name == arguments[1] }) {
                 console.out(command.spec.help)
             } else {
                 console.out(help)
             }
             return ExitCode.success.rawValue
         }
-        if name == "--version" {
+        if first == "--version" {
             console.print("haze \(HazeVersion.current)")
             return ExitCode.success.rawValue
+        }
+        // Subcommands are named by two words (`haze alert log`).
+        var name = first
+        var rest = Array(arguments.dropFirst())
+        if let sub = rest.first, commands.contains(where: { $0.spec.name == "\(name) \(sub)" }) {
+            name = "\(name) \(sub)"
+            rest.removeFirst()
         }
         guard let command = commands.first(where: { $0.spec.name == name }) else {
             let close = Suggestion.closest(to: name, among: commands.map(\.spec.name), limit: 1).first
@@ -71,7 +80,7 @@ public enum HazeCLI {
             return ExitCode.usage.rawValue
         }
         do {
-            let parsed = try command.spec.parse(Array(arguments.dropFirst()))
+            let parsed = try command.spec.parse(rest)
             if parsed.has("--help") {
                 console.out(command.spec.help)
                 return ExitCode.success.rawValue

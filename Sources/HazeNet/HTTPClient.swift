@@ -157,6 +157,16 @@ public final class HTTPClient: @unchecked Sendable {
         return .failure(lastError)
     }
 
+    /// One attempt, without retries and without following a redirect: the
+    /// complete answer whatever its status, or why none came. For callers
+    /// that judge answers themselves — a chat robot answers HTTP 200 with an
+    /// error code in its body, a 429 carries `Retry-After`, and every attempt
+    /// counts against a robot's quota, so retries are the caller's to pace.
+    /// Bounded by the policy's attempt timeout (and deadline).
+    public func exchange(_ request: HTTPRequest) -> Result<HTTPResponse, HTTPError> {
+        once(request, timeout: max(0.05, min(policy.attemptTimeout, policy.deadline)))
+    }
+
     /// One attempt, bounded by a hard wall-clock timeout.
     private func once(_ request: HTTPRequest, timeout: Double) -> Result<HTTPResponse, HTTPError> {
         var urlRequest = URLRequest(url: request.url)
@@ -176,7 +186,14 @@ public final class HTTPClient: @unchecked Sendable {
         let url = Redaction.redact(request.url)
         let (data, response, error) = outcome.result
         if let error {
-            return .failure(.connection(url: url, reason: (error as NSError).localizedDescription))
+            let nsError = error as NSError
+            // libcurl's own timeout (the request's timeoutInterval, the same
+            // number as the wall-clock bound above) may fire first: the same
+            // outcome, no complete answer in time, so the same error.
+            if nsError.domain == NSURLErrorDomain, nsError.code == NSURLErrorTimedOut {
+                return .failure(.deadline(url: url, seconds: timeout))
+            }
+            return .failure(.connection(url: url, reason: Self.reason(nsError)))
         }
         guard let http = response as? HTTPURLResponse else {
             return .failure(.connection(url: url, reason: "no HTTP response"))
@@ -199,6 +216,25 @@ public final class HTTPClient: @unchecked Sendable {
 }
 
 extension HTTPClient {
+    /// Why a request failed, in words: FoundationNetworking on Linux often
+    /// describes its errors only as "(NSURLErrorDomain error -1004.)".
+    static func reason(_ error: NSError) -> String {
+        let described = error.localizedDescription
+        guard error.domain == NSURLErrorDomain, described.contains("could not be completed") else { return described }
+        let name: String
+        switch error.code {
+        case NSURLErrorCannotConnectToHost: name = "could not connect to the host"
+        case NSURLErrorCannotFindHost: name = "host not found"
+        case NSURLErrorNetworkConnectionLost: name = "the connection was lost"
+        case NSURLErrorNotConnectedToInternet: name = "no network"
+        case NSURLErrorBadServerResponse: name = "the server's answer could not be read"
+        case NSURLErrorSecureConnectionFailed: name = "the TLS connection failed"
+        case NSURLErrorUnsupportedURL: name = "unsupported URL"
+        default: return described
+        }
+        return "\(name) (NSURLErrorDomain \(error.code))"
+    }
+
     /// Same scheme, host and port (default ports filled in): a redirect
     /// elsewhere is another party.
     static func sameOrigin(_ a: URL, _ b: URL) -> Bool {

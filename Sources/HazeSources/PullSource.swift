@@ -21,7 +21,7 @@ public struct PullSource: Sendable, Equatable {
     public var start: CivilDate?
     /// Header values may name environment variables, `${OPENAQ_API_KEY}`;
     /// secrets stay in the environment, never in the file. Only variables
-    /// listed in `environment` may be named (see `HeaderTemplate`).
+    /// listed in `environment` may be named (see `EnvironmentTemplate`).
     public var headers: [String: String]
     /// The environment variables the headers may use (`"environment": ["OPENAQ_API_KEY"]`).
     public var environment: [String]
@@ -92,18 +92,18 @@ public struct PullConfiguration: Sendable {
                 }
             }
             let environment = try fields.optionalStrings("environment") ?? []
-            for name in environment where !HeaderTemplate.isVariableName(name) {
+            for name in environment where !EnvironmentTemplate.isVariableName(name) {
                 throw fields.fail("environment", "'\(printable(name))' is not an environment variable name (letters, digits and _, not starting with a digit)")
             }
             var headers: [String: String] = [:]
             if let value = fields.object["headers"] {
                 guard let entries = value.objectFields else { throw fields.fail("headers", "must map names to values") }
                 for (name, text) in entries {
-                    guard HeaderTemplate.isHeaderName(name) else {
+                    guard EnvironmentTemplate.isHeaderName(name) else {
                         throw fields.fail("headers", "'\(printable(name))' is not an HTTP header name")
                     }
                     guard let text = text.stringValue else { throw fields.fail("headers.\(name)", "must be text") }
-                    switch HeaderTemplate.parse(text) {
+                    switch EnvironmentTemplate.parse(text) {
                     case .failure(let problem):
                         throw fields.fail("headers.\(name)", problem.reason)
                     case .success(let template):

@@ -65,8 +65,8 @@ public struct Puller {
     public func pull(_ source: PullSource, since: CivilDate?, until: CivilDate?) throws -> PullReport {
         var headers: [String: String] = ["User-Agent": "haze/\(HazeVersion.current)"]
         for (name, text) in source.headers.sorted(by: { $0.key < $1.key }) {
-            let template: HeaderTemplate
-            switch HeaderTemplate.parse(text) {
+            let template: EnvironmentTemplate
+            switch EnvironmentTemplate.parse(text) {
             case .success(let parsed): template = parsed
             case .failure(let problem):
                 throw PullError.configuration(.invalid(file: "haze.json", item: "source '\(source.id)'", field: "headers.\(name)", reason: problem.reason))

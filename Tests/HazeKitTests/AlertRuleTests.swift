@@ -17,7 +17,7 @@ struct AlertRuleFileTests {
     func shippedRules() throws {
         let rules = try RuleSet.load(directory: TestPaths.root + "/alerts")
         let kinds = Set(rules.rules.map(\.kind.name))
-        #expect(kinds == ["threshold", "rolling", "episode", "ratio", "night-rise", "excess", "trend", "data", "feed"])
+        #expect(kinds == ["threshold", "rolling", "episode", "ratio", "night-rise", "excess", "trend", "data", "feed", "coverage"])
         let national = try #require(rules.rules.first { $0.id == "feed-stopped-national" })
         #expect(national.scope == .national && national.kind == .feed(hours: 3) && national.levels.map(\.severity) == [.critical])
         #expect(Set(rules.rules.map(\.campaign)) == ["air-pollution", "three-scatters", "station-health"])

@@ -427,12 +427,18 @@ struct AlertStateTests {
     /// A receiver that records what it was sent, and fails on request.
     final class Recorder: AlertReceiver, Sendable {
         let id = "recorder"
+        let kind = "test"
+        let pacing = ReceiverPacing(attempts: 1)
         let sent = Mutex<[String]>([])
         let failing = Mutex(false)
-        func send(_ lines: [String], log: (String) -> Void) -> Result<Void, AlertDeliveryError> {
-            if failing.withLock({ $0 }) { return .failure(AlertDeliveryError("HTTP 500")) }
-            sent.withLock { $0 += lines }
-            return .success(())
+        /// One message carries the whole outbox.
+        func nextMessage(_ lines: ArraySlice<String>) -> AlertMessage {
+            AlertMessage(covered: lines.count, shown: lines.count, folded: 0, payload: lines.joined(separator: "\n"))
+        }
+        func post(_ message: AlertMessage, now: Date) -> DeliveryAnswer {
+            if failing.withLock({ $0 }) { return .failed(retryable: false, detail: "HTTP 500") }
+            sent.withLock { $0 += message.payload.split(separator: "\n").map(String.init) }
+            return .accepted
         }
     }
 
@@ -473,14 +479,16 @@ struct AlertStateTests {
         let clean = try history(nil)
         #expect(clean.log.split(separator: "\n").count == 12 && Set(clean.sent) == Set(clean.log.split(separator: "\n").map(String.init)))
         #expect(clean.sent.count == 12)
-        for step in [AlertRun.Step.stateSaved, .logAppended, .delivered] {
+        for step in [AlertRun.Step.stateSaved, .logAppended, .messageAccepted, .delivered] {
             let stopped = try history(step)
             #expect(stopped.log == clean.log, "\(step): the log differs")
             #expect(stopped.state == clean.state, "\(step): the state differs")
             #expect(Set(stopped.sent) == Set(clean.sent), "\(step): not every report delivered")
             let repeats = stopped.sent.count - clean.sent.count
-            // Stopped after the receiver took the run's batch (the 4 kept + 4 new) but before the state said so.
-            #expect(repeats == (step == .delivered ? 8 : 0), "\(step): \(repeats) report(s) delivered twice")
+            // Stopped after the receiver took a message (the 4 kept + 4 new) but before the state said so:
+            // that one message again. The state is saved after every message, so a stop after
+            // the deliveries repeats nothing.
+            #expect(repeats == (step == .messageAccepted ? 8 : 0), "\(step): \(repeats) report(s) delivered twice")
         }
     }
 

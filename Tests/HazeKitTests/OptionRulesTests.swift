@@ -145,7 +145,7 @@ struct OptionRulesTests {
         for command in HazeCLI.commands {
             for example in command.spec.examples where example.hasPrefix("haze \(command.spec.name) ")
                 && !example.contains("'") && !example.contains("&&") && !example.contains("|") {
-                let words = example.split(separator: " ").dropFirst(2).map(String.init)
+                let words = example.split(separator: " ").dropFirst(1 + command.spec.name.split(separator: " ").count).map(String.init)
                 #expect(throws: Never.self, "\(example)") { try command.spec.parse(words) }
             }
         }

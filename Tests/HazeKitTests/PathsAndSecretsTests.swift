@@ -178,9 +178,9 @@ struct PathsAndSecretsTests {
         guard case .success(let listed) = try load(#""X-API-Key":"k=${OPENAQ_API_KEY}; $${literal}""#, environment: #","environment":["OPENAQ_API_KEY"]"#) else {
             Issue.record("a listed variable is fine"); return
         }
-        let template = try HeaderTemplate.parse(try #require(listed.sources[0].headers["X-API-Key"])).get()
+        let template = try EnvironmentTemplate.parse(try #require(listed.sources[0].headers["X-API-Key"])).get()
         #expect(try template.expand(["OPENAQ_API_KEY": "abc", "HOME": "/root"]).get() == "k=abc; ${literal}")
-        #expect(throws: HeaderTemplate.ExpansionProblem.unsafe("OPENAQ_API_KEY")) {
+        #expect(throws: EnvironmentTemplate.ExpansionProblem.unsafe("OPENAQ_API_KEY")) {
             try template.expand(["OPENAQ_API_KEY": "abc\r\nX-Evil: 1"]).get()
         }
         guard case .failure(let header) = try load(#""Bad Header":"x""#) else { Issue.record("a bad header name must be refused"); return }

@@ -1,5 +1,6 @@
 import Foundation
 import HazeModel
+import HazeRegistry
 import HazeStore
 import HazeNet
 import HazeAssessment
@@ -26,6 +27,10 @@ enum AlertCommand {
             .value("--webhook-format", "FORMAT", "json (default) | text (chat-robot message)."),
             .value("--webhook-deadline", "SECONDS", "Give up delivering after SECONDS, retries included (default 20).",
                    accepts: .wholeNumber(1...600)),
+            .value("--routes", "FILE", "Receivers and routes (default routes.json in the rules directory, when there is one)."),
+            .value("--delivery-wait", "SECONDS", "Wait at most SECONDS in all for receivers' quotas and retries, then keep the rest for a later run (default 60).",
+                   accepts: .wholeNumber(0...3600)),
+            .flag("--deliver-only", "Deliver what waits in the outboxes; evaluate nothing (for a cron line every few minutes)."),
             .flag("--dry-run", "Evaluate and print; change no state, log or webhook."),
             .flag("--replay", "Run the rules hour by hour over --from … --to and print every report."),
             .value("--from", "DATE", "First local date of the replay.", accepts: .date),
@@ -48,6 +53,13 @@ enum AlertCommand {
             .exclusive("--dry-run", "--webhook", because: "a dry run delivers nothing"),
             .requires("--webhook-format", "--webhook", because: "it sets how the webhook's messages are written"),
             .requires("--webhook-deadline", "--webhook", because: "it bounds the webhook's delivery"),
+            .exclusive("--replay", "--routes", because: "a replay delivers nothing"),
+            .exclusive("--replay", "--delivery-wait", because: "a replay delivers nothing"),
+            .exclusive("--dry-run", "--delivery-wait", because: "a dry run delivers nothing"),
+            .exclusive("--deliver-only", "--replay", because: "a replay delivers nothing"),
+            .exclusive("--deliver-only", "--dry-run", because: "a dry run delivers nothing"),
+            .exclusive("--deliver-only", "--at", because: "--deliver-only evaluates no hour"),
+            .exclusive("--deliver-only", "--city", because: "--deliver-only evaluates no subject; it empties every outbox"),
         ],
         discussion: """
         Each rule is evaluated for every subject of its scope. An episode per (rule, subject)
@@ -59,6 +71,11 @@ enum AlertCommand {
         Rules about the data run up to the store's newest hour; `feed` rules (data stopped
         arriving) run up to now — the system clock, or --now / --at — so a stopped feed is
         itself an alert. A damaged alert state stops the run: `haze check --repair` rebuilds it.
+        Receivers and routes come from routes.json in the rules directory (or --routes):
+        WeCom, DingTalk, Feishu robots, webhooks and Alertmanager, each sent digests within
+        its limits and quota; what cannot go now waits in its outbox for a later run.
+        Related: `haze alert silence` (hold reports back), `haze alert log` (what was reported,
+        to whom, delivered, closed, acknowledged), `haze alert ack EPISODE --by NAME`.
         Exit status: 0 = no open episode (or only info), 1 = a warning is open,
         2 = a critical one is open; 64 = a usage error (e.g. --at after the newest data); 65+ = an error.
         """,
@@ -66,6 +83,7 @@ enum AlertCommand {
             "haze ingest /data/today/ && haze alert --webhook 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…' --webhook-format text",
             "haze alert --replay --from 2019-01-01 --to 2019-02-28 --summary",
             "haze alert --at 2019-01-12T08:00+08:00 --dry-run --lang en",
+            "haze alert --deliver-only --delivery-wait 300",
         ])
 
     static let command = HazeCLI.Command(spec: spec) { arguments, context in
@@ -116,30 +134,26 @@ enum AlertCommand {
         }
 
         var options = AlertRun.Options(filter: filter, dryRun: arguments.has("--dry-run"),
+                                       deliverOnly: arguments.has("--deliver-only"),
                                        lockTimeout: arguments.value("--wait").flatMap(Double.init))
         options.at = try hour(arguments, "--at", zone)
         options.now = try hour(arguments, "--now", zone)
+        options.deliveryWait = Double(try arguments.integer("--delivery-wait") ?? 60)
         if options.at != nil, options.now != nil {
             throw UsageError.conflict("haze alert: give --at (evaluate as of an hour) or --now (the current time), not both")
         }
-        if let text = arguments.value("--webhook") {
-            guard let url = URL(string: text), let scheme = url.scheme, scheme == "http" || scheme == "https" else {
-                throw UsageError.invalidValue(option: "--webhook", value: Redaction.redact(text: text), expected: "an http(s) URL")
-            }
-            let deadline = Double(try arguments.integer("--webhook-deadline") ?? 20)
-            options.receivers = [Webhook(url: url, format: try arguments.choice("--webhook-format", default: Webhook.Format.json),
-                                         language: language,
-                                         policy: HTTPClient.Policy(deadline: deadline, attemptTimeout: min(8, deadline), attempts: 4, backoff: 0.5))]
-        }
+        let delivery = try receivers(arguments, context, rules: rules, registry: registry, zone: zone, language: language)
+        options.receivers = delivery.receivers
+        options.routing = delivery.routing
         let run = AlertRun(storeDirectory: directory, registry: registry, rules: rules)
-        let result = try usage { () throws(AlertRunError) in try run.perform(options, log: { console.note("webhook: \($0)") }) }
+        let result = try usage { () throws(AlertRunError) in try run.perform(options, log: { console.note(Redaction.redact(text: $0)) }) }
         if result.upgradedFrom != nil {
             console.note("note: alert state upgraded from format \(result.upgradedFrom ?? 1) to \(AlertState.formatVersion) (a cursor per subject)")
         }
         if result.recovered > 0 {
             console.note("note: appended \(result.recovered) report(s) of an interrupted earlier run to the log")
         }
-        print(result.events)
+        if !options.deliverOnly { print(result.events) }
         for note in result.notes { console.note("note: \(note)") }
         // Every run while a feed is stopped says so, even with nothing new to report.
         let feeds = result.stoppedFeeds.sorted { ($0.subject == AlertSubject.nationalKey ? 0 : 1, $0.subject) < ($1.subject == AlertSubject.nationalKey ? 0 : 1, $1.subject) }
@@ -149,16 +163,51 @@ enum AlertCommand {
         if feeds.count > 5 {
             console.note("note: … and for \(feeds.count - 5) more subject(s) (their open \(Set(feeds.map(\.rule)).sorted().joined(separator: ", ")) episodes are in the alert state)")
         }
-        for delivery in result.deliveries {
-            if let error = delivery.error {
-                console.note("\(delivery.receiver): \(error); \(delivery.kept) report(s) kept for the next run")
-            }
+        if result.silenced > 0 || result.quiet > 0 {
+            console.note("note: \(result.silenced) report(s) held back by silences, \(result.quiet) from some receivers by quiet hours (logged, marked; see haze alert log)")
+        }
+        for delivery in result.deliveries where delivery.kept > 0 {
+            let why = [delivery.error, delivery.reason].compactMap { $0 }.joined(separator: "; ")
+            console.note("\(delivery.receiver): \(why); \(delivery.kept) report(s) kept for the next run")
         }
         switch result.highestSeverity {
         case .critical?: return .critical
         case .warning?: return .warning
         default: return .success
         }
+    }
+
+    /// The receivers of the routes file and `--webhook`, and the routing with
+    /// the silences of the rules directory and of the store.
+    static func receivers(_ arguments: ParsedArguments, _ context: CommandContext, rules: RuleSet, registry: StationRegistry,
+                          zone: LocalZone, language: Language) throws -> (receivers: [any AlertReceiver], routing: AlertRouting) {
+        let rulesDirectory = try rulesDirectory(arguments, context)
+        var routesFile = arguments.value("--routes").map { context.absolute($0) }
+        let shipped = (rulesDirectory as NSString).appendingPathComponent(AlertRoutes.fileName)
+        if routesFile == nil, FileManager.default.fileExists(atPath: shipped) { routesFile = shipped }
+        let routes = try routesFile.map { file throws(ConfigurationError) in try AlertRoutes.load(file: file, rules: rules, registry: registry) }
+        var receivers = try routes?.makeReceivers(environment: context.environment) ?? []
+        let vocabulary = ReportMatch.Vocabulary(rules: rules, registry: registry, zones: routes?.zones ?? ZoneTable())
+        var silences = try SilenceBook.loadFile((rulesDirectory as NSString).appendingPathComponent(SilenceBook.fileName),
+                                                vocabulary: vocabulary, zone: zone)
+        do {
+            silences += try SilenceBook(storeDirectory: context.storeDirectory(arguments)).silences(zone: zone)
+        } catch {
+            throw AlertRunError.damaged(error)
+        }
+        if let text = arguments.value("--webhook") {
+            guard let url = URL(string: text), let scheme = url.scheme, scheme == "http" || scheme == "https" else {
+                throw UsageError.invalidValue(option: "--webhook", value: Redaction.redact(text: text), expected: "an http(s) URL")
+            }
+            guard !receivers.contains(where: { $0.id == Webhook.receiverID }) else {
+                throw UsageError.conflict("haze alert --webhook: the routes file already has a receiver called '\(Webhook.receiverID)'; rename it or leave out --webhook")
+            }
+            let deadline = Double(try arguments.integer("--webhook-deadline") ?? 20)
+            receivers.append(Webhook(url: url, format: try arguments.choice("--webhook-format", default: Webhook.Format.json),
+                                     language: language,
+                                     policy: HTTPClient.Policy(deadline: deadline, attemptTimeout: min(8, deadline), attempts: 4, backoff: 0.5)))
+        }
+        return (receivers, routes?.routing(silences: silences) ?? AlertRouting(silences: silences))
     }
 
     /// An hour option in the store's zone.

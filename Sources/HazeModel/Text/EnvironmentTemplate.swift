@@ -1,27 +1,29 @@
-/// A header value from `haze.json`: text with `${NAME}` references to
-/// environment variables, so secrets stay out of the file.
+/// A value from a configuration file with `${NAME}` references to environment
+/// variables, so secrets stay out of the file: a pull source's header in
+/// `haze.json`, an alert receiver's URL or signing secret in
+/// `alerts/routes.json`.
 ///
-/// Only variables the source lists in its `"environment"` array may be
+/// Only variables the file lists in its `"environment"` array may be
 /// referenced: a configuration cannot read `${HOME}`, `${AWS_SECRET_ACCESS_KEY}`
 /// or anything else it does not declare. `${` must be closed by `}` around a
 /// name of letters, digits and `_` (not starting with a digit); `$${` writes a
 /// literal `${`. Values (written or from the environment) may not hold CR, LF
 /// or NUL, which would split the HTTP header.
-struct HeaderTemplate: Sendable, Equatable {
-    enum Part: Sendable, Equatable {
+package struct EnvironmentTemplate: Sendable, Equatable {
+    package enum Part: Sendable, Equatable {
         case text(String)
         case variable(String)
     }
 
-    var parts: [Part]
+    package var parts: [Part]
 
     /// The variables referenced, in order.
-    var variables: [String] {
+    package var variables: [String] {
         parts.compactMap { if case .variable(let name) = $0 { name } else { nil } }
     }
 
     /// Parses a header value; the error is the reason, for a configuration message.
-    static func parse(_ text: String) -> Result<HeaderTemplate, TemplateProblem> {
+    package static func parse(_ text: String) -> Result<EnvironmentTemplate, TemplateProblem> {
         var parts: [Part] = []
         var literal = ""
         var rest = Substring(text)
@@ -52,12 +54,12 @@ struct HeaderTemplate: Sendable, Equatable {
             literal.append(ch)
         }
         if !literal.isEmpty { parts.append(.text(literal)) }
-        return .success(HeaderTemplate(parts: parts))
+        return .success(EnvironmentTemplate(parts: parts))
     }
 
     /// The value with the environment's values filled in, or the first
     /// variable that is unset or holds CR, LF or NUL.
-    func expand(_ environment: [String: String]) -> Result<String, ExpansionProblem> {
+    package func expand(_ environment: [String: String]) -> Result<String, ExpansionProblem> {
         var out = ""
         for part in parts {
             switch part {
@@ -73,23 +75,23 @@ struct HeaderTemplate: Sendable, Equatable {
         return .success(out)
     }
 
-    enum ExpansionProblem: Error, Equatable {
+    package enum ExpansionProblem: Error, Equatable {
         case unset(String)
         case unsafe(String)
     }
 
-    struct TemplateProblem: Error, Equatable {
-        var reason: String
-        init(_ reason: String) { self.reason = reason }
+    package struct TemplateProblem: Error, Equatable {
+        package var reason: String
+        package init(_ reason: String) { self.reason = reason }
     }
 
-    static func isVariableName(_ name: String) -> Bool {
+    package static func isVariableName(_ name: String) -> Bool {
         guard let first = name.unicodeScalars.first, !("0"..."9").contains(first) else { return false }
         return name.unicodeScalars.allSatisfy { $0 == "_" || ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) }
     }
 
     /// An HTTP header name: a token (RFC 9110), no separators or controls.
-    static func isHeaderName(_ name: String) -> Bool {
+    package static func isHeaderName(_ name: String) -> Bool {
         !name.isEmpty && name.unicodeScalars.allSatisfy { scalar in
             scalar.isASCII && scalar.value > 0x20 && scalar.value < 0x7F && !"()<>@,;:\\\"/[]?={}".unicodeScalars.contains(scalar)
         }
