@@ -107,6 +107,7 @@ public enum HazeCLI {
         } catch let error as QueryError {
             console.note("haze: error: \(error)")
             if error.isUsage { console.note("(see `haze \(name) --help`)") }
+            if case .hoursNotHeld = error { return ExitCode.noInput.rawValue }
             return (error.isUsage ? ExitCode.usage : ExitCode.dataError).rawValue
         } catch let error as PullError {
             console.note("haze: error: \(error)")

@@ -142,6 +142,7 @@ public struct StoreRepair {
             try restoreHour(hour, store: store, scratch: scratch, salvage: &salvage, outcome: &outcome)
         }
         // Days whose hours changed are rolled up again from them.
+        let reportedDisagreeing = Set(disagreeing)
         disagreeing += repairedHours.map { store.calendar.day(of: $0) }
         // Daily rows: from the hours where the hourly window vouches for the whole day, else from raw/.
         let accept = store.oldestWritableHour.map { store.calendar.day(of: $0) }
@@ -156,7 +157,14 @@ public struct StoreRepair {
         for day in damagedDays where !recomputable.contains(day) {
             try restoreDay(day, store: store, scratch: scratch, salvage: &salvage, outcome: &outcome)
         }
+        // A day only touched because its hours were restored keeps its own row
+        // when that row verifies: nothing of it was lost, it just cannot be
+        // recomputed (part of the day is outside the hourly window).
         for day in Set(disagreeing) where !recomputable.contains(day) {
+            if !reportedDisagreeing.contains(day), let verdict = store.verifyDay(day), !verdict.isDamaged {
+                outcome.actions.append("day \(day): its daily row verifies and is kept (its hours are not all inside the hourly window to recompute it from)")
+                continue
+            }
             outcome.losses.append("day \(day): its daily values could not be recomputed (its hours are not all inside the hourly window or not intact)")
         }
         try store.syncRings()

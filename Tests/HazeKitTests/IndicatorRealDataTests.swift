@@ -339,7 +339,7 @@ struct IndicatorRealDataTests {
     }
 
     @Test("the cnemc-hourly snapshots of 2026-10-09 (HJ 633-2026): haze's real-time AQI and primary pollutant equal the file's where the reference's do, and differ only in the classes of RULES.md §5.4",
-          .enabled(if: TestPaths.cnemcHourly != nil))
+          .enabled(if: TestPaths.cnemcHourly != nil, "needs the cnemc-hourly snapshots in ../shared/data/cnemc-hourly"))
     func snapshots() throws {
         let directory = try #require(TestPaths.cnemcHourly)
         let store = TestPaths.temporaryDirectory("haze-snapshot")

@@ -164,7 +164,8 @@ struct RankingRealDataTests {
     }
 
     @Test("the HTML report renders in headless Chromium with its charts, limit lines and text",
-          .enabled(if: Chromium.path != nil || ProcessInfo.processInfo.environment["HAZE_REQUIRE_CHROMIUM"] != nil))
+          .enabled(if: Chromium.path != nil || ProcessInfo.processInfo.environment["HAZE_REQUIRE_CHROMIUM"] != nil,
+                   "no chromium on PATH (install Debian's chromium, or set HAZE_REQUIRE_CHROMIUM=1 to make its absence a failure)"))
     func htmlScreenshot() throws {
         let chromium = try #require(Chromium.path, "HAZE_REQUIRE_CHROMIUM is set but chromium is not installed")
         let dir = TestPaths.temporaryDirectory("haze-html")

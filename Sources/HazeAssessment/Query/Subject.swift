@@ -49,6 +49,8 @@ public enum QueryError: Error, Sendable, Equatable, CustomStringConvertible {
     case storeDamaged(String)
     /// A date range longer than the store can hold (see `RequestedRange`).
     case rangeTooLong(String)
+    /// Hours the hourly ring no longer holds (overwritten as it went round).
+    case hoursNotHeld(String)
 
     /// True when the request itself is at fault (a usage error), not the data.
     public var isUsage: Bool {
@@ -92,7 +94,7 @@ public enum QueryError: Error, Sendable, Equatable, CustomStringConvertible {
             return detail
         case .storeDamaged(let detail):
             return detail
-        case .rangeTooLong(let detail):
+        case .rangeTooLong(let detail), .hoursNotHeld(let detail):
             return detail
         }
     }
