@@ -16,7 +16,7 @@ public enum HazeCLI {
 
     
     public static var commands: [Command] {
-        [InitCommand.command, IngestCommand.command, PullCommand.command, QueryCommand.command, RankCommand.command,
+        [InitCommand.command, IngestCommand.command, PullCommand.command, QueryCommand.command, RankCommand.command, BulletinCommand.command,
          CompensationCommand.command, AlertCommand.command, StationsCommand.command, CheckCommand.command, RebuildCommand.command,
          StatusCommand.command, DemoCommand.command]
     }
