@@ -18,8 +18,8 @@ public enum HazeCLI {
     
     public static var commands: [Command] {
         [InitCommand.command, IngestCommand.command, PullCommand.command, QueryCommand.command, PlotCommand.command, RankCommand.command,
-         CompensationCommand.command, SiteCommand.command, AlertCommand.command, AlertSilenceCommand.command, AlertLogCommand.command,
-         AlertAckCommand.command, StationsCommand.command, CheckCommand.command, RebuildCommand.command,
+         BulletinCommand.command, CompensationCommand.command, SiteCommand.command, AlertCommand.command, AlertSilenceCommand.command,
+         AlertLogCommand.command, AlertAckCommand.command, StationsCommand.command, CheckCommand.command, RebuildCommand.command,
          StatusCommand.command, DemoCommand.command]
     }
 

@@ -11,6 +11,8 @@ public struct OptionRule: Sendable {
         case exclusive([String])
         /// The option means something only together with one of `partners`.
         case requires(String, partners: [String])
+        /// These options given together mean something only with one of `partners`.
+        case together([String], partners: [String])
     }
 
     public var kind: Kind
@@ -27,12 +29,18 @@ public struct OptionRule: Sendable {
         OptionRule(kind: .requires(option, partners: partners), reason: reason)
     }
 
+    /// `options` given together only with one of `partners`.
+    public static func together(_ options: [String], need partners: String..., because reason: String) -> OptionRule {
+        OptionRule(kind: .together(options, partners: partners), reason: reason)
+    }
+
     /// Every option the rule names (for the spec's own consistency test).
     public var optionNames: [String] {
         let references: [String]
         switch kind {
         case .exclusive(let options): references = options
         case .requires(let option, let partners): references = [option] + partners
+        case .together(let options, let partners): references = options + partners
         }
         return references.map { Self.split($0).name }
     }
@@ -45,6 +53,8 @@ public struct OptionRule: Sendable {
             let which = shown.count == 2 ? "\(shown[0]) with \(shown[1])" : "two of " + shown.joined(separator: ", ")
             return "\(which) — \(reason)"
         case .requires(let option, let partners): return "\(Self.show(option)) without \(Self.list(partners.map(Self.show), "or")) — \(reason)"
+        case .together(let options, let partners):
+            return "\(Self.list(options.map(Self.show), "with")) without \(Self.list(partners.map(Self.show), "or")) — \(reason)"
         }
     }
 
@@ -57,6 +67,9 @@ public struct OptionRule: Sendable {
         case .requires(let option, let partners):
             guard Self.isGiven(option, in: arguments), !partners.contains(where: { Self.isGiven($0, in: arguments) }) else { return }
             throw .conflict("haze \(command): \(Self.show(option)) needs \(Self.list(partners.map(Self.show), "or")): \(reason)")
+        case .together(let options, let partners):
+            guard options.allSatisfy({ Self.isGiven($0, in: arguments) }), !partners.contains(where: { Self.isGiven($0, in: arguments) }) else { return }
+            throw .conflict("haze \(command): \(Self.list(options.map(Self.show), "with")) needs \(Self.list(partners.map(Self.show), "or")): \(reason)")
         }
     }
 

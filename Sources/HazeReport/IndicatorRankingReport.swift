@@ -9,11 +9,14 @@ public struct IndicatorRankingReport: Sendable {
     public var ranking: IndicatorRanking
     public var language: Language
     public var generated: Date
+    /// 红黑榜 printed after the ranking (`--top`, `--bottom`).
+    public var lists: RedBlackLists?
 
-    public init(ranking: IndicatorRanking, language: Language = .zh, generated: Date = Date()) {
+    public init(ranking: IndicatorRanking, language: Language = .zh, generated: Date = Date(), lists: RedBlackLists? = nil) {
         self.ranking = ranking
         self.language = language
         self.generated = generated
+        self.lists = lists
     }
 
     var lang: Language { language }
@@ -189,6 +192,11 @@ public struct IndicatorRankingReport: Sendable {
         }
         notes.append(lang.text("同比：\(indicator == .goodDays ? "本期与去年同期之差（百分点）" : indicator == .aqiDays ? "本期与去年同期之差（天）" : "(本期−去年同期)/去年同期×100%，按修约后数值计算，保留一位小数")，负值为改善\(indicator == .goodDays ? "（比例为正值为改善）" : "")；改善排名以改善最大者为第1。",
                                "Change: \(indicator == .goodDays ? "this period minus last year's (percentage points)" : indicator == .aqiDays ? "this period minus last year's (days)" : "(this − last year) / last year × 100, from the rounded values, one decimal"); \(indicator == .goodDays ? "positive = improved" : "negative = improved"); rank by change: most improved first."))
+        if ranking.order == .change {
+            notes.append(lang.text("按同比变化排序：改善最大者在前，无同比者列于最后。", "Ordered by change: most improved first; units without a change last."))
+        }
+        if let exclusion = ranking.exclusion { notes.append(lang.exclusionNote(exclusion, period: periodText)) }
+        notes += listNotes
         if !ranking.lastYearHasData {
             notes.append(lang.text("去年同期无数据，同比及改善排名无法计算。", "No data for the same period last year: change and rank by change cannot be computed."))
         }
@@ -208,6 +216,11 @@ public struct IndicatorRankingReport: Sendable {
         var table = TextTable(columns: columns)
         for entry in ranking.entries { table.append(cells(entry)) }
         var out = title + "\n\n" + table.render(omittingEmptyColumns: true)
+        for listing in lists?.listings ?? [] {
+            var listTable = TextTable(columns: listColumns)
+            for place in listing.places { listTable.append(listCells(place)) }
+            out += "\n" + listHeading(listing) + "\n" + (listing.places.isEmpty ? lang.text("（无）", "(none)") + "\n" : listTable.render(omittingEmptyColumns: false))
+        }
         out += "\n" + notes.map { "* " + $0 }.joined(separator: "\n") + "\n"
         return TerminalText.sanitized(out, keepingNewlines: true)
     }
@@ -217,6 +230,12 @@ public struct IndicatorRankingReport: Sendable {
         var out = "## \(MarkdownText.escape(title))\n\n" + row(columns.map(\.title))
         out += "|" + columns.map { $0.alignRight ? "---:|" : "---|" }.joined() + "\n"
         for entry in ranking.entries { out += row(cells(entry)) }
+        for listing in lists?.listings ?? [] {
+            out += "\n### \(MarkdownText.escape(listHeading(listing)))\n\n"
+            if listing.places.isEmpty { out += lang.text("（无）", "(none)") + "\n"; continue }
+            out += row(listColumns.map(\.title)) + "|" + listColumns.map { $0.alignRight ? "---:|" : "---|" }.joined() + "\n"
+            for place in listing.places { out += row(listCells(place)) }
+        }
         out += "\n" + notes.map { "- " + MarkdownText.escape($0) + "\n" }.joined()
         out += "\n_\(generatedText)_\n"
         return out
@@ -227,9 +246,13 @@ public struct IndicatorRankingReport: Sendable {
                                    "valid_days", "exceedance_days", "statistic",
                                    "i_so2", "i_no2", "i_pm10", "i_pm2.5", "i_co", "i_o3", "major", "pm_only_index", "limits",
                                    "good_days", "polluted_days", "valid_aqi_days"] + AQILevel.allCases.map { "level_\($0.rawValue)" }
+                                   + ["attains_grade_ii", "lists"]
 
-    public func csv() -> String {
-        var out = CSVWriter.line(Self.csvHeader)
+    public func csv() -> String { csvRecords().map { CSVWriter.line($0) }.joined() }
+
+    /// The CSV's records, header first (also the workbook's ranking sheet).
+    func csvRecords() -> [[String]] {
+        var out = [Self.csvHeader]
         for entry in ranking.entries {
             let period = entry.current
             var cells = [indicator.rawValue, ranking.label, ranking.scope.level.rawValue, String(entry.rank), entry.unit.name,
@@ -259,7 +282,8 @@ public struct IndicatorRankingReport: Sendable {
             } else {
                 cells += Array(repeating: "", count: 3 + AQILevel.allCases.count)
             }
-            out += CSVWriter.line(cells)
+            cells += [entry.attainsGradeII.map { $0 ? "true" : "false" } ?? "", listsText(entry)]
+            out.append(cells)
         }
         return out
     }
@@ -332,6 +356,7 @@ public struct IndicatorRankingReport: Sendable {
             ("last_year_valid", .bool(entry.lastYearValid)),
             ("last_year_rank", entry.lastYearValid ? .int(entry.lastYearRank) : .null),
             ("change", change), ("change_rank", entry.changeRank.map(JSONValue.int) ?? .null),
+            ("attains_grade_ii", entry.attainsGradeII.map(JSONValue.bool) ?? .null),
             ("current", periodJSON(entry.current)), ("last_year", periodJSON(entry.lastYear)),
         ]
         return .object(fields)
@@ -351,7 +376,10 @@ public struct IndicatorRankingReport: Sendable {
             ("level", .string(ranking.scope.level.rawValue)), ("city", ranking.scope.city.map(JSONValue.string) ?? .null),
             ("limits", .object(limitFields)),
             ("higher_is_better", .bool(indicator.higherIsBetter)), ("decimals", .int(indicator.decimals)),
+            ("order", .string(ranking.order.rawValue)),
             ("entries", .array(ranking.entries.map(entryJSON))),
+            ("lists", listsJSON),
+            ("excluded_days", exclusionJSON),
             ("notes", .array(notes.map(JSONValue.string))),
         ]
         return .object(fields)
@@ -376,8 +404,12 @@ public struct IndicatorRankingReport: Sendable {
         }
         let section = RankingHTML.Section(heading: title, chart: chart, columns: columns, rows: ranking.entries.map(cells),
                                           muted: Set(ranking.entries.indices.filter { !ranking.entries[$0].isValid }))
+        let listSections = (lists?.listings ?? []).map { listing in
+            RankingHTML.Section(heading: listHeading(listing), chart: nil, columns: listColumns,
+                                rows: listing.places.map(listCells), muted: [])
+        }
         let subtitle = lang.text("依据 \(limits.citation)、HJ 633、HJ 663；\(indicatorName)", "After \(limits.citation), HJ 633 and HJ 663; \(indicatorName)")
-        return RankingHTML(title: title, subtitle: subtitle, sections: [section], notes: notes,
+        return RankingHTML(title: title, subtitle: subtitle, sections: [section] + listSections, notes: notes,
                            footer: generatedText + " · haze \(HazeVersion.current)", language: lang).document
     }
 }

@@ -38,6 +38,10 @@ public struct IndicatorRanking: Sendable {
         public var change: Int?
         /// Rank by change, most improved first; nil without a change.
         public var changeRank: Int?
+        /// All six pollutants meet Grade II in the current period (every exact
+        /// Iᵢ ≤ 1 under `limits`); nil when the composite index is not valid.
+        /// Such a unit never enters the "most deteriorated" list (197号).
+        public var attainsGradeII: Bool?
     }
 
     public var indicator: RankingIndicator
@@ -47,13 +51,20 @@ public struct IndicatorRanking: Sendable {
     public var limits: AirQualityStandard
     /// True when the limits were given, not taken from the period's last day.
     public var limitsForced: Bool
+    /// Best first by value, or most improved first by change (`order`).
     public var entries: [Entry]
+    public var order: RankingOrder
+    /// The exceptional days left out of the PM statistics (`--exclude-exceptional`):
+    /// the file, and its days within this period or last year's that apply to
+    /// at least one ranked unit. Nil when none were asked for.
+    public var exclusion: ExceptionalDays?
 
     public var lastYearMonths: [Month] { months.compactMap(\.yearEarlier) }
     public var validity: PeriodValidity { PeriodValidity(months: months) }
 
     public init(store: Store, registry: StationRegistry, indicator: RankingIndicator, months: [Month],
-                scope: RankingScope, limits: AirQualityStandard? = nil) throws(QueryError) {
+                scope: RankingScope, limits: AirQualityStandard? = nil, order: RankingOrder = .value,
+                excluding exceptional: ExceptionalDays? = nil) throws(QueryError) {
         guard let first = months.first, let last = months.last, first <= last else {
             throw .noData("no months to rank")
         }
@@ -65,19 +76,30 @@ public struct IndicatorRanking: Sendable {
                                               alsoFor: earlier.isEmpty ? nil : span.lowerBound ..< days.lowerBound).units
         let aggregation = Aggregation(store: store)
         for month in months + earlier { try aggregation.requireIntact(month.days) }
-        try self.init(aggregation: aggregation, units: units, indicator: indicator, months: months, scope: scope, limits: limits)
+        try self.init(aggregation: aggregation, units: units, indicator: indicator, months: months, scope: scope, limits: limits,
+                      order: order, excluding: exceptional)
     }
 
     init(aggregation: Aggregation, units: [RankingUnit], indicator: RankingIndicator, months: [Month],
-         scope: RankingScope, limits: AirQualityStandard?) throws(QueryError) {
+         scope: RankingScope, limits: AirQualityStandard?, order: RankingOrder = .value,
+         excluding exceptional: ExceptionalDays? = nil) throws(QueryError) {
         guard let first = months.first, let last = months.last else { throw .noData("no months to rank") }
         self.indicator = indicator
         self.months = months
         self.scope = scope
         let earlier = months.compactMap(\.yearEarlier)
+        self.order = order
         let series = units.map { aggregation.unitSeries(of: $0) }
-        let current = series.map { aggregation.periodIndicators($0, months: months) }
-        let previous = series.map { aggregation.periodIndicators($0, months: earlier) }
+        // Exceptional days leave the PM statistics of both years (RULES.md §10).
+        let excluded = units.map { exceptional?.days(forCity: $0.city) ?? [] }
+        if let exceptional {
+            let cities = Set(units.map(\.city))
+            self.exclusion = ExceptionalDays(
+                entries: (months + earlier).flatMap { exceptional.entries(in: $0.days) }.filter { day in cities.contains { day.applies(to: $0) } },
+                source: exceptional.source)
+        }
+        let current = units.indices.map { aggregation.periodIndicators(series[$0], months: months, excludedPM: excluded[$0]) }
+        let previous = units.indices.map { aggregation.periodIndicators(series[$0], months: earlier, excludedPM: excluded[$0]) }
         let set = limits ?? AirQualityStandard.inForce(on: last.days.upperBound.advanced(by: -1))
         self.limits = set
         self.limitsForced = limits != nil
@@ -103,8 +125,17 @@ public struct IndicatorRanking: Sendable {
         entries = units.indices.map { i in
             Entry(unit: units[i], current: current[i], lastYear: previous[i], value: now[i].value, isValid: published[i] != nil,
                   rank: ranks[i], lastYearValue: then[i].value, lastYearValid: publishedBefore[i] != nil,
-                  lastYearRank: ranksBefore[i], change: changes[i], changeRank: changes[i] == nil ? nil : changeRanks[i])
-        }.sorted { ($0.rank, $0.unit.label) < ($1.rank, $1.unit.label) }
+                  lastYearRank: ranksBefore[i], change: changes[i], changeRank: changes[i] == nil ? nil : changeRanks[i],
+                  attainsGradeII: current[i].composite(limits: set).attainsGradeII)
+        }.sorted(by: Self.ordering(order))
+    }
+
+    /// Best first; by change, most improved first and units without a change last.
+    static func ordering(_ order: RankingOrder) -> (Entry, Entry) -> Bool {
+        switch order {
+        case .value: { ($0.rank, $0.unit.label) < ($1.rank, $1.unit.label) }
+        case .change: { ($0.changeRank ?? Int.max, $0.rank, $0.unit.label) < ($1.changeRank ?? Int.max, $1.rank, $1.unit.label) }
+        }
     }
 
     /// Min ranks, ascending (or descending); nil values jointly last.

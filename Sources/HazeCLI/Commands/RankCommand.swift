@@ -15,6 +15,10 @@ enum RankCommand {
             .value("--year", "YYYY", "Rank a calendar year: annual mean, and months ranked first.", accepts: .year),
             .value("--from", "YYYY-MM", "First month of a run of months (with --to).", accepts: .month),
             .value("--to", "YYYY-MM", "Last month of a run of months.", accepts: .month),
+            .flag("--cumulative", "With --month: the cumulative period (累计) from January of that year (or from --from) to --month."),
+            .value("--by", "ORDER", "With --indicator: value (default) | change — order by the year-on-year change, most improved first."),
+            .value("--top", "N", "With --indicator: the red list (best N; by change: the N most improved).", accepts: .wholeNumber(1...1000)),
+            .value("--bottom", "N", "With --indicator: the black list (worst N; by change: the N most deteriorated, leaving out units meeting every Grade II limit).", accepts: .wholeNumber(1...1000)),
             .value("--city", "NAME", "The city whose units or stations are ranked (or the one city at --level city); 北京, 北京市 and aliases."),
             .value("--level", "LEVEL", "district (default) | zone | town | any layer of the registry's memberships | city | station."),
             .flag("--strict", "Refuse (exit 65) when a station of the city has no unit on the layer, instead of listing it."),
@@ -30,16 +34,21 @@ enum RankCommand {
             CommonOptions.store, CommonOptions.stations,
         ],
         rules: [
-            .exclusive("--month", "--year", "--from", because: "rank one period: --month, --year, or --from with --to"),
+            .exclusive("--month", "--year", because: "rank one period: --month, --year, or --from with --to"),
+            .exclusive("--year", "--from", because: "rank one period: --month, --year, or --from with --to"),
+            .together(["--month", "--from"], need: "--cumulative", because: "with --month, --from names the first month of a cumulative period; a run of months is --from with --to"),
+            .requires("--cumulative", "--month", because: "a cumulative period runs from January (or --from) to --month"),
+            .requires("--by", "--indicator", because: "--by orders a ranking by one indicator; for PM concentrations use --indicator pm2.5 or pm10"),
+            .requires("--top", "--indicator", because: "the red and black lists belong to a ranking by one indicator; for PM concentrations use --indicator pm2.5 or pm10"),
+            .requires("--bottom", "--indicator", because: "the red and black lists belong to a ranking by one indicator; for PM concentrations use --indicator pm2.5 or pm10"),
+            .exclusive("--exclude-exceptional", "--cumulative", because: "exceptional days are left out of a monthly ranking only, so far"),
             .exclusive("--month", "--year", "--to", because: "rank one period: --month, --year, or --from with --to"),
-            .requires("--from", "--to", because: "a run of months needs its last month"),
+            .requires("--from", "--to", "--cumulative", because: "a run of months needs its last month"),
             .requires("--to", "--from", because: "a run of months needs its first month"),
             .exclusive("--composite", "--format=csv", because: "the CSV has no composite columns; use --format table, json, md, html or xlsx"),
             .exclusive("--indicator", "--pollutant", because: "--indicator names what is ranked; for PM concentrations use --indicator pm2.5 or --pollutant alone"),
             .exclusive("--indicator", "--composite", because: "the weighted PM score belongs to the PM ranking; the six-pollutant index is --indicator composite"),
             .requires("--limits", "--indicator=composite", because: "limit sets change only the composite index (Sᵢ)"),
-            .exclusive("--indicator", "--format=xlsx", because: "the indicator ranking is written as table, csv, json, md or html; the workbook holds the PM ranking"),
-            .exclusive("--indicator", "--exclude-exceptional", because: "exceptional days are left out of the PM ranking (--pollutant) only, so far"),
             .exclusive("--indicator", "--strict", because: "--strict checks the units of the PM ranking; run it without --indicator first"),
             .exclusive("--lang", "--format=csv", because: "the CSV has no labels or titles to translate"),
             .requires("--level=station", "--city", because: "stations are ranked within one city"),
@@ -71,7 +80,12 @@ enum RankCommand {
         I_sum = Σ Cᵢ/Sᵢ of the six (Sᵢ from the GB 3095 limits in force on the period's last
         day, the same set for last year), the good-day ratio (highest first) or the number
         of polluted days (AQI > 100). Each unit shows last year's value and rank and the
-        change.
+        change = (this − last)/last × 100 from the rounded values, one decimal (GB/T 8170;
+        > 0 worse; good-day ratio: the difference in points), ranked most improved first with
+        ties shared (--by change orders the rows so). --cumulative ranks 1–N月累计: January
+        (or --from) to --month, against the same months last year. --top N / --bottom N add
+        the red and black lists (best and worst N; by change: the N most improved and most
+        deteriorated, units meeting every Grade II limit left out of the latter).
         """,
         examples: [
             "haze rank --month 2019-01 --city 北京",
@@ -86,6 +100,8 @@ enum RankCommand {
             "haze rank --month 2021-03 --city 北京 --exclude-exceptional dust-2021.csv",
             "haze rank --month 2019-01 --level city --indicator composite",
             "haze rank --month 2019-01 --city 北京 --indicator good-days --format md",
+            "haze rank --month 2019-02 --cumulative --city 北京 --indicator pm2.5 --by change --top 3 --bottom 3",
+            "haze rank --month 2019-01 --level city --indicator composite --top 10 --bottom 10 --format xlsx --out 2019-01.xlsx",
         ])
 
     /// What to rank, from the options alone (no file is read): every value
@@ -102,6 +118,9 @@ enum RankCommand {
         var language: Language
         /// A UTF-8 byte-order mark before a CSV (`--bom`).
         var byteOrderMark: Bool = false
+        var order: RankingOrder = .value
+        var top: Int?
+        var bottom: Int?
     }
 
     static func request(_ arguments: ParsedArguments) throws(UsageError) -> Request {
@@ -119,6 +138,11 @@ enum RankCommand {
         }
         var period: (Month, Month)?
         if let year = try arguments.year("--year"), let first = Month(year: year, month: 1), let last = Month(year: year, month: 12) {
+            period = (first, last)
+        } else if arguments.has("--cumulative"), let last = try arguments.month("--month") {
+            // 1–N月累计: from January of --month's year, or from --from.
+            let first = try arguments.month("--from") ?? Month(year: last.year, month: 1) ?? last
+            guard first <= last else { throw .conflict("haze rank: --from \(first) is after --month \(last)") }
             period = (first, last)
         } else if let first = try arguments.month("--from"), let last = try arguments.month("--to") {
             guard first <= last else { throw .conflict("haze rank: --from \(first) is after --to \(last)") }
@@ -140,7 +164,9 @@ enum RankCommand {
             limits = parsed
         }
         return Request(month: try arguments.month("--month"), period: period, scope: scope, weights: weights,
-                       indicator: indicator, limits: limits, format: format, language: language, byteOrderMark: arguments.has("--bom"))
+                       indicator: indicator, limits: limits, format: format, language: language, byteOrderMark: arguments.has("--bom"),
+                       order: try arguments.choice("--by", default: .value),
+                       top: try arguments.integer("--top"), bottom: try arguments.integer("--bottom"))
     }
 
     static let command = HazeCLI.Command(spec: spec) { arguments, context in
@@ -157,13 +183,20 @@ enum RankCommand {
                 if let (first, last) = request.period { months = Array(first ... last) } else { months = [try request.month ?? defaultMonth(store)] }
                 do {
                     let ranking = try IndicatorRanking(store: store, registry: registry, indicator: indicator, months: months,
-                                                       scope: request.scope, limits: request.limits)
-                    let report = IndicatorRankingReport(ranking: ranking, language: request.language)
+                                                       scope: request.scope, limits: request.limits, order: request.order,
+                                                       excluding: exceptional)
+                    var lists: RedBlackLists?
+                    if request.top != nil || request.bottom != nil {
+                        lists = RedBlackLists(ranking: ranking, top: request.top, bottom: request.bottom,
+                                              kinds: request.order == .change ? [.mostImproved, .mostDeteriorated] : [.red, .black])
+                    }
+                    let report = IndicatorRankingReport(ranking: ranking, language: request.language, lists: lists)
                     switch request.format {
                     case .csv: return csvBytes(report.csv(), request)
                     case .json: return Array(report.json().utf8)
                     case .md: return Array(report.markdown().utf8)
                     case .html: return Array(report.html().utf8)
+                    case .xlsx: return try workbookBytes { () throws(Workbook.Failure) in try report.xlsx() }
                     default: return Array(report.table().utf8)
                     }
                 } catch let error as QueryError where error.isUsage {
