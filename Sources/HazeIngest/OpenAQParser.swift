@@ -5,8 +5,10 @@ import HazeModel
 ///
 /// A page names no sensor or station (the URL does), so the station is given
 /// by the caller: `haze pull` maps each configured sensor to a registry
-/// station, `haze ingest --station CODE` does it for a file. The hour of a
-/// value is its period's `datetimeFrom` (UTC), as CNEMC labels an hour by its start.
+/// station, `haze ingest --station CODE` does it for a file. A value is
+/// stored under the hour its period ends (`datetimeFrom` + 1 h, UTC): CNEMC
+/// labels an hour by its end (hour 8 is 07:00–08:00; Tests/Scripts/RULES.md
+/// §2), and values from both sources must land on the same label.
 public struct OpenAQParser: Sendable {
     public var station: String?
 
@@ -73,7 +75,7 @@ public struct OpenAQParser: Sendable {
             }
             let hour: Hour
             switch ISOHour.parse(fromText, defaultZone: .utc) {
-            case .success(let parsed): hour = parsed
+            case .success(let start): hour = start.advanced(by: 1)   // labelled by its end, as CNEMC's
             case .failure(let failure):
                 reject("period.datetimeFrom.utc", fromText, "'\(fromText)' is \(failure)")
                 continue

@@ -115,7 +115,7 @@ public struct BulletinReport: Sendable {
                 var list = TextTable(columns: part.listColumns)
                 for place in listing.places { list.append(part.listCells(place)) }
                 out += "\n" + part.listHeading(listing) + "\n"
-                out += listing.places.isEmpty ? lang.text("（无）", "(none)") + "\n" : list.render(omittingEmptyColumns: false)
+                out += listing.places.isEmpty ? emptyList(listing, part) + "\n" : list.render(omittingEmptyColumns: false)
             }
         }
         out += "\n" + exceptionalTitle + "\n" + exceptionalLines.map { "  " + $0 }.joined(separator: "\n") + "\n"
@@ -133,7 +133,7 @@ public struct BulletinReport: Sendable {
             out += part.ranking.entries.map { row(part.cells($0)) }.joined()
             for listing in part.lists?.listings ?? [] {
                 out += "\n### \(MarkdownText.escape(part.listHeading(listing)))\n\n"
-                if listing.places.isEmpty { out += lang.text("（无）", "(none)") + "\n"; continue }
+                if listing.places.isEmpty { out += MarkdownText.escape(emptyList(listing, part)) + "\n"; continue }
                 out += row(part.listColumns.map(\.title)) + rule(part.listColumns) + listing.places.map { row(part.listCells($0)) }.joined()
             }
         }
@@ -143,6 +143,15 @@ public struct BulletinReport: Sendable {
         return out
     }
 
+    /// What an empty list says: why nobody is on it.
+    func emptyList(_ listing: RedBlackLists.Listing, _ part: IndicatorRankingReport) -> String {
+        let byChange = listing.kind == .mostImproved || listing.kind == .mostDeteriorated
+        if byChange && !part.ranking.lastYearHasData {
+            return lang.text("（无：去年同期无数据，同比无法计算）", "(none: no data for the same period last year, so no change can be computed)")
+        }
+        return lang.text("（无）", "(none)")
+    }
+
     public func html() -> String {
         var sections = [RankingHTML.Section(heading: headlineTitle, chart: nil, columns: headlineColumns, rows: headlineRows, muted: [])]
         for part in parts {
@@ -150,6 +159,11 @@ public struct BulletinReport: Sendable {
             sections.append(RankingHTML.Section(heading: part.title, chart: nil, columns: part.columns, rows: entries.map(part.cells),
                                                 muted: Set(entries.indices.filter { !entries[$0].isValid })))
             for listing in part.lists?.listings ?? [] {
+                if listing.places.isEmpty {
+                    sections.append(RankingHTML.Section(heading: part.listHeading(listing), chart: nil, columns: [], rows: [], muted: [],
+                                                        body: "<p>\(HTMLText.escape(emptyList(listing, part)))</p>\n"))
+                    continue
+                }
                 sections.append(RankingHTML.Section(heading: part.listHeading(listing), chart: nil, columns: part.listColumns,
                                                     rows: listing.places.map(part.listCells), muted: []))
             }

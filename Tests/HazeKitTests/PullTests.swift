@@ -163,7 +163,8 @@ struct PullTests {
         let page = OpenAQParser(station: "OAQ-2178").parse(bytes, context: context)
         #expect(page.results == 2 && page.limit == 100)
         let values = page.batch.readings.map { "\(Hour(Int($0.hour))) \($0.value)" }
-        #expect(values == ["2023-10-16T12:00Z 6", "2023-10-16T13:00Z 8"], "7.5 rounds half to even to 8")
+        // Labelled by the hour each period ends (12:00–13:00 → 13:00), as CNEMC labels its hours.
+        #expect(values == ["2023-10-16T13:00Z 6", "2023-10-16T14:00Z 8"], "7.5 rounds half to even to 8")
         #expect(page.batch.keys == [SeriesKey(station: "OAQ-2178", pollutant: .pm25)])
         let noStation = OpenAQParser(station: nil).parse(bytes, context: context)
         #expect(noStation.batch.rejections.first?.reason.contains("names no station") == true)
@@ -206,7 +207,7 @@ struct PullTests {
         #expect(server.requests.filter { $0.contains("page=") }.count == 2)
         let opened = try Store(directory: store, access: .readOnly)
         let id = try #require(opened.index(of: SeriesKey(station: "OAQ-2178", pollutant: .pm25)))
-        let first = Hour(CivilDate(year: 2023, month: 10, day: 16)!.dayNumber * 24 + 12)
+        let first = Hour(CivilDate(year: 2023, month: 10, day: 16)!.dayNumber * 24 + 13)   // the first period ends at 13:00
         #expect((0..<3).map { opened.value(id, at: first.advanced(by: $0)) } == [6, 8, 9])
         #expect(run.stdout.contains("sensors through 101: 2023-10-16T23:00:00Z"))
     }

@@ -191,7 +191,7 @@ struct RawArchiveTests {
         #expect(rebuilt.status == 0 && rebuilt.stdout.contains("4 raw payload(s)"), "\(rebuilt.stdout) \(rebuilt.stderr)")
         let opened = try Store(directory: store, access: .readOnly)
         let id = try #require(opened.index(of: SeriesKey(station: "OAQ-2178", pollutant: .pm25)))
-        #expect(opened.value(id, at: Hour(CivilDate(year: 2019, month: 1, day: 10)!.dayNumber * 24 + 12)) == 41)
+        #expect(opened.value(id, at: Hour(CivilDate(year: 2019, month: 1, day: 10)!.dayNumber * 24 + 13)) == 41, "12:00–13:00 is labelled 13:00")
         let station = try #require(opened.index(of: SeriesKey(station: "1001A", pollutant: .pm25)))
         let referenceOpened = try Store(directory: reference, access: .readOnly)
         let referenceStation = try #require(referenceOpened.index(of: SeriesKey(station: "1001A", pollutant: .pm25)))

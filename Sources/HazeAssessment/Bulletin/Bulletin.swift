@@ -74,7 +74,7 @@ public struct Bulletin: Sendable {
                     headlineIndicators.append(indicator)
                 }
                 exclusion = exclusion ?? ranking.exclusion
-            } catch .noData(let reason) {
+            } catch .noData(let reason), .nothingRanked(let reason) {
                 unavailable.append(Unavailable(indicator: indicator, cityFigure: true, reason: reason))
             }
         }
@@ -87,7 +87,7 @@ public struct Bulletin: Sendable {
                 if let days = ranking.exclusion {
                     exclusion = ExceptionalDays(entries: Self.union(exclusion?.entries ?? [], days.entries), source: days.source)
                 }
-            } catch .noData(let reason) {
+            } catch .noData(let reason), .nothingRanked(let reason) {
                 unavailable.append(Unavailable(indicator: indicator, cityFigure: false, reason: reason))
             }
         }
