@@ -154,6 +154,20 @@ struct QueryAQITests {
         #expect(primaries > 100 && published > 600, "\(primaries) hours with a primary pollutant, \(published) published")
     }
 
+    @Test("by hand: 北京/朝阳区 at 2019-01-01 00:00 (label 0 of the 2019-01-01 file), from 1005A's and 1011A's rows")
+    func districtHourByHand() throws {
+        // china_sites_20190101.csv, hour 0, 1005A / 1011A: PM2.5 55/54, PM10 78/91, SO2 15/21, NO2 67/76, O3 1/3, CO 1.1/1.1.
+        // Means, rounded half to even: PM2.5 54.5 → 54, PM10 84.5 → 84, SO2 18, NO2 71.5 → 72, O3 2, CO 1.1.
+        // IAQI (ceil): PM2.5 on 35…75 ↦ 50…100: 50 + 19·50/40 = 73.75 → 74; PM10 on 50…150: 50 + 34·50/100 = 67;
+        // SO2 1 h 0…150 ↦ 0…50: 18/3 = 6; NO2 1 h 0…100: 72/2 = 36; O3 1 h 0…160: 2·50/160 = 0.625 → 1; CO 1 h 0…5: 1.1·10 = 11.
+        // AQI 74 > 50, level 2 (良), primary PM2.5 alone.
+        let rows = Self.rows(csv: try Self.query(.district, ["--indicator", "aqi", "--resolution", "hour", "--from", "2019-01-01", "--to", "2019-01-01"],
+                                                 format: "csv"), items: ["SO2", "NO2", "CO", "O3", "PM10", "PM2.5"])
+        #expect(rows["2019-01-01T00:00+08:00"] == AQIRow(aqi: 74, partial: 74, level: 2, primary: ["PM2.5"],
+                                                         iaqi: ["PM2.5": 74, "PM10": 67, "SO2": 6, "NO2": 36, "O3": 1, "CO": 11]))
+        #expect(Self.expected(Self.districtHours["2019-01-01 00"] ?? [:]) == rows["2019-01-01T00:00+08:00"], "the reference agrees with the hand computation")
+    }
+
     @Test("--indicator aqi --resolution day: every day of January 2019 — daily AQI (valid AQI days only), partial AQI, level, primary and the seven daily IAQIs equal the reference, in CSV and JSON",
           arguments: Subject.allCases)
     func daily(subject: Subject) throws {
