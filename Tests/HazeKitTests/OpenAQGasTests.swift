@@ -106,9 +106,10 @@ struct OpenAQGasTests {
                                "--resolution", "hour", "--from", "2023-10-16", "--to", "2023-10-16", "--format", "csv"])
         #expect(query.status == 0, "\(query.stderr)")
         let lines = query.stdout.split(separator: "\n").map(String.init)
-        #expect(lines.contains { $0.hasPrefix("2023-10-16T08:00+08:00,OAQ-1,CO,1.2,") && $0.contains("mg/m³") }, "\(query.stdout)")
-        #expect(lines.contains { $0.hasPrefix("2023-10-16T09:00+08:00,OAQ-1,CO,4.8,") }, "\(query.stdout)")
-        #expect(lines.contains { $0.hasPrefix("2023-10-16T10:00+08:00,OAQ-1,CO,,") }, "the ppm hour holds no value: \(query.stdout)")
-        #expect(lines.contains { $0.hasPrefix("2023-10-16T08:00+08:00,OAQ-1,NO2,41,") && $0.contains("µg/m³") }, "\(query.stdout)")
+        // Each value is labelled by the hour its period ends: 00:00–01:00Z is 09:00 Beijing time.
+        #expect(lines.contains { $0.hasPrefix("2023-10-16T09:00+08:00,OAQ-1,CO,1.2,") && $0.contains("mg/m³") }, "\(query.stdout)")
+        #expect(lines.contains { $0.hasPrefix("2023-10-16T10:00+08:00,OAQ-1,CO,4.8,") }, "\(query.stdout)")
+        #expect(lines.contains { $0.hasPrefix("2023-10-16T11:00+08:00,OAQ-1,CO,,") }, "the ppm hour holds no value: \(query.stdout)")
+        #expect(lines.contains { $0.hasPrefix("2023-10-16T09:00+08:00,OAQ-1,NO2,41,") && $0.contains("µg/m³") }, "\(query.stdout)")
     }
 }
