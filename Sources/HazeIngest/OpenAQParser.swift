@@ -7,19 +7,19 @@ import HazeModel
 /// by the caller: `haze pull` maps each configured sensor to a registry
 /// station, `haze ingest --station CODE` does it for a file. The hour of a
 /// value is its period's `datetimeFrom` (UTC), as CNEMC labels an hour by its start.
-public struct OpenAQParser: Sendable {
-    public var station: String?
+package struct OpenAQParser: Sendable {
+    package var station: String?
 
-    public init(station: String?) { self.station = station }
+    package init(station: String?) { self.station = station }
 
     /// The batch, and the page's size against its limit (for pagination).
-    public struct Page: Sendable {
-        public var batch: ParsedBatch
-        public var results: Int
-        public var limit: Int?
+    package struct Page: Sendable {
+        package var batch: ParsedBatch
+        package var results: Int
+        package var limit: Int?
     }
 
-    public func parse(_ bytes: [UInt8], context: ParseContext) -> Page {
+    package func parse(_ bytes: [UInt8], context: ParseContext) -> Page {
         var batch = ParsedBatch()
         let source = context.source
         let json: JSONValue
