@@ -38,5 +38,5 @@ public struct AlertClock: Sendable {
     public func seconds() -> Double { read().timeIntervalSince1970 }
 
     /// Waits `seconds` (a test clock moves its time instead).
-    public func sleep(_ seconds: Double) { pause(seconds) }
+    package func sleep(_ seconds: Double) { pause(seconds) }
 }

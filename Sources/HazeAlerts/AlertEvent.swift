@@ -8,22 +8,22 @@ public struct AlertEvent: Sendable {
     }
 
     public var kind: Kind
-    public var ruleID: String
+    package var ruleID: String
     public var campaign: String
-    public var ruleKind: String
+    var ruleKind: String
     public var subject: AlertSubject
     public var hour: Hour
     public var since: Hour
-    public var levelName: String
+    var levelName: String
     public var severity: Severity
     public var value: Double?
     public var peak: Double?
     /// Messages by language, already filled in.
     public var messages: [String: String]
-    public var facts: [String: String]
+    var facts: [String: String]
 
     /// Identifies the episode: rule, subject and the hour it opened.
-    public func episodeID(_ zone: LocalZone) -> String { "\(ruleID)/\(subject.key)/\(zone.format(since))" }
+    func episodeID(_ zone: LocalZone) -> String { "\(ruleID)/\(subject.key)/\(zone.format(since))" }
 
     /// One NDJSON record (also the webhook's JSON item).
     public func json(_ zone: LocalZone) -> JSONValue {

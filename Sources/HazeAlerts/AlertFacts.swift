@@ -1,11 +1,11 @@
 /// The `{placeholders}` a message template may use, per rule kind, and their
 /// filling-in. Templates are checked against this list when rules load, so a
 /// typo fails at load time, not at 3 a.m. in a cron mail.
-public enum AlertFacts {
+enum AlertFacts {
     static let common: Set<String> = ["subject", "name", "city", "district", "time", "since", "level", "severity",
                                       "rule", "event"]
 
-    public static func available(for kind: AlertKind) -> Set<String> {
+    static func available(for kind: AlertKind) -> Set<String> {
         switch kind {
         case .threshold: common.union(["pollutant", "value", "threshold", "hours"])
         case .rolling: common.union(["pollutant", "value", "limit", "hours"])
@@ -22,7 +22,7 @@ public enum AlertFacts {
 }
 
 /// What a rule found for one subject at one hour.
-public enum Condition: Sendable, Equatable {
+package enum Condition: Sendable, Equatable {
     /// The condition holds; `level` indexes the rule's levels.
     case active(level: Int, value: Double?, facts: [String: String])
     /// The condition is known not to hold: an open episode closes.

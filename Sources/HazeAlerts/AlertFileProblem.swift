@@ -28,7 +28,7 @@ public struct AlertFileProblem: Error, Sendable, Equatable, CustomStringConverti
     }
 
     public var path: String
-    public var cause: Cause
+    var cause: Cause
 
     public init(path: String, cause: Cause) {
         self.path = path
@@ -55,7 +55,7 @@ public struct AlertFileProblem: Error, Sendable, Equatable, CustomStringConverti
     }
 
     /// True when `haze check --repair` can do something about it.
-    public var isRepairable: Bool {
+    var isRepairable: Bool {
         switch cause {
         case .newerVersion, .unreadable: return false
         default: return true

@@ -12,7 +12,7 @@ public struct AlertJournal: Sendable {
     public init(storeDirectory: String) { directory = storeDirectory + "/alerts" }
     public init(store: Store) { self.init(storeDirectory: store.directory) }
 
-    public var statePath: String { directory + "/state.json" }
+    var statePath: String { directory + "/state.json" }
     public var logPath: String { directory + "/alerts.ndjson" }
 
     /// Serialises alert runs (separately from the ingest writer's lock).
@@ -36,7 +36,7 @@ public struct AlertJournal: Sendable {
     }
 
     /// The state, or an empty one (nil format) when the file does not exist yet.
-    public func loadState() throws(AlertFileProblem) -> AlertState { try load().state }
+    package func loadState() throws(AlertFileProblem) -> AlertState { try load().state }
 
     package func save(_ state: AlertState) throws(StoreError) {
         try Directory.create(directory)

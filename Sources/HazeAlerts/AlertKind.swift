@@ -41,7 +41,7 @@ public enum AlertKind: Sendable, Equatable {
     /// Which clock the kind is evaluated on: the hours of the data, or the
     /// hours of the wall clock (a stopped feed is seen only by looking at the
     /// clock, past the newest data).
-    public var timeline: AlertTimeline {
+    var timeline: AlertTimeline {
         if case .feed = self { return .clock }
         return .data
     }

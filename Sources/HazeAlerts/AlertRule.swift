@@ -6,7 +6,7 @@ public struct AlertRule: Sendable {
     /// open episode is an escalation and is reported.
     public struct Level: Sendable, Equatable {
         public var name: String
-        public var threshold: Double?
+        var threshold: Double?
         public var severity: Severity
     }
 
@@ -17,9 +17,9 @@ public struct AlertRule: Sendable {
     /// Limits the rule to these cities (all when empty).
     public var cities: [String]
     /// Ascending: the last level reached is the one reported.
-    public var levels: [Level]
+    package var levels: [Level]
     /// Hours after which an open episode is reported again.
-    public var cooldownHours: Int
+    var cooldownHours: Int
     /// Message templates by language (`zh`, `en`), with `{placeholders}`.
     public var messages: [String: String]
     /// The rule file, for messages.

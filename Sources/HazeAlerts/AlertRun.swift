@@ -37,7 +37,7 @@ public struct AlertRun {
         /// Deliver what waits in the outboxes, evaluate nothing (`haze alert --deliver-only`).
         public var deliverOnly: Bool
         /// Hours a subject is caught up at most (the newest ones), per run.
-        public var catchUpHours: Int
+        var catchUpHours: Int
         /// Wait this long for another alert run to finish (nil: fail at once).
         public var lockTimeout: Double?
 

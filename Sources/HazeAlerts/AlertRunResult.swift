@@ -11,10 +11,10 @@ public struct AlertRunResult: Sendable {
     public var highestSeverity: Severity?
     /// The store's newest hour, the last data hour evaluated, and "now".
     public var newest: Hour
-    public var dataThrough: Hour
+    var dataThrough: Hour
     public var now: Hour
     /// False for a dry run: nothing was written.
-    public var committed = false
+    var committed = false
     /// Reports of an earlier run that was interrupted, appended to the log first.
     public var recovered = 0
     /// The state file's format before this run, when it was upgraded (1 → 2).

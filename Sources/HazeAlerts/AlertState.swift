@@ -9,15 +9,15 @@ public struct AlertState: Sendable, Equatable {
     public static let formatVersion = 2
 
     /// Hours of data evaluated, per subject.
-    public var dataCursors = SubjectCursors()
+    var dataCursors = SubjectCursors()
     /// Clock hours the `feed` rules were evaluated at, per subject.
-    public var clockCursors = SubjectCursors()
+    var clockCursors = SubjectCursors()
     public var open: [OpenEpisode] = []
     /// Reports of the last run not yet appended to the log (NDJSON lines),
     /// and the log's length before them: a run killed between saving the
     /// state and appending finishes the append on the next run, exactly once.
     public var pending: [String] = []
-    public var logSize: Int?
+    var logSize: Int?
     /// Per receiver id (`webhook` for `--webhook`): reports it has not
     /// accepted yet, oldest first.
     public var outbox: [String: [String]] = [:]
@@ -39,5 +39,5 @@ public struct AlertState: Sendable, Equatable {
     }
 
     /// Every report waiting in an outbox.
-    public var outboxCount: Int { outbox.values.reduce(0) { $0 + $1.count } }
+    var outboxCount: Int { outbox.values.reduce(0) { $0 + $1.count } }
 }

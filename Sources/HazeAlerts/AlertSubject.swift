@@ -23,7 +23,7 @@ public struct AlertSubject: Sendable, Hashable {
 
     /// The key of the subject's cursors in the alert state, unique across
     /// scopes: `station:1001A`, `district:北京/朝阳区`, `city:北京`, `national:全国`.
-    public var stateKey: String { Self.stateKey(scope, key) }
+    var stateKey: String { Self.stateKey(scope, key) }
 
     static func stateKey(_ scope: AlertScope, _ key: String) -> String { scope.rawValue + ":" + key }
 

@@ -3,18 +3,18 @@ import HazeModel
 
 /// One report as `haze alert` logged it (`alerts/alerts.ndjson`), for pages
 /// that show the current alerts with their messages.
-public struct LoggedReport: Sendable, Equatable {
-    public var time: String
-    public var event: String
-    public var rule: String
-    public var subject: String
-    public var name: String
-    public var city: String
-    public var level: String
-    public var severity: String
-    public var since: String
-    public var messageZH: String
-    public var messageEN: String
+package struct LoggedReport: Sendable, Equatable {
+    package var time: String
+    package var event: String
+    package var rule: String
+    package var subject: String
+    package var name: String
+    package var city: String
+    package var level: String
+    package var severity: String
+    package var since: String
+    package var messageZH: String
+    package var messageEN: String
 
     /// Decodes a log line; nil when it is not a report.
     init?(line: ArraySlice<UInt8>) {
@@ -41,7 +41,7 @@ extension AlertJournal {
     /// costs the log's recent part, not its whole history. Reading stops when
     /// every episode is found or `limitBytes` have been read; an episode
     /// whose report is further back (or whose log is damaged) is absent.
-    public func latestReports(for episodes: [OpenEpisode], zone: LocalZone,
+    package func latestReports(for episodes: [OpenEpisode], zone: LocalZone,
                               limitBytes: Int = 64 << 20) -> [String: LoggedReport] {
         var wanted: [String: String] = [:]
         for episode in episodes {

@@ -7,10 +7,10 @@ public struct OpenEpisode: Sendable, Codable, Equatable {
     public var since: Int
     /// The level now, and the highest one reported (escalation is reported once).
     public var level: Int
-    public var reportedLevel: Int
-    public var lastReported: Int
+    var reportedLevel: Int
+    package var lastReported: Int
     public var peak: Double?
-    public var facts: [String: String]
+    var facts: [String: String]
 
     public init(rule: String, subject: String, since: Int, level: Int, reportedLevel: Int, lastReported: Int,
                 peak: Double?, facts: [String: String]) {

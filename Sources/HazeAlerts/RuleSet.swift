@@ -6,7 +6,7 @@ import HazeModel
 public struct RuleSet: Sendable {
     public var rules: [AlertRule]
     /// Campaign titles by campaign id and language.
-    public var campaigns: [String: [String: String]]
+    var campaigns: [String: [String: String]]
 
     public init(rules: [AlertRule], campaigns: [String: [String: String]] = [:]) {
         self.rules = rules
@@ -15,7 +15,7 @@ public struct RuleSet: Sendable {
 
     /// Files of the rules directory that are not rule sets: the receivers and
     /// routes (`routes.json`) and the silences (`silences.json`).
-    public static let otherFiles: Set<String> = ["routes.json", "silences.json"]
+    static let otherFiles: Set<String> = ["routes.json", "silences.json"]
 
     /// Loads every `*.json` in `directory` but `otherFiles`, in name order.
     public static func load(directory: String) throws(ConfigurationError) -> RuleSet {

@@ -15,7 +15,7 @@ public struct SubjectFilter: Sendable, Equatable {
 
     /// True when the subject is in one of the cities. The national subject
     /// belongs to no city, so only an unfiltered run evaluates it.
-    public func covers(_ subject: AlertSubject, registry: StationRegistry) -> Bool {
+    func covers(_ subject: AlertSubject, registry: StationRegistry) -> Bool {
         guard !isEverything else { return true }
         guard subject.scope != .national else { return false }
         return cities.contains { (registry.city(named: $0) ?? $0) == subject.city }

@@ -6,12 +6,14 @@ import HazeStore
 /// What every command runs with: where to write, the environment, the
 /// working directory. Tests pass their own to run commands in-process.
 public struct CommandContext: Sendable {
-    public var console: Console
-    public var environment: [String: String]
-    public var workingDirectory: String
+    package var console: Console
+    package var environment: [String: String]
+    package var workingDirectory: String
     /// The running binary, for data installed beside it (`share/haze/`).
-    public var executablePath: String?
+    package var executablePath: String?
 
+    /// A context writing to `console`; environment, working directory and executable
+    /// default to the running process's.
     public init(console: Console, environment: [String: String] = ProcessInfo.processInfo.environment,
                 workingDirectory: String = FileManager.default.currentDirectoryPath,
                 executablePath: String? = DataDirectory.currentExecutable) {
@@ -22,20 +24,20 @@ public struct CommandContext: Sendable {
     }
 
     /// An absolute path for a user-given one.
-    public func absolute(_ path: String) -> String {
+    package func absolute(_ path: String) -> String {
         if path.hasPrefix("/") { return path }
         if path.hasPrefix("~/"), let home = environment["HOME"] { return home + path.dropFirst(1) }
         return (workingDirectory as NSString).appendingPathComponent(path)
     }
 
     /// `--store`, else `$HAZE_STORE`, else `./haze-store`.
-    public func storeDirectory(_ arguments: ParsedArguments) -> String {
+    package func storeDirectory(_ arguments: ParsedArguments) -> String {
         absolute(arguments.value("--store") ?? environment["HAZE_STORE"] ?? "haze-store")
     }
 
     /// A shipped data directory: the flag, else its environment variable,
     /// else the working directory, else `<prefix>/share/haze/` beside the binary.
-    public func dataDirectory(_ kind: DataDirectory, flag: String?) throws(UsageError) -> String {
+    package func dataDirectory(_ kind: DataDirectory, flag: String?) throws(UsageError) -> String {
         switch kind.resolve(flag: flag, environment: environment, workingDirectory: workingDirectory,
                             executablePath: executablePath) {
         case .found(let path):
@@ -47,20 +49,20 @@ public struct CommandContext: Sendable {
     }
 
     /// `--stations`, else `$HAZE_STATIONS`, else `./stations`, else the installed registry.
-    public func stationsDirectory(_ arguments: ParsedArguments) throws(UsageError) -> String {
+    package func stationsDirectory(_ arguments: ParsedArguments) throws(UsageError) -> String {
         try dataDirectory(.stations, flag: arguments.value("--stations"))
     }
 
     /// Loads the registry; what loads but looks wrong (a station named 对照点
     /// without a control flag …) is printed on stderr, never dropped.
-    public func registry(_ arguments: ParsedArguments) throws -> StationRegistry {
+    package func registry(_ arguments: ParsedArguments) throws -> StationRegistry {
         let registry = try StationRegistry.load(directory: stationsDirectory(arguments))
         for warning in registry.warnings { console.note("haze: warning: \(warning)") }
         return registry
     }
 
     /// Opens the store named by the arguments.
-    public func openStore(_ arguments: ParsedArguments, access: Store.Access,
+    package func openStore(_ arguments: ParsedArguments, access: Store.Access,
                           creating: StoreConfiguration? = nil) throws -> Store {
         let wait = try arguments.waitSeconds()
         return try Store(directory: storeDirectory(arguments), access: access, creating: creating, lockTimeout: wait)

@@ -2,44 +2,44 @@ import HazeModel
 
 /// The description of one command: its options, help text and examples.
 /// Parsing and `--help` both come from it, so they cannot drift apart.
-public struct CommandSpec: Sendable {
-    public struct Option: Sendable {
+package struct CommandSpec: Sendable {
+    package struct Option: Sendable {
         /// `--store`; an optional short alias such as `-s`.
-        public var name: String
-        public var short: String?
+        package var name: String
+        package var short: String?
         /// Placeholder for the value (`DIR`); nil for a flag.
-        public var valueName: String?
-        public var help: String
+        package var valueName: String?
+        package var help: String
         /// What a number, date, month, year or hour option accepts; checked at parse time.
-        public var form: OptionForm?
+        package var form: OptionForm?
 
-        public static func value(_ name: String, _ valueName: String, _ help: String, short: String? = nil) -> Option {
+        package static func value(_ name: String, _ valueName: String, _ help: String, short: String? = nil) -> Option {
             Option(name: name, short: short, valueName: valueName, help: help, form: nil)
         }
 
         /// A value option whose value must have `form` (a range, a calendar date …).
-        public static func value(_ name: String, _ valueName: String, _ help: String, accepts form: OptionForm,
+        package static func value(_ name: String, _ valueName: String, _ help: String, accepts form: OptionForm,
                                  short: String? = nil) -> Option {
             Option(name: name, short: short, valueName: valueName, help: help, form: form)
         }
 
-        public static func flag(_ name: String, _ help: String, short: String? = nil) -> Option {
+        package static func flag(_ name: String, _ help: String, short: String? = nil) -> Option {
             Option(name: name, short: short, valueName: nil, help: help, form: nil)
         }
     }
 
-    public var name: String
-    public var abstract: String
+    package var name: String
+    package var abstract: String
     /// Positional arguments as shown in the usage line, e.g. `PATH…`.
-    public var positionals: String?
-    public var options: [Option]
+    package var positionals: String?
+    package var options: [Option]
     /// Combinations of options that are refused: conflicting, or meaningless
     /// because one would be silently ignored.
-    public var rules: [OptionRule]
-    public var discussion: String
-    public var examples: [String]
+    package var rules: [OptionRule]
+    package var discussion: String
+    package var examples: [String]
 
-    public init(name: String, abstract: String, positionals: String? = nil, options: [Option],
+    package init(name: String, abstract: String, positionals: String? = nil, options: [Option],
                 rules: [OptionRule] = [], discussion: String = "", examples: [String] = []) {
         self.name = name
         self.abstract = abstract
@@ -51,7 +51,7 @@ public struct CommandSpec: Sendable {
     }
 
     /// The text of `haze <command> --help`.
-    public var help: String {
+    package var help: String {
         var text = "haze \(name) — \(abstract)\n\nUSAGE: haze \(name)"
         if options.count > 1 { text += " [options]" }
         if let positionals { text += " \(positionals)" }
@@ -81,7 +81,7 @@ public struct CommandSpec: Sendable {
     }
 
     /// Parses `arguments` (without the command name).
-    public func parse(_ arguments: [String]) throws(UsageError) -> ParsedArguments {
+    package func parse(_ arguments: [String]) throws(UsageError) -> ParsedArguments {
         var parsed = ParsedArguments()
         for option in options { if let form = option.form { parsed.forms[option.name] = form } }
         var i = 0
@@ -138,18 +138,18 @@ public struct CommandSpec: Sendable {
 }
 
 /// A command line after parsing: option values, flags and positionals.
-public struct ParsedArguments: Sendable {
-    public var values: [String: [String]] = [:]
-    public var flags: Set<String> = []
-    public var positionals: [String] = []
+package struct ParsedArguments: Sendable {
+    package var values: [String: [String]] = [:]
+    package var flags: Set<String> = []
+    package var positionals: [String] = []
     /// The declared form of each value option (see `OptionForm`).
-    public var forms: [String: OptionForm] = [:]
+    package var forms: [String: OptionForm] = [:]
 
-    public func value(_ name: String) -> String? { values[name]?.last }
-    public func has(_ flag: String) -> Bool { flags.contains(flag) }
+    package func value(_ name: String) -> String? { values[name]?.last }
+    package func has(_ flag: String) -> Bool { flags.contains(flag) }
 
     /// The option's value checked against a list of allowed words.
-    public func choice<T: RawRepresentable>(_ name: String, default fallback: T) throws(UsageError) -> T where T.RawValue == String {
+    package func choice<T: RawRepresentable>(_ name: String, default fallback: T) throws(UsageError) -> T where T.RawValue == String {
         guard let text = value(name) else { return fallback }
         guard let choice = T(rawValue: text.lowercased()) else {
             throw .invalidValue(option: name, value: text, expected: "")
@@ -159,7 +159,7 @@ public struct ParsedArguments: Sendable {
 }
 
 /// A command line that cannot be run as written.
-public enum UsageError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum UsageError: Error, Sendable, Equatable, CustomStringConvertible {
     case unknownCommand(String, suggestion: String?)
     case unknownOption(command: String, option: String, suggestion: String?)
     case missingValue(command: String, option: String, valueName: String)
@@ -172,7 +172,7 @@ public enum UsageError: Error, Sendable, Equatable, CustomStringConvertible {
     case missing(String)
     case conflict(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .unknownCommand(let name, let suggestion):
             return "unknown command '\(name)'" + (suggestion.map { "; did you mean '\($0)'?" } ?? "") + " (see `haze --help`)"

@@ -9,12 +9,12 @@ public final class Console: @unchecked Sendable {
     private let writeOut: @Sendable (String) -> Void
     private let writeErr: @Sendable (String) -> Void
     /// True when stderr is a terminal: progress output is shown only then.
-    public let errIsTerminal: Bool
+    package let errIsTerminal: Bool
     private var capturedOut = ""
     private var capturedErr = ""
     private let captures: Bool
 
-    public init(out: @escaping @Sendable (String) -> Void, err: @escaping @Sendable (String) -> Void,
+    package init(out: @escaping @Sendable (String) -> Void, err: @escaping @Sendable (String) -> Void,
                 errIsTerminal: Bool = false) {
         self.writeOut = out
         self.writeErr = err
@@ -37,22 +37,22 @@ public final class Console: @unchecked Sendable {
     }
 
     /// A console that keeps everything written, for tests.
-    public static func capturing() -> Console { Console(capturing: ()) }
+    package static func capturing() -> Console { Console(capturing: ()) }
 
-    public func out(_ text: String) {
+    package func out(_ text: String) {
         if captures { lock.withLock { capturedOut += text } } else { writeOut(text) }
     }
 
-    public func err(_ text: String) {
+    package func err(_ text: String) {
         if captures { lock.withLock { capturedErr += text } } else { writeErr(text) }
     }
 
     /// A line on stdout.
-    public func print(_ line: String) { out(line.hasSuffix("\n") ? line : line + "\n") }
+    package func print(_ line: String) { out(line.hasSuffix("\n") ? line : line + "\n") }
 
     /// A line on stderr.
-    public func note(_ line: String) { err(line.hasSuffix("\n") ? line : line + "\n") }
+    package func note(_ line: String) { err(line.hasSuffix("\n") ? line : line + "\n") }
 
-    public var output: String { lock.withLock { capturedOut } }
-    public var errors: String { lock.withLock { capturedErr } }
+    package var output: String { lock.withLock { capturedOut } }
+    package var errors: String { lock.withLock { capturedErr } }
 }

@@ -1,6 +1,6 @@
 /// Exit statuses, following sysexits(3) where one fits. `haze alert` uses
 /// 0/1/2 for none/warning/critical so cron and monitoring can act on them.
-public enum ExitCode: Int32, Sendable {
+package enum ExitCode: Int32, Sendable {
     case success = 0
     case warning = 1
     case critical = 2

@@ -10,20 +10,20 @@ import HazeReport
 /// messages and exit codes.
 public enum HazeCLI {
     /// A runnable command.
-    public struct Command: Sendable {
-        public var spec: CommandSpec
-        public var run: @Sendable (ParsedArguments, CommandContext) throws -> ExitCode
+    package struct Command: Sendable {
+        package var spec: CommandSpec
+        package var run: @Sendable (ParsedArguments, CommandContext) throws -> ExitCode
     }
 
     
-    public static var commands: [Command] {
+    package static var commands: [Command] {
         [InitCommand.command, IngestCommand.command, PullCommand.command, QueryCommand.command, PlotCommand.command, RankCommand.command,
          BulletinCommand.command, CompensationCommand.command, SiteCommand.command, AlertCommand.command, AlertSilenceCommand.command,
          AlertLogCommand.command, AlertAckCommand.command, StationsCommand.command, CheckCommand.command, RebuildCommand.command,
          StatusCommand.command, DemoCommand.command]
     }
 
-    public static var help: String {
+    package static var help: String {
         var text = """
         haze \(HazeVersion.current) — hourly PM2.5/PM10 from national-control stations: ingest, store,
         rank districts by GB 3095 / HJ 663, alert, query.

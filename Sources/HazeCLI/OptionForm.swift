@@ -6,7 +6,7 @@ import HazeModel
 /// checked path for numbers (`ExternalNumber`) and the supported calendar
 /// (years 1900–2200) for dates. A value outside is a usage error (exit 64)
 /// naming the option and what it accepts; `--help` shows the range.
-public enum OptionForm: Sendable, Equatable {
+package enum OptionForm: Sendable, Equatable {
     /// A whole number in digits, within the range.
     case wholeNumber(ClosedRange<Int>)
     /// A decimal number (`2.5`, `1e3`), finite, within the range.
@@ -21,7 +21,7 @@ public enum OptionForm: Sendable, Equatable {
     case hour
 
     /// What the form accepts: `a whole number in 1…600`.
-    public var expected: String {
+    package var expected: String {
         switch self {
         case .wholeNumber(let range): "a whole number in \(ExternalNumber.show(range))"
         case .decimal(let range): "a number in \(ExternalNumber.show(range))"

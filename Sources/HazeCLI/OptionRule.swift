@@ -5,8 +5,8 @@
 ///
 /// An option is named as in `--month`; `--format=csv` names an option given
 /// with that value (compared case-insensitively).
-public struct OptionRule: Sendable {
-    public enum Kind: Sendable {
+package struct OptionRule: Sendable {
+    package enum Kind: Sendable {
         /// At most one of these may be given.
         case exclusive([String])
         /// The option means something only together with one of `partners`.
@@ -15,27 +15,27 @@ public struct OptionRule: Sendable {
         case together([String], partners: [String])
     }
 
-    public var kind: Kind
+    package var kind: Kind
     /// Why, in a few words: shown after the refusal and in `--help`.
-    public var reason: String
+    package var reason: String
 
     /// At most one of `options` may be given.
-    public static func exclusive(_ options: String..., because reason: String) -> OptionRule {
+    package static func exclusive(_ options: String..., because reason: String) -> OptionRule {
         OptionRule(kind: .exclusive(options), reason: reason)
     }
 
     /// `option` only together with one of `partners`.
-    public static func requires(_ option: String, _ partners: String..., because reason: String) -> OptionRule {
+    package static func requires(_ option: String, _ partners: String..., because reason: String) -> OptionRule {
         OptionRule(kind: .requires(option, partners: partners), reason: reason)
     }
 
     /// `options` given together only with one of `partners`.
-    public static func together(_ options: [String], need partners: String..., because reason: String) -> OptionRule {
+    package static func together(_ options: [String], need partners: String..., because reason: String) -> OptionRule {
         OptionRule(kind: .together(options, partners: partners), reason: reason)
     }
 
     /// Every option the rule names (for the spec's own consistency test).
-    public var optionNames: [String] {
+    package var optionNames: [String] {
         let references: [String]
         switch kind {
         case .exclusive(let options): references = options
@@ -46,7 +46,7 @@ public struct OptionRule: Sendable {
     }
 
     /// One line of `--help`.
-    public var summary: String {
+    package var summary: String {
         switch kind {
         case .exclusive(let options):
             let shown = options.map(Self.show)

@@ -1,7 +1,7 @@
 import HazeModel
 
 /// How a command prints its result.
-public enum OutputFormat: String, Sendable, CaseIterable {
+package enum OutputFormat: String, Sendable, CaseIterable {
     case table, csv, json, ndjson, md, html, xlsx, svg
 
     static func list(_ formats: [OutputFormat]) -> String { formats.map(\.rawValue).joined(separator: "|") }

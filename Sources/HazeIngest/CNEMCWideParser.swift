@@ -11,10 +11,10 @@ import HazeModel
 /// Columns are keyed on the header, which changes as stations open and close.
 /// A station's series of a pollutant is created only when the file has rows
 /// of that pollutant (a file of PM rows alone adds no gas series).
-public struct CNEMCWideParser: Sendable {
-    public init() {}
+struct CNEMCWideParser: Sendable {
+    init() {}
 
-    public func parse(_ bytes: [UInt8], context: ParseContext) -> ParsedBatch {
+    func parse(_ bytes: [UInt8], context: ParseContext) -> ParsedBatch {
         var batch = ParsedBatch()
         let source = context.source
         var scanner = CSVScanner(bytes: bytes)

@@ -12,7 +12,7 @@ public enum IngestFormat: String, Sendable, CaseIterable, Codable {
     case cnemcHourly = "cnemc-hourly"
 
     /// Guesses the format from the first bytes of a payload (after any BOM).
-    public static func detect(_ bytes: [UInt8]) -> IngestFormat? {
+    static func detect(_ bytes: [UInt8]) -> IngestFormat? {
         var start = TextEncoding.hasUTF8BOM(bytes) ? 3 : 0
         while start < bytes.count, [0x20, 0x09, 0x0D, 0x0A].contains(bytes[start]) { start += 1 }
         guard start < bytes.count else { return nil }

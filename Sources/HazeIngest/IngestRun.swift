@@ -74,7 +74,7 @@ public struct IngestRunReport: Sendable {
     public var readAnything: Bool { summary.readAnything }
 
     /// The line appended to `<store>/ingest.log`.
-    public func logLine(at date: Date) -> String {
+    func logLine(at date: Date) -> String {
         JSONValue.object([
             ("time", .string(ISO8601DateFormatter().string(from: date))),
             ("seconds", .decimal(seconds, places: 3)),

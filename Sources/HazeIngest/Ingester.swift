@@ -9,7 +9,7 @@ public struct IngestOptions: Sendable {
     public var format: IngestFormat?
     public var unknownStations: UnknownStationPolicy
     /// Readings after this hour are refused as in the future. Default: now + 1 h.
-    public var latestHour: Hour
+    package var latestHour: Hour
     /// The station an OpenAQ payload belongs to (its sensor is named only in the URL).
     public var station: String?
     /// How far one write may move the hourly window (`--advance-window` lifts the limit).
@@ -41,7 +41,7 @@ public struct Ingester {
     public let registry: StationRegistry
     public var options: IngestOptions
     /// How many rejections per source to keep in the report for the terminal.
-    public var reportedRejections = 5
+    var reportedRejections = 5
     /// The last batch's keys and their store indices: consecutive day files
     /// share a header, so resolving is an array comparison instead of 3 210 lookups.
     private let lastResolution = ResolutionCache()

@@ -5,10 +5,10 @@ import HazeModel
 /// Columns are found by name, in any order; extra columns are ignored. Values
 /// are µg/m³, CO mg/m³ (kept to one decimal). Rows of other known
 /// measurements (AQI, NOx, moving means …) are skipped and counted.
-public struct LongCSVParser: Sendable {
-    public init() {}
+struct LongCSVParser: Sendable {
+    init() {}
 
-    public func parse(_ bytes: [UInt8], context: ParseContext) -> ParsedBatch {
+    func parse(_ bytes: [UInt8], context: ParseContext) -> ParsedBatch {
         var batch = ParsedBatch()
         let source = context.source
         var scanner = CSVScanner(bytes: bytes)

@@ -9,19 +9,19 @@ import HazeModel
 /// stored under the hour its period ends (`datetimeFrom` + 1 h, UTC): CNEMC
 /// labels an hour by its end (hour 8 is 07:00–08:00; Tests/Scripts/RULES.md
 /// §2), and values from both sources must land on the same label.
-public struct OpenAQParser: Sendable {
-    public var station: String?
+package struct OpenAQParser: Sendable {
+    package var station: String?
 
-    public init(station: String?) { self.station = station }
+    package init(station: String?) { self.station = station }
 
     /// The batch, and the page's size against its limit (for pagination).
-    public struct Page: Sendable {
-        public var batch: ParsedBatch
-        public var results: Int
-        public var limit: Int?
+    package struct Page: Sendable {
+        package var batch: ParsedBatch
+        package var results: Int
+        package var limit: Int?
     }
 
-    public func parse(_ bytes: [UInt8], context: ParseContext) -> Page {
+    package func parse(_ bytes: [UInt8], context: ParseContext) -> Page {
         var batch = ParsedBatch()
         let source = context.source
         let json: JSONValue

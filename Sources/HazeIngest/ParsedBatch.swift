@@ -13,7 +13,7 @@ public struct ParsedBatch: Sendable {
         public var line: Int32
     }
 
-    public private(set) var keys: [SeriesKey] = []
+    package private(set) var keys: [SeriesKey] = []
     private var keyNumbers: [SeriesKey: Int32] = [:]
     public var readings: [Reading] = []
     public var rejections: [Rejection] = []
@@ -23,18 +23,18 @@ public struct ParsedBatch: Sendable {
     /// Non-empty PM cells or rows seen (stored, refused or skipped).
     public var valuesRead = 0
     /// Rows of other pollutants (AQI, SO2, *_24h …), skipped by design.
-    public var otherRowsSkipped = 0
+    var otherRowsSkipped = 0
     /// Rows with no value (an empty value cell, an OpenAQ `null`): nothing to store.
-    public var rowsWithoutValue = 0
+    var rowsWithoutValue = 0
     /// Values CNEMC derives (a snapshot's `aqi`, `_24h` and 8-hour columns): not stored, by design.
-    public var derivedValuesSkipped = 0
+    var derivedValuesSkipped = 0
     /// Snapshot cells marked `/` (the station does not measure that pollutant).
-    public var notMonitored = 0
+    var notMonitored = 0
     /// Values of stations outside the registry skipped under `--unknown-stations skip`.
-    public var unknownSkipped = 0
+    var unknownSkipped = 0
     /// For day files: the local dates present and how many of their hours had
     /// both PM rows (24 = a complete day; `haze pull` fetches incomplete ones again).
-    public var hoursPerDate: [CivilDate: Int] = [:]
+    package var hoursPerDate: [CivilDate: Int] = [:]
 
     public init() {}
 
@@ -82,7 +82,7 @@ public struct ParseContext: Sendable {
     public var zone: LocalZone
     /// Readings after this hour are refused as "in the future" (a bad date
     /// must not advance the ring and push real data out of the window).
-    public var latestHour: Hour
+    package var latestHour: Hour
     public var registry: StationRegistry
     public var unknownStations: UnknownStationPolicy
 

@@ -264,7 +264,7 @@ public struct ArchivedPayload: Sendable, Equatable {
     /// The archived file.
     public var path: String
     /// Its place in the rebuild order (nil in the old layout).
-    public var sequence: Int?
+    package var sequence: Int?
     /// Its identity in the archive (nil in the old layout).
     public var key: String?
     /// Why it cannot be used, when it cannot.
@@ -283,7 +283,7 @@ public struct ArchivedPayload: Sendable, Equatable {
     }
 
     /// True for a payload of the layout before sequence numbers.
-    public var isLegacy: Bool { sequence == nil }
+    var isLegacy: Bool { sequence == nil }
 
     func relativePath(in directory: String) -> String {
         path.hasPrefix(directory + "/") ? String(path.dropFirst(directory.count + 1)) : path

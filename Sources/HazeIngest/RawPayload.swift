@@ -33,7 +33,7 @@ public struct RawPayload: Sendable, Equatable {
     public var unknownStations: UnknownStationPolicy = .quarantine
     /// Decompressed size in bytes and FNV-1a hash of the content, set when archived.
     public var size: Int?
-    public var contentHash: String?
+    var contentHash: String?
 
     public init(kind: Kind, source: String, name: String) {
         self.kind = kind
@@ -70,7 +70,7 @@ public struct RawPayload: Sendable, Equatable {
     }
 
     /// The options to ingest it again with.
-    public var ingestOptions: IngestOptions {
+    var ingestOptions: IngestOptions {
         IngestOptions(format: format, unknownStations: unknownStations, station: station)
     }
 

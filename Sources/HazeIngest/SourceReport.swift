@@ -9,24 +9,24 @@ public struct SourceReport: Sendable {
     public var valuesRead = 0
     public var stored = 0
     public var unchanged = 0
-    public var corrected = 0
+    package var corrected = 0
     /// Rows or cells refused (in the quarantine file).
     public var quarantined = 0
     /// Values stored but flagged (PM2.5 > PM10 in the same hour).
     public var flagged = 0
     /// Rows of other pollutants (AQI, SO2 …), skipped by design.
-    public var otherRowsSkipped = 0
+    var otherRowsSkipped = 0
     /// Rows that carried no value.
-    public var rowsWithoutValue = 0
+    var rowsWithoutValue = 0
     /// Values CNEMC derives (a snapshot's `aqi`, `_24h` and 8-hour columns), skipped by design.
-    public var derivedValuesSkipped = 0
+    var derivedValuesSkipped = 0
     /// Snapshot cells marked `/` (pollutant not measured at the station).
-    public var notMonitored = 0
+    var notMonitored = 0
     /// Values of stations outside the registry, dropped under `--unknown-stations skip`.
-    public var unknownSkipped = 0
+    var unknownSkipped = 0
     public var notes: [String] = []
     /// Day files: hours with both PM rows, per local date (24 = complete).
-    public var hoursPerDate: [CivilDate: Int] = [:]
+    package var hoursPerDate: [CivilDate: Int] = [:]
     /// The first problems, for the terminal; all of them are in the quarantine file.
     public var rejections: [Rejection] = []
     public var quarantineFile: String?
@@ -39,20 +39,20 @@ public struct SourceReport: Sendable {
 /// Totals of an ingest run over several sources.
 public struct IngestSummary: Sendable, Codable, Equatable {
     public var sources = 0
-    public var failedSources = 0
+    var failedSources = 0
     public var bytes = 0
     public var linesRead = 0
     public var valuesRead = 0
     public var stored = 0
     public var unchanged = 0
-    public var corrected = 0
+    package var corrected = 0
     public var quarantined = 0
     public var flagged = 0
-    public var unknownSkipped = 0
-    public var otherRowsSkipped = 0
-    public var rowsWithoutValue = 0
-    public var derivedValuesSkipped = 0
-    public var notMonitored = 0
+    var unknownSkipped = 0
+    var otherRowsSkipped = 0
+    var rowsWithoutValue = 0
+    var derivedValuesSkipped = 0
+    var notMonitored = 0
 
     public init() {}
 

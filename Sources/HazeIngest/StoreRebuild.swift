@@ -33,7 +33,7 @@ public struct StoreRebuild: Sendable {
         public var summary: IngestSummary
         public var payloads: Int
         /// Payloads that could not be read (damaged, wrong size or hash) and were skipped.
-        public var unusable: Int
+        var unusable: Int
     }
 
     /// Ingests every raw payload into a new store at `scratch` (replacing

@@ -7,7 +7,7 @@ import HazeModel
 /// One HTTP request.
 public struct HTTPRequest: Sendable {
     public var url: URL
-    public var method: String
+    package var method: String
     public var headers: [String: String]
     public var body: Data?
 
@@ -48,7 +48,7 @@ public enum HTTPError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Timeouts, resets, truncation and 5xx may pass; 4xx will not.
-    public var isRetryable: Bool {
+    package var isRetryable: Bool {
         switch self {
         case .deadline, .connection, .truncated: return true
         case .status(_, let code): return code >= 500 || code == 429 || code == 408
@@ -84,7 +84,7 @@ public final class HTTPClient: @unchecked Sendable {
         public var attempts: Int
         /// First backoff in seconds; doubles each retry, with ±50 % jitter.
         public var backoff: Double
-        public var maximumRedirects: Int
+        var maximumRedirects: Int
 
         public init(deadline: Double = 30, attemptTimeout: Double = 15, attempts: Int = 4, backoff: Double = 0.5,
                     maximumRedirects: Int = 3) {
@@ -163,7 +163,7 @@ public final class HTTPClient: @unchecked Sendable {
     /// error code in its body, a 429 carries `Retry-After`, and every attempt
     /// counts against a robot's quota, so retries are the caller's to pace.
     /// Bounded by the policy's attempt timeout (and deadline).
-    public func exchange(_ request: HTTPRequest) -> Result<HTTPResponse, HTTPError> {
+    package func exchange(_ request: HTTPRequest) -> Result<HTTPResponse, HTTPError> {
         once(request, timeout: max(0.05, min(policy.attemptTimeout, policy.deadline)))
     }
 

@@ -23,7 +23,7 @@ public struct BoundaryAssignment: Sendable {
         public var position: GeoPoint?
         /// The unit whose polygon holds the station (nil when none does, or several do).
         public var unit: String?
-        public var containing: [String]
+        package var containing: [String]
         public var status: Status
         /// Metres to the nearest edge of the unit's own boundary (or, when in no polygon, of the nearest unit).
         public var boundaryMetres: Double?

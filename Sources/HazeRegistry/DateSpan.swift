@@ -18,7 +18,7 @@ public struct DateSpan: Hashable, Sendable, CustomStringConvertible {
         (from.map { day >= $0 } ?? true) && (to.map { day <= $0 } ?? true)
     }
 
-    public func overlaps(_ other: DateSpan) -> Bool {
+    package func overlaps(_ other: DateSpan) -> Bool {
         let start = max(from?.index ?? Int.min, other.from?.index ?? Int.min)
         let end = min(to?.index ?? Int.max, other.to?.index ?? Int.max)
         return start <= end

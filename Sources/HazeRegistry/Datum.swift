@@ -8,7 +8,7 @@ public enum Datum: String, Sendable, CaseIterable {
     case wgs84, gcj02
 
     /// A WGS-84 station position in this datum (unchanged for WGS-84).
-    public func fromWGS84(_ point: GeoPoint) -> GeoPoint {
+    func fromWGS84(_ point: GeoPoint) -> GeoPoint {
         switch self {
         case .wgs84: point
         case .gcj02: Self.gcj02(point)

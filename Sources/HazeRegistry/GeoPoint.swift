@@ -34,16 +34,16 @@ public struct GeoPoint: Hashable, Sendable, CustomStringConvertible {
 ///
 /// Over a few kilometres the spherical model differs from the WGS-84
 /// ellipsoid by under 0.5 %, far below the 1 km "near a boundary" margin.
-public enum GreatCircle {
-    public static let radius = 6_371_008.8
+enum GreatCircle {
+    static let radius = 6_371_008.8
 
     /// Metres between two points.
-    public static func distance(_ a: GeoPoint, _ b: GeoPoint) -> Double {
+    static func distance(_ a: GeoPoint, _ b: GeoPoint) -> Double {
         radius * angle(a, b)
     }
 
     /// Metres from a point to the edge from `a` to `b`.
-    public static func distance(from p: GeoPoint, toEdge a: GeoPoint, _ b: GeoPoint) -> Double {
+    static func distance(from p: GeoPoint, toEdge a: GeoPoint, _ b: GeoPoint) -> Double {
         let d13 = angle(a, p)
         let d12 = angle(a, b)
         let toEnds = min(d13, angle(b, p)) * radius

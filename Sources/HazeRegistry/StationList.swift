@@ -5,13 +5,13 @@ import HazeModel
 /// until the next edition. Before the oldest edition the oldest applies.
 public struct StationList: Sendable {
     /// The first day the list is in force (the file's name).
-    public var effective: Day
+    package var effective: Day
     /// The file it was read from.
     public var file: String
     /// The list's stations by code (city names through the registry's aliases).
     public private(set) var stations: [String: Station]
     /// Codes in list order.
-    public private(set) var codes: [String]
+    package private(set) var codes: [String]
 
     init(effective: Day, file: String) {
         self.effective = effective

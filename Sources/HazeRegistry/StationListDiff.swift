@@ -20,7 +20,7 @@ public struct StationListDiff: Sendable {
     public var changedCity: [Change]
     /// Stations in both lists of which one has no coordinates (a move cannot be told).
     public var withoutCoordinates: [String]
-    public var movedBeyond: Double
+    var movedBeyond: Double
 
     /// Compares two lists; `city` limits it to one city (either side).
     public init(from: StationList, to: StationList, city: String? = nil, movedBeyond metres: Double = 1000) {

@@ -3,7 +3,7 @@ import HazeModel
 
 extension StationRegistry {
     /// The folder of dated national lists inside a registry directory.
-    public static let listFolder = "national"
+    static let listFolder = "national"
 
     /// Loads a registry directory: every `*.csv` in it (city aliases first,
     /// then station tables and membership files in name order) and every
@@ -67,7 +67,7 @@ extension StationRegistry {
     }
 
     /// Adds a dated list's CSV bytes (the format of a station table) in force from `effective`.
-    public mutating func addList(csv bytes: [UInt8], file: String, effective: Day) throws(RegistryError) {
+    mutating func addList(csv bytes: [UInt8], file: String, effective: Day) throws(RegistryError) {
         try addList(try RegistryTable(bytes: bytes, file: file), effective: effective)
         try validate()
         reindex()

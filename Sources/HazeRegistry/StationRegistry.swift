@@ -143,7 +143,7 @@ public struct StationRegistry: Sendable {
     }
 
     /// Whether a station belongs to a dated list (then it counts only while a list that has it is in force).
-    public func isListed(_ code: String) -> Bool { listed.contains(code) }
+    func isListed(_ code: String) -> Bool { listed.contains(code) }
 
     /// A station as it is on a day: nil when the list in force does not have
     /// it (a station of no list is there every day); the list's city and
@@ -166,7 +166,7 @@ public struct StationRegistry: Sendable {
     }
 
     /// Every code a list or table ever places in a city (whatever the day), sorted.
-    public func codes(everInCity city: String) -> [String] { codesByCity[city] ?? [] }
+    package func codes(everInCity city: String) -> [String] { codesByCity[city] ?? [] }
 
     /// The unit a station belongs to on a layer on a day, if any.
     public func unit(of code: String, layer: String, on day: Day) -> String? {

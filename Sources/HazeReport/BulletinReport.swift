@@ -9,7 +9,7 @@ import HazeAssessment
 public struct BulletinReport: Sendable {
     public var bulletin: Bulletin
     public var language: Language
-    public var generated: Date
+    var generated: Date
 
     public init(bulletin: Bulletin, language: Language = .zh, generated: Date = Date()) {
         self.bulletin = bulletin
@@ -176,7 +176,7 @@ public struct BulletinReport: Sendable {
                            footer: generatedText + " · haze \(HazeVersion.current)", language: lang).document
     }
 
-    public func jsonValue() -> JSONValue {
+    func jsonValue() -> JSONValue {
         let headline: [JSONValue] = zip(bulletin.headlineIndicators, bulletin.headline).map { indicator, entry in
             let scale = indicator.decimals == 0 ? 1.0 : indicator.decimals == 1 ? 10.0 : 100.0
             func scaled(_ v: Int?) -> JSONValue { v.map { .decimal(Double($0) / scale, places: indicator.decimals) } ?? .null }

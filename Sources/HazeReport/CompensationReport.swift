@@ -10,7 +10,7 @@ public struct CompensationReport: Sendable {
     public var language: Language
     /// What the units are, for the title: `北京市各区`.
     public var scopeLabel: String
-    public var generated: Date
+    var generated: Date
 
     public init(ledger: CompensationLedger, language: Language = .zh, scopeLabel: String = "", generated: Date = Date()) {
         self.ledger = ledger
@@ -295,7 +295,7 @@ public struct CompensationReport: Sendable {
                             "percent", "amount", "complete", "arithmetic"]
 
     /// One row per term (`term`), per subject total (`total`, `city`) and per share of a split (`share`).
-    public func csvRecords() -> [[String]] {
+    func csvRecords() -> [[String]] {
         let period = ledger.input.period.description
         var out = [Self.csvHeader]
         func rows(_ line: CompensationLedger.Line, kind: String) {
@@ -328,7 +328,7 @@ public struct CompensationReport: Sendable {
         return .decimal(NSDecimalNumber(decimal: value).doubleValue, places: min(places, 9))
     }
 
-    public func jsonValue() -> JSONValue {
+    func jsonValue() -> JSONValue {
         func term(_ line: CompensationLedger.TermLine, _ subject: String) -> JSONValue {
             .object([
                 ("id", .string(line.term.id)), ("label", .string(line.term.label)),

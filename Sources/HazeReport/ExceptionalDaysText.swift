@@ -3,7 +3,7 @@ import HazeModel
 /// How a report names the exceptional days it left out.
 extension Language {
     /// `2019-01-12（沙尘，全部城市）` / `2019-01-12 (sand and dust, every city)`.
-    public func exceptionalDay(_ entry: ExceptionalDay) -> String {
+    func exceptionalDay(_ entry: ExceptionalDay) -> String {
         let kind = text(entry.kind.displayName.zh, entry.kind.displayName.en)
         let city = entry.city ?? text("全部城市", "every city")
         let note = entry.note.isEmpty ? "" : text("，", ", ") + entry.note
@@ -11,7 +11,7 @@ extension Language {
     }
 
     /// The note under a ranking that left exceptional days out of its PM means.
-    public func exclusionNote(_ exclusion: ExceptionalDays, period: String) -> String {
+    func exclusionNote(_ exclusion: ExceptionalDays, period: String) -> String {
         let source = exclusion.source.isEmpty ? "" : text("（\(exclusion.source)）", " (\(exclusion.source))")
         guard !exclusion.entries.isEmpty else {
             return text("例外事件日文件\(source)中没有适用于\(period)及去年同期的日期，未扣除任何日期。",

@@ -8,7 +8,7 @@ import HazeAssessment
 public struct IndicatorRankingReport: Sendable {
     public var ranking: IndicatorRanking
     public var language: Language
-    public var generated: Date
+    var generated: Date
     /// 红黑榜 printed after the ranking (`--top`, `--bottom`).
     public var lists: RedBlackLists?
 
@@ -241,7 +241,7 @@ public struct IndicatorRankingReport: Sendable {
         return out
     }
 
-    public static let csvHeader = ["indicator", "period", "level", "rank", "unit", "city", "value", "valid", "value_of_invalid",
+    package static let csvHeader = ["indicator", "period", "level", "rank", "unit", "city", "value", "valid", "value_of_invalid",
                                    "last_year_value", "last_year_valid", "last_year_rank", "change", "change_rank",
                                    "valid_days", "exceedance_days", "statistic",
                                    "i_so2", "i_no2", "i_pm10", "i_pm2.5", "i_co", "i_o3", "major", "pm_only_index", "limits",
@@ -362,7 +362,7 @@ public struct IndicatorRankingReport: Sendable {
         return .object(fields)
     }
 
-    public func jsonValue() -> JSONValue {
+    func jsonValue() -> JSONValue {
         var s: [(String, JSONValue)] = []
         for p in CompositeIndex.pollutants {
             s.append((p.key, .decimal(p.displayValue(Double(limits.compositeLimit(p))), places: p.decimals)))

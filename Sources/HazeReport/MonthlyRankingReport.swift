@@ -7,7 +7,7 @@ public struct MonthlyRankingReport: Sendable {
     public var ranking: MonthlyRanking
     public var language: Language
     /// When the report was made, shown in Markdown and HTML.
-    public var generated: Date
+    var generated: Date
 
     public init(ranking: MonthlyRanking, language: Language = .zh, generated: Date = Date()) {
         self.ranking = ranking
@@ -203,7 +203,7 @@ public struct MonthlyRankingReport: Sendable {
 
     /// The CSV's header and rows as plain text (before CSV escaping): the
     /// same cells `--format xlsx` writes, so the two never disagree.
-    public func csvRecords() -> [[String]] {
+    func csvRecords() -> [[String]] {
         // With --exclude-exceptional, one more column: the days averaged.
         let excluding = ranking.exclusion != nil
         var out = [Self.csvHeader + (excluding ? ["days_used"] : [])]
@@ -226,7 +226,7 @@ public struct MonthlyRankingReport: Sendable {
         return out
     }
 
-    public func jsonValue() -> JSONValue {
+    func jsonValue() -> JSONValue {
         func statistics(_ stats: PeriodStatistics) -> [(String, JSONValue)] {
             [("mean", stats.isValid ? stats.rounded.map(JSONValue.int) ?? .null : .null),
              ("mean_of_valid_days", stats.mean.map { .decimal($0, places: 4) } ?? .null),

@@ -6,7 +6,7 @@ import HazeAssessment
 public struct PeriodRankingReport: Sendable {
     public var ranking: PeriodRanking
     public var language: Language
-    public var generated: Date
+    var generated: Date
 
     public init(ranking: PeriodRanking, language: Language = .zh, generated: Date = Date()) {
         self.ranking = ranking
@@ -62,7 +62,7 @@ public struct PeriodRankingReport: Sendable {
 
     /// Per unit, one sentence across pollutants, e.g.
     /// `怀柔区：PM2.5 第1名，月度排名第一7次；PM10 第2名，月度排名第一4次`.
-    public var summaries: [String] {
+    var summaries: [String] {
         guard let first = ranking.rankings.first else { return [] }
         let count = ranking.months.count
         return first.entries.map { anchor in
@@ -173,7 +173,7 @@ public struct PeriodRankingReport: Sendable {
 
     /// The CSV's header and rows as plain text (before CSV escaping): the
     /// same cells `--format xlsx` writes.
-    public func csvRecords() -> [[String]] {
+    func csvRecords() -> [[String]] {
         var out = [["period", "level", "pollutant", "rank", "unit", "city", "mean", "valid_days", "required_days",
                     "valid", "exceedance_days", "months_first", "months", "monthly_ranks"]]
         for pollutantEntries in ranking.rankings {

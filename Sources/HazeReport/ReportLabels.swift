@@ -4,7 +4,7 @@ import HazeAssessment
 /// Report titles and column names in both languages.
 extension Language {
     /// The unit column's title.
-    public func unitTitle(_ level: RankingLevel) -> String {
+    func unitTitle(_ level: RankingLevel) -> String {
         switch level {
         case .district: text("区", "District")
         case .city: text("城市", "City")
@@ -33,7 +33,7 @@ extension Language {
     }
 
     /// `2019年1月 北京市各区 PM2.5 浓度排名` / `PM2.5 ranking of 北京 districts, January 2019`
-    public func rankingTitle(period: String, scope: RankingScope, pollutants: [Pollutant]) -> String {
+    func rankingTitle(period: String, scope: RankingScope, pollutants: [Pollutant]) -> String {
         let what = pollutants.map(\.displayName).joined(separator: self == .zh ? "、" : " and ")
         switch self {
         case .zh:

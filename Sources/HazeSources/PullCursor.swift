@@ -5,23 +5,23 @@ import HazeStore
 /// How far a source has been pulled, kept in `<store>/pull/<source>.json` and
 /// replaced atomically after every batch, so a killed pull loses nothing and
 /// the next one starts where it stopped.
-public struct PullCursor: Sendable, Codable, Equatable {
+struct PullCursor: Sendable, Codable, Equatable {
     /// Day sources: every day up to and including this one is done.
-    public var completeThrough: String?
+    var completeThrough: String?
     /// Day sources: days after `completeThrough` already done (out of order).
-    public var done: [String] = []
+    var done: [String] = []
     /// Day sources: days fetched but not complete, with the content hash of
     /// the last fetch (an unchanged, settled day is accepted as final).
-    public var incomplete: [String: Incomplete] = [:]
+    var incomplete: [String: Incomplete] = [:]
     /// Hour sources: per sensor, the last hour stored.
-    public var sensors: [String: String] = [:]
+    var sensors: [String: String] = [:]
 
-    public struct Incomplete: Sendable, Codable, Equatable {
-        public var hash: String
-        public var hours: Int
+    struct Incomplete: Sendable, Codable, Equatable {
+        var hash: String
+        var hours: Int
     }
 
-    public init() {}
+    init() {}
 
     /// `<store>/pull/<source>.json`; the id is a plain name (checked when the
     /// configuration loads, and again here: it never leaves `pull/`).

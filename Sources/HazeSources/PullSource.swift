@@ -26,14 +26,14 @@ public struct PullSource: Sendable, Equatable {
     /// The environment variables the headers may use (`"environment": ["OPENAQ_API_KEY"]`).
     public var environment: [String]
     /// Requests in flight at once for this source (per host).
-    public var concurrency: Int
+    var concurrency: Int
     /// A day file still incomplete this many days later, and unchanged since
     /// the previous fetch, is taken as final (the source has what it has).
-    public var settleDays: Int
+    var settleDays: Int
     /// OpenAQ: sensor id → registry station code.
-    public var sensors: [String: String]
+    package var sensors: [String: String]
     /// Hour sources: hours per request window.
-    public var windowHours: Int
+    package var windowHours: Int
     /// Deadline of one request, retries included, in seconds.
     public var deadline: Double
     /// The largest payload accepted, decompressed, in bytes (`max_size_mib`).

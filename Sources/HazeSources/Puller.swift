@@ -14,7 +14,7 @@ public struct PullReport: Sendable {
     /// Day files stored but incomplete: fetched again next run.
     public var incomplete: [(date: CivilDate, hours: Int)] = []
     /// Not published yet (404).
-    public var notPublished: [String] = []
+    var notPublished: [String] = []
     /// Requests that failed after their retries: fetched again next run.
     public var failed: [String] = []
     public var summary = IngestSummary()
@@ -41,18 +41,18 @@ public struct PullReport: Sendable {
 /// `haze pull`: fetches what each source is missing, through the same
 /// ingest path as `haze ingest`, keeps every payload in the raw archive, and
 /// moves the cursor only past what was stored.
-public struct Puller {
-    public let store: Store
-    public let registry: StationRegistry
-    public let environment: [String: String]
+struct Puller {
+    let store: Store
+    let registry: StationRegistry
+    let environment: [String: String]
     /// Progress lines (a terminal's stderr), if wanted.
-    public var progress: (@Sendable (String) -> Void)?
+    var progress: (@Sendable (String) -> Void)?
     /// Messages about failed attempts.
-    public var log: @Sendable (String) -> Void
+    var log: @Sendable (String) -> Void
     /// How far one pulled payload may move the hourly window (`--advance-window` lifts the limit).
-    public var windowPolicy: WindowPolicy = .standard
+    var windowPolicy: WindowPolicy = .standard
 
-    public init(store: Store, registry: StationRegistry, environment: [String: String],
+    init(store: Store, registry: StationRegistry, environment: [String: String],
                 progress: (@Sendable (String) -> Void)? = nil, log: @escaping @Sendable (String) -> Void = { _ in }) {
         self.store = store
         self.registry = registry
@@ -62,7 +62,7 @@ public struct Puller {
     }
 
     /// Pulls one source from `since` (default: its cursor, else its start) to `until` (default: now).
-    public func pull(_ source: PullSource, since: CivilDate?, until: CivilDate?) throws -> PullReport {
+    func pull(_ source: PullSource, since: CivilDate?, until: CivilDate?) throws -> PullReport {
         var headers: [String: String] = ["User-Agent": "haze/\(HazeVersion.current)"]
         for (name, text) in source.headers.sorted(by: { $0.key < $1.key }) {
             let template: EnvironmentTemplate

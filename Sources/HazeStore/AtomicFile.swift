@@ -6,12 +6,12 @@ import Foundation
 /// Whole-file replacement that a crash cannot leave half-written:
 /// write a temporary file, fsync it, rename it over the target, fsync the
 /// directory. Every step's failure is reported with its path and cause.
-public enum AtomicFile {
+package enum AtomicFile {
     /// The temporary name a writer of `path` uses (`<path>.tmp.<pid>`), so a
     /// killed writer's leftovers are recognisable and removable.
-    public static func temporaryPath(for path: String) -> String { path + ".tmp.\(getpid())" }
+    package static func temporaryPath(for path: String) -> String { path + ".tmp.\(getpid())" }
 
-    public static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws(StoreError) {
+    package static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws(StoreError) {
         let temporary = temporaryPath(for: path)
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode)
         guard fd >= 0 else { throw .system(path: temporary, operation: "create", errno: errno) }
@@ -54,13 +54,13 @@ public enum AtomicFile {
 
     /// Renames `from` over `to` and syncs the directory, so the new name
     /// survives a power loss.
-    public static func rename(_ from: String, to: String) throws(StoreError) {
+    package static func rename(_ from: String, to: String) throws(StoreError) {
         guard Glibc.rename(from, to) == 0 else { throw .system(path: to, operation: "rename", errno: errno) }
         try syncDirectory(of: to)
     }
 
     /// fsync of the directory holding `path`.
-    public static func syncDirectory(of path: String) throws(StoreError) {
+    static func syncDirectory(of path: String) throws(StoreError) {
         let parent = Directory.parentPath(of: path)
         let directory = parent.isEmpty ? "." : parent
         let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
@@ -75,7 +75,7 @@ public enum AtomicFile {
     /// Removes the temporary files of earlier writers of `path` that were
     /// killed before their rename (their pid no longer exists), so repeated
     /// crashes cannot litter the store.
-    public static func removeLeftovers(of path: String) {
+    static func removeLeftovers(of path: String) {
         let directory = Directory.parentPath(of: path)
         let prefix = (path as NSString).lastPathComponent + ".tmp."
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.isEmpty ? "." : directory)) ?? []
@@ -89,7 +89,7 @@ public enum AtomicFile {
 
     /// Appends a line to a log file and fsyncs it (O_APPEND: concurrent
     /// appenders of short lines never interleave).
-    public static func appendLine(_ line: String, to path: String) throws(StoreError) {
+    package static func appendLine(_ line: String, to path: String) throws(StoreError) {
         let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard fd >= 0 else { throw .system(path: path, operation: "open", errno: errno) }
         defer { close(fd) }

@@ -108,8 +108,8 @@ package final class DailyRing {
 /// it, in the pollutant's stored unit; for O3 also the day's MDA8 and
 /// maximum hour.
 public struct DailyValue: Hashable, Sendable {
-    public let sum: Int
-    public let validHours: Int
+    package let sum: Int
+    package let validHours: Int
     /// O3's daily statistics (nil for other pollutants and days without data).
     public let o3: O3Day?
 
@@ -142,10 +142,10 @@ public struct DailyValue: Hashable, Sendable {
     public var mean: Double? { validHours == 0 ? nil : Double(sum) / Double(validHours) }
 
     /// GB 3095: a daily mean needs at least 20 valid hours.
-    public var isValid: Bool { validHours >= Validity.minimumHoursPerDay }
+    package var isValid: Bool { validHours >= Validity.minimumHoursPerDay }
 
     /// The mean if the day is valid.
-    public var validMean: Double? { isValid ? mean : nil }
+    package var validMean: Double? { isValid ? mean : nil }
 
     public static let empty = DailyValue(sum: 0, validHours: 0)
 }

@@ -5,10 +5,10 @@ import Glibc
 /// Directories of the store (quarantine/, raw/, alerts/, backups), created
 /// with the cause of a failure intact: a full disk is reported as a full
 /// disk, not as "permission denied".
-public enum Directory {
+package enum Directory {
     /// Creates `path` and any missing parents (mode 0755). An existing
     /// directory is fine; an existing file of another kind is an error.
-    public static func create(_ path: String) throws(StoreError) {
+    package static func create(_ path: String) throws(StoreError) {
         var info = stat()
         if stat(path, &info) == 0 {
             guard info.st_mode & S_IFMT == S_IFDIR else {

@@ -3,9 +3,9 @@ import Glibc
 #endif
 
 /// Byte-for-byte copies of store files (for backups before a repair).
-public enum FileCopy {
+package enum FileCopy {
     /// Copies `source` to a new file `destination` (which must not exist), synced.
-    public static func copy(_ source: String, to destination: String) throws(StoreError) {
+    package static func copy(_ source: String, to destination: String) throws(StoreError) {
         let input = open(source, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
         guard input >= 0 else { throw .system(path: source, operation: "open for backup", errno: errno) }
         defer { close(input) }

@@ -20,7 +20,7 @@ import HazeModel
 public final class Store {
     public enum Access: Sendable { case readOnly, readWrite }
 
-    public static let hourlyFileName = "hourly.ring"
+    package static let hourlyFileName = "hourly.ring"
     public static let dailyFileName = "daily.ring"
 
     public let directory: String
@@ -48,9 +48,9 @@ public final class Store {
     public var hourlyCapacity: Int { hourly.geometry.capacity }
     public var dailyCapacity: Int { daily.geometry.capacity }
 
-    public var hourlyPath: String { directory + "/" + Self.hourlyFileName }
-    public var dailyPath: String { directory + "/" + Self.dailyFileName }
-    public var quarantineDirectory: String { directory + "/quarantine" }
+    var hourlyPath: String { directory + "/" + Self.hourlyFileName }
+    package var dailyPath: String { directory + "/" + Self.dailyFileName }
+    package var quarantineDirectory: String { directory + "/quarantine" }
 
     /// True when `directory` holds a store.
     public static func exists(at directory: String) -> Bool {
@@ -144,7 +144,7 @@ public final class Store {
     public var newestHour: Hour? { hourly.newest }
 
     /// The hours whose values can be read.
-    public var hourlyWindow: ClosedRange<Hour>? { hourly.presentHours }
+    package var hourlyWindow: ClosedRange<Hour>? { hourly.presentHours }
 
     /// The days whose daily values can be read.
     public var dailyWindow: ClosedRange<Day>? { daily.presentDays }
@@ -203,7 +203,7 @@ public final class Store {
     }
 
     /// The series index holding the other particulate of the same station.
-    public func counterpart(of series: Int) -> Int? {
+    package func counterpart(of series: Int) -> Int? {
         guard series >= 0, series < counterparts.count else { return nil }
         let other = counterparts[series]
         return other < 0 ? nil : other

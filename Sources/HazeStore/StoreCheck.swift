@@ -231,7 +231,7 @@ public struct StoreCheck: Sendable {
 
 extension StoreError {
     /// The cause without the advice (for listing several).
-    public var shortReason: String {
+    var shortReason: String {
         switch self {
         case .corrupt(_, let detail): detail
         case .badMagic: "not a haze ring file (wrong magic number)"

@@ -17,13 +17,13 @@ public struct StoreStatus: Sendable {
     public var oldestWritableHour: Hour?
     public var dailyWindow: ClosedRange<Day>?
     /// The first day the daily ring holds data for.
-    public var firstDayWithData: Day?
+    var firstDayWithData: Day?
     /// Share of (series, hour) slots holding a value between the first hour
     /// with data in the hourly window and the newest hour, per pollutant.
     public var coverage: [Pollutant: Double]
     /// Values held: in the hourly ring, and days in the daily ring.
-    public var hourlyValues: Int
-    public var dailyValues: Int
+    var hourlyValues: Int
+    var dailyValues: Int
     public var hourlyBytes: Int
     public var dailyBytes: Int
     public var quarantineFiles: Int
@@ -97,7 +97,7 @@ public struct StoreStatus: Sendable {
     }
 
     /// Bytes of both rings per value they hold (what the history costs now).
-    public var bytesPerStoredValue: Double {
+    var bytesPerStoredValue: Double {
         let values = hourlyValues + dailyValues
         return values == 0 ? 0 : Double(hourlyBytes + dailyBytes) / Double(values)
     }

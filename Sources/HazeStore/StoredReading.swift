@@ -16,7 +16,7 @@ public struct StoredReading: Hashable, Sendable {
         self.value = UInt16(clamping: value)
     }
 
-    public var hourStamp: Hour { Hour(Int(hour)) }
+    package var hourStamp: Hour { Hour(Int(hour)) }
 }
 
 /// What a write did: every reading is counted in exactly one bucket.
@@ -26,16 +26,16 @@ public struct WriteReport: Sendable, Equatable {
     /// Readings equal to what the store already held.
     public var unchanged = 0
     /// Readings that replaced a different value (a later correction).
-    public var corrected = 0
+    package var corrected = 0
     /// Positions (in the written array) of readings older than the hourly
     /// window, refused.
-    public var tooOld: [Int] = []
+    package var tooOld: [Int] = []
     /// Positions of readings so far after the store's newest hour that
     /// writing them would push history out of the hourly window, refused
     /// under the window policy (see `WindowJump`).
-    public var tooNew: [Int] = []
+    package var tooNew: [Int] = []
     /// Why `tooNew` readings were refused, for the message and the quarantine.
-    public var jump: WindowJump?
+    package var jump: WindowJump?
 
     public init() {}
 
@@ -62,7 +62,7 @@ public struct WriteReport: Sendable, Equatable {
 /// never lost.
 public struct WindowPolicy: Sendable, Equatable {
     /// nil: any jump within the daily ring.
-    public var maximumJumpHours: Int?
+    var maximumJumpHours: Int?
 
     public init(maximumJumpHours: Int?) { self.maximumJumpHours = maximumJumpHours }
 
@@ -73,17 +73,17 @@ public struct WindowPolicy: Sendable, Equatable {
 }
 
 /// A refused window move: from where, to where, and what it would have cost.
-public struct WindowJump: Sendable, Equatable, CustomStringConvertible {
-    public var from: Hour
-    public var to: Hour
+package struct WindowJump: Sendable, Equatable, CustomStringConvertible {
+    package var from: Hour
+    package var to: Hour
     /// The first hour the hourly ring would still hold after the move.
-    public var firstHourKept: Hour
+    var firstHourKept: Hour
     /// True when the move would push days with data out of the daily ring,
     /// which no flag allows.
-    public var losesDays: Bool
-    public var zone: LocalZone
+    package var losesDays: Bool
+    package var zone: LocalZone
 
-    public var description: String {
+    package var description: String {
         let distance = from.distance(to: to)
         let span = distance >= 48 ? "\(distance / 24) days" : "\(distance) hours"
         if losesDays {

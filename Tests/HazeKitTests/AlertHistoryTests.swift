@@ -16,7 +16,7 @@ struct AlertHistoryTests {
     }
 
     static func haze(_ arguments: [String], environment: [String: String] = [:]) async throws -> InProcess {
-        try await OffPool.run { InProcess(arguments, environment: environment) }
+        await OffPool.run { InProcess(arguments, environment: environment) }
     }
 
     @Test("a silence set from the command line holds its reports back (logged, marked); --deliver-only sends what a failed run kept; `haze alert log` equals the NDJSON log (ndjson byte for byte, json and csv report by report, --city and dates filtered), with deliveries and acknowledgements beside it; acks are appended; the Prometheus metrics equal the state")

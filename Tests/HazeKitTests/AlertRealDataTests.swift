@@ -55,7 +55,7 @@ struct AlertRealDataTests {
     }
 
     @Test("replay of Jan–Feb 2019 over the national list: every threshold, rolling, ratio and excess episode equals the independent implementation")
-    func replayEqualsReference() throws {
+    func replayEqualsReference() async throws {
         // Start the Python reference first; it runs while haze replays.
         let python = Process()
         python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -66,8 +66,11 @@ struct AlertRealDataTests {
         try python.run()
         let run = InProcess(["alert", "--store", SharedStore.national.directory, "--stations", TestPaths.stations,
                              "--rules", Self.fourKinds, "--replay", "--from", "2019-01-01", "--to", "2019-02-28", "--format", "ndjson"])
-        let referenceData = pipe.fileHandleForReading.readDataToEndOfFile()
-        python.waitUntilExit()
+        let referenceData = await OffPool.run { () -> Data in
+            let data = pipe.fileHandleForReading.readDataToEndOfFile()
+            python.waitUntilExit()
+            return data
+        }
         #expect(run.status == 0 && python.terminationStatus == 0)
         let reference = try #require(try JSONSerialization.jsonObject(with: referenceData) as? [String: [String: [[Any]]]])
         let haze = Self.episodes(run.stdout)

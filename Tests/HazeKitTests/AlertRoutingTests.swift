@@ -362,7 +362,7 @@ struct AlertRoutingTests {
     /// or an SMTP client written here — not done.
     @Test("URLSession on Linux refuses smtp:// URLs (unsupported URL), so haze has no email receiver")
     func noSMTPThroughURLSession() async throws {
-        let code = try await OffPool.run { () -> Int in
+        let code = await OffPool.run { () -> Int in
             let done = DispatchSemaphore(value: 0)
             let result = Mutex(0)
             var request = URLRequest(url: URL(string: "smtp://127.0.0.1:9/")!)

@@ -27,15 +27,15 @@ struct BulletinTests {
     }
 
     @Test("two years: every indicator's ranking, last year's values and ranks, changes and all four lists equal the reference and haze rank --indicator")
-    func rankingsAgainstReference() throws {
+    func rankingsAgainstReference() async throws {
         let rankings = try #require(Self.twoYears["rankings"] as? [[String: Any]])
         #expect(rankings.map { $0["indicator"] as? String ?? "" } == ["pm2.5", "pm10", "composite", "good-days"])
         for ranking in rankings {
             let indicator = ranking["indicator"] as? String ?? ""
             let base = ["--indicator", indicator, "--month", "2019-02", "--top", "2", "--bottom", "2"]
-            let byValue = RankingChangeTests.reference(TwoYearStore.built.cnemc, base)
+            let byValue = await RankingChangeTests.reference(TwoYearStore.built.cnemc, base)
             try RankingChangeTests.compare(Self.restricted(ranking, to: ["red_list", "black_list"]), byValue, "bulletin \(indicator) by value")
-            let byChange = RankingChangeTests.reference(TwoYearStore.built.cnemc, base + ["--by", "change"])
+            let byChange = await RankingChangeTests.reference(TwoYearStore.built.cnemc, base + ["--by", "change"])
             var asChange = Self.restricted(ranking, to: ["most_improved", "most_deteriorated"])
             asChange["order"] = "value"   // the bulletin orders by value; the lists are what is compared
             try RankingChangeTests.compare(asChange, byChange, "bulletin \(indicator) by change")
@@ -51,12 +51,12 @@ struct BulletinTests {
     }
 
     @Test("two years: the city's headline figures equal the reference's city values and changes (PM2.5 by hand: 11 stations' 2019 mean, 1002A a control point)")
-    func headline() throws {
+    func headline() async throws {
         let headline = try #require(Self.twoYears["headline"] as? [[String: Any]])
         #expect(headline.map { $0["indicator"] as? String ?? "" } == ["pm2.5", "pm10", "composite", "good-days"])
         for figure in headline {
             let indicator = figure["indicator"] as? String ?? ""
-            let reference = Reference.run(["rank", "--data", TwoYearStore.built.cnemc, "--registry", TestPaths.stations, "--level", "city",
+            let reference = await Reference.run(["rank", "--data", TwoYearStore.built.cnemc, "--registry", TestPaths.stations, "--level", "city",
                                            "--city", "北京", "--indicator", indicator, "--month", "2019-02"])
             let city = try #require((reference["units"] as? [String: [String: Any]])?["北京"], "\(reference)")
             #expect(Reference.number(figure["value"]) == Reference.number(city["value"]), "\(indicator)")
@@ -69,12 +69,12 @@ struct BulletinTests {
     }
 
     @Test("the workbook, read back by the independent reader, holds the JSON's figures: headline, every ranking row, every list")
-    func workbookEqualsJSON() throws {
+    func workbookEqualsJSON() async throws {
         let path = TestPaths.temporaryDirectory("bulletin-xlsx") + "/b.xlsx"
         let run = InProcess(["bulletin", "--store", TwoYearStore.built.store, "--stations", TestPaths.stations, "--city", "北京",
                              "--month", "2019-02", "--top", "2", "--format", "xlsx", "--out", path])
         #expect(run.status == 0, "\(run.stderr)")
-        let sheets = SpreadsheetReader.sheets(try SpreadsheetReader.read(path))
+        let sheets = await SpreadsheetReader.sheets(try SpreadsheetReader.read(path))
         let byName = Dictionary(sheets.map { ($0["name"] as? String ?? "", $0["rows"] as? [[[String: Any]]] ?? []) }, uniquingKeysWith: { a, _ in a })
         #expect(sheets.map { $0["name"] as? String ?? "" } == ["全市概况", "PM2.5排名", "PM2.5红黑榜", "PM10排名", "PM10红黑榜", "综合指数排名",
                                                                "综合指数红黑榜", "优良天数比例排名", "优良天数比例红黑榜", "例外事件日", "说明"])
@@ -111,7 +111,7 @@ struct BulletinTests {
     }
 
     @Test("the HTML page is well-formed (every element closed in order, one title, no script) and names every section")
-    func html() throws {
+    func html() async throws {
         let run = InProcess(["bulletin", "--store", TwoYearStore.built.store, "--stations", TestPaths.stations, "--city", "北京",
                              "--month", "2019-02", "--format", "html"])
         #expect(run.status == 0, "\(run.stderr)")
@@ -137,7 +137,7 @@ struct BulletinTests {
         print('\\n'.join(p.errors + (['unclosed %s' % p.stack] if p.stack else []) + ([] if p.titles == 1 else ['titles %d' % p.titles])))
         print('H2:' + '|'.join(p.h2))
         """
-        let result = try Processes.run("/usr/bin/env", ["python3", "-c", check, path])
+        let result = try await Processes.run("/usr/bin/env", ["python3", "-c", check, path])
         let lines = result.stdout.split(separator: "\n").map(String.init)
         #expect(lines.filter { !$0.hasPrefix("H2:") && !$0.isEmpty }.isEmpty, "\(result.stdout) \(result.stderr)")
         let headings = lines.first { $0.hasPrefix("H2:") }?.dropFirst(3).split(separator: "|").map(String.init) ?? []
@@ -148,14 +148,14 @@ struct BulletinTests {
     }
 
     @Test("Beijing, January 2019 with exceptional days left out: the PM2.5 and composite rankings equal the reference's --exclude-days, the days are named, 优良天数 keep them")
-    func exceptionalDays() throws {
+    func exceptionalDays() async throws {
         let json = try Self.bulletin(SharedStore.national.directory, ["--month", "2019-01", "--indicators", "pm2.5,composite,good-days",
                                                                        "--exclude-exceptional", ExceptionalDaysTests.written])
         let days = try #require((json["exceptional_days"] as? [String: Any])?["days"] as? [[String: Any]])
         #expect(days.compactMap { $0["date"] as? String } == ["2019-01-12", "2019-01-13"])
         for ranking in try #require(json["rankings"] as? [[String: Any]]) {
             let indicator = ranking["indicator"] as? String ?? ""
-            let reference = try Processes.python("reference.py", ["rank", "--data", TestPaths.cnemc, "--registry", TestPaths.stations,
+            let reference = try await Processes.python("reference.py", ["rank", "--data", TestPaths.cnemc, "--registry", TestPaths.stations,
                                                                   "--level", "district", "--city", "北京", "--indicator", indicator,
                                                                   "--month", "2019-01", "--exclude-days", ExceptionalDaysTests.written]) as? [String: Any] ?? [:]
             var values = Self.restricted(ranking, to: [])

@@ -40,12 +40,12 @@ struct CLITests {
     }
 
     @Test("stdin ingest through the built binary, then status and stations")
-    func stdinAndStatus() throws {
+    func stdinAndStatus() async throws {
         let store = TestPaths.temporaryDirectory("haze-cli")
         let csv = "station,time,pollutant,value\n1001A,2019-01-05T10:00+08:00,PM2.5,20\n1001A,2019-01-05T11:00+08:00,PM2.5,30\n"
         let input = TestPaths.temporaryDirectory("haze-cli-input") + "/in.csv"
         try csv.write(toFile: input, atomically: true, encoding: .utf8)
-        let run = try Processes.run("/bin/sh", ["-c", "'\(TestPaths.haze)' ingest --store '\(store)' --stations '\(TestPaths.stations)' - < '\(input)'"])
+        let run = try await Processes.run("/bin/sh", ["-c", "'\(TestPaths.haze)' ingest --store '\(store)' --stations '\(TestPaths.stations)' - < '\(input)'"])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("stored 2, unchanged 0"))
         let status = InProcess(["status", "--store", store, "--format", "json"])

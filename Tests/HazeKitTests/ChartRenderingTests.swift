@@ -41,7 +41,7 @@ struct ChartRenderingTests {
         "bump": [limit: 30, "#bbbbbb": 15],
     ]
 
-    static func check(_ layout: Browser.Layout) {
+    static func check(_ layout: Browser.Layout) async {
         let page = (layout.page as NSString).lastPathComponent, width = layout.width
         #expect(layout.innerWidth == width, "\(page): the viewport is \(layout.innerWidth) px")
         #expect(layout.scrollWidth <= layout.innerWidth, "\(page) at \(width) px: the page is \(layout.scrollWidth) px wide")
@@ -54,7 +54,7 @@ struct ChartRenderingTests {
     }
 
     /// Every page of the batch, laid out and (where colours are checked) screenshotted in one browser.
-    static let rendered: Result<[Browser.Layout], Error> = {
+    static let rendered = Once { () async -> Result<[Browser.Layout], Error> in
         guard let chromium = Chromium.path else { return .failure(NSError(domain: "chromium", code: 0)) }
         let shots = TestPaths.temporaryDirectory("haze-render-shots")
         let city = TestPaths.temporaryDirectory("haze-render-city") + "/cities-2019-01.html"
@@ -71,22 +71,22 @@ struct ChartRenderingTests {
         }
         // A4 at 96 dpi less the print margins: 190 mm ≈ 718 px.
         jobs.append(.init(page: site + "/months/2019-01.html", width: 718, screenshot: nil, media: "print"))
-        return Result { try Browser.render(jobs, chromium: chromium) }
-    }()
+        do { return .success(try await Browser.render(jobs, chromium: chromium)) } catch { return .failure(error) }
+    }
 
-    static func layout(_ suffix: String, width: Int) throws -> Browser.Layout {
-        let all = try rendered.get()
+    static func layout(_ suffix: String, width: Int) async throws -> Browser.Layout {
+        let all = try await rendered.value.get()
         return try #require(all.first { $0.page.hasSuffix(suffix) && $0.width == width && $0.media.isEmpty }, "\(suffix) at \(width) px was rendered")
     }
 
     @Test("a district's page — every chart kind — at 400 and 1200 px: no overflow, the layout for the width, each chart drawn in its colours",
           arguments: widths)
-    func unitPage(width: Int) throws {
-        let layout = try Self.layout("/districts/朝阳区.html", width: width)
-        Self.check(layout)
+    func unitPage(width: Int) async throws {
+        let layout = try await Self.layout("/districts/朝阳区.html", width: width)
+        await Self.check(layout)
         #expect(Set(layout.figures.map(\.id)) == Set(Self.unitExpectations.keys), "\(layout.figures.map(\.id))")
         let colours = Array(Set(Self.unitExpectations.values.flatMap(\.keys))).sorted()
-        let regions = try Browser.regions(try #require(layout.screenshot), figures: layout.figures, colours: colours)
+        let regions = try await Browser.regions(try #require(layout.screenshot), figures: layout.figures, colours: colours)
         for (id, expected) in Self.unitExpectations {
             let region = try #require(regions[id], "\(id) was measured")
             #expect(region.nonWhite > 0.02 && region.nonWhite < 0.75, "\(id) at \(width) px is neither blank nor a block: \(region.nonWhite)")
@@ -98,11 +98,11 @@ struct ChartRenderingTests {
 
     @Test("the monthly ranking report at 400 and 1200 px: no overflow (tables scroll in their box), bars, hatched invalid bars and the limit drawn",
           arguments: widths)
-    func rankingReport(width: Int) throws {
-        let layout = try Self.layout("/months/2019-01.html", width: width)
-        Self.check(layout)
+    func rankingReport(width: Int) async throws {
+        let layout = try await Self.layout("/months/2019-01.html", width: width)
+        await Self.check(layout)
         #expect(layout.figures.count == 2)
-        let regions = try Browser.regions(try #require(layout.screenshot), figures: layout.figures,
+        let regions = try await Browser.regions(try #require(layout.screenshot), figures: layout.figures,
                                           colours: Self.pollutantColours + [Self.limit, "#e0e0e0"])
         for (figure, colour) in zip(layout.figures, Self.pollutantColours) {
             let region = try #require(regions[figure.id])
@@ -114,18 +114,18 @@ struct ChartRenderingTests {
     }
 
     @Test("on a phone (400 px) the city-level ranking (367 cities, charts in parts of 40), the year, the city page, the index and the alerts are no wider than the screen")
-    func longPagesOnAPhone() throws {
-        let cities = try Self.layout("/cities-2019-01.html", width: 400)
-        Self.check(cities)
+    func longPagesOnAPhone() async throws {
+        let cities = try await Self.layout("/cities-2019-01.html", width: 400)
+        await Self.check(cities)
         #expect(cities.figures.count == 2 * 10, "each pollutant's 367 bars in 10 parts of at most 40")
         for page in ["/site/city.html", "/index.html", "/alerts.html", "/years/2019.html"] {
-            Self.check(try Self.layout(page, width: 400))
+            await Self.check(try Self.layout(page, width: 400))
         }
     }
 
     @Test("printed (A4, 190 mm wide): the charts in their wide layout, tables not cut, nothing wider than the paper")
-    func printed() throws {
-        let layout = try #require(try Self.rendered.get().first { $0.media == "print" })
+    func printed() async throws {
+        let layout = try #require(try await Self.rendered.value.get().first { $0.media == "print" })
         #expect(layout.scrollWidth <= layout.innerWidth && layout.overflowing.isEmpty, "\(layout.overflowing)")
         #expect(layout.figures.count == 2 && layout.figures.allSatisfy { $0.visibleSVGs == 1 && $0.svgClass.contains("wide") })
         let css = ReportStyle.css

@@ -32,10 +32,10 @@ struct ChartValueTests {
         return result
     }
 
-    static func reference(_ request: [String: Any]) throws -> [String: Any] {
+    static func reference(_ request: [String: Any]) async throws -> [String: Any] {
         let path = TestPaths.temporaryDirectory("haze-chart-ref") + "/request.json"
         try JSONSerialization.data(withJSONObject: request).write(to: URL(fileURLWithPath: path))
-        return try Processes.python("chart_ref.py", [path]) as? [String: Any] ?? [:]
+        return try await Processes.python("chart_ref.py", [path]) as? [String: Any] ?? [:]
     }
 
     static let subjects: [[String]] = [["--station", "1001A"], ["--district", "朝阳区", "--city", "北京"], ["--city", "北京"]]
@@ -71,7 +71,7 @@ struct ChartValueTests {
     }
 
     @Test("calendar: every day's value equals haze query's, and its colour is the HJ 633 category of the independent reference")
-    func calendar() throws {
+    func calendar() async throws {
         for subject in Self.subjects {
             for pollutant in ["pm2.5", "pm10"] {
                 let period = ["--from", "2019-01-01", "--to", "2019-02-28"]
@@ -87,7 +87,7 @@ struct ChartValueTests {
                     if let number = Int(value) { request.append(["date": date, "pollutant": name, "value": number]) }
                     #expect(value.isEmpty == (cell["data-category"] ?? "").isEmpty)
                 }
-                let categories = try #require(try Self.reference(["calendar": request])["calendar"] as? [Int])
+                let categories = try #require(try await Self.reference(["calendar": request])["calendar"] as? [Int])
                 let drawn = cells.compactMap { Int($0["data-category"] ?? "") }
                 #expect(drawn == categories, "\(subject) \(name): categories")
                 // Each category's cells are filled with its HJ 633 colour.
@@ -100,7 +100,7 @@ struct ChartValueTests {
     }
 
     @Test("AQI band: each day's category equals the independent PM AQI of that day's query values, and the chart says the AQI is PM only")
-    func aqiBand() throws {
+    func aqiBand() async throws {
         let period = ["--from", "2019-01-01", "--to", "2019-01-31"]
         let svg = try Self.plot(["timeseries", "--city", "北京", "--aqi-band"] + period)
         let band = try #require(SVGData.elements(svg, class: "aqi-band").first?["data-categories"])
@@ -113,13 +113,13 @@ struct ChartValueTests {
             if let v = Int(values["PM10"]?[day] ?? "") { entry["pm10"] = v }
             return entry
         }
-        let levels = try #require(try Self.reference(["aqi": request])["aqi"] as? [Any])
+        let levels = try #require(try await Self.reference(["aqi": request])["aqi"] as? [Any])
         #expect(drawn == levels.map { $0 as? Int })
         #expect(svg.contains("仅由 PM2.5、PM10 日均值计算"))
     }
 
     @Test("diurnal and weekday profiles: mean and quartiles of every valid hour equal an independent computation from haze query's hourly values")
-    func profiles() throws {
+    func profiles() async throws {
         let subject = ["--district", "朝阳区", "--city", "北京"]
         let period = ["--from", "2019-01-01", "--to", "2019-01-31"]
         let run = InProcess(["query", "--format", "csv", "--decimals", "6", "--resolution", "hour", "--pollutant", "pm2.5",
@@ -133,7 +133,7 @@ struct ChartValueTests {
         for (kind, grouping) in [("diurnal", "hour"), ("weekday", "weekday")] {
             let svg = try Self.plot([kind, "--pollutant", "pm2.5"] + subject + period)
             let profile = try #require(SVGData.elements(svg, class: "profile").first)
-            let reference = try #require(try Self.reference(["profile": ["grouping": grouping, "values": hourly]])["profile"] as? [[String: Any]])
+            let reference = try #require(try await Self.reference(["profile": ["grouping": grouping, "values": hourly]])["profile"] as? [[String: Any]])
             let means = (profile["data-mean"] ?? "").split(separator: ",", omittingEmptySubsequences: false).map { Double($0) }
             let p25 = (profile["data-p25"] ?? "").split(separator: ",", omittingEmptySubsequences: false).map { Double($0) }
             let p75 = (profile["data-p75"] ?? "").split(separator: ",", omittingEmptySubsequences: false).map { Double($0) }
@@ -150,7 +150,7 @@ struct ChartValueTests {
     }
 
     @Test("ratio: PM2.5/PM10 paired by station equals an independent computation from each station's query values")
-    func ratio() throws {
+    func ratio() async throws {
         let period = ["--from", "2019-01-01", "--to", "2019-01-31"]
         let svg = try Self.plot(["ratio", "--city", "北京"] + period)
         let series = try #require(SVGData.elements(svg, class: "series").first)
@@ -162,7 +162,7 @@ struct ChartValueTests {
             func map(_ name: String) -> [String: Any] { (values[name] ?? [:]).compactMapValues { Double($0) } }
             stations.append(["pm25": map("PM2.5"), "pm10": map("PM10")])
         }
-        let reference = try #require(try Self.reference(["ratio": ["stations": stations]])["ratio"] as? [String: Double])
+        let reference = try #require(try await Self.reference(["ratio": ["stations": stations]])["ratio"] as? [String: Double])
         #expect(times.count == 31)
         for (time, ratio) in zip(times, ratios) {
             if let want = reference[time] {

@@ -348,7 +348,7 @@ struct CompensationCommandTests {
     static let zhengzhou = TestPaths.fixtures + "/compensation/henan-zhengzhou-2020.json"
 
     @Test("Zhengzhou's scheme on two hand-made Januaries: every amount as worked by hand, complete, exit 0")
-    func handMade() throws {
+    func handMade() async throws {
         // City rates: PM2.5 (63 − 60) / 63 × 100 = 4.76… → 4.8 %; PM10 (105 − 100) / 105 × 100 = 4.76… → 4.8 %.
         // A区: PM2.5 60 − 70 = −10 → 5×10 + 5×20 = 150 → −150; rate (70 − 70) / 70 = 0.0, 0.0 − 4.8 = −4.8 → 48 → −48;
         //      PM10 100 − 100 = 0 → 0; rate (105 − 100) / 105 × 100 = 4.8, 4.8 − 4.8 = 0 → 0.        A区 = −198.00
@@ -388,7 +388,7 @@ struct CompensationCommandTests {
         #expect(text.contains("2019-01,henan-zhengzhou-2020,total,A区,,,,,,,,-198.00,true,"))
         let xlsx = Self.run(["--scheme", Self.zhengzhou, "--month", "2019-01", "--city", "测试", "--format", "xlsx", "--out", dir + "/l.xlsx"])
         #expect(xlsx.status == 0)
-        let sheets = SpreadsheetReader.sheets(try SpreadsheetReader.read(dir + "/l.xlsx"))
+        let sheets = await SpreadsheetReader.sheets(try SpreadsheetReader.read(dir + "/l.xlsx"))
         let rows = try #require(sheets.first?["rows"] as? [[[String: Any]]])
         let total = try #require(rows.first { $0[2]["v"] as? String == "total" && $0[3]["v"] as? String == "A区" })
         #expect(total[11]["t"] as? String == "n" && total[11]["v"] as? Int == -198 && SpreadsheetReader.csvText(total[11]) == "-198.00")

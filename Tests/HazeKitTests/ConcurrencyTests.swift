@@ -27,12 +27,9 @@ struct ConcurrencyTests {
         return (process, out, err)
     }
 
-    static func finish(_ started: (Process, Pipe, Pipe)) -> Processes.Output {
-        let out = started.1.fileHandleForReading.readDataToEndOfFile()
-        let err = started.2.fileHandleForReading.readDataToEndOfFile()
-        started.0.waitUntilExit()
-        return .init(status: started.0.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
-                     stderr: String(decoding: err, as: UTF8.self))
+    static func finish(_ started: (Process, Pipe, Pipe)) async -> Processes.Output {
+        let (process, out, err) = started
+        return await OffPool.run { Processes.finish(process, out: out, err: err) }
     }
 
     /// A station's hourly values over the two months, one CSV line per hour and pollutant.
@@ -69,9 +66,9 @@ struct ConcurrencyTests {
     }
 
     @Test("ingest, three readers and an alert run at once: every answer is a committed state, the writer finishes")
-    func writerReadersAndAlert() throws {
+    func writerReadersAndAlert() async throws {
         let store = TestPaths.temporaryDirectory("haze-concurrent")
-        let final = try Processes.haze(Self.stationHours(SharedStore.national.directory))
+        let final = try await Processes.haze(Self.stationHours(SharedStore.national.directory))
         let finalLines = final.stdout.split(separator: "\n").dropFirst().map { $0 }
         #expect(final.status == 0 && finalLines.count == 2 * 59 * 24, "\(final.stderr)")
 
@@ -88,7 +85,7 @@ struct ConcurrencyTests {
             }
             for reader in readers {
                 let isAlert = reader.0.arguments?.first == "alert"
-                let output = Self.finish(reader)
+                let output = await Self.finish(reader)
                 if isAlert { alerts.append(output); continue }
                 guard output.status == 0 else {
                     // Before the writer's first commit there is nothing to read yet.
@@ -101,7 +98,7 @@ struct ConcurrencyTests {
                 if !Self.isCommittedPrefix(lines, of: finalLines) { inconsistent.append(output.stdout) }
             }
         }
-        let written = Self.finish(writer)
+        let written = await Self.finish(writer)
         #expect(written.status == 0, "the writer finished: \(written.stderr)")
         #expect(inconsistent.isEmpty, "\(inconsistent.count) inconsistent answer(s), e.g. \(inconsistent.first ?? "")")
         #expect(answers >= 3 && partial >= 1, "readers ran while the store was being written (\(answers), \(partial) partial)")
@@ -118,7 +115,7 @@ struct ConcurrencyTests {
     }
 
     @Test("a write sequence left odd by a killed writer neither blocks readers nor the next writer")
-    func killedWriterLeavesNoStaleState() throws {
+    func killedWriterLeavesNoStaleState() async throws {
         let store = TestPaths.temporaryDirectory("haze-stale")
         let files = Array(TestPaths.cnemcFiles.prefix(2))
         let ingest = ["ingest", "--quiet", "--store", store, "--stations", TestPaths.stations]
@@ -127,7 +124,7 @@ struct ConcurrencyTests {
         let dead = Process()
         dead.executableURL = URL(fileURLWithPath: "/bin/true")
         try dead.run()
-        dead.waitUntilExit()
+        await OffPool.run { dead.waitUntilExit() }
         let handle = try #require(FileHandle(forUpdatingAtPath: store + "/seq"))
         var odd: UInt64 = 41
         var pid = dead.processIdentifier
@@ -136,7 +133,7 @@ struct ConcurrencyTests {
         try handle.close()
 
         let started = Date()
-        let query = try Processes.haze(Self.stationHours(store))
+        let query = try await Processes.haze(Self.stationHours(store))
         #expect(query.status == 0, "\(query.stderr)")
         #expect(Date().timeIntervalSince(started) < 10, "the reader did not wait for a dead writer")
         #expect(InProcess(ingest + [TestPaths.cnemcFiles[2]]).status == 0, "the next writer takes over")
@@ -146,7 +143,7 @@ struct ConcurrencyTests {
     }
 
     @Test("a reader waits while a live writer is between begin and end, then reads what it committed")
-    func readerWaitsForLiveWriter() throws {
+    func readerWaitsForLiveWriter() async throws {
         let store = TestPaths.temporaryDirectory("haze-seq-wait")
         #expect(InProcess(["ingest", "--quiet", "--store", store, "--stations", TestPaths.stations,
                            TestPaths.cnemcFiles[0]]).status == 0)
@@ -167,12 +164,12 @@ struct ConcurrencyTests {
             writer.sequence?.endWrite()
             done.signal()
         }
-        began.wait()
+        await OffPool.run { began.wait() }
         let started = Date()
         let seen = try Store.readConsistently(directory: store) { $0.newestHour }
         #expect(Date().timeIntervalSince(started) >= 0.25, "the reader waited for the writer")
         #expect(seen == day2, "and then read what it wrote")
-        done.wait()
+        await OffPool.run { done.wait() }
         try? FileManager.default.removeItem(atPath: store)
     }
 

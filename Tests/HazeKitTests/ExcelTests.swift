@@ -33,15 +33,15 @@ struct ExcelTests {
            timestamp: ZipArchive.Timestamp(date: CivilDate(year: 2019, month: 2, day: 1)!, hour: 9, minute: 30, second: 4))
     }
 
-    static func written(_ workbook: Workbook) throws -> (path: String, reading: [String: Any]) {
+    static func written(_ workbook: Workbook) async throws -> (path: String, reading: [String: Any]) {
         let path = TestPaths.temporaryDirectory("haze-xlsx") + "/book.xlsx"
         try Data(workbook.xlsx()).write(to: URL(fileURLWithPath: path))
-        return (path, try SpreadsheetReader.read(path))
+        return await (path, try SpreadsheetReader.read(path))
     }
 
     @Test("cells, types, sheet names, frozen bold header and widths read back with the standard library")
-    func readBackStandardLibrary() throws {
-        let (_, reading) = try Self.written(Self.sample)
+    func readBackStandardLibrary() async throws {
+        let (_, reading) = try await Self.written(Self.sample)
         let entries = reading["entries"] as? [String] ?? []
         #expect(entries.first == "[Content_Types].xml")
         #expect(Set(entries).isSuperset(of: ["xl/workbook.xml", "xl/styles.xml", "xl/sharedStrings.xml",
@@ -78,10 +78,11 @@ struct ExcelTests {
     }
 
     @Test("openpyxl reads the same workbook: values, frozen pane, bold header, number formats, title",
-          .enabled(if: SpreadsheetReader.pythonWithOpenpyxl != nil || SpreadsheetReader.openpyxlRequired,
-                   "openpyxl is not installed: the workbook was read with the standard library only (see SpreadsheetReader)"))
-    func readBackOpenpyxl() throws {
-        let (_, reading) = try Self.written(Self.sample)
+          .enabled("openpyxl is not installed: the workbook was read with the standard library only (see SpreadsheetReader)") {
+              await SpreadsheetReader.pythonWithOpenpyxl.value != nil || SpreadsheetReader.openpyxlRequired
+          })
+    func readBackOpenpyxl() async throws {
+        let (_, reading) = try await Self.written(Self.sample)
         let sheets = try #require(SpreadsheetReader.openpyxlSheets(reading),
                                   "\(reading["openpyxl_missing"] as? String ?? "openpyxl did not run")")
         #expect(sheets.map { $0["name"] as? String ?? "" } == SpreadsheetReader.sheets(reading).map { $0["name"] as? String ?? "" })
@@ -98,7 +99,7 @@ struct ExcelTests {
     }
 
     @Test("a ZIP of stored and deflated entries reads back in Python's zipfile, CRC-32s checked")
-    func zipArchive() throws {
+    func zipArchive() async throws {
         var generator = SystemRandomNumberGenerator()
         let random = (0 ..< 1000).map { _ in UInt8.random(in: 0...255, using: &generator) }
         var archive = ZipArchive(timestamp: ZipArchive.Timestamp(date: CivilDate(year: 2026, month: 11, day: 30)!, hour: 23, minute: 59, second: 58))
@@ -115,19 +116,19 @@ struct ExcelTests {
         assert z.testzip() is None
         print(json.dumps([[i.filename, i.compress_type, hashlib.sha256(z.read(i)).hexdigest(), list(i.date_time)] for i in z.infolist()]))
         """
-        let run = try Processes.run("/usr/bin/python3", ["-c", script, path])
+        let run = try await Processes.run("/usr/bin/python3", ["-c", script, path])
         #expect(run.status == 0, "\(run.stderr)")
         let listing = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [[Any]])
         #expect(listing.map { $0[0] as? String } == ["a.txt", "random.bin", "目录/排名.csv", "empty"])
         #expect(listing.map { $0[1] as? Int } == [0, 0, 8, 0], "stored unless deflate makes it smaller")
-        func sha(_ bytes: [UInt8]) throws -> String {
+        func sha(_ bytes: [UInt8]) async throws -> String {
             let file = TestPaths.temporaryDirectory("haze-zip") + "/x"
             try Data(bytes).write(to: URL(fileURLWithPath: file))
-            return try Processes.run("/usr/bin/python3", ["-c", "import hashlib,sys;print(hashlib.sha256(open(sys.argv[1],'rb').read()).hexdigest())", file]).stdout
+            return try await Processes.run("/usr/bin/python3", ["-c", "import hashlib,sys;print(hashlib.sha256(open(sys.argv[1],'rb').read()).hexdigest())", file]).stdout
                 .trimmingCharacters(in: .whitespacesAndNewlines)
         }
-        #expect(listing[1][2] as? String == (try sha(random)))
-        #expect(listing[2][2] as? String == (try sha(Array(String(repeating: "朝阳区,52\n", count: 500).utf8))))
+        await #expect(listing[1][2] as? String == (try sha(random)))
+        await #expect(listing[2][2] as? String == (try sha(Array(String(repeating: "朝阳区,52\n", count: 500).utf8))))
         #expect((listing[0][3] as? [Int]) == [2026, 11, 30, 23, 59, 58])
     }
 

@@ -110,20 +110,20 @@ struct ExceptionalDaysTests {
         return try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any] ?? [:]
     }
 
-    static func reference(_ mode: String, _ arguments: [String]) throws -> [String: Any] {
-        try Processes.python("reference.py", [mode, "--data", TestPaths.cnemc, "--registry", TestPaths.stations,
+    static func reference(_ mode: String, _ arguments: [String]) async throws -> [String: Any] {
+        try await Processes.python("reference.py", [mode, "--data", TestPaths.cnemc, "--registry", TestPaths.stations,
                                               "--day-hours", "1-24", "--exclude-days", written] + arguments) as? [String: Any] ?? [:]
     }
 
     @Test("Beijing's districts with the days left out equal the reference (value, validity, rank, valid days), both months",
           arguments: ["2019-01", "2019-02"])
-    func againstReference(month: String) throws {
+    func againstReference(month: String) async throws {
         let haze = try Self.haze(["--month", month, "--city", "北京", "--exclude-exceptional", Self.written])
         let plain = try Self.haze(["--month", month, "--city", "北京"])
         var compared = 0, changed = 0
         for (ranking, plainRanking) in zip(haze["rankings"] as? [[String: Any]] ?? [], plain["rankings"] as? [[String: Any]] ?? []) {
             let pollutant = ranking["pollutant"] as? String ?? ""
-            let reference = try Self.reference("rank", ["--indicator", pollutant.lowercased(), "--level", "district",
+            let reference = try await Self.reference("rank", ["--indicator", pollutant.lowercased(), "--level", "district",
                                                         "--city", "北京", "--month", month])
             let units = try #require(reference["units"] as? [String: [String: Any]])
             let entries = ranking["entries"] as? [[String: Any]] ?? []
@@ -146,7 +146,7 @@ struct ExceptionalDaysTests {
         // and the reference agrees that none is valid.
         if month == "2019-02" {
             #expect((haze["unranked"] as? [String]) == ["PM10"], "\(haze["unranked"] ?? "")")
-            let pm10 = try Self.reference("rank", ["--indicator", "pm10", "--level", "district", "--city", "北京", "--month", month])
+            let pm10 = try await Self.reference("rank", ["--indicator", "pm10", "--level", "district", "--city", "北京", "--month", month])
             let units = try #require(pm10["units"] as? [String: [String: Any]])
             #expect(!units.isEmpty && units.values.allSatisfy { $0["valid"] as? Bool == false })
         }
@@ -155,9 +155,9 @@ struct ExceptionalDaysTests {
     }
 
     @Test("days averaged: the reference's days_used for one district; the report names the days it left out")
-    func report() throws {
+    func report() async throws {
         let haze = try Self.haze(["--month", "2019-01", "--city", "北京", "--exclude-exceptional", Self.written])
-        let reference = try Self.reference("unit-stats", ["--city", "北京", "--district", "朝阳区", "--month", "2019-01", "--no-daily"])
+        let reference = try await Self.reference("unit-stats", ["--city", "北京", "--district", "朝阳区", "--month", "2019-01", "--no-daily"])
         let pollutants = try #require(reference["pollutants"] as? [String: [String: Any]])
         for ranking in haze["rankings"] as? [[String: Any]] ?? [] {
             let pollutant = ranking["pollutant"] as? String ?? ""
@@ -188,7 +188,7 @@ struct ExceptionalDaysTests {
     }
 
     @Test("--exclude-exceptional is refused for a period ranking (64); a bad file stops the ranking with its line (65)")
-    func commandLine() throws {
+    func commandLine() async throws {
         let period = InProcess(["rank", "--store", SharedStore.national.directory, "--stations", TestPaths.stations,
                                 "--year", "2019", "--city", "北京", "--exclude-exceptional", Self.written])
         #expect(period.status == 64 && period.stderr.contains("--exclude-exceptional and --year cannot be used together"))

@@ -357,11 +357,11 @@ struct ExternalNumberTests {
     }
 
     @Test("haze-bench refuses --repeat -1 and 1e999 with exit 64 instead of trapping")
-    func benchRepeat() throws {
+    func benchRepeat() async throws {
         let bench = (TestPaths.haze as NSString).deletingLastPathComponent + "/haze-bench"
         try #require(FileManager.default.isExecutableFile(atPath: bench), "haze-bench is built beside haze")
         for value in ["-1", "1e999", "0", Self.hugeDigits] {
-            let run = try Processes.run(bench, ["open", "--repeat", value])
+            let run = try await Processes.run(bench, ["open", "--repeat", value])
             #expect(run.status == 64 && run.stderr.contains("--repeat:") && run.stderr.contains("1…1000"), "\(value): \(run.stderr)")
         }
     }

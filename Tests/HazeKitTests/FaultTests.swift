@@ -41,17 +41,17 @@ struct FaultTests {
     }
 
     /// `haze` under a file-size limit of `kilobytes`.
-    static func hazeWithFileLimit(_ kilobytes: Int, _ arguments: [String]) throws -> Processes.Output {
+    static func hazeWithFileLimit(_ kilobytes: Int, _ arguments: [String]) async throws -> Processes.Output {
         let quoted = ([TestPaths.haze] + arguments).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }
-        return try Processes.run("/bin/bash", ["-c", "ulimit -f \(kilobytes); exec \(quoted.joined(separator: " "))"])
+        return try await Processes.run("/bin/bash", ["-c", "ulimit -f \(kilobytes); exec \(quoted.joined(separator: " "))"])
     }
 
     @Test("a disk that fills while the rings are widened: a clear error, the store unchanged, the next run completes")
-    func diskFullWhileWidening() throws {
+    func diskFullWhileWidening() async throws {
         let store = try Self.smallStore()
         let before = Self.contents(store)
         let ingest = ["ingest", "--store", store, "--stations", TestPaths.stations, TestPaths.cnemcFiles[1]]
-        let full = try Self.hazeWithFileLimit(8192, ingest)
+        let full = try await Self.hazeWithFileLimit(8192, ingest)
         #expect(full.status == ExitCode.ioError.rawValue)
         #expect(full.stderr.contains("hourly.ring.tmp.") && full.stderr.contains(": allocate") && full.stderr.contains("nothing was half-written"),
                 "\(full.stderr)")
@@ -62,7 +62,7 @@ struct FaultTests {
         }
         #expect(InProcess(["check", "--store", store, "--stations", TestPaths.stations]).status == 0)
         // Space again: the same run goes through, and the first reading is still there.
-        let retry = try Processes.haze(ingest)
+        let retry = try await Processes.haze(ingest)
         #expect(retry.status == 0, "\(retry.stderr)")
         let query = InProcess(["query", "--store", store, "--stations", TestPaths.stations, "--station", "1001A",
                                "--resolution", "hour", "--from", "2019-01-01", "--to", "2019-01-01", "--format", "csv"])
@@ -70,9 +70,9 @@ struct FaultTests {
     }
 
     @Test("a disk full before the first ring exists leaves no store, and says so")
-    func diskFullOnCreate() throws {
+    func diskFullOnCreate() async throws {
         let store = TestPaths.temporaryDirectory("haze-fault-new") + "/store"
-        let full = try Self.hazeWithFileLimit(16, ["ingest", "--store", store, "--stations", TestPaths.stations,
+        let full = try await Self.hazeWithFileLimit(16, ["ingest", "--store", store, "--stations", TestPaths.stations,
                                                    TestPaths.cnemcFiles[0]])
         #expect(full.status == ExitCode.ioError.rawValue)
         #expect(full.stderr.contains("allocate") && full.stderr.contains("file-size limit"), "\(full.stderr)")
@@ -82,7 +82,7 @@ struct FaultTests {
     }
 
     @Test("a store the user cannot write: queries answer, writers stop with the path and the reason")
-    func readOnlyStore() throws {
+    func readOnlyStore() async throws {
         let store = try Self.smallStore()
         let before = Self.contents(store)
         // As root, permissions do not bind: run as nobody instead; otherwise remove write permission.
@@ -91,18 +91,18 @@ struct FaultTests {
             for name in before.keys { chmod(store + "/" + name, 0o444) }
             chmod(store, 0o555)
         }
-        func haze(_ arguments: [String]) throws -> Processes.Output {
-            asRoot ? try Processes.run("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", TestPaths.haze] + arguments)
-                   : try Processes.haze(arguments)
+        func haze(_ arguments: [String]) async throws -> Processes.Output {
+            asRoot ? try await Processes.run("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", TestPaths.haze] + arguments)
+                   : try await Processes.haze(arguments)
         }
-        let query = try haze(["query", "--store", store, "--stations", TestPaths.stations, "--station", "1001A",
+        let query = try await haze(["query", "--store", store, "--stations", TestPaths.stations, "--station", "1001A",
                               "--resolution", "hour", "--from", "2019-01-01", "--to", "2019-01-01", "--format", "csv"])
         #expect(query.status == 0, "\(query.stderr)")
         #expect(query.stdout.contains("1001A,PM2.5,10,1"))
-        let ingest = try haze(["ingest", "--store", store, "--stations", TestPaths.stations, TestPaths.cnemcFiles[0]])
+        let ingest = try await haze(["ingest", "--store", store, "--stations", TestPaths.stations, TestPaths.cnemcFiles[0]])
         #expect(ingest.status == ExitCode.ioError.rawValue)
         #expect(ingest.stderr.contains(store + "/lock") && ingest.stderr.contains("Permission denied — permission denied for this user"), "\(ingest.stderr)")
-        let alert = try haze(["alert", "--store", store, "--stations", TestPaths.stations, "--rules", TestPaths.root + "/alerts"])
+        let alert = try await haze(["alert", "--store", store, "--stations", TestPaths.stations, "--rules", TestPaths.root + "/alerts"])
         #expect(alert.status == ExitCode.ioError.rawValue)
         #expect(alert.stderr.contains("Permission denied"), "\(alert.stderr)")
         if !asRoot { chmod(store, 0o755) }
@@ -110,13 +110,13 @@ struct FaultTests {
     }
 
     @Test("temporary files of writers killed before their rename are removed by the next write")
-    func leftoversOfKilledWriters() throws {
+    func leftoversOfKilledWriters() async throws {
         let directory = TestPaths.temporaryDirectory("haze-leftovers")
         let target = directory + "/state.json"
         let dead = Process()
         dead.executableURL = URL(fileURLWithPath: "/bin/true")
         try dead.run()
-        dead.waitUntilExit()
+        await OffPool.run { dead.waitUntilExit() }
         let deadLeftover = target + ".tmp.\(dead.processIdentifier)"
         let liveLeftover = target + ".tmp.1"  // pid 1 is alive: a writer still at work is left alone
         let unrelated = directory + "/other.json.tmp.\(dead.processIdentifier)"

@@ -35,10 +35,10 @@ struct IndicatorRealDataTests {
     static func station(_ code: String) -> Station { Station(code: code, name: "", city: "") }
 
     @Test("real-time AQI of Beijing's 12 stations, every station-hour: IAQI per pollutant, AQI, primary pollutant, level and the 24-hour moving PM means equal the reference")
-    func beijingHourly() throws {
+    func beijingHourly() async throws {
         let store = try SharedStore.open()
         let aggregation = Aggregation(store: store)
-        let stations = try #require(Reference.beijingHourly["stations"] as? [String: [String: [String: Any]]])
+        let stations = try #require((await Reference.beijingHourly.value)["stations"] as? [String: [String: [String: Any]]])
         #expect(stations.count == 12)
         var compared = 0, published = 0, moving = 0
         for (code, rows) in stations.sorted(by: { $0.key < $1.key }) {
@@ -68,10 +68,10 @@ struct IndicatorRealDataTests {
     }
 
     @Test("every Beijing station-day: daily means and hours, O3 MDA8 with its windows and validity, O3 1-h max, daily IAQI, AQI, primary and level equal the reference")
-    func beijingDaily() throws {
+    func beijingDaily() async throws {
         let store = try SharedStore.open()
-        let stations = try #require(Reference.beijingDaily["stations"] as? [String: [String: [String: Any]]])
-        #expect(Reference.beijingDaily["day_hours"] as? String == "1-24")
+        let stations = try #require((await Reference.beijingDaily.value)["stations"] as? [String: [String: [String: Any]]])
+        #expect((await Reference.beijingDaily.value)["day_hours"] as? String == "1-24")
         var compared = 0, byExceedance = 0, o3Valid = 0
         for (code, days) in stations {
             let series = Dictionary(uniqueKeysWithValues: Pollutant.allCases.compactMap { p in
@@ -186,13 +186,13 @@ struct IndicatorRealDataTests {
 
     @Test("every Beijing district and the city, January and February 2019: statistics (means, CO P95, O3 P90), validity, composite index, major pollutant, PM-only index, 优良天数 and ratio, days per level, daily AQI equal the reference",
           arguments: ["2019-01", "2019-02"])
-    func beijingUnits(month: String) throws {
+    func beijingUnits(month: String) async throws {
         let store = try SharedStore.open()
         let aggregation = Aggregation(store: store)
         let months = [try #require(Month(parsing: month))]
         var compared = 0
         for level in [RankingLevel.district, .city] {
-            let reference = try #require(Reference.beijingUnits["\(level.rawValue) \(month)"]?["units"] as? [String: [String: Any]])
+            let reference = try #require((await Reference.beijingUnits.value)["\(level.rawValue) \(month)"]?["units"] as? [String: [String: Any]])
             let units = try SharedStore.registry.rankingUnits(level: level, city: "北京", days: months[0].days).units
             #expect(units.count == reference.count)
             for unit in units {
@@ -205,10 +205,10 @@ struct IndicatorRealDataTests {
     }
 
     @Test("every city of the national list, January 2019: statistics, composite index, 优良天数 and days per level equal the reference")
-    func nationalCities() throws {
+    func nationalCities() async throws {
         let store = try SharedStore.open()
         let aggregation = Aggregation(store: store)
-        let reference = try #require(Reference.nationalCities["units"] as? [String: [String: Any]])
+        let reference = try #require((await Reference.nationalCities.value)["units"] as? [String: [String: Any]])
         let january = [try #require(Month(year: 2019, month: 1))]
         let units = try SharedStore.registry.rankingUnits(level: .city, city: nil, days: january[0].days).units
         #expect(units.count == reference.count && units.count > 360)
@@ -223,12 +223,12 @@ struct IndicatorRealDataTests {
 
     @Test("haze rank --indicator over Beijing's districts, January 2019: ranks, ties, values and validity equal the reference's ranking",
           arguments: ["composite", "good-days", "aqi-days", "co", "o3", "no2"])
-    func rankings(indicator: String) throws {
+    func rankings(indicator: String) async throws {
         let run = InProcess(["rank", "--store", SharedStore.national.directory, "--stations", TestPaths.stations,
                              "--month", "2019-01", "--city", "北京", "--indicator", indicator, "--format", "json"])
         #expect(run.status == 0, "\(run.stderr)")
         let haze = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
-        let reference = Reference.beijingRank(indicator, month: "2019-01")
+        let reference = await Reference.beijingRank(indicator, month: "2019-01")
         let units = try #require(reference["units"] as? [String: [String: Any]])
         let entries = try #require(haze["entries"] as? [[String: Any]])
         #expect(entries.count == units.count)

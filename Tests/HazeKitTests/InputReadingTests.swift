@@ -87,7 +87,7 @@ struct InputReadingTests {
     }
 
     @Test("a FIFO, <(cat f) and /dev/stdin are read to their end")
-    func streams() throws {
+    func streams() async throws {
         let directory = TestPaths.temporaryDirectory("haze-input-stream")
         let csv = "station,time,pollutant,value\n1001A,2019-01-05T10:00+08:00,PM2.5,20\n1001A,2019-01-05T11:00+08:00,PM2.5,30\n"
         try csv.write(toFile: directory + "/in.csv", atomically: true, encoding: .utf8)
@@ -99,7 +99,7 @@ struct InputReadingTests {
             "stdin gzip": "gzip -c '\(directory)/in.csv' | \(haze) --store '\(directory)/s4' -",
         ]
         for (label, command) in commands.sorted(by: { $0.key < $1.key }) {
-            let run = try Processes.run("/bin/bash", ["-c", command])
+            let run = try await Processes.run("/bin/bash", ["-c", command])
             #expect(run.status == 0 && run.stdout.contains("stored 2"), "\(label): \(run.stdout) \(run.stderr)")
         }
     }
@@ -114,7 +114,7 @@ struct InputReadingTests {
     }
 
     @Test("a gzip bomb (1 GiB of zeros in about 1 MB) is refused at the limit, in bounded memory")
-    func gzipBomb() throws {
+    func gzipBomb() async throws {
         let directory = TestPaths.temporaryDirectory("haze-input-bomb")
         let bomb = try Self.bomb(mebibytes: 1024)
         #expect(bomb.count < 2_000_000)
@@ -123,7 +123,7 @@ struct InputReadingTests {
         // Through the binary, with its peak memory measured by a parent that has no other child.
         let script = "import resource, subprocess, sys; r = subprocess.run(sys.argv[1:], capture_output=True, text=True); "
             + "print(r.returncode); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); sys.stdout.write(r.stdout + r.stderr)"
-        let run = try Processes.run("/usr/bin/env", ["python3", "-c", script, TestPaths.haze, "ingest", "--max-size", "16",
+        let run = try await Processes.run("/usr/bin/env", ["python3", "-c", script, TestPaths.haze, "ingest", "--max-size", "16",
                                                    "--store", directory + "/store", "--stations", TestPaths.stations, directory + "/bomb.csv.gz"])
         let lines = run.stdout.split(separator: "\n", omittingEmptySubsequences: false)
         #expect(lines.first == "65", "nothing could be read: \(run.stdout)")
@@ -131,7 +131,7 @@ struct InputReadingTests {
         #expect(peakKiB < 200 * 1024, "peak RSS \(peakKiB) KiB")
         #expect(run.stdout.contains("bomb.csv.gz: decompresses to more than 16 MiB, the limit for one input"), "\(run.stdout)")
         // A plain input over the limit, from a pipe: refused too.
-        let piped = try Processes.run("/bin/bash", ["-c", "head -c 3000000 /dev/zero | '\(TestPaths.haze)' ingest --max-size 1 --store '\(directory)/store' --stations '\(TestPaths.stations)' -"])
+        let piped = try await Processes.run("/bin/bash", ["-c", "head -c 3000000 /dev/zero | '\(TestPaths.haze)' ingest --max-size 1 --store '\(directory)/store' --stations '\(TestPaths.stations)' -"])
         #expect(piped.status == 65 && piped.stderr.contains("stdin: is more than 1 MiB"), "\(piped.stderr)")
     }
 

@@ -22,20 +22,20 @@ struct InstallTests {
     }
 
     @Test("a copied binary run from an empty directory with no environment finds <prefix>/share/haze")
-    func findsInstalledData() throws {
+    func findsInstalledData() async throws {
         let (_, binary, empty) = try Self.install(withData: true)
-        let run = try Processes.run(binary, ["stations", "--city", "北京", "--format", "csv"], environment: [:], currentDirectory: empty)
+        let run = try await Processes.run(binary, ["stations", "--city", "北京", "--format", "csv"], environment: [:], currentDirectory: empty)
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("1001A,万寿西宫,北京"), "\(run.stdout)")
-        let rules = try Processes.run(binary, ["alert", "--store", empty + "/store"], environment: [:], currentDirectory: empty)
+        let rules = try await Processes.run(binary, ["alert", "--store", empty + "/store"], environment: [:], currentDirectory: empty)
         // The registry and the rule sets were found; the run stops only at the missing store.
         #expect(rules.stderr.contains("no haze store at '\(empty)/store'"), "\(rules.stderr)")
     }
 
     @Test("without installed data it says where it looked, and never reads the build checkout")
-    func saysWhereItLooked() throws {
+    func saysWhereItLooked() async throws {
         let (prefix, binary, empty) = try Self.install(withData: false)
-        let run = try Processes.run(binary, ["stations", "--city", "北京"], environment: [:], currentDirectory: empty)
+        let run = try await Processes.run(binary, ["stations", "--city", "北京"], environment: [:], currentDirectory: empty)
         #expect(run.status == 64, "\(run.stdout)\(run.stderr)")
         #expect(run.stderr.contains("cannot find the stations directory; looked in \(empty)/stations, \(prefix)/share/haze/stations"),
                 "\(run.stderr)")
@@ -43,11 +43,11 @@ struct InstallTests {
     }
 
     @Test("a symlink to the binary resolves to its real prefix")
-    func followsSymlinks() throws {
+    func followsSymlinks() async throws {
         let (_, binary, empty) = try Self.install(withData: true)
         let link = TestPaths.temporaryDirectory("haze-install-link") + "/haze"
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: binary)
-        let run = try Processes.run(link, ["stations", "--city", "北京"], environment: [:], currentDirectory: empty)
+        let run = try await Processes.run(link, ["stations", "--city", "北京"], environment: [:], currentDirectory: empty)
         #expect(run.status == 0, "\(run.stderr)")
     }
 }

@@ -106,7 +106,7 @@ struct PullTests {
     }
 
     @Test("two pulls started together: one takes the lock, the other exits cleanly (or waits with --wait); the store is intact")
-    func concurrentPulls() throws {
+    func concurrentPulls() async throws {
         let files = TestPaths.cnemcFiles.filter { name in (10...16).contains { name.contains(String(format: "201901%02d", $0)) } }
         let (server, url) = try Self.serve(files)
         let config = try Self.config(url, start: "2019-01-10")
@@ -125,13 +125,13 @@ struct PullTests {
             return p
         }
         for p in processes { try p.run() }
-        for p in processes { p.waitUntilExit() }
+        await OffPool.run { for p in processes { p.waitUntilExit() } }
         let statuses = processes.map(\.terminationStatus).sorted()
         let messages = try errors.map { try String(contentsOfFile: $0, encoding: .utf8) }.joined()
         // Either the second found the lock taken and said so, or the first had finished before it started.
         #expect(statuses == [0, 0] || (statuses == [0, 75] && messages.contains("another haze process is writing")),
                 "\(statuses) \(messages)")
-        let waited = try Processes.haze(arguments + ["--wait", "30"])
+        let waited = try await Processes.haze(arguments + ["--wait", "30"])
         #expect(waited.status == 0)
         #expect(server.requests.count >= 7)
         let clean = TestPaths.temporaryDirectory("haze-concurrent-clean")
@@ -140,7 +140,7 @@ struct PullTests {
     }
 
     @Test("http_proxy is honoured: a host that does not resolve is reached through the loopback proxy")
-    func proxy() throws {
+    func proxy() async throws {
         let files = TestPaths.cnemcFiles.filter { $0.contains("20190110") }
         let (server, _) = try Self.serve(files)
         let suffix = files[0].hasSuffix(".gz") ? ".csv.gz" : ".csv"
@@ -149,7 +149,7 @@ struct PullTests {
         var environment = ProcessInfo.processInfo.environment
         environment["http_proxy"] = server.base
         environment["no_proxy"] = ""
-        let run = try Processes.haze(["pull", "--config", config, "--store", store, "--stations", TestPaths.stations,
+        let run = try await Processes.haze(["pull", "--config", config, "--store", store, "--stations", TestPaths.stations,
                                       "--until", "2019-01-10"], environment: environment)
         #expect(run.status == 0 && run.stdout.contains("1 fetched, 1 complete"), "\(run.stdout) \(run.stderr)")
         #expect(server.requests.contains { $0.contains("http://haze-proxy-test.invalid/") })

@@ -25,43 +25,47 @@ struct QueryAQITests {
         var testDescription: String { self == .station ? "station \(QueryAQITests.station)" : "district 北京/\(QueryAQITests.district)" }
     }
 
-    static func python(_ script: String, _ arguments: [String]) -> [String: Any] {
+    static func python(_ script: String, _ arguments: [String]) async -> [String: Any] {
         do {
-            return try Processes.python(script, arguments) as? [String: Any] ?? [:]
+            return try await Processes.python(script, arguments) as? [String: Any] ?? [:]
         } catch {
             return ["error": "\(error)"]
         }
     }
 
     /// Real-time AQI per hour ("YYYY-MM-DD HH" = file date and hour label).
-    nonisolated(unsafe) static let stationHours: [String: [String: Any]] = {
-        let out = python("reference.py", ["hourly-aqi", "--data", TestPaths.cnemc, "--stations", station,
+    static let stationHours = Once<[String: [String: Any]]> {
+        let out = await python("reference.py", ["hourly-aqi", "--data", TestPaths.cnemc, "--stations", station,
                                           "--date-from", "2019-01-01", "--date-to", "2019-01-31"])
         return (out["stations"] as? [String: Any])?[station] as? [String: [String: Any]] ?? [:]
-    }()
+    }
 
-    nonisolated(unsafe) static let districtHours: [String: [String: Any]] = {
-        let out = python("unit_hourly_ref.py", ["--data", TestPaths.cnemc, "--registry", TestPaths.stations, "--city", "北京",
+    static let districtHours = Once<[String: [String: Any]]> {
+        let out = await python("unit_hourly_ref.py", ["--data", TestPaths.cnemc, "--registry", TestPaths.stations, "--city", "北京",
                                                 "--district", district, "--date-from", "2019-01-01", "--date-to", "2019-01-31"])
         return out["hours"] as? [String: [String: Any]] ?? [:]
-    }()
+    }
 
     /// Station-day statistics of 1001A (daily means with hours, MDA8 with windows).
-    nonisolated(unsafe) static let stationDays: [String: [String: Any]] = {
-        let out = python("reference.py", ["daily-stats", "--data", TestPaths.cnemc, "--stations", station, "--day-hours", "1-24",
+    static let stationDays = Once<[String: [String: Any]]> {
+        let out = await python("reference.py", ["daily-stats", "--data", TestPaths.cnemc, "--stations", station, "--day-hours", "1-24",
                                           "--date-from", "2019-01-01", "--date-to", "2019-01-31"])
         return (out["stations"] as? [String: Any])?[station] as? [String: [String: Any]] ?? [:]
-    }()
+    }
 
     /// `unit-stats` of January 2019: daily values, daily AQI, AQI days.
-    nonisolated(unsafe) static let stationMonth: [String: Any] =
-        python("reference.py", ["unit-stats", "--data", TestPaths.cnemc, "--registry", TestPaths.stations, "--stations", station,
+    static let stationMonth = Once<[String: Any]> {
+        await python("reference.py", ["unit-stats", "--data", TestPaths.cnemc, "--registry", TestPaths.stations, "--stations", station,
                                 "--month", "2019-01", "--day-hours", "1-24"])
-    nonisolated(unsafe) static let districtMonth: [String: Any] =
-        python("reference.py", ["unit-stats", "--data", TestPaths.cnemc, "--registry", TestPaths.stations, "--city", "北京",
+    }
+    static let districtMonth = Once<[String: Any]> {
+        await python("reference.py", ["unit-stats", "--data", TestPaths.cnemc, "--registry", TestPaths.stations, "--city", "北京",
                                 "--district", district, "--month", "2019-01", "--day-hours", "1-24"])
+    }
 
-    static func month(_ subject: Subject) -> [String: Any] { subject == .station ? stationMonth : districtMonth }
+    static func month(_ subject: Subject) async -> [String: Any] {
+        subject == .station ? await stationMonth.value : await districtMonth.value
+    }
 
     static func query(_ subject: Subject, _ arguments: [String], format: String) throws -> String {
         let run = InProcess(["query", "--store", SharedStore.national.directory, "--stations", TestPaths.stations]
@@ -134,8 +138,8 @@ struct QueryAQITests {
 
     @Test("--indicator aqi --resolution hour: every hour of January 2019 — AQI, partial AQI, level, primary pollutant(s) and the six IAQIs equal the reference, in CSV and JSON",
           arguments: Subject.allCases)
-    func hourly(subject: Subject) throws {
-        let reference = subject == .station ? Self.stationHours : Self.districtHours
+    func hourly(subject: Subject) async throws {
+        let reference = subject == .station ? await Self.stationHours.value : await Self.districtHours.value
         #expect(reference.count == 31 * 24, "the reference's hours: \(reference.count)")
         let arguments = ["--indicator", "aqi", "--resolution", "hour", "--from", "2019-01-01", "--to", "2019-01-31"]
         let items = ["SO2", "NO2", "CO", "O3", "PM10", "PM2.5"]
@@ -155,7 +159,7 @@ struct QueryAQITests {
     }
 
     @Test("by hand: 北京/朝阳区 at 2019-01-01 00:00 (label 0 of the 2019-01-01 file), from 1005A's and 1011A's rows")
-    func districtHourByHand() throws {
+    func districtHourByHand() async throws {
         // china_sites_20190101.csv, hour 0, 1005A / 1011A: PM2.5 55/54, PM10 78/91, SO2 15/21, NO2 67/76, O3 1/3, CO 1.1/1.1.
         // Means, rounded half to even: PM2.5 54.5 → 54, PM10 84.5 → 84, SO2 18, NO2 71.5 → 72, O3 2, CO 1.1.
         // IAQI (ceil): PM2.5 on 35…75 ↦ 50…100: 50 + 19·50/40 = 73.75 → 74; PM10 on 50…150: 50 + 34·50/100 = 67;
@@ -165,13 +169,13 @@ struct QueryAQITests {
                                                  format: "csv"), items: ["SO2", "NO2", "CO", "O3", "PM10", "PM2.5"])
         #expect(rows["2019-01-01T00:00+08:00"] == AQIRow(aqi: 74, partial: 74, level: 2, primary: ["PM2.5"],
                                                          iaqi: ["PM2.5": 74, "PM10": 67, "SO2": 6, "NO2": 36, "O3": 1, "CO": 11]))
-        #expect(Self.expected(Self.districtHours["2019-01-01 00"] ?? [:]) == rows["2019-01-01T00:00+08:00"], "the reference agrees with the hand computation")
+        #expect(Self.expected(await Self.districtHours.value["2019-01-01 00"] ?? [:]) == rows["2019-01-01T00:00+08:00"], "the reference agrees with the hand computation")
     }
 
     @Test("--indicator aqi --resolution day: every day of January 2019 — daily AQI (valid AQI days only), partial AQI, level, primary and the seven daily IAQIs equal the reference, in CSV and JSON",
           arguments: Subject.allCases)
-    func daily(subject: Subject) throws {
-        let reference = try #require(Self.month(subject)["daily"] as? [String: [String: Any]])
+    func daily(subject: Subject) async throws {
+        let reference = try #require(await Self.month(subject)["daily"] as? [String: [String: Any]])
         #expect(reference.count == 31)
         let arguments = ["--indicator", "aqi", "--resolution", "day", "--from", "2019-01-01", "--to", "2019-01-31"]
         let items = ["SO2", "NO2", "CO", "PM10", "PM2.5", "O3_8h", "O3_1h"]
@@ -192,8 +196,8 @@ struct QueryAQITests {
 
     @Test("--indicator aqi --resolution month: January 2019's valid AQI days, 优良天数, its ratio, polluted days, days per level and primary-pollutant days equal the reference, in CSV and JSON",
           arguments: Subject.allCases)
-    func monthly(subject: Subject) throws {
-        let want = try #require(Self.month(subject)["aqi_days"] as? [String: Any])
+    func monthly(subject: Subject) async throws {
+        let want = try #require(await Self.month(subject)["aqi_days"] as? [String: Any])
         let arguments = ["--indicator", "aqi", "--resolution", "month", "--from", "2019-01-01", "--to", "2019-01-31"]
         let csv = Self.csv(try Self.query(subject, arguments, format: "csv"))
         let json = try Self.json(try Self.query(subject, arguments, format: "json"))
@@ -225,16 +229,16 @@ struct QueryAQITests {
     static let referenceNames = ["PM2.5": "PM2.5", "PM10": "PM10", "SO2": "SO2", "NO2": "NO2", "CO": "CO", "O3": "O3_8h"]
 
     /// The expected value text, valid count and validity of one day and pollutant.
-    static func expectedDaily(_ subject: Subject, day: String, pollutant: String) -> (text: String, count: Int?, valid: Bool) {
+    static func expectedDaily(_ subject: Subject, day: String, pollutant: String) async -> (text: String, count: Int?, valid: Bool) {
         let name = referenceNames[pollutant] ?? pollutant
         let decimals = pollutant == "CO" ? 1 : 0
         if subject == .station {
-            let entry = stationDays[day]?[name] as? [String: Any] ?? [:]
+            let entry = await stationDays.value[day]?[name] as? [String: Any] ?? [:]
             let valid = entry["valid"] as? Bool == true
             let text = valid ? Reference.number(entry["value"]).map { String(format: "%.\(decimals)f", $0) } ?? "" : ""
             return (text, Reference.int(entry[name == "O3_8h" ? "windows" : "hours"]), valid)
         }
-        let daily = (districtMonth["daily"] as? [String: [String: Any]])?[day] ?? [:]
+        let daily = (await districtMonth.value["daily"] as? [String: [String: Any]])?[day] ?? [:]
         let rounded = daily["rounded"] as? [String: Any] ?? [:]
         let used = daily["stations_used"] as? [String: Any] ?? [:]
         let value = Reference.number(rounded[name])
@@ -243,7 +247,7 @@ struct QueryAQITests {
 
     @Test("--pollutant all --resolution day: the six pollutants' daily values (CO in mg/m³ with one decimal, O3 its MDA8), valid counts and validity equal the reference, in CSV and JSON",
           arguments: Subject.allCases)
-    func pollutantsAll(subject: Subject) throws {
+    func pollutantsAll(subject: Subject) async throws {
         let arguments = ["--pollutant", "all", "--resolution", "day", "--from", "2019-01-01", "--to", "2019-01-31"]
         let csv = Self.csv(try Self.query(subject, arguments, format: "csv"))
         let json = try Self.json(try Self.query(subject, arguments, format: "json"))
@@ -253,7 +257,7 @@ struct QueryAQITests {
         for (c, j) in zip(csv, json) {
             let day = try #require(c["time"]), pollutant = try #require(c["pollutant"])
             #expect(j["time"] as? String == day && j["pollutant"] as? String == pollutant, "the CSV and the JSON list the same rows in the same order")
-            let want = Self.expectedDaily(subject, day: day, pollutant: pollutant)
+            let want = await Self.expectedDaily(subject, day: day, pollutant: pollutant)
             #expect(c["value"] == want.text, "\(subject) \(day) \(pollutant) CSV \(c["value"] ?? "") vs \(want.text)")
             let jsonText = Reference.number(j["value"]).map { String(format: "%.\(pollutant == "CO" ? 1 : 0)f", $0) } ?? ""
             #expect(jsonText == want.text, "\(subject) \(day) \(pollutant) JSON")

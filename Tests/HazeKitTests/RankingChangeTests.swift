@@ -18,8 +18,8 @@ struct RankingChangeTests {
         return try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any] ?? [:]
     }
 
-    static func reference(_ data: String, _ arguments: [String]) -> [String: Any] {
-        Reference.run(["rank", "--data", data, "--registry", TestPaths.stations, "--level", "district", "--city", "北京"] + arguments)
+    static func reference(_ data: String, _ arguments: [String]) async -> [String: Any] {
+        await Reference.run(["rank", "--data", data, "--registry", TestPaths.stations, "--level", "district", "--city", "北京"] + arguments)
     }
 
     /// Every unit's rank, value, last year's value and rank, change and change rank, and the lists, equal the reference's.
@@ -58,11 +58,11 @@ struct RankingChangeTests {
 
     @Test("two years, --by change --top 2 --bottom 2: changes (−25.0 tied, −20.0 tied, +16.7, +50.0 spared), change ranks, the most improved and most deteriorated equal the reference and the hand-computed values",
           arguments: ["pm2.5", "pm10", "composite", "good-days"])
-    func byChange(indicator: String) throws {
+    func byChange(indicator: String) async throws {
         let store = TwoYearStore.built
         let options = ["--indicator", indicator, "--month", "2019-02", "--by", "change", "--top", "2", "--bottom", "2"]
         let haze = try Self.haze(store.store, options)
-        try Self.compare(haze, Self.reference(store.cnemc, options), "\(indicator) by change")
+        try await Self.compare(haze, Self.reference(store.cnemc, options), "\(indicator) by change")
         guard indicator == "pm2.5" else { return }
         // By hand: 朝阳 (80 → 60) and 石景山 (40 → 30) −25.0 %, tied first; 西城 and 东城 (80 → 64) −20.0 %, tied third;
         // 海淀 (75 → 78) +4.0 %; 顺义 (60 → 70) +16.7 %; 怀柔 (20 → 30) +50.0 % but attains Grade II; 昌平 no 2018 data.
@@ -82,27 +82,27 @@ struct RankingChangeTests {
 
     @Test("two years, --by value --top 3 --bottom 2, a month and a cumulative period: ranks with ties, last year's value and rank, red and black lists equal the reference",
           arguments: [["--month", "2019-01"], ["--month", "2019-02", "--cumulative"], ["--month", "2019-02", "--cumulative", "--from", "2019-02"]])
-    func byValue(period: [String]) throws {
+    func byValue(period: [String]) async throws {
         let store = TwoYearStore.built
         for indicator in ["pm2.5", "o3", "composite"] {
             let options = ["--indicator", indicator, "--top", "3", "--bottom", "2"] + period
-            try Self.compare(try Self.haze(store.store, options), Self.reference(store.cnemc, options), "\(indicator) \(period)")
+            try await Self.compare(try Self.haze(store.store, options), Self.reference(store.cnemc, options), "\(indicator) \(period)")
         }
     }
 
     @Test("Beijing's districts, January–February 2019 cumulative (real data, no 2018): ranks, values, red and black lists equal the reference; no change without last year",
           arguments: ["pm2.5", "so2", "good-days"])   // PM10 and the composite: no district has a valid February
-    func beijingCumulative(indicator: String) throws {
+    func beijingCumulative(indicator: String) async throws {
         let options = ["--indicator", indicator, "--month", "2019-02", "--cumulative", "--top", "3", "--bottom", "3"]
         let haze = try Self.haze(SharedStore.national.directory, options)
-        try Self.compare(haze, Self.reference(TestPaths.cnemc, options), "Beijing \(indicator)")
+        try await Self.compare(haze, Self.reference(TestPaths.cnemc, options), "Beijing \(indicator)")
         #expect(haze["months"] as? [String] == ["2019-01", "2019-02"])
         let entries = try #require(haze["entries"] as? [[String: Any]])
         #expect(entries.allSatisfy { $0["change"] is NSNull })
     }
 
     @Test("two years: --format xlsx of an indicator ranking holds the CSV's numbers, last year's value and rank, and a sheet per list")
-    func workbook() throws {
+    func workbook() async throws {
         let store = TwoYearStore.built
         let dir = TestPaths.temporaryDirectory("rank-xlsx")
         let base = ["rank", "--store", store.store, "--stations", TestPaths.stations, "--city", "北京", "--indicator", "pm2.5",
@@ -111,7 +111,7 @@ struct RankingChangeTests {
         #expect(csv.status == 0, "\(csv.stderr)")
         let xlsx = InProcess(base + ["--format", "xlsx", "--out", dir + "/r.xlsx"])
         #expect(xlsx.status == 0, "\(xlsx.stderr)")
-        let sheets = SpreadsheetReader.sheets(try SpreadsheetReader.read(dir + "/r.xlsx"))
+        let sheets = await SpreadsheetReader.sheets(try SpreadsheetReader.read(dir + "/r.xlsx"))
         let rows = try #require(sheets.first?["rows"] as? [[[String: Any]]])
         let records = RankingExcelTests.csvRecords(csv.stdout)
         #expect(rows.count == records.count)

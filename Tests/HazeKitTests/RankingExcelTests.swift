@@ -29,7 +29,7 @@ struct RankingExcelTests {
 
     /// Writes the xlsx and the CSV of one ranking and compares every cell of
     /// every pollutant sheet; returns the reading and the number of cells compared.
-    static func compare(_ arguments: [String], language: Language = .zh) throws -> (reading: [String: Any], cells: Int) {
+    static func compare(_ arguments: [String], language: Language = .zh) async throws -> (reading: [String: Any], cells: Int) {
         let path = TestPaths.temporaryDirectory("haze-rank-xlsx") + "/rank.xlsx"
         let written = rank(arguments + ["--format", "xlsx", "--out", path] + (language == .en ? ["--lang", "en"] : []))
         #expect(written.status == 0, "\(written.stderr)")
@@ -41,7 +41,7 @@ struct RankingExcelTests {
         let records = csvRecords(csv.stdout)
         let header = try #require(records.first)
         let pollutantColumn = try #require(header.firstIndex(of: "pollutant"))
-        let reading = try SpreadsheetReader.read(path)
+        let reading = try await SpreadsheetReader.read(path)
         let sheets = SpreadsheetReader.sheets(reading)
         var cells = 0
         var rowIndex = 1
@@ -72,8 +72,8 @@ struct RankingExcelTests {
     }
 
     @Test("Beijing's districts, January 2019: every cell of both pollutant sheets equals the CSV; notes sheet")
-    func beijing() throws {
-        let (reading, cells) = try Self.compare(["--month", "2019-01", "--city", "北京"])
+    func beijing() async throws {
+        let (reading, cells) = try await Self.compare(["--month", "2019-01", "--city", "北京"])
         #expect(cells == 16 * 17)
         let sheets = SpreadsheetReader.sheets(reading)
         #expect(sheets.map { $0["name"] as? String ?? "" } == ["PM2.5", "PM10", "说明"])
@@ -83,22 +83,22 @@ struct RankingExcelTests {
     }
 
     @Test("every city of the national list, January 2019 (730 rows), in English")
-    func cities() throws {
-        let (_, cells) = try Self.compare(["--month", "2019-01", "--level", "city"], language: .en)
+    func cities() async throws {
+        let (_, cells) = try await Self.compare(["--month", "2019-01", "--level", "city"], language: .en)
         #expect(cells > 700 * 17)
     }
 
     @Test("a run of months: the period ranking's sheets equal its CSV")
-    func period() throws {
-        let (reading, cells) = try Self.compare(["--from", "2019-01", "--to", "2019-02", "--city", "北京"])
+    func period() async throws {
+        let (reading, cells) = try await Self.compare(["--from", "2019-01", "--to", "2019-02", "--city", "北京"])
         // PM10 is not ranked: no district has a valid February (hours 1–24), so one sheet of 8 districts.
         #expect(cells == 8 * 14)
         #expect(SpreadsheetReader.sheets(reading).last?["name"] as? String == "说明")
     }
 
     @Test("the composite score gets its own sheet with the table's ranks and scores")
-    func composite() throws {
-        let (reading, _) = try Self.compare(["--month", "2019-01", "--city", "北京", "--composite", "pm2.5=0.6,pm10=0.4"])
+    func composite() async throws {
+        let (reading, _) = try await Self.compare(["--month", "2019-01", "--city", "北京", "--composite", "pm2.5=0.6,pm10=0.4"])
         let json = Self.rank(["--month", "2019-01", "--city", "北京", "--composite", "pm2.5=0.6,pm10=0.4", "--format", "json"])
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         let entries = try #require((object["composite"] as? [String: Any])?["entries"] as? [[String: Any]])
@@ -113,10 +113,11 @@ struct RankingExcelTests {
     }
 
     @Test("openpyxl reads the ranking workbook with the same values",
-          .enabled(if: SpreadsheetReader.pythonWithOpenpyxl != nil || SpreadsheetReader.openpyxlRequired,
-                   "openpyxl is not installed: the workbook was read with the standard library only (see SpreadsheetReader)"))
-    func openpyxl() throws {
-        let (reading, _) = try Self.compare(["--month", "2019-01", "--city", "北京"])
+          .enabled("openpyxl is not installed: the workbook was read with the standard library only (see SpreadsheetReader)") {
+              await SpreadsheetReader.pythonWithOpenpyxl.value != nil || SpreadsheetReader.openpyxlRequired
+          })
+    func openpyxl() async throws {
+        let (reading, _) = try await Self.compare(["--month", "2019-01", "--city", "北京"])
         let opened = try #require(SpreadsheetReader.openpyxlSheets(reading), "\(reading["openpyxl_missing"] as? String ?? "")")
         let standard = SpreadsheetReader.sheets(reading)
         #expect(opened.count == standard.count)
@@ -134,7 +135,7 @@ struct RankingExcelTests {
     }
 
     @Test("--bom puts a UTF-8 byte-order mark before the same CSV; it is refused with other formats, xlsx needs --out")
-    func byteOrderMark() throws {
+    func byteOrderMark() async throws {
         let dir = TestPaths.temporaryDirectory("haze-bom")
         let plain = Self.rank(["--month", "2019-01", "--city", "北京", "--format", "csv", "--out", dir + "/a.csv"])
         let marked = Self.rank(["--month", "2019-01", "--city", "北京", "--format", "csv", "--bom", "--out", dir + "/b.csv"])
@@ -144,7 +145,7 @@ struct RankingExcelTests {
         #expect(Array(b.prefix(3)) == [0xEF, 0xBB, 0xBF] && Array(b.dropFirst(3)) == a)
         #expect(a.first == UInt8(ascii: "m"))
         // Python's utf-8-sig (what Excel does with the mark) reads it back to the same text.
-        let decoded = try Processes.run("/usr/bin/python3", ["-c", "import sys;sys.stdout.write(open(sys.argv[1],encoding='utf-8-sig').read())", dir + "/b.csv"])
+        let decoded = try await Processes.run("/usr/bin/python3", ["-c", "import sys;sys.stdout.write(open(sys.argv[1],encoding='utf-8-sig').read())", dir + "/b.csv"])
         #expect(decoded.stdout == String(decoding: a, as: UTF8.self))
         let refused = Self.rank(["--month", "2019-01", "--city", "北京", "--format", "json", "--bom"])
         #expect(refused.status == 64 && refused.stderr.contains("--bom needs --format csv"))

@@ -15,11 +15,11 @@ import Testing
 /// independent computation, and the reports read back.
 @Suite("Ranking: real data against the reference", .serialized)
 struct RankingRealDataTests {
-    static func reference(month: String, level: String, city: String?) throws -> [String: [String: [String: Any]]] {
+    static func reference(month: String, level: String, city: String?) async throws -> [String: [String: [String: Any]]] {
         var arguments = ["rank", "--data", TestPaths.cnemc, "--registry", TestPaths.stations, "--month", month, "--level", level,
                          "--day-hours", "1-24"]
         if let city { arguments += ["--city", city] }
-        return try Processes.python("reference.py", arguments) as? [String: [String: [String: Any]]] ?? [:]
+        return try await Processes.python("reference.py", arguments) as? [String: [String: [String: Any]]] ?? [:]
     }
 
     static func haze(_ arguments: [String]) throws -> [String: Any] {
@@ -58,9 +58,9 @@ struct RankingRealDataTests {
 
     @Test("Beijing's districts, January and February 2019 (truncated 20th, missing hours), equal the reference",
           arguments: ["2019-01", "2019-02"])
-    func districts(month: String) throws {
+    func districts(month: String) async throws {
         let haze = try Self.haze(["--month", month, "--city", "北京"])
-        let reference = try Self.reference(month: month, level: "district", city: "北京")
+        let reference = try await Self.reference(month: month, level: "district", city: "北京")
         // A pollutant no district has a valid month of is not ranked (its "rank 1 of nothing" is gone):
         // in February 2019 (hour labels 1–24) that is PM10, every district invalid in the reference too.
         let unranked = haze["unranked"] as? [String] ?? []
@@ -72,9 +72,9 @@ struct RankingRealDataTests {
     }
 
     @Test("every city in the national list, January 2019: Beijing's PM2.5 is 52 and every city equals the reference")
-    func cities() throws {
+    func cities() async throws {
         let haze = try Self.haze(["--month", "2019-01", "--level", "city"])
-        let reference = try Self.reference(month: "2019-01", level: "city", city: nil)
+        let reference = try await Self.reference(month: "2019-01", level: "city", city: nil)
         let compared = Self.compare(haze, reference)
         #expect(compared > 700, "\(compared) city-pollutant entries")
         let pm25 = (haze["rankings"] as? [[String: Any]])?.first { $0["pollutant"] as? String == "PM2.5" }
@@ -166,7 +166,7 @@ struct RankingRealDataTests {
     @Test("the HTML report renders in headless Chromium with its charts, limit lines and text",
           .enabled(if: Chromium.path != nil || ProcessInfo.processInfo.environment["HAZE_REQUIRE_CHROMIUM"] != nil,
                    "no chromium on PATH (install Debian's chromium, or set HAZE_REQUIRE_CHROMIUM=1 to make its absence a failure)"))
-    func htmlScreenshot() throws {
+    func htmlScreenshot() async throws {
         let chromium = try #require(Chromium.path, "HAZE_REQUIRE_CHROMIUM is set but chromium is not installed")
         let dir = TestPaths.temporaryDirectory("haze-html")
         let run = InProcess(["rank", "--store", SharedStore.national.directory, "--stations", TestPaths.stations,
@@ -177,10 +177,10 @@ struct RankingRealDataTests {
         #expect(!html.contains("<script") && !html.contains("http://") && !html.contains("https://"), "self-contained")
         #expect(html.components(separatedBy: "<svg").count == 5, "two charts, each in a phone and a desktop layout")
         let png = dir + "/r.png"
-        let shot = try Processes.run(chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+        let shot = try await Processes.run(chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
                                                 "--window-size=1000,1500", "--screenshot=\(png)", "file://\(dir)/r.html"])
         #expect(FileManager.default.fileExists(atPath: png), "\(shot.stderr)")
-        let stats = try #require(try Processes.python("png_stats.py", [png, "#2c7fb8", "#7b6fb0", "#c0392b"]) as? [String: Any])
+        let stats = try #require(try await Processes.python("png_stats.py", [png, "#2c7fb8", "#7b6fb0", "#c0392b"]) as? [String: Any])
         let nonWhite = try #require(stats["non_white"] as? Double)
         #expect(nonWhite > 0.05 && nonWhite < 0.6, "the page is neither blank nor a solid block: \(nonWhite)")
         let colours = try #require(stats["colours"] as? [String: Int])

@@ -35,16 +35,16 @@ struct RankingUnitTests {
         return (try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any] ?? [:], run)
     }
 
-    static func reference(_ stations: String, month: String, level: String, city: String?) throws -> [String: [String: [String: Any]]] {
+    static func reference(_ stations: String, month: String, level: String, city: String?) async throws -> [String: [String: [String: Any]]] {
         var arguments = ["rank", "--data", TestPaths.cnemc, "--registry", stations, "--month", month, "--level", level,
                          "--day-hours", "1-24"]
         if let city { arguments += ["--city", city] }
-        return try Processes.python("reference.py", arguments) as? [String: [String: [String: Any]]] ?? [:]
+        return try await Processes.python("reference.py", arguments) as? [String: [String: [String: Any]]] ?? [:]
     }
 
     /// reference.py's station-day means: code → pollutant → day → (mean, hours).
-    static func daily(_ codes: [String]) throws -> [String: [String: [String: [String: Double]]]] {
-        try Processes.python("reference.py", ["daily", "--data", TestPaths.cnemc, "--stations", codes.joined(separator: ","),
+    static func daily(_ codes: [String]) async throws -> [String: [String: [String: [String: Double]]]] {
+        try await Processes.python("reference.py", ["daily", "--data", TestPaths.cnemc, "--stations", codes.joined(separator: ","),
                                               "--day-hours", "1-24"])
             as? [String: [String: [String: [String: Double]]]] ?? [:]
     }
@@ -99,16 +99,16 @@ struct RankingUnitTests {
     }
 
     @Test("Shanghai's January 2019 city PM2.5 excludes its control point 1146A and equals the reference")
-    func shanghai() throws {
+    func shanghai() async throws {
         let codes = ["1141A", "1142A", "1143A", "1144A", "1145A", "1146A", "1147A", "1148A", "1149A", "1150A"]
-        func reference(_ stations: [String]) throws -> Double {
-            let json = try Processes.python("reference.py", ["unit", "--data", TestPaths.cnemc, "--stations",
+        func reference(_ stations: [String]) async throws -> Double {
+            let json = try await Processes.python("reference.py", ["unit", "--data", TestPaths.cnemc, "--stations",
                                                              stations.joined(separator: ","), "--month", "2019-01",
                                                              "--day-hours", "1-24"]) as? [String: Any]
             return try #require((json?["PM2.5"] as? [String: Any])?["mean"] as? Double)
         }
-        let without = try reference(codes.filter { $0 != "1146A" })
-        let with = try reference(codes)
+        let without = try await reference(codes.filter { $0 != "1146A" })
+        let with = try await reference(codes)
         #expect(abs(without - with) > 0.5, "the control point matters: \(without) vs \(with)")
         let run = InProcess(["query", "--store", SharedStore.national.directory, "--stations", TestPaths.stations,
                              "--city", "上海市", "--pollutant", "pm2.5", "--resolution", "month",
@@ -123,14 +123,14 @@ struct RankingUnitTests {
     }
 
     @Test("a station ranking lists control points apart, with their values, unranked")
-    func stationRankingControlPoints() throws {
+    func stationRankingControlPoints() async throws {
         let (json, _) = try Self.rank(TestPaths.stations, ["--month", "2019-01", "--level", "station", "--city", "北京"])
         let ranked = Self.entries(json).compactMap { $0["unit"] as? String }
         #expect(ranked.count == 11 && !ranked.contains("1002A"))
         let coverage = try #require(json["coverage"] as? [String: Any])
         let control = try #require((coverage["control_points"] as? [[String: Any]])?.first)
         #expect(control["code"] as? String == "1002A")
-        let reference = try Processes.python("reference.py", ["monthly", "--data", TestPaths.cnemc, "--stations", "1002A",
+        let reference = try await Processes.python("reference.py", ["monthly", "--data", TestPaths.cnemc, "--stations", "1002A",
                                                              "--month", "2019-01", "--day-hours", "1-24"]) as? [String: [String: [String: Any]]]
         let mean = try #require(reference?["1002A"]?["PM2.5"]?["mean"] as? Double)
         #expect((control["PM2.5"] as? [String: Any])?["mean"] as? Int == GBT8170.roundToInteger(mean))
@@ -142,11 +142,11 @@ struct RankingUnitTests {
     // MARK: - Layers
 
     @Test("Zhoukou's four stations ranked on district and on zone give different rankings, each equal to the reference")
-    func districtAndZone() throws {
+    func districtAndZone() async throws {
         let district = try Self.rank(TestPaths.stations, ["--month", "2019-01", "--city", "周口", "--level", "district"]).json
         let zone = try Self.rank(TestPaths.stations, ["--month", "2019-01", "--city", "周口", "--level", "zone"]).json
-        #expect(RankingRealDataTests.compare(district, try Self.reference(TestPaths.stations, month: "2019-01", level: "district", city: "周口")) == 2)
-        #expect(RankingRealDataTests.compare(zone, try Self.reference(TestPaths.stations, month: "2019-01", level: "zone", city: "周口")) == 6)
+        #expect(RankingRealDataTests.compare(district, try await Self.reference(TestPaths.stations, month: "2019-01", level: "district", city: "周口")) == 2)
+        #expect(RankingRealDataTests.compare(zone, try await Self.reference(TestPaths.stations, month: "2019-01", level: "zone", city: "周口")) == 6)
         #expect(Self.entries(district).compactMap { $0["unit"] as? String } == ["川汇区"])
         #expect(Set(Self.entries(zone).compactMap { $0["unit"] as? String }) == ["经济开发区", "川汇区", "东新区"])
         // 川汇区 as a district (4 stations) and as a zone (2070A and 2067A) are different units with different values.
@@ -185,9 +185,9 @@ struct RankingUnitTests {
     """
 
     @Test("a membership change on a date moves the station's days between units exactly at that date")
-    func membershipChange() throws {
+    func membershipChange() async throws {
         let dir = try Self.registry(["beijing.csv": Self.fourStations, "zones.csv": Self.zones])
-        let daily = try Self.daily(["1001A", "1003A", "1004A", "1005A"])
+        let daily = try await Self.daily(["1001A", "1003A", "1004A", "1005A"])
         func query(_ unit: String) throws -> [[String]] {
             let run = InProcess(["query", "--store", SharedStore.national.directory, "--stations", dir, "--unit", unit, "--layer", "zone",
                                  "--city", "北京", "--pollutant", "pm2.5", "--from", "2019-01-14", "--to", "2019-01-22",
@@ -210,7 +210,7 @@ struct RankingUnitTests {
         }
         // The month's ranking equals the reference's, which forms the units day by day on its own.
         let (json, run) = try Self.rank(dir, ["--month", "2019-01", "--city", "北京", "--level", "zone"])
-        #expect(RankingRealDataTests.compare(json, try Self.reference(dir, month: "2019-01", level: "zone", city: "北京")) == 4)
+        await #expect(RankingRealDataTests.compare(json, try Self.reference(dir, month: "2019-01", level: "zone", city: "北京")) == 4)
         // 1005A has no zone from the 21st: said, not dropped; --strict refuses.
         let coverage = try #require(json["coverage"] as? [String: Any])
         let missing = try #require((coverage["stations_without_unit"] as? [[String: Any]])?.first)
@@ -247,7 +247,7 @@ struct RankingUnitTests {
     // MARK: - Dated lists
 
     @Test("a station added to a dated list mid-month counts only from that date; the month equals the reference")
-    func stationAddedMidMonth() throws {
+    func stationAddedMidMonth() async throws {
         let national = try String(contentsOfFile: TestPaths.stations + "/national/2020-01-01.csv", encoding: .utf8)
         let beijing = national.split(separator: "\n").filter { $0.hasPrefix("code,") || $0.contains(",北京,") }.joined(separator: "\n") + "\n"
         let withoutGucheng = beijing.split(separator: "\n").filter { !$0.hasPrefix("1012A") }.joined(separator: "\n") + "\n"
@@ -257,7 +257,7 @@ struct RankingUnitTests {
         #expect(registry.station("1012A", on: Day(CivilDate(year: 2019, month: 1, day: 16)!)) != nil)
         #expect(registry.list(inForceOn: Day(CivilDate(year: 2018, month: 6, day: 1)!))?.effective.description == "2019-01-01", "before the oldest list the oldest applies")
         let assessed = TestPaths.beijingAssessmentStations
-        let daily = try Self.daily(assessed)
+        let daily = try await Self.daily(assessed)
         let run = InProcess(["query", "--store", SharedStore.national.directory, "--stations", dir, "--city", "北京",
                              "--pollutant", "pm2.5", "--from", "2019-01-14", "--to", "2019-01-17", "--format", "csv", "--decimals", "6"])
         let rows = Self.csvRows(run.stdout)
@@ -269,7 +269,7 @@ struct RankingUnitTests {
             #expect(Int(row[4]) == count)
         }
         let (json, _) = try Self.rank(dir, ["--month", "2019-01", "--level", "city", "--city", "北京"])
-        #expect(RankingRealDataTests.compare(json, try Self.reference(dir, month: "2019-01", level: "city", city: "北京")) == 2)
+        await #expect(RankingRealDataTests.compare(json, try Self.reference(dir, month: "2019-01", level: "city", city: "北京")) == 2)
         // Counting 1012A all month would give another value: the date matters.
         let whole = try Self.registry(["national/2019-01-01.csv": beijing])
         let (all, _) = try Self.rank(whole, ["--month", "2019-01", "--level", "city", "--city", "北京"])

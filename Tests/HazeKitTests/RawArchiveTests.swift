@@ -89,11 +89,11 @@ struct RawArchiveTests {
     }
 
     @Test("ingest --archive - archives standard input")
-    func standardInputIsArchived() throws {
+    func standardInputIsArchived() async throws {
         let input = TestPaths.temporaryDirectory("haze-raw-stdin") + "/day.csv"
         try Data(try Self.content(Self.day(10))).write(to: URL(fileURLWithPath: input))
         let store = TestPaths.temporaryDirectory("haze-raw-stdin-store")
-        let run = try Processes.run("/bin/sh", ["-c", "'\(TestPaths.haze)' ingest --quiet --archive --store '\(store)' --stations '\(TestPaths.stations)' - < '\(input)'"])
+        let run = try await Processes.run("/bin/sh", ["-c", "'\(TestPaths.haze)' ingest --quiet --archive --store '\(store)' --stations '\(TestPaths.stations)' - < '\(input)'"])
         #expect(run.status == 0, "\(run.stderr)")
         let ingested = try Self.rings(store)
         let rebuild = Self.rebuild(store)
@@ -208,7 +208,7 @@ struct RawArchiveTests {
     }
 
     @Test("the listing gives what each payload is; rebuild ingests with the options it was ingested with (--unknown-stations store, --station)")
-    func metadataDrivesRebuild() throws {
+    func metadataDrivesRebuild() async throws {
         let store = TestPaths.temporaryDirectory("haze-raw-meta")
         let input = TestPaths.temporaryDirectory("haze-raw-meta-input")
         try "station,time,pollutant,value\nNEW-1,2019-01-05T10:00+08:00,PM2.5,33\n".write(toFile: input + "/new.csv", atomically: true, encoding: .utf8)
@@ -227,7 +227,7 @@ struct RawArchiveTests {
         #expect(try Self.rings(store) == before, "the unregistered station and the OpenAQ page came back")
         // Every archived file is still plain gzip to other tools.
         let gz = try #require(listed.first?.path)
-        let unzipped = try Processes.run("/bin/sh", ["-c", "gzip -dc '\(gz)'"])
+        let unzipped = try await Processes.run("/bin/sh", ["-c", "gzip -dc '\(gz)'"])
         #expect(unzipped.stdout.hasPrefix("station,time,pollutant,value\nNEW-1"))
     }
 

@@ -19,14 +19,14 @@ struct RealDataTests {
     static let stations = TestPaths.beijingStations
 
     /// reference.py output, computed once.
-    static let referenceDaily: [String: [String: [String: [String: Double]]]] = {
-        let json = try? Processes.python("reference.py", ["daily", "--data", TestPaths.cnemc, "--stations", stations.joined(separator: ","),
+    static let referenceDaily = Once { () async -> [String: [String: [String: [String: Double]]]] in
+        let json = try? await Processes.python("reference.py", ["daily", "--data", TestPaths.cnemc, "--stations", stations.joined(separator: ","),
                                                          "--day-hours", "1-24"])
         return json as? [String: [String: [String: [String: Double]]]] ?? [:]
-    }()
+    }
 
-    static func referenceMonthly(_ month: String, mode: String, stations: [String]) throws -> [String: Any] {
-        let json = try Processes.python("reference.py", [mode, "--data", TestPaths.cnemc, "--stations",
+    static func referenceMonthly(_ month: String, mode: String, stations: [String]) async throws -> [String: Any] {
+        let json = try await Processes.python("reference.py", [mode, "--data", TestPaths.cnemc, "--stations",
                                                          stations.joined(separator: ","), "--month", month, "--day-hours", "1-24"])
         return json as? [String: Any] ?? [:]
     }
@@ -59,20 +59,20 @@ struct RealDataTests {
 
     @Test("Beijing's January 2019 PM2.5 is 52 µg/m³, the Ministry's published figure",
           arguments: [TestPaths.stations, RealDataTests.beijingRegistry])
-    func beijingJanuary(registry: String) throws {
+    func beijingJanuary(registry: String) async throws {
         let run = InProcess(["query", "--store", SharedStore.national.directory, "--stations", registry,
                              "--city", "北京", "--pollutant", "pm2.5", "--resolution", "month",
                              "--from", "2019-01-01", "--to", "2019-01-31", "--format", "csv"])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(csvRows(run.stdout) == [["2019-01", "北京", "PM2.5", "52", "31", "µg/m³", "mean"]])
-        let reference = try Self.referenceMonthly("2019-01", mode: "unit", stations: TestPaths.beijingAssessmentStations)
+        let reference = try await Self.referenceMonthly("2019-01", mode: "unit", stations: TestPaths.beijingAssessmentStations)
         let pm25 = try #require(reference["PM2.5"] as? [String: Any])
         #expect(GBT8170.roundToInteger(try #require(pm25["mean"] as? Double)) == 52)
     }
 
     @Test("city monthly values equal the reference for both months and pollutants", arguments: ["2019-01", "2019-02"])
-    func cityMonths(month: String) throws {
-        let reference = try Self.referenceMonthly(month, mode: "unit", stations: TestPaths.beijingAssessmentStations)
+    func cityMonths(month: String) async throws {
+        let reference = try await Self.referenceMonthly(month, mode: "unit", stations: TestPaths.beijingAssessmentStations)
         let first = month + "-01"
         let last = month == "2019-01" ? "2019-01-31" : "2019-02-28"
         let run = InProcess(["query", "--store", SharedStore.national.directory, "--stations", TestPaths.stations,
@@ -94,8 +94,8 @@ struct RealDataTests {
     }
 
     @Test("per-station January means equal the reference, to the integer, for all 12 stations")
-    func stationMonths() throws {
-        let reference = try Self.referenceMonthly("2019-01", mode: "monthly", stations: Self.stations)
+    func stationMonths() async throws {
+        let reference = try await Self.referenceMonthly("2019-01", mode: "monthly", stations: Self.stations)
         var compared = 0
         var referenceValid = 0
         for code in Self.stations {
@@ -120,9 +120,9 @@ struct RealDataTests {
     }
 
     @Test("every Beijing station-day (hour labels 1–24): the daily mean equals the mean of that day's hours; < 20 hours is invalid")
-    func dailyMeans() throws {
+    func dailyMeans() async throws {
         let store = try SharedStore.open()
-        let reference = Self.referenceDaily
+        let reference = await Self.referenceDaily.value
         #expect(reference.count == 12)
         var complete = 0, invalid = 0
         let referenceDays = reference.values.flatMap(\.values).map(\.count).reduce(0, +)
@@ -170,7 +170,7 @@ struct RealDataTests {
     }
 
     @Test("kill -9 in the middle of an ingest, then re-running it, gives the store of a clean ingest")
-    func killAndRerun() throws {
+    func killAndRerun() async throws {
         let clean = SharedStore.national.directory
         let cleanBytes = try [Store.hourlyFileName, Store.dailyFileName].map {
             try Data(contentsOf: URL(fileURLWithPath: clean + "/" + $0))
@@ -185,11 +185,13 @@ struct RealDataTests {
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
-            usleep(UInt32(delay * 1_000_000))
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            await OffPool.run {
+                usleep(UInt32(delay * 1_000_000))
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+            }
             if process.terminationReason == .uncaughtSignal { killedMidway += 1 }
-            let rerun = try Processes.haze(arguments)
+            let rerun = try await Processes.haze(arguments)
             #expect(rerun.status == 0, "\(rerun.stderr)")
             for (i, name) in [Store.hourlyFileName, Store.dailyFileName].enumerated() {
                 let bytes = try Data(contentsOf: URL(fileURLWithPath: store + "/" + name))

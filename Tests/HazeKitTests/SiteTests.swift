@@ -32,7 +32,7 @@ struct SiteTests {
     }
 
     @Test("the site has every page, no broken relative link, no link elsewhere, no script; a second run rewrites nothing")
-    func linksAndSecondRun() throws {
+    func linksAndSecondRun() async throws {
         let out = TestPaths.temporaryDirectory("haze-site") + "/site"
         let first = Self.site(out)
         #expect(first.status == 0, "\(first.stderr)")
@@ -42,12 +42,13 @@ struct SiteTests {
         for page in expected { #expect(before[page] != nil, "\(page) is written") }
         // 1002A 定陵 is a control point: never ranked, so it has no ranking unit page.
         #expect(before["stations/1002A.html"] == nil)
-        #expect(before.keys.filter { $0.hasSuffix(".html") }.count == 1 + 1 + 1 + 2 + 1 + 8 + 11)
+        let htmlPages: Int = 1 + 1 + 1 + 2 + 1 + 8 + 11
+        #expect(before.keys.filter { $0.hasSuffix(".html") }.count == htmlPages)
         for (path, file) in before where path.hasSuffix(".html") {
             let text = String(decoding: file.bytes, as: UTF8.self)
             #expect(!text.contains("<script") && !text.contains("http://") && !text.contains("https://"), "\(path) is self-contained")
         }
-        let check = try #require(try Processes.python("link_check.py", [out]) as? [String: Any])
+        let check = try #require(try await Processes.python("link_check.py", [out]) as? [String: Any])
         #expect((check["broken"] as? [String]) == [], "broken links: \(check["broken"] ?? "")")
         #expect((check["external"] as? [String]) == [], "links elsewhere: \(check["external"] ?? "")")
         #expect((check["links"] as? Int ?? 0) > 100)
@@ -63,7 +64,7 @@ struct SiteTests {
     }
 
     @Test("--level station: the months ranked by station, a page per station and none per district, no broken link, every station page linked from the index; a second run rewrites nothing")
-    func stationLevel() throws {
+    func stationLevel() async throws {
         let out = TestPaths.temporaryDirectory("haze-site-station") + "/site"
         let first = Self.site(out, ["--level", "station"])
         #expect(first.status == 0, "\(first.stderr)")
@@ -78,7 +79,7 @@ struct SiteTests {
         #expect(!index.contains("districts/"), "no link to a district page")
         let month = String(decoding: before["months/2019-01.html"]?.bytes ?? [], as: UTF8.self)
         #expect(month.contains("北京市各站点"), "the month ranks the city's stations")
-        let check = try #require(try Processes.python("link_check.py", [out]) as? [String: Any])
+        let check = try #require(try await Processes.python("link_check.py", [out]) as? [String: Any])
         #expect((check["broken"] as? [String]) == [], "broken links: \(check["broken"] ?? "")")
         #expect((check["external"] as? [String]) == [], "links elsewhere: \(check["external"] ?? "")")
         #expect((check["pages"] as? Int) == 17)
@@ -94,7 +95,7 @@ struct SiteTests {
     }
 
     @Test("changing the level of a site: district pages are removed at station level, and no link is left broken")
-    func levelChange() throws {
+    func levelChange() async throws {
         let out = TestPaths.temporaryDirectory("haze-site-relevel") + "/site"
         #expect(Self.site(out).status == 0)
         #expect(FileManager.default.fileExists(atPath: out + "/districts/朝阳区.html"))
@@ -102,7 +103,7 @@ struct SiteTests {
         #expect(run.status == 0 && run.stderr.contains("8 removed"), "\(run.stderr)")
         let pages = Self.files(out).keys.filter { $0.hasSuffix(".html") }
         #expect(pages.filter { $0.hasPrefix("districts/") }.isEmpty && pages.count == 17, "\(pages.sorted())")
-        let check = try #require(try Processes.python("link_check.py", [out]) as? [String: Any])
+        let check = try #require(try await Processes.python("link_check.py", [out]) as? [String: Any])
         #expect((check["broken"] as? [String]) == [], "broken links: \(check["broken"] ?? "")")
     }
 

@@ -161,7 +161,7 @@ struct StoreTests {
     }
 
     @Test("one writer at a time; readers do not need the lock; a dead writer's lock is gone")
-    func locking() throws {
+    func locking() async throws {
         let store = try newStore()
         #expect(throws: StoreError.locked(directory: store.directory)) {
             _ = try Store(directory: store.directory, access: .readWrite)
@@ -178,12 +178,13 @@ struct StoreTests {
         _ = consume store
         try holder.run()
         // Wait for the holder to say it has the lock: a fixed sleep loses the race on a busy machine.
-        _ = holding.fileHandleForReading.availableData
+        let holdingRead = holding.fileHandleForReading
+        _ = await OffPool.run { holdingRead.availableData }
         #expect(throws: StoreError.locked(directory: directory)) {
             _ = try Store(directory: directory, access: .readWrite)
         }
         kill(holder.processIdentifier, SIGKILL)
-        holder.waitUntilExit()
+        await OffPool.run { holder.waitUntilExit() }
         _ = try Store(directory: directory, access: .readWrite)
     }
 

@@ -21,11 +21,11 @@ public struct AlertDigest: Sendable {
         /// Markdown (WeCom, DingTalk markdown) or plain text.
         public var markdown: Bool
         /// Put first in the header: DingTalk and Feishu robots with keyword security refuse messages without one.
-        public var keyword: String?
+        var keyword: String?
         /// Where folded reports can be read in full (a dashboard, the bureau's log viewer).
         public var link: String?
         /// Appended to every message (`@13800001111`: DingTalk shows a mention only when the text carries it).
-        public var mentions: [String]
+        var mentions: [String]
 
         public init(language: Language = .zh, markdown: Bool = false, keyword: String? = nil, link: String? = nil,
                     mentions: [String] = []) {
@@ -39,7 +39,7 @@ public struct AlertDigest: Sendable {
 
     public var style: Style
     /// Outbox lines one message may carry at most.
-    public var maxReports: Int
+    var maxReports: Int
 
     public init(style: Style, maxReports: Int) {
         self.style = style

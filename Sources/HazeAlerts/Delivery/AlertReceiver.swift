@@ -34,9 +34,9 @@ extension AlertReceiver {
 /// One message to a receiver: what it carries of the outbox and its payload.
 public struct AlertMessage: Sendable, Equatable {
     /// Outbox lines it carries (the first `covered`): shown in full, or folded into a count.
-    public var covered: Int
+    var covered: Int
     public var shown: Int
-    public var folded: Int
+    package var folded: Int
     /// What `post` sends: a robot's text, a webhook's or Alertmanager's JSON body.
     public var payload: String
 
@@ -76,7 +76,7 @@ public struct ReceiverPacing: Sendable, Equatable {
     public var windows: [Window]
     /// Blocked this long after a quota answer that does not say how long
     /// (DingTalk blocks a robot for 10 minutes after its 20th message in a minute).
-    public var throttleSeconds: Double
+    var throttleSeconds: Double
     /// Attempts per message in one run (timeouts, resets, 5xx are retried).
     public var attempts: Int
     /// Wall-clock seconds one run spends on this receiver, retries included.
@@ -95,7 +95,7 @@ public struct ReceiverPacing: Sendable, Equatable {
 }
 
 /// Why a receiver did not accept reports (its message names the cause).
-public struct AlertDeliveryError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var description: String
-    public init(_ description: String) { self.description = description }
+struct AlertDeliveryError: Error, Sendable, Equatable, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
 }

@@ -23,7 +23,7 @@ public struct AlertRouting: Sendable {
     public var routed: Set<String>
     public var zones: ZoneTable
     public var silences: [AlertSilence]
-    public var quietHours: [String: QuietHours]
+    var quietHours: [String: QuietHours]
 
     public init(routes: [Route] = [], routed: Set<String> = [], zones: ZoneTable = ZoneTable(), silences: [AlertSilence] = [],
                 quietHours: [String: QuietHours] = [:]) {
@@ -40,7 +40,7 @@ public struct AlertRouting: Sendable {
     /// What became of one report.
     public struct Decision: Sendable, Equatable {
         /// The silence that holds it back from everyone.
-        public var silencedBy: String?
+        var silencedBy: String?
         /// Receivers whose outbox it goes to.
         public var receivers: [String] = []
         /// Receivers it would have gone to but for their quiet hours.

@@ -32,7 +32,7 @@ public struct AlertSilence: Sendable, Equatable {
         self.source = source
     }
 
-    public func covers(_ report: ReportFields) -> Bool {
+    func covers(_ report: ReportFields) -> Bool {
         report.hour < until && (from.map { report.hour >= $0 } ?? true) && match.matches(report)
     }
 

@@ -15,18 +15,18 @@ import HazeNet
 /// until the next reminder (set the rules' `cooldown_hours` below it) and
 /// resolves by itself if haze stops. An escalation also resolves the alert
 /// at the lower severities, whose label set differs.
-public struct AlertmanagerReceiver: AlertReceiver {
-    public let id: String
-    public var kind: String { "alertmanager" }
+struct AlertmanagerReceiver: AlertReceiver {
+    let id: String
+    var kind: String { "alertmanager" }
     /// `…/api/v2/alerts`.
-    public let endpoint: URL
-    public let labels: [String: String]
-    public let firingHours: Int
-    public let generatorURL: String?
-    public let reportsPerMessage: Int
-    public let pacing: ReceiverPacing
+    let endpoint: URL
+    let labels: [String: String]
+    let firingHours: Int
+    let generatorURL: String?
+    let reportsPerMessage: Int
+    let pacing: ReceiverPacing
 
-    public init(id: String, url: URL, labels: [String: String] = [:], firingHours: Int = 26, generatorURL: String? = nil,
+    init(id: String, url: URL, labels: [String: String] = [:], firingHours: Int = 26, generatorURL: String? = nil,
                 reportsPerMessage: Int = 500, pacing: ReceiverPacing = .init()) {
         self.id = id
         let text = url.absoluteString
@@ -40,12 +40,12 @@ public struct AlertmanagerReceiver: AlertReceiver {
     }
 
     /// A label name Alertmanager accepts (`[a-zA-Z_][a-zA-Z0-9_]*`).
-    public static func isLabelName(_ name: String) -> Bool {
+    static func isLabelName(_ name: String) -> Bool {
         guard let first = name.unicodeScalars.first, !("0"..."9").contains(first) else { return false }
         return name.unicodeScalars.allSatisfy { $0 == "_" || ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) }
     }
 
-    public func nextMessage(_ lines: ArraySlice<String>) -> AlertMessage {
+    func nextMessage(_ lines: ArraySlice<String>) -> AlertMessage {
         let count = min(reportsPerMessage, lines.count)
         let alerts = lines.prefix(count).flatMap { postable($0) }
         return AlertMessage(covered: count, shown: count, folded: 0, payload: JSONValue.array(alerts).serialized())
@@ -104,7 +104,7 @@ public struct AlertmanagerReceiver: AlertReceiver {
         return String(text.prefix(16)) + ":00" + text.dropFirst(16)
     }
 
-    public func post(_ message: AlertMessage, now: Date) -> DeliveryAnswer {
+    func post(_ message: AlertMessage, now: Date) -> DeliveryAnswer {
         let request = HTTPRequest(url: endpoint, method: "POST",
                                   headers: ["Content-Type": "application/json", "User-Agent": "haze/\(HazeVersion.current)"],
                                   body: Data(message.payload.utf8))

@@ -7,8 +7,8 @@ import HazeNet
 /// message limit, signed when the robot has a secret, at most its quota per
 /// minute; an HTTP 200 whose body carries a non-zero `errcode` / `code` is a
 /// failure, never a delivery.
-public struct ChatRobot: AlertReceiver {
-    public enum Vendor: String, Sendable, CaseIterable {
+struct ChatRobot: AlertReceiver {
+    enum Vendor: String, Sendable, CaseIterable {
         case wecom, dingtalk, feishu
     }
 
@@ -16,21 +16,21 @@ public struct ChatRobot: AlertReceiver {
         case text, markdown
     }
 
-    public let id: String
-    public let vendor: Vendor
-    public var kind: String { vendor.rawValue }
-    public let url: URL
+    let id: String
+    let vendor: Vendor
+    var kind: String { vendor.rawValue }
+    let url: URL
     /// The signing secret (DingTalk `SEC…`, Feishu), nil without signing.
-    public let secret: String?
-    public let format: Format
-    public let digest: AlertDigest
-    public let limits: MessageLimits
-    public let pacing: ReceiverPacing
+    let secret: String?
+    let format: Format
+    let digest: AlertDigest
+    let limits: MessageLimits
+    let pacing: ReceiverPacing
     /// WeCom `mentioned_mobile_list`, DingTalk `at.atMobiles` (text messages).
-    public let mobiles: [String]
-    public let mentionAll: Bool
+    let mobiles: [String]
+    let mentionAll: Bool
 
-    public init(id: String, vendor: Vendor, url: URL, secret: String? = nil, format: Format? = nil,
+    init(id: String, vendor: Vendor, url: URL, secret: String? = nil, format: Format? = nil,
                 style: AlertDigest.Style = .init(), reportsPerMessage: Int = 100, limits: MessageLimits? = nil,
                 pacing: ReceiverPacing? = nil, mobiles: [String] = [], mentionAll: Bool = false) {
         self.id = id
@@ -51,7 +51,7 @@ public struct ChatRobot: AlertReceiver {
     }
 
     /// The vendors' documented message limits (see the README for the sources).
-    public static func documentedLimits(_ vendor: Vendor, _ format: Format) -> MessageLimits {
+    static func documentedLimits(_ vendor: Vendor, _ format: Format) -> MessageLimits {
         switch vendor {
         case .wecom: MessageLimits(maxBytes: format == .markdown ? 4096 : 2048, counted: .content)
         case .dingtalk: MessageLimits(maxBytes: 20_000, counted: .body)
@@ -63,7 +63,7 @@ public struct ChatRobot: AlertReceiver {
     /// DingTalk robot (DingTalk then blocks the robot for 10 minutes), 100 a
     /// minute and 5 a second per Feishu robot. The minute is taken as 61
     /// seconds, a second's margin for clocks that differ.
-    public static func documentedPacing(_ vendor: Vendor) -> ReceiverPacing {
+    static func documentedPacing(_ vendor: Vendor) -> ReceiverPacing {
         switch vendor {
         case .wecom: ReceiverPacing(windows: [.init(count: 20, seconds: 61)], throttleSeconds: 60)
         case .dingtalk: ReceiverPacing(windows: [.init(count: 20, seconds: 61)], throttleSeconds: 600)
@@ -71,7 +71,7 @@ public struct ChatRobot: AlertReceiver {
         }
     }
 
-    public func nextMessage(_ lines: ArraySlice<String>) -> AlertMessage {
+    func nextMessage(_ lines: ArraySlice<String>) -> AlertMessage {
         // Signatures and timestamps have a fixed length, so a body built at
         // any time measures the same as the one sent.
         let sample = Date(timeIntervalSince1970: 1_551_366_000)
@@ -124,7 +124,7 @@ public struct ChatRobot: AlertReceiver {
         return URL(string: signed) ?? url
     }
 
-    public func post(_ message: AlertMessage, now: Date) -> DeliveryAnswer {
+    func post(_ message: AlertMessage, now: Date) -> DeliveryAnswer {
         let request = HTTPRequest(url: target(now: now), method: "POST",
                                   headers: ["Content-Type": "application/json; charset=utf-8", "User-Agent": "haze/\(HazeVersion.current)"],
                                   body: Data(body(message.payload, now: now)))

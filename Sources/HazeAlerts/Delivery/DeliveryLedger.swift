@@ -20,7 +20,7 @@ public struct DeliveryLedger: Sendable, Equatable {
         public var blocked_until: Double?
         public var last_delivered: Double?
         public var last_failed: Double?
-        public var last_error: String?
+        var last_error: String?
 
         public init() {}
     }
@@ -46,7 +46,7 @@ public struct DeliveryLedger: Sendable, Equatable {
         return max(0, wait)
     }
 
-    public mutating func recordSend(_ id: String, kind: String, pacing: ReceiverPacing, now: Double) {
+    mutating func recordSend(_ id: String, kind: String, pacing: ReceiverPacing, now: Double) {
         var record = receivers[id] ?? Receiver()
         record.kind = kind
         record.sent.append(now)
@@ -55,7 +55,7 @@ public struct DeliveryLedger: Sendable, Equatable {
         receivers[id] = record
     }
 
-    public mutating func block(_ id: String, until: Double) {
+    package mutating func block(_ id: String, until: Double) {
         receivers[id, default: Receiver()].blocked_until = until
     }
 

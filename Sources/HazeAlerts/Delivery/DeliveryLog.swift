@@ -12,17 +12,17 @@ import HazeStore
 /// `status` is `delivered`, `failed` (with `error`; the reports stay in the
 /// outbox), `throttled` (the receiver's quota answer; blocked until
 /// `blocked_until`) or `kept` (reports left for a later run, with `reason`).
-public struct DeliveryLog: Sendable {
-    public let path: String
+struct DeliveryLog: Sendable {
+    let path: String
 
-    public init(storeDirectory: String) { path = storeDirectory + "/alerts/deliveries.ndjson" }
+    init(storeDirectory: String) { path = storeDirectory + "/alerts/deliveries.ndjson" }
 
     public enum Status: String, Sendable {
         case delivered, failed, throttled, kept
     }
 
     /// The key of a report line: its episode, event and hour — unique per report.
-    public static func key(_ line: String) -> String {
+    static func key(_ line: String) -> String {
         guard let value = try? JSONValue.parse(Array(line.utf8)) else { return StableHash.hex(Array(line.utf8)) }
         return key(value)
     }

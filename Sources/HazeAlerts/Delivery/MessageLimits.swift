@@ -13,8 +13,8 @@ public struct MessageLimits: Sendable, Equatable {
         case body
     }
 
-    public var maxBytes: Int
-    public var maxCharacters: Int?
+    var maxBytes: Int
+    var maxCharacters: Int?
     public var counted: Counted
 
     public init(maxBytes: Int, maxCharacters: Int? = nil, counted: Counted) {
@@ -27,7 +27,7 @@ public struct MessageLimits: Sendable, Equatable {
     public static let none = MessageLimits(maxBytes: Int.max, counted: .body)
 
     /// True when `text` (the content or body, as `counted` says) is within both limits.
-    public func allow(_ text: String) -> Bool {
+    package func allow(_ text: String) -> Bool {
         guard text.utf8.count <= maxBytes else { return false }
         if let maxCharacters, text.utf16.count > maxCharacters { return false }
         return true

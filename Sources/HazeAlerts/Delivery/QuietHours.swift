@@ -12,7 +12,7 @@ public struct QuietHours: Sendable, Equatable {
     public var from: Int
     public var to: Int
     /// Severities that are sent even in quiet hours.
-    public var except: Set<Severity>
+    var except: Set<Severity>
 
     public init(from: Int, to: Int, except: Set<Severity> = [.critical]) {
         self.from = from

@@ -13,24 +13,24 @@ public struct ReceiverConfiguration: Sendable {
     public var id: String
     public var kind: Kind
     /// False: defined (for the file's routes to name) but not built or sent to.
-    public var enabled: Bool
+    var enabled: Bool
     package var url: EnvironmentTemplate
     package var secret: EnvironmentTemplate?
     public var format: String?
     public var language: Language
-    public var keywords: [String]
-    public var mobiles: [String]
-    public var mentionAll: Bool
+    var keywords: [String]
+    var mobiles: [String]
+    var mentionAll: Bool
     public var link: String?
-    public var reportsPerMessage: Int?
-    public var maxBytes: Int?
-    public var maxCharacters: Int?
-    public var perMinute: Int?
+    var reportsPerMessage: Int?
+    var maxBytes: Int?
+    var maxCharacters: Int?
+    var perMinute: Int?
     public var deadline: Double
-    public var quietHours: QuietHours?
+    var quietHours: QuietHours?
     public var labels: [String: String]
-    public var firingHours: Int
-    public var generatorURL: String?
+    var firingHours: Int
+    var generatorURL: String?
 
     static let common = ["id", "kind", "url", "enabled", "description", "language", "deadline_seconds", "quiet_hours",
                          "reports_per_message", "max_bytes", "max_characters", "per_minute", "link"]

@@ -20,7 +20,7 @@ public struct Webhook: Sendable {
     public var language: Language
     public var policy: HTTPClient.Policy
     /// Reports one POST carries at most (JSON: all by default).
-    public var reportsPerMessage: Int
+    var reportsPerMessage: Int
     /// For text: the text (content) limit; 2048 bytes, WeCom's for text, the smallest of the robots'.
     public var limits: MessageLimits
     public var style: AlertDigest.Style

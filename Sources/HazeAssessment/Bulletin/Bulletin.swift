@@ -17,17 +17,17 @@ import HazeStore
 /// `QueryError.noData` (exit 65).
 public struct Bulletin: Sendable {
     /// One indicator's part: the units' ranking and its lists.
-    public struct Section: Sendable {
-        public var ranking: IndicatorRanking
-        public var lists: RedBlackLists
+    package struct Section: Sendable {
+        package var ranking: IndicatorRanking
+        package var lists: RedBlackLists
     }
 
     /// Something the bulletin could not give, and why.
-    public struct Unavailable: Sendable {
-        public var indicator: RankingIndicator
+    package struct Unavailable: Sendable {
+        package var indicator: RankingIndicator
         /// True for the city's own figure, false for the units' ranking.
-        public var cityFigure: Bool
-        public var reason: String
+        package var cityFigure: Bool
+        package var reason: String
     }
 
     public var month: Month
@@ -39,13 +39,13 @@ public struct Bulletin: Sendable {
     public var listSize: Int
     /// The city's own figures, one entry each (selected indicators, then the
     /// good-day ratio if it was not selected).
-    public var headline: [IndicatorRanking.Entry]
-    public var headlineIndicators: [RankingIndicator]
-    public var sections: [Section]
-    public var unavailable: [Unavailable]
+    package var headline: [IndicatorRanking.Entry]
+    package var headlineIndicators: [RankingIndicator]
+    package var sections: [Section]
+    package var unavailable: [Unavailable]
     /// The exceptional days that applied (this month or the month a year
     /// earlier), nil when none were asked for.
-    public var exclusion: ExceptionalDays?
+    package var exclusion: ExceptionalDays?
 
     /// The indicators a bulletin ranks by default.
     public static let defaultIndicators: [RankingIndicator] = [.pm25, .pm10, .composite, .goodDays]

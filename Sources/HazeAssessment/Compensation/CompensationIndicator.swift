@@ -15,7 +15,7 @@ public enum CompensationIndicator: String, Sendable, CaseIterable, Hashable {
     case composite
 
     /// True when a higher value is better air (the good-day ratio); false for concentrations and the index.
-    public var higherIsBetter: Bool { self == .goodDaysRatio }
+    package var higherIsBetter: Bool { self == .goodDaysRatio }
 
     /// `PM2.5`, `优良天数比例`, …
     public func name(_ language: Language) -> String {

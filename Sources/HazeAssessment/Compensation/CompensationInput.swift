@@ -18,12 +18,12 @@ public struct CompensationInput: Sendable {
     /// One indicator's figures for one subject.
     public struct Figures: Sendable, Equatable {
         public var current: Decimal?
-        public var lastYear: Decimal?
+        package var lastYear: Decimal?
         public var target: Decimal?
         /// Why `current` is nil.
-        public var currentAbsence: Absence?
+        var currentAbsence: Absence?
         /// Why `lastYear` is nil.
-        public var lastYearAbsence: Absence?
+        var lastYearAbsence: Absence?
 
         public init(current: Decimal?, lastYear: Decimal? = nil, target: Decimal? = nil,
                     currentAbsence: Absence? = nil, lastYearAbsence: Absence? = nil) {
@@ -54,7 +54,7 @@ public struct CompensationInput: Sendable {
     public var city: Subject?
     /// The area the city is compared with (e.g. the province), for coefficients
     /// comparing a city's improvement with its region's.
-    public var region: Subject?
+    package var region: Subject?
 
     public init(period: CompensationPeriod, units: [Subject], city: Subject? = nil, region: Subject? = nil) {
         self.period = period

@@ -35,21 +35,21 @@ public enum CompensationProblem: Error, Sendable, Equatable {
 /// remainder so that they add up to the city's amount exactly.
 public struct CompensationLedger: Sendable {
     /// A measure of one subject: its value and what it was computed from.
-    public struct Measured: Sendable, Equatable {
+    package struct Measured: Sendable, Equatable {
         /// Whose: a unit's or city's name; for the mean of units, the names averaged.
-        public var subject: String
+        package var subject: String
         /// The measure: the concentration, the improvement, or the improvement rate.
-        public var value: Decimal
-        public var current: Decimal?
-        public var lastYear: Decimal?
+        package var value: Decimal
+        package var current: Decimal?
+        package var lastYear: Decimal?
         /// For the mean of units: the units' measures averaged (exact mean, rounded to 2 decimals).
-        public var averaged: [Decimal]
+        package var averaged: [Decimal]
     }
 
     /// The part of a gap charged or paid at one tier's rate.
-    public struct Piece: Sendable, Equatable {
-        public var quantity: Decimal
-        public var rate: Decimal
+    package struct Piece: Sendable, Equatable {
+        package var quantity: Decimal
+        package var rate: Decimal
     }
 
     /// A coefficient as it applied to a subject.
@@ -57,23 +57,23 @@ public struct CompensationLedger: Sendable {
         public var id: String
         public var label: String
         public var value: Decimal
-        public var condition: CompensationScheme.Condition
+        package var condition: CompensationScheme.Condition
     }
 
     /// One term for one subject.
     public struct TermLine: Sendable {
         public var term: CompensationScheme.Term
-        public var measured: Measured?
+        package var measured: Measured?
         /// Nil when the baseline is `none` (zero).
-        public var baseline: Measured?
+        package var baseline: Measured?
         /// How much better than the baseline (positive) or worse (negative), in the measure's unit.
         public var gap: Decimal?
-        public var pieces: [Piece] = []
+        package var pieces: [Piece] = []
         public var coefficients: [AppliedCoefficient] = []
         /// True when the gap is on the side the scheme does not pay (deduct-only and better, reward-only and worse).
-        public var sideNotPaid = false
+        package var sideNotPaid = false
         /// The signed amount in 万元, exact; nil when not computable.
-        public var amount: Decimal?
+        package var amount: Decimal?
         public var problem: CompensationProblem?
     }
 
@@ -84,7 +84,7 @@ public struct CompensationLedger: Sendable {
         /// The sum of the computed terms, exact.
         public var exact: Decimal
         /// `exact` rounded to the scheme's decimals.
-        public var amount: Decimal
+        package var amount: Decimal
         public var isComplete: Bool { terms.allSatisfy { $0.problem == nil } }
     }
 
@@ -95,28 +95,28 @@ public struct CompensationLedger: Sendable {
         public var value: Decimal
         public var rank: Int
         /// The positions (1-based) whose shares it takes: one, or several when tied.
-        public var positions: [Int]
+        package var positions: [Int]
         /// The shares (percent) of those positions.
-        public var positionShares: [Decimal]
+        package var positionShares: [Decimal]
         /// Its share in percent: the mean of `positionShares`.
-        public var percent: Decimal
+        package var percent: Decimal
         /// city amount × percent / 100, exact.
         public var exact: Decimal
         /// After rounding: `exact` rounded toward zero, plus one last-decimal step if it had one of the largest remainders.
-        public var amount: Decimal
+        package var amount: Decimal
         /// The step added by the largest-remainder rounding (0 when none).
-        public var adjustment: Decimal
+        package var adjustment: Decimal
     }
 
     /// The city's amount passed down.
     public struct Split: Sendable {
-        public var cityAmount: Decimal
+        package var cityAmount: Decimal
         /// True when the city receives (shares `when_received`), false when it pays.
-        public var received: Bool
-        public var shares: [Share]
+        package var received: Bool
+        package var shares: [Share]
         public var total: Decimal { shares.reduce(Decimal(0)) { $0 + $1.amount } }
         /// The split adds up to the city's amount exactly.
-        public var balances: Bool { total == cityAmount }
+        package var balances: Bool { total == cityAmount }
     }
 
     public var scheme: CompensationScheme
@@ -124,15 +124,15 @@ public struct CompensationLedger: Sendable {
     /// Per unit (a scheme for units), or the split lines' units (a scheme for the city: no terms, only shares).
     public var lines: [Line]
     /// The city's own computation, for a scheme that applies to the city.
-    public var cityLine: Line?
+    package var cityLine: Line?
     public var split: Split?
     /// A problem that stops the split (the city's terms are in `cityLine`).
-    public var splitProblem: CompensationProblem?
+    package var splitProblem: CompensationProblem?
 
     /// Amounts paid (negative), received (positive), and the net, over the units.
-    public var paid: Decimal { unitAmounts.filter { $0 < 0 }.reduce(0, +) }
-    public var received: Decimal { unitAmounts.filter { $0 > 0 }.reduce(0, +) }
-    public var net: Decimal { unitAmounts.reduce(0, +) }
+    package var paid: Decimal { unitAmounts.filter { $0 < 0 }.reduce(0, +) }
+    package var received: Decimal { unitAmounts.filter { $0 > 0 }.reduce(0, +) }
+    package var net: Decimal { unitAmounts.reduce(0, +) }
 
     var unitAmounts: [Decimal] {
         if let split { return split.shares.map(\.amount) }

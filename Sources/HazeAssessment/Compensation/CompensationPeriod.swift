@@ -27,7 +27,7 @@ public enum CompensationPeriod: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The same period a year earlier (nil before the supported calendar).
-    public var yearEarlier: CompensationPeriod? {
+    package var yearEarlier: CompensationPeriod? {
         switch self {
         case .month(let month): month.yearEarlier.map { .month($0) }
         case .quarter(let year, let quarter): Month(year: year - 1, month: 1) == nil ? nil : .quarter(year: year - 1, quarter: quarter)

@@ -57,8 +57,8 @@ public struct CompensationScheme: Sendable {
     /// One step of a tiered rate: the part of the gap up to `upTo` (from the
     /// previous step's bound) at `rate` 万元 per unit; the last step has no bound.
     public struct Tier: Sendable, Equatable {
-        public var upTo: Decimal?
-        public var rate: Decimal
+        package var upTo: Decimal?
+        package var rate: Decimal
     }
 
     /// One item of the ledger: an indicator's measure against a baseline,
@@ -68,16 +68,16 @@ public struct CompensationScheme: Sendable {
         public var label: String
         public var indicator: CompensationIndicator
         public var measure: Measure
-        public var baseline: Baseline
-        public var direction: Direction
-        public var weight: Decimal
-        public var tiers: [Tier]
+        package var baseline: Baseline
+        var direction: Direction
+        package var weight: Decimal
+        var tiers: [Tier]
         /// Ids of the coefficients that multiply this term, in order.
         public var coefficients: [String]
     }
 
     /// When a coefficient rule applies.
-    public enum Condition: Sendable, Equatable {
+    package enum Condition: Sendable, Equatable {
         case always
         /// The subject's period value meets its target (≤ for concentrations, ≥ for the good-day ratio).
         case targetMet(CompensationIndicator)
@@ -95,7 +95,7 @@ public struct CompensationScheme: Sendable {
     /// A factor chosen by the first rule whose condition holds.
     public struct Coefficient: Sendable {
         public struct Rule: Sendable {
-            public var condition: Condition
+            package var condition: Condition
             public var value: Decimal
         }
 
@@ -108,11 +108,11 @@ public struct CompensationScheme: Sendable {
     /// indicator (best first; tied units share their positions' shares equally),
     /// each position's percentage of the amount. The shares of each list sum to 100.
     public struct Split: Sendable {
-        public var rankBy: CompensationIndicator
+        package var rankBy: CompensationIndicator
         /// Shares (percent) by rank when the city receives money.
-        public var whenReceived: [Decimal]
+        package var whenReceived: [Decimal]
         /// Shares (percent) by rank when the city pays.
-        public var whenPaid: [Decimal]
+        package var whenPaid: [Decimal]
     }
 
     public var id: String
@@ -133,7 +133,7 @@ public struct CompensationScheme: Sendable {
     /// Where the scheme was read from.
     public var file: String
 
-    public func coefficient(_ id: String) -> Coefficient? { coefficients.first { $0.id == id } }
+    package func coefficient(_ id: String) -> Coefficient? { coefficients.first { $0.id == id } }
 }
 
 // MARK: Loading

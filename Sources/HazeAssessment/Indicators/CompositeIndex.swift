@@ -47,7 +47,7 @@ public struct CompositeIndex: Sendable, Equatable {
     /// Pollutants without a valid statistic.
     public var invalid: [Pollutant] { Self.pollutants.filter { numerators[$0] == nil } }
 
-    public var isValid: Bool { invalid.isEmpty }
+    package var isValid: Bool { invalid.isEmpty }
 
     /// Iᵢ unrounded.
     public func single(_ pollutant: Pollutant) -> Double? {
@@ -55,12 +55,12 @@ public struct CompositeIndex: Sendable, Equatable {
     }
 
     /// Iᵢ rounded to two decimals, in hundredths.
-    public func singleHundredths(_ pollutant: Pollutant) -> Int? {
+    package func singleHundredths(_ pollutant: Pollutant) -> Int? {
         numerators[pollutant].map { GBT8170.roundRatio(100 * $0, denominator) }
     }
 
     /// I_sum rounded once to two decimals, in hundredths; nil unless all six are valid.
-    public var totalHundredths: Int? {
+    package var totalHundredths: Int? {
         guard isValid else { return nil }
         return GBT8170.roundRatio(100 * numerators.values.reduce(0, +), denominator)
     }
@@ -72,19 +72,19 @@ public struct CompositeIndex: Sendable, Equatable {
     }
 
     /// The pollutant(s) with the largest Iᵢ, jointly; empty unless valid.
-    public var major: [Pollutant] {
+    package var major: [Pollutant] {
         guard isValid, let top = numerators.values.max() else { return [] }
         return Self.pollutants.filter { numerators[$0] == top }
     }
 
     /// Every Iᵢ ≤ 1: all six pollutants meet Grade II (nil unless valid).
-    public var attainsGradeII: Bool? {
+    package var attainsGradeII: Bool? {
         guard isValid else { return nil }
         return numerators.values.allSatisfy { $0 <= denominator }
     }
 
     /// The partial, PM-only index I_PM2.5 + I_PM10 in hundredths (rounded once).
-    public var pmOnlyHundredths: Int? {
+    package var pmOnlyHundredths: Int? {
         guard let a = numerators[.pm25], let b = numerators[.pm10] else { return nil }
         return GBT8170.roundRatio(100 * (a + b), denominator)
     }

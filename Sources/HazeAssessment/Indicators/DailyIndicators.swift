@@ -57,13 +57,13 @@ public struct DailyIndicators: Sendable, Equatable {
 }
 
 /// A unit's series, by pollutant: the store indices of its stations' series.
-public struct UnitSeries: Sendable, Equatable {
+struct UnitSeries: Sendable, Equatable {
     /// Indexed by `Pollutant.compactIndex`.
     private var lists: [[Int]]
     /// Pollutants at least one member measures (has a series for).
-    public let monitored: ComponentSet<Pollutant>
+    let monitored: ComponentSet<Pollutant>
 
-    public init(byPollutant: [Pollutant: [Int]]) {
+    init(byPollutant: [Pollutant: [Int]]) {
         var lists = [[Int]](repeating: [], count: Pollutant.allCases.count)
         var monitored = ComponentSet<Pollutant>()
         for (pollutant, series) in byPollutant where !series.isEmpty {
@@ -74,12 +74,12 @@ public struct UnitSeries: Sendable, Equatable {
         self.monitored = monitored
     }
 
-    @inline(__always) public func series(_ pollutant: Pollutant) -> [Int] { lists[pollutant.compactIndex] }
+    @inline(__always) func series(_ pollutant: Pollutant) -> [Int] { lists[pollutant.compactIndex] }
 }
 
 extension Aggregation {
     /// The series of `stations` for every pollutant (stations never ingested are left out).
-    public func unitSeries(of stations: [Station]) -> UnitSeries {
+    func unitSeries(of stations: [Station]) -> UnitSeries {
         UnitSeries(byPollutant: Dictionary(uniqueKeysWithValues: Pollutant.allCases.map { ($0, series(of: stations, $0)) }))
     }
 
@@ -87,7 +87,7 @@ extension Aggregation {
     /// one), each the mean of the members' valid values. A day whose row fails
     /// its checksum counts as no data here; assessments call `requireIntact`
     /// first so that never happens silently.
-    public func dailyIndicators(_ unit: UnitSeries, on day: Day) -> DailyIndicators {
+    func dailyIndicators(_ unit: UnitSeries, on day: Day) -> DailyIndicators {
         guard let row = try? store.dailyRow(on: day) else { return DailyIndicators(day: day, values: [:], stations: [:]) }
         var sums: [AQIComponent: Double] = [:]
         var counts: [AQIComponent: Int] = [:]

@@ -4,7 +4,7 @@ import HazeStore
 /// A unit's series for every pollutant, day by day: one `UnitSeries` per run
 /// of days with the same members (`RankingUnit.periods`), so indicators over a
 /// period follow the dated lists and memberships as the PM rankings do.
-public struct DatedUnitSeries: Sendable {
+struct DatedUnitSeries: Sendable {
     struct Run: Sendable {
         var days: Range<Day>
         var series: UnitSeries
@@ -17,7 +17,7 @@ public struct DatedUnitSeries: Sendable {
     }
 
     /// The series of the day's members (none on a day without members).
-    public func on(_ day: Day) -> UnitSeries {
+    func on(_ day: Day) -> UnitSeries {
         var low = 0, high = runs.count
         while low < high {
             let mid = (low + high) / 2
@@ -28,14 +28,14 @@ public struct DatedUnitSeries: Sendable {
     }
 
     /// Pollutants some member measures on some day.
-    public var monitored: ComponentSet<Pollutant> {
+    var monitored: ComponentSet<Pollutant> {
         runs.reduce(into: ComponentSet<Pollutant>()) { all, run in for p in Pollutant.allCases where run.series.monitored.contains(p) { all.insert(p) } }
     }
 }
 
 extension Aggregation {
     /// The series of a unit's members, run by run of its member periods.
-    public func unitSeries(of unit: RankingUnit) -> DatedUnitSeries {
+    func unitSeries(of unit: RankingUnit) -> DatedUnitSeries {
         DatedUnitSeries(runs: unit.periods.map { ($0.days, unitSeries(of: $0.stations)) })
     }
 }

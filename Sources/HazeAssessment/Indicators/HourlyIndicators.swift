@@ -6,7 +6,7 @@ extension Aggregation {
     /// the mean of the members' values present, rounded half to even to the
     /// published precision (whole µg/m³, CO tenths of mg/m³); pollutants
     /// without a value are absent.
-    public func hourlyConcentrations(_ unit: UnitSeries, at hour: Hour) -> ComponentValues<Pollutant> {
+    func hourlyConcentrations(_ unit: UnitSeries, at hour: Hour) -> ComponentValues<Pollutant> {
         var values = ComponentValues<Pollutant>()
         for pollutant in Pollutant.allCases {
             let series = unit.series(pollutant)
@@ -27,7 +27,7 @@ extension Aggregation {
     /// series, of their hourly means), unrounded, valid with ≥ `minimumHours`
     /// values (GB 3095 Table 4's 20 by default; CNEMC publishes its own
     /// moving means with as few as one, RULES.md §5.3).
-    public func moving24(_ series: [Int], ending hour: Hour, minimumHours: Int = Validity.minimumHoursPerDay) -> Aggregate {
+    func moving24(_ series: [Int], ending hour: Hour, minimumHours: Int = Validity.minimumHoursPerDay) -> Aggregate {
         var sum = 0.0
         var count = 0
         for h in hour.advanced(by: -23) ... hour {
@@ -43,7 +43,7 @@ extension Aggregation {
     /// The 24-hour moving means ending at every hour of `hours` (as
     /// `moving24(_:ending:minimumHours:)` gives for each), in one pass over
     /// the hours: a station's moving means are exact sums of its values.
-    public func moving24(_ series: [Int], over hours: Range<Hour>, minimumHours: Int = Validity.minimumHoursPerDay) -> [Aggregate] {
+    func moving24(_ series: [Int], over hours: Range<Hour>, minimumHours: Int = Validity.minimumHoursPerDay) -> [Aggregate] {
         guard !hours.isEmpty else { return [] }
         let first = hours.lowerBound.advanced(by: -23)
         var sums: [Int] = []      // numerators over a common denominator per hour
@@ -86,7 +86,7 @@ extension Aggregation {
     /// The real-time AQI of many stations or units at one hour (the AQI of a
     /// whole network's hour), reading the hour's row once; the same values as
     /// `realTimeAQI(_:at:)` for each.
-    public func realTimeAQI(_ units: [UnitSeries], at hour: Hour) -> [AQIResult] {
+    func realTimeAQI(_ units: [UnitSeries], at hour: Hour) -> [AQIResult] {
         let date = store.zone.day(of: hour).date
         guard let row = store.row(at: hour) else {
             return units.map { AirQualityIndex.realTime(ComponentValues(), monitored: $0.monitored, so2Moving24h: nil, on: date) }
@@ -114,7 +114,7 @@ extension Aggregation {
     /// edition in force on the hour's date (RULES.md §5.1): the pollutants a
     /// member has a series for are "monitored", so a missing one counts under
     /// HJ 633—2026 §5.3.1.
-    public func realTimeAQI(_ unit: UnitSeries, at hour: Hour) -> AQIResult {
+    func realTimeAQI(_ unit: UnitSeries, at hour: Hour) -> AQIResult {
         let values = hourlyConcentrations(unit, at: hour)
         var so2Moving: Double?
         if let so2 = values[.so2], so2 > (AQIItem.so2_1h.breakpoints(.hj633_2012).last ?? 800) {

@@ -25,23 +25,23 @@ public struct IndicatorRanking: Sendable {
     public struct Entry: Sendable {
         public var unit: RankingUnit
         public var current: PeriodIndicators
-        public var lastYear: PeriodIndicators
+        package var lastYear: PeriodIndicators
         /// The ranked value, scaled by 10^`indicator.decimals`; nil without any data.
         public var value: Int?
-        public var isValid: Bool
+        package var isValid: Bool
         /// The rank among the valid units; invalid units share the place after the last valid one.
         public var rank: Int
-        public var lastYearValue: Int?
-        public var lastYearValid: Bool
-        public var lastYearRank: Int
+        package var lastYearValue: Int?
+        package var lastYearValid: Bool
+        package var lastYearRank: Int
         /// Scaled change (see `RankingIndicator.change`); nil unless both years are valid.
         public var change: Int?
         /// Rank by change, most improved first; nil without a change.
-        public var changeRank: Int?
+        package var changeRank: Int?
         /// All six pollutants meet Grade II in the current period (every exact
         /// Iᵢ ≤ 1 under `limits`); nil when the composite index is not valid.
         /// Such a unit never enters the "most deteriorated" list (197号).
-        public var attainsGradeII: Bool?
+        package var attainsGradeII: Bool?
     }
 
     public var indicator: RankingIndicator
@@ -50,16 +50,16 @@ public struct IndicatorRanking: Sendable {
     /// The limit set used for both years.
     public var limits: AirQualityStandard
     /// True when the limits were given, not taken from the period's last day.
-    public var limitsForced: Bool
+    package var limitsForced: Bool
     /// Best first by value, or most improved first by change (`order`).
     public var entries: [Entry]
     public var order: RankingOrder
     /// The exceptional days left out of the PM statistics (`--exclude-exceptional`):
     /// the file, and its days within this period or last year's that apply to
     /// at least one ranked unit. Nil when none were asked for.
-    public var exclusion: ExceptionalDays?
+    package var exclusion: ExceptionalDays?
 
-    public var lastYearMonths: [Month] { months.compactMap(\.yearEarlier) }
+    package var lastYearMonths: [Month] { months.compactMap(\.yearEarlier) }
     public var validity: PeriodValidity { PeriodValidity(months: months) }
 
     public init(store: Store, registry: StationRegistry, indicator: RankingIndicator, months: [Month],
@@ -144,7 +144,7 @@ public struct IndicatorRanking: Sendable {
     }
 
     /// Whether any unit had data for last year's period.
-    public var lastYearHasData: Bool { entries.contains { $0.lastYearValue != nil } }
+    package var lastYearHasData: Bool { entries.contains { $0.lastYearValue != nil } }
 
     /// `2019-01`, `2019-01…2019-03` or `2019` for a calendar year.
     public var label: String {

@@ -36,17 +36,17 @@ public struct PollutantStatistic: Sendable, Equatable {
     /// The statistic of the valid daily values, unrounded, in the stored unit
     /// (nil without any valid day).
     public var exact: Double?
-    public var validDays: Int
-    public var validDaysByMonth: [Int]
+    package var validDays: Int
+    package var validDaysByMonth: [Int]
     /// Why the statistic is invalid (nil when valid).
-    public var shortfall: PeriodValidity.Shortfall?
+    package var shortfall: PeriodValidity.Shortfall?
     /// Valid days whose rounded daily value is above the Grade II 24-hour
     /// limit in force that day (O3: the MDA8 above 160).
-    public var exceedanceDays: Int
+    package var exceedanceDays: Int
     /// The highest daily value (rounded, stored unit) and the first day it occurred.
-    public var highestDay: (value: Int, day: Day)?
+    package var highestDay: (value: Int, day: Day)?
 
-    public var isValid: Bool { exact != nil && shortfall == nil }
+    package var isValid: Bool { exact != nil && shortfall == nil }
 
     /// The statistic rounded once (stored unit: whole µg/m³, CO tenths), valid or not.
     public var rounded: Int? { exact.map(GBT8170.roundToInteger) }
@@ -100,18 +100,18 @@ public struct PollutantStatistic: Sendable, Equatable {
 /// primary pollutant, and 优良天数比例 = good / valid days × 100, one decimal
 /// (RULES.md §8). Valid under the same month rule as the statistics.
 public struct AQIDayCounts: Sendable, Equatable {
-    public var validDays: Int
-    public var goodDays: Int
-    public var pollutedDays: Int
-    public var byLevel: [AQILevel: Int]
-    public var primaryDays: [AQIComponent: Int]
-    public var validDaysByMonth: [Int]
-    public var shortfall: PeriodValidity.Shortfall?
+    package var validDays: Int
+    package var goodDays: Int
+    package var pollutedDays: Int
+    package var byLevel: [AQILevel: Int]
+    package var primaryDays: [AQIComponent: Int]
+    package var validDaysByMonth: [Int]
+    package var shortfall: PeriodValidity.Shortfall?
 
-    public var isValid: Bool { validDays > 0 && shortfall == nil }
+    package var isValid: Bool { validDays > 0 && shortfall == nil }
 
     /// 优良天数比例 in tenths of a percent (GB/T 8170 to one decimal), exactly.
-    public var goodRatioTenths: Int? {
+    package var goodRatioTenths: Int? {
         validDays == 0 ? nil : GBT8170.roundRatio(1000 * goodDays, validDays)
     }
 
@@ -147,8 +147,8 @@ public struct AQIDayCounts: Sendable, Equatable {
 public struct PeriodIndicators: Sendable {
     public var validity: PeriodValidity
     public var days: [DailyIndicators]
-    public var statistics: [Pollutant: PollutantStatistic]
-    public var aqiDays: AQIDayCounts
+    package var statistics: [Pollutant: PollutantStatistic]
+    package var aqiDays: AQIDayCounts
 
     public var months: [Month] { validity.months }
 
@@ -181,14 +181,14 @@ public struct PeriodIndicators: Sendable {
     }
 
     /// The limit set of a period: the one in force on its last day (RULES.md §0).
-    public var limitsInForce: AirQualityStandard {
+    var limitsInForce: AirQualityStandard {
         AirQualityStandard.inForce(on: (months.last?.days.upperBound ?? Day(0)).advanced(by: -1))
     }
 }
 
 extension Aggregation {
     /// A unit's indicators over whole months.
-    public func periodIndicators(_ unit: UnitSeries, months: [Month], excludedPM: Set<Day> = []) -> PeriodIndicators {
+    func periodIndicators(_ unit: UnitSeries, months: [Month], excludedPM: Set<Day> = []) -> PeriodIndicators {
         var days: [DailyIndicators] = []
         for month in months {
             for day in month.days { days.append(dailyIndicators(unit, on: day)) }
@@ -197,7 +197,7 @@ extension Aggregation {
     }
 
     /// A unit's indicators over whole months, each day from that day's members.
-    public func periodIndicators(_ unit: DatedUnitSeries, months: [Month], excludedPM: Set<Day> = []) -> PeriodIndicators {
+    func periodIndicators(_ unit: DatedUnitSeries, months: [Month], excludedPM: Set<Day> = []) -> PeriodIndicators {
         var days: [DailyIndicators] = []
         for month in months {
             for day in month.days { days.append(dailyIndicators(unit.on(day), on: day)) }

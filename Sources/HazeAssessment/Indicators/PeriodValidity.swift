@@ -10,12 +10,12 @@ public struct PeriodValidity: Sendable, Equatable {
     public init(months: [Month]) { self.months = months }
 
     /// Whether the months are one whole calendar year (then ≥ 324 days too).
-    public var isCalendarYear: Bool {
+    package var isCalendarYear: Bool {
         months.count == 12 && months.first?.month == 1 && months.first?.year == months.last?.year
     }
 
     /// What a set of valid-day counts (one per month, in order) lacks, if anything.
-    public func shortfall(_ validDaysByMonth: [Int]) -> Shortfall? {
+    package func shortfall(_ validDaysByMonth: [Int]) -> Shortfall? {
         var short: [(Month, Int, Int)] = []
         for (month, count) in zip(months, validDaysByMonth) where count < Validity.minimumDays(in: month) {
             short.append((month, count, Validity.minimumDays(in: month)))
@@ -28,21 +28,21 @@ public struct PeriodValidity: Sendable, Equatable {
     }
 
     /// Why a statistic is invalid: the months short of days, and the year's total.
-    public struct Shortfall: Sendable, Equatable {
-        public struct MonthShort: Sendable, Equatable {
-            public var month: Month
-            public var validDays: Int
-            public var required: Int
+    package struct Shortfall: Sendable, Equatable {
+        package struct MonthShort: Sendable, Equatable {
+            package var month: Month
+            package var validDays: Int
+            package var required: Int
         }
-        public struct YearShort: Sendable, Equatable {
-            public var validDays: Int
-            public var required: Int
+        package struct YearShort: Sendable, Equatable {
+            package var validDays: Int
+            package var required: Int
         }
-        public var months: [MonthShort]
-        public var year: YearShort?
+        package var months: [MonthShort]
+        package var year: YearShort?
 
         /// `2019-02 22/25 days` …, `324: 300 days` — for notes.
-        public func text(_ chinese: Bool) -> String {
+        package func text(_ chinese: Bool) -> String {
             var parts = months.map { short in
                 chinese ? "\(short.month.year)年\(short.month.month)月有效天数\(short.validDays)/\(short.required)"
                         : "\(short.month) \(short.validDays)/\(short.required) valid days"

@@ -46,7 +46,7 @@ public enum RankingIndicator: String, Sendable, Hashable, CaseIterable {
     }
 
     /// Good-day ratios rank highest first; everything else lowest first.
-    public var higherIsBetter: Bool { self == .goodDays }
+    package var higherIsBetter: Bool { self == .goodDays }
 
     /// Decimals of the ranked value (values are kept as integers scaled by 10^decimals).
     public var decimals: Int {
@@ -65,7 +65,7 @@ public enum RankingIndicator: String, Sendable, Hashable, CaseIterable {
 
     /// A change written out: percent with one decimal (concentrations and the
     /// index), percentage points for the good-day ratio, days for polluted days.
-    public func formatChange(_ change: Int) -> String {
+    package func formatChange(_ change: Int) -> String {
         let sign = change > 0 ? "+" : ""
         if self == .aqiDays { return sign + String(change) }
         return sign + GBT8170.format(Double(change) / 10, decimals: 1)
@@ -82,7 +82,7 @@ public enum RankingIndicator: String, Sendable, Hashable, CaseIterable {
         }
     }
 
-    public var englishLabel: String {
+    package var englishLabel: String {
         switch self {
         case .pm25, .pm10, .so2, .no2, .co, .o3: pollutant?.displayName ?? rawValue
         case .composite: "composite index"

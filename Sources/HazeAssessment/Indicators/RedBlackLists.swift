@@ -43,10 +43,10 @@ public struct RedBlackLists: Sendable {
         public var places: [Place]
     }
 
-    public var listings: [Listing]
+    package var listings: [Listing]
     /// Units that deteriorated but attain every Grade II limit, left out of
     /// the "most deteriorated" list (empty unless that list was asked for).
-    public var spared: [IndicatorRanking.Entry]
+    package var spared: [IndicatorRanking.Entry]
 
     /// The lists of `kinds` for which a size is given: `top` sizes the red
     /// and most-improved lists, `bottom` the black and most-deteriorated ones.

@@ -9,7 +9,7 @@ public struct Aggregate: Hashable, Sendable {
     /// unit-hour, valid days for a month.
     public var count: Int
     /// Whether the GB 3095 validity rule for this resolution is met.
-    public var isValid: Bool
+    package var isValid: Bool
 
     public init(mean: Double?, count: Int, isValid: Bool) {
         self.mean = mean
@@ -18,7 +18,7 @@ public struct Aggregate: Hashable, Sendable {
     }
 
     /// The mean if valid.
-    public var validMean: Double? { isValid ? mean : nil }
+    package var validMean: Double? { isValid ? mean : nil }
 
     public static let none = Aggregate(mean: nil, count: 0, isValid: false)
 }
@@ -29,18 +29,18 @@ public struct Aggregate: Hashable, Sendable {
 /// of its stations' valid daily means; a month is the mean of its valid days
 /// and valid with ≥ 27 of them (February ≥ 25). Nothing is rounded here:
 /// rounding happens once, when a value is shown or ranked.
-public struct Aggregation {
-    public let store: Store
+package struct Aggregation {
+    package let store: Store
 
-    public init(store: Store) { self.store = store }
+    package init(store: Store) { self.store = store }
 
     /// Series indices of `stations` for a pollutant (stations never ingested are left out).
-    public func series(of stations: [Station], _ pollutant: Pollutant) -> [Int] {
+    package func series(of stations: [Station], _ pollutant: Pollutant) -> [Int] {
         stations.compactMap { store.index(of: SeriesKey(station: $0.code, pollutant: pollutant)) }
     }
 
     /// One station-hour, or the mean of several stations' values at that hour.
-    public func hourly(_ series: [Int], at hour: Hour) -> Aggregate {
+    package func hourly(_ series: [Int], at hour: Hour) -> Aggregate {
         var sum = 0
         var count = 0
         for s in series {
@@ -55,7 +55,7 @@ public struct Aggregation {
     /// Checks the daily rows of `days` against their checksums (once per
     /// opened store): an assessment over damaged days stops here, before any
     /// figure is computed, and names the day.
-    public func requireIntact(_ days: Range<Day>) throws(QueryError) {
+    func requireIntact(_ days: Range<Day>) throws(QueryError) {
         for day in days {
             do {
                 _ = try store.dailyRow(on: day)
@@ -66,7 +66,7 @@ public struct Aggregation {
     }
 
     /// One station's day: the exact mean and its valid-hour count.
-    public func stationDay(_ series: Int, on day: Day) -> Aggregate {
+    func stationDay(_ series: Int, on day: Day) -> Aggregate {
         guard let row = try? store.dailyRow(on: day) else { return .none }
         let value = row[series]
         return Aggregate(mean: value.mean, count: value.validHours, isValid: value.isValid)
@@ -75,7 +75,7 @@ public struct Aggregation {
     /// A unit's day: mean of the valid daily means of its stations. A day
     /// whose row fails its checksum counts as no data here; assessments call
     /// `requireIntact` first so that never happens silently.
-    public func unitDay(_ series: [Int], on day: Day) -> Aggregate {
+    package func unitDay(_ series: [Int], on day: Day) -> Aggregate {
         guard let row = try? store.dailyRow(on: day) else { return .none }
         var sum = 0.0
         var count = 0
@@ -92,7 +92,7 @@ public struct Aggregation {
     /// first series) or unit: the daily mean, for O3 the daily maximum 8-hour
     /// mean with HJ 663 §6.1.2's validity. `count` is valid hours (O3: valid
     /// 8-hour means) of a station, contributing stations of a unit.
-    public func assessedDay(_ series: [Int], _ pollutant: Pollutant, on day: Day, asUnit: Bool) -> Aggregate {
+    func assessedDay(_ series: [Int], _ pollutant: Pollutant, on day: Day, asUnit: Bool) -> Aggregate {
         guard pollutant == .o3 else {
             return asUnit ? unitDay(series, on: day) : stationDay(series.first ?? -1, on: day)
         }
@@ -109,19 +109,19 @@ public struct Aggregation {
     }
 
     /// The daily values a month or period is built from.
-    public func days(_ series: [Int], in days: Range<Day>, asUnit: Bool) -> [Aggregate] {
+    package func days(_ series: [Int], in days: Range<Day>, asUnit: Bool) -> [Aggregate] {
         days.map { day in
             asUnit ? unitDay(series, on: day) : stationDay(series.first ?? -1, on: day)
         }
     }
 
     /// The mean of the valid days of a month, valid with ≥ 27 days (February ≥ 25).
-    public static func month(_ month: Month, days: [Aggregate]) -> Aggregate {
+    package static func month(_ month: Month, days: [Aggregate]) -> Aggregate {
         period(days: days, minimumValidDays: Validity.minimumDays(in: month))
     }
 
     /// The mean of the valid days of any period, with a validity threshold.
-    public static func period(days: [Aggregate], minimumValidDays: Int) -> Aggregate {
+    package static func period(days: [Aggregate], minimumValidDays: Int) -> Aggregate {
         let valid = days.compactMap(\.validMean)
         guard !valid.isEmpty else { return Aggregate(mean: nil, count: 0, isValid: false) }
         return Aggregate(mean: valid.reduce(0, +) / Double(valid.count), count: valid.count,

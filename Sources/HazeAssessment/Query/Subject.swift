@@ -61,7 +61,7 @@ public enum QueryError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     /// True when the data hold no valid value to rank (not a fault of the request or the store).
-    public var isNothingRanked: Bool {
+    package var isNothingRanked: Bool {
         if case .nothingRanked = self { return true }
         return false
     }
@@ -153,7 +153,7 @@ extension StationRegistry {
     /// A subject as a unit whose members follow the dated lists and
     /// memberships over `days`: a station is itself every day; a district,
     /// unit or city has, on each day, its stations counted that day.
-    public func queryUnit(for subject: Subject, days: Range<Day>) throws(QueryError) -> RankingUnit {
+    func queryUnit(for subject: Subject, days: Range<Day>) throws(QueryError) -> RankingUnit {
         let everyone = try members(of: subject)  // unknown names and suggestions first
         func find(_ level: RankingLevel, _ name: String, _ city: String?) throws(QueryError) -> RankingUnit {
             var cities: [String]

@@ -19,7 +19,7 @@ public struct CompositeWeights: Sendable, Equatable, CustomStringConvertible {
     public static let expected = "pollutant=weight pairs like pm2.5=0.6,pm10=0.4, each weight in (0, 1], the weights summing to 1"
 
     /// The sum of the weights may differ from 1 by at most this much.
-    public static let sumTolerance = 1e-9
+    static let sumTolerance = 1e-9
 
     /// Parses `pm2.5=0.6,pm10=0.4`: each weight a finite number in (0, 1]
     /// (through `ExternalNumber`), each pollutant once, the weights summing

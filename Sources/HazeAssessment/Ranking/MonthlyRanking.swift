@@ -7,19 +7,19 @@ public struct RankingEntry: Sendable {
     public var unit: RankingUnit
     public var current: PeriodStatistics
     /// The same month a year earlier; `validDays == 0` when there are no data.
-    public var lastYear: PeriodStatistics
+    package var lastYear: PeriodStatistics
     /// Change against last year in percent, from the published (rounded)
     /// values, one decimal; negative = improved. Nil unless both are valid.
     public var change: Double?
     public var rank: Int
     /// Rank by change (most improved = 1); nil when there is no change.
-    public var changeRank: Int?
+    package var changeRank: Int?
 }
 
 /// A unit listed with its values but not ranked (a control point of a station ranking).
-public struct UnrankedEntry: Sendable {
-    public var unit: RankingUnit
-    public var values: [(pollutant: Pollutant, statistics: PeriodStatistics)]
+package struct UnrankedEntry: Sendable {
+    package var unit: RankingUnit
+    package var values: [(pollutant: Pollutant, statistics: PeriodStatistics)]
 }
 
 /// The ranking of every unit for one pollutant, best first.
@@ -54,12 +54,12 @@ public struct MonthlyRanking: Sendable {
     /// The exceptional days left out of the PM means (`--exclude-exceptional`):
     /// the file, and its days within this month or the month a year earlier
     /// that apply to at least one ranked unit. Nil when none were asked for.
-    public var exclusion: ExceptionalDays?
+    package var exclusion: ExceptionalDays?
     /// What is not ranked: units without a station, stations without a unit,
     /// stations not in the list in force, control points.
     public var coverage: UnitCoverage
     /// Control points of a station ranking: their values, listed apart, never ranked.
-    public var controlPoints: [UnrankedEntry]
+    package var controlPoints: [UnrankedEntry]
 
     public init(store: Store, registry: StationRegistry, month: Month, scope: RankingScope,
                 composite weights: CompositeWeights? = nil, excluding exceptional: ExceptionalDays? = nil) throws(QueryError) {

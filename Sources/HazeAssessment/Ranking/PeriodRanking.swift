@@ -25,12 +25,12 @@ public struct PeriodRanking: Sendable {
 
     public struct Entry: Sendable {
         public var unit: RankingUnit
-        public var statistics: PeriodStatistics
+        package var statistics: PeriodStatistics
         public var rank: Int
         /// Monthly assessments of the period in which the unit ranked first (ties included).
-        public var monthsFirst: Int
+        package var monthsFirst: Int
         /// The unit's standing in each month of the period.
-        public var monthlyRanks: [MonthStanding]
+        package var monthlyRanks: [MonthStanding]
     }
 
     public struct PollutantEntries: Sendable {
@@ -48,11 +48,11 @@ public struct PeriodRanking: Sendable {
     /// The GB 3095 limits in force on the period's last day.
     public var standard: AirQualityStandard
     /// Whether the period is a whole calendar year (then ≥ 324 valid days are also required).
-    public var isCalendarYear: Bool
+    package var isCalendarYear: Bool
     /// What is not ranked (see `MonthlyRanking.coverage`), over the whole period.
     public var coverage: UnitCoverage
     /// Control points of a station ranking over the period: listed apart, never ranked.
-    public var controlPoints: [UnrankedEntry]
+    package var controlPoints: [UnrankedEntry]
 
     public init(store: Store, registry: StationRegistry, from first: Month, to last: Month,
                 scope: RankingScope, composite weights: CompositeWeights? = nil) throws(QueryError) {

@@ -6,25 +6,25 @@ public struct PeriodStatistics: Sendable, Equatable {
     /// The mean of the valid daily values, unrounded (exceptional days left out).
     public var mean: Double?
     /// Valid days, exceptional days included: validity is judged on them.
-    public var validDays: Int
+    package var validDays: Int
     /// The valid days averaged into `mean`: `validDays` less the exceptional days left out.
-    public var daysUsed: Int
+    package var daysUsed: Int
     /// Valid days the period needs in all (27 a month, 25 in February, the
     /// sum of its months' for a run of months, 324 for a calendar year);
     /// every month must also meet its own minimum (see `shortfall`).
-    public var requiredDays: Int
+    package var requiredDays: Int
     /// Valid days in each month of the period.
-    public var validDaysByMonth: [Int]
+    package var validDaysByMonth: [Int]
     /// What the period lacks (months short of 27 or 25 valid days, a year
     /// short of 324), nil when valid (GB 3095 Table 4).
-    public var shortfall: PeriodValidity.Shortfall?
+    package var shortfall: PeriodValidity.Shortfall?
     /// Valid days whose rounded daily value exceeds the GB 3095 Grade II 24-hour
     /// limit in force on that day.
-    public var exceedanceDays: Int
+    package var exceedanceDays: Int
     /// The highest daily value (rounded) and the first day it occurred.
-    public var highestDay: (value: Int, day: Day)?
+    package var highestDay: (value: Int, day: Day)?
 
-    public var isValid: Bool { mean != nil && shortfall == nil }
+    package var isValid: Bool { mean != nil && shortfall == nil }
 
     /// The published value: the mean rounded once, half to even (GB/T 8170).
     public var rounded: Int? { mean.map(GBT8170.roundToInteger) }
@@ -79,20 +79,20 @@ extension Aggregation {
     /// daily mean, for a unit of a layer or a city the mean of the valid daily
     /// means of its members **on that day** (`RankingUnit.members(on:)`: the
     /// national list in force and the memberships of the day decide).
-    public func unitDays(_ unit: RankingUnit, _ pollutant: Pollutant, days: Range<Day>) -> [(day: Day, mean: Double?)] {
+    func unitDays(_ unit: RankingUnit, _ pollutant: Pollutant, days: Range<Day>) -> [(day: Day, mean: Double?)] {
         var memo = MemberSeries()
         return days.map { day in (day, unitDay(memberSeries(unit, pollutant, on: day, memo: &memo), on: day).validMean) }
     }
 
     /// Series of a unit's members on a day, looked up once per distinct set of members.
-    public struct MemberSeries {
+    struct MemberSeries {
         var byMembers: [[String]: [Int]] = [:]
-        public init() {}
+        init() {}
     }
 
     /// The series indices of a unit's members on one day for a pollutant (stations never ingested are left out).
     /// Indicators built on per-station daily values use this to average over the day's members.
-    public func memberSeries(_ unit: RankingUnit, _ pollutant: Pollutant, on day: Day, memo: inout MemberSeries) -> [Int] {
+    func memberSeries(_ unit: RankingUnit, _ pollutant: Pollutant, on day: Day, memo: inout MemberSeries) -> [Int] {
         let members = unit.members(on: day)
         let key = members.map(\.code)
         if let known = memo.byMembers[key] { return known }

@@ -57,7 +57,7 @@ public struct RankingUnit: Hashable, Sendable {
     }
 
     /// Whether the unit has a member on some day of a range.
-    public func hasMembers(in days: Range<Day>) -> Bool {
+    func hasMembers(in days: Range<Day>) -> Bool {
         periods.contains { $0.days.overlaps(days) && !$0.stations.isEmpty }
     }
 
@@ -68,7 +68,7 @@ public struct RankingUnit: Hashable, Sendable {
     }
 
     /// A station ranked on its own is a control point (listed apart, never ranked).
-    public var isControlPoint: Bool { level == .station && stations.first?.isControl == true }
+    package var isControlPoint: Bool { level == .station && stations.first?.isControl == true }
 
     /// Units are the same unit when level, city and name are (their members by day follow from those).
     public static func == (a: RankingUnit, b: RankingUnit) -> Bool {

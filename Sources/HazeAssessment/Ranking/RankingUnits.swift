@@ -2,12 +2,12 @@ import HazeModel
 import HazeRegistry
 
 /// The units of a ranking for a period, with what is left out and why.
-public struct RankingUnits: Sendable {
+package struct RankingUnits: Sendable {
     /// The units ranked: each has a counted station on some day of the period.
-    public var units: [RankingUnit]
+    package var units: [RankingUnit]
     /// Control points as units of their own (station level): listed apart, never ranked.
-    public var controlPoints: [RankingUnit]
-    public var coverage: UnitCoverage
+    package var controlPoints: [RankingUnit]
+    package var coverage: UnitCoverage
 }
 
 extension StationRegistry {
@@ -21,7 +21,7 @@ extension StationRegistry {
     /// (level `station`), or to its unit on the layer that day. Control points
     /// are never members; at level `station` they come back as
     /// `controlPoints`. A layer needs `city` unless one names every unit's city.
-    public func rankingUnits(level: RankingLevel, city: String?, days: Range<Day>,
+    package func rankingUnits(level: RankingLevel, city: String?, days: Range<Day>,
                              alsoFor earlier: Range<Day>? = nil) throws(QueryError) -> RankingUnits {
         var resolvedCity: String?
         if let city {

@@ -2,9 +2,9 @@
 /// values share a rank ("min" ranks: 1, 2, 2, 4 — 数值相同的以并列计), and
 /// subjects without a valid value are placed last, jointly
 /// (集体名列最后一位), after every valid one.
-public enum Ranks {
+package enum Ranks {
     /// Ranks for `values` in their order; nil values share the last place.
-    public static func ascending<T: Comparable>(_ values: [T?]) -> [Int] {
+    package static func ascending<T: Comparable>(_ values: [T?]) -> [Int] {
         let valid = values.compactMap { $0 }.sorted()
         let last = valid.count + 1
         return values.map { value in

@@ -13,10 +13,10 @@ public struct UnitCoverage: Sendable {
         public var unit: String?
         public var days: [Range<Day>]
 
-        public var dayCount: Int { days.reduce(0) { $0 + $1.count } }
+        package var dayCount: Int { days.reduce(0) { $0 + $1.count } }
 
         /// `2019-01-01…2019-01-31` (ranges joined by `, `).
-        public var daysText: String {
+        package var daysText: String {
             days.map { range in
                 let last = range.upperBound.advanced(by: -1)
                 return range.count == 1 ? range.lowerBound.description : "\(range.lowerBound)…\(last)"
@@ -26,13 +26,13 @@ public struct UnitCoverage: Sendable {
 
     public var level: RankingLevel
     /// Units known on the layer (from any date's memberships) with no counted station in the period.
-    public var unitsWithoutStation: [(city: String, unit: String)]
+    package var unitsWithoutStation: [(city: String, unit: String)]
     /// Stations counted in the city on days they had no unit on the layer.
     public var stationsWithoutUnit: [StationDays]
     /// Stations with a unit on the layer on days the national list in force does not have them: not counted.
-    public var notInListInForce: [StationDays]
+    package var notInListInForce: [StationDays]
     /// Control points of the scope in the period: never counted, never ranked.
-    public var controlPoints: [Station]
+    package var controlPoints: [Station]
 
     public init(level: RankingLevel, unitsWithoutStation: [(city: String, unit: String)] = [],
                 stationsWithoutUnit: [StationDays] = [], notInListInForce: [StationDays] = [], controlPoints: [Station] = []) {

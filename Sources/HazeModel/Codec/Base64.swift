@@ -1,6 +1,6 @@
 /// Base64 (RFC 4648 §4, with `=` padding), for signatures.
-public enum Base64 {
-    public static func encode(_ bytes: [UInt8]) -> String {
+package enum Base64 {
+    package static func encode(_ bytes: [UInt8]) -> String {
         let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
         var out: [Character] = []
         out.reserveCapacity((bytes.count + 2) / 3 * 4)

@@ -1,9 +1,9 @@
 import CZlib
 
 /// CRC-32 (ISO 3309, the gzip and zip checksum) through the system zlib.
-public enum CRC32 {
+package enum CRC32 {
     /// The CRC-32 of `bytes`, continuing from `seed` (0 to start).
-    public static func checksum(_ bytes: UnsafeRawBufferPointer, seed: UInt32 = 0) -> UInt32 {
+    package static func checksum(_ bytes: UnsafeRawBufferPointer, seed: UInt32 = 0) -> UInt32 {
         guard let base = bytes.baseAddress, !bytes.isEmpty else { return seed }
         var crc = UInt(seed)
         var offset = 0
@@ -16,7 +16,7 @@ public enum CRC32 {
         return UInt32(truncatingIfNeeded: crc)
     }
 
-    public static func checksum(_ bytes: [UInt8], seed: UInt32 = 0) -> UInt32 {
+    package static func checksum(_ bytes: [UInt8], seed: UInt32 = 0) -> UInt32 {
         bytes.withUnsafeBytes { checksum($0, seed: seed) }
     }
 }

@@ -76,7 +76,7 @@ public enum Gzip {
     }
 
     /// Compresses to a single gzip member.
-    public static func compress(_ input: [UInt8], level: Int32 = 6) throws(Failure) -> [UInt8] {
+    package static func compress(_ input: [UInt8], level: Int32 = 6) throws(Failure) -> [UInt8] {
         var stream = z_stream()
         guard deflateInit2_(&stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY,
                             ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {

@@ -2,10 +2,10 @@ import CZlib
 
 /// Raw deflate (RFC 1951, no zlib or gzip wrapper) through the system zlib:
 /// the compression method 8 of a ZIP entry, and so of an `.xlsx` part.
-public enum RawDeflate {
+package enum RawDeflate {
     /// Compresses `input` to one raw deflate stream (`deflateInit2` with
     /// window bits −15, memory level 8, the default strategy).
-    public static func compress(_ input: [UInt8], level: Int32 = 6) throws(Gzip.Failure) -> [UInt8] {
+    package static func compress(_ input: [UInt8], level: Int32 = 6) throws(Gzip.Failure) -> [UInt8] {
         var stream = z_stream()
         guard deflateInit2_(&stream, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY,
                             ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
@@ -38,7 +38,7 @@ public enum RawDeflate {
 
     /// Decompresses one raw deflate stream (for checks and tests), stopping
     /// with `.tooLarge` past `limit` bytes.
-    public static func decompress(_ input: [UInt8], limit: Int = Gzip.defaultLimit) throws(Gzip.Failure) -> [UInt8] {
+    package static func decompress(_ input: [UInt8], limit: Int = Gzip.defaultLimit) throws(Gzip.Failure) -> [UInt8] {
         var stream = z_stream()
         guard inflateInit2_(&stream, -15, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
             throw .corrupt("inflateInit2 failed")

@@ -4,9 +4,9 @@
 /// test vectors (`SignatureTests`).
 ///
 /// Not constant-time and not meant for verifying secrets; it signs requests.
-public enum SHA256 {
+package enum SHA256 {
     /// The 32-byte digest of `bytes`.
-    public static func hash(_ bytes: [UInt8]) -> [UInt8] {
+    package static func hash(_ bytes: [UInt8]) -> [UInt8] {
         var state = initial
         var message = bytes
         let bitLength = UInt64(bytes.count) &* 8
@@ -48,7 +48,7 @@ public enum SHA256 {
     }
 
     /// HMAC-SHA256 of `message` under `key` (RFC 2104 with a 64-byte block).
-    public static func hmac(key: [UInt8], message: [UInt8]) -> [UInt8] {
+    package static func hmac(key: [UInt8], message: [UInt8]) -> [UInt8] {
         var block = key.count > 64 ? hash(key) : key
         block += [UInt8](repeating: 0, count: 64 - block.count)
         let inner = hash(block.map { $0 ^ 0x36 } + message)
@@ -56,7 +56,7 @@ public enum SHA256 {
     }
 
     /// Lower-case hexadecimal, as test vectors print digests.
-    public static func hex(_ bytes: [UInt8]) -> String {
+    package static func hex(_ bytes: [UInt8]) -> String {
         let digits = Array("0123456789abcdef")
         return String(bytes.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0x0f)]] })
     }

@@ -2,12 +2,12 @@
 /// with errors that name the file, the item (`rule 'x'`, `source 'y'`) and
 /// the field. Unknown fields are refused with a suggestion, so a typo in a
 /// threshold fails when the file loads, not at 3 a.m.
-public struct JSONFields {
-    public let object: [String: JSONValue]
-    public let file: String
-    public var item: String?
+package struct JSONFields {
+    package let object: [String: JSONValue]
+    package let file: String
+    package var item: String?
 
-    public init(_ value: JSONValue, file: String, item: String?, context: String) throws(ConfigurationError) {
+    package init(_ value: JSONValue, file: String, item: String?, context: String) throws(ConfigurationError) {
         guard let fields = value.objectFields else {
             throw .invalid(file: file, item: item, field: context, reason: "must be a JSON object")
         }
@@ -16,33 +16,33 @@ public struct JSONFields {
         self.item = item
     }
 
-    public func fail(_ field: String, _ reason: String) -> ConfigurationError {
+    package func fail(_ field: String, _ reason: String) -> ConfigurationError {
         .invalid(file: file, item: item, field: field, reason: reason)
     }
 
-    public func allow(_ names: [String]) throws(ConfigurationError) {
+    package func allow(_ names: [String]) throws(ConfigurationError) {
         for key in object.keys.sorted() where !names.contains(key) {
             throw fail(key, "unknown field" + Suggestion.hint(for: key, among: names, limit: 1))
         }
     }
 
-    public func require(_ name: String) throws(ConfigurationError) -> JSONValue {
+    package func require(_ name: String) throws(ConfigurationError) -> JSONValue {
         guard let value = object[name] else { throw fail(name, "is required") }
         return value
     }
 
-    public func string(_ name: String) throws(ConfigurationError) -> String {
+    package func string(_ name: String) throws(ConfigurationError) -> String {
         guard let text = try require(name).stringValue, !text.isEmpty else { throw fail(name, "must be a non-empty string") }
         return text
     }
 
-    public func optionalString(_ name: String) throws(ConfigurationError) -> String? {
+    package func optionalString(_ name: String) throws(ConfigurationError) -> String? {
         guard let value = object[name] else { return nil }
         guard let text = value.stringValue else { throw fail(name, "must be a string") }
         return text
     }
 
-    public func optionalStrings(_ name: String) throws(ConfigurationError) -> [String]? {
+    package func optionalStrings(_ name: String) throws(ConfigurationError) -> [String]? {
         guard let value = object[name] else { return nil }
         guard let list = value.arrayValue?.compactMap(\.stringValue), list.count == value.arrayValue?.count else {
             throw fail(name, "must be an array of strings")
@@ -51,7 +51,7 @@ public struct JSONFields {
     }
 
     /// A number field in `range` (finite; checked by `ExternalNumber`).
-    public func number(_ name: String, _ range: ClosedRange<Double>, default fallback: Double? = nil) throws(ConfigurationError) -> Double {
+    package func number(_ name: String, _ range: ClosedRange<Double>, default fallback: Double? = nil) throws(ConfigurationError) -> Double {
         guard let value = object[name] else {
             if let fallback { return fallback }
             throw fail(name, "is required")
@@ -63,7 +63,7 @@ public struct JSONFields {
     }
 
     /// A whole-number field in `range` (checked by `ExternalNumber`, never trapping).
-    public func integer(_ name: String, _ range: ClosedRange<Int>, default fallback: Int? = nil) throws(ConfigurationError) -> Int {
+    package func integer(_ name: String, _ range: ClosedRange<Int>, default fallback: Int? = nil) throws(ConfigurationError) -> Int {
         guard let value = object[name] else {
             if let fallback { return fallback }
             throw fail(name, "is required")
@@ -83,11 +83,11 @@ public struct JSONFields {
         return " (not \(text.count > 40 ? String(text.prefix(40)) + "…" : text))"
     }
 
-    public func bool(_ name: String, default fallback: Bool) throws(ConfigurationError) -> Bool {
+    package func bool(_ name: String, default fallback: Bool) throws(ConfigurationError) -> Bool {
         guard let value = object[name] else { return fallback }
         guard let flag = value.boolValue else { throw fail(name, "must be true or false") }
         return flag
     }
 
-    public static func show(_ value: Double) -> String { ExternalNumber.show(value) }
+    package static func show(_ value: Double) -> String { ExternalNumber.show(value) }
 }

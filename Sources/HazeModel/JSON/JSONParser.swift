@@ -14,7 +14,7 @@ public struct JSONParser {
     /// Why a document is not JSON, with its line and column.
     public struct Failure: Error, Sendable, Equatable, CustomStringConvertible {
         public var line: Int
-        public var column: Int
+        package var column: Int
         public var reason: String
 
         public var description: String { "line \(line), column \(column): \(reason)" }
@@ -22,7 +22,7 @@ public struct JSONParser {
 
     /// Arrays and objects nested deeper than this are refused (a hostile
     /// `[[[[…` must not exhaust the stack).
-    public static let maximumDepth = 256
+    static let maximumDepth = 256
 
     private let bytes: [UInt8]
     private var i = 0

@@ -47,7 +47,7 @@ extension JSONValue: Decodable {
         return fields.first { $0.0 == key }?.1
     }
 
-    public var objectFields: [(String, JSONValue)]? {
+    package var objectFields: [(String, JSONValue)]? {
         if case .object(let fields) = self { return fields }
         return nil
     }
@@ -63,7 +63,7 @@ extension JSONValue: Decodable {
     }
 
     /// A number (int or decimal); nil for booleans and everything else.
-    public var numberValue: Double? {
+    package var numberValue: Double? {
         switch self {
         case .int(let n): return Double(n)
         case .decimal(let d, _): return d
@@ -71,7 +71,7 @@ extension JSONValue: Decodable {
         }
     }
 
-    public var boolValue: Bool? {
+    package var boolValue: Bool? {
         if case .bool(let flag) = self { return flag }
         return nil
     }

@@ -4,20 +4,20 @@ public enum AQIEdition: String, Sendable, Hashable, CaseIterable, CustomStringCo
     case hj633_2012 = "HJ 633-2012"
     case hj633_2026 = "HJ 633-2026"
 
-    public static func inForce(on date: CivilDate) -> AQIEdition {
+    package static func inForce(on date: CivilDate) -> AQIEdition {
         date < AirQualityStandard.edition2026Start ? .hj633_2012 : .hj633_2026
     }
 
-    public static func inForce(on day: Day) -> AQIEdition { inForce(on: day.date) }
+    package static func inForce(on day: Day) -> AQIEdition { inForce(on: day.date) }
 
     public var description: String { rawValue }
 }
 
 /// A row of HJ 633's breakpoint table (表1): a pollutant and its averaging time.
-public enum AQIItem: String, Sendable, Hashable, CaseIterable {
+package enum AQIItem: String, Sendable, Hashable, CaseIterable {
     case so2_24h, so2_1h, no2_24h, no2_1h, co_24h, co_1h, o3_1h, o3_8h, pm10_24h, pm25_24h
 
-    public var pollutant: Pollutant {
+    package var pollutant: Pollutant {
         switch self {
         case .so2_24h, .so2_1h: .so2
         case .no2_24h, .no2_1h: .no2
@@ -35,7 +35,7 @@ public enum AQIItem: String, Sendable, Hashable, CaseIterable {
     /// of mg/m³), HJ 633 Table 1 of the edition. HJ 633—2026 moved only the
     /// IAQI-100 breakpoint of PM2.5 (75 → 60) and PM10 (150 → 120). SO2 1-h
     /// ends at IAQI 200 (800 µg/m³), O3 8-h at IAQI 300 (800 µg/m³).
-    public func breakpoints(_ edition: AQIEdition) -> [Int] {
+    package func breakpoints(_ edition: AQIEdition) -> [Int] {
         edition == .hj633_2026 ? Self.tables2026[tableIndex] : Self.tables2012[tableIndex]
     }
 
@@ -84,7 +84,7 @@ public enum AQIItem: String, Sendable, Hashable, CaseIterable {
     /// (nil: the caller takes the SO2 24-h, resp. the O3 1-h IAQI) and are
     /// 200, resp. 300, under HJ 633—2026; every other item gives 500 (the
     /// decision of RULES.md §4: every such CNEMC station-hour of 2019 shows 500).
-    public func iaqi(_ rounded: Int, edition: AQIEdition) -> Int? {
+    package func iaqi(_ rounded: Int, edition: AQIEdition) -> Int? {
         let bp = breakpoints(edition)
         let c = max(0, rounded)
         guard let top = bp.last, c <= top else {
@@ -143,7 +143,7 @@ public enum AQIComponent: String, Sendable, Hashable, CaseIterable, Comparable {
     }
 
     /// The daily items of GB 3095's six pollutants (O3 by its daily maximum 8-hour mean).
-    public static let sixDaily: [AQIComponent] = [.so2, .no2, .co, .pm10, .pm25, .o3_8h]
+    static let sixDaily: [AQIComponent] = [.so2, .no2, .co, .pm10, .pm25, .o3_8h]
 
     public static func < (a: AQIComponent, b: AQIComponent) -> Bool {
         allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
@@ -177,7 +177,7 @@ public enum AQILevel: Int, Sendable, Hashable, CaseIterable, Comparable {
         }
     }
 
-    public var englishCategory: String {
+    var englishCategory: String {
         switch self {
         case .excellent: "excellent"
         case .good: "good"
@@ -189,7 +189,7 @@ public enum AQILevel: Int, Sendable, Hashable, CaseIterable, Comparable {
     }
 
     /// The level's colour of HJ 633 (green, yellow, orange, red, purple, maroon).
-    public var color: String {
+    package var color: String {
         switch self {
         case .excellent: "#00e400"
         case .good: "#ffff00"
@@ -201,7 +201,7 @@ public enum AQILevel: Int, Sendable, Hashable, CaseIterable, Comparable {
     }
 
     /// A 优 or 良 day (优良天): AQI ≤ 100.
-    public var isGood: Bool { rawValue <= 2 }
+    var isGood: Bool { rawValue <= 2 }
 
     public static func < (a: AQILevel, b: AQILevel) -> Bool { a.rawValue < b.rawValue }
 }
@@ -280,22 +280,22 @@ extension AQIComponent: CompactKey {
 }
 
 /// A set of AQI items or pollutants as a bit mask (no allocation).
-public struct ComponentSet<Key: CompactKey>: Sendable, Hashable {
-    public private(set) var mask: UInt16 = 0
+package struct ComponentSet<Key: CompactKey>: Sendable, Hashable {
+    package private(set) var mask: UInt16 = 0
 
-    public init() {}
+    package init() {}
 
-    public init(_ keys: some Sequence<Key>) {
+    package init(_ keys: some Sequence<Key>) {
         for key in keys { insert(key) }
     }
 
     @inline(__always) static func bit(_ key: Key) -> UInt16 { 1 << UInt16(min(max(key.compactIndex, 0), 15)) }
 
-    public mutating func insert(_ key: Key) { mask |= Self.bit(key) }
-    public func contains(_ key: Key) -> Bool { mask & Self.bit(key) != 0 }
-    public var isEmpty: Bool { mask == 0 }
+    package mutating func insert(_ key: Key) { mask |= Self.bit(key) }
+    package func contains(_ key: Key) -> Bool { mask & Self.bit(key) != 0 }
+    package var isEmpty: Bool { mask == 0 }
     /// The members, in declaration order.
-    public var members: [Key] { Key.allCases.filter(contains) }
+    package var members: [Key] { Key.allCases.filter(contains) }
 }
 
 /// One AQI: the IAQI of every item present, the AQI, the primary
@@ -304,29 +304,29 @@ public struct ComponentSet<Key: CompactKey>: Sendable, Hashable {
 public struct AQIResult: Sendable, Equatable {
     public var edition: AQIEdition
     /// IAQI of each item that has a (valid) value.
-    public var iaqi: ComponentValues<AQIComponent>
+    package var iaqi: ComponentValues<AQIComponent>
     /// The largest IAQI of the items present (nil: none).
-    public var partial: Int?
+    package var partial: Int?
     /// The published AQI: nil when the rules say none is published (HJ 633—2026
     /// §5.3.1 for a missing pollutant; a day without a valid AQI).
     public var aqi: Int?
     /// Items whose IAQI equals the AQI when the AQI is above 50, jointly (HJ 633 §4.4).
-    public var primarySet: ComponentSet<AQIComponent>
+    var primarySet: ComponentSet<AQIComponent>
     /// Monitored pollutants with no (valid) value.
-    public var missingSet: ComponentSet<Pollutant>
+    var missingSet: ComponentSet<Pollutant>
     /// Daily AQI: all six pollutants valid.
     public var complete: Bool
 
     public var level: AQILevel? { aqi.map(AQILevel.init(aqi:)) }
-    public var primary: [AQIComponent] { primarySet.members }
+    package var primary: [AQIComponent] { primarySet.members }
     public var missing: [Pollutant] { missingSet.members }
 
     /// `PM2.5,PM10` (empty when none).
-    public var primaryText: String { primary.map(\.rawValue).joined(separator: ",") }
+    package var primaryText: String { primary.map(\.rawValue).joined(separator: ",") }
 }
 
 /// HJ 633's AQI (see RULES.md §4–§6 for every rule and its source).
-public enum AirQualityIndex {
+package enum AirQualityIndex {
     /// The real-time (hourly) AQI of a station or unit hour (RULES.md §5.1).
     ///
     /// `values` are the hour's concentrations in the stored unit (whole
@@ -339,7 +339,7 @@ public enum AirQualityIndex {
     /// `monitored` are the pollutants the station measures (a station without
     /// a series, or a snapshot's `/`, does not): under HJ 633—2026 §5.3.1 an
     /// AQI with a monitored pollutant missing is published only above 100.
-    public static func realTime(_ values: ComponentValues<Pollutant>, monitored: ComponentSet<Pollutant>,
+    package static func realTime(_ values: ComponentValues<Pollutant>, monitored: ComponentSet<Pollutant>,
                                 so2Moving24h: Double?, on date: CivilDate) -> AQIResult {
         let edition = AQIEdition.inForce(on: date)
         var iaqi = ComponentValues<AQIComponent>()
@@ -375,7 +375,7 @@ public enum AirQualityIndex {
     }
 
     /// The same from a dictionary of the hour's values.
-    public static func realTime(_ values: [Pollutant: Int], monitored: Set<Pollutant>, so2Moving24h: Double?,
+    package static func realTime(_ values: [Pollutant: Int], monitored: Set<Pollutant>, so2Moving24h: Double?,
                                 on date: CivilDate) -> AQIResult {
         var compact = ComponentValues<Pollutant>()
         for (pollutant, value) in values { compact[pollutant] = value }
@@ -392,7 +392,7 @@ public enum AirQualityIndex {
     /// the 1-hour table. O3 8-hour above 800: 2012 → the O3 1-hour IAQI;
     /// 2026 → 300. A day has a published AQI when all six are valid, or when
     /// the AQI of the valid ones is above 100 (HJ 633—2026 §5.3.1).
-    public static func daily(_ values: [AQIComponent: Double], on date: CivilDate) -> AQIResult {
+    package static func daily(_ values: [AQIComponent: Double], on date: CivilDate) -> AQIResult {
         let edition = AQIEdition.inForce(on: date)
         var iaqi = ComponentValues<AQIComponent>()
         func rounded(_ component: AQIComponent) -> Int? { values[component].map(GBT8170.roundToInteger) }
@@ -427,7 +427,7 @@ public enum AirQualityIndex {
     }
     /// IAQI of a PM 24-hour mean (µg/m³, rounded here first), by the table
     /// in force on `date`; 500 above the top breakpoint.
-    public static func iaqi(_ pollutant: Pollutant, dailyMean: Double, on date: CivilDate) -> Int {
+    package static func iaqi(_ pollutant: Pollutant, dailyMean: Double, on date: CivilDate) -> Int {
         let item: AQIItem
         switch pollutant {
         case .so2: item = .so2_24h
@@ -443,7 +443,7 @@ public enum AirQualityIndex {
     /// AQI from the PM daily means that are available (nil if none is): the
     /// larger of the two PM IAQIs ("PM AQI"), what heavy-pollution episodes
     /// in the PM-dominated winter turn on.
-    public static func pmAQI(pm25: Double?, pm10: Double?, on date: CivilDate) -> Int? {
+    package static func pmAQI(pm25: Double?, pm10: Double?, on date: CivilDate) -> Int? {
         let values = [pm25.map { iaqi(.pm25, dailyMean: $0, on: date) },
                       pm10.map { iaqi(.pm10, dailyMean: $0, on: date) }].compactMap { $0 }
         return values.max()

@@ -10,21 +10,21 @@ public enum AirQualityStandard: Sendable, Hashable, CaseIterable {
     case gb3095_2026
 
     /// The first day of GB 3095—2026 (and HJ 633—2026, HJ 663—2026).
-    public static let edition2026Start = CivilDate(year: 2026, month: 3, day: 1)!
+    static let edition2026Start = CivilDate(year: 2026, month: 3, day: 1)!
     /// The first day of GB 3095—2026's final limits.
-    public static let finalLimitsStart = CivilDate(year: 2031, month: 1, day: 1)!
+    static let finalLimitsStart = CivilDate(year: 2031, month: 1, day: 1)!
 
     /// The edition in force on a date.
-    public static func inForce(on date: CivilDate) -> AirQualityStandard {
+    package static func inForce(on date: CivilDate) -> AirQualityStandard {
         if date < edition2026Start { return .gb3095_2012 }
         if date < finalLimitsStart { return .gb3095_2026Transitional }
         return .gb3095_2026
     }
 
-    public static func inForce(on day: Day) -> AirQualityStandard { inForce(on: day.date) }
+    package static func inForce(on day: Day) -> AirQualityStandard { inForce(on: day.date) }
 
     /// A short citation for reports, e.g. `GB 3095-2012`.
-    public var citation: String {
+    package var citation: String {
         switch self {
         case .gb3095_2012: "GB 3095-2012"
         case .gb3095_2026Transitional: "GB 3095-2026 (transitional limits)"
@@ -50,7 +50,7 @@ public enum AirQualityStandard: Sendable, Hashable, CaseIterable {
     /// Grade II 24-hour limit in the pollutant's stored unit (µg/m³; CO in
     /// tenths of mg/m³, so 40 = 4 mg/m³); for O3 the limit of the daily
     /// maximum 8-hour mean (GB 3095 Table 1).
-    public func dailyLimit(_ pollutant: Pollutant) -> Int {
+    package func dailyLimit(_ pollutant: Pollutant) -> Int {
         switch (self, pollutant) {
         case (.gb3095_2012, .pm25): 75
         case (.gb3095_2012, .pm10): 150
@@ -69,7 +69,7 @@ public enum AirQualityStandard: Sendable, Hashable, CaseIterable {
 
     /// Grade II annual limit in µg/m³ (PM2.5, PM10, SO2, NO2); nil for CO
     /// and O3, which GB 3095 limits by 24-hour and 8-hour values only.
-    public func annualLimit(_ pollutant: Pollutant) -> Int? {
+    package func annualLimit(_ pollutant: Pollutant) -> Int? {
         switch (self, pollutant) {
         case (.gb3095_2012, .pm25): 35
         case (.gb3095_2012, .pm10): 70
@@ -86,7 +86,7 @@ public enum AirQualityStandard: Sendable, Hashable, CaseIterable {
     }
 
     /// Grade II 1-hour limit in the stored unit (SO2, NO2, CO, O3); nil for PM.
-    public func hourlyLimit(_ pollutant: Pollutant) -> Int? {
+    func hourlyLimit(_ pollutant: Pollutant) -> Int? {
         switch (self, pollutant) {
         case (.gb3095_2012, .so2), (.gb3095_2026Transitional, .so2): 500
         case (.gb3095_2026, .so2): 150
@@ -101,24 +101,24 @@ public enum AirQualityStandard: Sendable, Hashable, CaseIterable {
     /// rule) in the stored unit: the annual Grade II limit for PM2.5, PM10,
     /// SO2 and NO2, the 24-hour limit for CO (4 mg/m³ = 40 tenths) and the
     /// daily maximum 8-hour limit for O3 (160 µg/m³).
-    public func compositeLimit(_ pollutant: Pollutant) -> Int {
+    package func compositeLimit(_ pollutant: Pollutant) -> Int {
         annualLimit(pollutant) ?? dailyLimit(pollutant)
     }
 }
 
 /// GB 3095 Table 4 validity rules (unchanged in 2026), and HJ 663 §6.1.2's
 /// rule for the O3 daily maximum 8-hour mean.
-public enum Validity {
+package enum Validity {
     /// A daily mean needs at least this many valid hourly values.
-    public static let minimumHoursPerDay = 20
+    package static let minimumHoursPerDay = 20
     /// An 8-hour O3 mean needs at least this many valid hourly values.
-    public static let minimumHoursPer8Hours = 6
+    package static let minimumHoursPer8Hours = 6
     /// The O3 daily maximum 8-hour mean needs at least this many valid 8-hour
     /// means among the windows ending at the day's 8th … 24th hour — or,
     /// with fewer, a rounded value above the Grade II limit (160 µg/m³).
-    public static let minimum8HourWindows = 14
+    static let minimum8HourWindows = 14
     /// A month needs at least this many valid daily means (February: 25).
-    public static func minimumDays(in month: Month) -> Int { month.isFebruary ? 25 : 27 }
+    package static func minimumDays(in month: Month) -> Int { month.isFebruary ? 25 : 27 }
     /// A year needs at least this many valid daily means.
-    public static let minimumDaysPerYear = 324
+    package static let minimumDaysPerYear = 324
 }

@@ -11,7 +11,7 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
     public let day: Int
 
     /// The years a date can hold.
-    public static let representableYears: ClosedRange<Int> = 1...9999
+    static let representableYears: ClosedRange<Int> = 1...9999
 
     /// Creates a date, or `nil` if the fields do not name a real day of years 1–9999.
     public init?(year: Int, month: Int, day: Int) {
@@ -40,7 +40,7 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
     }
 
     /// Days since 1970-01-01.
-    public var dayNumber: Int {
+    package var dayNumber: Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400
@@ -50,11 +50,11 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
         return era * 146_097 + doe - 719_468
     }
 
-    public static func isLeap(_ year: Int) -> Bool {
+    static func isLeap(_ year: Int) -> Bool {
         year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
     }
 
-    public static func daysIn(month: Int, year: Int) -> Int {
+    static func daysIn(month: Int, year: Int) -> Int {
         switch month {
         case 2: isLeap(year) ? 29 : 28
         case 4, 6, 9, 11: 30

@@ -11,7 +11,7 @@ public struct Day: Hashable, Comparable, Strideable, Sendable, CustomStringConve
     public let index: Int
 
     /// The day numbers a day can hold: 0001-01-01 … 10000-01-01.
-    public static let representable: ClosedRange<Int> = lowest ... highest
+    package static let representable: ClosedRange<Int> = lowest ... highest
     static let lowest = -719_162
     static let highest = 2_932_897
 

@@ -8,7 +8,7 @@ public enum DayConvention: UInt32, Sendable, CaseIterable, CustomStringConvertib
     case hours1to24 = 1
 
     /// The first hour label of a day, counted from midnight.
-    public var firstHourLabel: Int { self == .hours0to23 ? 0 : 1 }
+    var firstHourLabel: Int { self == .hours0to23 ? 0 : 1 }
 
     /// `0-23` / `1-24`, as on the command line.
     public var description: String { self == .hours0to23 ? "0-23" : "1-24" }
@@ -40,7 +40,7 @@ public struct DayCalendar: Hashable, Sendable {
     }
 
     /// The first (stored) hour of a day.
-    @inline(__always) public func firstHour(of day: Day) -> Hour {
+    @inline(__always) package func firstHour(of day: Day) -> Hour {
         zone.firstHour(of: day).advanced(by: convention.firstHourLabel)
     }
 

@@ -33,7 +33,7 @@ public enum ExternalNumber {
         }
 
         /// `must be a whole number in 1…600` — for "field 'x': …" messages.
-        public var requirement: String { "must be \(expected)" }
+        var requirement: String { "must be \(expected)" }
 
         /// `not a finite number`
         public var problemText: String {

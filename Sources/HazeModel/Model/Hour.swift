@@ -8,7 +8,7 @@ public struct Hour: Hashable, Comparable, Strideable, Sendable, CustomStringConv
     public let index: Int
 
     /// The hour indices an hour can hold.
-    public static let representable: ClosedRange<Int> = lowest ... highest
+    package static let representable: ClosedRange<Int> = lowest ... highest
     /// `Day.representable` in hours.
     static let lowest = -17_259_888
     static let highest = 70_389_551

@@ -6,7 +6,7 @@
 /// hour, and no zone on Earth is further from UTC); nothing else can be made.
 public struct LocalZone: Hashable, Sendable, CustomStringConvertible {
     /// Minutes east of UTC.
-    public let offsetMinutes: Int
+    package let offsetMinutes: Int
 
     /// The offsets a zone can have, in hours.
     public static let offsetHoursRange: ClosedRange<Int> = -14...14
@@ -46,13 +46,13 @@ public struct LocalZone: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The local hour of day (0–23).
-    public func hourOfDay(_ hour: Hour) -> Int {
+    package func hourOfDay(_ hour: Hour) -> Int {
         let remainder = (hour.index + offsetHours) % 24
         return remainder < 0 ? remainder + 24 : remainder
     }
 
     /// The first stored hour of a local day.
-    public func firstHour(of day: Day) -> Hour { hour(day: day, hourOfDay: 0) }
+    package func firstHour(of day: Day) -> Hour { hour(day: day, hourOfDay: 0) }
 
     /// Local ISO-8601 with offset, e.g. `2019-01-01T08:00+08:00`.
     public func format(_ hour: Hour) -> String {
@@ -60,7 +60,7 @@ public struct LocalZone: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// `+08:00`
-    public var suffix: String {
+    package var suffix: String {
         let sign = offsetMinutes >= 0 ? "+" : "-"
         let m = abs(offsetMinutes)
         return "\(sign)\(CivilDate.pad(m / 60, 2)):\(CivilDate.pad(m % 60, 2))"

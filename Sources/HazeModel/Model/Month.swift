@@ -38,9 +38,9 @@ public struct Month: Hashable, Comparable, Strideable, Sendable, CustomStringCon
     }
 
     public var firstDay: Day { Day(CivilDate(year: year, month: month, day: 1) ?? CivilDate(dayNumber: 0)) }
-    public var dayCount: Int { CivilDate.daysIn(month: month, year: year) }
+    package var dayCount: Int { CivilDate.daysIn(month: month, year: year) }
     public var days: Range<Day> { firstDay ..< firstDay.advanced(by: dayCount) }
-    public var isFebruary: Bool { month == 2 }
+    var isFebruary: Bool { month == 2 }
 
     /// Months since 0001-01.
     var ordinal: Int { (year - 1) * 12 + (month - 1) }
@@ -66,7 +66,7 @@ public struct Month: Hashable, Comparable, Strideable, Sendable, CustomStringCon
     public var next: Month? { offset(by: 1) }
     public var previous: Month? { offset(by: -1) }
     /// The same month one year earlier, for year-on-year comparison.
-    public var yearEarlier: Month? { offset(by: -12) }
+    package var yearEarlier: Month? { offset(by: -12) }
 
     public static func < (a: Month, b: Month) -> Bool { (a.year, a.month) < (b.year, b.month) }
 

@@ -14,15 +14,15 @@ public struct O3Day: Hashable, Sendable {
     public var windows: Int
     /// The highest 8-hour mean is `maximumWindowSum / maximumWindowHours`
     /// (hours 6…8); both 0 when no window is valid.
-    public var maximumWindowSum: Int
-    public var maximumWindowHours: Int
+    package var maximumWindowSum: Int
+    package var maximumWindowHours: Int
     /// The highest hourly value of the day, nil without any.
-    public var maximumHour: Int?
+    package var maximumHour: Int?
     /// Hourly values present.
     public var hours: Int
 
     /// Windows ending at day positions 8…24.
-    public static let windowCount = 17
+    package static let windowCount = 17
 
     public init(windows: Int, maximumWindowSum: Int, maximumWindowHours: Int, maximumHour: Int?, hours: Int) {
         self.windows = windows
@@ -58,33 +58,33 @@ public struct O3Day: Hashable, Sendable {
     }
 
     /// The daily maximum 8-hour mean, unrounded (nil without a valid window).
-    public var mda8: Double? {
+    package var mda8: Double? {
         maximumWindowHours == 0 ? nil : Double(maximumWindowSum) / Double(maximumWindowHours)
     }
 
     /// The MDA8 rounded half to even (GB/T 8170), exactly.
-    public var roundedMDA8: Int? {
+    var roundedMDA8: Int? {
         guard maximumWindowHours > 0 else { return nil }
         return GBT8170.roundRatio(maximumWindowSum, maximumWindowHours)
     }
 
     /// HJ 663 §6.1.2: ≥ 14 valid 8-hour means, or fewer with the rounded
     /// MDA8 above the Grade II limit in force on `date` (160 µg/m³).
-    public func isMDA8Valid(on date: CivilDate) -> Bool {
+    package func isMDA8Valid(on date: CivilDate) -> Bool {
         guard let rounded = roundedMDA8 else { return false }
         return windows >= Validity.minimum8HourWindows
             || rounded > AirQualityStandard.inForce(on: date).dailyLimit(.o3)
     }
 
     /// True when the MDA8 is valid only because it exceeds the limit.
-    public func isValidByExceedance(on date: CivilDate) -> Bool {
+    func isValidByExceedance(on date: CivilDate) -> Bool {
         windows < Validity.minimum8HourWindows && isMDA8Valid(on: date)
     }
 
     /// The MDA8 if valid on `date`.
-    public func validMDA8(on date: CivilDate) -> Double? { isMDA8Valid(on: date) ? mda8 : nil }
+    package func validMDA8(on date: CivilDate) -> Double? { isMDA8Valid(on: date) ? mda8 : nil }
 
     /// The daily maximum 1-hour value, valid with ≥ 20 hours (RULES.md §6:
     /// by analogy with the daily-mean rule; no text found).
-    public var validMaximumHour: Int? { hours >= Validity.minimumHoursPerDay ? maximumHour : nil }
+    package var validMaximumHour: Int? { hours >= Validity.minimumHoursPerDay ? maximumHour : nil }
 }

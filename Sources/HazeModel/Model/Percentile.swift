@@ -2,9 +2,9 @@
 /// sort the n values ascending, X(1) ≤ … ≤ X(n); k = 1 + (n − 1)·p/100;
 /// s = the integer part of k; P = X(s) + (X(s+1) − X(s))·(k − s), and X(n)
 /// when s = n. (The "linear" definition, numpy's default; not nearest-rank.)
-public enum Percentile {
+package enum Percentile {
     /// The p-th percentile (p in 0…100) of `values`, nil when there are none.
-    public static func hj663(_ values: [Double], _ p: Int) -> Double? {
+    package static func hj663(_ values: [Double], _ p: Int) -> Double? {
         guard !values.isEmpty else { return nil }
         let sorted = values.sorted()
         let n = sorted.count

@@ -50,13 +50,13 @@ public enum Pollutant: UInt8, CaseIterable, Sendable, Hashable, Comparable, Coda
     public var decimals: Int { self == .co ? 1 : 0 }
 
     /// Stored units per display unit: 10 for CO (tenths of mg/m³), else 1.
-    public var storedScale: Int { self == .co ? 10 : 1 }
+    var storedScale: Int { self == .co ? 10 : 1 }
 
     /// The display unit: `mg/m³` for CO, `µg/m³` for the others.
     public var unit: String { self == .co ? "mg/m³" : "µg/m³" }
 
     /// A value in the stored unit, in the display unit (CO 12 → 1.2).
-    @inline(__always) public func displayValue(_ stored: Double) -> Double {
+    @inline(__always) package func displayValue(_ stored: Double) -> Double {
         self == .co ? stored / 10 : stored
     }
 
@@ -145,11 +145,11 @@ public enum Pollutant: UInt8, CaseIterable, Sendable, Hashable, Comparable, Coda
 extension Pollutant {
     /// The largest value accepted, in the stored unit (µg/m³: sandstorms pass
     /// 8000; CO: 1000.0 mg/m³).
-    public static let maximumConcentration = 10_000
+    package static let maximumConcentration = 10_000
 
     /// The other particulate fraction of the same station (PM2.5 ↔ PM10),
     /// for the PM2.5 > PM10 check; nil for gases.
-    public var particulateCounterpart: Pollutant? {
+    package var particulateCounterpart: Pollutant? {
         switch self {
         case .pm25: .pm10
         case .pm10: .pm25

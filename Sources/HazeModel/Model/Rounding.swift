@@ -16,7 +16,7 @@ public enum GBT8170 {
     static let wholeMagnitude = 9_007_199_254_740_992.0
 
     /// Rounds to `decimals` places (0…9), half to even.
-    public static func round(_ value: Double, decimals: Int = 0) -> Double {
+    package static func round(_ value: Double, decimals: Int = 0) -> Double {
         guard value.isFinite, abs(value) < wholeMagnitude else { return value }
         let scale = power(of: decimals)
         let scaled = value * scale
@@ -37,7 +37,7 @@ public enum GBT8170 {
     /// concentrations are always in range; a value with no whole number to
     /// round to saturates (±∞ and beyond Int to the nearest Int bound, NaN to 0)
     /// instead of trapping.
-    public static func roundToInteger(_ value: Double) -> Int {
+    package static func roundToInteger(_ value: Double) -> Int {
         let rounded = round(value, decimals: 0)
         if let whole = Int(exactly: rounded) { return whole }
         if rounded.isNaN { return 0 }
@@ -46,7 +46,7 @@ public enum GBT8170 {
 
     /// `numerator / denominator` rounded half to even to a whole number,
     /// exactly (integer arithmetic; the denominator must be positive).
-    public static func roundRatio(_ numerator: Int, _ denominator: Int) -> Int {
+    package static func roundRatio(_ numerator: Int, _ denominator: Int) -> Int {
         guard denominator > 0 else { return 0 }
         var quotient = numerator / denominator
         var remainder = numerator % denominator

@@ -1,7 +1,7 @@
 /// One stored time series: a station's readings of one pollutant.
 public struct SeriesKey: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// Station codes are stored in a fixed 24-byte field.
-    public static let maximumCodeLength = 24
+    package static let maximumCodeLength = 24
 
     public let station: String
     public let pollutant: Pollutant

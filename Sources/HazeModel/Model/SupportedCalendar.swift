@@ -13,7 +13,7 @@ public enum SupportedCalendar {
     /// 1900-01-01
     public static let firstDay = Day(-25_567)
     /// 2200-12-31
-    public static let lastDay = Day(84_370)
+    package static let lastDay = Day(84_370)
 
     /// `years 1900–2200`, for messages.
     public static let description = "years \(years.lowerBound)–\(years.upperBound)"

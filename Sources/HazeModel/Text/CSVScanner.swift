@@ -4,12 +4,12 @@ import Foundation
 ///
 /// It hands out byte ranges rather than strings so the ingest hot path never
 /// allocates per cell; only fields a caller asks for become `String`s.
-public struct CSVScanner {
-    public let bytes: [UInt8]
+package struct CSVScanner {
+    package let bytes: [UInt8]
     /// Offset of the next unread byte.
-    public private(set) var position: Int
+    package private(set) var position: Int
     /// 1-based physical line number of the record most recently read.
-    public private(set) var lineNumber: Int = 0
+    package private(set) var lineNumber: Int = 0
     private var nextLine: Int = 1
 
     static let comma = UInt8(ascii: ",")
@@ -18,7 +18,7 @@ public struct CSVScanner {
     static let cr = UInt8(ascii: "\r")
 
     /// Starts after a UTF-8 byte-order mark if there is one.
-    public init(bytes: [UInt8]) {
+    package init(bytes: [UInt8]) {
         self.bytes = bytes
         self.position = TextEncoding.hasUTF8BOM(bytes) ? 3 : 0
     }
@@ -26,11 +26,11 @@ public struct CSVScanner {
 
     /// The bytes of the record just read ended without a line break
     /// (the last line of a file, possibly truncated).
-    public private(set) var lastRecordHadNoTerminator = false
+    package private(set) var lastRecordHadNoTerminator = false
 
     /// Reads the next record's fields into `fields` (cleared first).
     /// Returns false at end of input. Blank lines yield one empty field.
-    public mutating func nextRecord(into fields: inout [CSVField]) -> Bool {
+    package mutating func nextRecord(into fields: inout [CSVField]) -> Bool {
         fields.removeAll(keepingCapacity: true)
         guard position < bytes.count else { return false }
         lineNumber = nextLine
@@ -100,7 +100,7 @@ public struct CSVScanner {
     /// positioned after them so the caller can either continue with
     /// `nextRecordRemainder` or skip with `skipRestOfRecord`. Unquoted fields only;
     /// used for the leading `date,hour,type` columns of the wide format.
-    public mutating func nextRecordPrefix(fields: inout [CSVField], limit: Int) -> Bool {
+    package mutating func nextRecordPrefix(fields: inout [CSVField], limit: Int) -> Bool {
         fields.removeAll(keepingCapacity: true)
         guard position < bytes.count else { return false }
         lineNumber = nextLine
@@ -133,7 +133,7 @@ public struct CSVScanner {
     }
 
     /// Skips to the start of the next record (one physical line).
-    public mutating func skipRestOfRecord() {
+    package mutating func skipRestOfRecord() {
         let count = bytes.count
         bytes.withUnsafeBufferPointer { buf in
             guard let base = buf.baseAddress, position < count else {
@@ -153,7 +153,7 @@ public struct CSVScanner {
     }
 
     /// Reads the rest of the current record's unquoted fields after a prefix read.
-    public mutating func nextRecordRemainder(into fields: inout [CSVField]) {
+    package mutating func nextRecordRemainder(into fields: inout [CSVField]) {
         let count = bytes.count
         bytes.withUnsafeBufferPointer { buf in
             var i = position
@@ -193,18 +193,18 @@ public struct CSVScanner {
     }
 
     /// The field's text (quotes unescaped, surrounding spaces kept).
-    public func string(_ field: CSVField) -> String {
+    package func string(_ field: CSVField) -> String {
         let text = String(decoding: bytes[field.range], as: UTF8.self)
         return field.hasEscapedQuotes ? text.replacingOccurrences(of: "\"\"", with: "\"") : text
     }
 
     /// The field's text with surrounding ASCII whitespace removed.
-    public func trimmedString(_ field: CSVField) -> String {
+    package func trimmedString(_ field: CSVField) -> String {
         string(field).trimmingASCIIWhitespace()
     }
 
     /// True when the field's bytes are exactly `literal`.
-    public func field(_ field: CSVField, equals literal: StaticString) -> Bool {
+    package func field(_ field: CSVField, equals literal: StaticString) -> Bool {
         guard field.range.count == literal.utf8CodeUnitCount else { return false }
         let expected = UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount)
         var k = 0

@@ -37,14 +37,14 @@ public enum CSVWriter {
     }
 
     /// The cell as a spreadsheet must see it: `'` before a formula-leading cell.
-    public static func neutralised(_ cell: String, mode: Mode = .report) -> String {
+    static func neutralised(_ cell: String, mode: Mode = .report) -> String {
         guard let first = cell.utf8.first else { return cell }
         if mode == .reversible && first == UInt8(ascii: "'") { return "'" + cell }
         return startsFormula(cell) ? "'" + cell : cell
     }
 
     /// The value written by `.reversible`: one leading `'` removed.
-    public static func original(_ cell: String) -> String {
+    package static func original(_ cell: String) -> String {
         cell.hasPrefix("'") ? String(cell.dropFirst()) : cell
     }
 

@@ -5,25 +5,25 @@
 /// component that could leave the directory or hide in it (`/`, `..`, a
 /// leading dot, NUL or another control character, more than 255 bytes): a
 /// hostile `haze.json` cannot write outside the store.
-public enum ConfinedPath {
+package enum ConfinedPath {
     /// A component that would escape or is not a plain name.
-    public struct Refusal: Error, Sendable, Equatable, CustomStringConvertible {
-        public var directory: String
-        public var component: String
-        public var reason: String
+    package struct Refusal: Error, Sendable, Equatable, CustomStringConvertible {
+        package var directory: String
+        var component: String
+        package var reason: String
 
-        public var description: String {
+        package var description: String {
             "refusing the path component '\(ConfinedPath.printable(component))' under \(directory): it \(reason)"
         }
     }
 
     /// `directory/c1/c2/…`, each component one name inside its directory.
-    public static func join(_ directory: String, _ components: String...) throws(Refusal) -> String {
+    package static func join(_ directory: String, _ components: String...) throws(Refusal) -> String {
         try join(directory, components)
     }
 
     /// `directory/c1/c2/…`, each component one name inside its directory.
-    public static func join(_ directory: String, _ components: [String]) throws(Refusal) -> String {
+    package static func join(_ directory: String, _ components: [String]) throws(Refusal) -> String {
         var path = directory
         while path.count > 1, path.hasSuffix("/") { path.removeLast() }
         for component in components {
@@ -36,7 +36,7 @@ public enum ConfinedPath {
     }
 
     /// Why `component` cannot be one name inside a directory, or nil.
-    public static func problem(_ component: String) -> String? {
+    package static func problem(_ component: String) -> String? {
         if component.isEmpty { return "is empty" }
         if component.utf8.count > 255 { return "is longer than 255 bytes" }
         if component.hasPrefix(".") { return component == ".." || component.hasPrefix("../") ? "is '..'" : "starts with a dot" }

@@ -16,7 +16,7 @@ public struct DataDirectory: Sendable, Equatable {
     public var environmentVariable: String?
     /// A second relative path tried in the working directory (the demo sample
     /// lives in `Tests/Fixtures/cnemc` of a checkout).
-    public var checkoutPath: String?
+    var checkoutPath: String?
 
     public init(name: String, environmentVariable: String?, checkoutPath: String? = nil) {
         self.name = name

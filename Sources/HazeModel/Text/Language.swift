@@ -31,7 +31,7 @@ public enum Language: String, Sendable, CaseIterable {
     }
 
     /// `1st`, `2nd` / `第1名`
-    public func ordinal(_ n: Int) -> String {
+    package func ordinal(_ n: Int) -> String {
         if self == .zh { return "第\(n)名" }
         let suffix: String
         switch (n % 10, n % 100) {

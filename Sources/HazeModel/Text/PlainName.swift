@@ -5,12 +5,12 @@
 /// `.`, not starting with a dot: no `/` or `\`, no `..`, no NUL or other
 /// control character, no space, nothing a shell or a path would read as more
 /// than one name.
-public enum PlainName {
+package enum PlainName {
     /// The longest plain name, in UTF-8 bytes (well under every file system's limit).
-    public static let maximumLength = 64
+    static let maximumLength = 64
 
     /// Why `text` is not a plain name, or nil when it is one.
-    public static func problem(_ text: String) -> String? {
+    package static func problem(_ text: String) -> String? {
         if text.isEmpty { return "is empty" }
         if text.utf8.count > maximumLength { return "is longer than \(maximumLength) bytes" }
         if text.hasPrefix(".") { return "starts with a dot" }
@@ -33,13 +33,13 @@ public enum PlainName {
     }
 
     /// True when `text` is a plain name.
-    public static func isPlain(_ text: String) -> Bool { problem(text) == nil }
+    static func isPlain(_ text: String) -> Bool { problem(text) == nil }
 
     /// `text` made into a file-name part that never collides with another
     /// text's: ASCII letters, digits, `-` and `_` are kept, every other byte
     /// becomes `%XX` (so `a.b` and `a%2Eb` stay distinct, and `.` can separate
     /// parts). Empty text becomes `%`.
-    public static func escaping(_ text: String) -> String {
+    package static func escaping(_ text: String) -> String {
         if text.isEmpty { return "%" }
         var out = ""
         for byte in text.utf8 {

@@ -1,8 +1,8 @@
 /// A text with `{name}` placeholders, filled from a dictionary: alert
 /// messages and source URLs. An unknown placeholder stays as written, so a
 /// typo shows in the output instead of vanishing.
-public enum Template {
-    public static func render(_ template: String, _ values: [String: String]) -> String {
+package enum Template {
+    package static func render(_ template: String, _ values: [String: String]) -> String {
         var out = ""
         var current: String?
         for ch in template {
@@ -23,7 +23,7 @@ public enum Template {
     }
 
     /// The placeholder names a template uses, in order of appearance.
-    public static func placeholders(in template: String) -> [String] {
+    package static func placeholders(in template: String) -> [String] {
         var names: [String] = []
         var current: String?
         for ch in template {

@@ -2,13 +2,13 @@
 ///
 /// Station registries and CSV exports from Chinese desktop software are often
 /// GBK/GB18030. haze reads UTF-8 only and says so plainly when it meets GBK.
-public enum TextEncoding {
-    public static func hasUTF8BOM(_ bytes: [UInt8]) -> Bool {
+package enum TextEncoding {
+    package static func hasUTF8BOM(_ bytes: [UInt8]) -> Bool {
         bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF
     }
 
     /// True when `bytes[range]` is well-formed UTF-8.
-    public static func isValidUTF8(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
+    package static func isValidUTF8(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
         var i = range.lowerBound
         let end = range.upperBound
         while i < end {
@@ -39,7 +39,7 @@ public enum TextEncoding {
 
     /// True when invalid UTF-8 in `bytes[range]` looks like GBK/GB18030:
     /// a lead byte 0x81–0xFE followed by a trail byte 0x40–0xFE (not 0x7F).
-    public static func looksLikeGBK(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
+    package static func looksLikeGBK(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
         var i = range.lowerBound
         var pairs = 0
         while i + 1 < range.upperBound {
@@ -57,7 +57,7 @@ public enum TextEncoding {
     }
 
     /// What to tell a user whose file is not UTF-8.
-    public static func conversionHint(for path: String) -> String {
+    package static func conversionHint(for path: String) -> String {
         "convert it with: iconv -f GB18030 -t UTF-8 '\(path)' > converted.csv"
     }
 }

@@ -41,7 +41,7 @@ public struct PlotRequest: Sendable {
     }
 
     /// The most units a bump chart draws legibly.
-    public static let bumpUnitLimit = 40
+    static let bumpUnitLimit = 40
 
     var lang: Language { language }
 

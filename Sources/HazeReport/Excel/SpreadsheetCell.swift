@@ -14,7 +14,7 @@ public enum SpreadsheetCell: Sendable, Equatable {
     /// The cell for a report's text: a plain decimal number (`52`, `-3.2`,
     /// `0.00`) becomes a number shown with the same count of decimals, an
     /// empty string an empty cell, anything else text.
-    public static func inferred(_ text: String) -> SpreadsheetCell {
+    static func inferred(_ text: String) -> SpreadsheetCell {
         guard !text.isEmpty else { return .empty }
         guard let decimals = Self.decimals(ofPlainNumber: text) else { return .text(text) }
         if decimals == 0, let whole = Int(text) { return .integer(whole) }

@@ -29,11 +29,11 @@ public struct Workbook: Sendable {
         }
     }
 
-    public var sheets: [Worksheet]
+    var sheets: [Worksheet]
     /// Shown as the document's title in Excel's properties.
     public var title: String
     /// The local time stored as every part's modification time and the creation time.
-    public var timestamp: ZipArchive.Timestamp
+    package var timestamp: ZipArchive.Timestamp
 
     public init(sheets: [Worksheet], title: String = "", timestamp: ZipArchive.Timestamp = .epoch) {
         self.sheets = sheets
@@ -42,12 +42,12 @@ public struct Workbook: Sendable {
     }
 
     /// Excel's limit on characters in a cell.
-    public static let maximumCellLength = 32_767
+    static let maximumCellLength = 32_767
 
     /// Sheet names as Excel requires them: at most 31 characters, none of
     /// `[ ] : * ? / \`, not starting or ending with `'`, not empty, and unique
     /// (case-insensitively) — replaced characters become `_`, repeats get ` (2)`.
-    public var sheetNames: [String] {
+    var sheetNames: [String] {
         var used: Set<String> = []
         return sheets.enumerated().map { index, sheet in
             var base = String(sheet.name.map { "[]:*?/\\".contains($0) ? "_" : $0 })

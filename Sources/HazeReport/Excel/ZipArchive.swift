@@ -27,8 +27,8 @@ public struct ZipArchive: Sendable {
     public struct Timestamp: Sendable, Equatable {
         public var date: CivilDate
         public var hour: Int
-        public var minute: Int
-        public var second: Int
+        package var minute: Int
+        package var second: Int
 
         public init(date: CivilDate, hour: Int = 0, minute: Int = 0, second: Int = 0) {
             self.date = date
@@ -59,7 +59,7 @@ public struct ZipArchive: Sendable {
     }
 
     var entries: [Entry] = []
-    public var timestamp: Timestamp
+    package var timestamp: Timestamp
 
     public init(timestamp: Timestamp = .epoch) {
         self.timestamp = timestamp

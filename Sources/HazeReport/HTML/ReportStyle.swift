@@ -4,11 +4,11 @@
 /// the unit column held in place; charts switch between a layout made for a
 /// phone and one made for a wide screen or paper (`ChartFigure`); print
 /// starts each section on a new page.
-public enum ReportStyle {
+enum ReportStyle {
     /// Below this viewport width the narrow chart layout is shown.
     static let narrowBreakpoint = 800
 
-    public static let css = """
+    static let css = """
     *,*::before,*::after{box-sizing:border-box}
     html{-webkit-text-size-adjust:100%;text-size-adjust:100%}
     body{font-family:"Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei","PingFang SC",sans-serif;margin:0 auto;max-width:1040px;color:#222;background:#fff;padding:16px 20px 32px;line-height:1.5;overflow-wrap:anywhere}

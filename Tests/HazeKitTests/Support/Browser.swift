@@ -38,13 +38,13 @@ enum Browser {
     }
 
     /// Renders every job in one browser and returns the layouts in order.
-    static func render(_ jobs: [Job], chromium: String) throws -> [Layout] {
+    static func render(_ jobs: [Job], chromium: String) async throws -> [Layout] {
         let list = jobs.map { job -> [String: Any] in
             ["page": job.page, "width": job.width, "screenshot": job.screenshot.map { $0 as Any } ?? NSNull(), "media": job.media]
         }
         let path = TestPaths.temporaryDirectory("haze-render-jobs") + "/jobs.json"
         try JSONSerialization.data(withJSONObject: list).write(to: URL(fileURLWithPath: path))
-        let results = try Processes.python("render.py", [chromium, path]) as? [[String: Any]] ?? []
+        let results = try await Processes.python("render.py", [chromium, path]) as? [[String: Any]] ?? []
         guard results.count == jobs.count else {
             throw NSError(domain: "browser", code: 1, userInfo: [NSLocalizedDescriptionKey: "render.py returned \(results.count) of \(jobs.count) results"])
         }
@@ -62,9 +62,9 @@ enum Browser {
     }
 
     /// Colour counts and the share of non-white pixels per figure of a screenshot.
-    static func regions(_ png: String, figures: [Layout.Figure], colours: [String]) throws -> [String: (nonWhite: Double, colours: [String: Int])] {
+    static func regions(_ png: String, figures: [Layout.Figure], colours: [String]) async throws -> [String: (nonWhite: Double, colours: [String: Int])] {
         let arguments = [png] + figures.flatMap { ["--region", "\($0.id):\(Int($0.top)):\(Int($0.bottom.rounded(.up)))"] } + colours
-        let stats = try Processes.python("png_stats.py", arguments) as? [String: Any] ?? [:]
+        let stats = try await Processes.python("png_stats.py", arguments) as? [String: Any] ?? [:]
         var result: [String: (Double, [String: Int])] = [:]
         for (name, value) in stats["regions"] as? [String: [String: Any]] ?? [:] {
             result[name] = (value["non_white"] as? Double ?? 0, value["colours"] as? [String: Int] ?? [:])

@@ -1,18 +1,20 @@
 import Foundation
 
-/// Runs blocking work — a delivery waiting on a loopback server, a process —
-/// on a thread of its own, so no thread of Swift Testing's cooperative pool
-/// sits blocked in a semaphore or a socket wait.
+/// Runs blocking work — a process, a pipe read, a semaphore, a sleep, a
+/// delivery waiting on a loopback server — on a thread of its own and resumes
+/// the awaiting task when it is done, so no thread of Swift Testing's
+/// cooperative pool sits blocked. The one way tests wait on something blocking.
 enum OffPool {
-    static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
+    static func run<T: Sendable, Failure: Error>(_ body: @escaping @Sendable () throws(Failure) -> T) async throws(Failure) -> T {
+        let result: Result<T, Failure> = await withCheckedContinuation { continuation in
             Thread.detachNewThread {
-                do {
-                    continuation.resume(returning: try body())
+                do throws(Failure) {
+                    continuation.resume(returning: .success(try body()))
                 } catch {
-                    continuation.resume(throwing: error)
+                    continuation.resume(returning: .failure(error))
                 }
             }
         }
+        return try result.get()
     }
 }

@@ -4,9 +4,9 @@ import Foundation
 /// mode called once per test run and its output shared by the tests; and
 /// the agreement it measured with CNEMC's own rows (`Tests/Scripts/results/`).
 enum Reference {
-    static func run(_ arguments: [String]) -> [String: Any] {
+    static func run(_ arguments: [String]) async -> [String: Any] {
         do {
-            return try Processes.python("reference.py", arguments) as? [String: Any] ?? [:]
+            return try await Processes.python("reference.py", arguments) as? [String: Any] ?? [:]
         } catch {
             return ["error": "\(error)"]
         }
@@ -15,30 +15,30 @@ enum Reference {
     static let beijingStationList = TestPaths.beijingStations.joined(separator: ",")
 
     /// `hourly-aqi` of Beijing's 12 stations, every station-hour of the 59 files.
-    nonisolated(unsafe) static let beijingHourly: [String: Any] = run(["hourly-aqi", "--data", TestPaths.cnemc, "--stations", beijingStationList])
+    static let beijingHourly = Once { await run(["hourly-aqi", "--data", TestPaths.cnemc, "--stations", beijingStationList]) }
 
     /// `daily-stats` of Beijing's 12 stations, every station-day (hour labels 1–24).
-    nonisolated(unsafe) static let beijingDaily: [String: Any] = run(["daily-stats", "--data", TestPaths.cnemc, "--stations", beijingStationList])
+    static let beijingDaily = Once { await run(["daily-stats", "--data", TestPaths.cnemc, "--stations", beijingStationList]) }
 
     /// `all-units` of Beijing's districts and of the city, per month (with daily values).
-    nonisolated(unsafe) static let beijingUnits: [String: [String: Any]] = {
+    static let beijingUnits = Once { () async -> [String: [String: Any]] in
         var out: [String: [String: Any]] = [:]
         for month in ["2019-01", "2019-02"] {
-            out["district " + month] = run(["all-units", "--data", TestPaths.cnemc, "--registry", TestPaths.stations,
+            out["district " + month] = await run(["all-units", "--data", TestPaths.cnemc, "--registry", TestPaths.stations,
                                             "--level", "district", "--city", "北京", "--month", month])
-            out["city " + month] = run(["all-units", "--data", TestPaths.cnemc, "--registry", TestPaths.stations,
+            out["city " + month] = await run(["all-units", "--data", TestPaths.cnemc, "--registry", TestPaths.stations,
                                         "--level", "city", "--city", "北京", "--month", month])
         }
         return out
-    }()
+    }
 
     /// `all-units` of every city of the national list, January 2019 (no daily values).
-    nonisolated(unsafe) static let nationalCities: [String: Any] = run(["all-units", "--data", TestPaths.cnemc, "--registry", TestPaths.stations,
-                                                     "--level", "city", "--month", "2019-01", "--no-daily"])
+    static let nationalCities = Once { await run(["all-units", "--data", TestPaths.cnemc, "--registry", TestPaths.stations,
+                                                     "--level", "city", "--month", "2019-01", "--no-daily"]) }
 
     /// A `rank --indicator` of Beijing's districts.
-    static func beijingRank(_ indicator: String, month: String) -> [String: Any] {
-        run(["rank", "--data", TestPaths.cnemc, "--registry", TestPaths.stations, "--indicator", indicator,
+    static func beijingRank(_ indicator: String, month: String) async -> [String: Any] {
+        await run(["rank", "--data", TestPaths.cnemc, "--registry", TestPaths.stations, "--indicator", indicator,
              "--level", "district", "--city", "北京", "--month", month])
     }
 

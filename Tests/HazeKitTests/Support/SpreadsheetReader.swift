@@ -5,30 +5,30 @@ import Foundation
 /// is found (`$HAZE_PYTHON`, the worktree's `.venv-xlsx/`, or `python3`).
 enum SpreadsheetReader {
     /// A Python interpreter that imports openpyxl, if any.
-    static let pythonWithOpenpyxl: String? = {
+    static let pythonWithOpenpyxl = Once { () async -> String? in
         var candidates: [String] = []
         if let explicit = ProcessInfo.processInfo.environment["HAZE_PYTHON"], !explicit.isEmpty { candidates.append(explicit) }
         candidates += [TestPaths.root + "/.venv-xlsx/bin/python3", "/usr/bin/python3"]
-        return candidates.first { path in
-            FileManager.default.isExecutableFile(atPath: path)
-                && (try? Processes.run(path, ["-c", "import openpyxl"]).status) == 0
+        for path in candidates where FileManager.default.isExecutableFile(atPath: path) {
+            if (try? await Processes.run(path, ["-c", "import openpyxl"]).status) == 0 { return path }
         }
-    }()
+        return nil
+    }
 
     /// Set by CI: openpyxl must be there, a missing one fails the test instead of skipping it.
     static var openpyxlRequired: Bool { ProcessInfo.processInfo.environment["HAZE_REQUIRE_OPENPYXL"] != nil }
 
     /// Why the openpyxl half is not run (nil when it is).
     static var openpyxlMissing: String? {
-        pythonWithOpenpyxl == nil
+        get async { await pythonWithOpenpyxl.value == nil
             ? "openpyxl is not installed: the xlsx files were read with the standard library's zipfile and XML parser only; `python3 -m venv .venv-xlsx && .venv-xlsx/bin/pip install openpyxl` (CI does) to read them with openpyxl too"
-            : nil
+            : nil }
     }
 
     /// The reader's JSON for `path`.
-    static func read(_ path: String) throws -> [String: Any] {
-        let python = pythonWithOpenpyxl ?? "/usr/bin/python3"
-        let result = try Processes.run(python, [TestPaths.scripts + "/xlsx_read.py", path])
+    static func read(_ path: String) async throws -> [String: Any] {
+        let python = await pythonWithOpenpyxl.value ?? "/usr/bin/python3"
+        let result = try await Processes.run(python, [TestPaths.scripts + "/xlsx_read.py", path])
         guard result.status == 0 else {
             throw NSError(domain: "xlsx_read", code: Int(result.status), userInfo: [NSLocalizedDescriptionKey: result.stderr])
         }

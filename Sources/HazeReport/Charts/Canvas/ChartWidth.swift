@@ -11,7 +11,7 @@ public struct ChartWidth: Sendable, Hashable {
     public init(_ pixels: Int) { self.pixels = min(max(pixels, Self.range.lowerBound), Self.range.upperBound) }
 
     /// A phone held upright.
-    public static let narrow = ChartWidth(400)
+    static let narrow = ChartWidth(400)
     /// A desktop or a printed A4 page.
     public static let wide = ChartWidth(1000)
 

@@ -2,11 +2,11 @@ import HazeModel
 
 /// The six AQI categories of HJ 633 (Table 2 of the 2012 edition, Table 1 and
 /// Appendix A of the 2026 edition, identical in both) with their colours.
-public enum AQICategory: Int, Sendable, CaseIterable, Comparable {
+enum AQICategory: Int, Sendable, CaseIterable, Comparable {
     case excellent = 1, good, light, moderate, heavy, severe
 
     /// The category of an AQI or IAQI value (0–50, 51–100, 101–150, 151–200, 201–300, > 300).
-    public init(aqi: Int) {
+    init(aqi: Int) {
         switch aqi {
         case ...50: self = .excellent
         case ...100: self = .good
@@ -18,7 +18,7 @@ public enum AQICategory: Int, Sendable, CaseIterable, Comparable {
     }
 
     /// The colour HJ 633 prescribes (RGB of its Appendix A).
-    public var color: String {
+    var color: String {
         switch self {
         case .excellent: "#00e400"
         case .good: "#ffff00"
@@ -44,7 +44,7 @@ public enum AQICategory: Int, Sendable, CaseIterable, Comparable {
         }
     }
 
-    public func name(_ language: Language) -> String {
+    func name(_ language: Language) -> String {
         switch self {
         case .excellent: language.text("优", "Excellent")
         case .good: language.text("良", "Good")
@@ -55,5 +55,5 @@ public enum AQICategory: Int, Sendable, CaseIterable, Comparable {
         }
     }
 
-    public static func < (a: AQICategory, b: AQICategory) -> Bool { a.rawValue < b.rawValue }
+    static func < (a: AQICategory, b: AQICategory) -> Bool { a.rawValue < b.rawValue }
 }

@@ -5,7 +5,7 @@ import HazeModel
 /// which a unit's mean was invalid (too few valid days — the assessment puts
 /// it jointly last) is a hollow marker in a lane below the ranks, and the
 /// line breaks there.
-public struct BumpChart: Sendable {
+struct BumpChart: Sendable {
     public struct Line: Sendable {
         public var unit: String
         /// Per month: the rank, nil when the unit had no data at all.
@@ -14,7 +14,7 @@ public struct BumpChart: Sendable {
         public var valid: [Bool]
     }
 
-    public internal(set) var title: String
+    var title: String
     var subtitle: String
     var months: [Month]
     var lines: [Line]
@@ -38,7 +38,7 @@ public struct BumpChart: Sendable {
         return ChartPalette.categorical[index % ChartPalette.categorical.count]
     }
 
-    public func svg(width: ChartWidth, idPrefix: String = "bump", standalone: Bool = false) -> String {
+    func svg(width: ChartWidth, idPrefix: String = "bump", standalone: Bool = false) -> String {
         var legend = ChartLegend()
         legend.add(.marker(fill: highlight == nil ? ChartPalette.categorical[0] : ChartPalette.limit, stroke: "#ffffff"),
                    highlight.map { lang.text("\($0) 月度排名（有效月份）", "\($0): monthly rank (valid month)") }

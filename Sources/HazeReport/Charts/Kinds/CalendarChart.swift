@@ -4,14 +4,14 @@ import HazeModel
 /// weeks in rows from Monday, each day coloured by the AQI category of its
 /// value under the HJ 633 table in force on that date, with the value in the
 /// cell. A day without a valid mean is grey and empty, never 0.
-public struct CalendarChart: Sendable {
-    public struct Cell: Sendable {
-        public var day: Day
+struct CalendarChart: Sendable {
+    struct Cell: Sendable {
+        var day: Day
         /// The valid daily mean, nil when none.
-        public var value: Double?
+        var value: Double?
     }
 
-    public internal(set) var title: String
+    var title: String
     var subtitle: String
     var pollutant: Pollutant
     /// Every day of the period, in order.
@@ -32,7 +32,7 @@ public struct CalendarChart: Sendable {
         return Array(first.month ... last.month)
     }
 
-    public func svg(width: ChartWidth, idPrefix: String = "cal", standalone: Bool = false) -> String {
+    func svg(width: ChartWidth, idPrefix: String = "cal", standalone: Bool = false) -> String {
         var legend = ChartLegend()
         if let first = cells.first?.day, let last = cells.last?.day {
             let segments = CategoryTable.segments(pollutant: pollutant, days: first ... last)

@@ -5,13 +5,13 @@ import HazeModel
 /// as a line and the band between the 25th and 75th percentiles. Night-time
 /// rises in the heating season point at scattered coal, rush-hour peaks at
 /// traffic.
-public struct ProfileChart: Sendable {
-    public struct Series: Sendable {
+struct ProfileChart: Sendable {
+    struct Series: Sendable {
         var pollutant: Pollutant
         var statistics: ProfileStatistics
     }
 
-    public internal(set) var title: String
+    var title: String
     var subtitle: String
     var grouping: ProfileStatistics.Grouping
     var series: [Series]
@@ -28,7 +28,7 @@ public struct ProfileChart: Sendable {
         }
     }
 
-    public func svg(width: ChartWidth, idPrefix: String = "pf", standalone: Bool = false) -> String {
+    func svg(width: ChartWidth, idPrefix: String = "pf", standalone: Bool = false) -> String {
         var legend = ChartLegend()
         for s in series {
             legend.add(.line(color: ChartPalette.color(s.pollutant), width: 2, dash: nil), s.pollutant.displayName + lang.text(" 均值", " mean"))

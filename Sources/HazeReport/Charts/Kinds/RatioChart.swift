@@ -6,8 +6,8 @@ import HazeAssessment
 /// The bands mark the heuristic ranges of the project's domain notes (≤ 0.4
 /// dust-like, ≥ 0.7 fine-particle dominated); a ratio above 1 (PM2.5 above
 /// PM10 in the same hour or day) is an instrument artefact and is marked.
-public struct RatioChart: Sendable {
-    public internal(set) var title: String
+struct RatioChart: Sendable {
+    var title: String
     var subtitle: String
     var slots: [TimeSlot]
     var resolution: Resolution
@@ -27,7 +27,7 @@ public struct RatioChart: Sendable {
         return pm25 / pm10
     }
 
-    public func svg(width: ChartWidth, idPrefix: String = "ratio", standalone: Bool = false) -> String {
+    func svg(width: ChartWidth, idPrefix: String = "ratio", standalone: Bool = false) -> String {
         var legend = ChartLegend()
         legend.add(.line(color: "#2c7fb8", width: 2, dash: nil),
                    "PM2.5/PM10" + lang.text(resolution == .hour ? "（小时）" : "（日均值）", resolution == .hour ? " (hourly)" : " (daily means)"))

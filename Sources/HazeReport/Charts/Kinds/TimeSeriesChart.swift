@@ -5,22 +5,22 @@ import HazeAssessment
 /// where there is no valid value (the span is shaded, never drawn as zero),
 /// the GB 3095 Grade II limit in force on each date is a stepped dashed line,
 /// and an optional band under the plot colours each day by its AQI category.
-public struct TimeSeriesChart: Sendable {
-    public struct Panel: Sendable {
-        public var pollutant: Pollutant
+struct TimeSeriesChart: Sendable {
+    struct Panel: Sendable {
+        var pollutant: Pollutant
         /// The valid value of each slot (nil: none).
-        public var values: [Double?]
+        var values: [Double?]
         /// The limit in force on each slot's date.
-        public var limits: [Int]
+        var limits: [Int]
 
-        public init(pollutant: Pollutant, values: [Double?], limits: [Int]) {
+        init(pollutant: Pollutant, values: [Double?], limits: [Int]) {
             self.pollutant = pollutant
             self.values = values
             self.limits = limits
         }
     }
 
-    public internal(set) var title: String
+    var title: String
     var subtitle: String
     var slots: [TimeSlot]
     var resolution: Resolution
@@ -39,7 +39,7 @@ public struct TimeSeriesChart: Sendable {
             : lang.text("二级24小时平均限值（按日期适用的标准）", "Grade II 24-hour limit (the standard in force on each date)")
     }
 
-    public func svg(width: ChartWidth, idPrefix: String = "ts", standalone: Bool = false) -> String {
+    func svg(width: ChartWidth, idPrefix: String = "ts", standalone: Bool = false) -> String {
         var legend = ChartLegend()
         for panel in panels {
             legend.add(.line(color: ChartPalette.color(panel.pollutant), width: 2, dash: nil),
