@@ -19,7 +19,7 @@ public enum HazeCLI {
     package static var commands: [Command] {
         [InitCommand.command, IngestCommand.command, PullCommand.command, QueryCommand.command, PlotCommand.command, RankCommand.command,
          BulletinCommand.command, CompensationCommand.command, SiteCommand.command, AlertCommand.command, AlertSilenceCommand.command,
-         AlertLogCommand.command, AlertAckCommand.command, StationsCommand.command, CheckCommand.command, RebuildCommand.command,
+         AlertLogCommand.command, AlertAckCommand.command, StationsCommand.command, CheckCommand.command, RebuildCommand.command, ExportCommand.command,
          StatusCommand.command, DemoCommand.command]
     }
 

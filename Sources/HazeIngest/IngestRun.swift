@@ -49,6 +49,8 @@ public struct IngestRun {
                 report.notArchived.append(source.name)
             }
         }
+        // What `haze status` reads in O(1) (once per run, O(window)).
+        store.recordStatusSummary()
         report.seconds = Date().timeIntervalSince(started)
         try AtomicFile.appendLine(report.logLine(at: Date()), to: store.directory + "/ingest.log")
         return report

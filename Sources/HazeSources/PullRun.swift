@@ -45,6 +45,8 @@ public struct PullRun {
             pulled.failed = pulled.failed.map(Redaction.redact(text:))
             report.sources.append(pulled)
         }
+        // What `haze status` reads in O(1) (once per run, O(window)).
+        store.recordStatusSummary()
         return report
     }
 }

@@ -229,6 +229,15 @@ public final class Store {
 
     // MARK: Writing
 
+    /// Records what `haze status` reports (`StatusSummary`) for the rings as
+    /// they are now, so that readers get it in O(1). O(window) unless the
+    /// recorded one is still current; writers call it once at the end of a
+    /// run (ingest, pull), not per write.
+    public func recordStatusSummary() {
+        guard let sequence, sequence.value % 2 == 0, sequence.statusSummary == nil else { return }
+        sequence.record(StatusSummary.scan(self))
+    }
+
     /// Indices for `keys`, adding series the store does not have yet. Adding
     /// beyond the row width rewrites both rings once, wider.
     public func resolve(_ keys: [SeriesKey]) throws(StoreError) -> [Int] {

@@ -95,6 +95,19 @@ package final class WriteSequence {
         return pid > 0 && (kill(pid, 0) == 0 || errno == EPERM)
     }
 
+    /// The status summary stamped with the current (even) value, if any.
+    package var statusSummary: StatusSummary? { StatusSummary.read(file, current: value) }
+
+    /// Records a summary of the rings as they are at the current even value
+    /// (the writer, between writes).
+    package func record(_ summary: StatusSummary) {
+        let current = value
+        guard current % 2 == 0, current != 0 else { return }
+        var stamped = summary
+        stamped.stamp = current
+        stamped.write(to: file)
+    }
+
     /// True while a live writer is between begin and end.
     package var writing: Bool { value % 2 == 1 && writerAlive }
 

@@ -20,6 +20,10 @@ enum Bench {
       haze-bench site [--store DIR] [--city 北京] [--repeat N]
           The static site of one city as `haze site` processes over a copy of the store: the
           first build, a run with no new data, and a run after one new hour of one station.
+      haze-bench status [--store DIR] [--years 5] [--sites 1605] [--repeat N]
+          `haze status` over a long history: by default a generated store whose hourly ring
+          holds --years of hours of --sites stations × PM2.5/PM10 (kept in the temporary
+          directory for later runs); in process and as processes (table and prometheus).
       haze-bench alert [--store DIR] [--rules DIR] [--repeat N]
           One cron evaluation of every rule at the newest hour over a national store:
           in process, and as a `haze alert --dry-run` process from start to exit.
@@ -46,6 +50,7 @@ enum Bench {
             case "open": try OpenBench.run(options)
             case "query": try QueryBench.run(options)
             case "site": try SiteBench.run(options)
+            case "status": try StatusBench.run(options)
             case "--help", "-h": print(usage)
             default:
                 FileHandle.standardError.write(Data("haze-bench: unknown benchmark '\(command)'\n\(usage)".utf8))

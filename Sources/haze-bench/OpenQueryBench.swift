@@ -21,7 +21,7 @@ enum OpenBench {
         print(String(format: "open and read the newest row: min %.0f µs, median %.0f µs, max %.0f µs over %d runs",
                      timing.min * 1e6, timing.median * 1e6, timing.max * 1e6, count))
         let process = try ProcessTiming.measure(["status", "--store", store, "--format", "json"], repeat: options.repeatCount)
-        print(process.line("haze status process (opens and scans the whole hourly ring), start to exit"))
+        print(process.line("haze status process (opens the store, reads the recorded summary), start to exit"))
         print(String(format: "peak RSS: %.1f MiB", peakRSSMiB()))
         Metrics.shared.record("open_seconds_median", timing.median)
         Metrics.shared.record("status_process_seconds_min", process.min)

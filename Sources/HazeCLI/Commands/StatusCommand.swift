@@ -17,9 +17,11 @@ enum StatusCommand {
         ],
         rules: [.requires("--rules", "--format=prometheus", because: "only the metrics count open episodes by severity")],
         discussion: """
-        Reads the rings' row directories (never their slots), the newest hour's row, and the alert
-        state and delivery ledger (never the alert log): it costs the same for a week of history as
-        for ten years. For monitoring, run it from cron into node_exporter's textfile directory:
+        Reads the rings' headers, the summary the last ingest or pull recorded beside the write
+        sequence (what the row directories say, stamped with the state it describes), the newest
+        hour's row, and the alert state and delivery ledger (never the alert log): it costs the same
+        for a week of history as for ten years. After any other change of the rings (a repair, a
+        rebuild) it walks the row directories instead, once per run, with the same result. For monitoring, run it from cron into node_exporter's textfile directory:
           */5 * * * * haze status --format prometheus --out /var/lib/node_exporter/textfile/haze.prom
         """,
         examples: ["haze status --store /var/lib/haze", "haze status --format prometheus --out /var/lib/node_exporter/textfile/haze.prom"])
