@@ -18,7 +18,7 @@ public struct StoreStatus: Sendable {
     public var oldestWritableHour: Hour?
     public var dailyWindow: ClosedRange<Day>?
     /// The first day the daily ring holds data for.
-    var firstDayWithData: Day?
+    public var firstDayWithData: Day?
     /// Share of (series, hour) slots holding a value between the first hour
     /// with data in the hourly window and the newest hour, per pollutant.
     public var coverage: [Pollutant: Double]

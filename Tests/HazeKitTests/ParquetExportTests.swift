@@ -185,7 +185,7 @@ enum ParquetReader {
         candidates += [TestPaths.root + "/.venv-parquet/bin/python3", "/usr/bin/python3"]
         return candidates.first { path in
             FileManager.default.isExecutableFile(atPath: path)
-                && (try? Processes.run(path, ["-c", "import pyarrow.parquet"]).status) == 0
+                && (try? Processes.runBlocking(path, ["-c", "import pyarrow.parquet"]).status) == 0
         }
     }()
 
@@ -196,7 +196,7 @@ enum ParquetReader {
 
     /// The reader's JSON text for `path` (run off the test pool: it waits for a process).
     static func readJSON(_ path: String, arguments: [String]) throws -> String {
-        let result = try Processes.run(python ?? "/usr/bin/python3", [TestPaths.scripts + "/parquet_read.py", path] + arguments)
+        let result = try Processes.runBlocking(python ?? "/usr/bin/python3", [TestPaths.scripts + "/parquet_read.py", path] + arguments)
         guard result.status == 0 else {
             throw NSError(domain: "parquet_read", code: Int(result.status), userInfo: [NSLocalizedDescriptionKey: result.stderr])
         }

@@ -55,7 +55,7 @@ package struct Aggregation {
     /// Checks the daily rows of `days` against their checksums (once per
     /// opened store): an assessment over damaged days stops here, before any
     /// figure is computed, and names the day.
-    func requireIntact(_ days: Range<Day>) throws(QueryError) {
+    package func requireIntact(_ days: Range<Day>) throws(QueryError) {
         for day in days {
             do {
                 _ = try store.dailyRow(on: day)
@@ -92,7 +92,7 @@ package struct Aggregation {
     /// first series) or unit: the daily mean, for O3 the daily maximum 8-hour
     /// mean with HJ 663 §6.1.2's validity. `count` is valid hours (O3: valid
     /// 8-hour means) of a station, contributing stations of a unit.
-    func assessedDay(_ series: [Int], _ pollutant: Pollutant, on day: Day, asUnit: Bool) -> Aggregate {
+    package func assessedDay(_ series: [Int], _ pollutant: Pollutant, on day: Day, asUnit: Bool) -> Aggregate {
         guard pollutant == .o3 else {
             return asUnit ? unitDay(series, on: day) : stationDay(series.first ?? -1, on: day)
         }

@@ -11,21 +11,27 @@ enum Processes {
         var stderr: String
     }
 
-    /// Runs to completion and captures both streams.
+    /// Runs to completion and captures both streams, off the pool.
     static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
                     currentDirectory: String? = nil) async throws -> Output {
         try await OffPool.run { () throws -> Output in
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = arguments
-            if let environment { process.environment = environment }
-            if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
-            let out = Pipe(), err = Pipe()
-            process.standardOutput = out
-            process.standardError = err
-            try process.run()
-            return finish(process, out: out, err: err)
+            try runBlocking(executable, arguments, environment: environment, currentDirectory: currentDirectory)
         }
+    }
+
+    /// The same, blocking: only for code already off the pool (inside `OffPool.run`).
+    static func runBlocking(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
+                            currentDirectory: String? = nil) throws -> Output {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let environment { process.environment = environment }
+        if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        return finish(process, out: out, err: err)
     }
 
     /// Reads both streams to their ends concurrently (stderr on a thread of
