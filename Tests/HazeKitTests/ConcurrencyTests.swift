@@ -155,9 +155,13 @@ struct ConcurrencyTests {
         // The writer lives on its own thread (a Store belongs to one thread at a time).
         let began = DispatchSemaphore(value: 0)
         let done = DispatchSemaphore(value: 0)
+        // When the writer began, taken on its thread: the test may resume on
+        // the pool later than that under load, so the wait is measured from here.
+        let beganAt = WriterStamp()
         Thread.detachNewThread {
             guard let writer = try? Store(directory: store, access: .readWrite) else { began.signal(); done.signal(); return }
             writer.sequence?.beginWrite()
+            beganAt.mark()
             began.signal()
             usleep(300_000)
             _ = try? writer.write([StoredReading(series: 0, hour: day2, value: 42)])
@@ -165,9 +169,8 @@ struct ConcurrencyTests {
             done.signal()
         }
         await OffPool.run { began.wait() }
-        let started = Date()
         let seen = try Store.readConsistently(directory: store) { $0.newestHour }
-        #expect(Date().timeIntervalSince(started) >= 0.25, "the reader waited for the writer")
+        #expect(Date().timeIntervalSince(beganAt.date ?? .distantFuture) >= 0.25, "the reader waited for the writer")
         #expect(seen == day2, "and then read what it wrote")
         await OffPool.run { done.wait() }
         try? FileManager.default.removeItem(atPath: store)
@@ -193,4 +196,12 @@ struct ConcurrencyTests {
         #expect(newest == writer.newestHour)
         try? FileManager.default.removeItem(atPath: store)
     }
+}
+
+/// A time set once on one thread and read on another.
+final class WriterStamp: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stamp: Date?
+    func mark() { lock.lock(); stamp = Date(); lock.unlock() }
+    var date: Date? { lock.lock(); defer { lock.unlock() }; return stamp }
 }

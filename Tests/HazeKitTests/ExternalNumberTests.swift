@@ -241,7 +241,8 @@ struct ExternalNumberTests {
         #expect(quarantine.contains("1e+300 µg/m³ is above the 0–10000 µg/m³ range"), "\(quarantine)")
         let opened = try Store(directory: store, access: .readOnly)
         let id = try #require(opened.index(of: SeriesKey(station: "OAQ-1", pollutant: .pm25)))
-        let first = Hour(CivilDate(year: 2023, month: 10, day: 16)!.dayNumber * 24 + 12)
+        // Labelled by the hour each period ends: 12:00–13:00Z is 13:00Z.
+        let first = Hour(CivilDate(year: 2023, month: 10, day: 16)!.dayNumber * 24 + 13)
         #expect((0..<3).map { opened.value(id, at: first.advanced(by: $0)) } == [6, nil, 8])
         // The next run starts after the cursor: the refused page is not fetched again and again.
         let requests = server.requests.count
@@ -296,6 +297,7 @@ struct ExternalNumberTests {
         case "alert": ["--webhook", "http://127.0.0.1:9/"]
         case "check": ["--repair"]
         case "stations": ["--boundaries", "x.geojson", "--property", "name"]
+        case "rank": ["--indicator", "pm2.5"]   // --top and --bottom belong to a ranking by one indicator
         default: []
         }
     }
