@@ -191,14 +191,7 @@ enum RankCommand {
                                               kinds: request.order == .change ? [.mostImproved, .mostDeteriorated] : [.red, .black])
                     }
                     let report = IndicatorRankingReport(ranking: ranking, language: request.language, lists: lists)
-                    switch request.format {
-                    case .csv: return csvBytes(report.csv(), request)
-                    case .json: return Array(report.json().utf8)
-                    case .md: return Array(report.markdown().utf8)
-                    case .html: return Array(report.html().utf8)
-                    case .xlsx: return try workbookBytes { () throws(Workbook.Failure) in try report.xlsx() }
-                    default: return Array(report.table().utf8)
-                    }
+                    return try bytes(report, request)
                 } catch let error as QueryError where error.isUsage {
                     throw UsageError.conflict("haze rank \(arguments.shown(["--year", "--from", "--to"])): \(error)")
                 }
@@ -215,14 +208,7 @@ enum RankCommand {
                                              scope: request.scope, composite: request.weights, excluding: exceptional)
             try checkCoverage(ranking.coverage, strict: arguments.has("--strict"), format: request.format, console: context.console)
             let report = MonthlyRankingReport(ranking: ranking, language: request.language)
-            switch request.format {
-            case .csv: return csvBytes(report.csv(), request)
-            case .json: return Array(report.json().utf8)
-            case .md: return Array(report.markdown().utf8)
-            case .html: return Array(report.html().utf8)
-            case .xlsx: return try workbookBytes { () throws(Workbook.Failure) in try report.xlsx() }
-            default: return Array(report.table().utf8)
-            }
+            return try bytes(report, request)
         }
         if let out = arguments.value("--out") {
             let path = context.absolute(out)
@@ -253,6 +239,11 @@ enum RankCommand {
                                         composite: request.weights)
         if let console { try checkCoverage(ranking.coverage, strict: strict, format: request.format, console: console) }
         let report = PeriodRankingReport(ranking: ranking, language: request.language)
+        return try bytes(report, request)
+    }
+
+    /// The report in the requested format.
+    static func bytes(_ report: some RankingDocument, _ request: Request) throws -> [UInt8] {
         switch request.format {
         case .csv: return csvBytes(report.csv(), request)
         case .json: return Array(report.json().utf8)
