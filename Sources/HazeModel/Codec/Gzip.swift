@@ -2,6 +2,7 @@ import CZlib
 
 /// gzip (RFC 1952) through the system's zlib.
 public enum Gzip {
+    /// Why gzip data could not be decompressed; `description` is a message for the user.
     public enum Failure: Error, Sendable, Equatable, CustomStringConvertible {
         case corrupt(String)
         case truncated

@@ -13,8 +13,10 @@
 public struct JSONParser {
     /// Why a document is not JSON, with its line and column.
     public struct Failure: Error, Sendable, Equatable, CustomStringConvertible {
+        /// The line of the document (1-based) where parsing stopped.
         public var line: Int
         package var column: Int
+        /// What was expected or found there.
         public var reason: String
 
         public var description: String { "line \(line), column \(column): \(reason)" }

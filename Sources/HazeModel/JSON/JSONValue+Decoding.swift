@@ -42,6 +42,7 @@ extension JSONValue: Decodable {
 
     // MARK: Access
 
+    /// The value of the object's field `key`; nil when the field is absent or the value is not an object (the first wins when a key repeats).
     public subscript(key: String) -> JSONValue? {
         guard case .object(let fields) = self else { return nil }
         return fields.first { $0.0 == key }?.1
@@ -52,11 +53,13 @@ extension JSONValue: Decodable {
         return nil
     }
 
+    /// The elements when the value is an array, else nil.
     public var arrayValue: [JSONValue]? {
         if case .array(let items) = self { return items }
         return nil
     }
 
+    /// The text when the value is a string, else nil (a number is not converted).
     public var stringValue: String? {
         if case .string(let text) = self { return text }
         return nil

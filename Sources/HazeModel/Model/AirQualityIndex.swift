@@ -119,6 +119,7 @@ public enum AQIComponent: String, Sendable, Hashable, CaseIterable, Comparable {
     case pm10 = "PM10"
     case pm25 = "PM2.5"
 
+    /// The pollutant an item is computed from (`o3`, `o3_8h` and `o3_1h` are all ozone).
     public var pollutant: Pollutant {
         switch self {
         case .so2: .so2
@@ -154,6 +155,7 @@ public enum AQIComponent: String, Sendable, Hashable, CaseIterable, Comparable {
 public enum AQILevel: Int, Sendable, Hashable, CaseIterable, Comparable {
     case excellent = 1, good, lightlyPolluted, moderatelyPolluted, heavilyPolluted, severelyPolluted
 
+    /// The level (类别) of an AQI value by HJ 633 Table 2: ≤ 50 excellent (优), ≤ 100 good (良), … > 300 severe (严重污染).
     public init(aqi: Int) {
         switch aqi {
         case ...50: self = .excellent
@@ -210,14 +212,14 @@ public enum AQILevel: Int, Sendable, Hashable, CaseIterable, Comparable {
 /// in two machine words: what an hour's or day's AQI is made of, with no
 /// allocation (the hourly AQI of every station-hour of a year is computed
 /// in bulk).
-public struct ComponentValues<Key: CompactKey>: Sendable, Hashable {
+package struct ComponentValues<Key: CompactKey>: Sendable, Hashable {
     private var words: (UInt64, UInt64) = (0, 0)
 
-    public init() {}
+    package init() {}
 
     @inline(__always) static func index(_ key: Key) -> Int { min(max(key.compactIndex, 0), 7) }
 
-    public subscript(key: Key) -> Int? {
+    package subscript(key: Key) -> Int? {
         get {
             let i = Self.index(key)
             let word = i < 4 ? words.0 : words.1
@@ -234,12 +236,12 @@ public struct ComponentValues<Key: CompactKey>: Sendable, Hashable {
     }
 
     /// The keys with a value, in declaration order, and their values.
-    public var entries: [(key: Key, value: Int)] { Key.allCases.compactMap { key in self[key].map { (key, $0) } } }
+    package var entries: [(key: Key, value: Int)] { Key.allCases.compactMap { key in self[key].map { (key, $0) } } }
 
-    public var isEmpty: Bool { words.0 == 0 && words.1 == 0 }
+    package var isEmpty: Bool { words.0 == 0 && words.1 == 0 }
 
     /// The largest value, nil when there is none.
-    public var maximum: Int? {
+    package var maximum: Int? {
         var best: UInt64 = 0
         var a = words.0, b = words.1
         for _ in 0 ..< 4 {
@@ -250,22 +252,22 @@ public struct ComponentValues<Key: CompactKey>: Sendable, Hashable {
         return best == 0 ? nil : Int(best) - 1
     }
 
-    public static func == (a: ComponentValues, b: ComponentValues) -> Bool { a.words == b.words }
-    public func hash(into hasher: inout Hasher) { hasher.combine(words.0); hasher.combine(words.1) }
+    package static func == (a: ComponentValues, b: ComponentValues) -> Bool { a.words == b.words }
+    package func hash(into hasher: inout Hasher) { hasher.combine(words.0); hasher.combine(words.1) }
 }
 
 /// A key of `ComponentValues` and `ComponentSet`: at most 8 cases, each
 /// with a fixed index 0…7.
-public protocol CompactKey: CaseIterable, Hashable, Sendable {
+package protocol CompactKey: CaseIterable, Hashable, Sendable {
     var compactIndex: Int { get }
 }
 
 extension Pollutant: CompactKey {
-    @inline(__always) public var compactIndex: Int { Int(rawValue) - 1 }
+    @inline(__always) package var compactIndex: Int { Int(rawValue) - 1 }
 }
 
 extension AQIComponent: CompactKey {
-    @inline(__always) public var compactIndex: Int {
+    @inline(__always) package var compactIndex: Int {
         switch self {
         case .so2: 0
         case .no2: 1
@@ -302,6 +304,7 @@ package struct ComponentSet<Key: CompactKey>: Sendable, Hashable {
 /// pollutant(s) and the level — real-time (a station-hour) or daily. Kept
 /// without allocation (see `ComponentValues`).
 public struct AQIResult: Sendable, Equatable {
+    /// The HJ 633 edition the AQI was computed under (by the date of the hour or day).
     public var edition: AQIEdition
     /// IAQI of each item that has a (valid) value.
     package var iaqi: ComponentValues<AQIComponent>
@@ -317,8 +320,10 @@ public struct AQIResult: Sendable, Equatable {
     /// Daily AQI: all six pollutants valid.
     public var complete: Bool
 
+    /// The AQI's level (类别); nil when no AQI is published.
     public var level: AQILevel? { aqi.map(AQILevel.init(aqi:)) }
     package var primary: [AQIComponent] { primarySet.members }
+    /// The monitored pollutants without a valid value, in `Pollutant` order.
     public var missing: [Pollutant] { missingSet.members }
 
     /// `PM2.5,PM10` (empty when none).

@@ -6,8 +6,11 @@
 /// from `init(dayNumber:)` as the day after the last, see `Day`); dates from
 /// outside are further limited to `SupportedCalendar` by `parse`.
 public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// The year, 1–9999 (10000 only for the day after the last).
     public let year: Int
+    /// The month of the year, 1–12.
     public let month: Int
+    /// The day of the month, 1–31.
     public let day: Int
 
     /// The years a date can hold.

@@ -13,6 +13,7 @@ public enum DayConvention: UInt32, Sendable, CaseIterable, CustomStringConvertib
     /// `0-23` / `1-24`, as on the command line.
     public var description: String { self == .hours0to23 ? "0-23" : "1-24" }
 
+    /// Reads `0-23` or `1-24` (an en dash is accepted too); nil for anything else.
     public init?(text: String) {
         switch text {
         case "0-23", "0–23": self = .hours0to23
@@ -26,9 +27,12 @@ public enum DayConvention: UInt32, Sendable, CaseIterable, CustomStringConvertib
 /// the day convention names. Hours are stored by their label, so with
 /// `hours1to24` the hour labelled 2019-01-02T00:00 belongs to 2019-01-01.
 public struct DayCalendar: Hashable, Sendable {
+    /// The zone whose midnight starts a day (Beijing time, UTC+8, for CNEMC data).
     public var zone: LocalZone
+    /// Which 24 hour labels make up a day.
     public var convention: DayConvention
 
+    /// A calendar of `zone` whose days hold the hours named by `convention` (0–23 unless told otherwise).
     public init(zone: LocalZone, convention: DayConvention = .hours0to23) {
         self.zone = zone
         self.convention = convention

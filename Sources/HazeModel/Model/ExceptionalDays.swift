@@ -13,6 +13,7 @@ public enum ExceptionalEventKind: String, Sendable, CaseIterable {
         "扬沙": .sandDust, "浮尘": .sandDust, "other": .other, "其他": .other, "其它": .other,
     ]
 
+    /// Reads a kind as the exceptional-days file spells it, in English or Chinese (`dust`, `沙尘暴`, `扬沙`, `other`, `其他`, …, case-insensitive); nil for an unknown spelling.
     public init?(spelling: String) {
         guard let kind = Self.spellings[spelling.lowercased()] else { return nil }
         self = kind
@@ -30,14 +31,18 @@ public enum ExceptionalEventKind: String, Sendable, CaseIterable {
 /// One line of an exceptional-days file: a day, the city it applies to (nil:
 /// every city), what happened, and where it was written.
 public struct ExceptionalDay: Sendable, Hashable {
+    /// The assessment day the event affected.
     public var day: Day
     /// The city as the registry spells it; nil for every city.
     public var city: String?
+    /// What happened (a sand-and-dust event is deducted from concentrations; other kinds are listed only).
     public var kind: ExceptionalEventKind
+    /// Free text from the file, shown in reports.
     public var note: String
     /// The line of the file it came from.
     public var line: Int
 
+    /// An exceptional day; `line` is the line of the file it came from (0 when built in code).
     public init(day: Day, city: String?, kind: ExceptionalEventKind, note: String = "", line: Int = 0) {
         self.day = day
         self.city = city
@@ -70,10 +75,12 @@ public struct ExceptionalDay: Sendable, Hashable {
 /// composite), never out of the valid-day counts, exceedance days or 优良天数
 /// (CNEMC: 「PM10、PM2.5 浓度、综合质量指数扣除沙尘天气影响；优良天数比例…保留沙尘」).
 public struct ExceptionalDays: Sendable, Equatable {
+    /// The days, in file order.
     public var entries: [ExceptionalDay]
     /// Where the days were read from, for reports.
     public var source: String
 
+    /// Exceptional days from `entries`; `source` names where they came from, for reports.
     public init(entries: [ExceptionalDay], source: String = "") {
         self.entries = entries
         self.source = source

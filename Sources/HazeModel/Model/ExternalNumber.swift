@@ -12,6 +12,7 @@
 public enum ExternalNumber {
     /// Why a number was refused, and what the field accepts.
     public struct Refusal: Error, Sendable, Equatable, CustomStringConvertible {
+        /// What was wrong with the value.
         public enum Problem: Sendable, Equatable {
             /// Not a number at all (`abc`, `12abc`, an empty value, a JSON string).
             case notANumber
@@ -23,10 +24,12 @@ public enum ExternalNumber {
             case outOfRange
         }
 
+        /// What was wrong with the value.
         public var problem: Problem
         /// What the field accepts, e.g. `a whole number in 1…600`.
         public var expected: String
 
+        /// A refusal for `problem`; `expected` says what the field accepts (`a whole number in 1…600`).
         public init(_ problem: Problem, expected: String) {
             self.problem = problem
             self.expected = expected

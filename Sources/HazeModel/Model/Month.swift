@@ -4,9 +4,12 @@
 /// 0001-01 and 9999-12, and the neighbours a report needs (`next`,
 /// `previous`, `yearEarlier`) are nil beyond them instead of trapping.
 public struct Month: Hashable, Comparable, Strideable, Sendable, CustomStringConvertible {
+    /// The year, 1–9999.
     public let year: Int
+    /// The month of the year, 1–12.
     public let month: Int
 
+    /// The month, or nil when the year is outside 1–9999 or the month outside 1–12.
     public init?(year: Int, month: Int) {
         guard CivilDate.representableYears.contains(year), (1...12).contains(month) else { return nil }
         self.year = year
@@ -37,8 +40,10 @@ public struct Month: Hashable, Comparable, Strideable, Sendable, CustomStringCon
         self = month
     }
 
+    /// The first day of the month.
     public var firstDay: Day { Day(CivilDate(year: year, month: month, day: 1) ?? CivilDate(dayNumber: 0)) }
     package var dayCount: Int { CivilDate.daysIn(month: month, year: year) }
+    /// Every day of the month, first to last.
     public var days: Range<Day> { firstDay ..< firstDay.advanced(by: dayCount) }
     var isFebruary: Bool { month == 2 }
 
@@ -50,7 +55,9 @@ public struct Month: Hashable, Comparable, Strideable, Sendable, CustomStringCon
         self.init(representable: clamped / 12 + 1, clamped % 12 + 1)
     }
 
+    /// Months from this month to `other` (negative when `other` is earlier).
     public func distance(to other: Month) -> Int { other.ordinal - ordinal }
+    /// The month `n` months later (earlier for negative `n`); saturates at 0001-01 / 9999-12 instead of trapping.
     public func advanced(by n: Int) -> Month {
         let (sum, overflow) = ordinal.addingReportingOverflow(n)
         return Month(ordinal: overflow ? (n > 0 ? Int.max : Int.min) : sum)
@@ -63,7 +70,9 @@ public struct Month: Hashable, Comparable, Strideable, Sendable, CustomStringCon
         return Month(ordinal: sum)
     }
 
+    /// The following month; nil after 9999-12.
     public var next: Month? { offset(by: 1) }
+    /// The preceding month; nil before 0001-01.
     public var previous: Month? { offset(by: -1) }
     /// The same month one year earlier, for year-on-year comparison.
     package var yearEarlier: Month? { offset(by: -12) }

@@ -24,7 +24,7 @@ public struct O3Day: Hashable, Sendable {
     /// Windows ending at day positions 8…24.
     package static let windowCount = 17
 
-    public init(windows: Int, maximumWindowSum: Int, maximumWindowHours: Int, maximumHour: Int?, hours: Int) {
+    package init(windows: Int, maximumWindowSum: Int, maximumWindowHours: Int, maximumHour: Int?, hours: Int) {
         self.windows = windows
         self.maximumWindowSum = maximumWindowSum
         self.maximumWindowHours = maximumWindowHours

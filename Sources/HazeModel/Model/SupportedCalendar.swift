@@ -18,8 +18,11 @@ public enum SupportedCalendar {
     /// `years 1900–2200`, for messages.
     public static let description = "years \(years.lowerBound)–\(years.upperBound)"
 
+    /// Whether the date's year is one haze accepts from outside (1900–2200).
     public static func contains(_ date: CivilDate) -> Bool { years.contains(date.year) }
+    /// Whether the month's year is one haze accepts from outside (1900–2200).
     public static func contains(_ month: Month) -> Bool { years.contains(month.year) }
+    /// Whether the day lies in the years haze accepts from outside (1900–2200).
     public static func contains(_ day: Day) -> Bool { (firstDay...lastDay).contains(day) }
 }
 

@@ -12,6 +12,7 @@
 ///   by people): a cell that already starts with `'` gets one more, so
 ///   `CSVWriter.original(_:)` — drop one leading `'` — restores every value exactly.
 public enum CSVWriter {
+    /// How a cell that already starts with `'` is written (see the type's documentation).
     public enum Mode: Sendable {
         case report
         case reversible

@@ -18,15 +18,17 @@ public struct DataDirectory: Sendable, Equatable {
     /// lives in `Tests/Fixtures/cnemc` of a checkout).
     var checkoutPath: String?
 
-    public init(name: String, environmentVariable: String?, checkoutPath: String? = nil) {
+    package init(name: String, environmentVariable: String?, checkoutPath: String? = nil) {
         self.name = name
         self.environmentVariable = environmentVariable
         self.checkoutPath = checkoutPath
     }
 
+    /// The station registry, `stations/` (environment: `HAZE_STATIONS`).
     public static let stations = DataDirectory(name: "stations", environmentVariable: "HAZE_STATIONS")
+    /// The alert rule sets, `alerts/` (environment: `HAZE_RULES`).
     public static let alerts = DataDirectory(name: "alerts", environmentVariable: "HAZE_RULES")
-    public static let sample = DataDirectory(name: "sample", environmentVariable: "HAZE_SAMPLE",
+    package static let sample = DataDirectory(name: "sample", environmentVariable: "HAZE_SAMPLE",
                                              checkoutPath: "Tests/Fixtures/cnemc")
 
     /// The result of a lookup: the directory, or every place looked at.
@@ -34,6 +36,7 @@ public struct DataDirectory: Sendable, Equatable {
         case found(String)
         case notFound(searched: [String])
 
+        /// The directory found; nil when none was.
         public var path: String? {
             if case .found(let path) = self { return path }
             return nil
