@@ -3,11 +3,12 @@ import HazeModel
 /// One unit's area from a boundary file: one or more polygons (a GeoJSON
 /// Polygon or MultiPolygon), each an outer ring and any holes.
 public struct Boundary: Sendable {
+    /// The unit the area belongs to, as the boundary file names it (matched against the registry's unit names).
     public var name: String
     /// Polygons; in each, ring 0 is the outer ring and the others are holes.
     public var polygons: [[[GeoPoint]]]
 
-    public init(name: String, polygons: [[[GeoPoint]]]) {
+    init(name: String, polygons: [[[GeoPoint]]]) {
         self.name = name
         self.polygons = polygons
     }
@@ -50,10 +51,12 @@ public struct Boundary: Sendable {
 
 /// Why a boundary file was refused.
 public struct BoundaryError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The boundary file refused.
     public var file: String
+    /// What is wrong with it, for the user.
     public var reason: String
 
-    public init(file: String, reason: String) {
+    package init(file: String, reason: String) {
         self.file = file
         self.reason = reason
     }

@@ -4,6 +4,7 @@ import HazeModel
 /// nothing here changes the registry. Every station within `nearMetres` of a
 /// boundary, in no polygon, in several, or without coordinates is flagged.
 public struct BoundaryAssignment: Sendable {
+    /// How surely a station falls in one unit.
     public enum Status: String, Sendable {
         /// In exactly one polygon, farther than the margin from every boundary.
         case inside
@@ -17,13 +18,16 @@ public struct BoundaryAssignment: Sendable {
         case noCoordinates = "no coordinates"
     }
 
+    /// One station's suggested unit and how sure it is.
     public struct Row: Sendable {
+        /// The station tested.
         public var station: Station
         /// The position tested, in the boundaries' datum.
         public var position: GeoPoint?
         /// The unit whose polygon holds the station (nil when none does, or several do).
         public var unit: String?
         package var containing: [String]
+        /// How surely the station falls in `unit`; anything but `inside` needs a person to look.
         public var status: Status
         /// Metres to the nearest edge of the unit's own boundary (or, when in no polygon, of the nearest unit).
         public var boundaryMetres: Double?
@@ -57,9 +61,13 @@ public struct BoundaryAssignment: Sendable {
         }
     }
 
+    /// The layer the boundaries are of (e.g. `district`).
     public var layer: String
+    /// The datum of the boundaries' coordinates; station positions are converted to it before testing.
     public var datum: Datum
+    /// The margin, in metres: a station closer than this to a boundary is flagged `near boundary`.
     public var nearMetres: Double
+    /// One row per station tested.
     public var rows: [Row]
 
     /// Tests every station against every boundary. Station coordinates are

@@ -11,7 +11,7 @@ public struct CityAliases: Sendable {
     /// spelling → cities, for suggestions only.
     public private(set) var suggestions: [String: [String]] = [:]
 
-    public init() {}
+    init() {}
 
     /// The registry's name of a city written another way (itself when not an alias).
     func canonical(_ city: String) -> String { names[city] ?? city }

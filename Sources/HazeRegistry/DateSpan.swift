@@ -3,9 +3,12 @@ import HazeModel
 /// The days a membership is in effect: `from` … `to`, both inclusive; an
 /// empty end is open (`from` nil: since always, `to` nil: still in effect).
 public struct DateSpan: Hashable, Sendable, CustomStringConvertible {
+    /// The first day in effect (inclusive); nil: since always.
     public var from: Day?
+    /// The last day in effect (inclusive); nil: still in effect.
     public var to: Day?
 
+    /// The span `from` … `to`, both inclusive; an omitted end is open.
     public init(from: Day? = nil, to: Day? = nil) {
         self.from = from
         self.to = to
@@ -14,6 +17,7 @@ public struct DateSpan: Hashable, Sendable, CustomStringConvertible {
     /// Every day.
     public static let always = DateSpan()
 
+    /// Whether `day` lies in the span (both ends inclusive).
     public func contains(_ day: Day) -> Bool {
         (from.map { day >= $0 } ?? true) && (to.map { day <= $0 } ?? true)
     }

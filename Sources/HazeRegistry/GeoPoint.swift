@@ -3,9 +3,12 @@ import HazeModel
 
 /// A position in degrees: longitude east, latitude north.
 public struct GeoPoint: Hashable, Sendable, CustomStringConvertible {
+    /// Degrees east (negative: west).
     public var longitude: Double
+    /// Degrees north (negative: south).
     public var latitude: Double
 
+    /// A point at `longitude`° E, `latitude`° N.
     public init(longitude: Double, latitude: Double) {
         self.longitude = longitude
         self.latitude = latitude

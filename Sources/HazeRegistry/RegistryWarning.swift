@@ -3,9 +3,10 @@
 public struct RegistryWarning: Sendable, Equatable, CustomStringConvertible {
     /// `file:line`.
     public var source: String
+    /// What looks wrong, for the user.
     public var message: String
 
-    public init(source: String, message: String) {
+    init(source: String, message: String) {
         self.source = source
         self.message = message
     }

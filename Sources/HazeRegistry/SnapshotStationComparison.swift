@@ -6,6 +6,7 @@ import HazeModel
 public struct SnapshotStationComparison: Sendable {
     /// A station of the file that the registry in force lacks.
     public struct Lacking: Sendable {
+        /// The station as the file describes it.
         public var station: Station
         /// True when the registry has the code on other days (an older or a
         /// newer dated list), false when it does not know it at all.

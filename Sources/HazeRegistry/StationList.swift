@@ -20,6 +20,7 @@ public struct StationList: Sendable {
         self.codes = []
     }
 
+    /// The station listed under `code`; nil when the list does not have it.
     public subscript(code: String) -> Station? { stations[code] }
 
     /// Adds a station; a code listed twice keeps its first row unless the two

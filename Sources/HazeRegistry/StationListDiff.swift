@@ -4,19 +4,29 @@ import HazeModel
 /// removed, renamed, moved more than a threshold (1 km by default), and
 /// placed in another city.
 public struct StationListDiff: Sendable {
+    /// One station as listed on each of the two days.
     public struct Change: Sendable {
+        /// The station in the earlier list.
         public var before: Station
+        /// The station in the later list.
         public var after: Station
         /// For a move: the great-circle distance between the two positions, metres.
         public var metres: Double?
     }
 
+    /// The list in force on the earlier day.
     public var from: StationList
+    /// The list in force on the later day.
     public var to: StationList
+    /// Stations only in the later list.
     public var added: [Station]
+    /// Stations only in the earlier list.
     public var removed: [Station]
+    /// Stations whose name changed.
     public var renamed: [Change]
+    /// Stations that moved more than the threshold (see `Change.metres`).
     public var moved: [Change]
+    /// Stations placed in another city.
     public var changedCity: [Change]
     /// Stations in both lists of which one has no coordinates (a move cannot be told).
     public var withoutCoordinates: [String]

@@ -44,6 +44,7 @@ public struct StationRegistry: Sendable {
     private var tableSources: [String: String] = [:]
     /// code → layer → memberships (no two of one layer overlap with different units).
     private var memberships: [String: [String: [UnitMembership]]] = [:]
+    /// Other spellings of city names (`北京市` for `北京`), loaded with the registry; see `city(named:)`.
     public private(set) var aliases = CityAliases()
     /// What loaded but looks wrong (a station named 对照点 without a control flag …).
     public private(set) var warnings: [RegistryWarning] = []
@@ -66,14 +67,17 @@ public struct StationRegistry: Sendable {
         reindex()
     }
 
+    /// An empty registry: no stations, lists or memberships.
     public init() { self.init(stations: []) }
 
     // MARK: - The undated view
 
+    /// The station with this code from any list or table (the undated view); nil when the registry does not know the code.
     public subscript(code: String) -> Station? {
         indexByCode[code].map { stations[$0] }
     }
 
+    /// Whether the registry knows the station code on any day.
     public func contains(_ code: String) -> Bool { indexByCode[code] != nil }
 
     /// Cities in the registry (every list and table), sorted by name.
