@@ -30,10 +30,13 @@ public struct Bulletin: Sendable {
         package var reason: String
     }
 
+    /// The month the bulletin reports.
     public var month: Month
     /// The city as the registry spells it.
     public var city: String
+    /// The level of the units ranked (districts by default).
     public var level: RankingLevel
+    /// The indicators ranked, in the order they appear.
     public var indicators: [RankingIndicator]
     /// N of the red/black and improvement lists.
     public var listSize: Int
@@ -50,6 +53,8 @@ public struct Bulletin: Sendable {
     /// The indicators a bulletin ranks by default.
     public static let defaultIndicators: [RankingIndicator] = [.pm25, .pm10, .composite, .goodDays]
 
+    /// Computes the bulletin of `city` for `month`: its units at `level` ranked by each of `indicators`, with red/black lists of `listSize` units.
+    /// Throws `QueryError.noData` when no indicator has a valid value for the city or any unit; an indicator that has none is listed as unavailable instead.
     public init(store: Store, registry: StationRegistry, month: Month, city: String, level: RankingLevel = .district,
                 indicators: [RankingIndicator] = Bulletin.defaultIndicators, listSize: Int = 3,
                 excluding exceptional: ExceptionalDays? = nil) throws(QueryError) {

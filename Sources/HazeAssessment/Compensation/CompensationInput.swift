@@ -17,14 +17,17 @@ public struct CompensationInput: Sendable {
 
     /// One indicator's figures for one subject.
     public struct Figures: Sendable, Equatable {
+        /// The published figure of the period; nil when absent (see `currentAbsence`).
         public var current: Decimal?
         package var lastYear: Decimal?
+        /// The subject's target for the indicator; nil when none was given.
         public var target: Decimal?
         /// Why `current` is nil.
         var currentAbsence: Absence?
         /// Why `lastYear` is nil.
         var lastYearAbsence: Absence?
 
+        /// A subject's figures for one indicator; an absence says why a figure is nil (`.notProvided` when not given).
         public init(current: Decimal?, lastYear: Decimal? = nil, target: Decimal? = nil,
                     currentAbsence: Absence? = nil, lastYearAbsence: Absence? = nil) {
             self.current = current
@@ -37,15 +40,19 @@ public struct CompensationInput: Sendable {
 
     /// A unit, the city or the region, with its figures by indicator.
     public struct Subject: Sendable, Equatable {
+        /// The subject's name as the scheme and reports write it (a unit, the city, the region).
         public var name: String
+        /// Its figures, by indicator.
         public var figures: [CompensationIndicator: Figures]
 
+        /// A subject and its figures by indicator.
         public init(name: String, figures: [CompensationIndicator: Figures]) {
             self.name = name
             self.figures = figures
         }
     }
 
+    /// The settlement period the figures are of.
     public var period: CompensationPeriod
     /// The units that pay or receive (districts, counties, cities), in report order.
     public var units: [Subject]
@@ -56,6 +63,7 @@ public struct CompensationInput: Sendable {
     /// comparing a city's improvement with its region's.
     package var region: Subject?
 
+    /// Input for a ledger: the units' figures, and those of the city and the region when a term or coefficient compares with them.
     public init(period: CompensationPeriod, units: [Subject], city: Subject? = nil, region: Subject? = nil) {
         self.period = period
         self.units = units

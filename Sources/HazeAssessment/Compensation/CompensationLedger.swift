@@ -2,6 +2,7 @@ import Foundation
 
 /// Why a term, coefficient or split could not be computed.
 public enum CompensationProblem: Error, Sendable, Equatable {
+    /// Which of a subject's figures is meant.
     public enum Figure: String, Sendable {
         case current, lastYear = "last-year", target
     }
@@ -55,13 +56,16 @@ public struct CompensationLedger: Sendable {
     /// A coefficient as it applied to a subject.
     public struct AppliedCoefficient: Sendable, Equatable {
         public var id: String
+        /// The coefficient's label as the scheme writes it.
         public var label: String
+        /// The factor the term was multiplied by.
         public var value: Decimal
         package var condition: CompensationScheme.Condition
     }
 
     /// One term for one subject.
     public struct TermLine: Sendable {
+        /// The scheme's term.
         public var term: CompensationScheme.Term
         package var measured: Measured?
         /// Nil when the baseline is `none` (zero).
@@ -69,30 +73,37 @@ public struct CompensationLedger: Sendable {
         /// How much better than the baseline (positive) or worse (negative), in the measure's unit.
         public var gap: Decimal?
         package var pieces: [Piece] = []
+        /// The coefficients that multiplied the term, in the term's order.
         public var coefficients: [AppliedCoefficient] = []
         /// True when the gap is on the side the scheme does not pay (deduct-only and better, reward-only and worse).
         package var sideNotPaid = false
         /// The signed amount in 万元, exact; nil when not computable.
         package var amount: Decimal?
+        /// Why the term could not be computed for the subject; nil when it was.
         public var problem: CompensationProblem?
     }
 
     /// A subject's terms and amount.
     public struct Line: Sendable {
+        /// The subject's name.
         public var subject: String
+        /// One line per term of the scheme, in scheme order.
         public var terms: [TermLine]
         /// The sum of the computed terms, exact.
         public var exact: Decimal
         /// `exact` rounded to the scheme's decimals.
         package var amount: Decimal
+        /// True when every term could be computed; otherwise `exact` is the sum of the computed terms only.
         public var isComplete: Bool { terms.allSatisfy { $0.problem == nil } }
     }
 
     /// One unit's part of the city's amount.
     public struct Share: Sendable, Equatable {
+        /// The unit.
         public var unit: String
         /// Its value of the split's indicator (what it was ranked on).
         public var value: Decimal
+        /// Its rank on the split's indicator (1 = best; ties share a rank).
         public var rank: Int
         /// The positions (1-based) whose shares it takes: one, or several when tied.
         package var positions: [Int]
@@ -114,17 +125,21 @@ public struct CompensationLedger: Sendable {
         /// True when the city receives (shares `when_received`), false when it pays.
         package var received: Bool
         package var shares: [Share]
+        /// The sum of the units' rounded shares, in 万元.
         public var total: Decimal { shares.reduce(Decimal(0)) { $0 + $1.amount } }
         /// The split adds up to the city's amount exactly.
         package var balances: Bool { total == cityAmount }
     }
 
+    /// The scheme the ledger was computed with.
     public var scheme: CompensationScheme
+    /// The figures it was computed from.
     public var input: CompensationInput
     /// Per unit (a scheme for units), or the split lines' units (a scheme for the city: no terms, only shares).
     public var lines: [Line]
     /// The city's own computation, for a scheme that applies to the city.
     package var cityLine: Line?
+    /// How the city's amount is passed down to its units; nil when the scheme has no split or the split could not be computed.
     public var split: Split?
     /// A problem that stops the split (the city's terms are in `cityLine`).
     package var splitProblem: CompensationProblem?
@@ -159,6 +174,7 @@ public struct CompensationLedger: Sendable {
 
     // MARK: Computing
 
+    /// Computes every term for every subject of `input` under `scheme`, exactly in decimal. A term that cannot be computed is recorded with its `problem` rather than thrown.
     public init(scheme: CompensationScheme, input: CompensationInput) {
         self.scheme = scheme
         self.input = input

@@ -65,8 +65,11 @@ public struct CompensationScheme: Sendable {
     /// charged or paid at tiered rates, times a weight and coefficients.
     public struct Term: Sendable {
         public var id: String
+        /// The term's label as the scheme writes it, for reports.
         public var label: String
+        /// The indicator whose figures the term compares.
         public var indicator: CompensationIndicator
+        /// What of the indicator is compared: the value, the change, or the change rate.
         public var measure: Measure
         package var baseline: Baseline
         var direction: Direction
@@ -94,13 +97,17 @@ public struct CompensationScheme: Sendable {
 
     /// A factor chosen by the first rule whose condition holds.
     public struct Coefficient: Sendable {
+        /// A value and the condition under which it applies.
         public struct Rule: Sendable {
             package var condition: Condition
+            /// The factor when the condition holds.
             public var value: Decimal
         }
 
         public var id: String
+        /// The coefficient's label as the scheme writes it.
         public var label: String
+        /// The rules, tried in order; the first whose condition holds gives the value.
         public var rules: [Rule]
     }
 
@@ -116,6 +123,7 @@ public struct CompensationScheme: Sendable {
     }
 
     public var id: String
+    /// The scheme's title, for reports.
     public var title: String
     public var description: String
     /// Where the rules come from (documents, reprints).
@@ -123,12 +131,17 @@ public struct CompensationScheme: Sendable {
     /// Rules taken as written here but not confirmed from the official text;
     /// printed under every ledger computed with the scheme.
     public var unconfirmed: [String]
+    /// How often the scheme settles.
     public var period: Period
     /// Amounts in 万元 are rounded (half to even) to this many decimals.
     public var decimals: Int
+    /// Whether terms are computed per unit or for the city (then split).
     public var subject: Subject
+    /// The terms, in the order a ledger lists them.
     public var terms: [Term]
+    /// The coefficients terms refer to by id.
     public var coefficients: [Coefficient]
+    /// How a city's amount is split among its units; nil when the scheme does not split.
     public var split: Split?
     /// Where the scheme was read from.
     public var file: String

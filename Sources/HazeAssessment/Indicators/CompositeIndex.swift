@@ -16,8 +16,10 @@ import HazeModel
 /// pollutant(s) have the largest Iᵢ (ties jointly). Valid only when all six
 /// statistics are valid. The PM-only index (I_PM2.5 + I_PM10) is *partial*.
 public struct CompositeIndex: Sendable, Equatable {
+    /// The six pollutants of the index (GB 3095 basic items).
     public static let pollutants: [Pollutant] = [.so2, .no2, .pm10, .pm25, .co, .o3]
 
+    /// The limit set (Sᵢ) the index was computed against.
     public var limits: AirQualityStandard
     /// The published statistics (stored units) that went in; nil = invalid.
     public var concentrations: [Pollutant: Int?]
@@ -26,7 +28,7 @@ public struct CompositeIndex: Sendable, Equatable {
     /// Iᵢ × `denominator`, for the pollutants with a valid statistic.
     let numerators: [Pollutant: Int]
 
-    public init(published: [Pollutant: Int?], limits: AirQualityStandard) {
+    package init(published: [Pollutant: Int?], limits: AirQualityStandard) {
         self.limits = limits
         self.concentrations = published
         var common = 1

@@ -13,12 +13,14 @@ import HazeStore
 /// values; the AQI is computed from those means, never from station AQIs),
 /// with at least one station (RULES.md §7).
 public struct DailyIndicators: Sendable, Equatable {
+    /// The assessment day.
     public var day: Day
+    /// Each item's daily value (stored units: µg/m³, CO in tenths of mg/m³), unrounded; an item without a valid value is absent.
     public var values: [AQIComponent: Double]
     /// Stations whose valid value went into each item (1 for a station).
     public var stations: [AQIComponent: Int]
 
-    public init(day: Day, values: [AQIComponent: Double], stations: [AQIComponent: Int]) {
+    package init(day: Day, values: [AQIComponent: Double], stations: [AQIComponent: Int]) {
         self.day = day
         self.values = values
         self.stations = stations

@@ -22,8 +22,11 @@ import HazeStore
 /// 2025-06 uses GB 3095-2026's transitional limits for both). `limits`
 /// forces one set for both.
 public struct IndicatorRanking: Sendable {
+    /// One unit's figures and place.
     public struct Entry: Sendable {
+        /// The unit ranked.
         public var unit: RankingUnit
+        /// Its figures over the period.
         public var current: PeriodIndicators
         package var lastYear: PeriodIndicators
         /// The ranked value, scaled by 10^`indicator.decimals`; nil without any data.
@@ -44,8 +47,11 @@ public struct IndicatorRanking: Sendable {
         package var attainsGradeII: Bool?
     }
 
+    /// What units are ranked by.
     public var indicator: RankingIndicator
+    /// The months of the period, oldest first.
     public var months: [Month]
+    /// The level, city and pollutants ranked.
     public var scope: RankingScope
     /// The limit set used for both years.
     public var limits: AirQualityStandard
@@ -53,6 +59,7 @@ public struct IndicatorRanking: Sendable {
     package var limitsForced: Bool
     /// Best first by value, or most improved first by change (`order`).
     public var entries: [Entry]
+    /// Whether entries are ordered by value or by change on last year.
     public var order: RankingOrder
     /// The exceptional days left out of the PM statistics (`--exclude-exceptional`):
     /// the file, and its days within this period or last year's that apply to
@@ -60,8 +67,11 @@ public struct IndicatorRanking: Sendable {
     package var exclusion: ExceptionalDays?
 
     package var lastYearMonths: [Month] { months.compactMap(\.yearEarlier) }
+    /// The valid-day rules the period's statistics are judged by.
     public var validity: PeriodValidity { PeriodValidity(months: months) }
 
+    /// Ranks the units of `scope` by `indicator` over `months`, against the same months a year earlier.
+    /// Throws a `QueryError` when the registry has no unit for the scope, the store lacks the months, or a needed row is damaged.
     public init(store: Store, registry: StationRegistry, indicator: RankingIndicator, months: [Month],
                 scope: RankingScope, limits: AirQualityStandard? = nil, order: RankingOrder = .value,
                 excluding exceptional: ExceptionalDays? = nil) throws(QueryError) {

@@ -8,11 +8,13 @@ import HazeStore
 /// Appendix A's percentile), computed on the unrounded daily values and
 /// rounded once (GB/T 8170: whole µg/m³, CO one decimal).
 public struct PollutantStatistic: Sendable, Equatable {
+    /// Which statistic GB 3095 assesses a pollutant's period by.
     public enum Kind: String, Sendable, Equatable {
         case mean
         case percentile95 = "p95"
         case percentile90 = "p90"
 
+        /// The statistic of `pollutant`: the 95th percentile of daily means for CO, the 90th of MDA8 for O3, the mean for the rest.
         public static func of(_ pollutant: Pollutant) -> Kind {
             switch pollutant {
             case .co: .percentile95
@@ -31,7 +33,9 @@ public struct PollutantStatistic: Sendable, Equatable {
         }
     }
 
+    /// The pollutant.
     public var pollutant: Pollutant
+    /// Which statistic it is (mean, P95, P90).
     public var kind: Kind
     /// The statistic of the valid daily values, unrounded, in the stored unit
     /// (nil without any valid day).
@@ -115,7 +119,7 @@ public struct AQIDayCounts: Sendable, Equatable {
         validDays == 0 ? nil : GBT8170.roundRatio(1000 * goodDays, validDays)
     }
 
-    public init(days: [(day: Day, aqi: AQIResult)], validity: PeriodValidity) {
+    package init(days: [(day: Day, aqi: AQIResult)], validity: PeriodValidity) {
         var byMonth = [Int](repeating: 0, count: validity.months.count)
         var levels: [AQILevel: Int] = [:]
         var primary: [AQIComponent: Int] = [:]
@@ -145,11 +149,14 @@ public struct AQIDayCounts: Sendable, Equatable {
 /// values, each pollutant's statistic and the AQI days; the composite index
 /// follows from the statistics and a limit set (`composite(limits:)`).
 public struct PeriodIndicators: Sendable {
+    /// The months of the period and their valid-day rules.
     public var validity: PeriodValidity
+    /// The unit's daily values, one per day with data.
     public var days: [DailyIndicators]
     package var statistics: [Pollutant: PollutantStatistic]
     package var aqiDays: AQIDayCounts
 
+    /// The months of the period.
     public var months: [Month] { validity.months }
 
     /// The statistics of daily values over whole months (`days` cover them);
@@ -169,6 +176,7 @@ public struct PeriodIndicators: Sendable {
         self.aqiDays = AQIDayCounts(days: days.map { ($0.day, $0.aqi) }, validity: validity)
     }
 
+    /// The period statistic of `pollutant`; invalid (no valid days) when the unit has no data of it.
     public func statistic(_ pollutant: Pollutant) -> PollutantStatistic {
         statistics[pollutant] ?? PollutantStatistic(pollutant: pollutant, days: [], validity: validity)
     }

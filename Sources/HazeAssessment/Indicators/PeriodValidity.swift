@@ -5,8 +5,10 @@ import HazeModel
 /// calendar year also ≥ 324 (RULES.md §8; DOMAIN.md §1.2). Applied to the
 /// monthly and multi-month statistics too (the DOMAIN default).
 public struct PeriodValidity: Sendable, Equatable {
+    /// The months of the period, oldest first.
     public var months: [Month]
 
+    /// The valid-day rules of a period made of `months` (a whole calendar year adds the ≥ 324 days rule).
     public init(months: [Month]) { self.months = months }
 
     /// Whether the months are one whole calendar year (then ≥ 324 days too).

@@ -15,12 +15,14 @@ public enum RankingIndicator: String, Sendable, Hashable, CaseIterable {
     /// Polluted days (AQI > 100), fewest first.
     case aqiDays = "aqi-days"
 
+    /// Reads an indicator as `--indicator` takes it (`pm2.5`, `composite`, `good-days`, …, or a pollutant name such as `PM2.5`); nil for anything else.
     public init?(text: String) {
         if let found = RankingIndicator(rawValue: text.lowercased()) { self = found; return }
         if let pollutant = Pollutant(name: text) { self = .pollutant(pollutant); return }
         return nil
     }
 
+    /// The indicator that ranks by a pollutant's period statistic.
     public static func pollutant(_ pollutant: Pollutant) -> RankingIndicator {
         switch pollutant {
         case .pm25: .pm25
@@ -73,6 +75,7 @@ public enum RankingIndicator: String, Sendable, Hashable, CaseIterable {
 
     func pow10(_ n: Int) -> Double { n == 0 ? 1 : (n == 1 ? 10 : 100) }
 
+    /// The indicator's Chinese name for reports (`综合指数`, `优良天数比例`, …; a pollutant's display name).
     public var label: String {
         switch self {
         case .pm25, .pm10, .so2, .no2, .co, .o3: pollutant?.displayName ?? rawValue

@@ -14,12 +14,14 @@
 /// Places are "min" ranks within the list (1, 2, 2, 4 — 并列), so a list may
 /// hold more than N units when units tie at the cut.
 public struct RedBlackLists: Sendable {
+    /// Which list.
     public enum Kind: String, Sendable, Hashable, CaseIterable {
         case red = "red_list"
         case black = "black_list"
         case mostImproved = "most_improved"
         case mostDeteriorated = "most_deteriorated"
 
+        /// The list's heading in Chinese and English.
         public var title: (zh: String, en: String) {
             switch self {
             case .red: ("红榜（最好）", "Red list (best)")
@@ -32,14 +34,19 @@ public struct RedBlackLists: Sendable {
 
     /// One unit on a list and its place there.
     public struct Place: Sendable {
+        /// The place on the list (1 = first; tied units share a place).
         public var place: Int
+        /// The unit's entry in the ranking.
         public var entry: IndicatorRanking.Entry
     }
 
+    /// One list and the units on it.
     public struct Listing: Sendable {
+        /// Which list.
         public var kind: Kind
         /// The N asked for.
         public var size: Int
+        /// The units, in place order; more than `size` when units tie at the cut.
         public var places: [Place]
     }
 
@@ -91,5 +98,6 @@ public struct RedBlackLists: Sendable {
         self.spared = spared
     }
 
+    /// The list of `kind`; nil when it was not formed (e.g. no change lists without last year's figures).
     public func listing(_ kind: Kind) -> Listing? { listings.first { $0.kind == kind } }
 }

@@ -7,11 +7,16 @@ import HazeStore
 /// days per AQI level with 优良天数 and its ratio (HJ 633, the edition in
 /// force on each date; RULES.md §4–§8).
 public struct AQIQuery: Sendable {
+    /// The station, unit or city whose AQI is computed.
     public var subject: Subject
+    /// The first local date (inclusive).
     public var from: CivilDate
+    /// The last local date (inclusive).
     public var to: CivilDate
+    /// Hourly AQI, daily AQI, or monthly counts of days per level.
     public var resolution: Resolution
 
+    /// The AQI of `subject` from `from` to `to` (both inclusive, local dates) at `resolution`.
     public init(subject: Subject, from: CivilDate, to: CivilDate, resolution: Resolution) {
         self.subject = subject
         self.from = from
@@ -21,7 +26,9 @@ public struct AQIQuery: Sendable {
 
     /// One output row: an hour's or a day's AQI, or a month's AQI days.
     public struct Row: Sendable {
+        /// The hour, day or month: `2019-01-01T08:00+08:00`, `2019-01-01` or `2019-01`.
         public var time: String
+        /// The subject's name.
         public var subject: String
         /// Hour and day resolution.
         public var aqi: AQIResult?
@@ -31,6 +38,7 @@ public struct AQIQuery: Sendable {
         public var days: AQIDayCounts?
     }
 
+    /// Computes the rows, oldest first. Throws a `QueryError` for an unknown subject, a range the store does not hold, or damaged rows.
     public func run(store: Store, registry: StationRegistry) throws(QueryError) -> [Row] {
         let firstDay = Day(from)
         let lastDay = Day(to)

@@ -11,7 +11,7 @@ public struct Aggregate: Hashable, Sendable {
     /// Whether the GB 3095 validity rule for this resolution is met.
     package var isValid: Bool
 
-    public init(mean: Double?, count: Int, isValid: Bool) {
+    package init(mean: Double?, count: Int, isValid: Bool) {
         self.mean = mean
         self.count = count
         self.isValid = isValid
@@ -20,7 +20,7 @@ public struct Aggregate: Hashable, Sendable {
     /// The mean if valid.
     package var validMean: Double? { isValid ? mean : nil }
 
-    public static let none = Aggregate(mean: nil, count: 0, isValid: false)
+    package static let none = Aggregate(mean: nil, count: 0, isValid: false)
 }
 
 /// The assessment arithmetic of GB 3095 and HJ 663, over a store.

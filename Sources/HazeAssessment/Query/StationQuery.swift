@@ -4,13 +4,18 @@ import HazeStore
 
 /// `haze query`: a subject's values over a date range at one resolution.
 public struct StationQuery: Sendable {
+    /// The station, unit or city queried.
     public var subject: Subject
+    /// The pollutants, one row each per time.
     public var pollutants: [Pollutant]
     /// Inclusive local dates.
     public var from: CivilDate
+    /// The last local date (inclusive).
     public var to: CivilDate
+    /// Hourly values, daily means (MDA8 for O3), or monthly statistics.
     public var resolution: Resolution
 
+    /// The values of `pollutants` for `subject` from `from` to `to` (both inclusive, local dates) at `resolution`.
     public init(subject: Subject, pollutants: [Pollutant], from: CivilDate, to: CivilDate, resolution: Resolution) {
         self.subject = subject
         self.pollutants = pollutants
@@ -47,13 +52,17 @@ public struct StationQuery: Sendable {
     public struct Row: Sendable, Equatable {
         /// `2019-01-01T08:00+08:00`, `2019-01-01` or `2019-01`.
         public var time: String
+        /// The subject's name.
         public var subject: String
+        /// The pollutant.
         public var pollutant: Pollutant
         /// In the pollutant's stored unit (µg/m³; CO tenths of mg/m³), unrounded.
         public var value: Aggregate
+        /// What the value is (an hourly value, a daily mean, MDA8, a month's statistic).
         public var statistic: Statistic = .hourly
     }
 
+    /// Computes the rows, oldest first. Throws a `QueryError` for an unknown subject, a range the store does not hold, or damaged rows.
     public func run(store: Store, registry: StationRegistry) throws(QueryError) -> [Row] {
         let aggregation = Aggregation(store: store)
         let isUnit = subject.isUnit

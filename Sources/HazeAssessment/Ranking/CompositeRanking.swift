@@ -2,12 +2,14 @@ import HazeModel
 
 /// Weights of a composite score, e.g. `pm2.5=0.6,pm10=0.4`.
 public struct CompositeWeights: Sendable, Equatable, CustomStringConvertible {
+    /// The pollutants and their weights, in the order written.
     public var weights: [(pollutant: Pollutant, weight: Double)]
 
     public static func == (a: CompositeWeights, b: CompositeWeights) -> Bool {
         a.weights.map(\.pollutant) == b.weights.map(\.pollutant) && a.weights.map(\.weight) == b.weights.map(\.weight)
     }
 
+    /// The weighted pollutants.
     public var pollutants: [Pollutant] { weights.map(\.pollutant) }
 
     /// Why weights were refused.
@@ -74,16 +76,21 @@ public struct CompositeWeights: Sendable, Equatable, CustomStringConvertible {
 /// Sᵢ are the limits in force on the period's last day. (The six-pollutant
 /// composite index of HJ 663 is `IndicatorRanking` with `.composite`.)
 public struct CompositeRanking: Sendable {
+    /// One unit's score and rank.
     public struct Entry: Sendable {
+        /// The unit.
         public var unit: RankingUnit
         /// Rounded to two decimals; nil when a pollutant's month is invalid.
         public var score: Double?
+        /// Its rank (1 = lowest score, best; ties share a rank).
         public var rank: Int
     }
 
+    /// The weights the scores were computed with.
     public var weights: CompositeWeights
     /// The annual limits used, by pollutant.
     public var limits: [Pollutant: Int]
+    /// The units, best first.
     public var entries: [Entry]
 
     /// The score of each unit from its period statistics per pollutant.

@@ -4,13 +4,16 @@ import HazeStore
 
 /// One row of a monthly ranking for one pollutant.
 public struct RankingEntry: Sendable {
+    /// The unit ranked.
     public var unit: RankingUnit
+    /// Its statistic of the month.
     public var current: PeriodStatistics
     /// The same month a year earlier; `validDays == 0` when there are no data.
     package var lastYear: PeriodStatistics
     /// Change against last year in percent, from the published (rounded)
     /// values, one decimal; negative = improved. Nil unless both are valid.
     public var change: Double?
+    /// Its rank (1 = best, ascending on the rounded value; ties share a rank; invalid units share the last place).
     public var rank: Int
     /// Rank by change (most improved = 1); nil when there is no change.
     package var changeRank: Int?
@@ -24,7 +27,9 @@ package struct UnrankedEntry: Sendable {
 
 /// The ranking of every unit for one pollutant, best first.
 public struct PollutantRanking: Sendable {
+    /// The pollutant ranked.
     public var pollutant: Pollutant
+    /// Every unit, best first.
     public var entries: [RankingEntry]
 }
 
@@ -37,14 +42,18 @@ public struct PollutantRanking: Sendable {
 /// ascending on the rounded value, ties share a rank, invalid units share the
 /// last place. A pollutant no unit has a valid month for is not ranked at all
 /// (`unranked`); when that is every pollutant asked for, there is nothing to
-/// rank and the initialiser throws `QueryError.noData`. Last year's month
+/// rank and the initialiser throws `QueryError.nothingRanked`. Last year's month
 /// comes from the daily ring, so it is there after the hourly ring has wrapped.
 public struct MonthlyRanking: Sendable {
+    /// The month assessed.
     public var month: Month
+    /// The level, city and pollutants ranked.
     public var scope: RankingScope
+    /// One ranking per pollutant that at least one unit has a valid month of.
     public var rankings: [PollutantRanking]
     /// Pollutants asked for that no unit has a valid value of: no ranks are given.
     public var unranked: [Pollutant]
+    /// The weighted composite score ranking; nil unless weights were given.
     public var composite: CompositeRanking?
     /// Every pollutant's entries, ranked or not (for a period's monthly standings).
     var candidates: [PollutantRanking] = []
@@ -61,6 +70,8 @@ public struct MonthlyRanking: Sendable {
     /// Control points of a station ranking: their values, listed apart, never ranked.
     package var controlPoints: [UnrankedEntry]
 
+    /// Ranks the units of `scope` for `month`; `weights` adds a composite score, `exceptional` deducts sand-and-dust days from the PM statistics.
+    /// Throws `QueryError.nothingRanked` when no pollutant has a valid month for any unit, or another `QueryError` for an unknown city, missing months or damaged rows.
     public init(store: Store, registry: StationRegistry, month: Month, scope: RankingScope,
                 composite weights: CompositeWeights? = nil, excluding exceptional: ExceptionalDays? = nil) throws(QueryError) {
         let formed = try registry.rankingUnits(level: scope.level, city: scope.city, days: month.days,
@@ -149,6 +160,7 @@ public struct MonthlyRanking: Sendable {
         return PollutantRanking(pollutant: pollutant, entries: entries)
     }
 
+    /// The ranking of `pollutant`; nil when it was not ranked (not asked for, or no valid month).
     public func ranking(for pollutant: Pollutant) -> PollutantRanking? {
         rankings.first { $0.pollutant == pollutant }
     }

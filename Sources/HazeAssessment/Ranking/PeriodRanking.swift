@@ -9,7 +9,7 @@ import HazeStore
 /// The period mean is valid when every month has ≥ 27 valid days (February
 /// ≥ 25) and, for a whole calendar year, ≥ 324 in all (GB 3095 Table 4). A
 /// pollutant no unit has a valid value of is not ranked (`unranked`); when
-/// that is every pollutant, the initialiser throws `QueryError.noData`.
+/// that is every pollutant, the initialiser throws `QueryError.nothingRanked`.
 public struct PeriodRanking: Sendable {
     /// A unit's standing in one monthly assessment of the period.
     public enum MonthStanding: Sendable, Equatable {
@@ -20,12 +20,16 @@ public struct PeriodRanking: Sendable {
         /// No valid day at all.
         case noData
 
+        /// The rank when ranked, else nil.
         public var rank: Int? { if case .ranked(let rank) = self { rank } else { nil } }
     }
 
+    /// One unit's period statistic and rank.
     public struct Entry: Sendable {
+        /// The unit ranked.
         public var unit: RankingUnit
         package var statistics: PeriodStatistics
+        /// Its rank on the period statistic (1 = best; ties share a rank; invalid units share the last place).
         public var rank: Int
         /// Monthly assessments of the period in which the unit ranked first (ties included).
         package var monthsFirst: Int
@@ -33,13 +37,19 @@ public struct PeriodRanking: Sendable {
         package var monthlyRanks: [MonthStanding]
     }
 
+    /// One pollutant's ranking.
     public struct PollutantEntries: Sendable {
+        /// The pollutant ranked.
         public var pollutant: Pollutant
+        /// Every unit, best first.
         public var entries: [Entry]
     }
 
+    /// The months of the period, oldest first.
     public var months: [Month]
+    /// The level, city and pollutants ranked.
     public var scope: RankingScope
+    /// One ranking per pollutant that at least one unit has a valid period value of.
     public var rankings: [PollutantEntries]
     /// Pollutants asked for that no unit has a valid value of: no ranks are given.
     public var unranked: [Pollutant]
@@ -54,6 +64,8 @@ public struct PeriodRanking: Sendable {
     /// Control points of a station ranking over the period: listed apart, never ranked.
     package var controlPoints: [UnrankedEntry]
 
+    /// Ranks the units of `scope` over `first` … `last` (inclusive); `weights` adds a composite score.
+    /// Throws `QueryError.nothingRanked` when no pollutant has a valid value for any unit (`.noData` when `last` is before `first`), or another `QueryError` for an unknown city, missing months or damaged rows.
     public init(store: Store, registry: StationRegistry, from first: Month, to last: Month,
                 scope: RankingScope, composite weights: CompositeWeights? = nil) throws(QueryError) {
         guard first <= last else { throw .noData("the period \(first)…\(last) ends before it starts") }

@@ -6,8 +6,11 @@ import HazeRegistry
 /// the dated national lists and the dated memberships, so its value on a day
 /// uses `members(on:)`, never a fixed list.
 public struct RankingUnit: Hashable, Sendable {
+    /// The unit's name (a district, zone, town, city or station name).
     public var name: String
+    /// The city the unit belongs to.
     public var city: String
+    /// The layer the unit is of.
     public var level: RankingLevel
     /// Every station that is a member on at least one day the unit was formed
     /// for (as on the last such day), sorted by code. For a day's members use `members(on:)`.
@@ -18,10 +21,12 @@ public struct RankingUnit: Hashable, Sendable {
 
     /// Days with the same members.
     public struct MemberPeriod: Hashable, Sendable {
+        /// The days, as a half-open range.
         public var days: Range<Day>
+        /// The stations counted on those days.
         public var stations: [Station]
 
-        public init(days: Range<Day>, stations: [Station]) {
+        package init(days: Range<Day>, stations: [Station]) {
             self.days = days
             self.stations = stations
         }

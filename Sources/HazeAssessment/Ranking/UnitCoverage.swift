@@ -8,9 +8,11 @@ import HazeRegistry
 public struct UnitCoverage: Sendable {
     /// A station and the days something applies to it.
     public struct StationDays: Sendable {
+        /// The station.
         public var station: Station
         /// The unit it would belong to, for stations not in the list in force.
         public var unit: String?
+        /// The days it applies to, as half-open ranges.
         public var days: [Range<Day>]
 
         package var dayCount: Int { days.reduce(0) { $0 + $1.count } }
@@ -24,6 +26,7 @@ public struct UnitCoverage: Sendable {
         }
     }
 
+    /// The layer checked.
     public var level: RankingLevel
     /// Units known on the layer (from any date's memberships) with no counted station in the period.
     package var unitsWithoutStation: [(city: String, unit: String)]
@@ -34,7 +37,7 @@ public struct UnitCoverage: Sendable {
     /// Control points of the scope in the period: never counted, never ranked.
     package var controlPoints: [Station]
 
-    public init(level: RankingLevel, unitsWithoutStation: [(city: String, unit: String)] = [],
+    package init(level: RankingLevel, unitsWithoutStation: [(city: String, unit: String)] = [],
                 stationsWithoutUnit: [StationDays] = [], notInListInForce: [StationDays] = [], controlPoints: [Station] = []) {
         self.level = level
         self.unitsWithoutStation = unitsWithoutStation
