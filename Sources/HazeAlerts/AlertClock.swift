@@ -14,12 +14,14 @@ public struct AlertClock: Sendable {
     private let read: @Sendable () -> Date
     private let pause: @Sendable (Double) -> Void
 
+    /// A clock reading the time from `read`; `sleep` waits that many seconds (a test's clock moves its own time instead).
     public init(_ read: @escaping @Sendable () -> Date,
                 sleep: @escaping @Sendable (Double) -> Void = { Thread.sleep(forTimeInterval: max(0, $0)) }) {
         self.read = read
         self.pause = sleep
     }
 
+    /// The system's clock, waiting for real.
     public static let system = AlertClock { Date() }
 
     /// A clock standing at the start of `hour` (for tests and re-runs).
@@ -27,6 +29,7 @@ public struct AlertClock: Sendable {
         AlertClock { Date(timeIntervalSince1970: Double(hour.index) * 3600) }
     }
 
+    /// The hour "now" falls in (UTC hours since 1970, rounded down).
     public func hour() -> Hour {
         Hour(Int((read().timeIntervalSince1970 / 3600).rounded(.down)))
     }

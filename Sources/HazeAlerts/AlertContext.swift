@@ -13,10 +13,10 @@ import HazeAssessment
 ///
 /// Not `Sendable`: its caches change on every read, without a lock, so a
 /// context belongs to the one task that evaluates with it.
-public final class AlertContext {
-    public let store: Store
-    public let registry: StationRegistry
-    public var zone: LocalZone { store.zone }
+package final class AlertContext {
+    package let store: Store
+    package let registry: StationRegistry
+    package var zone: LocalZone { store.zone }
     let aggregation: Aggregation
 
     /// Registry stations by ordinal, and their series per pollutant (-1 = none).
@@ -52,9 +52,9 @@ public final class AlertContext {
     }
 
     /// Only the subjects it covers are evaluated (`haze alert --city`).
-    public let filter: SubjectFilter
+    package let filter: SubjectFilter
 
-    public init(store: Store, registry: StationRegistry, filter: SubjectFilter = .everything) {
+    package init(store: Store, registry: StationRegistry, filter: SubjectFilter = .everything) {
         self.store = store
         self.registry = registry
         self.filter = filter

@@ -3,20 +3,29 @@ import HazeModel
 /// Something `haze alert` reports: an episode opened, escalated, still open
 /// after its cooldown, or closed.
 public struct AlertEvent: Sendable {
+    /// What happened to the episode.
     public enum Kind: String, Sendable {
         case opened, escalated, reminder, closed
     }
 
+    /// What happened to the episode: opened, escalated, reminder (still open after its cooldown) or closed.
     public var kind: Kind
     package var ruleID: String
+    /// The campaign id of the rule (its rule file).
     public var campaign: String
     var ruleKind: String
+    /// The station, unit or city the episode is about.
     public var subject: AlertSubject
+    /// The data hour the report is about.
     public var hour: Hour
+    /// The hour the episode opened.
     public var since: Hour
     var levelName: String
+    /// The severity of the episode's level at this hour.
     public var severity: Severity
+    /// The rule's value at this hour, in the rule's unit (µg/m³, a ratio, hours …); nil when the kind has none (e.g. a closing without data).
     public var value: Double?
+    /// The highest value since the episode opened, in the same unit; nil when none.
     public var peak: Double?
     /// Messages by language, already filled in.
     public var messages: [String: String]

@@ -3,6 +3,7 @@
 /// would report every open episode again and lose their closings), and
 /// `haze check` lists these; `haze check --repair` rebuilds what it can.
 public struct AlertFileProblem: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What is wrong with the file.
     public enum Cause: Sendable, Equatable {
         /// The file has no bytes (a crash of the file system, or `> state.json`).
         case empty
@@ -27,14 +28,16 @@ public struct AlertFileProblem: Error, Sendable, Equatable, CustomStringConverti
         case unreadable(String)
     }
 
+    /// The file, `<store>/alerts/…`.
     public var path: String
     var cause: Cause
 
-    public init(path: String, cause: Cause) {
+    package init(path: String, cause: Cause) {
         self.path = path
         self.cause = cause
     }
 
+    /// What is wrong, in words for the operator.
     public var reason: String {
         switch cause {
         case .empty: return "empty file"

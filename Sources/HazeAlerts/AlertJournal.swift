@@ -7,12 +7,16 @@ import HazeStore
 /// not yet logged or delivered; replaced atomically, with a checksum) and
 /// `alerts/alerts.ndjson` (every report, appended; the record).
 public struct AlertJournal: Sendable {
+    /// `<store>/alerts`.
     public let directory: String
 
+    /// The journal of the store in `storeDirectory`.
     public init(storeDirectory: String) { directory = storeDirectory + "/alerts" }
+    /// The journal of `store`.
     public init(store: Store) { self.init(storeDirectory: store.directory) }
 
     var statePath: String { directory + "/state.json" }
+    /// `alerts/alerts.ndjson`: every report ever made, one JSON object a line, appended.
     public var logPath: String { directory + "/alerts.ndjson" }
 
     /// Serialises alert runs (separately from the ingest writer's lock).

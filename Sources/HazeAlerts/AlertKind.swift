@@ -49,6 +49,7 @@ public enum AlertKind: Sendable, Equatable {
     /// Every kind's name, as rule files write it.
     public static let names = ["threshold", "rolling", "episode", "ratio", "night-rise", "excess", "trend", "data", "feed", "coverage"]
 
+    /// The kind's name as rule files write it (`threshold`, `rolling`, …; see `names`).
     public var name: String {
         switch self {
         case .threshold: "threshold"
@@ -78,6 +79,7 @@ public enum DataCheck: Sendable, Equatable {
     /// consecutive hours: possible interference with the instrument.
     case drop(pollutant: Pollutant, fraction: Double, hours: Int, minimumNeighbours: Int)
 
+    /// The check's name as rule files write it.
     public var name: String {
         switch self {
         case .missing: "missing"
@@ -90,13 +92,16 @@ public enum DataCheck: Sendable, Equatable {
 
 /// A yearly window of month-days, e.g. 11-15 to 03-15 (wrapping the new year).
 public struct SeasonWindow: Sendable, Equatable {
+    /// The first month-day of the window.
     public var start: (month: Int, day: Int)
+    /// The last month-day of the window (inclusive); before `start` when the window wraps the new year.
     public var end: (month: Int, day: Int)
 
     public static func == (a: SeasonWindow, b: SeasonWindow) -> Bool {
         a.start == b.start && a.end == b.end
     }
 
+    /// Reads `MM-DD/MM-DD` (e.g. `11-15/03-15`); nil for anything else.
     public init?(parsing text: String) {
         let parts = text.split(separator: "/").map { $0.split(separator: "-").compactMap { Int($0) } }
         guard parts.count == 2, parts[0].count == 2, parts[1].count == 2,
@@ -106,6 +111,7 @@ public struct SeasonWindow: Sendable, Equatable {
         end = (parts[1][0], parts[1][1])
     }
 
+    /// Whether `date` falls in the window (both ends inclusive; any year).
     public func contains(_ date: CivilDate) -> Bool {
         let md = date.month * 100 + date.day
         let s = start.month * 100 + start.day

@@ -6,11 +6,16 @@ import HazeStore
 /// exactly as cron runs would have (`haze alert --replay`): for tuning
 /// thresholds. Writes nothing.
 public struct AlertReplay {
+    /// The store to replay from; it is only read.
     public let storeDirectory: String
+    /// The registry that forms the rules' subjects.
     public let registry: StationRegistry
+    /// The rules replayed.
     public let rules: RuleSet
+    /// The cities replayed (all by default).
     public let filter: SubjectFilter
 
+    /// A replay of `rules` over the store in `storeDirectory`, as cron runs would have made it; writes nothing.
     public init(storeDirectory: String, registry: StationRegistry, rules: RuleSet, filter: SubjectFilter = .everything) {
         self.storeDirectory = storeDirectory
         self.registry = registry

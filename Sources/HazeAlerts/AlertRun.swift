@@ -18,6 +18,7 @@ import HazeStore
 /// the kill falls between its accepting the POST and (4); the
 /// `Idempotency-Key` lets it drop the repeat.
 public struct AlertRun {
+    /// What one run does: which subjects and hours, where reports go, how long to wait.
     public struct Options: Sendable {
         /// Which subjects to evaluate (`--city`); a filtered run touches only theirs.
         public var filter: SubjectFilter
@@ -29,6 +30,7 @@ public struct AlertRun {
         public var now: Hour?
         /// Evaluate and report; write nothing (no state, log or delivery).
         public var dryRun: Bool
+        /// The receivers to deliver to (webhooks, chat robots, Alertmanager); none: the log only.
         public var receivers: [any AlertReceiver]
         /// Who gets which report: routes, silences, quiet hours (every receiver everything by default).
         public var routing: AlertRouting
@@ -41,6 +43,7 @@ public struct AlertRun {
         /// Wait this long for another alert run to finish (nil: fail at once).
         public var lockTimeout: Double?
 
+        /// Options of a run; the defaults evaluate every subject up to the store's newest hour, write state and log, and deliver to nobody.
         public init(filter: SubjectFilter = .everything, at: Hour? = nil, now: Hour? = nil, dryRun: Bool = false,
                     receivers: [any AlertReceiver] = [], routing: AlertRouting = .everything, deliveryWait: Double = 0,
                     deliverOnly: Bool = false, catchUpHours: Int = 168, lockTimeout: Double? = nil) {
@@ -60,13 +63,18 @@ public struct AlertRun {
     /// The points between the steps of the commit (for tests that stop a run there).
     package enum Step: Sendable { case stateSaved, logAppended, messageAccepted, delivered }
 
+    /// The store whose data is evaluated and whose `alerts/` holds state, log and outbox.
     public let storeDirectory: String
+    /// The registry that forms the rules' subjects.
     public let registry: StationRegistry
+    /// The rules evaluated.
     public let rules: RuleSet
+    /// What "now" is, and how deliveries wait.
     public let clock: AlertClock
     /// Called at each step of the commit; a test throws to stop the run there, as a kill would.
     package var interruption: (Step) throws -> Void = { _ in }
 
+    /// A run of `rules` over the store in `storeDirectory`; call `perform` to evaluate and commit.
     public init(storeDirectory: String, registry: StationRegistry, rules: RuleSet, clock: AlertClock = .system) {
         self.storeDirectory = storeDirectory
         self.registry = registry

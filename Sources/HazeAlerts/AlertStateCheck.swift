@@ -15,12 +15,15 @@ import HazeStore
 /// the recent hours of the store silently — and the damaged file is kept
 /// beside it; it says exactly what could not be restored.
 public struct AlertStateCheck {
+    /// The journal checked.
     public let journal: AlertJournal
 
+    /// A check of the alert files of the store in `storeDirectory`.
     public init(storeDirectory: String) { journal = AlertJournal(storeDirectory: storeDirectory) }
 
     /// What `verify` found.
     public struct Report: Sendable {
+        /// Each damaged file and why; empty when healthy.
         public var problems: [AlertFileProblem] = []
         /// Facts worth knowing that are not damage (an old format, pending reports).
         public var notes: [String] = []
@@ -28,13 +31,17 @@ public struct AlertStateCheck {
         public var formatVersion: Int?
         /// Open episodes and log lines seen (when readable).
         public var openEpisodes = 0
+        /// Lines of the report log.
         public var logLines = 0
+        /// True when no file is damaged.
         public var isHealthy: Bool { problems.isEmpty }
     }
 
     /// What `repair` did, and what it could not restore.
     public struct Repair: Sendable {
+        /// What was done, one line each (a file restored, a damaged copy kept beside it).
         public var actions: [String] = []
+        /// What could not be restored (e.g. open episodes of a lost state), one line each.
         public var lost: [String] = []
         /// `verify` after the repair.
         public var after = Report()

@@ -5,9 +5,13 @@ import HazeRegistry
 public struct AlertSubject: Sendable, Hashable {
     /// Stable key for logs and episodes: `1001A`, `北京/朝阳区`, `北京`, `全国`.
     public var key: String
+    /// Whether the subject is a station, a district or a city.
     public var scope: AlertScope
+    /// The name for reports (a station's name, a district's, a city's).
     public var name: String
+    /// The city it belongs to.
     public var city: String
+    /// The district; empty for a city.
     public var district: String
     /// The station itself, or the unit's assessment stations.
     public var stations: [Station]

@@ -5,6 +5,6 @@
 /// still evaluated when it comes. `feed` rules are evaluated for the hours of
 /// the wall clock ("now"), which runs on past the newest data when the feed
 /// stops — that is how a stopped feed is noticed.
-public enum AlertTimeline: String, Sendable, CaseIterable, Codable {
+package enum AlertTimeline: String, Sendable, CaseIterable, Codable {
     case data, clock
 }

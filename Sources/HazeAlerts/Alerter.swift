@@ -12,13 +12,13 @@ import HazeStore
 /// open episodes are kept exactly as they were.
 ///
 /// Not `Sendable`: it evaluates through one `AlertContext` and its caches.
-public struct Alerter {
-    public let rules: RuleSet
-    public let context: AlertContext
+package struct Alerter {
+    package let rules: RuleSet
+    package let context: AlertContext
     /// Per rule, the subjects it watches in this run (the filter applied).
     private let lists: [[AlertSubject]]
 
-    public init(store: Store, registry: StationRegistry, rules: RuleSet, filter: SubjectFilter = .everything) {
+    package init(store: Store, registry: StationRegistry, rules: RuleSet, filter: SubjectFilter = .everything) {
         self.rules = rules
         let context = AlertContext(store: store, registry: registry, filter: filter)
         self.context = context
@@ -52,7 +52,7 @@ public struct Alerter {
 
     /// Replay style: every rule for every covered subject at each of `hours`
     /// (ascending), from `state`; the subjects' cursors end at the last hour.
-    public func evaluate(hours: [Hour], state: inout AlertState) -> [AlertEvent] {
+    package func evaluate(hours: [Hour], state: inout AlertState) -> [AlertEvent] {
         guard let first = hours.first?.index, let last = hours.last?.index, first <= last else { return [] }
         return run(hours: hours, state: &state, target: { _ in last }) { _, _ in first...last }.events
     }

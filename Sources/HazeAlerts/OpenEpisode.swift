@@ -1,18 +1,18 @@
 /// An episode that is open: kept in the store's alert state between runs.
-public struct OpenEpisode: Sendable, Codable, Equatable {
-    public var rule: String
+package struct OpenEpisode: Sendable, Codable, Equatable {
+    package var rule: String
     /// The subject's key (`1001A`, `北京/朝阳区`, `北京`, `全国`); its scope is the rule's.
-    public var subject: String
+    package var subject: String
     /// Hours since 1970-01-01T00:00Z: when it opened and when it was last reported.
-    public var since: Int
+    package var since: Int
     /// The level now, and the highest one reported (escalation is reported once).
-    public var level: Int
+    package var level: Int
     var reportedLevel: Int
     package var lastReported: Int
-    public var peak: Double?
+    package var peak: Double?
     var facts: [String: String]
 
-    public init(rule: String, subject: String, since: Int, level: Int, reportedLevel: Int, lastReported: Int,
+    package init(rule: String, subject: String, since: Int, level: Int, reportedLevel: Int, lastReported: Int,
                 peak: Double?, facts: [String: String]) {
         self.rule = rule
         self.subject = subject

@@ -4,10 +4,12 @@ import HazeModel
 /// Why a rule file was refused: always names the file, the rule and the field.
 /// The alert rules of every campaign file in a directory (`alerts/`).
 public struct RuleSet: Sendable {
+    /// The rules, in file and then rule order.
     public var rules: [AlertRule]
     /// Campaign titles by campaign id and language.
     var campaigns: [String: [String: String]]
 
+    /// A rule set made in code; `campaigns` gives campaign titles by campaign id and language.
     public init(rules: [AlertRule], campaigns: [String: [String: String]] = [:]) {
         self.rules = rules
         self.campaigns = campaigns

@@ -6,20 +6,20 @@
 /// `subjects` is empty; a filtered run (`--city 北京`) lists the subjects it
 /// moved. A subject with no cursor (nil) has never been evaluated: its first
 /// run evaluates only the hour it runs for.
-public struct SubjectCursors: Sendable, Codable, Equatable {
-    public var all: Int?
-    public var subjects: [String: Int]
+package struct SubjectCursors: Sendable, Codable, Equatable {
+    package var all: Int?
+    package var subjects: [String: Int]
 
-    public init(all: Int? = nil, subjects: [String: Int] = [:]) {
+    package init(all: Int? = nil, subjects: [String: Int] = [:]) {
         self.all = all
         self.subjects = subjects
     }
 
     /// The last hour evaluated for a subject (by `AlertSubject.stateKey`).
-    public func cursor(of key: String) -> Int? { subjects[key] ?? all }
+    package func cursor(of key: String) -> Int? { subjects[key] ?? all }
 
     /// The newest cursor of any subject.
-    public var newest: Int? { ([all].compactMap { $0 } + subjects.values).max() }
+    package var newest: Int? { ([all].compactMap { $0 } + subjects.values).max() }
 
     /// Moves the subjects `covered` by a run to `cursors[key]`. An unfiltered
     /// run (`complete`) covers every subject there is: the most common hour

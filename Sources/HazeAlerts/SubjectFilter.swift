@@ -7,10 +7,13 @@ public struct SubjectFilter: Sendable, Equatable {
     /// City names as the user wrote them ("北京" or "北京市"); empty = every city.
     public var cities: [String]
 
+    /// Only subjects of `cities` (as the user writes them; `北京` or `北京市`); empty: every subject.
     public init(cities: [String] = []) { self.cities = cities }
 
+    /// Every subject.
     public static let everything = SubjectFilter()
 
+    /// True when no city limits the subjects.
     public var isEverything: Bool { cities.isEmpty }
 
     /// True when the subject is in one of the cities. The national subject

@@ -7,23 +7,23 @@ import HazeStore
 /// per acknowledgement, appended and never rewritten.
 ///
 ///     {"time":"2019-03-01T09:12:05+08:00","episode":"pm25-hourly-high/1001A/2019-02-28T23:00+08:00","by":"张三","note":"已通知属地"}
-public struct AcknowledgementBook: Sendable {
-    public let path: String
+package struct AcknowledgementBook: Sendable {
+    package let path: String
 
-    public init(storeDirectory: String) { path = storeDirectory + "/alerts/acks.ndjson" }
+    package init(storeDirectory: String) { path = storeDirectory + "/alerts/acks.ndjson" }
 
-    public struct Acknowledgement: Sendable, Equatable {
-        public var time: String
-        public var episode: String
-        public var by: String
-        public var note: String
+    package struct Acknowledgement: Sendable, Equatable {
+        package var time: String
+        package var episode: String
+        package var by: String
+        package var note: String
     }
 
-    public enum Problem: Error, Sendable, Equatable, CustomStringConvertible {
+    package enum Problem: Error, Sendable, Equatable, CustomStringConvertible {
         case unknownEpisode(String, suggestions: [String])
         case badName(String)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .unknownEpisode(let episode, let suggestions):
                 return "no report of episode '\(episode)' is in the alert log"
@@ -35,7 +35,7 @@ public struct AcknowledgementBook: Sendable {
     }
 
     /// Records an acknowledgement of an episode the log has reported. Call under the alert lock.
-    public func acknowledge(episode: String, by: String, note: String, now: Double, zone: LocalZone,
+    package func acknowledge(episode: String, by: String, note: String, now: Double, zone: LocalZone,
                             logPath: String) throws -> Acknowledgement {
         for (label, text, limit) in [("--by", by, 100), ("--note", note, 1000)] {
             if label == "--by", text.trimmingCharacters(in: .whitespaces).isEmpty { throw Problem.badName("--by: give the name of who acknowledges") }
@@ -59,7 +59,7 @@ public struct AcknowledgementBook: Sendable {
     }
 
     /// Every acknowledgement, per episode, in order.
-    public func all() -> [String: [Acknowledgement]] {
+    package func all() -> [String: [Acknowledgement]] {
         var result: [String: [Acknowledgement]] = [:]
         AlertFiles.forEachLine(path) { line, _, terminated in
             guard terminated, let record = try? JSONValue.parse(Array(line)), let episode = record["episode"]?.stringValue else { return }

@@ -16,7 +16,9 @@ import HazeModel
 /// a report too long on its own is cut with "…", and when even the counts do
 /// not fit they become one total.
 public struct AlertDigest: Sendable {
+    /// How messages look.
     public struct Style: Sendable, Equatable {
+        /// The language reports are written in.
         public var language: Language
         /// Markdown (WeCom, DingTalk markdown) or plain text.
         public var markdown: Bool
@@ -27,6 +29,7 @@ public struct AlertDigest: Sendable {
         /// Appended to every message (`@13800001111`: DingTalk shows a mention only when the text carries it).
         var mentions: [String]
 
+        /// A style; `keyword` is put in every message (robots that require one), `link` is appended, `mentions` are added for robots that notify by them.
         public init(language: Language = .zh, markdown: Bool = false, keyword: String? = nil, link: String? = nil,
                     mentions: [String] = []) {
             self.language = language
@@ -37,10 +40,12 @@ public struct AlertDigest: Sendable {
         }
     }
 
+    /// How messages look.
     public var style: Style
     /// Outbox lines one message may carry at most.
     var maxReports: Int
 
+    /// A digest that puts at most `maxReports` outbox lines in one message.
     public init(style: Style, maxReports: Int) {
         self.style = style
         self.maxReports = max(1, maxReports)

@@ -6,30 +6,30 @@ import HazeModel
 /// log`: the report lines of `alerts.ndjson` as written (never re-derived),
 /// joined with `deliveries.ndjson` and `acks.ndjson`. Reads each file once,
 /// streaming.
-public struct AlertHistory: Sendable {
-    public struct Entry: Sendable {
+package struct AlertHistory: Sendable {
+    package struct Entry: Sendable {
         /// The log line, byte for byte.
-        public var line: String
-        public var report: JSONValue
+        package var line: String
+        package var report: JSONValue
         /// Receivers that took it, with when.
-        public var delivered: [(receiver: String, time: String)] = []
+        package var delivered: [(receiver: String, time: String)] = []
         /// Receivers that have not taken it (yet), with the last error or reason.
-        public var failed: [(receiver: String, time: String, error: String)] = []
+        package var failed: [(receiver: String, time: String, error: String)] = []
         /// When its episode closed (the closing report's hour), nil while open.
-        public var closed: String?
-        public var acknowledged: [AcknowledgementBook.Acknowledgement] = []
+        package var closed: String?
+        package var acknowledged: [AcknowledgementBook.Acknowledgement] = []
 
-        public func text(_ key: String) -> String { report[key]?.stringValue ?? "" }
+        package func text(_ key: String) -> String { report[key]?.stringValue ?? "" }
     }
 
     /// Which reports: local dates of their hour (inclusive), a city, a rule.
-    public struct Filter: Sendable {
-        public var from: CivilDate?
-        public var to: CivilDate?
-        public var city: String?
-        public var rule: String?
+    package struct Filter: Sendable {
+        package var from: CivilDate?
+        package var to: CivilDate?
+        package var city: String?
+        package var rule: String?
 
-        public init(from: CivilDate? = nil, to: CivilDate? = nil, city: String? = nil, rule: String? = nil) {
+        package init(from: CivilDate? = nil, to: CivilDate? = nil, city: String? = nil, rule: String? = nil) {
             self.from = from
             self.to = to
             self.city = city
@@ -46,11 +46,11 @@ public struct AlertHistory: Sendable {
         }
     }
 
-    public let storeDirectory: String
+    package let storeDirectory: String
 
-    public init(storeDirectory: String) { self.storeDirectory = storeDirectory }
+    package init(storeDirectory: String) { self.storeDirectory = storeDirectory }
 
-    public func entries(_ filter: Filter) -> [Entry] {
+    package func entries(_ filter: Filter) -> [Entry] {
         let journal = AlertJournal(storeDirectory: storeDirectory)
         var entries: [Entry] = []
         var closedAt: [String: String] = [:]

@@ -28,6 +28,7 @@ public protocol AlertReceiver: Sendable {
 }
 
 extension AlertReceiver {
+    /// By default a receiver accepts every report.
     public func accepts(_ event: AlertEvent) -> Bool { true }
 }
 
@@ -35,11 +36,13 @@ extension AlertReceiver {
 public struct AlertMessage: Sendable, Equatable {
     /// Outbox lines it carries (the first `covered`): shown in full, or folded into a count.
     var covered: Int
+    /// Reports shown in full; the rest of `covered` are folded into a count.
     public var shown: Int
     package var folded: Int
     /// What `post` sends: a robot's text, a webhook's or Alertmanager's JSON body.
     public var payload: String
 
+    /// A message covering the first `covered` outbox lines, `shown` of them in full and `folded` counted, sent as `payload`.
     public init(covered: Int, shown: Int, folded: Int, payload: String) {
         self.covered = covered
         self.shown = shown
@@ -65,14 +68,18 @@ public struct ReceiverPacing: Sendable, Equatable {
     /// At most `count` messages in any `seconds` (a sliding window, so no
     /// minute — whichever second it starts at — sees more than its quota).
     public struct Window: Sendable, Equatable {
+        /// Messages allowed in a window.
         public var count: Int
+        /// The window's length in seconds.
         public var seconds: Double
+        /// At most `count` messages in any `seconds`.
         public init(count: Int, seconds: Double) {
             self.count = count
             self.seconds = seconds
         }
     }
 
+    /// The receiver's quota windows; empty: no quota.
     public var windows: [Window]
     /// Blocked this long after a quota answer that does not say how long
     /// (DingTalk blocks a robot for 10 minutes after its 20th message in a minute).
@@ -84,6 +91,7 @@ public struct ReceiverPacing: Sendable, Equatable {
     /// One attempt's timeout.
     public var attemptTimeout: Double
 
+    /// Pacing of a receiver; times are in seconds: blocked `throttleSeconds` after a quota answer without a time, `attempts` tries each within `attemptTimeout`, all within `deadline`.
     public init(windows: [Window] = [], throttleSeconds: Double = 60, attempts: Int = 4, deadline: Double = 20,
                 attemptTimeout: Double = 8) {
         self.windows = windows

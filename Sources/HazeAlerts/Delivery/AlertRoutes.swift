@@ -22,12 +22,19 @@ public struct AlertRoutes: Sendable {
     /// The file name read from the rules directory.
     public static let fileName = "routes.json"
 
+    /// The routes file read.
     public var file: String
+    /// The environment variables the receivers' `${…}` references need.
     public var environment: [String]
+    /// The zones the file defines.
     public var zones: ZoneTable
+    /// The receivers the file defines (disabled ones included, so routes may name them).
     public var receivers: [ReceiverConfiguration]
+    /// The routes, in file order.
     public var routes: [AlertRouting.Route]
 
+    /// Reads a routes file; rule, campaign, city and zone names are checked against `rules` and `registry`.
+    /// Throws a `ConfigurationError` naming the file and field for a file that cannot be read or is wrong.
     public static func load(file: String, rules: RuleSet, registry: StationRegistry) throws(ConfigurationError) -> AlertRoutes {
         guard let data = FileManager.default.contents(atPath: file) else {
             throw .unreadable(file: file, reason: FileManager.default.fileExists(atPath: file) ? "permission denied or not a file" : "no such file")
@@ -35,6 +42,7 @@ public struct AlertRoutes: Sendable {
         return try parse([UInt8](data), file: file, rules: rules, registry: registry)
     }
 
+    /// Reads a routes file's bytes (`file` names it in messages); see `load`.
     public static func parse(_ bytes: [UInt8], file: String, rules: RuleSet, registry: StationRegistry) throws(ConfigurationError) -> AlertRoutes {
         let json: JSONValue
         do {

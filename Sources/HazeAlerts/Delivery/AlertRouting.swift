@@ -8,23 +8,31 @@ import HazeModel
 /// Receivers not governed by the routes file (`--webhook`) get every report,
 /// as before routes existed.
 public struct AlertRouting: Sendable {
+    /// Reports matching `match` go to `receivers`.
     public struct Route: Sendable, Equatable {
+        /// Which reports the route takes.
         public var match: ReportMatch
+        /// The receivers' ids.
         public var receivers: [String]
 
+        /// A route of reports matching `match` to `receivers` (ids).
         public init(match: ReportMatch, receivers: [String]) {
             self.match = match
             self.receivers = receivers
         }
     }
 
+    /// The routes; a report goes to every receiver of every route that matches it.
     public var routes: [Route]
     /// The receivers whose reports the routes decide.
     public var routed: Set<String>
+    /// Zones, for matching `zone=` fields.
     public var zones: ZoneTable
+    /// Silences in force: a report matching one goes to no receiver (it is still logged).
     public var silences: [AlertSilence]
     var quietHours: [String: QuietHours]
 
+    /// Routing by `routes` for the `routed` receivers; other receivers get every report. `quietHours` is by receiver id.
     public init(routes: [Route] = [], routed: Set<String> = [], zones: ZoneTable = ZoneTable(), silences: [AlertSilence] = [],
                 quietHours: [String: QuietHours] = [:]) {
         self.routes = routes
@@ -47,6 +55,7 @@ public struct AlertRouting: Sendable {
         public var quiet: [String] = []
     }
 
+    /// Which of `receivers` get `event` at `now`, which are held back by a silence or quiet hours (in `zone`'s local time).
     public func decide(_ event: AlertEvent, receivers: [any AlertReceiver], now: Hour, zone: LocalZone) -> Decision {
         let fields = ReportFields(event, zones: zones)
         var decision = Decision()

@@ -9,17 +9,22 @@ import HazeModel
 /// least one field: a silence of everything is refused).
 public struct AlertSilence: Sendable, Equatable {
     public var id: String
+    /// Which reports are silenced (never every report).
     public var match: ReportMatch
     /// Nil: from the beginning.
     public var from: Hour?
+    /// The last hour silenced (inclusive).
     public var until: Hour
+    /// Why, for the record.
     public var reason: String
     /// Who set it (the CLI records `--by`), and when (ISO time), for the record.
     public var by: String
+    /// When it was set (ISO time), for the record.
     public var created: String
     /// Where it comes from: the silences file, or `haze alert silence` (the store).
     public var source: String
 
+    /// A silence of reports matching `match` about hours `from` … `until` (inclusive; `from` nil: from the beginning).
     public init(id: String, match: ReportMatch, from: Hour?, until: Hour, reason: String = "", by: String = "",
                 created: String = "", source: String = "") {
         self.id = id

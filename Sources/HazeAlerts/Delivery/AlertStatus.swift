@@ -4,17 +4,17 @@ import HazeModel
 /// each receiver's outbox, each receiver's last delivery and failure. Reads
 /// `state.json` and `delivery.json` only (never the log), so it costs the
 /// same whatever the history.
-public struct AlertStatus: Sendable {
+package struct AlertStatus: Sendable {
     /// Open episodes by severity name (`unknown` for rules no longer in the rule files).
-    public var openBySeverity: [String: Int] = [:]
-    public var outbox: [String: Int] = [:]
+    package var openBySeverity: [String: Int] = [:]
+    package var outbox: [String: Int] = [:]
     /// Reports of an interrupted run not yet in the log.
-    public var pending = 0
-    public var receivers: [String: DeliveryLedger.Receiver] = [:]
+    package var pending = 0
+    package var receivers: [String: DeliveryLedger.Receiver] = [:]
     /// Damaged alert files, with their cause (`haze check` says more).
-    public var problems: [String] = []
+    package var problems: [String] = []
 
-    public init(storeDirectory: String, rules: RuleSet?) {
+    package init(storeDirectory: String, rules: RuleSet?) {
         do {
             let state = try AlertJournal(storeDirectory: storeDirectory).loadState()
             var severities: [String: AlertRule] = [:]

@@ -12,7 +12,7 @@ struct ChatRobot: AlertReceiver {
         case wecom, dingtalk, feishu
     }
 
-    public enum Format: String, Sendable, CaseIterable {
+    enum Format: String, Sendable, CaseIterable {
         case text, markdown
     }
 

@@ -12,25 +12,25 @@ import HazeStore
 /// before every message, so a run killed at any point never lets the next
 /// one exceed a quota. A damaged file is never trusted: every receiver then
 /// waits a whole window as if it had just sent its quota.
-public struct DeliveryLedger: Sendable, Equatable {
-    public struct Receiver: Codable, Sendable, Equatable {
-        public var kind: String?
+package struct DeliveryLedger: Sendable, Equatable {
+    package struct Receiver: Codable, Sendable, Equatable {
+        package var kind: String?
         /// Seconds since 1970 of the latest sends, oldest first (as many as the largest window counts).
-        public var sent: [Double] = []
-        public var blocked_until: Double?
-        public var last_delivered: Double?
-        public var last_failed: Double?
+        package var sent: [Double] = []
+        package var blocked_until: Double?
+        package var last_delivered: Double?
+        package var last_failed: Double?
         var last_error: String?
 
-        public init() {}
+        package init() {}
     }
 
-    public var receivers: [String: Receiver] = [:]
+    package var receivers: [String: Receiver] = [:]
 
-    public init() {}
+    package init() {}
 
     /// Seconds until `id` may be sent its next message (0: now).
-    public func wait(_ id: String, pacing: ReceiverPacing, now: Double) -> Double {
+    package func wait(_ id: String, pacing: ReceiverPacing, now: Double) -> Double {
         guard let record = receivers[id] else { return 0 }
         var wait = 0.0
         if let until = record.blocked_until, until > now {
@@ -59,12 +59,12 @@ public struct DeliveryLedger: Sendable, Equatable {
         receivers[id, default: Receiver()].blocked_until = until
     }
 
-    public mutating func delivered(_ id: String, kind: String, now: Double) {
+    package mutating func delivered(_ id: String, kind: String, now: Double) {
         receivers[id, default: Receiver()].kind = kind
         receivers[id, default: Receiver()].last_delivered = now
     }
 
-    public mutating func failed(_ id: String, kind: String, now: Double, error: String) {
+    package mutating func failed(_ id: String, kind: String, now: Double, error: String) {
         receivers[id, default: Receiver()].kind = kind
         receivers[id, default: Receiver()].last_failed = now
         receivers[id, default: Receiver()].last_error = error
@@ -99,7 +99,7 @@ public struct DeliveryLedger: Sendable, Equatable {
         var receivers: [String: Receiver]
     }
 
-    public static func path(storeDirectory: String) -> String { storeDirectory + "/alerts/delivery.json" }
+    package static func path(storeDirectory: String) -> String { storeDirectory + "/alerts/delivery.json" }
 
     func encoded() -> [UInt8] {
         let encoder = JSONEncoder()
@@ -134,7 +134,7 @@ public struct DeliveryLedger: Sendable, Equatable {
     }
 
     /// The ledger of a store (empty when there is none yet).
-    public static func load(storeDirectory: String) throws(AlertFileProblem) -> DeliveryLedger {
+    package static func load(storeDirectory: String) throws(AlertFileProblem) -> DeliveryLedger {
         let path = path(storeDirectory: storeDirectory)
         guard let bytes = try AlertFiles.read(path) else { return DeliveryLedger() }
         return try decode(bytes, path: path)

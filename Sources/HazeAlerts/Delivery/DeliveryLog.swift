@@ -17,7 +17,7 @@ struct DeliveryLog: Sendable {
 
     init(storeDirectory: String) { path = storeDirectory + "/alerts/deliveries.ndjson" }
 
-    public enum Status: String, Sendable {
+    enum Status: String, Sendable {
         case delivered, failed, throttled, kept
     }
 

@@ -6,6 +6,7 @@
 /// UTF-16 code units — what Java's `String.length()` and JavaScript count (a
 /// CJK character is one, an emoji two) — of what is counted.
 public struct MessageLimits: Sendable, Equatable {
+    /// What the byte and character limits count.
     public enum Counted: String, Sendable, Equatable {
         /// The message text alone.
         case content
@@ -15,8 +16,10 @@ public struct MessageLimits: Sendable, Equatable {
 
     var maxBytes: Int
     var maxCharacters: Int?
+    /// What the limits count.
     public var counted: Counted
 
+    /// At most `maxBytes` UTF-8 bytes and `maxCharacters` UTF-16 units (nil: no character limit) of what `counted` says.
     public init(maxBytes: Int, maxCharacters: Int? = nil, counted: Counted) {
         self.maxBytes = maxBytes
         self.maxCharacters = maxCharacters

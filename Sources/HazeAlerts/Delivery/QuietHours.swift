@@ -10,10 +10,12 @@ import HazeModel
 public struct QuietHours: Sendable, Equatable {
     /// Hours of the day, 0…23; `from` > `to` wraps midnight.
     public var from: Int
+    /// The last quiet hour (0…23, inclusive).
     public var to: Int
     /// Severities that are sent even in quiet hours.
     var except: Set<Severity>
 
+    /// Quiet from hour `from` to hour `to` of the local day (inclusive; wraps midnight when `from` > `to`); `except` severities are sent anyway.
     public init(from: Int, to: Int, except: Set<Severity> = [.critical]) {
         self.from = from
         self.to = to

@@ -6,28 +6,35 @@ import HazeNet
 /// its secrets (as `${VARIABLE}` references, filled in from the environment
 /// only when a run builds it) and its limits.
 public struct ReceiverConfiguration: Sendable {
+    /// The kinds of receiver a routes file may define.
     public enum Kind: String, Sendable, CaseIterable {
         case wecom, dingtalk, feishu, webhook, alertmanager
     }
 
     public var id: String
+    /// What kind of receiver it is.
     public var kind: Kind
     /// False: defined (for the file's routes to name) but not built or sent to.
     var enabled: Bool
     package var url: EnvironmentTemplate
     package var secret: EnvironmentTemplate?
+    /// The message format (`text`/`markdown` for robots, `json`/`text` for webhooks); nil: the kind's default.
     public var format: String?
+    /// The language of the messages.
     public var language: Language
     var keywords: [String]
     var mobiles: [String]
     var mentionAll: Bool
+    /// A link appended to every message; nil: none.
     public var link: String?
     var reportsPerMessage: Int?
     var maxBytes: Int?
     var maxCharacters: Int?
     var perMinute: Int?
+    /// Seconds a delivery to it may take in all, retries included.
     public var deadline: Double
     var quietHours: QuietHours?
+    /// Labels added to every alert (Alertmanager).
     public var labels: [String: String]
     var firingHours: Int
     var generatorURL: String?

@@ -10,21 +10,32 @@ import HazeModel
 /// a report's zones are read, so zones the registry may give its units later
 /// are added here.
 public struct ReportFields: Sendable, Equatable {
+    /// The campaign id.
     public var campaign: String
+    /// The rule id.
     public var rule: String
+    /// The rule's kind (`threshold`, `feed`, …).
     public var kind: String
+    /// The severity.
     public var severity: Severity
+    /// `opened`, `escalated`, `reminder` or `closed`.
     public var event: String
+    /// The level's name.
     public var level: String
+    /// `station`, `district` or `city`.
     public var scope: String
+    /// The subject's key.
     public var subject: String
+    /// The subject's city.
     public var city: String
+    /// The subject's district (empty for a city).
     public var district: String
+    /// The zones the subject's stations are in.
     public var zones: Set<String>
     /// The hour the report is about (silences cover hours).
     public var hour: Hour
 
-    public init(campaign: String, rule: String, kind: String, severity: Severity, event: String, level: String,
+    package init(campaign: String, rule: String, kind: String, severity: Severity, event: String, level: String,
                 scope: String, subject: String, city: String, district: String, zones: Set<String>, hour: Hour) {
         self.campaign = campaign
         self.rule = rule

@@ -11,6 +11,7 @@ import HazeRegistry
 /// district, station or zone nobody has is refused with a suggestion, so a
 /// typo never routes or silences nothing (or everything) in silence.
 public struct ReportMatch: Sendable, Equatable {
+    /// A field of a report that a match may name.
     public enum Field: String, Sendable, CaseIterable, Comparable {
         case campaign, rule, kind, severity, event, level, scope, subject, city, district, zone
 
@@ -19,13 +20,16 @@ public struct ReportMatch: Sendable, Equatable {
         }
     }
 
+    /// The accepted values per field: a report matches when, for every field named, its value is one of these.
     public private(set) var values: [Field: Set<String>] = [:]
 
+    /// A match of every report.
     public init() {}
 
     /// Matches every report.
     public var isEverything: Bool { values.isEmpty }
 
+    /// Whether `report` has, for every field named, one of the accepted values.
     public func matches(_ report: ReportFields) -> Bool {
         for (field, allowed) in values {
             guard report.values(field).contains(where: allowed.contains) else { return false }
@@ -51,7 +55,7 @@ public struct ReportMatch: Sendable, Equatable {
         var registry: StationRegistry
         var zones: Set<String>
 
-        public init(rules: RuleSet, registry: StationRegistry, zones: ZoneTable) {
+        package init(rules: RuleSet, registry: StationRegistry, zones: ZoneTable) {
             self.rules = Set(rules.rules.map(\.id))
             self.campaigns = Set(rules.rules.map(\.campaign))
             self.levels = Set(rules.rules.flatMap { $0.levels.map(\.name) })

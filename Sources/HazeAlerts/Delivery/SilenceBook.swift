@@ -12,14 +12,14 @@ import HazeStore
 ///     {"action":"add","id":"s1","created":"2019-03-01T09:12:05+08:00","by":"张三","reason":"施工",
 ///      "match":{"district":["大兴区"]},"from":null,"until":"2019-03-15T00:00+08:00"}
 ///     {"action":"expire","id":"s1","time":"2019-03-05T17:00:41+08:00","by":"张三"}
-public struct SilenceBook: Sendable {
-    public static let fileName = "silences.json"
-    public let path: String
+package struct SilenceBook: Sendable {
+    package static let fileName = "silences.json"
+    package let path: String
 
-    public init(storeDirectory: String) { path = storeDirectory + "/alerts/silences.ndjson" }
+    package init(storeDirectory: String) { path = storeDirectory + "/alerts/silences.ndjson" }
 
     /// Every silence of the book, expired ones with `until` moved to their expiry hour.
-    public func silences(zone: LocalZone) throws(AlertFileProblem) -> [AlertSilence] {
+    package func silences(zone: LocalZone) throws(AlertFileProblem) -> [AlertSilence] {
         var silences: [AlertSilence] = []
         var problem: AlertFileProblem?
         AlertFiles.forEachLine(path) { line, number, terminated in
@@ -57,7 +57,7 @@ public struct SilenceBook: Sendable {
     }
 
     /// Adds a silence; its id is `s<n>`, n counting the book's silences. Call under the alert lock.
-    public func add(match: ReportMatch, from: Hour?, until: Hour, by: String, reason: String, now: Double,
+    package func add(match: ReportMatch, from: Hour?, until: Hour, by: String, reason: String, now: Double,
                     zone: LocalZone) throws -> AlertSilence {
         let count = try silences(zone: zone).count
         let silence = AlertSilence(id: "s\(count + 1)", match: match, from: from, until: until, reason: reason, by: by,
@@ -74,7 +74,7 @@ public struct SilenceBook: Sendable {
 
     /// Ends a silence now: reports about the hour it is now and later are no
     /// longer covered. Call under the alert lock.
-    public func expire(id: String, by: String, now: Double, zone: LocalZone) throws {
+    package func expire(id: String, by: String, now: Double, zone: LocalZone) throws {
         let record: JSONValue = .object([("action", .string("expire")), ("id", .string(id)),
                                          ("time", .string(WallTime.format(now, zone: zone))), ("by", .string(by))])
         try AtomicFile.appendLine(record.serialized(), to: path)
@@ -84,7 +84,7 @@ public struct SilenceBook: Sendable {
     ///
     ///     { "silences": [ { "id": "yizhuang-site", "match": { "district": "大兴区" },
     ///                       "from": "2019-03-01T08:00", "until": "2019-03-15T00:00", "reason": "施工" } ] }
-    public static func loadFile(_ file: String, vocabulary: ReportMatch.Vocabulary, zone: LocalZone) throws(ConfigurationError) -> [AlertSilence] {
+    package static func loadFile(_ file: String, vocabulary: ReportMatch.Vocabulary, zone: LocalZone) throws(ConfigurationError) -> [AlertSilence] {
         guard FileManager.default.fileExists(atPath: file) else { return [] }
         guard let data = FileManager.default.contents(atPath: file) else { throw .unreadable(file: file, reason: "permission denied or not a file") }
         let json: JSONValue

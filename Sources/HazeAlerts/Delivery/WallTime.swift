@@ -2,8 +2,8 @@ import HazeModel
 
 /// A moment to the second in the store's zone, for the delivery and
 /// acknowledgement records: `2019-03-01T00:05:17+08:00`.
-public enum WallTime {
-    public static func format(_ seconds: Double, zone: LocalZone) -> String {
+package enum WallTime {
+    package static func format(_ seconds: Double, zone: LocalZone) -> String {
         guard seconds.isFinite else { return "—" }
         let whole = Int(max(min(seconds, 1e13), -1e13).rounded(.down))
         let hour = Hour(Int((Double(whole) / 3600).rounded(.down)))

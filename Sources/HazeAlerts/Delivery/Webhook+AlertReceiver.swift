@@ -9,13 +9,16 @@ extension Webhook: AlertReceiver {
     /// The outbox key of the `--webhook` receiver (and of a format-1 state's outbox).
     public static let receiverID = "webhook"
 
+    /// `webhook`.
     public var kind: String { "webhook" }
 
+    /// The webhook's quota windows and its HTTP policy's attempts and deadlines.
     public var pacing: ReceiverPacing {
         ReceiverPacing(windows: windows, throttleSeconds: 60, attempts: max(1, policy.attempts), deadline: policy.deadline,
                        attemptTimeout: policy.attemptTimeout)
     }
 
+    /// The next message: the JSON document of the reports, or a text digest within `limits`.
     public func nextMessage(_ lines: ArraySlice<String>) -> AlertMessage {
         switch format {
         case .text:
@@ -28,6 +31,7 @@ extension Webhook: AlertReceiver {
         }
     }
 
+    /// POSTs the message once: a 2xx answer is a delivery unless its JSON carries a non-zero `errcode`, `code` or `StatusCode`; other answers and transport errors are a throttle or a failure.
     public func post(_ message: AlertMessage, now: Date) -> DeliveryAnswer {
         let body = Data((format == .json ? message.payload : textBody(message.payload)).utf8)
         let client = HTTPClient(policy: .init(deadline: policy.attemptTimeout, attemptTimeout: policy.attemptTimeout, attempts: 1))

@@ -7,6 +7,7 @@ import HazeNet
 /// message chat robots accept (`{"msgtype":"text","text":{"content":…}}`,
 /// a digest within `limits`).
 public struct Webhook: Sendable {
+    /// What the webhook sends.
     public enum Format: String, Sendable, CaseIterable {
         /// `{"source":"haze","alerts":[…]}`
         case json
@@ -15,18 +16,24 @@ public struct Webhook: Sendable {
     }
 
     public var id: String
+    /// Where it POSTs.
     public var url: URL
+    /// JSON reports or a chat robot's text message.
     public var format: Format
+    /// The language of the messages.
     public var language: Language
+    /// Deadlines and retries of the POST.
     public var policy: HTTPClient.Policy
     /// Reports one POST carries at most (JSON: all by default).
     var reportsPerMessage: Int
     /// For text: the text (content) limit; 2048 bytes, WeCom's for text, the smallest of the robots'.
     public var limits: MessageLimits
+    /// How text messages look.
     public var style: AlertDigest.Style
     /// Quota windows, when the endpoint has one.
     public var windows: [ReceiverPacing.Window]
 
+    /// A webhook POSTing to `url`; `id` is its outbox key (`webhook` for `--webhook`).
     public init(url: URL, format: Format = .json, language: Language = .zh,
                 policy: HTTPClient.Policy = .init(deadline: 20, attemptTimeout: 8), id: String = Webhook.receiverID,
                 reportsPerMessage: Int? = nil, limits: MessageLimits? = nil, style: AlertDigest.Style? = nil,

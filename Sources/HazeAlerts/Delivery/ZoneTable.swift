@@ -9,14 +9,18 @@ public struct ZoneTable: Sendable, Equatable {
     public private(set) var members: [String: Set<String>] = [:]
     private var byStation: [String: Set<String>] = [:]
 
+    /// No zones.
     public init() {}
 
+    /// Zones from zone name → station codes.
     public init(_ members: [String: Set<String>]) {
         for (zone, codes) in members { add(zone, codes) }
     }
 
+    /// The zones' names.
     public var names: Set<String> { Set(members.keys) }
 
+    /// Adds `codes` to `zone` (creating it).
     public mutating func add(_ zone: String, _ codes: Set<String>) {
         members[zone, default: []].formUnion(codes)
         for code in codes { byStation[code, default: []].insert(zone) }
