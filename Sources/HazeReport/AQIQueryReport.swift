@@ -8,9 +8,12 @@ import HazeAssessment
 /// six pollutants and an AQI ≤ 100) is empty, with the AQI of the items
 /// present in `aqi_partial` and the missing pollutants named.
 public struct AQIQueryReport: Sendable {
+    /// The rows of an `AQIQuery`, oldest first.
     public var rows: [AQIQuery.Row]
+    /// The rows' resolution (month rows have day counts instead of an AQI).
     public var resolution: Resolution
 
+    /// A report of `rows` computed at `resolution`.
     public init(rows: [AQIQuery.Row], resolution: Resolution) {
         self.rows = rows
         self.resolution = resolution
@@ -36,6 +39,7 @@ public struct AQIQueryReport: Sendable {
 
     static let levelKeys = AQILevel.allCases.map { "level_\($0.rawValue)" }
 
+    /// The rows as CSV (RFC 4180, a header line first; cells that would start a spreadsheet formula are neutralised).
     public func csv() -> String {
         if resolution == .month {
             var out = CSVWriter.line(["time", "subject", "valid_days", "good_days", "good_ratio_pct", "polluted_days", "valid"] + Self.levelKeys)
@@ -61,6 +65,7 @@ public struct AQIQueryReport: Sendable {
         return out
     }
 
+    /// The report as a JSON document (pretty-printed, ending with a newline).
     public func json() -> String {
         JSONValue.array(rows.map { row in
             if let days = row.days {
@@ -87,6 +92,7 @@ public struct AQIQueryReport: Sendable {
         }).serialized(pretty: true) + "\n"
     }
 
+    /// A fixed-width text table for the terminal (CJK counted as two columns, control characters shown escaped).
     public func table() -> String {
         if resolution == .month {
             var table = TextTable(columns: [.init("time"), .init("subject"), .init("valid days", alignRight: true),

@@ -3,16 +3,21 @@ import HazeAlerts
 
 /// Renders alert reports for the terminal, as JSON or NDJSON, and the replay summary.
 public struct AlertReport: Sendable {
+    /// The reports, in the order the run made them.
     public var events: [AlertEvent]
+    /// The zone the hours are written in.
     public var zone: LocalZone
+    /// The language of titles, headings and notes (the data are the same in both).
     public var language: Language
 
+    /// A rendering of `events`, hours in `zone`, text in `language`.
     public init(events: [AlertEvent], zone: LocalZone, language: Language) {
         self.events = events
         self.zone = zone
         self.language = language
     }
 
+    /// A table of the reports for the terminal (`无新告警` / `nothing new to report` when there are none).
     public func table() -> String {
         guard !events.isEmpty else { return language.text("无新告警\n", "nothing new to report\n") }
         var table = TextTable(columns: [.init(language.text("时间", "time")), .init(language.text("事件", "event")),
@@ -35,6 +40,7 @@ public struct AlertReport: Sendable {
         }
     }
 
+    /// One JSON object per report, one a line (the format of `alerts/alerts.ndjson`).
     public func ndjson() -> String {
         var out = ""
         for event in events {
@@ -44,6 +50,7 @@ public struct AlertReport: Sendable {
         return out
     }
 
+    /// The reports as one JSON array (pretty-printed).
     public func json() -> String { JSONValue.array(events.map { $0.json(zone) }).serialized(pretty: true) + "\n" }
 
     /// Episodes (opened reports) counted per rule, subject and month of opening.

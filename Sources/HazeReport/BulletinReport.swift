@@ -7,10 +7,13 @@ import HazeAssessment
 /// part is rendered by `IndicatorRankingReport`, so its rows, lists and
 /// notes are those `haze rank --indicator` prints.
 public struct BulletinReport: Sendable {
+    /// The bulletin rendered.
     public var bulletin: Bulletin
+    /// The language of titles, headings and notes (the data are the same in both).
     public var language: Language
     var generated: Date
 
+    /// A rendering of `bulletin` in `language`; `generated` is the time printed in the footer.
     public init(bulletin: Bulletin, language: Language = .zh, generated: Date = Date()) {
         self.bulletin = bulletin
         self.language = language
@@ -24,6 +27,7 @@ public struct BulletinReport: Sendable {
         bulletin.sections.map { IndicatorRankingReport(ranking: $0.ranking, language: lang, generated: generated, lists: $0.lists) }
     }
 
+    /// The report's title in its language (e.g. `北京市各区2019年1月PM2.5排名`).
     public var title: String {
         lang.text("\(lang.cityName(bulletin.city))\(lang.month(bulletin.month))环境空气质量通报",
                   "Air quality bulletin of \(bulletin.city), \(lang.month(bulletin.month))")
@@ -102,6 +106,7 @@ public struct BulletinReport: Sendable {
 
     // MARK: Formats
 
+    /// A fixed-width text table for the terminal (CJK counted as two columns, control characters shown escaped).
     public func table() -> String {
         var out = title + "\n\n" + headlineTitle + "\n"
         var headline = TextTable(columns: headlineColumns)
@@ -123,6 +128,7 @@ public struct BulletinReport: Sendable {
         return TerminalText.sanitized(out, keepingNewlines: true)
     }
 
+    /// The report as Markdown (table cells escaped), with title and notes.
     public func markdown() -> String {
         func row(_ cells: [String]) -> String { "| " + cells.map(MarkdownText.escape).joined(separator: " | ") + " |\n" }
         func rule(_ columns: [TextTable.Column]) -> String { "|" + columns.map { $0.alignRight ? "---:|" : "---|" }.joined() + "\n" }
@@ -152,6 +158,7 @@ public struct BulletinReport: Sendable {
         return lang.text("（无）", "(none)")
     }
 
+    /// The report as one self-contained HTML page (inline CSS and SVG charts, nothing fetched).
     public func html() -> String {
         var sections = [RankingHTML.Section(heading: headlineTitle, chart: nil, columns: headlineColumns, rows: headlineRows, muted: [])]
         for part in parts {
@@ -210,5 +217,6 @@ public struct BulletinReport: Sendable {
         ])
     }
 
+    /// The report as a JSON document (pretty-printed, ending with a newline).
     public func json() -> String { jsonValue().serialized(pretty: true) + "\n" }
 }

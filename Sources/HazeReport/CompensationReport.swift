@@ -6,12 +6,15 @@ import HazeAssessment
 /// the figures it used, so each amount can be redone by hand; the totals;
 /// the split and its balance; the scheme's unconfirmed rules and sources.
 public struct CompensationReport: Sendable {
+    /// The ledger rendered.
     public var ledger: CompensationLedger
+    /// The language of titles, headings and notes (the data are the same in both).
     public var language: Language
     /// What the units are, for the title: `北京市各区`.
     public var scopeLabel: String
     var generated: Date
 
+    /// A rendering of `ledger` in `language`; `scopeLabel` names the units in the title (`北京市各区`), `generated` is the time printed in the footer.
     public init(ledger: CompensationLedger, language: Language = .zh, scopeLabel: String = "", generated: Date = Date()) {
         self.ledger = ledger
         self.language = language
@@ -23,6 +26,7 @@ public struct CompensationReport: Sendable {
     var scheme: CompensationScheme { ledger.scheme }
     var places: Int { scheme.decimals }
 
+    /// The report's title in its language (e.g. `北京市各区2019年1月PM2.5排名`).
     public var title: String {
         lang.text("生态补偿核算：\(scheme.title)", "Compensation ledger: \(scheme.title)")
     }
@@ -54,6 +58,7 @@ public struct CompensationReport: Sendable {
         }
     }
 
+    /// A problem of the ledger in words, in the report's language.
     public func problem(_ problem: CompensationProblem) -> String {
         switch problem {
         case .missing(let indicator, let figure, let subject, let why):
@@ -271,6 +276,7 @@ public struct CompensationReport: Sendable {
 
     // MARK: Formats
 
+    /// A fixed-width text table for the terminal (CJK counted as two columns, control characters shown escaped).
     public func table() -> String {
         var out = title + "\n" + subtitle + "\n"
         for section in sections {
@@ -281,6 +287,7 @@ public struct CompensationReport: Sendable {
         return TerminalText.sanitized(out, keepingNewlines: true)
     }
 
+    /// The report as Markdown (table cells escaped), with title and notes.
     public func markdown() -> String {
         var out = "## \(MarkdownText.escape(title))\n\n\(MarkdownText.escape(subtitle))\n"
         for section in sections {
@@ -318,6 +325,7 @@ public struct CompensationReport: Sendable {
         return out
     }
 
+    /// One row per subject and term (amounts in 万元, exact and rounded), then the split.
     public func csv() -> String { csvRecords().map { CSVWriter.line($0) }.joined() }
 
     static func number(_ value: Decimal?) -> JSONValue {
@@ -383,6 +391,7 @@ public struct CompensationReport: Sendable {
         return .object(fields)
     }
 
+    /// The report as a JSON document (pretty-printed, ending with a newline).
     public func json() -> String { jsonValue().serialized(pretty: true) + "\n" }
 
     /// The ledger as a workbook: the CSV's rows (amounts as numbers) and the notes.

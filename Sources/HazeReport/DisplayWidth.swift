@@ -1,7 +1,7 @@
 /// Terminal column width of text: CJK ideographs, kana, hangul and fullwidth
 /// forms take two columns, combining marks none, everything else one.
-public enum DisplayWidth {
-    public static func of(_ text: String) -> Int {
+package enum DisplayWidth {
+    package static func of(_ text: String) -> Int {
         text.unicodeScalars.reduce(0) { $0 + width(of: $1) }
     }
 
@@ -19,7 +19,7 @@ public enum DisplayWidth {
     }
 
     /// Pads `text` with spaces to `width` columns.
-    public static func pad(_ text: String, to width: Int, alignRight: Bool = false) -> String {
+    package static func pad(_ text: String, to width: Int, alignRight: Bool = false) -> String {
         let gap = max(0, width - of(text))
         let spaces = String(repeating: " ", count: gap)
         return alignRight ? spaces + text : text + spaces

@@ -6,12 +6,15 @@ import HazeAssessment
 /// table, CSV, JSON, Markdown or HTML, with the formulas, the standards'
 /// clauses, the limits used and the validity notes.
 public struct IndicatorRankingReport: Sendable {
+    /// The ranking rendered.
     public var ranking: IndicatorRanking
+    /// The language of titles, headings and notes (the data are the same in both).
     public var language: Language
     var generated: Date
     /// 红黑榜 printed after the ranking (`--top`, `--bottom`).
     public var lists: RedBlackLists?
 
+    /// A rendering of `ranking` in `language`, with red/black `lists` when given; `generated` is the time printed in the footer.
     public init(ranking: IndicatorRanking, language: Language = .zh, generated: Date = Date(), lists: RedBlackLists? = nil) {
         self.ranking = ranking
         self.language = language
@@ -34,6 +37,7 @@ public struct IndicatorRankingReport: Sendable {
         }
     }
 
+    /// The report's title in its language (e.g. `北京市各区2019年1月PM2.5排名`).
     public var title: String {
         let scope = ranking.scope
         switch lang {
@@ -212,6 +216,7 @@ public struct IndicatorRankingReport: Sendable {
 
     // MARK: Formats
 
+    /// A fixed-width text table for the terminal (CJK counted as two columns, control characters shown escaped).
     public func table() -> String {
         var table = TextTable(columns: columns)
         for entry in ranking.entries { table.append(cells(entry)) }
@@ -225,6 +230,7 @@ public struct IndicatorRankingReport: Sendable {
         return TerminalText.sanitized(out, keepingNewlines: true)
     }
 
+    /// The report as Markdown (table cells escaped), with title and notes.
     public func markdown() -> String {
         func row(_ cells: [String]) -> String { "| " + cells.map(MarkdownText.escape).joined(separator: " | ") + " |\n" }
         var out = "## \(MarkdownText.escape(title))\n\n" + row(columns.map(\.title))
@@ -248,6 +254,7 @@ public struct IndicatorRankingReport: Sendable {
                                    "good_days", "polluted_days", "valid_aqi_days"] + AQILevel.allCases.map { "level_\($0.rawValue)" }
                                    + ["attains_grade_ii", "lists"]
 
+    /// The rows as CSV (RFC 4180, a header line first; cells that would start a spreadsheet formula are neutralised).
     public func csv() -> String { csvRecords().map { CSVWriter.line($0) }.joined() }
 
     /// The CSV's records, header first (also the workbook's ranking sheet).
@@ -387,8 +394,10 @@ public struct IndicatorRankingReport: Sendable {
 
     func pow10(_ n: Int) -> Double { n == 0 ? 1 : (n == 1 ? 10 : 100) }
 
+    /// The report as a JSON document (pretty-printed, ending with a newline).
     public func json() -> String { jsonValue().serialized(pretty: true) + "\n" }
 
+    /// The report as one self-contained HTML page (inline CSS and SVG charts, nothing fetched).
     public func html() -> String {
         var chart: BarChart?
         if let p = indicator.pollutant, p != .co {

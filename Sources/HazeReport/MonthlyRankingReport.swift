@@ -4,11 +4,14 @@ import HazeAssessment
 
 /// Renders a `MonthlyRanking` as a terminal table, CSV, JSON, Markdown or HTML.
 public struct MonthlyRankingReport: Sendable {
+    /// The ranking rendered.
     public var ranking: MonthlyRanking
+    /// The language of titles, headings and notes (the data are the same in both).
     public var language: Language
     /// When the report was made, shown in Markdown and HTML.
     var generated: Date
 
+    /// A rendering of `ranking` in `language`; `generated` is the time printed in the footer.
     public init(ranking: MonthlyRanking, language: Language = .zh, generated: Date = Date()) {
         self.ranking = ranking
         self.language = language
@@ -19,6 +22,7 @@ public struct MonthlyRankingReport: Sendable {
     /// Nil only before 0001-01 (never for a month of the supported calendar).
     var lastYearMonth: Month? { ranking.month.yearEarlier }
 
+    /// The report's title in its language (e.g. `北京市各区2019年1月PM2.5排名`).
     public var title: String {
         lang.rankingTitle(period: lang.month(ranking.month), scope: ranking.scope,
                           pollutants: ranking.rankings.map(\.pollutant))
@@ -148,6 +152,7 @@ public struct MonthlyRankingReport: Sendable {
 
     // MARK: Formats
 
+    /// A fixed-width text table for the terminal (CJK counted as two columns, control characters shown escaped).
     public func table() -> String {
         var out = TerminalText.sanitized(title) + "\n"
         for pollutantRanking in ranking.rankings {
@@ -168,6 +173,7 @@ public struct MonthlyRankingReport: Sendable {
         return TerminalText.sanitized(out, keepingNewlines: true)
     }
 
+    /// The report as Markdown (table cells escaped), with title and notes.
     public func markdown() -> String {
         func row(_ cells: [String]) -> String {
             "| " + cells.map(MarkdownText.escape).joined(separator: " | ") + " |\n"
@@ -197,6 +203,7 @@ public struct MonthlyRankingReport: Sendable {
                             "valid", "exceedance_days", "highest_daily", "highest_daily_date", "last_year",
                             "last_year_valid_days", "change_pct", "change_rank"]
 
+    /// The rows as CSV (RFC 4180, a header line first; cells that would start a spreadsheet formula are neutralised).
     public func csv() -> String {
         csvRecords().map { CSVWriter.line($0) }.joined()
     }
@@ -280,5 +287,6 @@ public struct MonthlyRankingReport: Sendable {
         return .object(fields)
     }
 
+    /// The report as a JSON document (pretty-printed, ending with a newline).
     public func json() -> String { jsonValue().serialized(pretty: true) + "\n" }
 }

@@ -4,10 +4,13 @@ import HazeAssessment
 
 /// Renders a `PeriodRanking` (a year or a run of months).
 public struct PeriodRankingReport: Sendable {
+    /// The ranking rendered.
     public var ranking: PeriodRanking
+    /// The language of titles, headings and notes (the data are the same in both).
     public var language: Language
     var generated: Date
 
+    /// A rendering of `ranking` in `language`; `generated` is the time printed in the footer.
     public init(ranking: PeriodRanking, language: Language = .zh, generated: Date = Date()) {
         self.ranking = ranking
         self.language = language
@@ -17,6 +20,7 @@ public struct PeriodRankingReport: Sendable {
     var lang: Language { language }
     var periodText: String { lang.period(ranking.months, calendarYear: ranking.isCalendarYear) }
 
+    /// The report's title in its language (e.g. `北京市各区2019年1月PM2.5排名`).
     public var title: String {
         lang.rankingTitle(period: periodText, scope: ranking.scope, pollutants: ranking.rankings.map(\.pollutant))
     }
@@ -82,6 +86,7 @@ public struct PeriodRankingReport: Sendable {
         }
     }
 
+    /// The notes printed under the ranking: the validity rules applied, unranked pollutants, what is not counted.
     public var notes: [String] {
         var notes = [
             ranking.isCalendarYear
@@ -128,6 +133,7 @@ public struct PeriodRankingReport: Sendable {
         return lang.text("生成时间 ", "Generated ") + formatter.string(from: generated) + " (UTC+08:00)"
     }
 
+    /// A fixed-width text table for the terminal (CJK counted as two columns, control characters shown escaped).
     public func table() -> String {
         var out = title + "\n"
         for pollutantEntries in ranking.rankings {
@@ -147,6 +153,7 @@ public struct PeriodRankingReport: Sendable {
         return TerminalText.sanitized(out, keepingNewlines: true)
     }
 
+    /// The report as Markdown (table cells escaped), with title and notes.
     public func markdown() -> String {
         func row(_ cells: [String]) -> String {
             "| " + cells.map(MarkdownText.escape).joined(separator: " | ") + " |\n"
@@ -167,6 +174,7 @@ public struct PeriodRankingReport: Sendable {
         return out
     }
 
+    /// The rows as CSV (RFC 4180, a header line first; cells that would start a spreadsheet formula are neutralised).
     public func csv() -> String {
         csvRecords().map { CSVWriter.line($0) }.joined()
     }
@@ -191,6 +199,7 @@ public struct PeriodRankingReport: Sendable {
         return out
     }
 
+    /// The report as a JSON document (pretty-printed, ending with a newline).
     public func json() -> String {
         var fields: [(String, JSONValue)] = [
             ("title", .string(title)), ("period", .string(ranking.label)),
@@ -239,6 +248,7 @@ public struct PeriodRankingReport: Sendable {
         return JSONValue.object(fields).serialized(pretty: true) + "\n"
     }
 
+    /// The report as one self-contained HTML page (inline CSS and SVG charts, nothing fetched).
     public func html() -> String { html(navigation: [], footer: nil) }
 
     /// The page, with links above the title and a footer of its own (the static site's).

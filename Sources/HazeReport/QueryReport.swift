@@ -10,12 +10,16 @@ import HazeAssessment
 /// month is the mean of its valid days, for CO the 95th and for O3 the 90th
 /// percentile (HJ 663) — the `statistic` column says which.
 public struct QueryReport: Sendable {
+    /// The rows of a `StationQuery`, oldest first.
     public var rows: [StationQuery.Row]
+    /// The rows' resolution.
     public var resolution: Resolution
+    /// Decimals the values are written with (GB/T 8170 rounding).
     public var decimals: Int
     /// True for a district or city: a day's count is stations, not hours.
     public var isUnit: Bool
 
+    /// A report of `rows` at `resolution`; `isUnit` for a district or city (a day's count is then stations, not hours).
     public init(rows: [StationQuery.Row], resolution: Resolution, decimals: Int = 0, isUnit: Bool) {
         self.rows = rows
         self.resolution = resolution
@@ -39,6 +43,7 @@ public struct QueryReport: Sendable {
         }
     }
 
+    /// The rows as CSV (RFC 4180, a header line first; cells that would start a spreadsheet formula are neutralised).
     public func csv() -> String {
         var out = CSVWriter.line(["time", "subject", "pollutant", "value", "valid_count", "unit", "statistic"])
         for row in rows {
@@ -48,6 +53,7 @@ public struct QueryReport: Sendable {
         return out
     }
 
+    /// The report as a JSON document (pretty-printed, ending with a newline).
     public func json() -> String {
         JSONValue.array(rows.map { row in
             .object([
@@ -59,6 +65,7 @@ public struct QueryReport: Sendable {
         }).serialized(pretty: true) + "\n"
     }
 
+    /// A fixed-width text table for the terminal (CJK counted as two columns, control characters shown escaped).
     public func table() -> String {
         var table = TextTable(columns: [.init("time"), .init("subject"), .init("pollutant"),
                                         .init("value", alignRight: true), .init("unit"), .init("statistic"),
@@ -92,6 +99,7 @@ extension QueryReport {
         }
     }
 
+    /// The rows as an HTML page with `chart` above the table, headings in `language`.
     public func html(chart: any Chart, language: Language) -> String {
         let columns: [TextTable.Column] = [.init(language.text("时间", "Time")), .init(language.text("污染物", "Pollutant")),
                                            .init(language.text("浓度", "Value"), alignRight: true),

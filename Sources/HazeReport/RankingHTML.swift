@@ -111,6 +111,7 @@ struct RankingHTML: Sendable {
 }
 
 extension MonthlyRankingReport {
+    /// The report as one self-contained HTML page (inline CSS and SVG charts, nothing fetched).
     public func html() -> String { html(navigation: [], footer: nil) }
 
     /// The page, with links above the title and a footer of its own (the

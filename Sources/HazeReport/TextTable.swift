@@ -1,26 +1,26 @@
 /// A plain-text table for the terminal, aligned by display width so Chinese
 /// district names line up with Latin text. Control characters in cells (an
 /// ANSI escape in a station name) are shown escaped (`TerminalText`).
-public struct TextTable: Sendable {
-    public struct Column: Sendable {
-        public var title: String
-        public var alignRight: Bool
+package struct TextTable: Sendable {
+    package struct Column: Sendable {
+        package var title: String
+        package var alignRight: Bool
 
-        public init(_ title: String, alignRight: Bool = false) {
+        package init(_ title: String, alignRight: Bool = false) {
             self.title = title
             self.alignRight = alignRight
         }
     }
 
-    public var columns: [Column]
-    public var rows: [[String]] = []
+    package var columns: [Column]
+    package var rows: [[String]] = []
 
-    public init(columns: [Column]) { self.columns = columns }
+    package init(columns: [Column]) { self.columns = columns }
 
-    public mutating func append(_ row: [String]) { rows.append(row) }
+    package mutating func append(_ row: [String]) { rows.append(row) }
 
     /// The table as text; `omittingEmptyColumns` drops columns with no cell filled.
-    public func render(omittingEmptyColumns: Bool = false) -> String {
+    package func render(omittingEmptyColumns: Bool = false) -> String {
         if omittingEmptyColumns {
             let keep = columns.indices.filter { i in rows.contains { i < $0.count && !$0[i].isEmpty } }
             if keep.count < columns.count {

@@ -8,14 +8,17 @@ import HazeAssessment
 /// reads the store through the assessment's public API only (`StationQuery`,
 /// `MonthlyRanking`) and returns the chart, ready to draw at any width.
 public struct PlotRequest: Sendable {
+    /// The kind of chart.
     public var kind: PlotKind
     /// The station, district or city (every kind but `bump`).
     public var subject: Subject?
     /// Level and city of the units of a bump chart.
     public var scope: RankingScope
+    /// The pollutants drawn.
     public var pollutants: [Pollutant]
     /// Inclusive local dates.
     public var from: CivilDate
+    /// The last local date (inclusive).
     public var to: CivilDate
     /// Time series and ratio: hour, day or month (ratio: hour or day).
     public var resolution: Resolution
@@ -23,8 +26,10 @@ public struct PlotRequest: Sendable {
     public var aqiBand: Bool
     /// Bump chart: the unit drawn in colour (the others grey).
     public var highlight: String?
+    /// The language of titles, axes and legends.
     public var language: Language
 
+    /// A chart of `kind` for `subject` (nil for a bump chart, which draws the units of `scope`) over `from` … `to` (inclusive local dates); `aqiBand` draws the AQI level bands behind the values.
     public init(kind: PlotKind, subject: Subject?, scope: RankingScope = RankingScope(), pollutants: [Pollutant],
                 from: CivilDate, to: CivilDate, resolution: Resolution = .day, aqiBand: Bool = false,
                 highlight: String? = nil, language: Language = .zh) {
@@ -45,6 +50,7 @@ public struct PlotRequest: Sendable {
 
     var lang: Language { language }
 
+    /// Reads the data and builds the chart. Throws a `QueryError` for an unknown subject, a period that ends before it starts, a range the store does not hold, or damaged rows.
     public func chart(store: Store, registry: StationRegistry) throws(QueryError) -> any Chart {
         guard from <= to else { throw .noData("the period \(from)…\(to) ends before it starts") }
         if kind == .bump { return try bump(store: store, registry: registry) }

@@ -3,7 +3,7 @@ import HazeModel
 /// One cell of a worksheet: a number is written as a number (so Excel sums
 /// and sorts it), text as a shared string (never a formula, whatever it
 /// starts with).
-public enum SpreadsheetCell: Sendable, Equatable {
+package enum SpreadsheetCell: Sendable, Equatable {
     case empty
     case text(String)
     /// A whole number, shown without decimals.

@@ -35,7 +35,7 @@ public struct Workbook: Sendable {
     /// The local time stored as every part's modification time and the creation time.
     package var timestamp: ZipArchive.Timestamp
 
-    public init(sheets: [Worksheet], title: String = "", timestamp: ZipArchive.Timestamp = .epoch) {
+    package init(sheets: [Worksheet], title: String = "", timestamp: ZipArchive.Timestamp = .epoch) {
         self.sheets = sheets
         self.title = title
         self.timestamp = timestamp

@@ -1,12 +1,12 @@
 /// One sheet of a workbook: a header row (bold, frozen so it stays in view
 /// while scrolling) and data rows; columns as wide as their longest cell.
-public struct Worksheet: Sendable, Equatable {
+package struct Worksheet: Sendable, Equatable {
     /// The tab's name as given; `Workbook` makes it valid and unique.
-    public var name: String
-    public var header: [String]
-    public var rows: [[SpreadsheetCell]]
+    package var name: String
+    package var header: [String]
+    package var rows: [[SpreadsheetCell]]
 
-    public init(name: String, header: [String], rows: [[SpreadsheetCell]]) {
+    package init(name: String, header: [String], rows: [[SpreadsheetCell]]) {
         self.name = name
         self.header = header
         self.rows = rows

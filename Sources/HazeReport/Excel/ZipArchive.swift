@@ -24,13 +24,13 @@ public struct ZipArchive: Sendable {
     }
 
     /// A local date and time as MS-DOS stores it (2-second resolution, years 1980–2107).
-    public struct Timestamp: Sendable, Equatable {
-        public var date: CivilDate
-        public var hour: Int
+    package struct Timestamp: Sendable, Equatable {
+        package var date: CivilDate
+        package var hour: Int
         package var minute: Int
         package var second: Int
 
-        public init(date: CivilDate, hour: Int = 0, minute: Int = 0, second: Int = 0) {
+        package init(date: CivilDate, hour: Int = 0, minute: Int = 0, second: Int = 0) {
             self.date = date
             self.hour = hour
             self.minute = minute
@@ -38,7 +38,7 @@ public struct ZipArchive: Sendable {
         }
 
         /// 1980-01-01 00:00, the earliest DOS time.
-        public static let epoch = Timestamp(date: CivilDate(year: 1980, month: 1, day: 1) ?? CivilDate(dayNumber: 3652))
+        package static let epoch = Timestamp(date: CivilDate(year: 1980, month: 1, day: 1) ?? CivilDate(dayNumber: 3652))
 
         var dosDate: UInt16 {
             let year = min(max(date.year, 1980), 2107) - 1980
@@ -61,12 +61,12 @@ public struct ZipArchive: Sendable {
     var entries: [Entry] = []
     package var timestamp: Timestamp
 
-    public init(timestamp: Timestamp = .epoch) {
+    package init(timestamp: Timestamp = .epoch) {
         self.timestamp = timestamp
     }
 
     /// Adds a file; `name` is a relative path with `/` separators.
-    public mutating func add(_ name: String, _ bytes: [UInt8]) throws(Failure) {
+    package mutating func add(_ name: String, _ bytes: [UInt8]) throws(Failure) {
         let encoded = Array(name.utf8)
         guard !entries.contains(where: { $0.name == encoded }) else { throw .duplicateName(name) }
         guard bytes.count < Int(UInt32.max), encoded.count <= Int(UInt16.max) else { throw .tooLarge(name) }
@@ -82,7 +82,7 @@ public struct ZipArchive: Sendable {
     }
 
     /// The archive's bytes: local headers and data, the central directory, its end record.
-    public func bytes() throws(Failure) -> [UInt8] {
+    package func bytes() throws(Failure) -> [UInt8] {
         guard entries.count <= Int(UInt16.max) else { throw .tooLarge("\(entries.count) entries") }
         var out = [UInt8]()
         var offsets: [Int] = []

@@ -5,18 +5,23 @@ import HazeModel
 /// --format html`, `haze query --format html`): inline CSS and SVG, no
 /// script, nothing fetched.
 public struct ChartPage: Sendable {
+    /// The page's title.
     public var title: String
+    /// The charts, top to bottom.
     public var charts: [any Chart]
+    /// The language of the page.
     public var language: Language
     /// Extra HTML (already escaped) after the charts, e.g. a data table.
     var appendix: String = ""
 
+    /// A page of `charts` under `title`.
     public init(title: String, charts: [any Chart], language: Language) {
         self.title = title
         self.charts = charts
         self.language = language
     }
 
+    /// The page as one self-contained HTML document (inline CSS and SVG, nothing fetched).
     public var document: String {
         var out = HTMLDocument.head(title: title, language: language)
         out += "<h1>\(HTMLText.escape(title))</h1>\n"

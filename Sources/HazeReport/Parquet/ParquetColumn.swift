@@ -4,14 +4,14 @@
 /// array, booleans one bit each, least significant bit first). An optional
 /// column records a definition level per row (1 value, 0 null); nulls take
 /// no room among the values.
-public struct ParquetColumn: Sendable {
+package struct ParquetColumn: Sendable {
     /// Physical types (`parquet.thrift` `Type`).
-    public enum PhysicalType: Int32, Sendable {
+    package enum PhysicalType: Int32, Sendable {
         case boolean = 0, int32 = 1, int64 = 2, double = 5, byteArray = 6
     }
 
     /// Logical annotations this writer uses, with their `ConvertedType` for older readers.
-    public enum Annotation: Sendable, Equatable {
+    package enum Annotation: Sendable, Equatable {
         case none
         /// UTF-8 text (`LogicalType.STRING`, converted UTF8).
         case string
@@ -22,20 +22,20 @@ public struct ParquetColumn: Sendable {
         case timestampMillisUTC
     }
 
-    public let name: String
-    public let type: PhysicalType
-    public let annotation: Annotation
-    public let optional: Bool
+    package let name: String
+    package let type: PhysicalType
+    package let annotation: Annotation
+    package let optional: Bool
 
     /// Rows in the current row group (nulls included).
-    public private(set) var rows = 0
+    package private(set) var rows = 0
     /// Non-null values in the current row group.
-    public private(set) var values = 0
+    package private(set) var values = 0
     private(set) var plain: [UInt8] = []
     private(set) var levels: [UInt8] = []
     private var bitCount = 0
 
-    public init(_ name: String, _ type: PhysicalType, _ annotation: Annotation = .none, optional: Bool = false) {
+    package init(_ name: String, _ type: PhysicalType, _ annotation: Annotation = .none, optional: Bool = false) {
         self.name = name
         self.type = type
         self.annotation = annotation
@@ -44,29 +44,29 @@ public struct ParquetColumn: Sendable {
 
     // MARK: Appending (the caller appends the column's own type)
 
-    public mutating func append(_ text: String?) {
+    package mutating func append(_ text: String?) {
         guard present(text != nil), let text else { return }
         let utf8 = Array(text.utf8)
         littleEndian(UInt32(utf8.count))
         plain += utf8
     }
 
-    public mutating func append(_ value: Int64?) {
+    package mutating func append(_ value: Int64?) {
         guard present(value != nil), let value else { return }
         littleEndian(value)
     }
 
-    public mutating func append(_ value: Int32?) {
+    package mutating func append(_ value: Int32?) {
         guard present(value != nil), let value else { return }
         littleEndian(value)
     }
 
-    public mutating func append(_ value: Double?) {
+    package mutating func append(_ value: Double?) {
         guard present(value != nil), let value else { return }
         littleEndian(value.bitPattern)
     }
 
-    public mutating func append(_ value: Bool?) {
+    package mutating func append(_ value: Bool?) {
         guard present(value != nil), let value else { return }
         if bitCount % 8 == 0 { plain.append(0) }
         if value { plain[plain.count - 1] |= 1 << UInt8(bitCount % 8) }

@@ -20,23 +20,32 @@ import HazeAssessment
 /// A day is the station's daily mean (O3: the daily maximum 8-hour mean), as
 /// `haze query --station … --resolution day` gives it.
 public struct ParquetExport {
+    /// The first local date exported (inclusive).
     public var from: CivilDate
+    /// The last local date exported (inclusive).
     public var to: CivilDate
+    /// Hour or day rows (not month).
     public var resolution: Resolution
     /// nil: every city.
     public var city: String?
+    /// The pollutant columns, in order.
     public var pollutants: [Pollutant]
+    /// Rows per row group (readers load a row group at a time).
     public var rowGroupRows: Int
 
     /// What an export wrote.
     public struct Summary: Sendable, Equatable {
+        /// Rows written (station × pollutant × hour or day, missing ones included).
         public var rows: Int
         /// Non-null values (valid samples).
         public var values: Int
+        /// Station-pollutant series exported.
         public var series: Int
+        /// Size of the file in bytes.
         public var bytes: Int
     }
 
+    /// An export of `pollutants` of every station (of `city` when given) from `from` to `to` at `resolution`.
     public init(from: CivilDate, to: CivilDate, resolution: Resolution, city: String? = nil,
                 pollutants: [Pollutant] = Pollutant.allCases, rowGroupRows: Int = 1 << 20) {
         self.from = from

@@ -10,14 +10,14 @@ import HazeModel
 ///            | FileMetaData | its length (u32 LE) | "PAR1"
 ///
 /// Use: append one value to every column, then `endRow()`; `finish()` gives the file.
-public struct ParquetWriter {
-    public enum Failure: Error, Sendable, Equatable, CustomStringConvertible {
+package struct ParquetWriter {
+    package enum Failure: Error, Sendable, Equatable, CustomStringConvertible {
         case compression(Gzip.Failure)
         case unevenColumns(String)
         /// A page larger than Parquet's 32-bit sizes allow.
         case pageTooLarge(column: String, bytes: Int)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .compression(let failure): "parquet: compressing a page failed: \(failure)"
             case .unevenColumns(let detail): "parquet: columns of different lengths (\(detail))"
@@ -26,16 +26,16 @@ public struct ParquetWriter {
         }
     }
 
-    public private(set) var columns: [ParquetColumn]
-    public let rowGroupRows: Int
+    package private(set) var columns: [ParquetColumn]
+    package let rowGroupRows: Int
     /// Key/value pairs of the file's metadata (units, the source, …).
-    public var metadata: [(key: String, value: String)]
-    public var createdBy: String
+    package var metadata: [(key: String, value: String)]
+    package var createdBy: String
 
     private var file: [UInt8] = Array("PAR1".utf8)
     private var groups: [RowGroup] = []
     private var rowsInGroup = 0
-    public private(set) var rows = 0
+    package private(set) var rows = 0
 
     private struct Chunk {
         var column: Int
@@ -50,7 +50,7 @@ public struct ParquetWriter {
         var chunks: [Chunk]
     }
 
-    public init(columns: [ParquetColumn], rowGroupRows: Int = 1 << 20,
+    package init(columns: [ParquetColumn], rowGroupRows: Int = 1 << 20,
                 metadata: [(key: String, value: String)] = [], createdBy: String = "haze") {
         self.columns = columns
         self.rowGroupRows = max(1, rowGroupRows)
@@ -59,17 +59,17 @@ public struct ParquetWriter {
     }
 
     /// Appends through a column's `append` (by index).
-    public mutating func column(_ index: Int, _ body: (inout ParquetColumn) -> Void) { body(&columns[index]) }
+    package mutating func column(_ index: Int, _ body: (inout ParquetColumn) -> Void) { body(&columns[index]) }
 
     /// Closes a row: every column must have had one value appended.
-    public mutating func endRow() throws(Failure) {
+    package mutating func endRow() throws(Failure) {
         rowsInGroup += 1
         rows += 1
         if rowsInGroup >= rowGroupRows { try flush() }
     }
 
     /// The whole file.
-    public mutating func finish() throws(Failure) -> [UInt8] {
+    package mutating func finish() throws(Failure) -> [UInt8] {
         if rowsInGroup > 0 { try flush() }
         var footer = ThriftCompactWriter()
         footer.i32(1, 2)  // version

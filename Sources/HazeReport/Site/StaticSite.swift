@@ -16,13 +16,17 @@ import HazeAlerts
 /// fingerprint of its inputs changed, and written only when its bytes
 /// changed, so an unchanged page keeps its modification time (`SiteManifest`).
 public struct StaticSite {
+    /// What site to build.
     public struct Options: Sendable {
+        /// The city the site is about, as the registry spells it (or an alias).
         public var city: String
         /// The ranking level of the unit pages and rankings; nil: districts when
         /// the registry assigns districts in the city, else stations.
         public var level: RankingLevel?
+        /// The language of the pages.
         public var language: Language
 
+        /// Options for a site of `city`, its units at `level` (nil: districts when the city has them, else stations), in `language`.
         public init(city: String, level: RankingLevel? = nil, language: Language = .zh) {
             self.city = city
             self.level = level
@@ -32,7 +36,9 @@ public struct StaticSite {
 
     /// What a run did.
     public struct Report: Sendable {
+        /// The city as the registry spells it.
         public var city = ""
+        /// The level the units were ranked at.
         public var level: RankingLevel = .district
         /// Every page of the site.
         public var pages: [String] = []
@@ -44,11 +50,14 @@ public struct StaticSite {
         public var removed: [String] = []
         /// Months ranked in this run (the others came from the manifest).
         public var monthsRanked = 0
+        /// Things the operator should know (months skipped for want of data, …).
         public var notes: [String] = []
     }
 
+    /// The directory the site is written to.
     public let directory: String
 
+    /// A site to be written to `directory` by `generate`.
     public init(directory: String) { self.directory = directory }
 
     /// Makes or updates the site from the store at `storeDirectory` (read

@@ -3,11 +3,13 @@
 /// laid out for 400 px is read on a phone at its natural size and one laid
 /// out for 1000 px on a desktop, each with legible labels.
 public struct ChartWidth: Sendable, Hashable {
+    /// The width in pixels, within `range`.
     public let pixels: Int
 
     /// The widths a chart can be laid out for.
     public static let range: ClosedRange<Int> = 320 ... 2400
 
+    /// A width of `pixels`, clamped to `range` (320…2400).
     public init(_ pixels: Int) { self.pixels = min(max(pixels, Self.range.lowerBound), Self.range.upperBound) }
 
     /// A phone held upright.

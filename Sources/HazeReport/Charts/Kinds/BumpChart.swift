@@ -6,12 +6,12 @@ import HazeModel
 /// it jointly last) is a hollow marker in a lane below the ranks, and the
 /// line breaks there.
 struct BumpChart: Sendable {
-    public struct Line: Sendable {
-        public var unit: String
+    struct Line: Sendable {
+        var unit: String
         /// Per month: the rank, nil when the unit had no data at all.
-        public var ranks: [Int?]
+        var ranks: [Int?]
         /// Per month: whether the unit's monthly mean was valid.
-        public var valid: [Bool]
+        var valid: [Bool]
     }
 
     var title: String
