@@ -6,11 +6,15 @@ import HazeModel
 
 /// One HTTP request.
 public struct HTTPRequest: Sendable {
+    /// Where the request goes (http or https).
     public var url: URL
     package var method: String
+    /// Request headers (they may carry API keys; a redirect to another origin drops all but the user agent).
     public var headers: [String: String]
+    /// The request body; nil for none.
     public var body: Data?
 
+    /// A request of `method` (GET by default) to `url`.
     public init(url: URL, method: String = "GET", headers: [String: String] = [:], body: Data? = nil) {
         self.url = url
         self.method = method
@@ -21,8 +25,11 @@ public struct HTTPRequest: Sendable {
 
 /// A complete response: the whole body was received.
 public struct HTTPResponse: Sendable {
+    /// The HTTP status code.
     public var status: Int
+    /// Response headers; names as the server sent them.
     public var headers: [String: String]
+    /// The whole body.
     public var body: Data
 }
 
@@ -76,16 +83,19 @@ public enum HTTPError: Error, Sendable, Equatable, CustomStringConvertible {
 ///
 /// Proxies come from `http_proxy`, `https_proxy` and `no_proxy`, which libcurl honours.
 public final class HTTPClient: @unchecked Sendable {
+    /// How long and how often to try.
     public struct Policy: Sendable {
         /// Everything, retries included, ends within this many seconds.
         public var deadline: Double
         /// One attempt ends within this many seconds.
         public var attemptTimeout: Double
+        /// Attempts at most, the first included (retries are for timeouts, resets, 408, 429 and 5xx; never other 4xx).
         public var attempts: Int
         /// First backoff in seconds; doubles each retry, with ±50 % jitter.
         public var backoff: Double
         var maximumRedirects: Int
 
+        /// A policy; times are in seconds.
         public init(deadline: Double = 30, attemptTimeout: Double = 15, attempts: Int = 4, backoff: Double = 0.5,
                     maximumRedirects: Int = 3) {
             self.deadline = deadline
@@ -96,10 +106,12 @@ public final class HTTPClient: @unchecked Sendable {
         }
     }
 
+    /// The deadlines and retries every request of this client follows.
     public let policy: Policy
     private let session: URLSession
     private let delegate = NoRedirects()
 
+    /// A client following `policy`.
     public init(policy: Policy = Policy()) {
         self.policy = policy
         let configuration = URLSessionConfiguration.ephemeral

@@ -18,6 +18,7 @@ import Foundation
 ///
 /// Works on the text, so an unparsable URL is redacted too.
 public enum Redaction {
+    /// The URL as it may be printed: user info, query values, the fragment and token-like path segments replaced by `***`.
     public static func redact(_ url: URL) -> String { redact(url: url.absoluteString) }
 
     /// One URL.
