@@ -7,14 +7,18 @@ import HazeNet
 /// (or the one asked for) pulled in turn by the `Puller`, with every message
 /// redacted (`Redaction`) before it leaves.
 public struct PullRun {
+    /// The sources and where their cursors are kept.
     public let configuration: PullConfiguration
+    /// The store the pulled readings are written to.
     public let store: Store
+    /// The registry the parsers check station codes against.
     public let registry: StationRegistry
     /// The environment header values may read from (only the variables each source lists).
     public let environment: [String: String]
     /// How far one pulled payload may move the hourly window.
     public var windowPolicy: WindowPolicy = .standard
 
+    /// A pull of `configuration`'s sources into `store`; `environment` supplies the header values sources read from variables.
     public init(configuration: PullConfiguration, store: Store, registry: StationRegistry, environment: [String: String]) {
         self.configuration = configuration
         self.store = store
@@ -53,9 +57,10 @@ public struct PullRun {
 
 /// What a pull run did, source by source.
 public struct PullRunReport: Sendable {
+    /// One report per source pulled, in configuration order.
     public var sources: [PullReport] = []
 
-    public init() {}
+    package init() {}
 
     /// True when some request failed and will be tried again next run.
     public var anyFailed: Bool { sources.contains { !$0.failed.isEmpty } }

@@ -15,7 +15,9 @@ public struct PullSource: Sendable, Equatable {
     public var id: String
     /// URL with placeholders: {yyyyMMdd} {yyyy} {MM} {dd} {date} {from} {to} {sensor} {page}.
     public var url: String
+    /// The format of what the source serves (CNEMC wide or hourly CSV, long CSV, OpenAQ v3 JSON).
     public var format: IngestFormat
+    /// Whether requests go by day file or by hour range.
     public var step: Step
     /// The first day to fetch when the source has no cursor yet.
     public var start: CivilDate?
@@ -42,8 +44,10 @@ public struct PullSource: Sendable, Equatable {
 
 /// The pull configuration: `haze.json` in the working directory, or `--config`.
 public struct PullConfiguration: Sendable {
+    /// The sources, in file order.
     public var sources: [PullSource]
 
+    /// Reads the configuration at `path`. Throws `PullError` when the file is missing or a source is wrong (naming the source and field).
     public static func load(path: String) throws(PullError) -> PullConfiguration {
         guard let data = FileManager.default.contents(atPath: path) else { throw .configurationMissing(path) }
         let json: JSONValue

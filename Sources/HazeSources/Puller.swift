@@ -7,7 +7,9 @@ import HazeNet
 
 /// What pulling one source did.
 public struct PullReport: Sendable {
+    /// The source's id.
     public var source: String
+    /// Payloads fetched (files or pages).
     public var fetched = 0
     /// Day files complete (all 24 hours), or settled as final.
     public var complete: [CivilDate] = []
@@ -17,11 +19,14 @@ public struct PullReport: Sendable {
     var notPublished: [String] = []
     /// Requests that failed after their retries: fetched again next run.
     public var failed: [String] = []
+    /// What ingesting the payloads stored, rejected and quarantined.
     public var summary = IngestSummary()
+    /// Things worth knowing that are not failures, redacted.
     public var notes: [String] = []
+    /// Where the source's cursor stands after the pull, in words.
     public var cursor: String = ""
 
-    public init(source: String) { self.source = source }
+    package init(source: String) { self.source = source }
 
     /// The line printed for the source.
     public var line: String {
