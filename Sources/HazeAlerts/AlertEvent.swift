@@ -23,7 +23,7 @@ public struct AlertEvent: Sendable {
     var levelName: String
     /// The severity of the episode's level at this hour.
     public var severity: Severity
-    /// The rule's value at this hour, in the rule's unit (µg/m³, a ratio, hours …); nil when the kind has none (e.g. a closing without data).
+    /// The rule's value at this hour, in the rule's unit (µg/m³, a ratio, hours …); nil for a closing.
     public var value: Double?
     /// The highest value since the episode opened, in the same unit; nil when none.
     public var peak: Double?
