@@ -11,7 +11,7 @@ import Testing
 /// WeCom, DingTalk verifying 加签 as documented, Feishu verifying its
 /// signature, Alertmanager v2 validating its schema), with a national hour of
 /// the January–February 2019 sample, on a virtual clock (no real waiting).
-@Suite("Alerts: delivery to WeCom, DingTalk, Feishu and Alertmanager imitations: digests, quotas, failures", .serialized)
+@Suite("Alerts: delivery to WeCom, DingTalk, Feishu and Alertmanager imitations: digests, quotas, failures", .onTestThreads, .serialized)
 struct AlertDeliveryTests {
     static let zone = LocalZone.beijing
     static let rules: RuleSet = (try? RuleSet.load(directory: TestPaths.root + "/alerts")) ?? RuleSet(rules: [])
@@ -206,9 +206,12 @@ struct AlertDeliveryTests {
         let healthy = try LoopbackServer()
         try Self.secure(server)
         let clock = VirtualClock(Self.seconds("2019-02-28", 20, minute: 5), server: server)
+        // Long attempts: on a loaded machine the loopback server answered after the default 8 s,
+        // and the retry delivered those messages twice (delivery is at least once).
         let receivers = """
-            [{"id": "wecom", "kind": "wecom", "url": "\(server.base)/cgi-bin/webhook/send?key=${WECOM_KEY}", "reports_per_message": 60},
-             {"id": "archive", "kind": "webhook", "url": "\(healthy.base)/archive"}]
+            [{"id": "wecom", "kind": "wecom", "url": "\(server.base)/cgi-bin/webhook/send?key=${WECOM_KEY}", "reports_per_message": 60,
+              "deadline_seconds": 600, "attempt_timeout_seconds": 300},
+             {"id": "archive", "kind": "webhook", "url": "\(healthy.base)/archive", "deadline_seconds": 600, "attempt_timeout_seconds": 300}]
             """
         let routes = try Self.routes(receivers, routes: #"[{"receivers": ["wecom"]}, {"match": {"severity": "critical"}, "receivers": ["archive"]}]"#)
         try server.setMode("fail500")

@@ -12,7 +12,7 @@ import Testing
 @testable import HazeCLI
 
 /// The alert kinds and the episode state machine on hand-made data.
-@Suite("Alerts: rules and episodes on hand-made data")
+@Suite("Alerts: rules and episodes on hand-made data", .onTestThreads)
 struct AlertEngineTests {
     let zone = LocalZone.beijing
     let registry = StationRegistry(stations: [

@@ -9,7 +9,7 @@ import Testing
 /// `--deliver-only`, `haze alert silence`, `haze alert log`, `haze alert ack`
 /// and `haze status --format prometheus`, on the national sample and on
 /// hand-made data (where each expected value is counted by hand).
-@Suite("Alerts: haze alert silence, log, ack, --deliver-only and status --format prometheus on real data", .serialized)
+@Suite("Alerts: haze alert silence, log, ack, --deliver-only and status --format prometheus on real data", .onTestThreads, .serialized)
 struct AlertHistoryTests {
     static func objects(_ text: String) -> [[String: Any]] {
         text.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }

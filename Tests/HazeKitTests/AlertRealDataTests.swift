@@ -13,7 +13,7 @@ import Testing
 
 /// The alerter over the real CNEMC data: replay against an independent
 /// implementation, cron safety, and webhook delivery against a loopback server.
-@Suite("Alerts: real data, cron safety, webhook", .serialized)
+@Suite("Alerts: real data, cron safety, webhook", .onTestThreads, .serialized)
 struct AlertRealDataTests {
     /// The shipped rules of the four kinds alerts_reference.py implements.
     static let fourKinds: String = {

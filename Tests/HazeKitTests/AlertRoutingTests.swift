@@ -12,7 +12,7 @@ import Synchronization
 
 /// Routes, zones, silences, quiet hours, coverage rules and digests on
 /// hand-made data, where every expected report is known by hand.
-@Suite("Alerts: routes, zones, silences, quiet hours, coverage and digests by hand")
+@Suite("Alerts: routes, zones, silences, quiet hours, coverage and digests by hand", .onTestThreads)
 struct AlertRoutingTests {
     static let zone = LocalZone.beijing
     static let registry = StationRegistry(stations: [
@@ -188,6 +188,8 @@ struct AlertRoutingTests {
         (#"{"receivers": [{"id": "a", "kind": "webhook", "url": "http://h/", "quiet_hours": {"from": "22:30", "to": "07:00"}}], "routes": [{"receivers": ["a"]}]}"#,
          "'22:30' is not a whole hour"),
         (#"{"receivers": [{"id": "../x", "kind": "webhook", "url": "http://h/"}], "routes": []}"#, "must be a plain name"),
+        (#"{"receivers": [{"id": "a", "kind": "webhook", "url": "http://h/", "attempt_timeout_seconds": 0}], "routes": [{"receivers": ["a"]}]}"#,
+         "field 'attempt_timeout_seconds'"),
         (#"{"receivers": [{"id": "a", "kind": "alertmanager", "url": "http://h/", "labels": {"bad-name": "x"}}], "routes": [{"receivers": ["a"]}]}"#,
          "'bad-name' is not a label name"),
     ])
@@ -505,7 +507,7 @@ struct AlertRoutingTests {
         let directory = try Self.store(["A1": [150, 250, 50, 120], "B1": [120, 130, 20, 20]], from: t)
         let server = try LoopbackServer()
         let clock = VirtualClock(Double(t.index * 3600) + 3900, server: server)
-        let text = #"{"receivers": [{"id": "am", "kind": "alertmanager", "url": "\#(server.base)", "deadline_seconds": 5}], "routes": [{"receivers": ["am"]}]}"#
+        let text = #"{"receivers": [{"id": "am", "kind": "alertmanager", "url": "\#(server.base)", "deadline_seconds": 60}], "routes": [{"receivers": ["am"]}]}"#
         let routes = try AlertRoutes.parse(Array(text.utf8), file: "routes.json", rules: Self.rules, registry: Self.registry)
         let receivers = try routes.makeReceivers(environment: [:])
         let alertClock = clock.clock

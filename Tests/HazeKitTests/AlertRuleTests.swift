@@ -11,7 +11,7 @@ import Testing
 @testable import HazeReport
 @testable import HazeCLI
 
-@Suite("Alerts: rule files")
+@Suite("Alerts: rule files", .onTestThreads)
 struct AlertRuleFileTests {
     @Test("the shipped rule sets load: every kind is used")
     func shippedRules() throws {

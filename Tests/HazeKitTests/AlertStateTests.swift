@@ -15,7 +15,7 @@ import Synchronization
 /// The alert state under ordinary misuse: filtered runs, `--at` typos and
 /// look-backs, damaged files, a stopped feed, a run stopped mid-commit — each
 /// a regression test for issue 11 group 7.
-@Suite("Alerts: state per subject, --at within the data, damage and repair, data stopped, exactly-once run", .serialized)
+@Suite("Alerts: state per subject, --at within the data, damage and repair, data stopped, exactly-once run", .onTestThreads, .serialized)
 struct AlertStateTests {
     // MARK: Real data: a small national store of 2019-01-10 … 14
 
@@ -502,6 +502,6 @@ struct AlertStateTests {
             #expect(!text.contains("@unchecked Sendable"), "\(name)")
         }
         let context = try String(contentsOfFile: directory + "/AlertContext.swift", encoding: .utf8)
-        #expect(context.contains("public final class AlertContext {"))
+        #expect(context.contains("final class AlertContext {"), "AlertContext declares no Sendable conformance")
     }
 }

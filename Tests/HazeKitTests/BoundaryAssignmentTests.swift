@@ -13,7 +13,7 @@ import Testing
 
 /// `haze stations assign`: point-in-polygon over GeoJSON with holes and
 /// MultiPolygons, distances to boundaries, GCJ-02, and Beijing's districts.
-@Suite("Boundary assignment")
+@Suite("Boundary assignment", .onTestThreads)
 struct BoundaryAssignmentTests {
     static let boundaries = TestPaths.fixtures + "/boundaries"
 

@@ -18,7 +18,7 @@ import Testing
 ///   √(425.6² + 556.0²) (0.005° · cos 40.045°, 0.005°) → 700.2 m.
 /// - P01 (116.025, 40.100) in ring, the outer west edge and the hole's west edge both 0.025° · cos 40.1° → 2126.4 m.
 /// - P07 (116.350, 40.050) in twin's west square, its east and west edges 0.05° · cos 40.05° → 4255.9 m.
-@Suite("Boundary assignment: --near METRES flags stations within METRES of a boundary and not beyond")
+@Suite("Boundary assignment: --near METRES flags stations within METRES of a boundary and not beyond", .onTestThreads)
 struct BoundaryNearTests {
     /// Hand-computed distance of each station inside a polygon (above).
     static let inside: [String: Double] = ["P12": 332.4, "P04": 554.8, "P08": 680.9, "P11": 700.2, "P01": 2126.4, "P07": 4255.9]

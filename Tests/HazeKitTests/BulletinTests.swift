@@ -8,7 +8,7 @@ import Testing
 /// `haze bulletin`: its figures equal `haze rank --indicator`'s and the
 /// independent reference's (RULES.md §11), its workbook read back by the
 /// independent reader equals its JSON, its HTML is well-formed.
-@Suite("Bulletin", .serialized)
+@Suite("Bulletin", .onTestThreads, .serialized)
 struct BulletinTests {
     static func bulletin(_ store: String, _ arguments: [String]) throws -> [String: Any] {
         let run = InProcess(["bulletin", "--store", store, "--stations", TestPaths.stations, "--city", "北京", "--format", "json"] + arguments)

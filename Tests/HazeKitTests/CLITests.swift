@@ -11,7 +11,7 @@ import Testing
 @testable import HazeReport
 @testable import HazeCLI
 
-@Suite("CLI")
+@Suite("CLI", .onTestThreads)
 struct CLITests {
     @Test("every command has help with an example, from the same spec that parses it")
     func help() {

@@ -10,7 +10,7 @@ import Testing
 @testable import HazeReport
 @testable import HazeCLI
 
-@Suite("CSV scanner")
+@Suite("CSV scanner", .onTestThreads)
 struct CSVTests {
     func records(_ text: String) -> [[String]] {
         var scanner = CSVScanner(bytes: Array(text.utf8))

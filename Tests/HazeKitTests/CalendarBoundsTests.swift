@@ -15,7 +15,7 @@ import Testing
 /// within years 1–9999, and input from outside is limited to the supported
 /// calendar (years 1900–2200) and to ranges the store can hold — a usage
 /// error naming the option otherwise, with nothing in the store changed.
-@Suite("Calendar bounds")
+@Suite("Calendar bounds", .onTestThreads)
 struct CalendarBoundsTests {
     static func date(_ y: Int, _ m: Int, _ d: Int) -> CivilDate { CivilDate(year: y, month: m, day: d)! }
     static func month(_ y: Int, _ m: Int) -> Month { Month(year: y, month: m)! }

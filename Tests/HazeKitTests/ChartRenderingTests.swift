@@ -11,7 +11,7 @@ import Testing
 /// and each chart's screenshot neither blank nor a solid block and drawn in
 /// the colours it stands for. Chromium runs are few and batched: one page
 /// holds every chart kind (a district's page of the static site).
-@Suite("Charts rendered in Chromium", .serialized,
+@Suite("Charts rendered in Chromium", .onTestThreads, .serialized,
        .enabled(if: Chromium.path != nil || ProcessInfo.processInfo.environment["HAZE_REQUIRE_CHROMIUM"] != nil,
                 "chromium is not installed (apt-get install chromium fonts-noto-cjk); set HAZE_REQUIRE_CHROMIUM=1 to make that a failure"))
 struct ChartRenderingTests {

@@ -8,7 +8,7 @@ import Testing
 
 /// The parts the charts are made of, against hand-computed values and the
 /// standards' tables, and the ranking HTML's structure (no browser).
-@Suite("Charts: parts and report structure")
+@Suite("Charts: parts and report structure", .onTestThreads)
 struct ChartUnitTests {
     @Test("the legend's concentration ranges per AQI category come from the model's IAQI and equal HJ 633's tables (2012, and 2026 from 2026-03-01)")
     func categoryTables() {

@@ -10,7 +10,7 @@ import Testing
 /// The charts' numbers, read back from the SVG's data attributes, against
 /// `haze query` for the same subject and period, and their colours and
 /// statistics against an independent computation (`Tests/Scripts/chart_ref.py`).
-@Suite("Charts: values equal haze query", .serialized)
+@Suite("Charts: values equal haze query", .onTestThreads, .serialized)
 struct ChartValueTests {
     static func plot(_ arguments: [String]) throws -> String {
         let dir = TestPaths.temporaryDirectory("haze-plot")

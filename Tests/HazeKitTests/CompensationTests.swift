@@ -14,7 +14,7 @@ import Testing
 /// The compensation ledger: the four shipped schemes (Tests/Fixtures/compensation/)
 /// on hand-made inputs, every expected amount worked out by hand in the comments,
 /// each with a tier or sign boundary and a tie; and the scheme file's refusals.
-@Suite("Compensation: the four schemes worked by hand")
+@Suite("Compensation: the four schemes worked by hand", .onTestThreads)
 struct CompensationTests {
     static func scheme(_ name: String) throws -> CompensationScheme {
         try CompensationScheme.load(path: TestPaths.fixtures + "/compensation/\(name).json")
@@ -290,7 +290,7 @@ struct CompensationTests {
 
 /// `haze compensation` end to end: a hand-made store of two Januaries, where
 /// every figure and amount is worked out by hand, and the bundled sample.
-@Suite("Compensation: haze compensation on a store", .serialized)
+@Suite("Compensation: haze compensation on a store", .onTestThreads, .serialized)
 struct CompensationCommandTests {
     /// City 测试 with districts A区, B区, C区 (one station each), PM2.5 and PM10 constant over
     /// January 2018 and January 2019, every hour present:
@@ -304,7 +304,7 @@ struct CompensationCommandTests {
         let root = TestPaths.temporaryDirectory("haze-compensation")
         let stations = root + "/stations"
         try? FileManager.default.createDirectory(atPath: stations, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: stations + "/test.csv", contents: Data("""
+        _ = FileManager.default.createFile(atPath: stations + "/test.csv", contents: Data("""
         code,name,city,district,longitude,latitude,control
         SA,站A,测试,A区,,,
         SB,站B,测试,B区,,,
@@ -430,7 +430,7 @@ struct CompensationCommandTests {
         let noScheme = Self.run(["--month", "2019-01", "--city", "测试"])
         #expect(noScheme.status == 64 && noScheme.stderr.contains("needs --scheme FILE"))
         let dir = TestPaths.temporaryDirectory("haze-compensation-bad")
-        FileManager.default.createFile(atPath: dir + "/s.json", contents: Data(#"{"scheme":"x","title":"X","period":"month","terms":[{"id":"a","indicator":"pm2.5","measure":"change","baseline":"none","rate":1,"weigth":2}]}"#.utf8))
+        _ = FileManager.default.createFile(atPath: dir + "/s.json", contents: Data(#"{"scheme":"x","title":"X","period":"month","terms":[{"id":"a","indicator":"pm2.5","measure":"change","baseline":"none","rate":1,"weigth":2}]}"#.utf8))
         let bad = Self.run(["--scheme", dir + "/s.json", "--month", "2019-01", "--city", "测试"])
         #expect(bad.status == 65 && bad.stderr.contains("s.json: term 'a': field 'weigth': unknown field; did you mean 'weight'?"))
         let unknownCity = Self.run(["--scheme", Self.zhengzhou, "--month", "2019-01", "--city", "测验"])

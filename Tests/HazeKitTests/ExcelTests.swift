@@ -13,7 +13,7 @@ import Testing
 
 /// The OOXML writer, read back by an independent reader (Python's zipfile and
 /// xml.etree always, openpyxl when installed).
-@Suite("Excel: the workbook writer read back independently", .serialized)
+@Suite("Excel: the workbook writer read back independently", .onTestThreads, .serialized)
 struct ExcelTests {
     static let hostile = "=HYPERLINK(\"http://x\",\"点我\")"
 

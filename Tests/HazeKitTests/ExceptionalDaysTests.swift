@@ -13,7 +13,7 @@ import Testing
 
 /// The exceptional-days file (例外事件, HJ 663-2026) and `haze rank
 /// --exclude-exceptional`, checked against the independent reference.
-@Suite("Exceptional days: the file, and the PM ranking without them", .serialized)
+@Suite("Exceptional days: the file, and the PM ranking without them", .onTestThreads, .serialized)
 struct ExceptionalDaysTests {
     static func parse(_ text: String, file: String = "dust.csv") throws(ConfigurationError) -> ExceptionalDays {
         try ExceptionalDays.parse(Array(text.utf8), file: file)
@@ -99,7 +99,7 @@ struct ExceptionalDaysTests {
 
     static let written: String = {
         let path = TestPaths.temporaryDirectory("haze-exceptional") + "/dust.csv"
-        FileManager.default.createFile(atPath: path, contents: Data(file.utf8))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(file.utf8))
         return path
     }()
 
@@ -193,7 +193,7 @@ struct ExceptionalDaysTests {
                                 "--year", "2019", "--city", "北京", "--exclude-exceptional", Self.written])
         #expect(period.status == 64 && period.stderr.contains("--exclude-exceptional and --year cannot be used together"))
         let bad = TestPaths.temporaryDirectory("haze-exceptional") + "/bad.csv"
-        FileManager.default.createFile(atPath: bad, contents: Data("date,kind,city\n2019-01-12,dust,北平\n".utf8))
+        _ = FileManager.default.createFile(atPath: bad, contents: Data("date,kind,city\n2019-01-12,dust,北平\n".utf8))
         let refused = InProcess(["rank", "--store", SharedStore.national.directory, "--stations", TestPaths.stations,
                                  "--month", "2019-01", "--city", "北京", "--exclude-exceptional", bad])
         #expect(refused.status == 65)

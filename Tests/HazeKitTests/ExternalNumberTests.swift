@@ -14,7 +14,7 @@ import Testing
 /// Every number from outside — option values, JSON numbers of configuration,
 /// rule and OpenAQ files, CSV cells — passes one checked conversion
 /// (`ExternalNumber`): refused with the field and the allowed range, never a trap.
-@Suite("Numbers from outside")
+@Suite("Numbers from outside", .onTestThreads)
 struct ExternalNumberTests {
     static let intMaxDigits = String(Int.max)
     static let beyondIntMax = "9223372036854775808"

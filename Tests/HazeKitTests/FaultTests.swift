@@ -14,7 +14,7 @@ import Testing
 /// A full disk and a read-only store: a clear error naming the file, and the
 /// store as it was. The disk is "filled" with a file-size limit (ulimit -f,
 /// SIGXFSZ ignored so the call fails with EFBIG as it would with ENOSPC).
-@Suite("Disk full and read-only store")
+@Suite("Disk full and read-only store", .onTestThreads)
 struct FaultTests {
     static let oneStation = """
     station,time,pollutant,value

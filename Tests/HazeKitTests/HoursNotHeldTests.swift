@@ -8,7 +8,7 @@ import Testing
 /// After the hourly ring has gone round, hours it no longer holds are not
 /// answered as empty rows: the query says so, points at the daily values and
 /// exits 66. (Issue 18: silent loss of view.)
-@Suite("Hours the hourly ring no longer holds")
+@Suite("Hours the hourly ring no longer holds", .onTestThreads)
 struct HoursNotHeldTests {
     /// A 48-hour ring over nine day files: the first week's hours have left it, its days have not.
     static let store: String = {

@@ -13,7 +13,7 @@ import Testing
 /// (`Tests/Scripts/reference.py`, RULES.md) and against CNEMC's own AQI and
 /// PMx_24h rows. Needs the original files (all 15 row types): the bundled
 /// copy holds PM rows only.
-@Suite("Indicators: real data against the reference and CNEMC's own rows", .serialized,
+@Suite("Indicators: real data against the reference and CNEMC's own rows", .onTestThreads, .serialized,
        .enabled(if: TestPaths.cnemcHasGases, "needs the original CNEMC files in ../shared/data/cnemc"))
 struct IndicatorRealDataTests {
     /// The reference's names of the daily items.

@@ -10,7 +10,7 @@ import Testing
 
 /// The rules of RULES.md on hand-made values and stores, every expected
 /// figure worked out by hand in the comments.
-@Suite("Indicators: rules on hand-made data")
+@Suite("Indicators: rules on hand-made data", .onTestThreads)
 struct IndicatorRuleTests {
     // MARK: Percentiles (HJ 663 Appendix A)
 
@@ -371,7 +371,7 @@ struct IndicatorRuleTests {
     }
 }
 
-@Suite("Indicators: stores written before the gases")
+@Suite("Indicators: stores written before the gases", .onTestThreads)
 struct StoreWideningTests {
     @Test("a store of the current format with PM only (written by haze 0.2.0) opens, gains SO2, NO2, CO and O3 series on ingest, keeps every PM value, day and its 0–23 day, and checks clean")
     func pmOnlyStoreGainsGases() throws {

@@ -11,7 +11,7 @@ import Testing
 @testable import HazeReport
 @testable import HazeCLI
 
-@Suite("Ingest: bad input is refused with file, line and field; good rows are kept")
+@Suite("Ingest: bad input is refused with file, line and field; good rows are kept", .onTestThreads)
 struct BadInputTests {
     let registry = SharedStore.registry
 

@@ -13,7 +13,7 @@ import Testing
 
 /// Input is read whole and as meant, or refused and counted: never silently
 /// misread or dropped. (Issue 11, group 6.)
-@Suite("Input: read whole, read as meant, or refused and counted", .serialized)
+@Suite("Input: read whole, read as meant, or refused and counted", .onTestThreads, .serialized)
 struct InputReadingTests {
     let registry = SharedStore.registry
 

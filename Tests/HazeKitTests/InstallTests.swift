@@ -4,7 +4,7 @@ import Testing
 
 /// An installed binary finds its data beside it, never on the build machine,
 /// and says where it looked when there is none.
-@Suite("Installed binary")
+@Suite("Installed binary", .onTestThreads)
 struct InstallTests {
     /// `<prefix>/bin/haze` (a copy of the built binary), with or without `<prefix>/share/haze`.
     static func install(withData: Bool) throws -> (prefix: String, binary: String, empty: String) {

@@ -10,7 +10,7 @@ import Testing
 @testable import HazeReport
 @testable import HazeCLI
 
-@Suite("Model: dates, hours, zones")
+@Suite("Model: dates, hours, zones", .onTestThreads)
 struct TimeTests {
     @Test("day numbers match known dates", arguments: [
         ("1970-01-01", 0), ("2000-03-01", 11_017), ("2019-01-01", 17_897), ("2024-02-29", 19_782), ("1969-12-31", -1),
@@ -67,7 +67,7 @@ struct TimeTests {
     }
 }
 
-@Suite("Model: GB/T 8170 rounding")
+@Suite("Model: GB/T 8170 rounding", .onTestThreads)
 struct RoundingTests {
     @Test("exact halves go to the even neighbour", arguments: [
         (52.5, 52), (53.5, 54), (0.5, 0), (1.5, 2), (52.49, 52), (52.51, 53), (75.5, 76), (74.5, 74),
@@ -88,7 +88,7 @@ struct RoundingTests {
     }
 }
 
-@Suite("Model: standards by date")
+@Suite("Model: standards by date", .onTestThreads)
 struct StandardTests {
     @Test("Grade II 24-hour limits follow the edition in force")
     func dailyLimits() throws {
@@ -132,7 +132,7 @@ struct StandardTests {
     }
 }
 
-@Suite("Model: display width")
+@Suite("Model: display width", .onTestThreads)
 struct DisplayWidthTests {
     @Test func chineseTakesTwoColumns() {
         #expect(DisplayWidth.of("朝阳区") == 6)

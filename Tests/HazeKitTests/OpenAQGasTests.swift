@@ -10,7 +10,7 @@ import Testing
 /// a volume ratio (ppm, ppb) is refused row by row with a message naming the
 /// unit — the other rows of the page are kept. Every expected value is
 /// worked by hand in the comments.
-@Suite("OpenAQ gases: CO in mg/m³ as is, µg/m³ ÷ 1000, ppm/ppb refused by name")
+@Suite("OpenAQ gases: CO in mg/m³ as is, µg/m³ ÷ 1000, ppm/ppb refused by name", .onTestThreads)
 struct OpenAQGasTests {
     static let registry = StationRegistry(stations: [Station(code: "OAQ-1", name: "s", city: "c")])
 

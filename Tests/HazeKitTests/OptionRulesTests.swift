@@ -14,7 +14,7 @@ import Testing
 /// Conflicting or meaningless options — one of which would be silently
 /// ignored — are refused with a usage error (64), from a table each command
 /// declares in its spec (`OptionRule`), before anything is read or written.
-@Suite("Conflicting options")
+@Suite("Conflicting options", .onTestThreads)
 struct OptionRulesTests {
     static let webhook = "http://127.0.0.1:9/hook"
     static let replay = ["alert", "--replay", "--from", "2019-01-10", "--to", "2019-01-12"]

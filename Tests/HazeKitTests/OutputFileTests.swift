@@ -14,7 +14,7 @@ import Testing
 /// `--out` never replaces what it does not own: regular files atomically
 /// (mode kept), links followed, devices and FIFOs written through, the rest
 /// refused. (Issue 11, group 5.)
-@Suite("--out: one writer that never replaces special files", .serialized)
+@Suite("--out: one writer that never replaces special files", .onTestThreads, .serialized)
 struct OutputFileTests {
     /// A store with a whole valid month to rank (the shared national store, read only).
     static var store: String { SharedStore.national.directory }

@@ -14,7 +14,7 @@ import Testing
 /// Names from the registry and values from data are shown, never run: CSV
 /// formulas neutralised, Markdown and HTML escaped, terminal control
 /// characters made visible. (Issue 11, group 8.)
-@Suite("Output: hostile names are shown, never run", .serialized)
+@Suite("Output: hostile names are shown, never run", .onTestThreads, .serialized)
 struct OutputInjectionTests {
     static let hostile = ["=HYPERLINK(\"http://x\")", "@SUM(A1)", "<script>alert(1)</script>", "\u{1B}[31mred\u{1B}[0m",
                           "two\nlines", "+1+1", "-2+3", "a|b `c` [l](javascript:x)"]

@@ -10,7 +10,7 @@ import Testing
 /// exports of the shared national store read back by pyarrow and DuckDB
 /// (`Tests/Scripts/parquet_read.py`, never haze's code) and compared with
 /// `haze query --format csv` of the same stations.
-@Suite("Parquet export")
+@Suite("Parquet export", .onTestThreads)
 struct ParquetExportTests {
     // MARK: Encodings, by hand
 

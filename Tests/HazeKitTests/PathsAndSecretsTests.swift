@@ -15,7 +15,7 @@ import Synchronization
 /// Configuration values never leave the store as paths; credentials never go
 /// to another host, never reach a terminal or a log, and come only from the
 /// environment variables a configuration names. (Issue 11, group 4.)
-@Suite("Paths and secrets", .serialized)
+@Suite("Paths and secrets", .onTestThreads, .serialized)
 struct PathsAndSecretsTests {
     static func config(_ json: String) throws -> String {
         let path = TestPaths.temporaryDirectory("haze-secrets-config") + "/haze.json"

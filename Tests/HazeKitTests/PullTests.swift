@@ -12,7 +12,7 @@ import Testing
 @testable import HazeCLI
 
 /// `haze pull` against a real HTTP server on loopback (Tests/Fixtures/http_server.py).
-@Suite("Pull: HTTP sources, faults, cursor, raw archive, OpenAQ", .serialized)
+@Suite("Pull: HTTP sources, faults, cursor, raw archive, OpenAQ", .onTestThreads, .serialized)
 struct PullTests {
     /// A server directory holding day files; returns the server and the URL template.
     static func serve(_ files: [String]) throws -> (LoopbackServer, String) {

@@ -10,7 +10,7 @@ import Testing
 /// output and compared with the independent reference: `reference.py
 /// daily-stats` / `unit-stats` and `unit_hourly_ref.py` (RULES.md §4–§8),
 /// always with `--day-hours 1-24`.
-@Suite("Query: --indicator aqi by hour, day and month and --pollutant all by day, CSV and JSON, against the reference",
+@Suite("Query: --indicator aqi by hour, day and month and --pollutant all by day, CSV and JSON, against the reference", .onTestThreads,
        .serialized, .enabled(if: TestPaths.cnemcHasGases, "needs the original CNEMC files (all six pollutants) in ../shared/data/cnemc"))
 struct QueryAQITests {
     static let station = "1001A"

@@ -10,7 +10,7 @@ import Testing
 /// `haze query --format svg|html`: the chart's values and the HTML's values
 /// table equal `haze query --format csv` for the same query; the chart
 /// formats' refused option combinations exit 64 and write nothing.
-@Suite("Query as a chart (svg, html)")
+@Suite("Query as a chart (svg, html)", .onTestThreads)
 struct QueryChartTests {
     static func query(_ arguments: [String]) -> InProcess {
         InProcess(["query", "--store", SharedStore.national.directory, "--stations", TestPaths.stations] + arguments)

@@ -10,7 +10,7 @@ import Testing
 /// reference (Tests/Scripts/reference.py rank, RULES.md §11) — on a synthetic
 /// second year (TwoYearStore: hand-chosen values, so the changes are known by
 /// hand) and on Beijing's districts, January–February 2019.
-@Suite("Rank by change, cumulative periods and red/black lists", .serialized)
+@Suite("Rank by change, cumulative periods and red/black lists", .onTestThreads, .serialized)
 struct RankingChangeTests {
     static func haze(_ store: String, _ arguments: [String]) throws -> [String: Any] {
         let run = InProcess(["rank", "--store", store, "--stations", TestPaths.stations, "--city", "北京", "--format", "json"] + arguments)

@@ -13,7 +13,7 @@ import Testing
 
 /// `haze rank --format xlsx` against `--format csv` of the same ranking, cell
 /// by cell, read by the independent reader; `--format csv --bom`.
-@Suite("Excel: rank --format xlsx equals the CSV, --bom", .serialized)
+@Suite("Excel: rank --format xlsx equals the CSV, --bom", .onTestThreads, .serialized)
 struct RankingExcelTests {
     static func rank(_ arguments: [String]) -> InProcess {
         InProcess(["rank", "--store", SharedStore.national.directory, "--stations", TestPaths.stations] + arguments)

@@ -13,7 +13,7 @@ import Testing
 
 /// Rankings over the real CNEMC files, checked against reference.py's
 /// independent computation, and the reports read back.
-@Suite("Ranking: real data against the reference", .serialized)
+@Suite("Ranking: real data against the reference", .onTestThreads, .serialized)
 struct RankingRealDataTests {
     static func reference(month: String, level: String, city: String?) async throws -> [String: [String: [String: Any]]] {
         var arguments = ["rank", "--data", TestPaths.cnemc, "--registry", TestPaths.stations, "--month", month, "--level", level,

@@ -13,7 +13,7 @@ import Testing
 
 /// Rankings on hand-made data, where every expected figure is computed by hand
 /// from the rules in DOMAIN.md.
-@Suite("Ranking: rules on hand-made data")
+@Suite("Ranking: rules on hand-made data", .onTestThreads)
 struct RankingRuleTests {
     let zone = LocalZone.beijing
 

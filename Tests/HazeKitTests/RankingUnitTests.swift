@@ -14,7 +14,7 @@ import Testing
 /// Issue 13: units of any layer, dated lists, control points, checked on the real
 /// January 2019 data against `reference.py` (units formed day by day by `registry_ref.py`,
 /// written from the README's rules) and against hand computations.
-@Suite("Ranking units: layers, dated lists, control points", .serialized)
+@Suite("Ranking units: layers, dated lists, control points", .onTestThreads, .serialized)
 struct RankingUnitTests {
     static let january = Day(CivilDate(year: 2019, month: 1, day: 1)!) ..< Day(CivilDate(year: 2019, month: 2, day: 1)!)
 

@@ -14,7 +14,7 @@ import Testing
 /// The raw archive keeps every payload under an identity taken from what it
 /// is, never from a base name, so `haze rebuild` loses nothing; quarantine
 /// files are told apart the same way. (Issue 11, group 3.)
-@Suite("Raw archive: every payload kept under its own identity", .serialized)
+@Suite("Raw archive: every payload kept under its own identity", .onTestThreads, .serialized)
 struct RawArchiveTests {
     static func rings(_ store: String) throws -> [Data] {
         try [Store.hourlyFileName, Store.dailyFileName].map { try Data(contentsOf: URL(fileURLWithPath: store + "/" + $0)) }

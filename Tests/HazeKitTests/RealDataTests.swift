@@ -14,7 +14,7 @@ import Testing
 /// Acceptance over the real CNEMC files of January–February 2019, checked
 /// against `Tests/Scripts/reference.py`, an independent stdlib-only Python
 /// computation over the same CSVs.
-@Suite("Real data: CNEMC Jan–Feb 2019 against an independent computation", .serialized)
+@Suite("Real data: CNEMC Jan–Feb 2019 against an independent computation", .onTestThreads, .serialized)
 struct RealDataTests {
     static let stations = TestPaths.beijingStations
 

@@ -10,7 +10,7 @@ import Testing
 @testable import HazeReport
 @testable import HazeCLI
 
-@Suite("Station registry")
+@Suite("Station registry", .onTestThreads)
 struct RegistryTests {
     @Test("the shipped registry: dated national lists refined by Beijing's and Zhoukou's files")
     func shippedRegistry() throws {

@@ -5,7 +5,7 @@ import Testing
 
 /// SHA-256 and HMAC-SHA256 written by hand (HazeModel/Codec), checked against
 /// the published test vectors; and the chat robots' signatures built on them.
-@Suite("Signatures: SHA-256 (FIPS 180-4), HMAC-SHA256 (RFC 4231), Base64, DingTalk and Feishu signing")
+@Suite("Signatures: SHA-256 (FIPS 180-4), HMAC-SHA256 (RFC 4231), Base64, DingTalk and Feishu signing", .onTestThreads)
 struct SignatureTests {
     static func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
 

@@ -11,7 +11,7 @@ import Testing
 /// `haze site`: every link resolves (an independent link checker), a second
 /// run with no new data rewrites nothing, one new hour rewrites only the
 /// pages whose bytes it changes, and the directory and its files are guarded.
-@Suite("Static site", .serialized)
+@Suite("Static site", .onTestThreads, .serialized)
 struct SiteTests {
     /// Every file of a directory with its modification time (ns) and inode.
     static func files(_ directory: String) -> [String: (mtime: Int, inode: UInt64, bytes: [UInt8])] {

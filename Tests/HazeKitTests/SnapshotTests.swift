@@ -7,7 +7,7 @@ import Testing
 
 /// The `cnemc-hourly` parser on a hand-made snapshot (`Tests/Fixtures/cnemc-hourly/mixed.csv`,
 /// its README lists the case on each line), and `haze stations --compare`.
-@Suite("cnemc-hourly snapshots: the parser's refusals and stations --compare")
+@Suite("cnemc-hourly snapshots: the parser's refusals and stations --compare", .onTestThreads)
 struct SnapshotTests {
     static let fixture = TestPaths.fixtures + "/cnemc-hourly/mixed.csv"
     static let registry = StationRegistry(stations: [Station(code: "1001A", name: "万寿西宫", city: "北京", district: ""),

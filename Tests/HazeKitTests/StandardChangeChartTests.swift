@@ -11,7 +11,7 @@ import Testing
 /// on that date and the calendar colours each day by the table in force on it.
 /// A hand-made store, 2026-02-20 … 2026-03-10, one station at PM2.5 70 and
 /// PM10 130 µg/m³ every hour — values chosen to change category with the table.
-@Suite("Charts: the standards' change on 2026-03-01")
+@Suite("Charts: the standards' change on 2026-03-01", .onTestThreads)
 struct StandardChangeChartTests {
     static let first = CivilDate(year: 2026, month: 2, day: 20)!
     static let last = CivilDate(year: 2026, month: 3, day: 10)!

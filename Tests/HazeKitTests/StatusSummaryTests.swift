@@ -6,7 +6,7 @@ import Testing
 /// `haze status` in O(1): the summary a writer records beside the write
 /// sequence gives exactly what walking the row directories gives, and is
 /// never used once the rings changed after it.
-@Suite("Status summary")
+@Suite("Status summary", .onTestThreads)
 struct StatusSummaryTests {
     /// A store of two CNEMC day files, ingested by `haze ingest`.
     static func ingested(_ name: String) throws -> String {

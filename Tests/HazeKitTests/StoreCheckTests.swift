@@ -8,7 +8,7 @@ import Testing
 /// `haze check` and `haze check --repair` on damaged stores: every kind of
 /// damage is seen, repair restores exactly what raw/ (or a checksum) can
 /// restore, keeps what is intact, and never says OK after a loss.
-@Suite("Store check and repair")
+@Suite("Store check and repair", .onTestThreads)
 struct StoreCheckTests {
     /// A small store of three national day files, their payloads archived under raw/ when asked.
     static func store(archive: Bool = true, files: Int = 3) -> String {

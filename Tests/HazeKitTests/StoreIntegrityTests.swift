@@ -8,7 +8,7 @@ import Testing
 /// series, views that outlive a widening, reads that never settle, a killed
 /// writer, system errors with their real cause, and the upgrade of a store
 /// written by haze 0.1.
-@Suite("Store integrity")
+@Suite("Store integrity", .onTestThreads)
 struct StoreIntegrityTests {
     let zone = LocalZone.beijing
     let start = Day(CivilDate(year: 2019, month: 1, day: 1)!)

@@ -11,7 +11,7 @@ import Testing
 @testable import HazeReport
 @testable import HazeCLI
 
-@Suite("Store: ring buffer")
+@Suite("Store: ring buffer", .onTestThreads)
 struct StoreTests {
     let zone = LocalZone.beijing
     let start = Day(CivilDate(year: 2019, month: 1, day: 1)!)
@@ -171,7 +171,7 @@ struct StoreTests {
         // A process that took the lock and was killed leaves nothing stale.
         let holder = Process()
         holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        holder.arguments = ["python3", "-c", "import fcntl,sys,time; f=open(sys.argv[1],'w'); fcntl.flock(f, fcntl.LOCK_EX); print('locked', flush=True); time.sleep(30)",
+        holder.arguments = ["python3", "-c", "import fcntl,sys,time; f=open(sys.argv[1],'w'); fcntl.flock(f, fcntl.LOCK_EX); print('locked', flush=True); time.sleep(3600)",
                             directory + "/lock"]
         let holding = Pipe()
         holder.standardOutput = holding
@@ -179,7 +179,10 @@ struct StoreTests {
         try holder.run()
         // Wait for the holder to say it has the lock: a fixed sleep loses the race on a busy machine.
         let holdingRead = holding.fileHandleForReading
-        _ = await OffPool.run { holdingRead.availableData }
+        // The holder sleeps far longer than any wait here, so the lock is still held when a
+        // loaded machine resumes this task late; it is killed below.
+        let said = await OffPool.run { holdingRead.availableData }
+        try #require(String(decoding: said, as: UTF8.self).hasPrefix("locked"), "the lock holder did not start")
         #expect(throws: StoreError.locked(directory: directory)) {
             _ = try Store(directory: directory, access: .readWrite)
         }

@@ -15,7 +15,7 @@ import Testing
 ///   临港开发区 (2023-02-28…2025-06-29); 2070A 川汇区 (…2025-06-29);
 ///   4121A 淮阳区 (2025-07-01…); 4269A 东新区 (2025-01-02…);
 ///   4296A 川汇区 (2025-01-02…); 4297A 临港开发区 (2025-01-02…).
-@Suite("Stations listing: the zone memberships in force on --on")
+@Suite("Stations listing: the zone memberships in force on --on", .onTestThreads)
 struct ZoneListingTests {
     /// The day, and code → zone of every 周口 station listed that day ("" = no zone that day).
     static let cases: [(String, [String: String])] = [

@@ -33,13 +33,17 @@ public struct ReceiverConfiguration: Sendable {
     var perMinute: Int?
     /// Seconds a delivery to it may take in all, retries included.
     public var deadline: Double
+    /// Seconds one attempt may wait for the answer before it is retried (at most `deadline`).
+    /// A receiver that accepted a message but answered later than this gets it again on the
+    /// retry: delivery is at least once, so a slow link wants a longer attempt, not more retries.
+    public var attemptTimeout: Double
     var quietHours: QuietHours?
     /// Labels added to every alert (Alertmanager).
     public var labels: [String: String]
     var firingHours: Int
     var generatorURL: String?
 
-    static let common = ["id", "kind", "url", "enabled", "description", "language", "deadline_seconds", "quiet_hours",
+    static let common = ["id", "kind", "url", "enabled", "description", "language", "deadline_seconds", "attempt_timeout_seconds", "quiet_hours",
                          "reports_per_message", "max_bytes", "max_characters", "per_minute", "link"]
 
     static func parse(_ element: JSONValue, index: Int, file: String, environment: [String]) throws(ConfigurationError) -> ReceiverConfiguration {
@@ -127,7 +131,8 @@ public struct ReceiverConfiguration: Sendable {
             reportsPerMessage: fields.object["reports_per_message"] == nil ? nil : try fields.integer("reports_per_message", 1...10_000),
             maxBytes: maxBytes,
             maxCharacters: fields.object["max_characters"] == nil ? nil : try fields.integer("max_characters", 100...100_000_000),
-            perMinute: perMinute, deadline: try fields.number("deadline_seconds", 1...600, default: 20), quietHours: quiet,
+            perMinute: perMinute, deadline: try fields.number("deadline_seconds", 1...600, default: 20),
+            attemptTimeout: try fields.number("attempt_timeout_seconds", 1...600, default: 8), quietHours: quiet,
             labels: labels, firingHours: try fields.integer("firing_hours", 1...8760, default: 26),
             generatorURL: try fields.optionalString("generator_url"))
     }
@@ -150,7 +155,7 @@ public struct ReceiverConfiguration: Sendable {
             throw fail("url", "'\(Redaction.redact(url: text))' is not an http(s) URL")
         }
         let secret = try self.secret.map { template throws(ConfigurationError) in try expand(template, "secret") }
-        let timeout = min(8, deadline)
+        let timeout = min(attemptTimeout, deadline)
         switch kind {
         case .wecom, .dingtalk, .feishu:
             let vendor = ChatRobot.Vendor(rawValue: kind.rawValue) ?? .wecom

@@ -14,7 +14,7 @@ import Testing
 /// Replays every input under Tests/Fixtures/fuzz-regressions/<target>/ — the
 /// crashes Tests/Fuzz/run.sh finds are copied there, next to hand-written
 /// hostile inputs — through the same entry points and properties the fuzzer checks.
-@Suite("Fuzz regressions")
+@Suite("Fuzz regressions", .onTestThreads)
 struct FuzzRegressionTests {
     static let directory = TestPaths.fixtures + "/fuzz-regressions"
 
