@@ -11,13 +11,16 @@ package enum AtomicFile {
     /// killed writer's leftovers are recognisable and removable.
     package static func temporaryPath(for path: String) -> String { path + ".tmp.\(getpid())" }
 
-    package static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws(StoreError) {
+    /// Replaces `path` with `bytes`. `durable: false` skips the file's and the
+    /// directory's sync, for a caller that writes many files and flushes their
+    /// directory once itself (a reader still sees the old file or the new one).
+    package static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644, durable: Bool = true) throws(StoreError) {
         let temporary = temporaryPath(for: path)
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode)
         guard fd >= 0 else { throw .system(path: temporary, operation: "create", errno: errno) }
         do throws(StoreError) {
             try writeAll(fd, bytes, path: temporary)
-            guard fsync(fd) == 0 else { throw StoreError.system(path: temporary, operation: "fsync", errno: errno) }
+            guard !durable || fsync(fd) == 0 else { throw StoreError.system(path: temporary, operation: "fsync", errno: errno) }
         } catch {
             close(fd)
             unlink(temporary)
@@ -25,7 +28,11 @@ package enum AtomicFile {
         }
         close(fd)
         do throws(StoreError) {
-            try rename(temporary, to: path)
+            if durable {
+                try rename(temporary, to: path)
+            } else if Glibc.rename(temporary, path) != 0 {
+                throw StoreError.system(path: path, operation: "rename", errno: errno)
+            }
         } catch {
             unlink(temporary)
             throw error

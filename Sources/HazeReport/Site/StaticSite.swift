@@ -106,35 +106,14 @@ public struct StaticSite {
     }
 
     /// Writes `bytes` to a temporary file beside `path` and renames it over
-    /// `path` (the directory is flushed once, by `apply`).
+    /// `path`, unsynced (the directory is flushed once, by `apply`).
     static func replace(_ path: String, with bytes: [UInt8]) throws(SiteError) {
-        let temporary = AtomicFile.temporaryPath(for: path)
-        unlink(temporary)
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
-        guard fd >= 0 else { throw .system(path: temporary, operation: "create", reason: String(cString: strerror(errno))) }
-        var written = 0
-        var failure: Int32 = 0
-        bytes.withUnsafeBytes { buffer in
-            guard let base = buffer.baseAddress else { return }
-            while written < buffer.count {
-                let n = Glibc.write(fd, base + written, buffer.count - written)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    failure = errno
-                    return
-                }
-                written += n
-            }
-        }
-        close(fd)
-        guard failure == 0 else {
-            unlink(temporary)
-            throw .system(path: path, operation: "write", reason: String(cString: strerror(failure)))
-        }
-        guard rename(temporary, path) == 0 else {
-            let code = errno
-            unlink(temporary)
-            throw .system(path: path, operation: "rename", reason: String(cString: strerror(code)))
+        do {
+            try AtomicFile.write(bytes, to: path, durable: false)
+        } catch .system(let failed, let operation, let code) {
+            throw .system(path: failed, operation: operation, reason: String(cString: strerror(code)))
+        } catch {
+            throw .system(path: path, operation: "write", reason: error.description)
         }
     }
 
