@@ -47,15 +47,14 @@ public struct CNEMCHourlyParser: Sendable {
             return batch
         }
         batch.linesRead = 1
-        let header = fields.map { scanner.trimmedString($0).lowercased() }
-        var column: [String: Int] = [:]
-        for (i, name) in header.enumerated() where column[name] == nil { column[name] = i }
-        guard let timeColumn = column["timepoint"], let stationColumn = column["stationcode"] else {
+        let headerLine = CSVHeader(fields, of: scanner)
+        let header = headerLine.names
+        guard let timeColumn = headerLine.column("timepoint"), let stationColumn = headerLine.column("stationcode") else {
             batch.rejections.append(Rejection(source: source, line: 1, field: "header", value: header.prefix(6).joined(separator: ","),
                                               reason: "expected a cnemc-hourly header with timepoint and stationcode columns"))
             return batch
         }
-        let valueColumns = Self.pollutantColumns.compactMap { name, pollutant in column[name].map { ($0, pollutant) } }
+        let valueColumns = Self.pollutantColumns.compactMap { name, pollutant in headerLine.column(name).map { ($0, pollutant) } }
         let derived = header.indices.filter { Self.derivedColumns.contains(header[$0]) }
         let pollutantNames = Set(Self.pollutantColumns.map(\.0))
         let unknown = header.filter { !Self.derivedColumns.contains($0) && !Self.metadataColumns.contains($0)
@@ -189,9 +188,9 @@ public struct CNEMCHourlyParser: Sendable {
         var scanner = CSVScanner(bytes: bytes)
         var fields: [CSVField] = []
         guard scanner.nextRecord(into: &fields) else { return [] }
-        let header = fields.map { scanner.trimmedString($0).lowercased() }
-        guard let code = header.firstIndex(of: "stationcode") else { return [] }
-        func index(_ name: String) -> Int? { header.firstIndex(of: name) }
+        let header = CSVHeader(fields, of: scanner)
+        guard let code = header.column("stationcode") else { return [] }
+        func index(_ name: String) -> Int? { header.column(name) }
         var result: [Station] = []
         var seen = Set<String>()
         while scanner.nextRecord(into: &fields) {

@@ -18,12 +18,10 @@ struct LongCSVParser: Sendable {
             return batch
         }
         batch.linesRead = 1
-        let header = fields.map { scanner.trimmedString($0).lowercased() }
-        var column: [String: Int] = [:]
-        for (i, name) in header.enumerated() where column[name] == nil { column[name] = i }
-        guard let stationColumn = column["station"], let timeColumn = column["time"],
-              let pollutantColumn = column["pollutant"], let valueColumn = column["value"] else {
-            batch.rejections.append(Rejection(source: source, line: 1, field: "header", value: header.joined(separator: ","),
+        let header = CSVHeader(fields, of: scanner)
+        guard let stationColumn = header.column("station"), let timeColumn = header.column("time"),
+              let pollutantColumn = header.column("pollutant"), let valueColumn = header.column("value") else {
+            batch.rejections.append(Rejection(source: source, line: 1, field: "header", value: header.names.joined(separator: ","),
                                               reason: "expected columns station,time,pollutant,value"))
             return batch
         }
