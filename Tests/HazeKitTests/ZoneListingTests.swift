@@ -42,7 +42,7 @@ struct ZoneListingTests {
         let csv = InProcess(arguments + ["--format", "csv"])
         #expect(csv.status == 0, "\(csv.stderr)")
         let lines = csv.stdout.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
-        #expect(lines.first == ["code", "name", "city", "district", "longitude", "latitude", "control", "zone"])
+        #expect(lines.first == ["code", "name", "city", "district", "longitude", "latitude", "control", "zone_unit"])
         var got: [String: String] = [:]
         for cells in lines.dropFirst() where cells.count == 8 { got[cells[0]] = cells[7] }
         #expect(got == want, "\(day): \(got.sorted { $0.key < $1.key })")
@@ -51,7 +51,7 @@ struct ZoneListingTests {
         let json = InProcess(arguments + ["--format", "json"])
         #expect(json.status == 0, "\(json.stderr)")
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
-        let byCode = Dictionary(uniqueKeysWithValues: rows.compactMap { row in (row["code"] as? String).map { ($0, row["zone"] as? String ?? "<none>") } })
+        let byCode = Dictionary(uniqueKeysWithValues: rows.compactMap { row in (row["code"] as? String).map { ($0, row["zone_unit"] as? String ?? "<none>") } })
         #expect(byCode == want, "\(day) JSON")
         #expect(rows.allSatisfy { $0["city"] as? String == "周口" })
     }
@@ -70,5 +70,18 @@ struct ZoneListingTests {
         #expect(got["2068A"] == "东新区 (always)")
         #expect(got["4121A"] == "淮阳区 (2025-07-01…)")
         #expect(got["2067A"] == "川汇区 (…2025-06-29)")
+    }
+
+    @Test("--layer district names its column district_unit: no second 'district' column in CSV, no key given twice in JSON")
+    func districtLayerColumn() throws {
+        let arguments = ["stations", "--stations", TestPaths.stations, "--city", "北京", "--layer", "district", "--on", "2019-01-15"]
+        let csv = InProcess(arguments + ["--format", "csv"])
+        #expect(csv.status == 0, "\(csv.stderr)")
+        let header = csv.stdout.split(separator: "\n").first.map { $0.split(separator: ",").map(String.init) } ?? []
+        #expect(header == ["code", "name", "city", "district", "longitude", "latitude", "control", "district_unit"])
+        let json = InProcess(arguments + ["--format", "json"])
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        #expect(rows.count == 12)
+        for row in rows { #expect(row["district"] as? String == row["district_unit"] as? String, "\(row)") }
     }
 }

@@ -142,9 +142,12 @@ enum StationsCommand {
             return registry.memberships(of: s.code, layer: layer).map { "\($0.unit) (\($0.span))" }.joined(separator: "; ")
         }
         func coordinate(_ value: Double?) -> String { value.map { String($0) } ?? "" }
+        // Named apart from the fixed columns: `--layer district` would otherwise give
+        // two "district" columns (and a JSON object with the key twice).
+        let unitColumn = layer.map { $0 + "_unit" }
         switch format {
         case .csv:
-            var out = CSVWriter.line(["code", "name", "city", "district", "longitude", "latitude", "control"] + (layer.map { [$0] } ?? []))
+            var out = CSVWriter.line(["code", "name", "city", "district", "longitude", "latitude", "control"] + (unitColumn.map { [$0] } ?? []))
             for s in stations {
                 out += CSVWriter.line([s.code, s.name, s.city, s.district, coordinate(s.longitude), coordinate(s.latitude),
                                        s.isControl ? "1" : "0"] + (layer == nil ? [] : [unit(s)]))
@@ -156,12 +159,12 @@ enum StationsCommand {
                          ("district", .string(s.district)),
                          ("longitude", s.longitude.map { .decimal($0, places: 4) } ?? .null),
                          ("latitude", s.latitude.map { .decimal($0, places: 4) } ?? .null),
-                         ("control", .bool(s.isControl))] + (layer.map { [($0, .string(unit(s)))] } ?? []))
+                         ("control", .bool(s.isControl))] + (unitColumn.map { [($0, .string(unit(s)))] } ?? []))
             }).serialized(pretty: true) + "\n")
         default:
             var table = TextTable(columns: [.init("code"), .init("name"), .init("city"), .init("district"),
                                             .init("longitude", alignRight: true), .init("latitude", alignRight: true), .init("control")]
-                                  + (layer.map { [.init($0)] } ?? []))
+                                  + (layer.map { [.init($0 + " unit")] } ?? []))
             for s in stations {
                 table.append([s.code, s.name, s.city, s.district, coordinate(s.longitude), coordinate(s.latitude),
                               s.isControl ? "对照点 control" : ""] + (layer == nil ? [] : [unit(s)]))
