@@ -108,6 +108,10 @@ public struct PeriodRankingReport: Sendable {
             notes.append(lang.text("综合得分 = \(parts)（期间均值，期末适用的二级年均限值，\(standard.citation)），保留两位小数，低者为先。",
                                    "Composite score = \(parts) (period means over the Grade II annual limits in force on the period's last day, \(standard.citation)), two decimals, lowest first."))
         }
+        if let weights = ranking.compositeUnscored {
+            notes.append(lang.text("综合得分（\(weights)）：没有单位的各加权污染物均值全部有效，不计算得分。",
+                                   "Composite score (\(weights)): no unit has a valid mean of every weighted pollutant; no score is given."))
+        }
         return notes + CoverageNotes.lines(ranking.coverage, controlPoints: ranking.controlPoints, language: lang)
     }
 

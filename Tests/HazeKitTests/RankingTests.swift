@@ -151,6 +151,25 @@ struct RankingRuleTests {
         #expect(CompositeWeights(parsing: "pm2.5=-1") == nil && CompositeWeights(parsing: "so2=1") == nil)
     }
 
+    @Test("composite weights that score no unit (PM10 short of valid days everywhere) are named in the notes, never left out silently")
+    func compositeUnscored() throws {
+        let (store, registry) = try fixture()
+        for d in 1...31 {
+            try day(store, "SA", date(2019, 1, d), low: 35)
+            try day(store, "SB", date(2019, 1, d), low: 70)
+        }
+        for d in 1...20 { try day(store, "SA", date(2019, 1, d), low: 70, pollutant: .pm10) } // 20 valid days: invalid
+        let weights = try #require(CompositeWeights(parsing: "pm2.5=0.6,pm10=0.4"))
+        let ranking = try MonthlyRanking(store: store, registry: registry, month: Month(year: 2019, month: 1)!,
+                                         scope: RankingScope(level: .district, city: "测试", pollutants: [.pm25]),
+                                         composite: weights)
+        #expect(ranking.composite == nil && ranking.compositeUnscored == weights)
+        for language in [Language.zh, .en] {
+            let notes = MonthlyRankingReport(ranking: ranking, language: language).notes.joined(separator: "\n")
+            #expect(notes.contains(language == .zh ? "综合得分（pm2.5=0.60,pm10=0.40）：没有单位" : "Composite score (pm2.5=0.60,pm10=0.40): no unit"), "\(notes)")
+        }
+    }
+
     @Test("a year: annual mean and rank, and how many monthly assessments each unit came first in")
     func annual() throws {
         let (store, registry) = try fixture()

@@ -55,6 +55,9 @@ public struct MonthlyRanking: Sendable {
     public var unranked: [Pollutant]
     /// The weighted composite score ranking; nil unless weights were given.
     public var composite: CompositeRanking?
+    /// Weights that were given but scored no unit (no unit has a valid mean of
+    /// every weighted pollutant): the reports say so instead of leaving the score out.
+    public var compositeUnscored: CompositeWeights?
     /// Every pollutant's entries, ranked or not (for a period's monthly standings).
     var candidates: [PollutantRanking] = []
     /// The GB 3095 limits in force on the month's last day (limits shown in
@@ -135,8 +138,10 @@ public struct MonthlyRanking: Sendable {
             }
             let scored = CompositeRanking(weights: weights, units: units, statistics: statistics, standard: standard)
             self.composite = scored.entries.contains { $0.score != nil } ? scored : nil
+            self.compositeUnscored = self.composite == nil ? weights : nil
         } else {
             self.composite = nil
+            self.compositeUnscored = nil
         }
         self.candidates = rankings
         let asked = rankings.filter { scope.pollutants.contains($0.pollutant) }

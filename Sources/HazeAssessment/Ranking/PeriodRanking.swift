@@ -55,6 +55,9 @@ public struct PeriodRanking: Sendable {
     public var unranked: [Pollutant]
     /// The weighted score of the period means, when asked for (`--composite`).
     public var composite: CompositeRanking?
+    /// Weights that were given but scored no unit (no unit has a valid mean of
+    /// every weighted pollutant): the reports say so instead of leaving the score out.
+    public var compositeUnscored: CompositeWeights?
     /// The GB 3095 limits in force on the period's last day.
     public var standard: AirQualityStandard
     /// Whether the period is a whole calendar year (then ≥ 324 valid days are also required).
@@ -123,8 +126,10 @@ public struct PeriodRanking: Sendable {
             }
             let scored = CompositeRanking(weights: weights, units: units, statistics: byPollutant, standard: standard)
             composite = scored.entries.contains { $0.score != nil } ? scored : nil
+            compositeUnscored = composite == nil ? weights : nil
         } else {
             composite = nil
+            compositeUnscored = nil
         }
         let asked = all.filter { scope.pollutants.contains($0.pollutant) }
         rankings = asked.filter { $0.entries.contains { $0.statistics.isValid } }
