@@ -6,6 +6,9 @@ public enum IngestFormat: String, Sendable, CaseIterable, Codable {
     case cnemcWide = "cnemc-wide"
     /// `station,time,pollutant,value`, ISO-8601 times.
     case longCSV = "long-csv"
+    /// The long CSV with minute times (micro-sensors): made into hourly means
+    /// (≥ 45 minutes, GB 3095-2012 Table 4). Never guessed: given with `--format`.
+    case longMinutes = "long-minutes"
     /// OpenAQ API v3 `/sensors/{id}/hours` or `/measurements` JSON.
     case openaqV3 = "openaq-v3"
     /// The CNEMC platform's hourly snapshot: `timepoint,stationcode,…,pm10,pm2_5,o3,no2,so2,co,…`.

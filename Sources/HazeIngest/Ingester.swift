@@ -101,6 +101,7 @@ public struct Ingester {
         switch format {
         case .cnemcWide: batch = CNEMCWideParser().parse(bytes, context: context)
         case .longCSV: batch = LongCSVParser().parse(bytes, context: context)
+        case .longMinutes: batch = LongCSVParser(minutes: true).parse(bytes, context: context)
         case .cnemcHourly: batch = CNEMCHourlyParser().parse(bytes, context: context)
         case .openaqV3: batch = OpenAQParser(station: options.station).parse(bytes, context: context).batch
         }

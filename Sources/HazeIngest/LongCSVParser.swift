@@ -4,9 +4,15 @@ import HazeModel
 ///
 /// Columns are found by name, in any order; extra columns are ignored. Values
 /// are µg/m³, CO mg/m³ (kept to one decimal). Rows of other known
-/// measurements (AQI, NOx, moving means …) are skipped and counted.
+/// measurements (AQI, NOx, moving means …) are skipped and counted. Times
+/// on the minute (micro-sensors, `--format long-minutes`) are gathered into
+/// hours (`MinuteHours`).
 struct LongCSVParser: Sendable {
-    init() {}
+    /// Every time is a minute (`--format long-minutes`): the rows are minute
+    /// readings, made into hourly means; 01:00 is the minute ending then.
+    let minutes: Bool
+
+    init(minutes: Bool = false) { self.minutes = minutes }
 
     func parse(_ bytes: [UInt8], context: ParseContext) -> ParsedBatch {
         var batch = ParsedBatch()
@@ -30,6 +36,8 @@ struct LongCSVParser: Sendable {
             batch.notes.append("\(source): the file is \(kind); only its ASCII fields can be read — \(TextEncoding.conversionHint(for: source))")
         }
         var unknownReported = Set<String>()
+        var minuteHours = MinuteHours()
+        var minuteRows = 0
         while scanner.nextRecord(into: &fields) {
             let line = scanner.lineNumber
             batch.linesRead += 1
@@ -71,11 +79,21 @@ struct LongCSVParser: Sendable {
                 reject("station", station, "station code longer than \(SeriesKey.maximumCodeLength) bytes")
                 continue
             }
+            // Hourly rows name their hour; minute rows (`long-minutes`) their minute,
+            // whose hour is the one it ends in.
+            var minute: Int? = nil
+            let time: Result<Hour, ISOHour.Failure> = minutes
+                ? ISOHour.instant(timeText, defaultZone: context.zone).flatMap { instant in
+                    minute = instant.index
+                    return instant.second == 0 ? .success(MinuteHours.hour(ofMinute: instant.index)) : .failure(.notOnTheHour)
+                }
+                : ISOHour.parse(timeText, defaultZone: context.zone)
             let hour: Hour
-            switch ISOHour.parse(timeText, defaultZone: context.zone) {
+            switch time {
             case .success(let h): hour = h
             case .failure(.notOnTheHour):
-                reject("time", timeText, "'\(timeText)' is not on the hour (readings are hourly means)")
+                reject("time", timeText, minutes ? "'\(timeText)' is not on the minute (minute data are whole minutes)"
+                                                 : "'\(timeText)' is not on the hour (readings are hourly means; minute data: --format long-minutes)")
                 continue
             case .failure(.malformed):
                 reject("time", timeText, "'\(timeText)' is not an ISO-8601 time (e.g. 2019-01-01T08:00+08:00)")
@@ -107,8 +125,29 @@ struct LongCSVParser: Sendable {
                     continue
                 }
                 let key = batch.key(SeriesKey(station: station, pollutant: pollutant))
-                batch.append(key: key, hour: hour, value: value, line: line)
+                guard let minute else {
+                    batch.append(key: key, hour: hour, value: value, line: line)
+                    continue
+                }
+                // The mean is of the values as written; the stored-unit parse above only checked them.
+                guard case .success(let exact) = ExternalNumber.decimal(valueText, in: 0 ... Double(Pollutant.maximumConcentration)) else {
+                    reject("value", valueText, "not a decimal concentration", time: localTime)
+                    continue
+                }
+                if let earlier = minuteHours.add(key: key, minute: minute, value: exact, line: line) {
+                    reject("time", timeText, "minute \(timeText) of \(station) \(pollutant.displayName) is already given on line \(earlier)")
+                } else {
+                    minuteRows += 1
+                }
             }
+        }
+        if minuteRows > 0 {
+            let summary = minuteHours.close(into: &batch)
+            var note = "\(source): \(minuteRows) minute reading(s) made \(summary.hoursFormed) hourly mean(s) (≥ \(MinuteHours.minutesNeeded) minutes in the hour, GB 3095-2012 Table 4)"
+            if summary.hoursTooShort > 0 {
+                note += "; \(summary.hoursTooShort) station-hour(s) had fewer minutes and stay missing (their \(summary.minutesInShortHours) minute value(s) are not stored)"
+            }
+            batch.notes.append(note)
         }
         return batch
     }

@@ -12,7 +12,7 @@ enum IngestCommand {
         positionals: "PATH…",
         options: [
             CommonOptions.store, CommonOptions.stations,
-            .value("--format", "FORMAT", "Force the format: cnemc-wide | long-csv | openaq-v3 (default: detected)."),
+            .value("--format", "FORMAT", "Force the format: cnemc-wide | long-csv | long-minutes | openaq-v3 | cnemc-hourly (default: detected; long-minutes only when given)."),
             .value("--station", "CODE", "The station of an OpenAQ payload (OpenAQ pages name only a sensor)."),
             .flag("--archive", "Also keep each payload read (stdin too) gzip-compressed under <store>/raw/ (for `haze rebuild`)."),
             .value("--unknown-stations", "POLICY", "Stations missing from the registry: quarantine (default) | store | skip."),
@@ -25,6 +25,7 @@ enum IngestCommand {
         rules: [
             .exclusive("--station", "--format=cnemc-wide", because: "CNEMC files name their stations in the header"),
             .exclusive("--station", "--format=long-csv", because: "long CSV rows name their stations"),
+            .exclusive("--station", "--format=long-minutes", because: "long CSV rows name their stations"),
         ],
         discussion: """
         A directory is read in file-name order; `-` reads standard input; FIFOs and
@@ -33,6 +34,10 @@ enum IngestCommand {
         CNEMC data are Beijing time whatever zone the store counts days in; hours are
         stored in UTC. Refused rows and cells go to <store>/quarantine/ (one file per
         source) with line, field and reason; the good rows of the same file are stored.
+        Minute data (--format long-minutes: the long CSV with a time per minute) are
+        made into hourly means where an hour has at least 45 minutes (GB 3095-2012
+        Table 4); the minute ending on the hour belongs to that hour (00:01…01:00 make
+        01:00); the hours formed and those left missing are counted in a note.
         Rows not stored by design (other pollutants, no value) are counted in the
         summary. Re-ingesting a file changes nothing. Exit status is non-zero only if
         nothing at all could be read.
@@ -41,6 +46,7 @@ enum IngestCommand {
             "haze ingest data/cnemc/",
             "haze ingest --store /var/lib/haze china_sites_20190101.csv china_sites_20190102.csv",
             "zcat readings.csv.gz | haze ingest --format long-csv -",
+            "haze ingest --format long-minutes sensors-20260101.csv",
             "haze ingest --archive --store /var/lib/haze /data/cnemc/incoming/",
         ])
 

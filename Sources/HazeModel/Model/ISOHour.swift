@@ -2,7 +2,8 @@
 ///
 /// Accepted: `2019-01-01T08:00:00+08:00`, `2019-01-01T00:00Z`, `2019-01-01 08:00`,
 /// `2019-01-01T08`, with `T` or a space. A time without an offset is read in
-/// the store's zone. Minutes and seconds must be zero: readings are hourly.
+/// the store's zone. `parse` wants minutes and seconds zero (hourly readings);
+/// `instant` gives the minute, for minute data aggregated into hours.
 /// The date must be in the supported calendar (years 1900–2200) and an
 /// offset within ±14:00, so every hour parsed is far from any bound.
 package enum ISOHour {
@@ -25,6 +26,18 @@ package enum ISOHour {
     }
 
     package static func parse(_ text: some StringProtocol, defaultZone: LocalZone) -> Result<Hour, Failure> {
+        switch instant(text, defaultZone: defaultZone) {
+        case .failure(let failure): return .failure(failure)
+        case .success(let minute):
+            guard minute.second == 0, minute.index % 60 == 0 else { return .failure(.notOnTheHour) }
+            return .success(Hour(minute.index / 60))
+        }
+    }
+
+    /// The minute a timestamp names: minutes since 1970-01-01T00:00Z (`index`),
+    /// with its seconds (non-zero when the text has seconds or a fraction).
+    /// For minute data; every offset within ±14:00 is accepted, half hours too.
+    package static func instant(_ text: some StringProtocol, defaultZone: LocalZone) -> Result<(index: Int, second: Int), Failure> {
         let b = Array(text.utf8)
         func digits(_ at: Int, _ count: Int) -> Int? {
             guard at + count <= b.count else { return nil }
@@ -79,7 +92,6 @@ package enum ISOHour {
         }
         guard i == b.count, h <= 23, minute <= 59, second <= 59 else { return .failure(.malformed) }
         guard SupportedCalendar.contains(date) else { return .failure(.outsideSupportedCalendar) }
-        guard minute == 0, second == 0, offsetMinutes % 60 == 0 else { return .failure(.notOnTheHour) }
-        return .success(Hour(Day(date).index * 24 + h - offsetMinutes / 60))
+        return .success((Day(date).index * 1440 + h * 60 + minute - offsetMinutes, second))
     }
 }
