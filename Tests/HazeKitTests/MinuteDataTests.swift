@@ -82,4 +82,19 @@ struct MinuteDataTests {
         #expect(run.stderr.contains("m.csv:2: field 'time'") && run.stderr.contains("minute data: --format long-minutes"), "\(run.stderr)")
         #expect(IngestFormat.detect(Array("station,time,pollutant,value\n".utf8)) == .longCSV)
     }
+
+    @Test("an archived minute file is rebuilt as minutes: the raw archive keeps its format, and the hour comes back")
+    func rebuildKeepsFormat() throws {
+        let dir = TestPaths.temporaryDirectory("haze-minutes")
+        let file = dir + "/sensors.csv"
+        let rows = Self.minutes(0, 1...50) { _ in "40" }
+        _ = FileManager.default.createFile(atPath: file, contents: Data((["station,time,pollutant,value"] + rows).joined(separator: "\n").utf8))
+        let store = dir + "/store"
+        let ingest = InProcess(["ingest", "--store", store, "--stations", TestPaths.stations, "--format", "long-minutes", "--archive", file])
+        #expect(ingest.status == 0, "\(ingest.stderr)")
+        #expect(try stored(store, .pm25, hourEnding: 1) == 40)
+        let rebuild = InProcess(["rebuild", "--store", store, "--stations", TestPaths.stations, "--quiet"])
+        #expect(rebuild.status == 0, "\(rebuild.stderr)")
+        #expect(try stored(store, .pm25, hourEnding: 1) == 40)
+    }
 }
