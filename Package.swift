@@ -12,12 +12,13 @@ import PackageDescription
 //   HazeModel ← HazeStore ────┴ HazeIngest ← HazeSources
 //   HazeModel ← HazeNet ──────────────────── HazeSources, HazeAlerts
 //   HazeStore, HazeRegistry ← HazeAssessment ← HazeAlerts ← HazeReport ← HazeCLI ← haze
+//   HazeAssessment, HazeNet ← HazeWarehouse ← HazeCLI   (ClickHouse: export and SQL ranking)
 let package = Package(
     name: "haze",
     products: [
         .library(name: "HazeKit", targets: [
             "HazeModel", "HazeRegistry", "HazeStore", "HazeIngest", "HazeNet", "HazeSources",
-            "HazeAssessment", "HazeAlerts", "HazeReport",
+            "HazeAssessment", "HazeAlerts", "HazeReport", "HazeWarehouse",
         ]),
         .executable(name: "haze", targets: ["haze"]),
         .executable(name: "haze-bench", targets: ["haze-bench"]),
@@ -33,9 +34,12 @@ let package = Package(
         .target(name: "HazeAssessment", dependencies: ["HazeModel", "HazeRegistry", "HazeStore"]),
         .target(name: "HazeAlerts", dependencies: ["HazeModel", "HazeRegistry", "HazeStore", "HazeAssessment", "HazeNet"]),
         .target(name: "HazeReport", dependencies: ["HazeModel", "HazeRegistry", "HazeStore", "HazeAssessment", "HazeAlerts"]),
+        // Beside HazeReport, not in it: it talks to ClickHouse over HazeNet, which the
+        // report layer must not see.
+        .target(name: "HazeWarehouse", dependencies: ["HazeModel", "HazeRegistry", "HazeStore", "HazeAssessment", "HazeNet"]),
         .target(name: "HazeCLI", dependencies: [
             "HazeModel", "HazeRegistry", "HazeStore", "HazeIngest", "HazeNet", "HazeSources",
-            "HazeAssessment", "HazeAlerts", "HazeReport",
+            "HazeAssessment", "HazeAlerts", "HazeReport", "HazeWarehouse",
         ]),
         .executableTarget(name: "haze", dependencies: ["HazeCLI"]),
         .executableTarget(name: "haze-bench", dependencies: [
@@ -47,7 +51,7 @@ let package = Package(
             // (kill -9, concurrent writers, the demo).
             dependencies: [
                 "HazeModel", "HazeRegistry", "HazeStore", "HazeIngest", "HazeNet", "HazeSources",
-                "HazeAssessment", "HazeAlerts", "HazeReport", "HazeCLI", "haze",
+                "HazeAssessment", "HazeAlerts", "HazeReport", "HazeWarehouse", "HazeCLI", "haze",
             ]
         ),
     ]
