@@ -6,6 +6,14 @@ extension Store {
     /// row does: an exporter keeps it to send only the hours that changed
     /// since its last run. Nil outside the hourly window; hash 0 for an
     /// empty row. Throws for a damaged row (never exports it).
+    /// The checksum an hour's row records, unverified (0: empty, nil: outside
+    /// the window or a damaged entry) — cheap, for planning; what is sent
+    /// goes through `verifiedHour`.
+    package func recordedHash(_ hour: Hour) -> UInt64? {
+        guard let window = hourlyWindow, window.contains(hour), let entry = hourly.ring.entry(hour) else { return nil }
+        return entry.isEmpty ? 0 : entry.hash
+    }
+
     package func verifiedHour(_ hour: Hour) throws(StoreError) -> (hash: UInt64, row: HourRow)? {
         guard let window = hourlyWindow, window.contains(hour), let row = row(at: hour) else { return nil }
         // The entry is read before the verdict and the values: a writer

@@ -37,7 +37,9 @@ package struct ClickHouseConnection: Sendable {
             case .success(let response):
                 let text = String(decoding: response.body.prefix(2000), as: UTF8.self)
                     .trimmingCharacters(in: .whitespacesAndNewlines)
-                let message = Redaction.redact(text: text.isEmpty ? "no error text" : text)
+                let message = Redaction.redact(text: !text.isEmpty ? text
+                    : response.status == 401 ? "authentication failed: wrong user or password (ClickHouse's text is not readable through URLSession on Linux for a 401)"
+                    : "no error text")
                 let error = ClickHouseError.server(url: target.shown, status: response.status, statement: what, message: message)
                 // Overloaded or restarting (502–504, no ClickHouse error code): worth another try.
                 guard [502, 503, 504].contains(response.status) && !text.hasPrefix("Code:") && attempt < attempts else { throw error }

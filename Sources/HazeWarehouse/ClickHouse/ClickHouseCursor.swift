@@ -60,6 +60,24 @@ struct ClickHouseCursor: Codable, Equatable {
         try AtomicFile.write([UInt8](data), to: path)
     }
 
+    /// Saves a cursor after confirmed batches, at most every `interval`
+    /// seconds (each save is a synced file replacement), and at once when
+    /// asked (the end of a run, a failure). A kill between saves only
+    /// means the next run sends those batches again, which the tables absorb.
+    struct Saver {
+        let path: String
+        var interval = 2.0
+        var last = Date.distantPast
+
+        init(path: String) { self.path = path }
+
+        mutating func save(_ cursor: ClickHouseCursor, now: Bool = false) throws {
+            guard now || Date().timeIntervalSince(last) >= interval else { return }
+            try cursor.save(path: path)
+            last = Date()
+        }
+    }
+
     static func hex(_ value: UInt64) -> String {
         let text = String(value, radix: 16)
         return String(repeating: "0", count: 16 - text.count) + text

@@ -17,7 +17,7 @@ import HazeAssessment
 /// `batchRows` rows; the cursor is saved after each batch ClickHouse
 /// confirmed, so a fault mid-way loses nothing (the next run resends the
 /// unconfirmed hours) and duplicates nothing visible.
-public struct ClickHouseExport {
+public struct ClickHouseExport: Sendable {
     public var pollutants: [Pollutant]
     /// Rows per INSERT (1 000 … 1 000 000).
     public var batchRows: Int
@@ -71,8 +71,8 @@ public struct ClickHouseExport {
             }
             var hours: [(Hour, UInt64)] = []
             for hour in first ... newest {
-                guard let verified = try store.verifiedHour(hour) else { continue }
-                hours.append((hour, verified.hash))
+                // A damaged entry is planned as changed; sending verifies the row and stops there.
+                hours.append((hour, store.recordedHash(hour) ?? UInt64.max))
             }
             return Plan(hours: hours, seriesCount: store.series.count, calendar: store.calendar)
         }
@@ -87,6 +87,8 @@ public struct ClickHouseExport {
             }
         }
 
+        var saver = ClickHouseCursor.Saver(path: cursorPath)
+        do {
         for statement in ClickHouseSchema.statements(database: db) { try connection.run(statement, log: log) }
         let version = max(cursor.version &+ 1, UInt64(Date().timeIntervalSince1970 * 1000))
         summary.version = version
@@ -116,12 +118,12 @@ public struct ClickHouseExport {
             summary.stationRows = rows.rows
             cursor.stations = stationHash
             cursor.version = version
-            try cursor.save(path: cursorPath)
+            try saver.save(cursor)
         }
 
         // Memberships, per day of the window.
         try sendMemberships(days: days, registry: registry, version: version, db: db, connection: connection,
-                            cursor: &cursor, cursorPath: cursorPath, summary: &summary, limit: limit, log: log)
+                            cursor: &cursor, saver: &saver, summary: &summary, limit: limit, log: log)
 
         // Hours whose row is new or changed.
         let window = Set(plan.hours.map { String($0.hour.index) })
@@ -174,10 +176,15 @@ public struct ClickHouseExport {
             }
             summary.hoursSent += sent.count
             cursor.version = version
-            try cursor.save(path: cursorPath)
+            try saver.save(cursor)
         }
-        if summary.batches == 0 { try cursor.save(path: cursorPath) }
+        try saver.save(cursor, now: true)
         return summary
+        } catch {
+            // What ClickHouse confirmed stays confirmed; the rest goes next time.
+            try? saver.save(cursor, now: true)
+            throw error
+        }
     }
 
     /// Each day's membership rows: for every station of the registry and
@@ -185,7 +192,7 @@ public struct ClickHouseExport {
     /// empty when it counts in none. Days whose rows are unchanged since the
     /// last run are not sent.
     private func sendMemberships(days: ClosedRange<Day>, registry: StationRegistry, version: UInt64, db: String,
-                                 connection: ClickHouseConnection, cursor: inout ClickHouseCursor, cursorPath: String,
+                                 connection: ClickHouseConnection, cursor: inout ClickHouseCursor, saver: inout ClickHouseCursor.Saver,
                                  summary: inout Summary, limit: Int, log: (String) -> Void) throws {
         let range = days.lowerBound ..< days.upperBound.advanced(by: 1)
         let levels = [RankingLevel.city] + registry.layers().compactMap(RankingLevel.init(rawValue:)).filter(\.isLayer)
@@ -214,7 +221,7 @@ public struct ClickHouseExport {
             for (day, hash) in pendingDays { cursor.days[day] = hash }
             pendingDays.removeAll()
             cursor.version = version
-            try cursor.save(path: cursorPath)
+            try saver.save(cursor)
         }
         let inWindow = Set(range.map { String($0.index) })
         cursor.days = cursor.days.filter { inWindow.contains($0.key) }

@@ -22,7 +22,7 @@ import HazeAssessment
 ///
 /// Units are those with a counted station in the month. What is not ranked
 /// (coverage notes) comes from the local registry, as `haze rank` says it.
-public struct ClickHouseRanking {
+public struct ClickHouseRanking: Sendable {
     public var month: Month
     public var scope: RankingScope
 
