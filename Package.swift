@@ -20,12 +20,13 @@ let optimizedDebug: [SwiftSetting] = ProcessInfo.processInfo.environment["HAZE_D
 //   HazeModel ← HazeStore ────┴ HazeIngest ← HazeSources
 //   HazeModel ← HazeNet ──────────────────── HazeSources, HazeAlerts
 //   HazeStore, HazeRegistry ← HazeAssessment ← HazeAlerts ← HazeReport ← HazeCLI ← haze
+//   HazeAssessment, HazeNet ← HazeWarehouse ← HazeCLI   (ClickHouse: export and SQL ranking)
 let package = Package(
     name: "haze",
     products: [
         .library(name: "HazeKit", targets: [
             "HazeModel", "HazeRegistry", "HazeStore", "HazeIngest", "HazeNet", "HazeSources",
-            "HazeAssessment", "HazeAlerts", "HazeReport",
+            "HazeAssessment", "HazeAlerts", "HazeReport", "HazeWarehouse",
         ]),
         .executable(name: "haze", targets: ["haze"]),
         .executable(name: "haze-bench", targets: ["haze-bench"]),
@@ -41,9 +42,12 @@ let package = Package(
         .target(name: "HazeAssessment", dependencies: ["HazeModel", "HazeRegistry", "HazeStore"], swiftSettings: optimizedDebug),
         .target(name: "HazeAlerts", dependencies: ["HazeModel", "HazeRegistry", "HazeStore", "HazeAssessment", "HazeNet"], swiftSettings: optimizedDebug),
         .target(name: "HazeReport", dependencies: ["HazeModel", "HazeRegistry", "HazeStore", "HazeAssessment", "HazeAlerts"], swiftSettings: optimizedDebug),
+        // Beside HazeReport, not in it: it talks to ClickHouse over HazeNet, which the
+        // report layer must not see.
+        .target(name: "HazeWarehouse", dependencies: ["HazeModel", "HazeRegistry", "HazeStore", "HazeAssessment", "HazeNet"], swiftSettings: optimizedDebug),
         .target(name: "HazeCLI", dependencies: [
             "HazeModel", "HazeRegistry", "HazeStore", "HazeIngest", "HazeNet", "HazeSources",
-            "HazeAssessment", "HazeAlerts", "HazeReport",
+            "HazeAssessment", "HazeAlerts", "HazeReport", "HazeWarehouse",
         ], swiftSettings: optimizedDebug),
         .executableTarget(name: "haze", dependencies: ["HazeCLI"], swiftSettings: optimizedDebug),
         .executableTarget(name: "haze-bench", dependencies: [
@@ -55,7 +59,7 @@ let package = Package(
             // (kill -9, concurrent writers, the demo).
             dependencies: [
                 "HazeModel", "HazeRegistry", "HazeStore", "HazeIngest", "HazeNet", "HazeSources",
-                "HazeAssessment", "HazeAlerts", "HazeReport", "HazeCLI", "haze",
+                "HazeAssessment", "HazeAlerts", "HazeReport", "HazeWarehouse", "HazeCLI", "haze",
             ]
         ),
     ]

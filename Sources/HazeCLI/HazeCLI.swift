@@ -5,6 +5,7 @@ import HazeSources
 import HazeAssessment
 import HazeAlerts
 import HazeReport
+import HazeWarehouse
 
 /// The `haze` command line: dispatches to a command and turns errors into
 /// messages and exit codes.
@@ -19,7 +20,7 @@ public enum HazeCLI {
     package static var commands: [Command] {
         [InitCommand.command, IngestCommand.command, PullCommand.command, QueryCommand.command, PlotCommand.command, RankCommand.command,
          BulletinCommand.command, CompensationCommand.command, SiteCommand.command, AlertCommand.command, AlertSilenceCommand.command,
-         AlertLogCommand.command, AlertAckCommand.command, StationsCommand.command, CheckCommand.command, RebuildCommand.command, ExportCommand.command,
+         AlertLogCommand.command, AlertAckCommand.command, StationsCommand.command, CheckCommand.command, RebuildCommand.command, ExportCommand.command, ExportClickHouseCommand.command,
          StatusCommand.command, DemoCommand.command]
     }
 
@@ -126,6 +127,10 @@ public enum HazeCLI {
             if error.isUsage { return ExitCode.usage.rawValue }
             if case .busy = error { return ExitCode.temporaryFailure.rawValue }
             return ExitCode.ioError.rawValue
+        } catch let error as ClickHouseError {
+            console.note("haze: error: \(error)")
+            if case .configuration = error { return ExitCode.usage.rawValue }
+            return (error.isTemporary ? ExitCode.temporaryFailure : ExitCode.dataError).rawValue
         } catch let error as ConfigurationError {
             console.note("haze: error: \(error)")
             return ExitCode.dataError.rawValue

@@ -197,6 +197,14 @@ public final class HTTPClient: @unchecked Sendable {
         }
         let url = Redaction.redact(request.url)
         let (data, response, error) = outcome.result
+        if let challenge = delegate.challengeResponse(of: task) {
+            // An authentication challenge (401): an answer, not a lost connection.
+            var headers: [String: String] = [:]
+            for (key, value) in challenge.allHeaderFields {
+                if let key = key as? String, let value = value as? String { headers[key.lowercased()] = value }
+            }
+            return .success(HTTPResponse(status: challenge.statusCode, headers: headers, body: Data()))
+        }
         if let error {
             let nsError = error as NSError
             // libcurl's own timeout (the request's timeoutInterval, the same
@@ -280,5 +288,28 @@ private final class NoRedirects: NSObject, URLSessionTaskDelegate, @unchecked Se
     func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
                     newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void) {
         completionHandler(nil)
+    }
+
+    /// A 401 with `WWW-Authenticate` (a wrong password): left to the default
+    /// handling, FoundationNetworking on Linux never completes the task (it
+    /// looks for a proposed credential, finds none and does nothing), so a
+    /// request would hang until its deadline. The task is cancelled instead
+    /// and its status kept, so the caller gets the 401 at once (without the
+    /// body, which URLSession drops on cancelling). Credentials go in the
+    /// request's own headers, never from a credential store.
+    func urlSession(_ session: URLSession, task: URLSessionTask, didReceive challenge: URLAuthenticationChallenge,
+                    completionHandler: @escaping (URLSession.AuthChallengeDisposition, URLCredential?) -> Void) {
+        if let response = challenge.failureResponse as? HTTPURLResponse {
+            lock.withLock { challenged[task.taskIdentifier] = response }
+        }
+        completionHandler(.cancelAuthenticationChallenge, nil)
+    }
+
+    private let lock = NSLock()
+    private var challenged: [Int: HTTPURLResponse] = [:]
+
+    /// The response that challenged a task, if one did (and forgets it).
+    func challengeResponse(of task: URLSessionTask) -> HTTPURLResponse? {
+        lock.withLock { challenged.removeValue(forKey: task.taskIdentifier) }
     }
 }

@@ -17,6 +17,15 @@ public struct RankingEntry: Sendable {
     public var rank: Int
     /// Rank by change (most improved = 1); nil when there is no change.
     package var changeRank: Int?
+
+    package init(unit: RankingUnit, current: PeriodStatistics, lastYear: PeriodStatistics, change: Double?, rank: Int, changeRank: Int?) {
+        self.unit = unit
+        self.current = current
+        self.lastYear = lastYear
+        self.change = change
+        self.rank = rank
+        self.changeRank = changeRank
+    }
 }
 
 /// A unit listed with its values but not ranked (a control point of a station ranking).
@@ -31,6 +40,11 @@ public struct PollutantRanking: Sendable {
     public var pollutant: Pollutant
     /// Every unit, best first.
     public var entries: [RankingEntry]
+
+    package init(pollutant: Pollutant, entries: [RankingEntry]) {
+        self.pollutant = pollutant
+        self.entries = entries
+    }
 }
 
 /// The bureau's monthly assessment (月度排名): units ranked by their monthly
@@ -87,6 +101,23 @@ public struct MonthlyRanking: Sendable {
             let what = unranked.map(\.displayName).joined(separator: ", ")
             throw .nothingRanked("no \(scope.level.rawValue) has a valid \(what) month for \(month) (\(formed.units.count) unit(s); a month needs ≥ \(Validity.minimumDays(in: month)) valid days); nothing is ranked")
         }
+    }
+
+    /// A ranking computed elsewhere (inside ClickHouse, `rank --engine
+    /// clickhouse`): its rows as they came, without composite score,
+    /// exceptional days or control points. Pollutants without a valid unit
+    /// go to `unranked`, as here.
+    package init(month: Month, scope: RankingScope, computed: [PollutantRanking], coverage: UnitCoverage) {
+        self.month = month
+        self.scope = scope
+        self.standard = AirQualityStandard.inForce(on: month.days.upperBound.advanced(by: -1))
+        self.coverage = coverage
+        self.controlPoints = []
+        self.composite = nil
+        self.candidates = computed
+        let asked = computed.filter { scope.pollutants.contains($0.pollutant) }
+        self.rankings = asked.filter { $0.entries.contains { $0.current.isValid } }
+        self.unranked = asked.filter { !$0.entries.contains { $0.current.isValid } }.map(\.pollutant)
     }
 
     init(store: Store, units formed: RankingUnits, month: Month, scope: RankingScope, composite weights: CompositeWeights?,

@@ -36,6 +36,22 @@ public struct PeriodStatistics: Sendable, Equatable {
             && a.highestDay?.day == b.highestDay?.day
     }
 
+    /// Statistics computed elsewhere (inside ClickHouse, `rank --engine
+    /// clickhouse`) for one month without exceptional days: validity and the
+    /// days required follow from `validDays` by GB 3095 Table 4, as for
+    /// statistics computed here.
+    package init(month: Month, mean: Double?, validDays: Int, exceedanceDays: Int, highestDay: (value: Int, day: Day)?) {
+        let validity = PeriodValidity(months: [month])
+        self.mean = validDays == 0 ? nil : mean
+        self.validDays = validDays
+        self.daysUsed = validDays
+        self.validDaysByMonth = [validDays]
+        self.shortfall = validity.shortfall([validDays])
+        self.requiredDays = Validity.minimumDays(in: month)
+        self.exceedanceDays = exceedanceDays
+        self.highestDay = validDays == 0 ? nil : highestDay
+    }
+
     /// Statistics of daily values (nil = no valid value that day) over whole
     /// months. Days in `excluded` (exceptional events, RULES.md §10) are left
     /// out of the mean only: they still count as valid days, for validity,

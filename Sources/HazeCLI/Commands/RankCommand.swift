@@ -4,6 +4,7 @@ import HazeRegistry
 import HazeStore
 import HazeAssessment
 import HazeReport
+import HazeWarehouse
 
 /// `haze rank`: the monthly assessment, or a year's / a run of months'.
 enum RankCommand {
@@ -31,9 +32,22 @@ enum RankCommand {
             .flag("--bom", "Start the CSV with a UTF-8 byte-order mark, so Excel on Chinese Windows reads it as UTF-8."),
             .value("--lang", "LANG", "zh (default) | en — labels and titles."),
             .value("--out", "FILE", "Write the report to FILE instead of stdout (a file is replaced atomically, keeping its mode; a link is followed; /dev/null or a FIFO is written through)."),
+            .value("--engine", "ENGINE", "haze (default: from the store) | clickhouse: the monthly ranking as SQL inside ClickHouse, from what `haze export clickhouse` sent (needs --url and --month)."),
+            ClickHouseOptions.url, ClickHouseOptions.database, ClickHouseOptions.userEnv, ClickHouseOptions.passwordEnv,
             CommonOptions.store, CommonOptions.stations,
         ],
         rules: [
+            .requires("--engine=clickhouse", "--url", because: "the ClickHouse engine needs ClickHouse's HTTP interface"),
+            .requires("--engine=clickhouse", "--month", because: "ClickHouse ranks one month; name it (the store is not read)"),
+            .requires("--url", "--engine=clickhouse", because: "--url names ClickHouse for --engine clickhouse"),
+            .requires("--database", "--engine=clickhouse", because: "--database names ClickHouse's database for --engine clickhouse"),
+            .requires("--user-env", "--engine=clickhouse", because: "--user-env is ClickHouse's user for --engine clickhouse"),
+            .requires("--password-env", "--engine=clickhouse", because: "--password-env is ClickHouse's password for --engine clickhouse"),
+            .exclusive("--engine=clickhouse", "--indicator", because: "ClickHouse computes the monthly PM ranking only, so far"),
+            .exclusive("--engine=clickhouse", "--cumulative", because: "ClickHouse computes the monthly PM ranking only, so far"),
+            .exclusive("--engine=clickhouse", "--composite", because: "ClickHouse computes the monthly PM ranking only, so far"),
+            .exclusive("--engine=clickhouse", "--exclude-exceptional", because: "ClickHouse computes the monthly PM ranking only, so far"),
+            .exclusive("--engine=clickhouse", "--level=station", because: "ClickHouse ranks cities and the units of a layer; rank stations with haze's own engine"),
             .exclusive("--month", "--year", because: "rank one period: --month, --year, or --from with --to"),
             .exclusive("--year", "--from", because: "rank one period: --month, --year, or --from with --to"),
             .together(["--month", "--from"], need: "--cumulative", because: "with --month, --from names the first month of a cumulative period; a run of months is --from with --to"),
@@ -89,6 +103,7 @@ enum RankCommand {
         """,
         examples: [
             "haze rank --month 2019-01 --city 北京",
+            "haze rank --month 2019-01 --city 北京 --engine clickhouse --url http://127.0.0.1:8123",
             "haze rank --year 2019 --city 周口 --level zone",
             "haze rank --month 2019-01 --city 北京 --format html --out 2019-01.html",
             "haze rank --month 2019-01 --level city --pollutant pm2.5 --format csv",
@@ -163,6 +178,9 @@ enum RankCommand {
             }
             limits = parsed
         }
+        if let engine = arguments.value("--engine"), engine != "haze", engine != "clickhouse" {
+            throw .invalidValue(option: "--engine", value: engine, expected: "haze or clickhouse")
+        }
         return Request(month: try arguments.month("--month"), period: period, scope: scope, weights: weights,
                        indicator: indicator, limits: limits, format: format, language: language, byteOrderMark: arguments.has("--bom"),
                        order: try arguments.choice("--by", default: .value),
@@ -172,6 +190,12 @@ enum RankCommand {
     static let command = HazeCLI.Command(spec: spec) { arguments, context in
         let request = try request(arguments)
         let registry = try context.registry(arguments)
+        if arguments.value("--engine") == "clickhouse", let month = request.month {
+            let target = try ClickHouseOptions.target(arguments, context)
+            let ranking = try ClickHouseRanking(month: month, scope: request.scope).ranking(registry: registry, target: target)
+            try checkCoverage(ranking.coverage, strict: arguments.has("--strict"), format: request.format, console: context.console)
+            return try write(bytes(MonthlyRankingReport(ranking: ranking, language: request.language), request), arguments, context)
+        }
         let exceptional = try arguments.value("--exclude-exceptional").map { path in
             var days = try ExceptionalDays.load(path: context.absolute(path))
             days.source = path      // named in reports as the user gave it
@@ -210,6 +234,11 @@ enum RankCommand {
             let report = MonthlyRankingReport(ranking: ranking, language: request.language)
             return try bytes(report, request)
         }
+        return try write(output, arguments, context)
+    }
+
+    /// The report to `--out`, or to stdout.
+    static func write(_ output: [UInt8], _ arguments: ParsedArguments, _ context: CommandContext) throws -> ExitCode {
         if let out = arguments.value("--out") {
             let path = context.absolute(out)
             try OutputFile.write(output, to: path)

@@ -10,9 +10,9 @@ public enum AirQualityStandard: Sendable, Hashable, CaseIterable {
     case gb3095_2026
 
     /// The first day of GB 3095—2026 (and HJ 633—2026, HJ 663—2026).
-    static let edition2026Start = CivilDate(year: 2026, month: 3, day: 1)!
+    package static let edition2026Start = CivilDate(year: 2026, month: 3, day: 1)!
     /// The first day of GB 3095—2026's final limits.
-    static let finalLimitsStart = CivilDate(year: 2031, month: 1, day: 1)!
+    package static let finalLimitsStart = CivilDate(year: 2031, month: 1, day: 1)!
 
     /// The edition in force on a date.
     package static func inForce(on date: CivilDate) -> AirQualityStandard {
