@@ -88,7 +88,7 @@ final class ClickHouseServer: @unchecked Sendable {
         process.executableURL = URL(fileURLWithPath: Self.executable ?? "/usr/sbin/clickhouse-server")
         process.arguments = ["--config-file=\(directory)/config.xml"]
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        FileManager.default.createFile(atPath: directory + "/stdout.log", contents: nil)
+        _ = FileManager.default.createFile(atPath: directory + "/stdout.log", contents: nil)
         let log = FileHandle(forWritingAtPath: directory + "/stdout.log")
         process.standardOutput = log
         process.standardError = log
