@@ -168,6 +168,13 @@ package final class MappedFile {
         return UnsafeRawBufferPointer(start: base + offset, count: count)
     }
 
+    /// A writable view of `count` bytes at `offset` (one bounds check for a
+    /// whole row, instead of one per slot).
+    package func mutableBytes(_ offset: Int, _ count: Int) -> UnsafeMutableRawPointer {
+        check(offset, count); checkWritable()
+        return base + offset
+    }
+
     package func zero(_ range: Range<Int>) {
         guard !range.isEmpty else { return }
         check(range.lowerBound, range.count); checkWritable()

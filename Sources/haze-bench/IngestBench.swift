@@ -27,9 +27,9 @@ enum IngestBench {
             var store: Store?
             try timing.measure {
                 let opened = try Store(directory: directory, access: .readWrite, creating: .standard)
-                let ingester = Ingester(store: opened, registry: registry)
-                summary = IngestSummary()
-                for source in sources { summary.add(try ingester.ingest(source)) }
+                // The path `haze ingest` takes: parsed ahead in parallel, written
+                // in batches, the status summary and the ingest log at the end.
+                summary = try IngestRun(store: opened, registry: registry).run([options.data]).summary
                 store = opened
             }
             if let store {
