@@ -42,7 +42,8 @@ public struct IngestRun {
         let rawArchive = archive ? RawArchive(store: store) : nil
         // Sources are read and parsed ahead on worker threads; this thread
         // writes them in order, in batches of consecutive sources.
-        let pipeline = ParsePipeline(sources: sources, options: options, registry: registry, zone: store.zone)
+        let pipeline = ParsePipeline(sources: sources, options: options, registry: registry, zone: store.zone,
+                                     keepingInput: archive)
         pipeline.start()
         defer { pipeline.stop() }
         var position = 0

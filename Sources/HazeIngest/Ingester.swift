@@ -45,6 +45,8 @@ public struct Ingester {
     /// The last batch's keys and their store indices: consecutive day files
     /// share a header, so resolving is an array comparison instead of 3 210 lookups.
     private let lastResolution = ResolutionCache()
+    /// The readings array of the last batch written, kept for the next.
+    private let batchBuffer = ReadingBuffer()
 
     public init(store: Store, registry: StationRegistry, options: IngestOptions = IngestOptions()) {
         self.store = store
@@ -76,7 +78,7 @@ public struct Ingester {
     /// Reads and parses a source without touching the store: what the parse
     /// workers of an `IngestRun` do in parallel, on any thread.
     package static func prepare(_ source: IngestSource, options: IngestOptions, registry: StationRegistry,
-                                zone: LocalZone) -> PreparedSource {
+                                zone: LocalZone, keepingInput: Bool = true) -> PreparedSource {
         let input: LoadedInput
         do {
             input = try source.load(limit: options.maximumPayloadBytes)
@@ -89,7 +91,7 @@ public struct Ingester {
         report.bytes = input.bytes.count
         var prepared = prepare(bytes: input.bytes, name: source.name, identity: source.identity(content: input.bytes),
                                options: options, registry: registry, zone: zone, into: report)
-        prepared.input = input
+        if keepingInput { prepared.input = input }
         return prepared
     }
 
@@ -154,7 +156,9 @@ public struct Ingester {
     /// one window move, one roll-up per day and one set of syncs for all of
     /// them; otherwise one by one.
     package func finish(_ sources: [PreparedSource]) throws(StoreError) -> [SourceReport] {
-        var readings: [StoredReading] = []
+        // The array of the last batch, reused: its pages are not faulted in again.
+        var readings = batchBuffer.take()
+        defer { batchBuffer.keep(&readings) }
         var segments: [Range<Int>] = []
         var parsed: [Int: Int] = [:]  // source position → segment
         do throws(StoreError) {
@@ -165,9 +169,11 @@ public struct Ingester {
                 guard case .parsed(let batch) = prepared.content else { continue }
                 let indices = try lastResolution.indices(for: batch.keys) { keys throws(StoreError) in try store.resolve(keys) }
                 let start = readings.count
-                for reading in batch.readings {
-                    readings.append(StoredReading(series: indices[Int(reading.key)], hour: Hour(Int(reading.hour)),
-                                                  value: Int(reading.value)))
+                indices.withUnsafeBufferPointer { indices in
+                    for reading in batch.readings {
+                        readings.append(StoredReading(series: indices[Int(reading.key)], hour: Hour(Int(reading.hour)),
+                                                      value: Int(reading.value)))
+                    }
                 }
                 parsed[n] = segments.count
                 segments.append(start ..< readings.count)
@@ -290,7 +296,8 @@ package struct PreparedSource: Sendable {
         case parsed(ParsedBatch)
     }
 
-    /// What was read, for the raw archive (nil when unreadable or given as bytes).
+    /// What was read, for the raw archive (nil when unreadable, given as
+    /// bytes, or not kept because nothing is archived).
     package var input: LoadedInput?
     /// The report so far (name, bytes, format; the failure when there is one).
     package var report: SourceReport
@@ -310,6 +317,26 @@ package struct PreparedSource: Sendable {
         var bytes = (input?.bytes.count ?? 0) + (input.map { $0.original.count == $0.bytes.count ? 0 : $0.original.count } ?? 0)
         if case .parsed(let batch) = content { bytes += batch.readings.count * MemoryLayout<ParsedBatch.Reading>.stride }
         return bytes
+    }
+}
+
+/// An array kept between batches (emptied, capacity kept).
+final class ReadingBuffer: @unchecked Sendable {
+    // Guarded by `lock`.
+    private let lock = NSLock()
+    private var kept: [StoredReading] = []
+
+    func take() -> [StoredReading] {
+        lock.withLock {
+            var taken: [StoredReading] = []
+            swap(&taken, &kept)
+            return taken
+        }
+    }
+
+    func keep(_ readings: inout [StoredReading]) {
+        readings.removeAll(keepingCapacity: true)
+        lock.withLock { swap(&readings, &kept) }
     }
 }
 

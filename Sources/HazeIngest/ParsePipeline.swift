@@ -27,9 +27,12 @@ final class ParsePipeline: @unchecked Sendable {
     private let registry: StationRegistry
     private let zone: LocalZone
     private let aheadBytes: Int
+    private let keepingInput: Bool
 
+    /// `keepingInput`: hand over what was read (for the raw archive), not only what was parsed.
     init(sources: [IngestSource], options: IngestOptions, registry: StationRegistry, zone: LocalZone,
-         aheadBytes: Int = 48 << 20) {
+         keepingInput: Bool, aheadBytes: Int = 32 << 20) {
+        self.keepingInput = keepingInput
         self.sources = sources
         self.options = options
         self.registry = registry
@@ -66,7 +69,8 @@ final class ParsePipeline: @unchecked Sendable {
             let index = next
             next += 1
             condition.unlock()
-            let prepared = Ingester.prepare(sources[index], options: options, registry: registry, zone: zone)
+            let prepared = Ingester.prepare(sources[index], options: options, registry: registry, zone: zone,
+                                            keepingInput: keepingInput)
             condition.lock()
             results[index] = prepared
             held += prepared.heldBytes

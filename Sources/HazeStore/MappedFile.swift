@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import Synchronization
 
 /// A file mapped into memory with `mmap(MAP_SHARED)`.
 ///
@@ -94,6 +95,7 @@ package final class MappedFile {
         let start = max(0, range.lowerBound) / page * page
         let end = min(length, range.upperBound)
         guard end > start else { return }
+        SyncCount.add()
         guard msync(base + start, end - start, MS_SYNC) == 0 else {
             throw .system(path: path, operation: "msync", errno: errno)
         }
@@ -188,4 +190,15 @@ package final class MappedFile {
         check(offset, count); checkWritable()
         (base + offset).copyMemory(from: source.base + sourceOffset, byteCount: count)
     }
+}
+
+/// How many times this process has forced data to disk (`msync`, `fsync`):
+/// what a durable commit costs on a busy disk, counted for `haze-bench`
+/// and for tests of how often a run syncs.
+package enum SyncCount {
+    private static let count = Atomic<Int>(0)
+
+    package static var value: Int { count.load(ordering: .relaxed) }
+
+    static func add() { count.add(1, ordering: .relaxed) }
 }

@@ -602,9 +602,11 @@ public final class Store {
             }
             let position = firstHour.distance(to: hour)
             precondition(position >= 0 && position < 24, "a day of \(position + 1) hours")
-            for (k, s) in ozone.enumerated() {
-                let raw = Int(slot(s))
-                if raw != 0 && raw <= maximumRaw { positions[k * 24 + position] = raw - 1 }
+            positions.withUnsafeMutableBufferPointer { positions in
+                for (k, s) in ozone.enumerated() {
+                    let raw = Int(slot(s))
+                    if raw != 0 && raw <= maximumRaw { positions[k * 24 + position] = raw - 1 }
+                }
             }
             if trusted.contains(hour.index) {
                 sums.withUnsafeMutableBufferPointer { sums in
