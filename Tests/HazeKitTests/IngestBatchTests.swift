@@ -20,8 +20,19 @@ struct IngestBatchTests {
     }
 
     /// The store written by `IngestRun` (batched) and by `Ingester.ingest` per file.
+    typealias Outcome = (batched: [SourceReport], single: [SourceReport], difference: [String],
+                         writes: (batched: UInt64, single: UInt64))
+
+    /// `compare` off Swift Testing's pool (a run's writer waits on its parse threads).
     func both(_ runs: [[String]], configuration: StoreConfiguration = .standard,
-              options: IngestOptions = IngestOptions()) throws -> (batched: [SourceReport], single: [SourceReport], difference: [String],
+              options: IngestOptions = IngestOptions()) async throws -> Outcome {
+        try await OffPool.run { () throws -> Outcome in
+            try compare(runs, configuration: configuration, options: options)
+        }
+    }
+
+    func compare(_ runs: [[String]], configuration: StoreConfiguration,
+                 options: IngestOptions) throws -> (batched: [SourceReport], single: [SourceReport], difference: [String],
                                                                   writes: (batched: UInt64, single: UInt64)) {
         let batchedDirectory = TestPaths.temporaryDirectory("haze-batch")
         let singleDirectory = TestPaths.temporaryDirectory("haze-single")
@@ -47,11 +58,12 @@ struct IngestBatchTests {
             return snapshot
         }
         let a = data(batchedDirectory), b = data(singleDirectory)
-        #expect(a.files.keys.contains("hourly.ring") && a.files.keys.contains("daily.ring"))
         // Each write makes the sequence odd and even again: fewer writes, fewer window moves and syncs.
         let writes = ((WriteSequence.forReader(directory: batchedDirectory)?.value ?? 0) / 2,
                       (WriteSequence.forReader(directory: singleDirectory)?.value ?? 0) / 2)
-        return (batched, single, a.difference(from: b), writes)
+        // (No #expect here: this runs on a thread of its own, outside the test's task.)
+        let missing = ["hourly.ring", "daily.ring"].filter { a.files[$0] == nil }.map { "\($0) missing" }
+        return (batched, single, missing + a.difference(from: b), writes)
     }
 
     func expectSameCounts(_ a: [SourceReport], _ b: [SourceReport]) {
@@ -68,9 +80,9 @@ struct IngestBatchTests {
     }
 
     @Test("18 day files in order (two batches), then again (all unchanged): same rings, quarantine and counts")
-    func inOrder() throws {
+    func inOrder() async throws {
         let files = (1 ... 18).map(Self.day)
-        let result = try both([files, files])
+        let result = try await both([files, files])
         #expect(result.difference.isEmpty, "differ: \(result.difference)")
         expectSameCounts(result.batched, result.single)
         #expect(result.batched.prefix(18).allSatisfy { $0.stored > 0 && $0.unchanged == 0 })
@@ -80,7 +92,7 @@ struct IngestBatchTests {
     }
 
     @Test("PM2.5 above PM10 is flagged in the file that has it, with its line, as one by one")
-    func flagsPerFile() throws {
+    func flagsPerFile() async throws {
         let directory = TestPaths.temporaryDirectory("haze-batch-flags")
         // 1001A: PM2.5 60 > PM10 40 at 2019-01-01 00:00 (line 2); 1002A fine.
         // The next day's file: 1002A 80 > 70 at 01:00 (line 4), and a stray
@@ -90,7 +102,7 @@ struct IngestBatchTests {
         let paths = [directory + "/a.csv", directory + "/b.csv"]
         try Data(first.utf8).write(to: URL(fileURLWithPath: paths[0]))
         try Data(second.utf8).write(to: URL(fileURLWithPath: paths[1]))
-        let result = try both([paths])
+        let result = try await both([paths])
         #expect(result.difference.isEmpty, "differ: \(result.difference)")
         expectSameCounts(result.batched, result.single)
         #expect(result.batched.map(\.flagged) == [1, 1])
@@ -99,31 +111,31 @@ struct IngestBatchTests {
     }
 
     @Test("files out of order and one twice in a batch (overlapping hours: written one by one)")
-    func outOfOrderAndRepeated() throws {
+    func outOfOrderAndRepeated() async throws {
         let files = [12, 3, 7, 7, 1, 20, 15].map(Self.day)
-        let result = try both([files])
+        let result = try await both([files])
         #expect(result.difference.isEmpty, "differ: \(result.difference)")
         expectSameCounts(result.batched, result.single)
         #expect(result.batched[3].unchanged == result.batched[2].stored)
     }
 
     @Test("a small hourly window: later files push earlier ones out, and files older than the window are refused")
-    func refusedByTheWindow() throws {
+    func refusedByTheWindow() async throws {
         // Five days of hours: day 12 moves the window past days 1–7, so the
         // later files for those days are refused as too old, one by one.
         let configuration = StoreConfiguration(hourlyCapacity: 5 * 24, dailyCapacity: 64)
         let files = [1, 2, 3, 12, 4, 5, 13, 14].map(Self.day)
-        let result = try both([files], configuration: configuration)
+        let result = try await both([files], configuration: configuration)
         #expect(result.difference.isEmpty, "differ: \(result.difference)")
         expectSameCounts(result.batched, result.single)
         #expect(result.batched[4].quarantined > 0 && result.batched[4].stored == 0)
     }
 
     @Test("a jump beyond the window policy in the middle of a batch is refused as one by one")
-    func jumpRefused() throws {
+    func jumpRefused() async throws {
         let options = IngestOptions(windowPolicy: WindowPolicy(maximumJumpHours: 2 * 24))
         let files = [1, 2, 3, 9, 4, 10].map(Self.day)
-        let result = try both([files], options: options)
+        let result = try await both([files], options: options)
         #expect(result.difference.isEmpty, "differ: \(result.difference)")
         expectSameCounts(result.batched, result.single)
         #expect(result.batched[3].quarantined > 0)
