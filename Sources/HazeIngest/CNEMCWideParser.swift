@@ -80,6 +80,11 @@ struct CNEMCWideParser: Sendable {
         // Which (date, pollutant, hour) rows were present, to report gaps.
         var rowsSeen: [Int: [Pollutant: Set<Int>]] = [:]
         var lastLine = 1
+        // Filled here and handed to the batch at the end: one allocation
+        // sized for the file (the national files hold a value per ≈ 8 bytes).
+        var readings: [ParsedBatch.Reading] = []
+        readings.reserveCapacity(bytes.count / 6 + 16)
+        var valuesRead = 0
         while scanner.nextRecordPrefix(fields: &fields, limit: 3) {
             let line = scanner.lineNumber
             lastLine = line
@@ -158,6 +163,7 @@ struct CNEMCWideParser: Sendable {
             rowsSeen[date.dayNumber, default: [:]][pollutant, default: []].insert(hourOfDay)
             let keys = keys(for: pollutant)
             let tenths = pollutant == .co
+            let hourStamp = Int32(hour.index), lineStamp = Int32(clamping: line)
             bytes.withUnsafeBufferPointer { buffer in
                 for c in 0..<cells {
                     let range = fields[c + 3].range
@@ -166,10 +172,10 @@ struct CNEMCWideParser: Sendable {
                     case .missing:
                         continue
                     case .value(let value):
-                        batch.valuesRead += 1
+                        valuesRead += 1
                         let key = keys[c]
                         if key >= 0 {
-                            batch.append(key: key, hour: hour, value: value, line: line)
+                            readings.append(ParsedBatch.Reading(key: key, hour: hourStamp, value: UInt16(value), line: lineStamp))
                         } else if skipColumn[c] {
                             batch.unknownSkipped += 1
                         } else {
@@ -179,7 +185,7 @@ struct CNEMCWideParser: Sendable {
                                 reason: refusal[c] ?? "column refused"))
                         }
                     case .invalid(let reason):
-                        batch.valuesRead += 1
+                        valuesRead += 1
                         batch.rejections.append(Rejection(
                             source: source, line: line, field: columns[c], station: columns[c], time: time,
                             pollutant: pollutant.displayName,
@@ -188,6 +194,8 @@ struct CNEMCWideParser: Sendable {
                 }
             }
         }
+        batch.readings = readings
+        batch.valuesRead += valuesRead
         reportGaps(rowsSeen, lastLine: lastLine, truncated: scanner.lastRecordHadNoTerminator, into: &batch, source: source)
         for (dayNumber, byPollutant) in rowsSeen {
             let both = (byPollutant[.pm25] ?? []).intersection(byPollutant[.pm10] ?? [])

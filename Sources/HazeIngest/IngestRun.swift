@@ -14,6 +14,11 @@ public struct IngestRun {
     public var options: IngestOptions
     /// Keep every payload read under `<store>/raw/` (for `haze rebuild`).
     public var archive: Bool
+    /// A batch of consecutive sources written as one (see `Ingester.finish(_:)`)
+    /// holds at most this many sources and stops once it holds this many bytes:
+    /// the bound on memory and on how much one durable commit covers.
+    static let batchSources = 16
+    static let batchBytes = 24 << 20
 
     public init(store: Store, registry: StationRegistry, options: IngestOptions = IngestOptions(), archive: Bool = false) {
         self.store = store
@@ -35,18 +40,37 @@ public struct IngestRun {
         }
         let ingester = Ingester(store: store, registry: registry, options: options)
         let rawArchive = archive ? RawArchive(store: store) : nil
-        for (n, source) in sources.enumerated() {
-            progress?(n + 1, sources.count, source.name)
-            let (sourceReport, input) = try ingester.ingestKeepingInput(source)
-            report.summary.add(sourceReport)
-            report.sources.append(sourceReport)
-            guard let rawArchive else { continue }
-            if let input, sourceReport.failure == nil {
-                let name = source == .standardInput ? "stdin" : (source.name as NSString).lastPathComponent
-                report.archived.append(try rawArchive.store(.file(name: name, options: options), bytes: input.bytes,
-                                                            original: input.original))
-            } else {
-                report.notArchived.append(source.name)
+        // Sources are read and parsed ahead on worker threads; this thread
+        // writes them in order, in batches of consecutive sources.
+        let pipeline = ParsePipeline(sources: sources, options: options, registry: registry, zone: store.zone,
+                                     keepingInput: archive)
+        pipeline.start()
+        defer { pipeline.stop() }
+        var position = 0
+        while position < sources.count {
+            var batch: [PreparedSource] = []
+            var bytes = 0
+            repeat {
+                progress?(position + 1, sources.count, sources[position].name)
+                let prepared = pipeline.take(position)
+                position += 1
+                bytes += prepared.report.bytes
+                ingester.reserveSeries(of: prepared)
+                batch.append(prepared)
+            } while position < sources.count && batch.count < Self.batchSources && bytes < Self.batchBytes
+            let reports = try ingester.finish(batch)
+            for (n, (prepared, sourceReport)) in zip(batch, reports).enumerated() {
+                let source = sources[position - batch.count + n]
+                report.summary.add(sourceReport)
+                report.sources.append(sourceReport)
+                guard let rawArchive else { continue }
+                if let input = prepared.input, sourceReport.failure == nil {
+                    let name = source == .standardInput ? "stdin" : (source.name as NSString).lastPathComponent
+                    report.archived.append(try rawArchive.store(.file(name: name, options: options), bytes: input.bytes,
+                                                                original: input.original))
+                } else {
+                    report.notArchived.append(source.name)
+                }
             }
         }
         // What `haze status` reads in O(1) (once per run, O(window)).

@@ -45,6 +45,8 @@ public struct Ingester {
     /// The last batch's keys and their store indices: consecutive day files
     /// share a header, so resolving is an array comparison instead of 3 210 lookups.
     private let lastResolution = ResolutionCache()
+    /// The readings array of the last batch written, kept for the next.
+    private let batchBuffer = ReadingBuffer()
 
     public init(store: Store, registry: StationRegistry, options: IngestOptions = IngestOptions()) {
         self.store = store
@@ -61,41 +63,55 @@ public struct Ingester {
     /// Ingests one source and hands back what was read (for the raw archive),
     /// nil when it could not be read.
     package func ingestKeepingInput(_ source: IngestSource) throws(StoreError) -> (report: SourceReport, input: LoadedInput?) {
-        var report = SourceReport(source: source.name)
-        let input: LoadedInput
-        do {
-            input = try source.load(limit: options.maximumPayloadBytes)
-        } catch {
-            report.failure = error.description
-            return (report, nil)
-        }
-        report.bytes = input.bytes.count
-        let report2 = try ingest(bytes: input.bytes, name: source.name, identity: source.identity(content: input.bytes), into: report)
-        return (report2, input)
+        let prepared = Self.prepare(source, options: options, registry: registry, zone: store.zone)
+        return (try finish(prepared), prepared.input)
     }
 
     /// Ingests bytes already loaded (and decompressed). `identity` tells
     /// sources with the same name apart in the quarantine (default: the name).
     public func ingest(bytes: [UInt8], name: String, identity: String? = nil,
                        into initial: SourceReport? = nil) throws(StoreError) -> SourceReport {
+        try finish(Self.prepare(bytes: bytes, name: name, identity: identity ?? name, options: options,
+                                registry: registry, zone: store.zone, into: initial))
+    }
+
+    /// Reads and parses a source without touching the store: what the parse
+    /// workers of an `IngestRun` do in parallel, on any thread.
+    package static func prepare(_ source: IngestSource, options: IngestOptions, registry: StationRegistry,
+                                zone: LocalZone, keepingInput: Bool = true) -> PreparedSource {
+        let input: LoadedInput
+        do {
+            input = try source.load(limit: options.maximumPayloadBytes)
+        } catch {
+            var report = SourceReport(source: source.name)
+            report.failure = error.description
+            return PreparedSource(report: report, identity: source.name, content: .unreadable)
+        }
+        var report = SourceReport(source: source.name)
+        report.bytes = input.bytes.count
+        var prepared = prepare(bytes: input.bytes, name: source.name, identity: source.identity(content: input.bytes),
+                               options: options, registry: registry, zone: zone, into: report)
+        if keepingInput { prepared.input = input }
+        return prepared
+    }
+
+    /// Parses loaded bytes without touching the store.
+    package static func prepare(bytes: [UInt8], name: String, identity: String, options: IngestOptions,
+                                registry: StationRegistry, zone: LocalZone, into initial: SourceReport?) -> PreparedSource {
         var report = initial ?? SourceReport(source: name)
         report.bytes = bytes.count
-        let identity = identity ?? name
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
             report.failure = "\(name): the file is empty"
-            try Quarantine(store: store).record([], for: name, identity: identity)
-            return report
+            return PreparedSource(report: report, identity: identity, content: .empty)
         }
         guard let format = options.format ?? IngestFormat.detect(bytes) else {
             let firstLine = String(decoding: bytes.prefix(while: { $0 != 0x0A }).prefix(80), as: UTF8.self)
             report.failure = IngestError.unknownFormat(source: name, firstLine: firstLine).description
-            try Quarantine(store: store).record([
-                Rejection(source: name, line: 1, field: "header", value: firstLine, reason: "unknown format")
-            ], for: name, identity: identity)
-            return report
+            return PreparedSource(report: report, identity: identity, content: .unknownFormat(
+                Rejection(source: name, line: 1, field: "header", value: firstLine, reason: "unknown format")))
         }
         report.format = format
-        let context = ParseContext(source: name, zone: store.zone, latestHour: options.latestHour,
+        let context = ParseContext(source: name, zone: zone, latestHour: options.latestHour,
                                    registry: registry, unknownStations: options.unknownStations)
         let batch: ParsedBatch
         switch format {
@@ -105,11 +121,97 @@ public struct Ingester {
         case .cnemcHourly: batch = CNEMCHourlyParser().parse(bytes, context: context)
         case .openaqV3: batch = OpenAQParser(station: options.station).parse(bytes, context: context).batch
         }
-        return try commit(batch, report: report, identity: identity)
+        return PreparedSource(report: report, identity: identity, content: .parsed(batch))
+    }
+
+    /// Stores a prepared source: its readings, or what its quarantine records.
+    package func finish(_ prepared: PreparedSource) throws(StoreError) -> SourceReport {
+        let name = prepared.report.source
+        switch prepared.content {
+        case .unreadable:
+            return prepared.report
+        case .empty:
+            try Quarantine(store: store).record([], for: name, identity: prepared.identity)
+            return prepared.report
+        case .unknownFormat(let rejection):
+            try Quarantine(store: store).record([rejection], for: name, identity: prepared.identity)
+            return prepared.report
+        case .parsed(let batch):
+            return try commit(batch, report: prepared.report, identity: prepared.identity)
+        }
+    }
+
+    /// Adds a prepared source's series to the store ahead of its write: the
+    /// writer of a run calls it as each source arrives, so that widening the
+    /// rings for new stations overlaps the parsing of the rest of the batch.
+    /// A failure is left for `finish` to meet at the source's turn.
+    package func reserveSeries(of prepared: PreparedSource) {
+        guard case .parsed(let batch) = prepared.content else { return }
+        _ = try? lastResolution.indices(for: batch.keys) { keys throws(StoreError) in try store.resolve(keys) }
+    }
+
+    /// Stores prepared sources in order, with the same result — store,
+    /// quarantine, reports — as `finish` on each in turn. When their hours do
+    /// not overlap and nothing would be refused (the store decides, see
+    /// `Store.write(_:segments:policy:)`) their readings go in as one write:
+    /// one window move, one roll-up per day and one set of syncs for all of
+    /// them; otherwise one by one.
+    package func finish(_ sources: [PreparedSource]) throws(StoreError) -> [SourceReport] {
+        // The array of the last batch, reused: its pages are not faulted in again.
+        var readings = batchBuffer.take()
+        defer { batchBuffer.keep(&readings) }
+        var segments: [Range<Int>] = []
+        var parsed: [Int: Int] = [:]  // source position → segment
+        do throws(StoreError) {
+            var total = 0
+            for prepared in sources { if case .parsed(let batch) = prepared.content { total += batch.readings.count } }
+            readings.reserveCapacity(total)
+            for (n, prepared) in sources.enumerated() {
+                guard case .parsed(let batch) = prepared.content else { continue }
+                let indices = try lastResolution.indices(for: batch.keys) { keys throws(StoreError) in try store.resolve(keys) }
+                let start = readings.count
+                indices.withUnsafeBufferPointer { indices in
+                    for reading in batch.readings {
+                        readings.append(StoredReading(series: indices[Int(reading.key)], hour: Hour(Int(reading.hour)),
+                                                      value: Int(reading.value)))
+                    }
+                }
+                parsed[n] = segments.count
+                segments.append(start ..< readings.count)
+            }
+        } catch {
+            // A source's keys cannot be added: one by one, it fails at its turn.
+            return try sources.map { (prepared) throws(StoreError) in try finish(prepared) }
+        }
+        guard segments.count > 1, let written = try store.write(readings, segments: segments, policy: options.windowPolicy) else {
+            return try sources.map { (prepared) throws(StoreError) in try finish(prepared) }
+        }
+        var reports: [SourceReport] = []
+        reports.reserveCapacity(sources.count)
+        for (n, prepared) in sources.enumerated() {
+            guard let segment = parsed[n], case .parsed(let batch) = prepared.content else {
+                reports.append(try finish(prepared))
+                continue
+            }
+            reports.append(try record(batch, readings: readings[segments[segment]], written: written[segment],
+                                      report: prepared.report, identity: prepared.identity))
+        }
+        return reports
     }
 
     /// Resolves, writes, flags and quarantines a parsed batch.
     package func commit(_ batch: ParsedBatch, report initial: SourceReport, identity: String? = nil) throws(StoreError) -> SourceReport {
+        let indices = try lastResolution.indices(for: batch.keys) { keys throws(StoreError) in try store.resolve(keys) }
+        let readings = batch.readings.map {
+            StoredReading(series: indices[Int($0.key)], hour: Hour(Int($0.hour)), value: Int($0.value))
+        }
+        let written = try store.write(readings, policy: options.windowPolicy)
+        return try record(batch, readings: readings[...], written: written, report: initial, identity: identity)
+    }
+
+    /// After the write: the report, the refused and flagged readings, the quarantine.
+    private func record(_ batch: ParsedBatch, readings: ArraySlice<StoredReading>, written: WriteReport,
+                        report initial: SourceReport, identity: String?) throws(StoreError) -> SourceReport {
         var report = initial
         let name = report.source
         report.linesRead = batch.linesRead
@@ -121,12 +223,6 @@ public struct Ingester {
         report.unknownSkipped = batch.unknownSkipped
         report.notes = batch.notes
         report.hoursPerDate = batch.hoursPerDate
-
-        let indices = try lastResolution.indices(for: batch.keys) { keys throws(StoreError) in try store.resolve(keys) }
-        let readings = batch.readings.map {
-            StoredReading(series: indices[Int($0.key)], hour: Hour(Int($0.hour)), value: Int($0.value))
-        }
-        let written = try store.write(readings, policy: options.windowPolicy)
         report.stored = written.stored
         report.unchanged = written.unchanged
         report.corrected = written.corrected
@@ -168,27 +264,80 @@ public struct Ingester {
 
     /// PM2.5 above PM10 in the same station-hour is physically impossible and
     /// usually an instrument fault: kept (it is what was published) but flagged.
-    private func flags(_ batch: ParsedBatch, readings: [StoredReading], refused: Set<Int>, source: String) -> [Rejection] {
+    private func flags(_ batch: ParsedBatch, readings: ArraySlice<StoredReading>, refused: Set<Int>, source: String) -> [Rejection] {
         var result: [Rejection] = []
         var seen = Set<Int64>()
-        for (position, reading) in readings.enumerated() {
-            let series = Int(reading.series)
-            guard let other = store.counterpart(of: series) else { continue }
-            let hour = reading.hourStamp
-            guard let mine = store.value(series, at: hour), let theirs = store.value(other, at: hour) else { continue }
-            let isPM25 = store.series[series].pollutant == .pm25
-            let (pm25, pm10) = isPM25 ? (mine, theirs) : (theirs, mine)
-            guard pm25 > pm10, !refused.contains(position) else { continue }
-            let pair = Int64(min(series, other)) << 32 | Int64(UInt32(truncatingIfNeeded: reading.hour))
+        for excess in store.particulateExcess(readings) {
+            let position = excess.position, series = excess.series
+            guard !refused.contains(position) else { continue }
+            let hourIndex = batch.readings[position].hour
+            let pair = Int64(min(series, excess.other)) << 32 | Int64(UInt32(truncatingIfNeeded: hourIndex))
             guard seen.insert(pair).inserted else { continue }
+            let hour = Hour(Int(hourIndex))
             let station = store.series[series].station
             result.append(Rejection(
                 source: source, line: Int(batch.readings[position].line),
                 field: station, station: station, time: store.zone.format(hour),
-                pollutant: "PM2.5", value: "\(pm25) > PM10 \(pm10)",
+                pollutant: "PM2.5", value: "\(excess.pm25) > PM10 \(excess.pm10)",
                 reason: "PM2.5 exceeds PM10 in the same hour (instrument fault?); stored, flagged", action: .kept))
         }
         return result
+    }
+}
+
+/// A source read and parsed, not yet stored (see `Ingester.prepare`).
+package struct PreparedSource: Sendable {
+    package enum Content: Sendable {
+        /// Nothing could be read (the report says why); nothing to record.
+        case unreadable
+        /// Only white space: the quarantine file of an earlier run is removed.
+        case empty
+        /// No format recognised: quarantined whole.
+        case unknownFormat(Rejection)
+        case parsed(ParsedBatch)
+    }
+
+    /// What was read, for the raw archive (nil when unreadable, given as
+    /// bytes, or not kept because nothing is archived).
+    package var input: LoadedInput?
+    /// The report so far (name, bytes, format; the failure when there is one).
+    package var report: SourceReport
+    /// Tells sources of the same name apart in the quarantine.
+    package var identity: String
+    package var content: Content
+
+    init(input: LoadedInput? = nil, report: SourceReport, identity: String, content: Content) {
+        self.input = input
+        self.report = report
+        self.identity = identity
+        self.content = content
+    }
+
+    /// Bytes held in memory for it (input and readings), to bound what is read ahead.
+    package var heldBytes: Int {
+        var bytes = (input?.bytes.count ?? 0) + (input.map { $0.original.count == $0.bytes.count ? 0 : $0.original.count } ?? 0)
+        if case .parsed(let batch) = content { bytes += batch.readings.count * MemoryLayout<ParsedBatch.Reading>.stride }
+        return bytes
+    }
+}
+
+/// An array kept between batches (emptied, capacity kept).
+final class ReadingBuffer: @unchecked Sendable {
+    // Guarded by `lock`.
+    private let lock = NSLock()
+    private var kept: [StoredReading] = []
+
+    func take() -> [StoredReading] {
+        lock.withLock {
+            var taken: [StoredReading] = []
+            swap(&taken, &kept)
+            return taken
+        }
+    }
+
+    func keep(_ readings: inout [StoredReading]) {
+        readings.removeAll(keepingCapacity: true)
+        lock.withLock { swap(&readings, &kept) }
     }
 }
 

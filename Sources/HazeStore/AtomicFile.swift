@@ -20,7 +20,10 @@ package enum AtomicFile {
         guard fd >= 0 else { throw .system(path: temporary, operation: "create", errno: errno) }
         do throws(StoreError) {
             try writeAll(fd, bytes, path: temporary)
-            guard !durable || fsync(fd) == 0 else { throw StoreError.system(path: temporary, operation: "fsync", errno: errno) }
+            if durable {
+                SyncCount.add()
+                guard fsync(fd) == 0 else { throw StoreError.system(path: temporary, operation: "fsync", errno: errno) }
+            }
         } catch {
             close(fd)
             unlink(temporary)
@@ -74,6 +77,7 @@ package enum AtomicFile {
         guard fd >= 0 else { throw .system(path: directory, operation: "open directory", errno: errno) }
         defer { close(fd) }
         // EINVAL: the file system does not sync directories (nothing to wait for).
+        SyncCount.add()
         guard fsync(fd) == 0 || errno == EINVAL else {
             throw .system(path: directory, operation: "fsync directory", errno: errno)
         }
@@ -102,6 +106,7 @@ package enum AtomicFile {
         defer { close(fd) }
         let bytes = Array((line.hasSuffix("\n") ? line : line + "\n").utf8)
         try writeAll(fd, bytes, path: path)
+        SyncCount.add()
         guard fsync(fd) == 0 else { throw .system(path: path, operation: "fsync", errno: errno) }
     }
 }

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import Synchronization
 
 /// A file mapped into memory with `mmap(MAP_SHARED)`.
 ///
@@ -94,6 +95,7 @@ package final class MappedFile {
         let start = max(0, range.lowerBound) / page * page
         let end = min(length, range.upperBound)
         guard end > start else { return }
+        SyncCount.add()
         guard msync(base + start, end - start, MS_SYNC) == 0 else {
             throw .system(path: path, operation: "msync", errno: errno)
         }
@@ -168,6 +170,13 @@ package final class MappedFile {
         return UnsafeRawBufferPointer(start: base + offset, count: count)
     }
 
+    /// A writable view of `count` bytes at `offset` (one bounds check for a
+    /// whole row, instead of one per slot).
+    package func mutableBytes(_ offset: Int, _ count: Int) -> UnsafeMutableRawPointer {
+        check(offset, count); checkWritable()
+        return base + offset
+    }
+
     package func zero(_ range: Range<Int>) {
         guard !range.isEmpty else { return }
         check(range.lowerBound, range.count); checkWritable()
@@ -181,4 +190,15 @@ package final class MappedFile {
         check(offset, count); checkWritable()
         (base + offset).copyMemory(from: source.base + sourceOffset, byteCount: count)
     }
+}
+
+/// How many times this process has forced data to disk (`msync`, `fsync`):
+/// what a durable commit costs on a busy disk, counted for `haze-bench`
+/// and for tests of how often a run syncs.
+package enum SyncCount {
+    private static let count = Atomic<Int>(0)
+
+    package static var value: Int { count.load(ordering: .relaxed) }
+
+    static func add() { count.add(1, ordering: .relaxed) }
 }

@@ -209,6 +209,51 @@ public final class Store {
         return other < 0 ? nil : other
     }
 
+    /// A station-hour whose stored PM2.5 exceeds its PM10.
+    package struct ParticulateExcess {
+        /// The reading's position in the array given.
+        package var position: Int
+        package var series: Int
+        /// The same station's other particulate series.
+        package var other: Int
+        package var pm25: Int
+        package var pm10: Int
+    }
+
+    /// The readings, in order, whose series has a particulate counterpart and
+    /// whose station-hour holds PM2.5 above PM10 in the store now (both read
+    /// as `value(_:at:)` reads them). One pass over the readings, for the
+    /// ingester's flag after a write.
+    package func particulateExcess(_ readings: ArraySlice<StoredReading>) -> [ParticulateExcess] {
+        guard let window = hourly.presentHours else { return [] }
+        let file = hourly.file, geometry = hourly.geometry
+        let count = series.count, partners = counterparts, codes = pollutantCodes
+        let pm25Code = Pollutant.pm25.rawValue
+        let maximumRaw = Int(HourlyRing.maximumRaw)
+        var result: [ParticulateExcess] = []
+        var lastHour: Int32?
+        var row = UnsafeRawBufferPointer(start: nil, count: 0)
+        for (position, reading) in readings.enumerated() {
+            let series = Int(reading.series)
+            guard series >= 0, series < count else { continue }
+            let other = partners[series]
+            guard other >= 0, other < count else { continue }
+            if reading.hour != lastHour {
+                lastHour = reading.hour
+                let hour = Hour(Int(reading.hour))
+                row = window.contains(hour) ? file.buffer(geometry.rowOffset(hour.index), 2 * count) : UnsafeRawBufferPointer(start: nil, count: 0)
+            }
+            guard row.count > 0 else { continue }
+            let mine = Int(UInt16(littleEndian: row.loadUnaligned(fromByteOffset: 2 * series, as: UInt16.self)))
+            let theirs = Int(UInt16(littleEndian: row.loadUnaligned(fromByteOffset: 2 * other, as: UInt16.self)))
+            guard mine != 0, mine <= maximumRaw, theirs != 0, theirs <= maximumRaw else { continue }
+            let (pm25, pm10) = codes[series] == pm25Code ? (mine - 1, theirs - 1) : (theirs - 1, mine - 1)
+            guard pm25 > pm10 else { continue }
+            result.append(ParticulateExcess(position: position, series: series, other: other, pm25: pm25, pm10: pm10))
+        }
+        return result
+    }
+
     /// Adds a series to the in-memory index (the table entry is written separately).
     private func register(_ key: SeriesKey) {
         let index = series.count
@@ -294,7 +339,26 @@ public final class Store {
         // Every hourly row the roll-up will read is checked before anything
         // changes: a damaged hour stops the write whole, never half done.
         let trusted = try verifyHoursOfDays(readings, order: order, end: end)
+        var tallies = [WriteTally()]
+        try apply(readings, order: order, end: end, trusted: trusted, segment: { _ in 0 }, report: &report, tallies: &tallies)
+        report.stored = tallies[0].stored
+        report.unchanged = tallies[0].unchanged
+        report.corrected = tallies[0].corrected
+        return report
+    }
+
+    /// Changes the slots, rolls up the touched days and syncs: the body of a
+    /// write after its checks, between `beginWrite` and `endWrite`. Readings
+    /// are applied hour by hour (one `RowEdit` per hour row); `segment(hour)`
+    /// says whose tally a reading of that hour counts in.
+    private func apply(_ readings: [StoredReading], order: HourOrder, end: Int, trusted: Set<Int>,
+                       segment: (Int32) -> Int, report: inout WriteReport, tallies: inout [WriteTally]) throws(StoreError) {
         let capacity = hourly.geometry.capacity
+        let geometry = hourly.geometry
+        let file = hourly.file
+        let codes = pollutantCodes
+        // Every series index was checked against the table, which is never wider than a row.
+        precondition(series.count <= geometry.seriesCapacity, "\(hourlyPath): series table wider than the ring's rows")
         var touchedDays = Set<Day>()
         var start = 0
         while start < end {
@@ -306,34 +370,39 @@ public final class Store {
             let chunkNewest = readings[order(stop - 1)].hourStamp
             if hourly.newest.map({ chunkNewest > $0 }) ?? true { try advance(to: chunkNewest) }
             let accept = oldestWritableHour ?? chunkNewest
-            var edit: RowEdit?
-            var lastDay: Day?
-            for k in start ..< stop {
-                let position = order(k)
-                let reading = readings[position]
-                let hour = reading.hourStamp
-                guard hour >= accept else { report.tooOld.append(position); continue }
-                if edit?.step != hour.index {
-                    if let done = edit { hourly.ring.commit(done) }
-                    edit = try hourly.ring.edit(hour)
+            var k = start
+            while k < stop {
+                // The readings of one hour (contiguous: the order is by hour).
+                let stamp = readings[order(k)].hour
+                var runEnd = k + 1
+                while runEnd < stop && readings[order(runEnd)].hour == stamp { runEnd += 1 }
+                let hour = Hour(Int(stamp))
+                guard hour >= accept else {
+                    for j in k ..< runEnd { report.tooOld.append(order(j)) }
+                    k = runEnd
+                    continue
                 }
-                let series = Int(reading.series)
-                let new = reading.value &+ 1
-                let old = hourly.raw(hour, series)
-                if old == new {
-                    report.unchanged += 1
-                } else {
-                    if old == 0 { report.stored += 1 } else { report.corrected += 1 }
-                    hourly.setRaw(hour, series, new)
-                    edit?.change(series: series, code: pollutantCodes[series], from: UInt64(old), to: UInt64(new))
+                var edit = try hourly.ring.edit(hour)
+                let row = file.mutableBytes(geometry.rowOffset(hour.index), geometry.rowBytes)
+                var tally = WriteTally()
+                for j in k ..< runEnd {
+                    let reading = readings[order(j)]
+                    let series = Int(reading.series)
+                    let new = reading.value &+ 1
+                    let old = UInt16(littleEndian: row.loadUnaligned(fromByteOffset: 2 * series, as: UInt16.self))
+                    if old == new {
+                        tally.unchanged += 1
+                    } else {
+                        if old == 0 { tally.stored += 1 } else { tally.corrected += 1 }
+                        row.storeBytes(of: new.littleEndian, toByteOffset: 2 * series, as: UInt16.self)
+                        edit.change(series: series, code: codes[series], from: UInt64(old), to: UInt64(new))
+                    }
                 }
-                let day = calendar.day(of: hour)
-                if day != lastDay {
-                    touchedDays.insert(day)
-                    lastDay = day
-                }
+                hourly.ring.commit(edit)
+                tallies[segment(stamp)].add(tally)
+                touchedDays.insert(calendar.day(of: hour))
+                k = runEnd
             }
-            if let done = edit { hourly.ring.commit(done) }
             start = stop
         }
         let acceptDay = oldestWritableHour.map { calendar.day(of: $0) }
@@ -342,19 +411,101 @@ public final class Store {
         }
         try hourly.ring.syncBody()
         try daily.ring.syncBody()
-        return report
+    }
+
+    /// Writes the readings of several sources (`segments`: their ranges of
+    /// `readings`, in source order) as one write — one window move, one
+    /// roll-up of each day, one set of syncs — when that leaves the store
+    /// exactly as writing the segments one after another with `write(_:policy:)`
+    /// would, with the same counts per segment: the segments' hours do not
+    /// overlap, nothing would be refused (too old, too far ahead, days lost)
+    /// either way, and every hourly row the roll-up reads is intact. Otherwise
+    /// returns nil having changed nothing, and the caller writes them one by one.
+    package func write(_ readings: [StoredReading], segments: [Range<Int>],
+                       policy: WindowPolicy = .standard) throws(StoreError) -> [WriteReport]? {
+        try requireWritable()
+        guard segments.allSatisfy({ $0.lowerBound >= 0 && $0.upperBound <= readings.count }) else { return nil }
+        var reports = [WriteReport](repeating: WriteReport(), count: segments.count)
+        guard !readings.isEmpty else { return reports }
+        let count = series.count, maximumValue = HourlyRing.maximumValue
+        for reading in readings where reading.series < 0 || Int(reading.series) >= count || Int(reading.value) > maximumValue {
+            return nil  // one by one, the segment holding it throws at its turn
+        }
+        // Each segment's hours, in source order; disjoint, so an hour names its segment.
+        var spans: [(first: Int32, last: Int32, segment: Int)] = []
+        for (n, range) in segments.enumerated() where !range.isEmpty {
+            var first = Int32.max, last = Int32.min
+            for k in range {
+                let hour = readings[k].hour
+                if hour < first { first = hour }
+                if hour > last { last = hour }
+            }
+            spans.append((first, last, n))
+        }
+        guard !spans.isEmpty else { return reports }
+        // One after another, each segment's jump is measured from the newest hour before it.
+        if let maximum = policy.maximumJumpHours {
+            var reach = hourly.newest?.index
+            for span in spans {
+                let from = reach ?? Int(span.first)
+                guard Int(span.last) <= from + maximum else { return nil }
+                reach = max(from, Int(span.last))
+            }
+        }
+        let byHour = spans.sorted { $0.first < $1.first }
+        for i in byHour.indices.dropFirst() where byHour[i].first <= byHour[i - 1].last { return nil }
+        let lowest = Hour(Int(byHour[0].first))
+        let highest = Hour(Int(spans.map(\.last).max() ?? byHour[0].last))
+        let newest = max(hourly.newest ?? highest, highest)
+        // Nothing too old, after any segment's move (the accepted start only rises).
+        guard lowest >= acceptStart(for: newest) else { return nil }
+        guard calendar.day(of: lowest) >= calendar.day(of: newest).advanced(by: -daily.geometry.capacity + 1) else { return nil }
+        let order = Self.hourOrder(readings)
+        var report = WriteReport()
+        let end = try jumpLimit(readings, order: order, policy: policy, report: &report)
+        guard end == readings.count, report.jump == nil, report.tooNew.isEmpty else { return nil }
+        let trusted: Set<Int>
+        do {
+            trusted = try verifyHoursOfDays(readings, order: order, end: end)
+        } catch {
+            return nil  // one by one, the segment whose day is damaged stops the run at its turn
+        }
+        sequence?.beginWrite(hours: lowest ... highest,
+                             days: calendar.day(of: lowest).advanced(by: -1) ... calendar.day(of: highest))
+        defer { sequence?.endWrite() }
+        var tallies = [WriteTally](repeating: WriteTally(), count: segments.count)
+        let firsts = byHour.map(\.first)
+        let owners = byHour.map(\.segment)
+        try apply(readings, order: order, end: end, trusted: trusted, segment: { hour in
+            // The last span starting at or before the hour (spans are disjoint).
+            var low = 0, high = firsts.count
+            while high - low > 1 {
+                let middle = (low + high) / 2
+                if firsts[middle] <= hour { low = middle } else { high = middle }
+            }
+            return owners[low]
+        }, report: &report, tallies: &tallies)
+        precondition(report.tooOld.isEmpty, "a batch write refused readings its checks accepted")
+        for n in segments.indices {
+            reports[n].stored = tallies[n].stored
+            reports[n].unchanged = tallies[n].unchanged
+            reports[n].corrected = tallies[n].corrected
+        }
+        return reports
     }
 
     /// Checks the hourly rows of the days a write touches (those inside the
     /// window now); returns the hours found intact, which the roll-up then
     /// need not check again (edits keep their checksums exact).
-    private func verifyHoursOfDays(_ readings: [StoredReading], order: (Int) -> Int, end: Int) throws(StoreError) -> Set<Int> {
+    private func verifyHoursOfDays(_ readings: [StoredReading], order: HourOrder, end: Int) throws(StoreError) -> Set<Int> {
         guard let window = hourly.presentHours else { return [] }
         var days = Set<Day>()
-        var last: Day?
+        var lastHour: Int32?
         for k in 0 ..< end {
-            let day = calendar.day(of: readings[order(k)].hourStamp)
-            if day != last { days.insert(day); last = day }
+            let hour = readings[order(k)].hour
+            guard hour != lastHour else { continue }
+            days.insert(calendar.day(of: Hour(Int(hour))))
+            lastHour = hour
         }
         var intact = Set<Int>()
         for day in days {
@@ -371,7 +522,7 @@ public final class Store {
 
     /// How many readings (in hour order) the policy lets through; the rest
     /// are recorded as `tooNew` with the jump they would have made.
-    private func jumpLimit(_ readings: [StoredReading], order: (Int) -> Int, policy: WindowPolicy,
+    private func jumpLimit(_ readings: [StoredReading], order: HourOrder, policy: WindowPolicy,
                            report: inout WriteReport) throws(StoreError) -> Int {
         var reach = hourly.newest ?? readings[order(0)].hourStamp
         let maximum = policy.maximumJumpHours
@@ -403,7 +554,7 @@ public final class Store {
             }
         }
         if end < readings.count {
-            report.tooNew = (end ..< readings.count).map(order)
+            report.tooNew = (end ..< readings.count).map { order($0) }
             if report.jump == nil {
                 let to = readings[order(readings.count - 1)].hourStamp
                 report.jump = WindowJump(from: reach, to: to, firstHourKept: to.advanced(by: -hourly.geometry.capacity + 1),
@@ -434,7 +585,9 @@ public final class Store {
         var counts = [Int](repeating: 0, count: n)
         // O3 series also keep their hours by position, for the MDA8 and maximum hour.
         let ozone = o3Series
-        var positions = [[Int?]](repeating: [Int?](repeating: nil, count: 24), count: ozone.count)
+        // Flat: 24 per ozone series, -1 for a missing hour.
+        var positions = [Int](repeating: -1, count: ozone.count * 24)
+        let maximumRaw = Int(HourlyRing.maximumRaw)
         let firstHour = calendar.firstHour(of: day)
         for hour in calendar.hours(of: day) where window.contains(hour) {
             guard let entry = hourly.ring.entry(hour) else {
@@ -442,22 +595,32 @@ public final class Store {
             }
             if entry.isEmpty { continue }
             var hash: UInt64 = 0
-            let base = hourly.geometry.rowOffset(hour.index)
-            let file = hourly.file
+            // The row's n slots, bounds-checked once.
+            let row = hourly.file.buffer(hourly.geometry.rowOffset(hour.index), 2 * n)
+            @inline(__always) func slot(_ s: Int) -> UInt16 {
+                UInt16(littleEndian: row.loadUnaligned(fromByteOffset: 2 * s, as: UInt16.self))
+            }
             let position = firstHour.distance(to: hour)
-            for (k, s) in ozone.enumerated() {
-                let raw = Int(file.u16(base + 2 * s))
-                if raw != 0 && raw <= Int(HourlyRing.maximumRaw) { positions[k][position] = raw - 1 }
+            precondition(position >= 0 && position < 24, "a day of \(position + 1) hours")
+            positions.withUnsafeMutableBufferPointer { positions in
+                for (k, s) in ozone.enumerated() {
+                    let raw = Int(slot(s))
+                    if raw != 0 && raw <= maximumRaw { positions[k * 24 + position] = raw - 1 }
+                }
             }
             if trusted.contains(hour.index) {
-                for s in 0 ..< n {
-                    let raw = Int(file.u16(base + 2 * s))
-                    if raw != 0 { sums[s] += raw - 1; counts[s] += 1 }
+                sums.withUnsafeMutableBufferPointer { sums in
+                    counts.withUnsafeMutableBufferPointer { counts in
+                        for s in 0 ..< n {
+                            let raw = Int(slot(s))
+                            if raw != 0 { sums[s] += raw - 1; counts[s] += 1 }
+                        }
+                    }
                 }
                 continue
             }
             for s in 0 ..< n {
-                let raw = UInt64(file.u16(base + 2 * s))
+                let raw = UInt64(slot(s))
                 guard raw != 0 else { continue }
                 guard raw <= HourlyRing.maximumRaw else {
                     throw .corrupt(path: hourlyPath, detail: "the row of \(zone.format(hour)) holds an impossible value, so \(day) is not rolled up from it")
@@ -475,7 +638,8 @@ public final class Store {
         let capacity = daily.geometry.seriesCapacity
         var packed = (0 ..< n).map { DailyRing.pack(sum: sums[$0], count: counts[$0]) }
         for (k, s) in ozone.enumerated() {
-            packed[s] = DailyRing.pack(sum: sums[s], count: counts[s], o3: O3Day(positions: positions[k]))
+            let hours = positions[k * 24 ..< k * 24 + 24].map { $0 < 0 ? nil : $0 }
+            packed[s] = DailyRing.pack(sum: sums[s], count: counts[s], o3: O3Day(positions: hours))
         }
         for s in 0 ..< capacity {
             let new = s < n ? packed[s] : 0
@@ -571,14 +735,21 @@ public final class Store {
     /// The order in which to apply readings: by hour, and within an hour in
     /// input order so the last of two conflicting values wins. Identity (no
     /// allocation) when the input is already in hour order, as day files are.
-    static func hourOrder(_ readings: [StoredReading]) -> (Int) -> Int {
+    static func hourOrder(_ readings: [StoredReading]) -> HourOrder {
         var sorted = true
         for i in readings.indices.dropFirst() where readings[i].hour < readings[i - 1].hour {
             sorted = false
             break
         }
-        if sorted { return { $0 } }
-        let permutation = readings.indices.sorted { (readings[$0].hour, $0) < (readings[$1].hour, $1) }
-        return { permutation[$0] }
+        if sorted { return HourOrder(permutation: nil) }
+        return HourOrder(permutation: readings.indices.sorted { (readings[$0].hour, $0) < (readings[$1].hour, $1) })
     }
+}
+
+/// Positions of readings in the order a write applies them (see `Store.hourOrder`).
+struct HourOrder {
+    /// nil: the readings are in hour order already.
+    let permutation: [Int]?
+
+    @inline(__always) func callAsFunction(_ k: Int) -> Int { permutation?[k] ?? k }
 }

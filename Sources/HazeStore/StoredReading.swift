@@ -92,3 +92,16 @@ package struct WindowJump: Sendable, Equatable, CustomStringConvertible {
         return "these readings would move the store's hourly window from \(zone.format(from)) to \(zone.format(to)) (\(span) ahead); hours before \(zone.format(firstHourKept)) would leave the hourly ring (their daily values stay in the daily ring); refused — if the dates are right, run again with --advance-window"
     }
 }
+
+/// What a write did to the readings of one source (see `WriteReport`).
+struct WriteTally {
+    var stored = 0
+    var unchanged = 0
+    var corrected = 0
+
+    mutating func add(_ other: WriteTally) {
+        stored += other.stored
+        unchanged += other.unchanged
+        corrected += other.corrected
+    }
+}

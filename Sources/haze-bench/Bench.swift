@@ -162,6 +162,14 @@ struct Timing {
     func ms(_ s: Double) -> String { String(format: "%.1f", s * 1000) }
 }
 
+/// CPU time of this process so far (user + system, every thread), in seconds.
+func cpuSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+}
+
 /// Peak resident set size of this process in MiB (getrusage, ru_maxrss in KiB on Linux).
 func peakRSSMiB() -> Double {
     var usage = rusage()

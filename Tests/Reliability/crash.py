@@ -2,7 +2,9 @@
 """Crash harness: kill haze's cron jobs with SIGKILL at random points, re-run
 them, and check that nothing was lost, duplicated or corrupted.
 
-The job sequence is a bureau's cron day by day over the CNEMC files:
+The job sequence is a bureau's cron day by day over the CNEMC files (and, in
+the batch passes, `haze ingest --archive` of five day files at a time, whose
+rings and quarantine must equal the day-by-day ones):
 `haze ingest <day file>` (or `haze pull --until <day>` from a loopback HTTP
 server serving the same files) followed by `haze alert` (its clock fixed at the
 first hour after the day with `--now`, so the data-stopped rules see the same
@@ -63,8 +65,19 @@ with open(config, 'w') as out:
                             'concurrency': 2, 'deadline_seconds': 20}]}, out)
 
 
+# Files per `haze ingest` of the batch passes: consecutive day files in one run,
+# parsed in parallel and written as one batch (`IngestRun`).
+BATCH = 5
+
+
 def steps(mode, store):
     common = ['--store', store, '--stations', args.stations]
+    if mode == 'batch':
+        for i in range(0, len(files), BATCH):
+            group = files[i:i + BATCH]
+            yield ('ingest %s-%s' % (days[i], days[i + len(group) - 1]),
+                   ['ingest', '--quiet', '--archive'] + common + [os.path.join(args.data, f) for f in group])
+        return
     for f, d in zip(files, days):
         if mode == 'ingest':
             yield 'ingest ' + d, ['ingest', '--quiet'] + common + [os.path.join(args.data, f)]
@@ -127,15 +140,20 @@ def compare(reference, store, label):
 
 
 references, durations = {}, {}
-for mode in ('ingest', 'pull'):
+for mode in ('ingest', 'pull', 'batch'):
     store = os.path.join(work, 'reference-' + mode)
     durations[mode] = [run(argv) for _, argv in steps(mode, store)]
     references[mode] = snapshot(store)
+# Batches written as one must leave what day-by-day runs leave.
+for name in sorted(set(references['ingest']) | set(references['batch'])):
+    if name in ('hourly.ring', 'daily.ring') or name.startswith('quarantine/'):
+        if references['ingest'].get(name) != references['batch'].get(name):
+            raise SystemExit('crash: %s after batched runs differs from day-by-day runs of the same files' % name)
 
 kills = midway = passes = failures = 0
-mode_cycle = ['ingest', 'pull']
+mode_cycle = ['ingest', 'batch', 'pull']
 while kills < args.iterations and time.monotonic() - started < args.time_limit:
-    mode = mode_cycle[passes % 2]
+    mode = mode_cycle[passes % len(mode_cycle)]
     store = os.path.join(work, 'pass-%d' % passes)
     for (label, argv), duration in zip(steps(mode, store), durations[mode]):
         # One kill per step, sometimes a second one during the re-run, then cron's next run completes it.

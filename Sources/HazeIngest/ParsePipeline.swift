@@ -1,0 +1,109 @@
+import Foundation
+import HazeModel
+import HazeRegistry
+
+/// Reads and parses the sources of a run ahead of the writer, on worker
+/// threads (one per core), and hands them to the writer in source order.
+///
+/// Workers never touch the store (they run `Ingester.prepare`); the store
+/// stays with the one writer. Memory is bounded: a worker starts no new
+/// source while what is read ahead and not yet taken holds `aheadBytes` or
+/// more — except the very source the writer waits for, so the writer never
+/// waits on the bound. Plain threads, not Dispatch's or Swift concurrency's
+/// pools: the writer blocks while it waits, and blocking a pool thread can
+/// starve it.
+final class ParsePipeline: @unchecked Sendable {
+    // Every mutable property below is read and written with `condition` locked.
+    private let condition = NSCondition()
+    private var next = 0
+    private var taken = 0
+    private var held = 0
+    private var results: [PreparedSource?]
+    private var stopped = false
+    private var running = 0
+
+    private let sources: [IngestSource]
+    private let options: IngestOptions
+    private let registry: StationRegistry
+    private let zone: LocalZone
+    private let aheadBytes: Int
+    private let keepingInput: Bool
+
+    /// `keepingInput`: hand over what was read (for the raw archive), not only what was parsed.
+    init(sources: [IngestSource], options: IngestOptions, registry: StationRegistry, zone: LocalZone,
+         keepingInput: Bool, aheadBytes: Int = 32 << 20) {
+        self.keepingInput = keepingInput
+        self.sources = sources
+        self.options = options
+        self.registry = registry
+        self.zone = zone
+        self.aheadBytes = aheadBytes
+        self.results = [PreparedSource?](repeating: nil, count: sources.count)
+    }
+
+    /// Starts `workers` threads (default: one per core, at most 4, never more than sources).
+    func start(workers: Int = min(4, ProcessInfo.processInfo.activeProcessorCount)) {
+        let count = max(1, min(workers, sources.count))
+        condition.lock()
+        running = count
+        condition.unlock()
+        for _ in 0 ..< count {
+            let thread = Thread { [self] in work() }
+            thread.name = "haze-parse"
+            thread.start()
+        }
+    }
+
+    private func work() {
+        while true {
+            condition.lock()
+            while !stopped && next < sources.count && held >= aheadBytes && next != taken {
+                condition.wait()
+            }
+            guard !stopped, next < sources.count else {
+                running -= 1
+                condition.broadcast()
+                condition.unlock()
+                return
+            }
+            let index = next
+            next += 1
+            condition.unlock()
+            let prepared = Ingester.prepare(sources[index], options: options, registry: registry, zone: zone,
+                                            keepingInput: keepingInput)
+            condition.lock()
+            results[index] = prepared
+            held += prepared.heldBytes
+            condition.broadcast()
+            condition.unlock()
+        }
+    }
+
+    /// The prepared source at `index` (taken in order, each once), waiting for it.
+    func take(_ index: Int) -> PreparedSource {
+        condition.lock()
+        defer { condition.unlock() }
+        taken = index
+        condition.broadcast()
+        while true {
+            if let prepared = results[index] {
+                results[index] = nil
+                held -= prepared.heldBytes
+                taken = index + 1
+                condition.broadcast()
+                return prepared
+            }
+            condition.wait()
+        }
+    }
+
+    /// Stops the workers (after the source each is reading) and waits for them.
+    func stop() {
+        condition.lock()
+        stopped = true
+        condition.broadcast()
+        while running > 0 { condition.wait() }
+        results = []
+        condition.unlock()
+    }
+}
