@@ -66,12 +66,11 @@ struct AlertRealDataTests {
         try python.run()
         let run = InProcess(["alert", "--store", SharedStore.national.directory, "--stations", TestPaths.stations,
                              "--rules", Self.fourKinds, "--replay", "--from", "2019-01-01", "--to", "2019-02-28", "--format", "ndjson"])
-        let referenceData = await OffPool.run { () -> Data in
+        let (referenceData, pythonStatus) = await OffPool.run { () -> (Data, Int32) in
             let data = pipe.fileHandleForReading.readDataToEndOfFile()
-            python.waitUntilExit()
-            return data
+            return (data, Processes.waitForExit(python).status)
         }
-        #expect(run.status == 0 && python.terminationStatus == 0)
+        #expect(run.status == 0 && pythonStatus == 0)
         let reference = try #require(try JSONSerialization.jsonObject(with: referenceData) as? [String: [String: [[Any]]]])
         let haze = Self.episodes(run.stdout)
         var total = 0

@@ -96,7 +96,7 @@ struct ConcurrencyTests {
         var answers = 0, partial = 0, inconsistent: [String] = []
         var alerts: [Processes.Output] = []
         let deadline = Date().addingTimeInterval(600)
-        while writer.0.isRunning && Date() < deadline {
+        while !Processes.hasExited(writer.0) && Date() < deadline {
             // Three queries and, every other round, an alert run, all at once.
             var readers = try (0..<3).map { _ in try Self.start(Self.stationHours(store)) }
             if answers % 6 == 0 {
@@ -144,7 +144,7 @@ struct ConcurrencyTests {
         let dead = Process()
         dead.executableURL = URL(fileURLWithPath: "/bin/true")
         try dead.run()
-        await OffPool.run { dead.waitUntilExit() }
+        _ = await OffPool.run { Processes.waitForExit(dead) }
         let handle = try #require(FileHandle(forUpdatingAtPath: store + "/seq"))
         var odd: UInt64 = 41
         var pid = dead.processIdentifier

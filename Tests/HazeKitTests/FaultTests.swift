@@ -116,7 +116,7 @@ struct FaultTests {
         let dead = Process()
         dead.executableURL = URL(fileURLWithPath: "/bin/true")
         try dead.run()
-        await OffPool.run { dead.waitUntilExit() }
+        _ = await OffPool.run { Processes.waitForExit(dead) }
         let deadLeftover = target + ".tmp.\(dead.processIdentifier)"
         let liveLeftover = target + ".tmp.1"  // pid 1 is alive: a writer still at work is left alone
         let unrelated = directory + "/other.json.tmp.\(dead.processIdentifier)"

@@ -125,8 +125,7 @@ struct PullTests {
             return p
         }
         for p in processes { try p.run() }
-        await OffPool.run { for p in processes { p.waitUntilExit() } }
-        let statuses = processes.map(\.terminationStatus).sorted()
+        let statuses = await OffPool.run { processes.map { Processes.waitForExit($0).status } }.sorted()
         let messages = try errors.map { try String(contentsOfFile: $0, encoding: .utf8) }.joined()
         // Either the second found the lock taken and said so, or the first had finished before it started.
         #expect(statuses == [0, 0] || (statuses == [0, 75] && messages.contains("another haze process is writing")),

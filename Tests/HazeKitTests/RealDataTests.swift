@@ -185,12 +185,12 @@ struct RealDataTests {
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
-            await OffPool.run {
+            let exit = await OffPool.run {
                 usleep(UInt32(delay * 1_000_000))
                 kill(process.processIdentifier, SIGKILL)
-                process.waitUntilExit()
+                return Processes.waitForExit(process)
             }
-            if process.terminationReason == .uncaughtSignal { killedMidway += 1 }
+            if exit.signalled { killedMidway += 1 }
             let rerun = try await Processes.haze(arguments)
             #expect(rerun.status == 0, "\(rerun.stderr)")
             for (i, name) in [Store.hourlyFileName, Store.dailyFileName].enumerated() {

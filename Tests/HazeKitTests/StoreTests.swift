@@ -187,7 +187,7 @@ struct StoreTests {
             _ = try Store(directory: directory, access: .readWrite)
         }
         kill(holder.processIdentifier, SIGKILL)
-        await OffPool.run { holder.waitUntilExit() }
+        _ = await OffPool.run { Processes.waitForExit(holder) }
         _ = try Store(directory: directory, access: .readWrite)
     }
 

@@ -22,36 +22,20 @@ struct TestHarnessTests {
         #expect(without.isEmpty, "\(without)")
     }
 
-    @Test("blocking tasks of a test run on test threads at the same time: six meet at once")
-    func blockingDoesNotStopOthers() async throws {
-        // On the cooperative pool (two threads here) at most two of these could
-        // be inside at once, and the meeting would time out.
-        let meeting = Meeting(expected: 6)
-        let met = try await withThrowingTaskGroup(of: Bool.self) { group in
-            for _ in 0..<6 { group.addTask { meeting.arriveAndWait(seconds: 60) } }
-            return try await group.reduce(true) { $0 && $1 }
+    @Test("a test's body and its child tasks run on the test threads, not on the cooperative pool")
+    func runsOnTestThreads() async {
+        #expect(TestThreads.isCurrentThread)
+        let children = await withTaskGroup(of: Bool.self) { group in
+            for _ in 0..<4 { group.addTask { TestThreads.isCurrentThread } }
+            return await group.reduce(into: [Bool]()) { $0.append($1) }
         }
-        #expect(met, "six blocking tasks were never inside at the same time")
+        #expect(children == [true, true, true, true])
+        // A task that leaves the preference (an unstructured task) is on the pool: the check can fail.
+        #expect(await Task.detached { TestThreads.isCurrentThread }.value == false)
     }
-}
 
-/// Blocks each arriving thread until `expected` have arrived or time runs out.
-private final class Meeting: @unchecked Sendable {
-    private let condition = NSCondition()
-    private let expected: Int
-    private var arrived = 0 // guarded by condition
-
-    init(expected: Int) { self.expected = expected }
-
-    func arriveAndWait(seconds: Double) -> Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        arrived += 1
-        condition.broadcast()
-        let deadline = Date(timeIntervalSinceNow: seconds)
-        while arrived < expected {
-            if !condition.wait(until: deadline) { return false }
-        }
-        return true
+    @Test("a synchronous test runs on a test thread too")
+    func synchronousOnTestThreads() {
+        #expect(TestThreads.isCurrentThread)
     }
 }

@@ -114,7 +114,7 @@ final class ClickHouseServer: @unchecked Sendable {
         process.terminate()
         let deadline = Date().addingTimeInterval(30)
         while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL); _ = Processes.waitForExit(process) }
         self.process = nil
     }
 

@@ -34,7 +34,7 @@ final class LoopbackServer: @unchecked Sendable {
         // SIGKILL: a child spawned from a dispatch thread inherits its blocked
         // signal mask, so SIGTERM may never arrive.
         kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        _ = Processes.waitForExit(process)
     }
 
     var base: String { "http://127.0.0.1:\(port)" }

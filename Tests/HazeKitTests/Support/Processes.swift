@@ -41,9 +41,44 @@ enum Processes {
         let errData = StreamRead(err.fileHandleForReading)
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         let errBytes = errData.wait()
-        process.waitUntilExit()
-        return Output(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+        let exit = waitForExit(process)
+        return Output(status: exit.status, stdout: String(decoding: outData, as: UTF8.self),
                       stderr: String(decoding: errBytes, as: UTF8.self))
+    }
+
+    /// Waits for `process` to end with `waitpid` and returns its exit status (or
+    /// the signal that ended it). Blocking: call it only off the pool.
+    ///
+    /// Not `Process.waitUntilExit`: on Linux, Foundation learns of a child's
+    /// end when a socket inherited by the child closes, and a child spawned at
+    /// the same moment by another test thread can inherit that socket too
+    /// (swiftlang/swift-corelibs-foundation#4795); the wait then lasts as long
+    /// as the other child — a server living for a whole suite — and with
+    /// several test threads the waits can close a circle and never end.
+    static func waitForExit(_ process: Process) -> (status: Int32, signalled: Bool) {
+        var status: Int32 = 0
+        while true {
+            let reaped = waitpid(process.processIdentifier, &status, 0)
+            if reaped == process.processIdentifier {
+                let signal = status & 0x7f
+                return signal == 0 ? ((status >> 8) & 0xff, false) : (signal, true)
+            }
+            if reaped == -1 && errno == EINTR { continue }
+            // Foundation reaped it first (its socket closed in time): it knows the status.
+            process.waitUntilExit()
+            return (process.terminationStatus, process.terminationReason == .uncaughtSignal)
+        }
+    }
+
+    /// True once `process` has ended, without reaping it (`waitid` with
+    /// `WNOWAIT`): `Process.isRunning` can stay true long after (see `waitForExit`).
+    static func hasExited(_ process: Process) -> Bool {
+        var info = siginfo_t()
+        guard waitid(P_PID, id_t(process.processIdentifier), &info, WEXITED | WNOHANG | WNOWAIT) == 0 else {
+            return !process.isRunning // already reaped (by Foundation)
+        }
+        // si_pid is the first field after si_signo, si_errno, si_code: non-zero once it has ended.
+        return withUnsafeBytes(of: &info) { $0.load(fromByteOffset: 16, as: Int32.self) } != 0
     }
 
     /// `python3 Tests/Scripts/<script> …`, decoded as JSON.

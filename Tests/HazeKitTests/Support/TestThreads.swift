@@ -21,9 +21,8 @@ final class TestThreads: TaskExecutor, @unchecked Sendable {
     private var jobs: [UnownedJob] = []
 
     private init(count: Int) {
-        for index in 0..<count {
+        for _ in 0..<count {
             let thread = Thread { [self] in work() }
-            thread.name = "haze-test-\(index)"
             thread.stackSize = 8 << 20
             thread.start()
         }
@@ -37,7 +36,13 @@ final class TestThreads: TaskExecutor, @unchecked Sendable {
         condition.unlock()
     }
 
+    private static let marker = "haze-test-thread"
+
+    /// True on one of these threads.
+    static var isCurrentThread: Bool { Thread.current.threadDictionary[marker] as? Bool == true }
+
     private func work() {
+        Thread.current.threadDictionary[Self.marker] = true
         while true {
             condition.lock()
             while jobs.isEmpty { condition.wait() }
