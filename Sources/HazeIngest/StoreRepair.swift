@@ -306,7 +306,16 @@ public struct StoreRepair {
         }
         do {
             let scratch = try Store(directory: scratchDirectory, access: .readWrite)
-            let (kept, lost) = try oldDaily.merge(into: scratch)
+            // A series table that fails its checksum names series only where raw/ confirms them:
+            // a damaged station code must not become a series of its own.
+            var keys = oldSeries
+            if !DailyRingSnapshot.tableVerifies(ofHourlyRingIn: directory) {
+                keys = DailyRingSnapshot.corroborated(oldSeries, by: scratch)
+                let doubtful = zip(oldSeries, keys).filter { $0.0 != nil && $0.1 == nil }.count + oldSeries.filter { $0 == nil }.count
+                outcome.actions.append("the old series table fails its checksum: \(keys.count - doubtful) of its \(oldSeries.count) entries are confirmed by raw/"
+                    + (doubtful == 0 ? "" : "; the old daily ring's values of the other \(doubtful) are not carried over (a day for which raw/ holds fewer values than that ring did is reported as not restored)"))
+            }
+            let (kept, lost) = try oldDaily.merge(into: scratch, keys: keys)
             if kept > 0 { outcome.actions.append("kept \(kept) daily value(s) of the old daily ring (verified row by row) that raw/ does not hold") }
             if !lost.isEmpty {
                 outcome.losses.append("daily values of \(lost.count) day(s) (\(Self.describe(lost))) are in neither raw/ nor a verifiable row of the old daily ring")

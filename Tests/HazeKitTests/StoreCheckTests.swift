@@ -99,6 +99,21 @@ struct StoreCheckTests {
         Damage(description: "rows offset off the layout", expected: "the layout") { path in
             try rewriteHeader(path) { $0.dataOffset += 4096 }
         },
+        // Found by the damage harness (seed 1130): the repair resolved the damaged
+        // key as a series of its own ("1009A\u{1}"), carried the old daily values
+        // over to it and said OK (or left the daily ring disagreeing with the hours).
+        Damage(description: "a flipped bit in a station code of the series table", expected: "the series table fails its checksum") { path in
+            let offset = HourlyRing.tableOffset + 5 * HourlyRing.tableEntryBytes + 5   // the byte after a five-character code
+            try patch(path, at: offset, [bytes(path)[offset] ^ 0x01])
+        },
+        Damage(description: "a flipped bit in the last character of a station code", expected: "the series table fails its checksum") { path in
+            let offset = HourlyRing.tableOffset + 7 * HourlyRing.tableEntryBytes + 4
+            try patch(path, at: offset, [bytes(path)[offset] ^ 0x02])
+        },
+        Damage(description: "a flipped bit in a pollutant code of the series table", expected: "the series table fails its checksum") { path in
+            let offset = HourlyRing.tableOffset + 3 * HourlyRing.tableEntryBytes + 24
+            try patch(path, at: offset, [bytes(path)[offset] ^ 0x01])
+        },
     ]
 
     @Test("an unopenable hourly ring is reported with its path and cause; queries refuse it; --repair rebuilds it from a complete raw/ byte for byte",
