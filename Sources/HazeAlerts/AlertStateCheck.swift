@@ -91,13 +91,21 @@ public struct AlertStateCheck {
     }
 
     /// Data cursors after the store's newest hour (an `--at` typo of an older
-    /// haze): those subjects would never be evaluated again.
+    /// haze, or a damaged state whose checksum was made to match): those
+    /// subjects would never be evaluated again.
     private func cursorsPastData(_ state: AlertState, store: Store) -> AlertFileProblem? {
-        guard let newest = store.newestHour, let past = state.dataCursors.newest, past > newest.index else { return nil }
+        guard let newest = store.newestHour else { return nil }
+        return Self.cursorsPast(state, newest: newest, zone: store.zone, path: journal.statePath)
+    }
+
+    /// The problem of a state whose data cursors are after `newest`, if any
+    /// (also what stops `haze alert`, which would skip those subjects' hours).
+    static func cursorsPast(_ state: AlertState, newest: Hour, zone: LocalZone, path: String) -> AlertFileProblem? {
+        guard let past = state.dataCursors.newest, past > newest.index else { return nil }
         let count = ([state.dataCursors.all].compactMap { $0 }.filter { $0 > newest.index }.isEmpty ? 0 : 1)
             + state.dataCursors.subjects.values.filter { $0 > newest.index }.count
-        return AlertFileProblem(path: journal.statePath, cause: .inconsistent(
-            "evaluated up to \(store.zone.format(Hour(past))), after the store's newest hour \(store.zone.format(newest)) "
+        return AlertFileProblem(path: path, cause: .inconsistent(
+            "evaluated up to \(zone.format(Hour(past))), after the store's newest hour \(zone.format(newest)) "
                 + "(\(count) cursor(s)); the hours in between would never be evaluated"))
     }
 

@@ -339,6 +339,31 @@ struct AlertStateTests {
         #expect(next.status <= 2 && Self.reports(next.stdout).allSatisfy { ($0["time"] as? String ?? "") > "2019-01-12T06" })
     }
 
+    @Test("a state whose data cursor is after the newest data (its checksum made to match) stops `haze alert` with its path and cause instead of skipping that subject's hours; `check --repair` moves it back (found by the damage harness)")
+    func cursorPastTheDataStopsTheRun() throws {
+        let store = try Self.store()
+        #expect(Self.alert(store, ["--at", "2019-01-12T06:00+08:00"]).status <= 2)
+        let journal = AlertJournal(storeDirectory: store)
+        var state = try journal.loadState()
+        // One subject's cursor an hour after the store's newest hour: before, the run
+        // evaluated every other subject and skipped this one's hours in silence.
+        let newest = try #require(try Store(directory: store, access: .readOnly).newestHour)
+        state.dataCursors.subjects["station:1001A"] = newest.index + 1
+        try journal.save(state)
+        let damaged = Self.bytes(journal.statePath)
+        let log = Self.log(store)
+        for arguments in [["--at", "2019-01-12T08:00+08:00"], ["--now", "2019-01-15T00:00+08:00"], ["--dry-run"]] {
+            let run = Self.alert(store, arguments)
+            #expect(run.status == 65, "\(arguments): \(run.status) \(run.stdout)")
+            #expect(run.stderr.contains(journal.statePath) && run.stderr.contains("after the store's newest hour")
+                    && run.stderr.contains("haze check --repair"), "\(arguments): \(run.stderr)")
+            #expect(Self.bytes(journal.statePath) == damaged && Self.log(store) == log, "\(arguments): nothing changed")
+        }
+        let repair = InProcess(["check", "--store", store, "--stations", TestPaths.stations, "--rules", TestPaths.root + "/alerts", "--repair"])
+        #expect(repair.status == 0 && repair.stdout.contains("moved 1 data cursor(s)"), "\(repair.stdout)")
+        #expect(Self.alert(store, ["--at", "2019-01-12T08:00+08:00"]).status <= 2)
+    }
+
     @Test("a rebuilt state says when it cannot know an open episode's peak: the hours after its last report have left the hourly ring (found by the damage harness: the closing report then gave a lower peak, unannounced)")
     func repairNamesPeaksItCannotKnow() throws {
         let directory = TestPaths.temporaryDirectory("haze-alert-peak")
