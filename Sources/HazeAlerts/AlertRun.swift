@@ -138,6 +138,13 @@ public struct AlertRun {
             }
             // Data rules run up to the newest data; hours after it have none to evaluate.
             let dataThrough = min(options.at ?? now, newest)
+            // A cursor after the newest data (a damaged state, or one an older haze's
+            // `--at` typo left) would skip its subjects' hours without a word: stop
+            // (a dry run looking back with --at starts from a fresh state instead).
+            if !(dryRun && options.at != nil),
+               let problem = AlertStateCheck.cursorsPast(state, newest: newest, zone: zone, path: journal.statePath) {
+                throw problem
+            }
             let alerter = Alerter(store: store, registry: registry, rules: rules, filter: options.filter)
             var lookBack = false
             if let at = options.at {

@@ -98,13 +98,21 @@ public struct AlertStateCheck {
     }
 
     /// Data cursors after the store's newest hour (an `--at` typo of an older
-    /// haze): those subjects would never be evaluated again.
+    /// haze, or a damaged state whose checksum was made to match): those
+    /// subjects would never be evaluated again.
     private func cursorsPastData(_ state: AlertState, store: Store) -> AlertFileProblem? {
-        guard let newest = store.newestHour, let past = state.dataCursors.newest, past > newest.index else { return nil }
+        guard let newest = store.newestHour else { return nil }
+        return Self.cursorsPast(state, newest: newest, zone: store.zone, path: journal.statePath)
+    }
+
+    /// The problem of a state whose data cursors are after `newest`, if any
+    /// (also what stops `haze alert`, which would skip those subjects' hours).
+    static func cursorsPast(_ state: AlertState, newest: Hour, zone: LocalZone, path: String) -> AlertFileProblem? {
+        guard let past = state.dataCursors.newest, past > newest.index else { return nil }
         let count = ([state.dataCursors.all].compactMap { $0 }.filter { $0 > newest.index }.isEmpty ? 0 : 1)
             + state.dataCursors.subjects.values.filter { $0 > newest.index }.count
-        return AlertFileProblem(path: journal.statePath, cause: .inconsistent(
-            "evaluated up to \(store.zone.format(Hour(past))), after the store's newest hour \(store.zone.format(newest)) "
+        return AlertFileProblem(path: path, cause: .inconsistent(
+            "evaluated up to \(zone.format(Hour(past))), after the store's newest hour \(zone.format(newest)) "
                 + "(\(count) cursor(s)); the hours in between would never be evaluated"))
     }
 
@@ -317,22 +325,41 @@ public struct AlertStateCheck {
         var now: [String: OpenEpisode] = [:]
         for episode in fresh.open { now[episode.rule + "|" + episode.subject] = episode }
         var stale: [String] = []
+        // Episodes whose peak since their last report nothing can vouch for: the
+        // hours after that report left the hourly ring, or the re-evaluation did
+        // not see the episode open from then on. Their next report (a reminder
+        // or the closing) gives the peak of the log, which may be lower.
+        var peakUnknown: [String] = []
+        let oldestHour = store.hourlyWindow?.lowerBound.index
         for i in state.open.indices {
-            let key = state.open[i].rule + "|" + state.open[i].subject
+            let episode = state.open[i]
+            let key = episode.rule + "|" + episode.subject
+            let name = key.replacingOccurrences(of: "|", with: "/")
+            let hoursKept = oldestHour.map { $0 - 1 <= episode.lastReported } ?? false
             if let current = now.removeValue(forKey: key) {
                 state.open[i].level = current.level
                 state.open[i].facts = current.facts
-                // The re-evaluated peak covers the episode only when it opened at the same hour.
-                if current.since == state.open[i].since, let peak = current.peak {
-                    state.open[i].peak = max(state.open[i].peak ?? peak, peak)
+                // The re-evaluated peak covers the hours since the last report when the
+                // re-evaluation saw the episode open by then (opened at the same hour,
+                // or — a long episode — at the start of the data it had, before the report).
+                let followed = current.since == episode.since
+                    || (current.since > episode.since && current.since <= episode.lastReported)
+                if followed, let peak = current.peak {
+                    state.open[i].peak = max(episode.peak ?? peak, peak)
                 }
+                if !(followed && hoursKept) { peakUnknown.append(name) }
             } else {
-                stale.append(key.replacingOccurrences(of: "|", with: "/"))
+                stale.append(name)
+                peakUnknown.append(name)
             }
         }
         repair.actions.append("re-evaluated \(store.zone.format(first)) … \(store.zone.format(hour)) silently to refine levels and peaks")
         if !stale.isEmpty {
             repair.actions.append("\(stale.count) episode(s) reported open are not active at \(store.zone.format(hour)) by the store's data (e.g. \(stale.sorted().prefix(3).joined(separator: ", "))): kept open, so the next run reports their closing")
+        }
+        if !peakUnknown.isEmpty {
+            let why = oldestHour.map { "the hourly ring now starts at \(store.zone.format(Hour($0)))" } ?? "the hourly ring holds no hours"
+            repair.lost.append("the peak since the last report of \(peakUnknown.count) open episode(s) (e.g. \(peakUnknown.sorted().prefix(3).joined(separator: ", "))): the re-evaluation could not follow them from that report on (\(why)); their next report gives the highest value the log holds, which may be lower than the real peak")
         }
         if !now.isEmpty {
             let keys = now.keys.sorted().prefix(3).map { $0.replacingOccurrences(of: "|", with: "/") }

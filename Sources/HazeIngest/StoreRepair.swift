@@ -213,9 +213,16 @@ public struct StoreRepair {
             salvage.hour(hour, store.series[s], raw: current[s])
             unverified += 1
         }
+        // The row's entry still readable, yet what raw/ gives does not match its checksum:
+        // the row held values raw/ does not (a zeroed page leaves none to compare).
+        let missing = store.valuesMissing(hour: hour, raws: fromRaw.map(UInt64.init))
+        let gone = max(0, (missing ?? 0) - unverified)
         try store.replaceHourlyRow(hour, raws: fromRaw)
-        if unverified > 0 {
-            outcome.losses.append("hour \(label): restored \(fromRaw.filter { $0 != 0 }.count) value(s) from raw/; \(unverified) value(s) raw/ does not hold could not be verified and are set aside in salvage/")
+        if unverified > 0 || missing != nil {
+            outcome.losses.append("hour \(label): restored \(fromRaw.filter { $0 != 0 }.count) value(s) from raw/"
+                + (unverified > 0 ? "; \(unverified) value(s) raw/ does not hold could not be verified and are set aside in salvage/" : "")
+                + (gone > 0 ? "; \(gone) value(s) the row's checksum records are in neither raw/ nor the damaged row: lost"
+                            : missing != nil ? "; they do not match the row's checksum: raw/ lacks part of what the row held" : ""))
         } else {
             outcome.actions.append("hour \(label): restored from raw/ (every value the row held is in raw/)")
         }
@@ -264,15 +271,26 @@ public struct StoreRepair {
             return
         }
         var unverified = 0
+        var setAsideWithoutRaw = 0
         for s in 0 ..< n where current[s] != 0 && current[s] != fromRaw[s] {
             salvage.day(day, store.series[s], raw: current[s])
             unverified += 1
+            if fromRaw[s] == 0 { setAsideWithoutRaw += 1 }
         }
+        // Values the row's checksum records that neither raw/ nor the row itself
+        // still holds (a zeroed page leaves nothing to compare with raw/).
+        // With the row's entry still readable, what raw/ gives does not match its checksum
+        // here: raw/ lacks part of what the row held (hours of the day, or values).
+        let missing = store.valuesMissing(day: day, raws: fromRaw)
+        let gone = max(0, (missing ?? 0) - setAsideWithoutRaw)
         try store.replaceDailyRow(day, raws: fromRaw)
-        if unverified == 0 {
+        if unverified == 0 && missing == nil {
             outcome.actions.append("day \(day): restored from raw/ (every value the row held agrees with raw/)")
         } else {
-            outcome.losses.append("day \(day): damaged; \(fromRaw.filter { $0 != 0 }.count) daily value(s) taken from raw/, \(unverified) value(s) raw/ cannot vouch for set aside in salvage/")
+            outcome.losses.append("day \(day): damaged; \(fromRaw.filter { $0 != 0 }.count) daily value(s) taken from raw/"
+                + (unverified > 0 ? ", \(unverified) value(s) raw/ cannot vouch for set aside in salvage/" : "")
+                + (gone > 0 ? ", \(gone) value(s) the row's checksum records are in neither raw/ nor the damaged row: lost"
+                            : missing != nil ? "; they do not match the row's checksum: raw/ lacks part of what the row held (hours of the day or values)" : ""))
         }
     }
 
@@ -306,7 +324,16 @@ public struct StoreRepair {
         }
         do {
             let scratch = try Store(directory: scratchDirectory, access: .readWrite)
-            let (kept, lost) = try oldDaily.merge(into: scratch)
+            // A series table that fails its checksum names series only where raw/ confirms them:
+            // a damaged station code must not become a series of its own.
+            var keys = oldSeries
+            if !DailyRingSnapshot.tableVerifies(ofHourlyRingIn: directory) {
+                keys = DailyRingSnapshot.corroborated(oldSeries, by: scratch)
+                let doubtful = zip(oldSeries, keys).filter { $0.0 != nil && $0.1 == nil }.count + oldSeries.filter { $0 == nil }.count
+                outcome.actions.append("the old series table fails its checksum: \(keys.count - doubtful) of its \(oldSeries.count) entries are confirmed by raw/"
+                    + (doubtful == 0 ? "" : "; the old daily ring's values of the other \(doubtful) are not carried over (a day for which raw/ holds fewer values than that ring did is reported as not restored)"))
+            }
+            let (kept, lost) = try oldDaily.merge(into: scratch, keys: keys)
             if kept > 0 { outcome.actions.append("kept \(kept) daily value(s) of the old daily ring (verified row by row) that raw/ does not hold") }
             if !lost.isEmpty {
                 outcome.losses.append("daily values of \(lost.count) day(s) (\(Self.describe(lost))) are in neither raw/ nor a verifiable row of the old daily ring")

@@ -21,10 +21,19 @@ public struct CityAliases: Sendable {
             if !(suggestions[alias] ?? []).contains(city) { suggestions[alias, default: []].append(city) }
             return
         }
-        if let existing = names[alias], existing != city {
+        // Two rows agree when they lead to the same city (`A,B` and `A,C` with `B,C`).
+        if let existing = names[alias], resolved(existing) != resolved(city) {
             throw .conflictingEntries(code: alias, field: "city alias (\(source))", first: existing, second: city)
         }
         names[alias] = city
+    }
+
+    /// The name a chain of aliases leads to (stops at a cycle).
+    private func resolved(_ name: String) -> String {
+        var target = name
+        var seen: Set<String> = [name]
+        while let next = names[target], seen.insert(next).inserted { target = next }
+        return target
     }
 
     /// Aliases whose target is itself an alias resolve to the final name.

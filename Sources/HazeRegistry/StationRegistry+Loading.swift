@@ -98,6 +98,7 @@ extension StationRegistry {
             }
             try add(alias: alias, city: city, suggestOnly: use == "suggest", source: "\(table.file):\(row.line)")
         }
+        flattenAliases()
     }
 
     private mutating func addStations(_ table: RegistryTable) throws(RegistryError) {

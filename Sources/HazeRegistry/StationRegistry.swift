@@ -279,8 +279,12 @@ public struct StationRegistry: Sendable {
 
     mutating func add(alias: String, city: String, suggestOnly: Bool, source: String) throws(RegistryError) {
         try aliases.add(alias: alias, city: city, suggestOnly: suggestOnly, source: source)
-        aliases.flatten()
     }
+
+    /// Resolves chains of aliases: once after a file of them (after every
+    /// row it made loading the registry quadratic in the aliases — a quarter
+    /// of a `haze rank` process with 430 of them).
+    mutating func flattenAliases() { aliases.flatten() }
 
     mutating func warn(_ source: String, _ message: String) {
         warnings.append(RegistryWarning(source: source, message: message))

@@ -119,10 +119,37 @@ package struct DailyRingSnapshot {
         return keys
     }
 
+    /// Whether the hourly ring's series table matches the checksum a header
+    /// copy (whose own checksum holds) records for it. When it does not, any
+    /// entry may name the wrong series: a flipped bit in a station code still
+    /// reads as a code.
+    package static func tableVerifies(ofHourlyRingIn directory: String) -> Bool {
+        guard let file = try? MappedFile(openingExisting: directory + "/" + Store.hourlyFileName, writable: false),
+              let header = RingHeader.copyOffsets.lazy.compactMap({ RingHeader.decode(file, at: $0) }).first,
+              header.magic == HourlyRing.magic, header.seriesCount <= RingGeometry.maximumSeries,
+              file.contains(HourlyRing.tableOffset, header.seriesCount * HourlyRing.tableEntryBytes) else { return false }
+        return CRC32.checksum(file.buffer(HourlyRing.tableOffset, header.seriesCount * HourlyRing.tableEntryBytes)) == header.tableCRC
+    }
+
+    /// The entries of a table that failed its checksum that something else
+    /// vouches for: named once in the table and held by `witness` (a store
+    /// rebuilt from raw/). The others are nil: their values cannot be placed.
+    package static func corroborated(_ keys: [SeriesKey?], by witness: Store) -> [SeriesKey?] {
+        var counts: [SeriesKey: Int] = [:]
+        for key in keys.compactMap({ $0 }) { counts[key, default: 0] += 1 }
+        return keys.map { key in
+            guard let key, counts[key] == 1, witness.index(of: key) != nil else { return nil }
+            return key
+        }
+    }
+
     /// Copies into `store`'s daily ring every verified old value it lacks,
     /// for the days its daily window holds. Returns how many values were
     /// kept, and the days whose old values could not be carried over.
-    package func merge(into store: Store) throws(StoreError) -> (kept: Int, lost: Set<Day>) {
+    /// `keys` replaces the old series by index where they cannot all be
+    /// trusted (nil: a series whose values are not placed).
+    package func merge(into store: Store, keys: [SeriesKey?]? = nil) throws(StoreError) -> (kept: Int, lost: Set<Day>) {
+        let series = keys ?? self.series
         _ = try store.resolve(series.compactMap { $0 })
         var kept = 0
         var lost = damagedDays

@@ -245,6 +245,28 @@ extension Store {
         return Self.matches(entry, raws, step: day.index, codes: pollutantCodes)
     }
 
+    /// How many more values the row's own directory entry records (per
+    /// pollutant code) than `raws` holds: values a repair could not give back
+    /// even when none of them can be read any more (a zeroed page). Nil when
+    /// the entry is unreadable or belongs to another step.
+    package func valuesMissing(hour: Hour, raws: [UInt64]) -> Int? {
+        shortfall(hourly.ring.entry(hour), raws, step: hour.index)
+    }
+
+    package func valuesMissing(day: Day, raws: [UInt64]) -> Int? {
+        shortfall(daily.ring.entry(day), raws, step: day.index)
+    }
+
+    private func shortfall(_ entry: RowEntry?, _ raws: [UInt64], step: Int) -> Int? {
+        guard let entry, entry.step == step else { return nil }
+        var counts = [Int](repeating: 0, count: RowEntry.pollutantCodes)
+        for (s, raw) in raws.enumerated() where raw != 0 && s < pollutantCodes.count {
+            let index = Int(pollutantCodes[s]) - 1
+            if index >= 0 && index < counts.count { counts[index] += 1 }
+        }
+        return zip(entry.counts, counts).reduce(0) { $0 + max(0, Int($1.0) - $1.1) }
+    }
+
     private static func matches(_ entry: RowEntry, _ raws: [UInt64], step: Int, codes: [UInt8]) -> Bool {
         var edit = RowEdit(step: step, entry: .empty)
         for (s, raw) in raws.enumerated() where raw != 0 {

@@ -339,6 +339,78 @@ struct AlertStateTests {
         #expect(next.status <= 2 && Self.reports(next.stdout).allSatisfy { ($0["time"] as? String ?? "") > "2019-01-12T06" })
     }
 
+    @Test("a state whose data cursor is after the newest data (its checksum made to match) stops `haze alert` with its path and cause instead of skipping that subject's hours; `check --repair` moves it back (found by the damage harness)")
+    func cursorPastTheDataStopsTheRun() throws {
+        let store = try Self.store()
+        #expect(Self.alert(store, ["--at", "2019-01-12T06:00+08:00"]).status <= 2)
+        let journal = AlertJournal(storeDirectory: store)
+        var state = try journal.loadState()
+        // One subject's cursor an hour after the store's newest hour: before, the run
+        // evaluated every other subject and skipped this one's hours in silence.
+        let newest = try #require(try Store(directory: store, access: .readOnly).newestHour)
+        state.dataCursors.subjects["station:1001A"] = newest.index + 1
+        try journal.save(state)
+        let damaged = Self.bytes(journal.statePath)
+        let log = Self.log(store)
+        for arguments in [["--at", "2019-01-12T08:00+08:00"], ["--now", "2019-01-15T00:00+08:00"], ["--dry-run"]] {
+            let run = Self.alert(store, arguments)
+            #expect(run.status == 65, "\(arguments): \(run.status) \(run.stdout)")
+            #expect(run.stderr.contains(journal.statePath) && run.stderr.contains("after the store's newest hour")
+                    && run.stderr.contains("haze check --repair"), "\(arguments): \(run.stderr)")
+            #expect(Self.bytes(journal.statePath) == damaged && Self.log(store) == log, "\(arguments): nothing changed")
+        }
+        let repair = InProcess(["check", "--store", store, "--stations", TestPaths.stations, "--rules", TestPaths.root + "/alerts", "--repair"])
+        #expect(repair.status == 0 && repair.stdout.contains("moved 1 data cursor(s)"), "\(repair.stdout)")
+        #expect(Self.alert(store, ["--at", "2019-01-12T08:00+08:00"]).status <= 2)
+    }
+
+    @Test("a rebuilt state says when it cannot know an open episode's peak: the hours after its last report have left the hourly ring (found by the damage harness: the closing report then gave a lower peak, unannounced)")
+    func repairNamesPeaksItCannotKnow() throws {
+        let directory = TestPaths.temporaryDirectory("haze-alert-peak")
+        let t = Self.hour("2019-03-01", 12)
+        let rules = try RuleSet.parse(data: Array("""
+            {"campaign":"air","rules":[{"id":"high","kind":"threshold","pollutant":"pm2.5","hours":1,"threshold":100,
+             "severity":"warning","message":{"zh":"{name} {value}","en":"{name} {value}"}}]}
+            """.utf8), file: "air.json")
+        func run(_ directory: String, at now: Hour) throws -> AlertRunResult {
+            try AlertRun(storeDirectory: directory, registry: Self.registry, rules: rules, clock: .fixed(now)).perform(.init())
+        }
+        func write(_ directory: String, _ station: String, from start: Hour, _ values: [Int?]) throws {
+            try Self.write(try Store(directory: directory, access: .readWrite), station, from: start, values)
+        }
+        func repair(_ directory: String) throws -> AlertStateCheck.Repair {
+            try FileManager.default.removeItem(atPath: AlertJournal(storeDirectory: directory).statePath)
+            let store = try Store(directory: directory, access: .readOnly)
+            return try AlertStateCheck(storeDirectory: directory).repair(store: store, registry: Self.registry, rules: rules)
+        }
+        _ = try Store(directory: directory, access: .readWrite,
+                      creating: StoreConfiguration(hourlyCapacity: 48, dailyCapacity: 60, dayConvention: .hours0to23))
+        try write(directory, "A1", from: t, [150])
+        #expect(try run(directory, at: t).events.map(\.kind) == [.opened])         // logged with peak 150
+        try write(directory, "A1", from: t.advanced(by: 1), [300])
+        #expect(try run(directory, at: t.advanced(by: 1)).events.isEmpty)           // peak 300, in the state only
+        #expect(try AlertJournal(storeDirectory: directory).loadState().open.first?.peak == 300)
+        // Two days later the hours of the episode have left the 48-hour ring; then the state is lost.
+        try write(directory, "B1", from: t.advanced(by: 2), Array(repeating: 40, count: 54))
+        let repaired = try repair(directory)
+        #expect(repaired.after.isHealthy, "\(repaired.after.problems)")
+        #expect(repaired.lost.contains { $0.contains("the peak since the last report of 1 open episode(s) (e.g. high/A1)") },
+                "a peak the repair cannot know is named as lost: \(repaired.lost)")
+        // What it names: the closing report gives the log's peak.
+        try write(directory, "A1", from: t.advanced(by: 56), [50])
+        #expect(try run(directory, at: t.advanced(by: 56)).events.filter { $0.kind == .closed }.map(\.peak) == [150])
+        // The same episode with its hours still in the ring is refined without such a line.
+        let kept = TestPaths.temporaryDirectory("haze-alert-peak-kept")
+        _ = try Store(directory: kept, access: .readWrite,
+                      creating: StoreConfiguration(hourlyCapacity: 24 * 30, dailyCapacity: 60, dayConvention: .hours0to23))
+        try write(kept, "A1", from: t, [150])
+        _ = try run(kept, at: t)
+        try write(kept, "A1", from: t.advanced(by: 1), [300])
+        _ = try run(kept, at: t.advanced(by: 1))
+        let refined = try repair(kept)
+        #expect(refined.after.isHealthy && !refined.lost.contains { $0.contains("the peak since the last report") }, "\(refined.lost)")
+    }
+
     // MARK: 4. Data stopped arriving
 
     static let zone = LocalZone.beijing

@@ -303,6 +303,22 @@ struct RankingUnitTests {
         #expect(changes == ["added 4121A", "added 4269A", "added 4296A", "added 4297A", "removed 2067A", "removed 2069A", "removed 2070A"])
     }
 
+    @Test("city aliases resolve through chains once the file is read; rows that lead to the same city agree, others conflict")
+    func aliasChains() throws {
+        func load(_ aliases: String) throws -> StationRegistry {
+            let directory = TestPaths.temporaryDirectory("haze-alias-chains")
+            try Data("code,name,city,district,longitude,latitude\n9001A,甲站,甲市,甲区,116.0,39.0\n".utf8)
+                .write(to: URL(fileURLWithPath: directory + "/stations.csv"))
+            try Data(("alias,city\n" + aliases).utf8).write(to: URL(fileURLWithPath: directory + "/city-aliases.csv"))
+            return try StationRegistry.load(directory: directory)
+        }
+        // The chain is written before its last link, and its first row repeated (before, that
+        // repetition was a conflict: it was compared with the chain's end): every alias ends at 甲市.
+        let chained = try load("甲市旧称,甲州\n甲州,甲市\n甲市旧称,甲州\n甲市旧称,甲市\n")
+        #expect(chained.city(named: "甲市旧称") == "甲市" && chained.city(named: "甲州") == "甲市")
+        #expect(throws: RegistryError.self) { try load("甲州,甲市\n甲州,乙市\n") }
+    }
+
     @Test("city aliases, English suggestions, stations by name, and 'did you mean' for cities, units and layers")
     func namesAndSuggestions() throws {
         let registry = SharedStore.registry

@@ -99,6 +99,21 @@ struct StoreCheckTests {
         Damage(description: "rows offset off the layout", expected: "the layout") { path in
             try rewriteHeader(path) { $0.dataOffset += 4096 }
         },
+        // Found by the damage harness (seed 1130): the repair resolved the damaged
+        // key as a series of its own ("1009A\u{1}"), carried the old daily values
+        // over to it and said OK (or left the daily ring disagreeing with the hours).
+        Damage(description: "a flipped bit in a station code of the series table", expected: "the series table fails its checksum") { path in
+            let offset = HourlyRing.tableOffset + 5 * HourlyRing.tableEntryBytes + 5   // the byte after a five-character code
+            try patch(path, at: offset, [bytes(path)[offset] ^ 0x01])
+        },
+        Damage(description: "a flipped bit in the last character of a station code", expected: "the series table fails its checksum") { path in
+            let offset = HourlyRing.tableOffset + 7 * HourlyRing.tableEntryBytes + 4
+            try patch(path, at: offset, [bytes(path)[offset] ^ 0x02])
+        },
+        Damage(description: "a flipped bit in a pollutant code of the series table", expected: "the series table fails its checksum") { path in
+            let offset = HourlyRing.tableOffset + 3 * HourlyRing.tableEntryBytes + 24
+            try patch(path, at: offset, [bytes(path)[offset] ^ 0x01])
+        },
     ]
 
     @Test("an unopenable hourly ring is reported with its path and cause; queries refuse it; --repair rebuilds it from a complete raw/ byte for byte",
@@ -279,6 +294,30 @@ struct StoreCheckTests {
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         let ring = try DailyRing(opening: path, writable: false)
         return { series, day in DailyValue(packed: ring.raw(day, series), code: codes[series]) }
+    }
+
+    @Test("a zeroed daily row older than the hourly window whose day raw/ does not hold is a stated loss, never 'restored from raw/' (found by the damage harness with --partial-raw)")
+    func zeroedDailyRowNotInRaw() throws {
+        // A 48-hour ring: 2019-01-01 lives only in the daily ring; raw/ holds only 2019-01-03.
+        let store = TestPaths.temporaryDirectory("haze-check-zeroed-day")
+        #expect(InProcess(["init", "--store", store, "--hours", "48", "--days", "16"]).status == 0)
+        for (i, file) in TestPaths.cnemcFiles.prefix(3).enumerated() {
+            let archive = i == 2 ? ["--archive"] : []
+            #expect(InProcess(["ingest", "--quiet", "--store", store, "--stations", TestPaths.stations] + archive + [file]).status == 0)
+        }
+        let daily = store + "/" + Store.dailyFileName
+        let day = Day(CivilDate(year: 2019, month: 1, day: 1)!)
+        let file = try MappedFile(openingExisting: daily, writable: false)
+        let geometry = try #require(RingHeader.decode(file, at: 0)).geometry
+        let offset = geometry.offset(step: day.index, series: 0)
+        _ = consume file
+        // The row's values zeroed (a page of zeros), its directory entry intact.
+        try Self.patch(daily, at: offset, [UInt8](repeating: 0, count: geometry.rowBytes))
+        let repaired = Self.check(store, repair: true)
+        #expect(repaired.status == ExitCode.dataError.rawValue, "\(repaired.stdout)")
+        #expect(repaired.stdout.contains("day 2019-01-01: damaged") && repaired.stdout.contains("are in neither raw/ nor the damaged row: lost"),
+                "\(repaired.stdout)")
+        #expect(!repaired.stdout.contains("day 2019-01-01: restored from raw/") && !repaired.stdout.contains("OK after repair"))
     }
 
     @Test("a damaged hour that raw/ holds is restored from it, verified against the row's checksum")
