@@ -1,17 +1,16 @@
 import Foundation
+import Synchronization
 
 /// Where a command writes: data to `out`, messages to `err`.
 ///
 /// The executable writes to the process's stdout and stderr; tests capture
 /// both to check what a user would read.
-public final class Console: @unchecked Sendable {
-    private let lock = NSLock()
+public final class Console: Sendable {
     private let writeOut: @Sendable (String) -> Void
     private let writeErr: @Sendable (String) -> Void
     /// True when stderr is a terminal: progress output is shown only then.
     package let errIsTerminal: Bool
-    private var capturedOut = ""
-    private var capturedErr = ""
+    private let captured = Mutex<(out: String, err: String)>(("", ""))
     private let captures: Bool
 
     package init(out: @escaping @Sendable (String) -> Void, err: @escaping @Sendable (String) -> Void,
@@ -40,11 +39,11 @@ public final class Console: @unchecked Sendable {
     package static func capturing() -> Console { Console(capturing: ()) }
 
     package func out(_ text: String) {
-        if captures { lock.withLock { capturedOut += text } } else { writeOut(text) }
+        if captures { captured.withLock { $0.out += text } } else { writeOut(text) }
     }
 
     package func err(_ text: String) {
-        if captures { lock.withLock { capturedErr += text } } else { writeErr(text) }
+        if captures { captured.withLock { $0.err += text } } else { writeErr(text) }
     }
 
     /// A line on stdout.
@@ -53,6 +52,6 @@ public final class Console: @unchecked Sendable {
     /// A line on stderr.
     package func note(_ line: String) { err(line.hasSuffix("\n") ? line : line + "\n") }
 
-    package var output: String { lock.withLock { capturedOut } }
-    package var errors: String { lock.withLock { capturedErr } }
+    package var output: String { captured.withLock { $0.out } }
+    package var errors: String { captured.withLock { $0.err } }
 }

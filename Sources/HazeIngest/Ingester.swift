@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import HazeModel
 import HazeRegistry
 import HazeStore
@@ -322,38 +323,31 @@ package struct PreparedSource: Sendable {
 }
 
 /// An array kept between batches (emptied, capacity kept).
-final class ReadingBuffer: @unchecked Sendable {
-    // Guarded by `lock`.
-    private let lock = NSLock()
-    private var kept: [StoredReading] = []
+final class ReadingBuffer: Sendable {
+    private let kept = Mutex<[StoredReading]>([])
 
     func take() -> [StoredReading] {
-        lock.withLock {
+        kept.withLock {
             var taken: [StoredReading] = []
-            swap(&taken, &kept)
+            swap(&taken, &$0)
             return taken
         }
     }
 
     func keep(_ readings: inout [StoredReading]) {
         readings.removeAll(keepingCapacity: true)
-        lock.withLock { swap(&readings, &kept) }
+        kept.withLock { swap(&readings, &$0) }
     }
 }
 
 /// Remembers the last key list resolved against the store.
-final class ResolutionCache: @unchecked Sendable {
-    private let lock = NSLock()
-    private var keys: [SeriesKey] = []
-    private var indices: [Int] = []
+final class ResolutionCache: Sendable {
+    private let last = Mutex<(keys: [SeriesKey], indices: [Int])>(([], []))
 
     func indices(for keys: [SeriesKey], resolve: ([SeriesKey]) throws(StoreError) -> [Int]) throws(StoreError) -> [Int] {
-        if let cached = lock.withLock({ keys == self.keys ? self.indices : nil }) { return cached }
+        if let cached = last.withLock({ keys == $0.keys ? $0.indices : nil }) { return cached }
         let resolved = try resolve(keys)
-        lock.withLock {
-            self.keys = keys
-            self.indices = resolved
-        }
+        last.withLock { $0 = (keys, resolved) }
         return resolved
     }
 }

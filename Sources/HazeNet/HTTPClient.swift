@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -82,7 +83,7 @@ public enum HTTPError: Error, Sendable, Equatable, CustomStringConvertible {
 ///   with jitter, all within one total deadline.
 ///
 /// Proxies come from `http_proxy`, `https_proxy` and `no_proxy`, which libcurl honours.
-public final class HTTPClient: @unchecked Sendable {
+public final class HTTPClient: Sendable {
     /// How long and how often to try.
     public struct Policy: Sendable {
         /// Everything, retries included, ends within this many seconds.
@@ -268,23 +269,22 @@ extension HTTPClient {
 }
 
 /// A request's completion, waited for with a hard timeout.
-private final class Outcome: @unchecked Sendable {
+private final class Outcome: Sendable {
     private let semaphore = DispatchSemaphore(value: 0)
-    private let lock = NSLock()
-    private var stored: (Data?, URLResponse?, Error?) = (nil, nil, nil)
+    private let stored = Mutex<(Data?, URLResponse?, Error?)>((nil, nil, nil))
 
     func finish(data: Data?, response: URLResponse?, error: Error?) {
-        lock.withLock { stored = (data, response, error) }
+        stored.withLock { $0 = (data, response, error) }
         semaphore.signal()
     }
 
     func wait(seconds: Double) -> Bool { semaphore.wait(timeout: .now() + seconds) == .success }
 
-    var result: (Data?, URLResponse?, Error?) { lock.withLock { stored } }
+    var result: (Data?, URLResponse?, Error?) { stored.withLock { $0 } }
 }
 
 /// Refuses every redirect so the client sees the 3xx and decides itself.
-private final class NoRedirects: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
+private final class NoRedirects: NSObject, URLSessionTaskDelegate, Sendable {
     func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
                     newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void) {
         completionHandler(nil)
@@ -300,16 +300,15 @@ private final class NoRedirects: NSObject, URLSessionTaskDelegate, @unchecked Se
     func urlSession(_ session: URLSession, task: URLSessionTask, didReceive challenge: URLAuthenticationChallenge,
                     completionHandler: @escaping (URLSession.AuthChallengeDisposition, URLCredential?) -> Void) {
         if let response = challenge.failureResponse as? HTTPURLResponse {
-            lock.withLock { challenged[task.taskIdentifier] = response }
+            challenged.withLock { $0[task.taskIdentifier] = response }
         }
         completionHandler(.cancelAuthenticationChallenge, nil)
     }
 
-    private let lock = NSLock()
-    private var challenged: [Int: HTTPURLResponse] = [:]
+    private let challenged = Mutex<[Int: HTTPURLResponse]>([:])
 
     /// The response that challenged a task, if one did (and forgets it).
     func challengeResponse(of task: URLSessionTask) -> HTTPURLResponse? {
-        lock.withLock { challenged.removeValue(forKey: task.taskIdentifier) }
+        challenged.withLock { $0.removeValue(forKey: task.taskIdentifier) }
     }
 }

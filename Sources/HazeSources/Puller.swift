@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import HazeModel
 import HazeRegistry
 import HazeStore
@@ -275,15 +276,14 @@ struct Puller {
 }
 
 /// Results written from concurrent fetches.
-private final class ResultSlots: @unchecked Sendable {
-    private let lock = NSLock()
-    private var slots: [Result<HTTPResponse, HTTPError>?]
+private final class ResultSlots: Sendable {
+    private let slots: Mutex<[Result<HTTPResponse, HTTPError>?]>
 
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    init(count: Int) { slots = Mutex(Array(repeating: nil, count: count)) }
 
-    func set(_ i: Int, _ value: Result<HTTPResponse, HTTPError>) { lock.withLock { slots[i] = value } }
+    func set(_ i: Int, _ value: Result<HTTPResponse, HTTPError>) { slots.withLock { $0[i] = value } }
 
     var values: [Result<HTTPResponse, HTTPError>] {
-        lock.withLock { slots.map { $0 ?? .failure(.connection(url: "", reason: "not fetched")) } }
+        slots.withLock { $0.map { $0 ?? .failure(.connection(url: "", reason: "not fetched")) } }
     }
 }

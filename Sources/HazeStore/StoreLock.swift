@@ -6,7 +6,7 @@ import Glibc
 ///
 /// The kernel drops a `flock` when its process dies, so a killed ingest never
 /// leaves a stale lock behind; the file itself is only a name to lock on.
-package final class StoreLock: @unchecked Sendable {
+package final class StoreLock: Sendable {
     private let descriptor: Int32
 
     /// Takes the lock, failing at once if another process holds it, or waiting

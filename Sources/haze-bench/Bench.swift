@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import HazeModel
 import HazeStore
 
@@ -127,16 +128,17 @@ struct Options {
 
 /// Figures a benchmark reports, also written as JSON with `--json FILE` for
 /// the comparison script.
-final class Metrics: @unchecked Sendable {
+final class Metrics: Sendable {
     static let shared = Metrics()
-    private var fields: [(String, JSONValue)] = []
+    private let fields = Mutex<[(String, JSONValue)]>([])
 
-    func record(_ name: String, _ value: Double) { fields.append((name, .decimal(value, places: 6))) }
-    func record(_ name: String, _ value: Int) { fields.append((name, .int(value))) }
+    func record(_ name: String, _ value: Double) { fields.withLock { $0.append((name, .decimal(value, places: 6))) } }
+    func record(_ name: String, _ value: Int) { fields.withLock { $0.append((name, .int(value))) } }
 
     func write(to path: String?) throws {
         guard let path else { return }
-        try OutputFile.write(Array(JSONValue.object(fields).serialized(pretty: true).utf8), to: path)
+        let recorded = fields.withLock { $0 }
+        try OutputFile.write(Array(JSONValue.object(recorded).serialized(pretty: true).utf8), to: path)
     }
 }
 

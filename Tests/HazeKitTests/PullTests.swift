@@ -39,15 +39,14 @@ struct PullTests {
         return try JSONDecoder().decode(PullCursor.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
     }
 
-    static func rings(_ store: String) throws -> [Data] {
-        try [Store.hourlyFileName, Store.dailyFileName].map { try Data(contentsOf: URL(fileURLWithPath: store + "/" + $0)) }
-    }
+    static func rings(_ store: String) throws -> RingBytes { try RingBytes(store) }
 
     @Test("pulling the 59 day files from an empty store gives the store `haze ingest` gives; rebuild from raw/ gives it again")
     func pullEqualsIngest() throws {
         let (server, url) = try Self.serve(TestPaths.cnemcFiles)
         let config = try Self.config(url, start: "2019-01-01")
         let store = TestPaths.temporaryDirectory("haze-pull")
+        #expect(SharedStore.initialise(store).status == 0)
         let run = InProcess(["pull", "--config", config, "--store", store, "--stations", TestPaths.stations, "--until", "2019-02-28"])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("59 fetched, 57 complete, 2 incomplete (2019-02-03 23/24 h, 2019-02-20 7/24 h)"))

@@ -16,9 +16,7 @@ import Testing
 /// files are told apart the same way. (Issue 11, group 3.)
 @Suite("Raw archive: every payload kept under its own identity", .onTestThreads, .serialized)
 struct RawArchiveTests {
-    static func rings(_ store: String) throws -> [Data] {
-        try [Store.hourlyFileName, Store.dailyFileName].map { try Data(contentsOf: URL(fileURLWithPath: store + "/" + $0)) }
-    }
+    static func rings(_ store: String) throws -> RingBytes { try RingBytes(store) }
 
     static func day(_ d: Int) -> String {
         let file = TestPaths.cnemcFiles.first { $0.contains(String(format: "201901%02d", d)) }

@@ -11,8 +11,11 @@ import Testing
 @Suite("Store check and repair", .onTestThreads)
 struct StoreCheckTests {
     /// A small store of three national day files, their payloads archived under raw/ when asked.
+    /// Rings of 14 days, not the default 420: the checks and repairs read every
+    /// byte of both rings, which by default are half a gigabyte per store.
     static func store(archive: Bool = true, files: Int = 3) -> String {
         let store = TestPaths.temporaryDirectory("haze-check")
+        #expect(InProcess(["init", "--store", store, "--hours", "\(14 * 24)", "--days", "32"]).status == 0)
         var arguments = ["ingest", "--quiet", "--store", store, "--stations", TestPaths.stations]
         if archive { arguments.append("--archive") }
         let run = InProcess(arguments + Array(TestPaths.cnemcFiles.prefix(files)))

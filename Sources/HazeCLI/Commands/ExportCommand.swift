@@ -39,26 +39,15 @@ enum ExportCommand {
             throw UsageError.invalidValue(option: "--resolution", value: "month", expected: "hour|day")
         }
         let pollutants = arguments.value("--pollutant") == nil ? Pollutant.allCases : try arguments.pollutants()
-        let givenFrom = try arguments.date("--from")
-        let givenTo = try arguments.date("--to")
-        if let givenFrom, let givenTo, givenFrom > givenTo {
-            throw UsageError.conflict("haze export parquet: --from \(givenFrom) is after --to \(givenTo)")
-        }
+        let given = try GivenDates(arguments, command: "haze export parquet")
         let registry = try context.registry(arguments)
         let (bytes, summary) = try Store.readConsistently(directory: context.storeDirectory(arguments)) { store in
-            guard let newest = store.newestHour else {
-                throw QueryError.noData("the store at \(store.directory) is empty; ingest data first")
-            }
-            let to = givenTo ?? store.zone.day(of: newest).date
-            let from: CivilDate
-            if let givenFrom {
-                from = givenFrom
-            } else {
+            // Without --from, everything the store holds at the resolution asked for.
+            let (from, to) = try given.resolved(in: store) { to in
                 let status = StoreStatus(store: store)
                 let firstDay = resolution == .hour ? status.firstHourWithData.map { store.zone.day(of: $0) } : status.firstDayWithData
-                from = firstDay?.date ?? to
+                return firstDay?.date ?? to
             }
-            guard from <= to else { throw UsageError.conflict("haze export parquet: --from \(from) is after --to \(to)") }
             do {
                 return try ParquetExport(from: from, to: to, resolution: resolution, city: arguments.value("--city"),
                                          pollutants: pollutants)

@@ -96,17 +96,9 @@ enum PlotCommand {
         }
         let level: RankingLevel = try arguments.choice("--level", default: .district)
         let registry = try context.registry(arguments)
-        let givenFrom = try arguments.date("--from"), givenTo = try arguments.date("--to")
-        if let givenFrom, let givenTo, givenFrom > givenTo {
-            throw UsageError.conflict("haze plot: --from \(givenFrom) is after --to \(givenTo)")
-        }
+        let given = try GivenDates(arguments, command: "haze plot")
         let output = try Store.readConsistently(directory: context.storeDirectory(arguments)) { store -> String in
-            guard let newest = store.newestHour else {
-                throw QueryError.noData("the store at \(store.directory) is empty; ingest data first")
-            }
-            let to = givenTo ?? store.zone.day(of: newest).date
-            let from = givenFrom ?? defaultStart(kind: kind, resolution: resolution, to: to)
-            guard from <= to else { throw UsageError.conflict("haze plot: --from \(from) is after --to \(to)") }
+            let (from, to) = try given.resolved(in: store) { defaultStart(kind: kind, resolution: resolution, to: $0) }
             let request = PlotRequest(kind: kind, subject: subject, scope: RankingScope(level: level, city: arguments.value("--city")),
                                       pollutants: pollutants, from: from, to: to, resolution: resolution,
                                       aqiBand: arguments.has("--aqi-band"), highlight: arguments.value("--highlight"), language: language)

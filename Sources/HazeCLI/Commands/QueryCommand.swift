@@ -96,27 +96,15 @@ enum QueryCommand {
             subject = .city(city ?? "")
         }
         let pollutants = try arguments.pollutants()
-        let givenFrom = try arguments.date("--from")
-        let givenTo = try arguments.date("--to")
-        if let givenFrom, let givenTo, givenFrom > givenTo {
-            throw UsageError.conflict("haze query: --from \(givenFrom) is after --to \(givenTo)")
-        }
+        let given = try GivenDates(arguments, command: "haze query")
         let output = try Store.readConsistently(directory: context.storeDirectory(arguments)) { store -> String in
-            guard let newest = store.newestHour else {
-                throw QueryError.noData("the store at \(store.directory) is empty; ingest data first")
-            }
-            let to = givenTo ?? store.zone.day(of: newest).date
-            let from: CivilDate
-            if let givenFrom {
-                from = givenFrom
-            } else {
+            let (from, to) = try given.resolved(in: store) { to in
                 switch resolution {
-                case .hour: from = to
-                case .day: from = Day(to).advanced(by: -6).date
-                case .month: from = Day(to).month.firstDay.date
+                case .hour: to
+                case .day: Day(to).advanced(by: -6).date
+                case .month: Day(to).month.firstDay.date
                 }
             }
-            guard from <= to else { throw UsageError.conflict("haze query: --from \(from) is after --to \(to)") }
             do {
                 if aqi {
                     let rows = try AQIQuery(subject: subject, from: from, to: to, resolution: resolution).run(store: store, registry: registry)

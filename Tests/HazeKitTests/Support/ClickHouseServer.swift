@@ -94,6 +94,7 @@ final class ClickHouseServer: @unchecked Sendable {
         process.standardError = log
         try process.run()
         self.process = process
+        RunRootCleanup.killAtExit(process.processIdentifier)
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
             if !process.isRunning {
@@ -115,6 +116,7 @@ final class ClickHouseServer: @unchecked Sendable {
         let deadline = Date().addingTimeInterval(30)
         while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
         if process.isRunning { kill(process.processIdentifier, SIGKILL); _ = Processes.waitForExit(process) }
+        RunRootCleanup.forget(process.processIdentifier)
         self.process = nil
     }
 

@@ -100,9 +100,17 @@ enum TestPaths {
     static let beijingStations = ["1001A", "1002A"] + beijingAssessmentStations.dropFirst()
 }
 
-/// Removes the run's root at exit (set once, before any test writes there).
+/// Removes the run's root at exit (set once, before any test writes there),
+/// after killing the servers the tests started and did not stop: a server
+/// kept by a static fixture is never deinitialised, and would outlive the
+/// run, serving from a directory that is gone.
 enum RunRootCleanup {
     private static let location = Mutex<String?>(nil)
+    private static let servers = Mutex<Set<Int32>>([])
+
+    /// A long-lived child to kill at exit unless `forget` is called first.
+    static func killAtExit(_ pid: Int32) { _ = servers.withLock { $0.insert(pid) } }
+    static func forget(_ pid: Int32) { _ = servers.withLock { $0.remove(pid) } }
 
     static var path: String? {
         get { location.withLock { $0 } }
@@ -110,6 +118,11 @@ enum RunRootCleanup {
     }
 
     static func remove() {
+        for pid in servers.withLock({ $0 }) {
+            kill(pid, SIGKILL)
+            var status: Int32 = 0
+            _ = waitpid(pid, &status, 0)
+        }
         guard let path, !ProcessInfo.processInfo.environment.keys.contains("HAZE_KEEP_TEST_FILES") else { return }
         try? FileManager.default.removeItem(atPath: path)
     }
