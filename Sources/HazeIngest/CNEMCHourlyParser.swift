@@ -19,7 +19,7 @@ import HazeModel
 /// column is the one that reproduces the published AQI (RULES.md §5.4); the
 /// 8-hour columns are filled only at midnight and of doubtful meaning.
 public struct CNEMCHourlyParser: Sendable {
-    public init() {}
+    init() {}
 
     /// The hourly columns, by pollutant.
     static let pollutantColumns: [(String, Pollutant)] = [
@@ -37,7 +37,7 @@ public struct CNEMCHourlyParser: Sendable {
         return names.contains("timepoint") && names.contains("stationcode") && names.contains("pm2_5")
     }
 
-    public func parse(_ bytes: [UInt8], context: ParseContext) -> ParsedBatch {
+    func parse(_ bytes: [UInt8], context: ParseContext) -> ParsedBatch {
         var batch = ParsedBatch()
         let source = context.source
         var scanner = CSVScanner(bytes: bytes)

@@ -9,8 +9,11 @@ import HazeStore
 /// asked (`--archive`: every payload read, standard input included, each under
 /// its own identity), and appends one JSON line to `<store>/ingest.log`.
 public struct IngestRun {
+    /// The store written to (opened for writing: the run holds its lock).
     public let store: Store
+    /// The registry station codes are checked against.
     public let registry: StationRegistry
+    /// How every source is read: format, unknown stations, window policy, size limit.
     public var options: IngestOptions
     /// Keep every payload read under `<store>/raw/` (for `haze rebuild`).
     public var archive: Bool
@@ -20,6 +23,7 @@ public struct IngestRun {
     static let batchSources = 16
     static let batchBytes = 24 << 20
 
+    /// A run into `store`; nothing is read until `run(_:progress:)`.
     public init(store: Store, registry: StationRegistry, options: IngestOptions = IngestOptions(), archive: Bool = false) {
         self.store = store
         self.registry = registry
@@ -91,10 +95,12 @@ public struct IngestRunReport: Sendable {
     public var archived: [ArchivedPayload] = []
     /// With `archive`: sources not archived because nothing could be ingested from them.
     public var notArchived: [String] = []
+    /// Totals over every source, missing paths counted as failed sources.
     public var summary = IngestSummary()
+    /// Wall-clock seconds the run took.
     public var seconds = 0.0
 
-    public init() {}
+    init() {}
 
     /// True when at least one source could be read.
     public var readAnything: Bool { summary.readAnything }

@@ -8,6 +8,7 @@ import HazeStore
 public struct IngestOptions: Sendable {
     /// Forces a format instead of detecting it from the header.
     public var format: IngestFormat?
+    /// What to do with values of stations missing from the registry (default: quarantine them).
     public var unknownStations: UnknownStationPolicy
     /// Readings after this hour are refused as in the future. Default: now + 1 h.
     package var latestHour: Hour
@@ -19,6 +20,8 @@ public struct IngestOptions: Sendable {
     /// bomb or an endless FIFO is refused at this size, with memory bounded by it.
     public var maximumPayloadBytes: Int
 
+    /// Options; the defaults detect the format, quarantine unknown stations, refuse
+    /// readings after the next hour and window jumps beyond `WindowPolicy.standard`.
     public init(format: IngestFormat? = nil, unknownStations: UnknownStationPolicy = .quarantine,
                 latestHour: Hour = Hour.now.advanced(by: 1), station: String? = nil,
                 windowPolicy: WindowPolicy = .standard, maximumPayloadBytes: Int = Gzip.defaultLimit) {
@@ -38,8 +41,11 @@ extension Hour {
 
 /// The one parse → validate → store path, shared by `haze ingest` and `haze pull`.
 public struct Ingester {
+    /// The store written to (opened for writing).
     public let store: Store
+    /// The registry station codes are checked against.
     public let registry: StationRegistry
+    /// How sources are read and written.
     public var options: IngestOptions
     /// How many rejections per source to keep in the report for the terminal.
     var reportedRejections = 5
@@ -49,6 +55,7 @@ public struct Ingester {
     /// The readings array of the last batch written, kept for the next.
     private let batchBuffer = ReadingBuffer()
 
+    /// An ingester writing into `store`; `store` must be open for writing.
     public init(store: Store, registry: StationRegistry, options: IngestOptions = IngestOptions()) {
         self.store = store
         self.registry = registry

@@ -5,23 +5,25 @@ import HazeRegistry
 ///
 /// Readings refer to series by a batch-local key number, so parsers never touch
 /// the store; the ingester resolves the keys to store indices in one step.
-public struct ParsedBatch: Sendable {
-    public struct Reading: Sendable, Hashable {
-        public var key: Int32
-        public var hour: Int32
-        public var value: UInt16
-        public var line: Int32
+package struct ParsedBatch: Sendable {
+    /// One value read: the batch-local key of its series, the hour index, the
+    /// checked value in the stored unit, and the source line it came from.
+    package struct Reading: Sendable, Hashable {
+        package var key: Int32
+        package var hour: Int32
+        package var value: UInt16
+        package var line: Int32
     }
 
     package private(set) var keys: [SeriesKey] = []
     private var keyNumbers: [SeriesKey: Int32] = [:]
-    public var readings: [Reading] = []
-    public var rejections: [Rejection] = []
+    package var readings: [Reading] = []
+    package var rejections: [Rejection] = []
     /// Whole-file observations: missing hours, truncation, skipped columns.
-    public var notes: [String] = []
-    public var linesRead = 0
+    package var notes: [String] = []
+    package var linesRead = 0
     /// Non-empty PM cells or rows seen (stored, refused or skipped).
-    public var valuesRead = 0
+    package var valuesRead = 0
     /// Rows of other pollutants (AQI, SO2, *_24h …), skipped by design.
     var otherRowsSkipped = 0
     /// Rows with no value (an empty value cell, an OpenAQ `null`): nothing to store.
@@ -36,10 +38,10 @@ public struct ParsedBatch: Sendable {
     /// both PM rows (24 = a complete day; `haze pull` fetches incomplete ones again).
     package var hoursPerDate: [CivilDate: Int] = [:]
 
-    public init() {}
+    package init() {}
 
     /// The batch-local number of a series, added on first use.
-    public mutating func key(_ key: SeriesKey) -> Int32 {
+    package mutating func key(_ key: SeriesKey) -> Int32 {
         if keyNumbers.isEmpty && !keys.isEmpty {
             for (i, existing) in keys.enumerated() { keyNumbers[existing] = Int32(i) }
         }
@@ -76,17 +78,17 @@ public enum UnknownStationPolicy: String, Sendable, CaseIterable {
 }
 
 /// Everything a parser needs to know besides the bytes.
-public struct ParseContext: Sendable {
+package struct ParseContext: Sendable {
     /// The source's name for messages and the quarantine (a path or `stdin`).
-    public var source: String
-    public var zone: LocalZone
+    package var source: String
+    package var zone: LocalZone
     /// Readings after this hour are refused as "in the future" (a bad date
     /// must not advance the ring and push real data out of the window).
     package var latestHour: Hour
-    public var registry: StationRegistry
-    public var unknownStations: UnknownStationPolicy
+    package var registry: StationRegistry
+    package var unknownStations: UnknownStationPolicy
 
-    public init(source: String, zone: LocalZone, latestHour: Hour, registry: StationRegistry,
+    package init(source: String, zone: LocalZone, latestHour: Hour, registry: StationRegistry,
                 unknownStations: UnknownStationPolicy) {
         self.source = source
         self.zone = zone

@@ -18,14 +18,14 @@ import HazeStore
 /// with a leading `'`, and a value that already starts with `'` gets one more,
 /// so dropping one leading `'` (`CSVWriter.original`) gives back every value
 /// exactly as it was read.
-public struct Quarantine: Sendable {
-    public let directory: String
+struct Quarantine: Sendable {
+    let directory: String
 
-    public init(store: Store) { self.directory = store.quarantineDirectory }
+    init(store: Store) { self.directory = store.quarantineDirectory }
 
     /// The quarantine file for a source: its name, and what tells it apart
     /// from other sources with the same name (default: the name itself).
-    public func path(for source: String, identity: String? = nil) -> String {
+    func path(for source: String, identity: String? = nil) -> String {
         var base = (source as NSString).lastPathComponent
         if base.isEmpty || base == "-" { base = "stdin" }
         let name = Self.safe(base) + "." + StableHash.hex(Array((identity ?? source).utf8)) + ".quarantine.csv"
@@ -36,7 +36,7 @@ public struct Quarantine: Sendable {
     /// Replaces the source's quarantine file with `entries` (removes it when empty).
     /// Returns the path written, if any.
     @discardableResult
-    public func record(_ entries: [Rejection], for source: String, identity: String? = nil) throws(StoreError) -> String? {
+    func record(_ entries: [Rejection], for source: String, identity: String? = nil) throws(StoreError) -> String? {
         let path = path(for: source, identity: identity)
         removeLegacyFile(of: source)
         guard !entries.isEmpty else {

@@ -32,11 +32,14 @@ import HazeStore
 /// `raw/ingest/<file>.gz`) is still read: those payloads are listed first, in
 /// path order, with what their paths say. Nothing writes it any more.
 public struct RawArchive: Sendable {
+    /// `<store>/raw`, where the payloads are (created by the first payload stored).
     public let directory: String
     private let index = SequenceIndex()
 
+    /// The archive of `store`.
     public init(store: Store) { self.init(storeDirectory: store.directory) }
 
+    /// The archive of the store in `storeDirectory`, without opening the store (for reading a damaged one).
     public init(storeDirectory: String) { directory = storeDirectory + "/raw" }
 
     // MARK: Writing
@@ -270,7 +273,7 @@ public struct ArchivedPayload: Sendable, Equatable {
     /// Why it cannot be used, when it cannot.
     public var problem: String?
 
-    public init(payload: RawPayload?, path: String, sequence: Int?, key: String?) {
+    init(payload: RawPayload?, path: String, sequence: Int?, key: String?) {
         self.payload = payload
         self.path = path
         self.sequence = sequence

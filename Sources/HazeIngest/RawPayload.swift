@@ -6,6 +6,7 @@ import HazeModel
 /// itself), never from a URL's or a file's base name, so two different
 /// payloads never share an archive entry.
 public struct RawPayload: Sendable, Equatable {
+    /// What kind of payload it is, which decides what its key is made of.
     public enum Kind: String, Sendable, Equatable {
         /// A source's file for one local day (`haze pull`, day sources).
         case day
@@ -15,6 +16,7 @@ public struct RawPayload: Sendable, Equatable {
         case file
     }
 
+    /// A source's day, a sensor's page of hours, or a file given to `haze ingest --archive`.
     public var kind: Kind
     /// The pull source's id, or `ingest` for `haze ingest --archive`.
     public var source: String
@@ -22,10 +24,13 @@ public struct RawPayload: Sendable, Equatable {
     public var format: IngestFormat?
     /// OpenAQ pages name no station: the one it was ingested for.
     public var station: String?
+    /// Hour payloads: the OpenAQ sensor id the page is of.
     public var sensor: String?
+    /// Day payloads: the local date the file covers.
     public var date: CivilDate?
     /// Hour payloads: the first hour (UTC) of the requested window.
     public var window: Hour?
+    /// Hour payloads: the page number (1-based) within the window.
     public var page: Int?
     /// The name it was read under (the URL's file, the file's name, `stdin`), for messages.
     public var name: String
@@ -35,7 +40,7 @@ public struct RawPayload: Sendable, Equatable {
     public var size: Int?
     var contentHash: String?
 
-    public init(kind: Kind, source: String, name: String) {
+    init(kind: Kind, source: String, name: String) {
         self.kind = kind
         self.source = source
         self.name = name

@@ -2,6 +2,7 @@
 /// value kept but flagged. Carries enough to find it in the file and to
 /// re-ingest it once fixed.
 public struct Rejection: Sendable, Equatable {
+    /// Whether the value was refused or kept.
     public enum Action: String, Sendable {
         /// Not stored; kept only in the quarantine file.
         case rejected
@@ -9,20 +10,26 @@ public struct Rejection: Sendable, Equatable {
         case kept
     }
 
+    /// The source's name (a path, `stdin`, or a pull source's payload).
     public var source: String
+    /// The 1-based line of the source the problem is on.
     public var line: Int
     /// The column: a station code for a wide-format cell, else the field name.
     public var field: String
+    /// The station code, when known (else empty).
     public var station: String
     /// Local ISO-8601 time of the reading, when known.
     public var time: String
+    /// The pollutant (`PM2.5`, or as the source writes it), when known (else empty).
     public var pollutant: String
     /// The offending text: the cell, or the whole line for a line-level problem.
     public var value: String
+    /// Why it was refused or flagged, in words a user can act on.
     public var reason: String
+    /// Refused (only in the quarantine) or kept (stored, flagged).
     public var action: Action
 
-    public init(source: String, line: Int, field: String, station: String = "", time: String = "",
+    init(source: String, line: Int, field: String, station: String = "", time: String = "",
                 pollutant: String = "", value: String, reason: String, action: Action = .rejected) {
         self.source = source
         self.line = line

@@ -2,12 +2,19 @@ import HazeModel
 
 /// What ingesting one source did.
 public struct SourceReport: Sendable {
+    /// The source's name (a path, `stdin`, a pulled payload's name).
     public var source: String
+    /// The format it was read as; nil when it could not be read or recognised.
     public var format: IngestFormat?
+    /// Bytes of content read, after decompression.
     public var bytes = 0
+    /// CSV records read, the header included (an OpenAQ page: its results).
     public var linesRead = 0
+    /// Values seen (stored, refused or skipped).
     public var valuesRead = 0
+    /// Values written into empty slots.
     public var stored = 0
+    /// Values equal to what the store already held (a source ingested again).
     public var unchanged = 0
     package var corrected = 0
     /// Rows or cells refused (in the quarantine file).
@@ -24,29 +31,39 @@ public struct SourceReport: Sendable {
     var notMonitored = 0
     /// Values of stations outside the registry, dropped under `--unknown-stations skip`.
     var unknownSkipped = 0
+    /// Whole-source observations for the user: missing hours, truncation, skipped columns, refused window moves.
     public var notes: [String] = []
     /// Day files: hours with both PM rows, per local date (24 = complete).
     package var hoursPerDate: [CivilDate: Int] = [:]
     /// The first problems, for the terminal; all of them are in the quarantine file.
     public var rejections: [Rejection] = []
+    /// The source's quarantine file (`<store>/quarantine/…`); nil when nothing was refused or flagged.
     public var quarantineFile: String?
     /// Set when nothing of the source could be read.
     public var failure: String?
 
-    public init(source: String) { self.source = source }
+    package init(source: String) { self.source = source }
 }
 
 /// Totals of an ingest run over several sources.
 public struct IngestSummary: Sendable, Codable, Equatable {
+    /// Sources counted, failed ones included.
     public var sources = 0
     var failedSources = 0
+    /// Bytes of content read, after decompression.
     public var bytes = 0
+    /// CSV records read, headers included (OpenAQ pages: their results).
     public var linesRead = 0
+    /// Values seen (stored, refused or skipped).
     public var valuesRead = 0
+    /// Values written into empty slots.
     public var stored = 0
+    /// Values equal to what the store already held.
     public var unchanged = 0
     package var corrected = 0
+    /// Rows or cells refused (in the sources' quarantine files).
     public var quarantined = 0
+    /// Values stored but flagged (PM2.5 > PM10 in the same hour).
     public var flagged = 0
     var unknownSkipped = 0
     var otherRowsSkipped = 0
@@ -54,8 +71,10 @@ public struct IngestSummary: Sendable, Codable, Equatable {
     var derivedValuesSkipped = 0
     var notMonitored = 0
 
+    /// Nothing counted yet.
     public init() {}
 
+    /// Counts one source's report in (a failed source as a source that could not be read).
     public mutating func add(_ report: SourceReport) {
         sources += 1
         if report.failure != nil { failedSources += 1 }

@@ -7,11 +7,14 @@ import HazeStore
 /// any, damaged or not) moved to a backup and the new ones renamed into place.
 /// Nothing is overwritten without a backup.
 public struct StoreRebuild: Sendable {
+    /// The store's directory; the payloads are read from its `raw/`.
     public let directory: String
+    /// The registry the payloads are ingested against.
     public let registry: StationRegistry
     /// The shape of the new rings (the old store's when it can still be read).
     public let configuration: StoreConfiguration
 
+    /// A rebuild of the store in `directory` with new rings of `configuration` (see `configuration(of:)`); nothing is touched until `run`.
     public init(directory: String, registry: StationRegistry, configuration: StoreConfiguration) {
         self.directory = directory
         self.registry = registry
@@ -29,16 +32,18 @@ public struct StoreRebuild: Sendable {
     public var payloads: [ArchivedPayload] { RawArchive(storeDirectory: directory).payloads() }
 
     /// What a rebuild into a scratch store read.
-    public struct Build: Sendable {
-        public var summary: IngestSummary
-        public var payloads: Int
+    struct Build: Sendable {
+        /// Totals of ingesting the payloads.
+        var summary: IngestSummary
+        /// Payloads in the archive, usable or not.
+        var payloads: Int
         /// Payloads that could not be read (damaged, wrong size or hash) and were skipped.
         var unusable: Int
     }
 
     /// Ingests every raw payload into a new store at `scratch` (replacing
     /// anything there). The caller holds the writer's lock of `directory`.
-    public func build(at scratch: String, progress: ((String) -> Void)? = nil) throws -> Build {
+    func build(at scratch: String, progress: ((String) -> Void)? = nil) throws -> Build {
         let archive = RawArchive(storeDirectory: directory)
         let payloads = archive.payloads()
         guard !payloads.isEmpty else {

@@ -22,7 +22,9 @@ import HazeStore
 ///    from the other ring whatever raw/ lacks.
 /// Both ring files are copied to `backup-<time>/` before anything changes.
 public struct StoreRepair {
+    /// The store's directory (the store need not open: a ring that cannot is rebuilt).
     public let directory: String
+    /// The registry raw payloads are ingested against when rows are restored from `raw/`.
     public let registry: StationRegistry
 
     /// What a repair did and what it could not do.
@@ -33,13 +35,16 @@ public struct StoreRepair {
         public var losses: [String] = []
         /// Values set aside because they could not be verified or restored.
         public var salvaged = 0
+        /// The files under `<store>/salvage/` holding those values: hours as a long CSV `haze ingest` reads back, days as sums and hour counts.
         public var salvageFiles: [String] = []
+        /// The `backup-<time>/` directory holding both ring files as they were; nil when the store was healthy and nothing was touched.
         public var backup: String?
 
         /// True when every damaged item was restored exactly.
         public var isComplete: Bool { losses.isEmpty }
     }
 
+    /// A repair of the store in `directory`; nothing is touched until `run(lockTimeout:progress:)`.
     public init(directory: String, registry: StationRegistry) {
         self.directory = directory
         self.registry = registry

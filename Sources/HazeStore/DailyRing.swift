@@ -113,7 +113,7 @@ public struct DailyValue: Hashable, Sendable {
     /// O3's daily statistics (nil for other pollutants and days without data).
     public let o3: O3Day?
 
-    public init(sum: Int, validHours: Int, o3: O3Day? = nil) {
+    init(sum: Int, validHours: Int, o3: O3Day? = nil) {
         self.sum = sum
         self.validHours = validHours
         self.o3 = o3
@@ -147,5 +147,6 @@ public struct DailyValue: Hashable, Sendable {
     /// The mean if the day is valid.
     package var validMean: Double? { isValid ? mean : nil }
 
-    public static let empty = DailyValue(sum: 0, validHours: 0)
+    /// No data: no valid hour.
+    package static let empty = DailyValue(sum: 0, validHours: 0)
 }

@@ -8,6 +8,7 @@ import HazeModel
 public struct HourRow {
     private let file: MappedFile
     private let offset: Int
+    /// Series in the row: the store's series when the row was taken.
     public let count: Int
 
     init(file: MappedFile, offset: Int, count: Int) {
@@ -32,6 +33,7 @@ public struct DailyRow {
     private let offset: Int
     /// Pollutant code per series, for decoding each slot.
     private let codes: [UInt8]
+    /// Series in the row: the store's series, at most as many as the daily ring has room for.
     public var count: Int { codes.count }
 
     init(file: MappedFile, offset: Int, codes: [UInt8]) {
@@ -41,6 +43,7 @@ public struct DailyRow {
         self.codes = codes
     }
 
+    /// A series' daily value; no data (zero valid hours) for an index outside the row.
     @inline(__always) public subscript(series: Int) -> DailyValue {
         guard series >= 0, series < count else { return .empty }
         return DailyValue(packed: file.u64(offset + 8 * series), code: codes[series])

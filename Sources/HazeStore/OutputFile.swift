@@ -22,6 +22,7 @@ public enum OutputFile {
         case wroteThrough(path: String)
     }
 
+    /// Why a target was not written: refused for what it is, or a system call failed (with its errno).
     public enum Failure: Error, Sendable, Equatable, CustomStringConvertible {
         case refused(path: String, reason: String)
         case system(path: String, operation: String, errno: Int32)
@@ -34,6 +35,8 @@ public enum OutputFile {
         }
     }
 
+    /// Writes `bytes` to `path` by the rules above. Throws `Failure` when the
+    /// target is refused or a system call fails; a regular file then keeps its old content.
     @discardableResult
     public static func write(_ bytes: [UInt8], to path: String) throws(Failure) -> Outcome {
         let target = try resolve(path)

@@ -18,12 +18,16 @@ import HazeModel
 /// and the series table. A `Store` belongs to one thread at a time (it is not
 /// `Sendable`); open one per task.
 public final class Store {
+    /// How a store is opened: to read (no lock; readers never wait for the
+    /// writer), or to write (holding the writer's lock while open).
     public enum Access: Sendable { case readOnly, readWrite }
 
     package static let hourlyFileName = "hourly.ring"
-    public static let dailyFileName = "daily.ring"
+    package static let dailyFileName = "daily.ring"
 
+    /// The store's directory, as given when it was opened.
     public let directory: String
+    /// How it was opened; writes to a read-only store throw `StoreError.readOnly`.
     public let access: Access
     private(set) var hourly: HourlyRing
     private(set) var daily: DailyRing
@@ -43,9 +47,13 @@ public final class Store {
     /// Daily rows whose checksum this instance has verified.
     private var verifiedDays: Set<Int> = []
 
+    /// The zone and day convention recorded at creation: what an assessment day is.
     public var calendar: DayCalendar { hourly.ring.calendar }
+    /// The zone recorded at creation, in which hours are shown and parsed.
     public var zone: LocalZone { hourly.zone }
+    /// Hours the hourly ring holds (the length of the hourly window).
     public var hourlyCapacity: Int { hourly.geometry.capacity }
+    /// Days the daily ring holds.
     public var dailyCapacity: Int { daily.geometry.capacity }
 
     var hourlyPath: String { directory + "/" + Self.hourlyFileName }
@@ -138,6 +146,7 @@ public final class Store {
 
     // MARK: Reading
 
+    /// The index of a station's pollutant series in `series`; nil when the store holds no such series.
     public func index(of key: SeriesKey) -> Int? { indexByKey[key] }
 
     /// The newest hour the ring has advanced to.

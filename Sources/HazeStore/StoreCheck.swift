@@ -50,14 +50,22 @@ public struct StoreCheck: Sendable {
         }
     }
 
+    /// The store checked.
     public var directory: String
+    /// Everything found, damage and notes, in the order found.
     public var findings: [Finding] = []
+    /// Series in the store's series table (0 when it could not be opened).
     public var series = 0
+    /// Hourly rows verified: every hour of the hourly window.
     public var checkedHours = 0
+    /// Daily rows verified: every day of the daily window.
     public var checkedDays = 0
+    /// Verified hourly rows holding at least one value.
     public var hoursWithData = 0
+    /// Verified daily rows holding at least one value.
     public var daysWithData = 0
 
+    /// The findings that are damage (`Finding.isDamage`); empty when nothing is damaged.
     public var problems: [Finding] { findings.filter(\.isDamage) }
     /// Rings of an older format are not damaged, but neither are they verified.
     public var needsUpgrade: Bool { findings.contains { if case .olderFormat = $0 { true } else { false } } }

@@ -15,6 +15,8 @@ public struct StoreConfiguration: Sendable, Equatable {
     /// of station-days against 83.8 % for 0–23 (RULES.md §2).
     public var dayConvention: DayConvention
 
+    /// A shape, checked when a store is created with it (`StoreError.invalidConfiguration`):
+    /// 48…1 000 000 hours, days at least the hourly window plus two, a whole-hour zone within ±14 h.
     public init(hourlyCapacity: Int = 420 * 24, dailyCapacity: Int = 4096, zone: LocalZone = .beijing,
                 dayConvention: DayConvention = .hours1to24) {
         self.hourlyCapacity = hourlyCapacity
@@ -23,6 +25,7 @@ public struct StoreConfiguration: Sendable, Equatable {
         self.dayConvention = dayConvention
     }
 
+    /// The defaults: 420 days of hours, 4096 days, Beijing time, CNEMC's 1–24 day.
     public static let standard = StoreConfiguration()
 
     func validate() throws(StoreError) {

@@ -6,16 +6,27 @@ import HazeModel
 /// writer recorded (when it describes the current state), else from the row
 /// directories' counts (O(window), never the slots).
 public struct StoreStatus: Sendable {
+    /// The store's directory.
     public var directory: String
+    /// The zone recorded at creation.
     public var zone: LocalZone
+    /// Which hours make a day, recorded at creation.
     public var dayConvention: DayConvention
+    /// Hours the hourly ring holds.
     public var hourlyCapacity: Int
+    /// Days the daily ring holds.
     public var dailyCapacity: Int
+    /// Stations with at least one series.
     public var stations: Int
+    /// Series (station × pollutant) in the store.
     public var series: Int
+    /// The newest hour the hourly ring has advanced to; nil for an empty store.
     public var newestHour: Hour?
+    /// The first hour of the hourly window holding a value; nil when none does.
     public var firstHourWithData: Hour?
+    /// The first hour a write is accepted for (see `Store.oldestWritableHour`).
     public var oldestWritableHour: Hour?
+    /// The days whose daily values can be read; nil for an empty store.
     public var dailyWindow: ClosedRange<Day>?
     /// The first day the daily ring holds data for.
     public var firstDayWithData: Day?
@@ -25,8 +36,11 @@ public struct StoreStatus: Sendable {
     /// Values held: in the hourly ring, and days in the daily ring.
     var hourlyValues: Int
     var dailyValues: Int
+    /// Size of `hourly.ring` in bytes.
     public var hourlyBytes: Int
+    /// Size of `daily.ring` in bytes.
     public var dailyBytes: Int
+    /// Quarantine files (`*.csv` under `<store>/quarantine/`): sources with refused or flagged values.
     public var quarantineFiles: Int
     /// The last line of ingest.log.
     public var lastIngest: String?

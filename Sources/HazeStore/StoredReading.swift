@@ -4,8 +4,11 @@ import HazeModel
 /// pollutant's stored unit (whole µg/m³; CO in tenths of mg/m³). Twelve
 /// bytes, so a day of national data (77 000 readings) is under 1 MB.
 public struct StoredReading: Hashable, Sendable {
+    /// The series' index in the store (`Store.index(of:)`, `Store.resolve(_:)`).
     public var series: Int32
+    /// The hour's index (`Hour.index`: hours since 1970-01-01T00:00Z).
     public var hour: Int32
+    /// The value in the pollutant's stored unit.
     public var value: UInt16
 
     /// A reading; the value must be in 0…`Pollutant.maximumConcentration`
@@ -37,10 +40,12 @@ public struct WriteReport: Sendable, Equatable {
     /// Why `tooNew` readings were refused, for the message and the quarantine.
     package var jump: WindowJump?
 
-    public init() {}
+    init() {}
 
+    /// The readings given, each counted in exactly one bucket (refused ones included).
     public var total: Int { stored + unchanged + corrected + tooOld.count + tooNew.count }
 
+    /// Adds the counts of a later write (of another part of the same readings).
     public static func += (a: inout WriteReport, b: WriteReport) {
         a.stored += b.stored
         a.unchanged += b.unchanged
@@ -64,6 +69,7 @@ public struct WindowPolicy: Sendable, Equatable {
     /// nil: any jump within the daily ring.
     var maximumJumpHours: Int?
 
+    /// A policy refusing jumps of more than `maximumJumpHours` hours (nil: any the daily ring can take).
     public init(maximumJumpHours: Int?) { self.maximumJumpHours = maximumJumpHours }
 
     /// 31 days: a month of missed runs catches up without a flag.

@@ -18,6 +18,7 @@ import HazeAssessment
 /// confirmed, so a fault mid-way loses nothing (the next run resends the
 /// unconfirmed hours) and duplicates nothing visible.
 public struct ClickHouseExport: Sendable {
+    /// The pollutants whose hourly values are sent; the others are left out of `hourly`.
     public var pollutants: [Pollutant]
     /// Rows per INSERT (1 000 … 1 000 000).
     public var batchRows: Int
@@ -26,22 +27,29 @@ public struct ClickHouseExport: Sendable {
 
     /// What a run sent.
     public struct Summary: Sendable, Equatable {
-        /// Hours sent, and hours in the window left alone (unchanged since the last run).
+        /// Hours sent: those whose row is new or changed since the last run.
         public var hoursSent = 0
+        /// Hours in the window left alone: their row is unchanged since the last run.
         public var hoursUnchanged = 0
-        /// Hourly rows sent, and those with a value (the rest withdraw a value sent before).
+        /// Hourly rows sent, with or without a value.
         public var rows = 0
+        /// Hourly rows sent with a value (`valid = 1`); the rest withdraw a value sent before.
         public var values = 0
+        /// Rows of `membership` sent (layer × station × day), for days whose registry view changed.
         public var membershipRows = 0
+        /// Rows of `stations` sent: every station of the registry when the list changed, else none.
         public var stationRows = 0
-        /// INSERT statements, and the bytes of their rows.
+        /// INSERT statements ClickHouse confirmed.
         public var batches = 0
+        /// Bytes of the rows of those statements.
         public var bytes = 0
         /// The version the rows carry.
         public var version: UInt64 = 0
+        /// The cursor file's path (under `<store>/export/clickhouse/`), saved after each confirmed batch.
         public var cursor = ""
     }
 
+    /// An export of `pollutants`, at most `batchRows` rows per INSERT, with its cursor named `cursorName`.
     public init(pollutants: [Pollutant] = Pollutant.allCases, batchRows: Int = 100_000, cursorName: String = "clickhouse") {
         self.pollutants = pollutants
         self.batchRows = batchRows

@@ -23,9 +23,12 @@ import HazeAssessment
 /// Units are those with a counted station in the month. What is not ranked
 /// (coverage notes) comes from the local registry, as `haze rank` says it.
 public struct ClickHouseRanking: Sendable {
+    /// The month ranked (its year-earlier month gives the change).
     public var month: Month
+    /// The units ranked: cities, or the units of a layer, optionally within one city; not stations.
     public var scope: RankingScope
 
+    /// The ranking of `scope` for `month`; nothing is asked of ClickHouse until `ranking(registry:target:)`.
     public init(month: Month, scope: RankingScope) {
         self.month = month
         self.scope = scope

@@ -8,6 +8,7 @@ import HazeNet
 public struct ClickHouseTarget: Sendable, Equatable {
     /// `http(s)://host:port` (a path prefix is allowed, for a proxy).
     public var url: URL
+    /// The database holding haze's tables (`hourly`, `stations`, `membership`); created by the first export.
     public var database: String
     package var user: String?
     package var password: String?
