@@ -106,7 +106,7 @@ public struct StoreRepair {
                     outcome.actions.append("\(path): cut the \(bytes) byte(s) appended beyond its layout")
                 }
             case .layout(let file, let detail): outcome.losses.append("\(file): \(detail) — not repairable in place; rebuild with `haze rebuild`")
-            case .unopenable, .olderFormat, .interruptedMove, .headerField: break
+            case .unopenable, .olderFormat, .interruptedMove, .headerField, .keptWithoutHours: break
             }
         }
         let repairedHours = damagedHours
@@ -338,8 +338,8 @@ public struct StoreRepair {
                 outcome.actions.append("the old series table fails its checksum: \(keys.count - doubtful) of its \(oldSeries.count) entries are confirmed by raw/"
                     + (doubtful == 0 ? "" : "; the old daily ring's values of the other \(doubtful) are not carried over (a day for which raw/ holds fewer values than that ring did is reported as not restored)"))
             }
-            let (kept, lost) = try oldDaily.merge(into: scratch, keys: keys)
-            if kept > 0 { outcome.actions.append("kept \(kept) daily value(s) of the old daily ring (verified row by row) that raw/ does not hold") }
+            let (kept, lost, standing) = try oldDaily.merge(into: scratch, keys: keys)
+            if kept > 0 { outcome.actions.append("kept \(kept) daily value(s) of the old daily ring (verified row by row) that raw/ does not hold, or holds fewer hours of") }
             if !lost.isEmpty {
                 outcome.losses.append("daily values of \(lost.count) day(s) (\(Self.describe(lost))) are in neither raw/ nor a verifiable row of the old daily ring")
             }
@@ -354,6 +354,10 @@ public struct StoreRepair {
             }
             if !hoursLost.isEmpty {
                 outcome.losses.append("hourly values of \(hoursLost.count) day(s) (\(Self.describe(Set(hoursLost)))) are lost: the hourly ring could not be opened and raw/ does not hold them; their daily values are kept")
+            }
+            let partly = standing.subtracting(hoursLost)
+            if !partly.isEmpty {
+                outcome.losses.append("hourly values of \(partly.count) day(s) (\(partly.sorted().map(\.description).joined(separator: ", "))) are lost in part: raw/ holds only some of their hours; the daily values the old ring made of all of them are kept and marked as standing without their hours (`haze check` notes them; ingesting those days' files again restores the hours)")
             }
         }
         for name in [Store.dailyFileName, Store.hourlyFileName] {
@@ -378,7 +382,7 @@ public struct StoreRepair {
         let store = try Store(directory: directory, access: .readWrite, recovering: false, holding: lock)
         let days = try store.refillDailyFromHours()
         outcome.actions.append("made a new daily ring: \(days.count) day(s) recomputed from the hours")
-        var (kept, lost) = try oldDaily.merge(into: store)
+        var (kept, lost, _) = try oldDaily.merge(into: store)
         if kept > 0 { outcome.actions.append("kept \(kept) daily value(s) of the old daily ring (verified row by row)") }
         // What neither the hours nor the old ring vouch for, from raw/: every day
         // of the new ring without data, and the days known to be lost.

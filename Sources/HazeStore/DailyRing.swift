@@ -12,19 +12,39 @@ import HazeModel
 ///
 ///     bits 0–4    valid hours (0–24)
 ///     bits 5–22   sum of the valid hourly values (≤ 24 × 10000)
-///     bits 23–63  zero, except for O3 series (pollutant code 6):
+///     bits 23–62  zero, except for O3 series (pollutant code 6):
 ///       23–27     valid 8-hour means among the 17 windows ending at the
 ///                 day's hours 8…24 (0–17)
 ///       28–44     sum of the hours of the highest 8-hour mean (≤ 8 × 10000)
 ///       45–46     hours of that window − 6 (6–8 hours; 0 when no window)
 ///       47–60     the day's highest hourly value (≤ 10000)
-///       61–63     zero
+///       61–62     zero
+///     bit 63      the value stands without its hours (`keptWithoutHours`)
 ///
 /// 0 = no data. A slot whose fields contradict each other (a count above 24,
 /// a sum its count cannot reach, O3 fields that no day can produce, bits set
 /// that its pollutant does not use) is damage and is never read as a value.
 package final class DailyRing {
     package static let magic: [UInt8] = Array("HAZEDAYS".utf8)
+
+    /// Bit 63: the value stands without (some of) its hours. A repair that
+    /// rebuilt the hourly ring from a raw/ holding only part of a day keeps
+    /// the old daily row's verified value, made of more hours than came
+    /// back, instead of recomputing it from what is left; the flag tells
+    /// roll-ups and `haze check` that the hours are known lost, so neither
+    /// replaces the value with one made of fewer hours. Once as many hours
+    /// are back (the day's file ingested again), the roll-up's value
+    /// replaces it and the flag is gone. Older haze reads a flagged slot as
+    /// damage, never as a value.
+    package static let keptWithoutHours: UInt64 = 1 << 63
+
+    /// What a roll-up writes to a slot holding `existing`: the value
+    /// `computed` from the hours, unless `existing` is a value kept without
+    /// its hours that was made of more hours than `computed`.
+    @inline(__always) package static func rolledUp(_ computed: UInt64, over existing: UInt64) -> UInt64 {
+        guard existing & keptWithoutHours != 0, existing & 0x1F > computed & 0x1F else { return computed }
+        return existing
+    }
 
     package let ring: RingFile<Day>
     package var file: MappedFile { ring.file }
@@ -87,7 +107,9 @@ package final class DailyRing {
     /// A raw slot is a daily value the ring can hold for a series of
     /// pollutant `code`: exact — every field in range, consistent with the
     /// others, and no bit set that the pollutant's layout does not use.
-    @inline(__always) package static func isValidRaw(_ raw: UInt64, code: UInt8) -> Bool {
+    @inline(__always) package static func isValidRaw(_ slot: UInt64, code: UInt8) -> Bool {
+        let raw = slot & ~keptWithoutHours
+        guard raw != 0 || slot == 0 else { return false }
         let count = raw & 0x1F, sum = (raw >> 5) & 0x3_FFFF
         let maximum = UInt64(HourlyRing.maximumValue)
         guard count <= 24, sum <= count * maximum, count > 0 || raw == 0 else { return false }

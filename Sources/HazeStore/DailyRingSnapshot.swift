@@ -144,15 +144,23 @@ package struct DailyRingSnapshot {
     }
 
     /// Copies into `store`'s daily ring every verified old value it lacks,
-    /// for the days its daily window holds. Returns how many values were
-    /// kept, and the days whose old values could not be carried over.
-    /// `keys` replaces the old series by index where they cannot all be
-    /// trusted (nil: a series whose values are not placed).
-    package func merge(into store: Store, keys: [SeriesKey?]? = nil) throws(StoreError) -> (kept: Int, lost: Set<Day>) {
+    /// or holds made of fewer hours (the hours raw/ lacks), for the days its
+    /// daily window holds. An old value so kept for a day of the hourly
+    /// window stands without (some of) its hours and is marked so
+    /// (`DailyRing.keptWithoutHours`). Returns how many values were kept,
+    /// the days whose old values could not be carried over, and the days
+    /// with values standing without their hours. `keys` replaces the old
+    /// series by index where they cannot all be trusted (nil: a series
+    /// whose values are not placed).
+    package func merge(into store: Store, keys: [SeriesKey?]? = nil) throws(StoreError)
+        -> (kept: Int, lost: Set<Day>, standing: Set<Day>) {
         let series = keys ?? self.series
         _ = try store.resolve(series.compactMap { $0 })
         var kept = 0
         var lost = damagedDays
+        var standing = Set<Day>()
+        // Days the roll-ups and `haze check` compare with the hours.
+        let firstHourlyDay = store.hourlyWindow.map { store.calendar.day(of: $0.lowerBound) }
         for (day, old) in rows.sorted(by: { $0.key < $1.key }) {
             guard store.dailyWindow?.contains(day) == true else {
                 if old.contains(where: { $0 != 0 }) { lost.insert(day) }
@@ -160,13 +168,15 @@ package struct DailyRingSnapshot {
             }
             var raws = (0 ..< store.series.count).map { store.dailyRaw($0, on: day) }
             var changed = false
+            let withoutHours = firstHourlyDay.map { day >= $0 } ?? false
             for (index, value) in old.enumerated() where value != 0 {
                 guard index < series.count, let key = series[index], let target = store.index(of: key) else { continue }
-                if raws[target] == 0 {
-                    raws[target] = value
-                    kept += 1
-                    changed = true
-                }
+                let hours = value & 0x1F, now = raws[target] & 0x1F
+                guard raws[target] == 0 || hours > now else { continue }
+                raws[target] = withoutHours ? value | DailyRing.keptWithoutHours : value
+                kept += 1
+                changed = true
+                if withoutHours { standing.insert(day) }
             }
             // Values of series the old table no longer names cannot be placed:
             // lost unless the store holds at least as many values for the day.
@@ -179,6 +189,6 @@ package struct DailyRingSnapshot {
             lost.remove(day)
         }
         try store.syncRings()
-        return (kept, lost)
+        return (kept, lost, standing)
     }
 }

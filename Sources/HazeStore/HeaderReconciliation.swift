@@ -176,6 +176,8 @@ package enum HeaderReconciliation {
             for s in 0 ..< min(n, dGeometry.seriesCapacity) {
                 // The sum and count bits only: they mean the same for every pollutant.
                 let raw = dailyFile.u64(base + 8 * s)
+                // A value a repair kept without its hours agrees with fewer hours.
+                if raw & DailyRing.keptWithoutHours != 0 && Int(raw & 0x1F) > counts[s] { continue }
                 if Int((raw >> 5) & 0x3_FFFF) != sums[s] || Int(raw & 0x1F) != counts[s] { return false }
             }
             return true

@@ -651,8 +651,9 @@ public final class Store {
             packed[s] = DailyRing.pack(sum: sums[s], count: counts[s], o3: O3Day(positions: hours))
         }
         for s in 0 ..< capacity {
-            let new = s < n ? packed[s] : 0
-            if daily.raw(day, s) != new { daily.setRaw(day, s, new) }
+            let old = daily.raw(day, s)
+            let new = s < n ? DailyRing.rolledUp(packed[s], over: old) : 0
+            if old != new { daily.setRaw(day, s, new) }
             if new != 0 { edit.change(series: s, code: pollutantCodes[s], from: 0, to: new) }
         }
         daily.ring.commit(edit)

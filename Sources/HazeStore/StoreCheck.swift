@@ -25,6 +25,9 @@ public struct StoreCheck: Sendable {
         case dailyDisagrees(day: Day, values: Int, example: String)
         /// A window move was interrupted; the next writer completes it (not damage).
         case interruptedMove(file: String)
+        /// Daily values a repair kept without (all of) their hours, which
+        /// raw/ did not hold (`DailyRing.keptWithoutHours`; not damage).
+        case keptWithoutHours(days: [Day], values: Int)
 
         public var description: String {
             switch self {
@@ -38,13 +41,15 @@ public struct StoreCheck: Sendable {
             case .dailyDisagrees(let day, let values, let example):
                 "daily ring, \(day): \(values) value(s) differ from the hours, e.g. \(example)"
             case .interruptedMove(let file): "\(file): a window move was interrupted; the next writer completes it (readers skip those rows)"
+            case .keptWithoutHours(let days, let values):
+                "\(values) daily value(s) on \(days.count) day(s) (\(days.map(\.description).joined(separator: ", "))) stand without their hours: a repair kept them from the verified daily ring because raw/ no longer held all the hours they were made of; ingesting those days' files again restores the hours"
             }
         }
 
         /// Damage (as opposed to a note): anything but an interrupted move or an older format.
         public var isDamage: Bool {
             switch self {
-            case .interruptedMove, .olderFormat: false
+            case .interruptedMove, .olderFormat, .keptWithoutHours: false
             default: true
             }
         }
@@ -159,6 +164,7 @@ public struct StoreCheck: Sendable {
         let calendar = store.calendar
         let n = store.series.count
         var findings: [Finding] = []
+        var standing: [Day: Int] = [:]
         var day = calendar.day(of: accept)
         let last = calendar.day(of: newest)
         while day <= last {
@@ -186,6 +192,11 @@ public struct StoreCheck: Sendable {
             }
             var mismatches = 0
             var example = ""
+            for s in 0 ..< n {
+                let stored = store.dailyRaw(s, on: day)
+                if stored & DailyRing.keptWithoutHours != 0 { standing[day, default: 0] += 1 }
+                expected[s] = DailyRing.rolledUp(expected[s], over: stored)
+            }
             for s in 0 ..< n where store.dailyRaw(s, on: day) != expected[s] {
                 if mismatches == 0 {
                     let stored = store.daily(s, on: day)
@@ -196,6 +207,9 @@ public struct StoreCheck: Sendable {
                 mismatches += 1
             }
             if mismatches > 0 { findings.append(.dailyDisagrees(day: day, values: mismatches, example: example)) }
+        }
+        if !standing.isEmpty {
+            findings.append(.keptWithoutHours(days: standing.keys.sorted(), values: standing.values.reduce(0, +)))
         }
         return findings
     }

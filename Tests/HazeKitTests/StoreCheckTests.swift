@@ -291,6 +291,49 @@ struct StoreCheckTests {
         #expect(Self.check(store).status == 0, "consistent again")
     }
 
+    @Test("an unopenable hourly ring and a raw/ holding only part of some days: the verified daily values are kept, marked as standing without their hours, the loss is stated, check stays consistent, and the day's file ingested again gives the undamaged store back")
+    func unopenableRingPartialRaw() throws {
+        // Days 1, 3 and 4 archived, day 2 not: raw/ holds one hour of day 2 (its
+        // hour label 24, from day 3's file) and 23 of day 1 (its label 24 is in day 2's file).
+        let store = Self.store(archive: true, files: 1)
+        let ingest = { (file: String, archive: Bool) in
+            InProcess(["ingest", "--quiet", "--store", store, "--stations", TestPaths.stations] + (archive ? ["--archive"] : []) + [file])
+        }
+        #expect(ingest(TestPaths.cnemcFiles[1], false).status == 0)
+        #expect(ingest(TestPaths.cnemcFiles[2], true).status == 0)
+        #expect(ingest(TestPaths.cnemcFiles[3], true).status == 0)
+        let original = try RingBytes(store)
+        let days = { InProcess(["query", "--store", store, "--stations", TestPaths.stations, "--city", "北京", "--resolution", "day",
+                                "--from", "2019-01-01", "--to", "2019-01-04", "--pollutant", "all", "--format", "csv"]) }
+        let dailyBefore = days()
+        #expect(dailyBefore.status == 0 && dailyBefore.stdout.contains("2019-01-02"), "\(dailyBefore.stdout)")
+        let hourly = store + "/" + Store.hourlyFileName
+        let size = try #require(FileManager.default.attributesOfItem(atPath: hourly)[.size] as? NSNumber).intValue
+        #expect(truncate(hourly, off_t(size / 2)) == 0)
+
+        let repaired = Self.check(store, repair: true)
+        #expect(repaired.status == ExitCode.dataError.rawValue, "never OK: hours were lost\n\(repaired.stdout)")
+        #expect(!repaired.stdout.contains("OK after repair"))
+        let loss = repaired.stdout.split(separator: "\n").first { $0.contains("NOT RESTORED: hourly values of") && $0.contains("lost in part") }
+        #expect(loss?.contains("2019-01-01") == true && loss?.contains("2019-01-02") == true, "\(repaired.stdout)")
+        // The daily values are those of before the damage, not remade from the hours raw/ holds.
+        #expect(days().stdout == dailyBefore.stdout)
+        // Consistent: check passes and names the values standing without their hours.
+        let check = Self.check(store)
+        #expect(check.status == 0, "\(check.stdout)")
+        let note = check.stdout.split(separator: "\n").first { $0.hasPrefix("check: note:") && $0.contains("stand without their hours") }
+        #expect(note?.contains("2019-01-02") == true, "\(check.stdout)")
+        // A second repair finds nothing to do (it would once have recomputed day 2 from its one hour).
+        let again = Self.check(store, repair: true)
+        #expect(again.status == 0 && Self.backups(store).count == 1, "\(again.stdout)")
+        #expect(days().stdout == dailyBefore.stdout)
+        // Day 2's file ingested again: the hours are back, the marks gone, the rings those of before.
+        #expect(ingest(TestPaths.cnemcFiles[1], true).status == 0)
+        let healed = Self.check(store)
+        #expect(healed.status == 0 && !healed.stdout.contains("stand without their hours"), "\(healed.stdout)")
+        #expect(try RingBytes(store) == original)
+    }
+
     /// Reads daily values out of a copy of a daily ring's bytes.
     static func dailyRows(_ bytes: [UInt8], codes: [UInt8]) throws -> (Int, Day) -> DailyValue {
         let path = TestPaths.temporaryDirectory("haze-check-copy") + "/daily.ring"

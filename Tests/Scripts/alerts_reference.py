@@ -138,6 +138,10 @@ def main():
     def station_value(code, pol, h):
         return values.get((code, pol), empty).get(h)
 
+    @functools.lru_cache(maxsize=None)
+    def city_sorted(city, pol, h):
+        return tuple(sorted(w for w in (station_value(c, pol, h) for c in members[city]) if w is not None))
+
     def unit_value(stations, pol, h):
         vals = [v for v in (station_value(c, pol, h) for c in stations) if v is not None]
         return sum(vals) / len(vals) if vals else None
@@ -205,13 +209,19 @@ def main():
                 else:  # excess
                     pol = 'PM2.5' if rule['pollutant'] in ('pm2.5', 'pm25') else 'PM10'
                     code = stations[0]
-                    others = [c for c in members[reg[code]['city']] if c != code]
+                    city = reg[code]['city']
+                    is_member = code in members[city]
                     @functools.lru_cache(maxsize=64)
-                    def q(x, pol=pol, code=code, others=others):
+                    def q(x, pol=pol, code=code, city=city, is_member=is_member):
                         v = station_value(code, pol, x)
                         if v is None:
                             return None
-                        vals = sorted(w for w in (station_value(c, pol, x) for c in others) if w is not None)
+                        # The city's values of the hour, sorted once for all its
+                        # stations; a member's own value taken out (one of equal
+                        # values is as good as another for a median).
+                        vals = list(city_sorted(city, pol, x))
+                        if is_member:
+                            vals.remove(v)
                         if len(vals) < rule.get('minimum_neighbours', 2):
                             return None
                         n = len(vals)

@@ -23,52 +23,85 @@ struct CNEMCRows: Sendable {
         LocalZone.beijing.hour(day: Day(base), hourOfDay: 0).advanced(by: i)
     }
 
+    /// Read with plain index loops over the bytes: the test target builds
+    /// without optimisation, where iterators, slices and a `String` per cell
+    /// made this reading a third of its suite's time.
     static let loaded: CNEMCRows = {
         var result = CNEMCRows()
         let files = TestPaths.cnemcFiles.filter { $0.hasSuffix(".csv") }
-        result.hours = (files.count + 1) * 24
-        for type in types + Array(pollutantTypes) { result.rows[type] = Array(repeating: false, count: result.hours) }
-        for type in types { result.values[type] = [:] }
-        var known = Set<String>()
+        let hours = (files.count + 1) * 24
+        result.hours = hours
+        var rows: [String: [Bool]] = [:]
+        for type in types + Array(pollutantTypes) { rows[type] = Array(repeating: false, count: hours) }
+        // values[type index][station index][i]
+        var columns: [[[Int32]]] = Array(repeating: [], count: types.count)
+        var stationIndex: [String: Int] = [:]
         for path in files {
             guard let data = FileManager.default.contents(atPath: path) else { continue }
             let bytes = [UInt8](data)
-            var lines: [ArraySlice<UInt8>] = []
-            var start = 0
-            for (i, b) in bytes.enumerated() where b == 0x0A {
-                lines.append(bytes[start ..< i])
-                start = i + 1
-            }
-            if start < bytes.count { lines.append(bytes[start...]) }
-            guard let headerLine = lines.first else { continue }
-            func fields(_ line: ArraySlice<UInt8>) -> [ArraySlice<UInt8>] {
-                var line = line
-                if line.last == 0x0D { line = line.dropLast() }
-                return line.split(separator: 0x2C, omittingEmptySubsequences: false)
-            }
-            var header = fields(headerLine).map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespaces) }
-            if let first = header.first, first.hasPrefix("\u{FEFF}") { header[0] = String(first.dropFirst()) }
-            for code in header.dropFirst(3) where !code.isEmpty && known.insert(code).inserted { result.stations.append(code) }
-            for line in lines.dropFirst() {
-                let cells = fields(line)
-                guard cells.count >= 4 else { continue }
-                let type = String(decoding: cells[2], as: UTF8.self)
-                let isValueType = types.contains(type)
-                guard isValueType || pollutantTypes.contains(type) else { continue }
-                let dateText = String(decoding: cells[0], as: UTF8.self)
-                guard let date = CivilDate(parsing: dateText), let label = Int(String(decoding: cells[1], as: UTF8.self)) else { continue }
-                let i = (date.dayNumber - base.dayNumber) * 24 + label
-                guard i >= 0, i < result.hours else { continue }
-                result.rows[type]?[i] = true
-                guard isValueType else { continue }
-                let usable = cells.count >= header.count ? header.count : cells.count - 1
-                let hours = result.hours
-                for c in 3 ..< max(3, usable) {
-                    let cell = cells[c]
-                    guard !cell.isEmpty, let value = Double(String(decoding: cell, as: UTF8.self)) else { continue }
-                    result.values[type, default: [:]][header[c], default: Array(repeating: -1, count: hours)][i] = Int32(value.rounded())
+            bytes.withUnsafeBufferPointer { buffer in
+                let count = buffer.count
+                var position = 0
+                /// The cells of the line starting at `position` (CR dropped), moving past it.
+                func nextLine() -> [Range<Int>] {
+                    var cells: [Range<Int>] = []
+                    var cellStart = position
+                    var end = position
+                    while end < count && buffer[end] != 0x0A { end += 1 }
+                    let lineEnd = end > position && buffer[end - 1] == 0x0D ? end - 1 : end
+                    var i = position
+                    while i < lineEnd {
+                        if buffer[i] == 0x2C { cells.append(cellStart ..< i); cellStart = i + 1 }
+                        i += 1
+                    }
+                    cells.append(cellStart ..< lineEnd)
+                    position = end + 1
+                    return cells
+                }
+                func text(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: buffer[range]), as: UTF8.self) }
+                guard count > 0 else { return }
+                var header = nextLine().map { text($0).trimmingCharacters(in: .whitespaces) }
+                if let first = header.first, first.hasPrefix("\u{FEFF}") { header[0] = String(first.dropFirst()) }
+                // The station index of each column (nil for the first three and empty codes).
+                var columnStation = [Int?](repeating: nil, count: header.count)
+                for c in 3 ..< max(3, header.count) where !header[c].isEmpty {
+                    if let known = stationIndex[header[c]] {
+                        columnStation[c] = known
+                    } else {
+                        stationIndex[header[c]] = result.stations.count
+                        columnStation[c] = result.stations.count
+                        result.stations.append(header[c])
+                        for t in 0 ..< types.count { columns[t].append(Array(repeating: -1, count: hours)) }
+                    }
+                }
+                while position < count {
+                    let cells = nextLine()
+                    guard cells.count >= 4 else { continue }
+                    let type = text(cells[2])
+                    let typeIndex = types.firstIndex(of: type)
+                    guard typeIndex != nil || pollutantTypes.contains(type) else { continue }
+                    guard let date = CivilDate(parsing: text(cells[0])), let label = Int(text(cells[1])) else { continue }
+                    let i = (date.dayNumber - base.dayNumber) * 24 + label
+                    guard i >= 0, i < hours else { continue }
+                    rows[type]?[i] = true
+                    guard let t = typeIndex else { continue }
+                    let usable = cells.count >= header.count ? header.count : cells.count - 1
+                    var c = 3
+                    while c < usable {
+                        let cell = cells[c]
+                        if !cell.isEmpty, let station = columnStation[c], let value = Double(text(cell)) {
+                            columns[t][station][i] = Int32(value.rounded())
+                        }
+                        c += 1
+                    }
                 }
             }
+        }
+        result.rows = rows
+        for (t, type) in types.enumerated() {
+            var byCode: [String: [Int32]] = [:]
+            for (s, code) in result.stations.enumerated() where columns[t][s].contains(where: { $0 >= 0 }) { byCode[code] = columns[t][s] }
+            result.values[type] = byCode
         }
         return result
     }()
