@@ -159,8 +159,9 @@ package struct DailyRingSnapshot {
         var kept = 0
         var lost = damagedDays
         var standing = Set<Day>()
-        // Days the roll-ups and `haze check` compare with the hours.
-        let firstHourlyDay = store.hourlyWindow.map { store.calendar.day(of: $0.lowerBound) }
+        // Days the roll-ups and `haze check` compare with the hours (not the
+        // window's first, partial day: the daily ring keeps it on its own).
+        let firstHourlyDay = store.oldestWritableHour.map { store.calendar.day(of: $0) }
         for (day, old) in rows.sorted(by: { $0.key < $1.key }) {
             guard store.dailyWindow?.contains(day) == true else {
                 if old.contains(where: { $0 != 0 }) { lost.insert(day) }

@@ -149,11 +149,11 @@ struct InputReadingTests {
         try """
         {"sources":[{"id":"cnemc","url":"\(server.base)/china_sites_{yyyyMMdd}.csv.gz","format":"cnemc-wide","start":"2019-01-10","deadline_seconds":5}]}
         """.write(toFile: config, atomically: true, encoding: .utf8)
-        let store = TestPaths.temporaryDirectory("haze-input-encoding-store")
+        let store = SharedStore.emptyStore("haze-input-encoding-store")
         let run = InProcess(["pull", "--config", config, "--store", store, "--stations", TestPaths.stations, "--until", "2019-01-10"])
         #expect(run.status == 0 && run.stdout.contains("1 fetched, 1 complete"), "\(run.stdout) \(run.stderr)")
         #expect(!run.stderr.contains("truncated") && server.requests.count == 1, "one request, no retry")
-        let clean = TestPaths.temporaryDirectory("haze-input-encoding-clean")
+        let clean = SharedStore.emptyStore("haze-input-encoding-clean")
         _ = InProcess(["ingest", "--quiet", "--store", clean, "--stations", TestPaths.stations, file])
         #expect(try RingBytes(store) == RingBytes(clean))
     }

@@ -72,7 +72,7 @@ struct PullTests {
         let files = TestPaths.cnemcFiles.filter { name in (10...14).contains { name.contains(String(format: "201901%02d", $0)) } }
         let (server, url) = try Self.serve(files)
         let config = try Self.config(url, start: "2019-01-10")
-        let store = TestPaths.temporaryDirectory("haze-faults")
+        let store = SharedStore.emptyStore("haze-faults")
         let arguments = ["pull", "--config", config, "--store", store, "--stations", TestPaths.stations, "--until", "2019-01-14"]
         func pull(_ mode: String) throws -> (InProcess, Double) {
             try server.setMode(mode)
@@ -99,7 +99,7 @@ struct PullTests {
         let (recovered, _) = try pull("ok")
         #expect(recovered.status == 0 && recovered.stdout.contains("1 fetched, 1 complete") && recovered.stdout.contains("complete through 2019-01-14"))
         // Identical to ingesting the same files.
-        let clean = TestPaths.temporaryDirectory("haze-faults-clean")
+        let clean = SharedStore.emptyStore("haze-faults-clean")
         _ = InProcess(["ingest", "--quiet", "--store", clean, "--stations", TestPaths.stations] + files)
         #expect(try Self.rings(store) == Self.rings(clean))
     }
@@ -109,10 +109,9 @@ struct PullTests {
         let files = TestPaths.cnemcFiles.filter { name in (10...16).contains { name.contains(String(format: "201901%02d", $0)) } }
         let (server, url) = try Self.serve(files)
         let config = try Self.config(url, start: "2019-01-10")
-        let store = TestPaths.temporaryDirectory("haze-concurrent")
+        // Created first so both race for the same lock.
+        let store = SharedStore.emptyStore("haze-concurrent")
         let arguments = ["pull", "--config", config, "--store", store, "--stations", TestPaths.stations, "--until", "2019-01-16"]
-        // Create the store first so both race for the same lock.
-        _ = InProcess(["init", "--store", store])
         let errors = (0..<2).map { _ in TestPaths.temporaryDirectory("haze-concurrent-err") + "/stderr" }
         let processes = errors.map { errorPath -> Process in
             let p = Process()
@@ -132,7 +131,7 @@ struct PullTests {
         let waited = try await Processes.haze(arguments + ["--wait", "30"])
         #expect(waited.status == 0)
         #expect(server.requests.count >= 7)
-        let clean = TestPaths.temporaryDirectory("haze-concurrent-clean")
+        let clean = SharedStore.emptyStore("haze-concurrent-clean")
         _ = InProcess(["ingest", "--quiet", "--store", clean, "--stations", TestPaths.stations] + files)
         #expect(try Self.rings(store) == Self.rings(clean))
     }
@@ -143,7 +142,7 @@ struct PullTests {
         let (server, _) = try Self.serve(files)
         let suffix = files[0].hasSuffix(".gz") ? ".csv.gz" : ".csv"
         let config = try Self.config("http://haze-proxy-test.invalid/china_sites_{yyyyMMdd}\(suffix)", start: "2019-01-10")
-        let store = TestPaths.temporaryDirectory("haze-proxy")
+        let store = SharedStore.emptyStore("haze-proxy")
         var environment = ProcessInfo.processInfo.environment
         environment["http_proxy"] = server.base
         environment["no_proxy"] = ""

@@ -45,7 +45,7 @@ struct RawArchiveTests {
         try """
         {"sources":[{"id":"cnemc","url":"\(server.base)/{yyyyMMdd}/export","format":"cnemc-wide","start":"2019-01-10","deadline_seconds":5}]}
         """.write(toFile: config, atomically: true, encoding: .utf8)
-        let store = TestPaths.temporaryDirectory("haze-raw-export-store")
+        let store = SharedStore.emptyStore("haze-raw-export-store")
         let pull = InProcess(["pull", "--config", config, "--store", store, "--stations", TestPaths.stations, "--until", "2019-01-12"])
         #expect(pull.status == 0, "\(pull.stderr)")
         #expect(pull.stdout.contains("3 fetched, 3 complete"), "\(pull.stdout)")
@@ -72,7 +72,7 @@ struct RawArchiveTests {
             try FileManager.default.createDirectory(atPath: input + "/" + folder, withIntermediateDirectories: true)
             try Data(try Self.content(Self.day(d))).write(to: URL(fileURLWithPath: input + "/\(folder)/today.csv"))
         }
-        let store = TestPaths.temporaryDirectory("haze-raw-basename-store")
+        let store = SharedStore.emptyStore("haze-raw-basename-store")
         let run = InProcess(["ingest", "--quiet", "--archive", "--store", store, "--stations", TestPaths.stations,
                              input + "/d1/today.csv", input + "/d2/today.csv"])
         #expect(run.status == 0, "\(run.stderr)")
@@ -90,7 +90,7 @@ struct RawArchiveTests {
     func standardInputIsArchived() async throws {
         let input = TestPaths.temporaryDirectory("haze-raw-stdin") + "/day.csv"
         try Data(try Self.content(Self.day(10))).write(to: URL(fileURLWithPath: input))
-        let store = TestPaths.temporaryDirectory("haze-raw-stdin-store")
+        let store = SharedStore.emptyStore("haze-raw-stdin-store")
         let run = try await Processes.run("/bin/sh", ["-c", "'\(TestPaths.haze)' ingest --quiet --archive --store '\(store)' --stations '\(TestPaths.stations)' - < '\(input)'"])
         #expect(run.status == 0, "\(run.stderr)")
         let ingested = try Self.rings(store)
@@ -108,7 +108,7 @@ struct RawArchiveTests {
             .write(toFile: input + "/d1/x.csv", atomically: true, encoding: .utf8)
         try "station,time,pollutant,value\n1003A,2019-01-05T10:00+08:00,PM2.5,20\n"
             .write(toFile: input + "/d2/x.csv", atomically: true, encoding: .utf8)
-        let store = TestPaths.temporaryDirectory("haze-raw-quarantine-store")
+        let store = SharedStore.emptyStore("haze-raw-quarantine-store")
         let first = InProcess(["ingest", "--store", store, "--stations", TestPaths.stations, input + "/d1/x.csv"])
         #expect(first.status == 0 && first.stdout.contains("quarantined 1"))
         let files = { (try? FileManager.default.contentsOfDirectory(atPath: store + "/quarantine")) ?? [] }

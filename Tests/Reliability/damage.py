@@ -238,6 +238,18 @@ def same_state(a, b):
     return ha is not None and ha == hb and ba == bb and a.count(b'\n') >= 1
 
 
+def same_but_data_cursor(a, b):
+    """True when two states differ in their data cursors alone."""
+    (_, ba), (_, bb) = state_lines(a), state_lines(b)
+    try:
+        sa, sb = json.loads(ba), json.loads(bb)
+    except (TypeError, ValueError):
+        return False
+    sa.pop('data_cursor', None)
+    sb.pop('data_cursor', None)
+    return sa == sb
+
+
 def state_field(data):
     """One field of the alert state rewritten, its length and checksum made to match."""
     header, body = state_lines(data)
@@ -410,11 +422,20 @@ def state_case(label, case, damaged, t):
         failures.append('%s: the rings changed while repairing the alert state' % label)
         return
     now = open(state_path, 'rb').read()
+    cursor_moved_back = False
     if now == ref_state:
         t['restored'] += 1
     elif 'not restored:' not in repair.stdout:
-        failures.append('%s: the state differs from the reference and the repair said nothing was lost' % label)
-        return
+        # A data cursor past the newest hour goes back to the last report not past
+        # it, which may be earlier than the undamaged cursor: the next run evaluates
+        # those hours again. Honest only if that state is otherwise the reference's
+        # and the next run reports exactly what the undamaged state's would.
+        if 'data cursor(s)' in repair.stdout and 'back from past' in repair.stdout and \
+                same_but_data_cursor(now, ref_state):
+            cursor_moved_back = True
+        else:
+            failures.append('%s: the state differs from the reference and the repair said nothing was lost' % label)
+            return
     else:
         rebuilt = sorted((e['rule'], e['subject'], e['since'], e['lastReported'], e['reportedLevel'])
                          for e in json.loads(state_lines(now)[1])['open'])
@@ -424,6 +445,12 @@ def state_case(label, case, damaged, t):
         t['losses stated'] += 1
     global next_equal, next_same_reports
     code, appended = next_run(case)
+    if cursor_moved_back:
+        if code in (0, 1, 2) and report_identities(appended) == report_identities(reference_next):
+            t['restored'] += 1
+        else:
+            failures.append('%s: a data cursor moved back, and the next run reported other than the undamaged state would' % label)
+            return
     if code not in (0, 1, 2):
         failures.append('%s: the next haze alert after the repair failed (%d)' % (label, code))
     elif appended == reference_next:

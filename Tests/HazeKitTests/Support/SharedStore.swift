@@ -38,6 +38,15 @@ enum SharedStore {
         InProcess(["init", "--store", directory] + capacity)
     }
 
+    /// A new empty store with the shared store's ring sizes, for a test that
+    /// fills it with the sample (and may compare it with another such store).
+    static func emptyStore(_ label: String) -> String {
+        let directory = TestPaths.temporaryDirectory(label)
+        let created = initialise(directory)
+        if created.status != 0 { Issue.record(Comment(rawValue: "haze init \(directory) failed: \(created.stderr)")) }
+        return directory
+    }
+
     /// Built once; a failure is kept and fails every test that asks for it
     /// (the process and the other tests carry on).
     private static let built: Result<Built, Failure> = {
