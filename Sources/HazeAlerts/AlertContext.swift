@@ -5,31 +5,34 @@ import HazeAssessment
 
 /// What rules read while evaluating, indexed for speed: every registry
 /// station gets an ordinal, its series indices and its city's other
-/// assessment stations are looked up once, rows of the hourly ring are kept
-/// for the hours a rule looks back over, rolling 24-hour sums are carried
+/// assessment stations are looked up once, hourly values are read straight
+/// from the ring's mapping (`HourlyValues`), rolling 24-hour sums are carried
 /// from one hour to the next, and per-hour results shared by many subjects
 /// (a city's sorted values, a unit's AQI) are memoised. One context serves
-/// one run (a cron evaluation or a replay); results never depend on caching.
+/// one run (a cron evaluation, or a replay while no writer commits: after a
+/// commit the replay makes a new context from the newly opened store);
+/// results never depend on caching.
 ///
 /// Not `Sendable`: its caches change on every read, without a lock, so a
 /// context belongs to the one task that evaluates with it.
 package final class AlertContext {
     package let store: Store
     package let registry: StationRegistry
-    package var zone: LocalZone { store.zone }
+    package let zone: LocalZone
     let aggregation: Aggregation
 
-    /// Registry stations by ordinal, and their series per pollutant (-1 = none).
+    /// Registry stations by ordinal, and their PM2.5 and PM10 series (-1 = none).
     let stations: [Station]
     private let ordinals: [String: Int]
-    private let seriesByPollutant: [[Int]]
+    private let pm25Series: [Int]
+    private let pm10Series: [Int]
+    /// The hourly ring's values as the store saw them when the context was made.
+    let values: HourlyValues
     /// Per station ordinal: the other assessment stations of its city.
     private let neighbours: [[Int]]
     /// Per station ordinal: the city's assessment stations (itself included when it is one).
     private let cityMembers: [[Int]]
 
-    private static let rowSlots = 24 * 12
-    private var rows: [(hour: Hour, row: HourRow?)?]
     /// Per series: the last rolling 24-hour window computed (end hour, sum, count).
     private var rolling: [(end: Hour, sum: Int, count: Int)?]
     private var memo: [MemoKey: Double?] = [:]
@@ -58,21 +61,21 @@ package final class AlertContext {
         self.store = store
         self.registry = registry
         self.filter = filter
+        self.zone = store.zone
         self.aggregation = Aggregation(store: store)
         let stations = registry.stations.sorted { $0.code < $1.code }
         self.stations = stations
         var ordinals: [String: Int] = [:]
         for (i, station) in stations.enumerated() { ordinals[station.code] = i }
         self.ordinals = ordinals
-        // Alert rules take PM2.5 and PM10 only (index 0 and 1, see `series(_:_:)`).
-        self.seriesByPollutant = Pollutant.particulates.map { pollutant in
-            stations.map { store.index(of: SeriesKey(station: $0.code, pollutant: pollutant)) ?? -1 }
-        }
+        // Alert rules take PM2.5 and PM10 only (see `series(_:_:)`).
+        self.pm25Series = stations.map { store.index(of: SeriesKey(station: $0.code, pollutant: .pm25)) ?? -1 }
+        self.pm10Series = stations.map { store.index(of: SeriesKey(station: $0.code, pollutant: .pm10)) ?? -1 }
+        self.values = store.hourlyValues
         var byCity: [String: [Int]] = [:]
         for (i, station) in stations.enumerated() where !station.isControl { byCity[station.city, default: []].append(i) }
         self.cityMembers = stations.map { byCity[$0.city] ?? [] }
         self.neighbours = stations.indices.map { i in (byCity[stations[i].city] ?? []).filter { $0 != i } }
-        self.rows = Array(repeating: nil, count: Self.rowSlots)
         self.rolling = Array(repeating: nil, count: store.series.count)
     }
 
@@ -113,22 +116,16 @@ package final class AlertContext {
 
     // MARK: Values
 
-    func row(_ hour: Hour) -> HourRow? {
-        let slot = ((hour.index % Self.rowSlots) + Self.rowSlots) % Self.rowSlots
-        if let cached = rows[slot], cached.hour == hour { return cached.row }
-        let row = store.row(at: hour)
-        rows[slot] = (hour, row)
-        return row
-    }
+    /// True when the hourly ring holds `hour` (a row to read, whatever it holds).
+    @inline(__always) func holds(_ hour: Hour) -> Bool { values.holds(hour.index) }
 
     @inline(__always) func series(_ member: Int, _ pollutant: Pollutant) -> Int {
-        seriesByPollutant[pollutant == .pm25 ? 0 : 1][member]
+        pollutant == .pm25 ? pm25Series[member] : pm10Series[member]
     }
 
     /// A station's value (by ordinal) at an hour.
     @inline(__always) func value(_ member: Int, _ pollutant: Pollutant, _ hour: Hour) -> Int? {
-        let s = series(member, pollutant)
-        return s < 0 ? nil : row(hour)?[s]
+        values.value(series(member, pollutant), hour.index)
     }
 
     /// A subject's hourly value: the station's, or the mean of its stations' values present.
@@ -153,11 +150,11 @@ package final class AlertContext {
         } else if let previous = rolling[series], previous.end == end.advanced(by: -1) {
             sum = previous.sum
             count = previous.count
-            if let v = row(end)?[series] { sum += v; count += 1 }
-            if let v = row(end.advanced(by: -24))?[series] { sum -= v; count -= 1 }
+            if let v = values.value(series, end.index) { sum += v; count += 1 }
+            if let v = values.value(series, end.index - 24) { sum -= v; count -= 1 }
         } else {
             for offset in 0..<24 {
-                if let v = row(end.advanced(by: -offset))?[series] { sum += v; count += 1 }
+                if let v = values.value(series, end.index - offset) { sum += v; count += 1 }
             }
         }
         if rolling[series].map({ $0.end <= end }) ?? true { rolling[series] = (end, sum, count) }
@@ -214,11 +211,9 @@ package final class AlertContext {
     /// to the last day with a value, whose hours give the hour.
     func lastDataHour(_ subject: AlertSubject, upTo hour: Hour) -> Hour?? {
         let watched = subject.members.flatMap { [self.series($0, .pm25), self.series($0, .pm10)] }.filter { $0 >= 0 }
-        guard !watched.isEmpty, let window = store.hourlyWindow else { return nil }
+        guard !watched.isEmpty, let window = values.window else { return nil }
         func hasData(_ h: Hour) -> Bool {
-            // Straight from the store: a scan back must not evict the rows rules look back over.
-            guard let row = store.row(at: h) else { return false }
-            return watched.contains { row[$0] != nil }
+            watched.contains { values.value($0, h.index) != nil }
         }
         if let cached = lastData[subject.id] {
             if cached.upTo == hour { return .some(cached.last) }

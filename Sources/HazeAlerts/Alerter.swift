@@ -57,6 +57,41 @@ package struct Alerter {
         return run(hours: hours, state: &state, target: { _ in last }) { _, _ in first...last }.events
     }
 
+    /// No episode open: where a replay starts.
+    static func emptyTracker() -> EpisodeTracker { EpisodeTracker(open: []) { _ in nil } }
+
+    /// The streaming replay's step: every rule for every covered subject at
+    /// each hour of `hours` (ascending), the episodes carried in `tracker`
+    /// (keyed by this alerter's rule positions and subject ids, which are the
+    /// same for every alerter made from the same registry, rules and filter);
+    /// each report is handed to `each` as it is made. No cursor is kept.
+    func replay(_ hours: ClosedRange<Hour>, tracker: inout EpisodeTracker, each: (AlertEvent) -> Void) {
+        for hour in hours { evaluate(hour, tracker: &tracker, table: nil, each: each) }
+    }
+
+    /// Every rule for every subject its list holds at one hour — only those
+    /// whose slot's range in `table` holds the hour, when there is a table.
+    private func evaluate(_ hour: Hour, tracker: inout EpisodeTracker, table: RangeTable?, each: (AlertEvent) -> Void) {
+        let zone = context.zone
+        for position in rules.rules.indices {
+            let rule = rules.rules[position]
+            let spans = table.map { rule.kind.timeline == .clock ? $0.clock : $0.data }
+            // Subjects are read in place (a copy of each would cost a reference count per name).
+            lists[position].withUnsafeBufferPointer { subjects in
+                for i in subjects.indices {
+                    if let spans {
+                        guard let span = spans[subjects[i].slot], span.contains(hour.index) else { continue }
+                    }
+                    let condition = RuleEvaluation.evaluate(rule, subjects[i], at: hour, in: context)
+                    if let event = tracker.observe(rule, position: position, subjects[i], condition, at: hour, zone: zone) {
+                        each(event)
+                    }
+                }
+            }
+        }
+        context.trimCaches()
+    }
+
     /// Cron style: each covered subject over the hours after its own cursor
     /// up to the plan's hour (its first evaluation: only that hour).
     package func evaluate(_ plan: Plan, state: inout AlertState) -> Outcome {
@@ -159,20 +194,11 @@ package struct Alerter {
         }
         outcome.orphans = orphans(untouched)
         var tracker = EpisodeTracker(open: managed, keyOf: key)
-        let zone = context.zone
+        var events: [AlertEvent] = []
         for hour in hours {
-            for (position, rule) in rules.rules.enumerated() {
-                let spans = rule.kind.timeline == .clock ? table.clock : table.data
-                for subject in lists[position] {
-                    guard let span = spans[subject.slot], span.contains(hour.index) else { continue }
-                    let condition = RuleEvaluation.evaluate(rule, subject, at: hour, in: context)
-                    if let event = tracker.observe(rule, position: position, subject, condition, at: hour, zone: zone) {
-                        outcome.events.append(event)
-                    }
-                }
-            }
-            context.trimCaches()
+            evaluate(hour, tracker: &tracker, table: table) { events.append($0) }
         }
+        outcome.events = events
         state.open = (untouched + tracker.open).sorted(by: OpenEpisode.precedes)
         // Cursors of the covered subjects move to the target (never back).
         let keys = context.slotKeys

@@ -12,7 +12,7 @@ extension RuleEvaluation {
         let watched = subject.members.filter { member in pollutants.contains { context.series(member, $0) >= 0 } }
         guard !watched.isEmpty else { return .unknown }
         func reporting(_ h: Hour) -> Int? {
-            guard context.row(h) != nil else { return nil }
+            guard context.holds(h) else { return nil }
             let count = watched.filter { member in pollutants.contains { context.value(member, $0, h) != nil } }.count
             return count == 0 ? nil : count
         }
@@ -22,10 +22,7 @@ extension RuleEvaluation {
         guard let state = ConsecutiveHours.judge(hours, at: hour, low) else { return .unknown }
         guard state, let count = reporting(hour) else { return .inactive }
         let percent = Double(count) * 100 / Double(watched.count)
-        return .active(level: 0, value: percent, facts: [
-            "reporting": String(count), "stations": String(watched.count),
-            "percent": GBT8170.format(percent, decimals: 0), "minimum": GBT8170.format(minimumPercent, decimals: 0),
-            "hours": String(hours), "value": GBT8170.format(percent, decimals: 0),
-        ])
+        return .active(level: 0, value: percent,
+                       facts: .coverage(reporting: count, stations: watched.count, percent: percent, minimum: minimumPercent, hours: hours))
     }
 }

@@ -10,11 +10,11 @@ extension RuleEvaluation {
         switch check {
         case .missing(let hours):
             func silent(_ h: Hour) -> Bool? {
-                guard context.row(h) != nil else { return nil }
+                guard context.holds(h) else { return nil }
                 return context.value(station, .pm25, h) == nil && context.value(station, .pm10, h) == nil
             }
             guard let state = ConsecutiveHours.judge(hours, at: hour, silent) else { return .unknown }
-            return state ? .active(level: 0, value: nil, facts: ["check": check.name, "hours": String(hours), "value": "—"]) : .inactive
+            return state ? .active(level: 0, value: nil, facts: .missing(hours: hours)) : .inactive
         case .flat(let pollutant, let hours):
             guard let now = context.value(station, pollutant, hour) else { return .unknown }
             // N equal values are N - 1 equal neighbouring pairs.
@@ -23,7 +23,7 @@ extension RuleEvaluation {
                 return a == b
             }
             guard let state = ConsecutiveHours.judge(hours - 1, at: hour, sameAsBefore) else { return .unknown }
-            return state ? .active(level: 0, value: Double(now), facts: ["check": check.name, "hours": String(hours), "value": String(now)])
+            return state ? .active(level: 0, value: Double(now), facts: .flat(hours: hours, value: now))
                          : .inactive
         case .pm25AbovePM10(let tolerance, let hours):
             func above(_ h: Hour) -> Bool? {
@@ -32,8 +32,7 @@ extension RuleEvaluation {
             }
             guard let state = ConsecutiveHours.judge(hours, at: hour, above) else { return .unknown }
             guard state, let pm25 = context.value(station, .pm25, hour), let pm10 = context.value(station, .pm10, hour) else { return .inactive }
-            return .active(level: 0, value: Double(pm25), facts: ["check": check.name, "hours": String(hours),
-                                                                  "pm25": String(pm25), "pm10": String(pm10), "value": String(pm25)])
+            return .active(level: 0, value: Double(pm25), facts: .pm25AbovePM10(hours: hours, pm25: pm25, pm10: pm10))
         case .drop(let pollutant, let fraction, let hours, let minimumNeighbours):
             func low(_ h: Hour) -> Bool? {
                 guard let value = context.value(station, pollutant, h) else { return nil }
@@ -44,8 +43,7 @@ extension RuleEvaluation {
             guard let state = ConsecutiveHours.judge(hours, at: hour, low) else { return .unknown }
             guard state, let value = context.value(station, pollutant, hour) else { return .inactive }
             let lowest = context.neighbourValues(of: station, pollutant, hour).min() ?? 0
-            return .active(level: 0, value: Double(value), facts: ["check": check.name, "hours": String(hours),
-                                                                   "value": String(value), "neighbours_min": String(lowest)])
+            return .active(level: 0, value: Double(value), facts: .drop(hours: hours, value: value, lowest: lowest))
         }
     }
 }

@@ -36,9 +36,7 @@ extension RuleEvaluation {
         let capped = min(reached, rule.levels.count - 1)
         let pm25 = context.rolling24(subject, .pm25, ending: hour, minimumHours: minimumHours)
         let pm10 = context.rolling24(subject, .pm10, ending: hour, minimumHours: minimumHours)
-        return .active(level: capped, value: Double(current), facts: [
-            "aqi": String(current), "days": String(days), "days_over_300": String(over300),
-            "pm25": pm25.map { GBT8170.format($0, decimals: 0) } ?? "—", "pm10": pm10.map { GBT8170.format($0, decimals: 0) } ?? "—",
-        ])
+        return .active(level: capped, value: Double(current),
+                       facts: .episode(aqi: current, days: days, over300: over300, pm25: pm25, pm10: pm10))
     }
 }

@@ -19,10 +19,8 @@ extension RuleEvaluation {
         }
         guard let state = ConsecutiveHours.judge(hours, at: hour, qualifies) else { return .unknown }
         guard state, let c = compare(hour) else { return .inactive }
-        return .active(level: 0, value: Double(c.value), facts: [
-            "pollutant": pollutant.displayName, "value": String(c.value), "median": GBT8170.format(c.median, decimals: 1),
-            "difference": GBT8170.format(Double(c.value) - c.median, decimals: 0), "percent": GBT8170.format(percent, decimals: 0),
-            "neighbours": String(c.neighbours), "hours": String(hours),
-        ])
+        return .active(level: 0, value: Double(c.value),
+                       facts: .excess(pollutant: pollutant, value: c.value, median: c.median, percent: percent,
+                                      neighbours: c.neighbours, hours: hours))
     }
 }

@@ -12,8 +12,8 @@ extension RuleEvaluation {
         guard let found = context.lastDataHour(subject, upTo: hour), let last = found else { return .unknown }
         let silent = hour.index - last.index
         guard silent > hours else { return .inactive }
-        return .active(level: 0, value: Double(silent), facts: [
+        return .active(level: 0, value: Double(silent), facts: .text([
             "last": context.zone.format(last), "silent": String(silent), "hours": String(hours), "value": String(silent),
-        ])
+        ]))
     }
 }

@@ -24,10 +24,6 @@ extension RuleEvaluation {
         guard let state = ConsecutiveHours.judge(hours, at: hour, qualifies) else { return .unknown }
         guard state, let pm25 = context.hourly(subject, .pm25, hour), let pm10 = context.hourly(subject, .pm10, hour),
               let evening = eveningMean(for: hour) else { return .inactive }
-        return .active(level: 0, value: pm25, facts: [
-            "pm25": GBT8170.format(pm25, decimals: 0), "pm10": GBT8170.format(pm10, decimals: 0), "evening": GBT8170.format(evening, decimals: 0),
-            "rise": GBT8170.format(pm25 - evening, decimals: 0), "ratio": GBT8170.format(pm25 / pm10, decimals: 2), "hours": String(hours),
-            "value": GBT8170.format(pm25, decimals: 0),
-        ])
+        return .active(level: 0, value: pm25, facts: .nightRise(pm25: pm25, pm10: pm10, evening: evening, hours: hours))
     }
 }

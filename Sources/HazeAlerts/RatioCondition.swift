@@ -14,10 +14,7 @@ extension RuleEvaluation {
         guard state == true else { return state == false ? .inactive : .unknown }
         let pm10 = context.hourly(subject, .pm10, hour) ?? 0
         let pm25 = context.hourly(subject, .pm25, hour) ?? 0
-        return .active(level: level, value: pm10, facts: [
-            "pm10": GBT8170.format(pm10, decimals: 0), "pm25": GBT8170.format(pm25, decimals: 0), "value": GBT8170.format(pm10, decimals: 0),
-            "ratio": GBT8170.format(pm10 > 0 ? pm25 / pm10 : 0, decimals: 2), "threshold": GBT8170.format(rule.levels[level].threshold ?? 0, decimals: 0),
-            "hours": String(hours),
-        ])
+        return .active(level: level, value: pm10,
+                       facts: .ratio(pm25: pm25, pm10: pm10, threshold: rule.levels[level].threshold ?? 0, hours: hours))
     }
 }

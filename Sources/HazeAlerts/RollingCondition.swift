@@ -10,8 +10,6 @@ extension RuleEvaluation {
         let limit = Double(AirQualityStandard.inForce(on: day).dailyLimit(pollutant)) * factor
         let rounded = GBT8170.roundToInteger(mean)
         guard Double(rounded) > limit else { return .inactive }
-        return .active(level: 0, value: Double(rounded), facts: [
-            "pollutant": pollutant.displayName, "value": String(rounded), "limit": GBT8170.format(limit, decimals: 0), "hours": "24",
-        ])
+        return .active(level: 0, value: Double(rounded), facts: .rolling(pollutant: pollutant, value: rounded, limit: limit))
     }
 }

@@ -52,7 +52,7 @@ extension RuleEvaluation {
             }
         }
         guard known else { return .unknown }
-        return active ? .active(level: 0, value: Double(current), facts: facts) : .inactive
+        return active ? .active(level: 0, value: Double(current), facts: .text(facts)) : .inactive
     }
 }
 

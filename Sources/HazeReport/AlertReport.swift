@@ -19,19 +19,29 @@ public struct AlertReport: Sendable {
 
     /// A table of the reports for the terminal (`无新告警` / `nothing new to report` when there are none).
     public func table() -> String {
-        guard !events.isEmpty else { return language.text("无新告警\n", "nothing new to report\n") }
-        var table = TextTable(columns: [.init(language.text("时间", "time")), .init(language.text("事件", "event")),
-                                        .init(language.text("级别", "severity")), .init(language.text("规则", "rule")),
-                                        .init(language.text("对象", "subject")), .init(language.text("内容", "message"))])
-        for event in events {
-            table.append([zone.format(event.hour), eventName(event.kind), event.severity.rawValue, event.ruleID,
-                          event.subject.name.isEmpty ? event.subject.key : event.subject.name,
-                          event.messages[language.rawValue] ?? ""])
-        }
+        guard !events.isEmpty else { return Self.nothingNew(language) }
+        var table = Self.tableColumns(language)
+        for event in events { table.append(Self.row(event, zone: zone, language: language)) }
         return table.render()
     }
 
-    func eventName(_ kind: AlertEvent.Kind) -> String {
+    static func nothingNew(_ language: Language) -> String { language.text("无新告警\n", "nothing new to report\n") }
+
+    static func tableColumns(_ language: Language) -> TextTable {
+        TextTable(columns: [.init(language.text("时间", "time")), .init(language.text("事件", "event")),
+                            .init(language.text("级别", "severity")), .init(language.text("规则", "rule")),
+                            .init(language.text("对象", "subject")), .init(language.text("内容", "message"))])
+    }
+
+    /// A report's cells: time, event, severity, rule, subject, message (in `language` only).
+    static func row(_ event: AlertEvent, zone: LocalZone, language: Language) -> [String] {
+        [zone.format(event.hour), eventName(event.kind, language), event.severity.rawValue, event.ruleID,
+         subjectName(event.subject), event.message(in: language.rawValue) ?? ""]
+    }
+
+    static func subjectName(_ subject: AlertSubject) -> String { subject.name.isEmpty ? subject.key : subject.name }
+
+    static func eventName(_ kind: AlertEvent.Kind, _ language: Language) -> String {
         switch kind {
         case .opened: language.text("新发", "opened")
         case .escalated: language.text("升级", "escalated")
@@ -55,12 +65,43 @@ public struct AlertReport: Sendable {
 
     /// Episodes (opened reports) counted per rule, subject and month of opening.
     public func summary() -> String {
-        var counts: [String: Int] = [:]
+        var summary = AlertSummary(zone: zone)
+        for event in events { summary.add(event) }
+        return summary.render(language: language)
+    }
+}
+
+/// The replay summary counted as reports come: episodes (opened reports) per
+/// rule, subject and month of opening. Holds one count per (rule, subject,
+/// month), never the reports, and writes no message.
+public struct AlertSummary: Sendable {
+    private struct Key: Hashable, Sendable {
+        var rule: String
+        var subject: String
+        var month: Month
+    }
+
+    /// The zone that decides an opening's month.
+    public let zone: LocalZone
+    private var counts: [Key: Int] = [:]
+
+    /// An empty summary; months are those of `zone`.
+    public init(zone: LocalZone) { self.zone = zone }
+
+    /// Counts `event` when it opens an episode.
+    public mutating func add(_ event: AlertEvent) {
+        guard event.kind == .opened else { return }
+        counts[Key(rule: event.ruleID, subject: event.subject.key, month: zone.day(of: event.hour).month), default: 0] += 1
+    }
+
+    /// The two tables: episodes per rule, then per rule, subject and month.
+    public func render(language: Language) -> String {
         var perRule: [String: Int] = [:]
-        for event in events where event.kind == .opened {
-            let month = zone.day(of: event.hour).month.description
-            counts["\(event.ruleID)\t\(event.subject.key)\t\(month)", default: 0] += 1
-            perRule[event.ruleID, default: 0] += 1
+        var rows: [(key: String, count: Int)] = []
+        rows.reserveCapacity(counts.count)
+        for (key, n) in counts {
+            perRule[key.rule, default: 0] += n
+            rows.append(("\(key.rule)\t\(key.subject)\t\(key.month)", n))
         }
         var out = language.text("各规则事件数\n", "episodes per rule\n")
         var ruleTable = TextTable(columns: [.init(language.text("规则", "rule")), .init(language.text("事件", "episodes"), alignRight: true)])
@@ -68,7 +109,7 @@ public struct AlertReport: Sendable {
         out += ruleTable.render() + "\n"
         var table = TextTable(columns: [.init(language.text("规则", "rule")), .init(language.text("对象", "subject")),
                                         .init(language.text("月份", "month")), .init(language.text("事件", "episodes"), alignRight: true)])
-        for (key, n) in counts.sorted(by: { $0.key < $1.key }) {
+        for (key, n) in rows.sorted(by: { $0.key < $1.key }) {
             table.append(key.split(separator: "\t").map(String.init) + [String(n)])
         }
         return out + table.render()

@@ -122,14 +122,27 @@ enum AlertCommand {
             } catch {
                 throw UsageError.conflict("haze alert --replay \(arguments.shown(["--from", "--to"])): \(error)")
             }
-            let replay = try usage { () throws(AlertRunError) in
-                try AlertReplay(storeDirectory: directory, registry: registry, rules: rules, filter: filter).events(from: from, to: to)
+            let replay = AlertReplay(storeDirectory: directory, registry: registry, rules: rules, filter: filter)
+            let form: AlertReplayOutput.Form = arguments.has("--summary") ? .summary
+                : format == .json ? .json : format == .ndjson ? .ndjson : .table
+            var output = AlertReplayOutput(form: form, zone: zone, language: language, ruleIDs: rules.rules.map(\.id),
+                                           subjects: form == .table ? replay.subjects : [])
+            // Each report is written as the replay makes it, in blocks of about 64 KiB.
+            var pending = ""
+            let written = Result { () throws(AlertRunError) in
+                try replay.run(from: from, to: to) { event in
+                    output.add(event, to: &pending)
+                    if pending.utf8.count >= 1 << 16 {
+                        console.out(pending)
+                        pending = ""
+                    }
+                }
             }
-            if arguments.has("--summary") {
-                console.out(AlertReport(events: replay.events, zone: zone, language: language).summary())
-            } else {
-                print(replay.events)
-            }
+            console.out(pending)
+            _ = try usage { () throws(AlertRunError) in try written.get() }
+            pending = ""
+            output.finish(to: &pending)
+            console.out(pending)
             return .success
         }
 

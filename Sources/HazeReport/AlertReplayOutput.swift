@@ -1,0 +1,85 @@
+import HazeModel
+import HazeAlerts
+
+/// The output of `haze alert --replay`, written as the replay hands over its
+/// reports: each report's text is made when it is written and then dropped,
+/// so a replay of years prints as it goes in the memory of one report.
+///
+/// `ndjson` and `json` are byte for byte `AlertReport`'s for the same
+/// reports. The `table` cannot wait for its widest cell, so its columns are
+/// as wide as the longest rule id and subject name the replay can report
+/// (`widths(rules:subjects:)`); the summary counts episodes (`AlertSummary`)
+/// and writes no report text at all.
+public struct AlertReplayOutput {
+    /// What is written.
+    public enum Form: Sendable {
+        case table, json, ndjson, summary
+    }
+
+    public let form: Form
+    public let zone: LocalZone
+    public let language: Language
+    private let widths: [Int]
+    private var summary: AlertSummary
+    private var written = 0
+
+    /// Output in `form`, hours in `zone`, titles and messages in `language`;
+    /// a table's columns fit every id of `ruleIDs` and every name of `subjects`.
+    public init(form: Form, zone: LocalZone, language: Language, ruleIDs: [String] = [], subjects: [AlertSubject] = []) {
+        self.form = form
+        self.zone = zone
+        self.language = language
+        self.summary = AlertSummary(zone: zone)
+        self.widths = form == .table ? Self.widths(zone: zone, language: language, ruleIDs: ruleIDs, subjects: subjects) : []
+    }
+
+    /// How many reports were written (counted, for the summary).
+    public var count: Int { written }
+
+    /// Appends what `event` adds to the output to `out`.
+    public mutating func add(_ event: AlertEvent, to out: inout String) {
+        defer { written += 1 }
+        switch form {
+        case .summary:
+            summary.add(event)
+        case .ndjson:
+            event.json(zone).write(to: &out)
+            out += "\n"
+        case .json:
+            out += written == 0 ? "[\n  " : ",\n  "
+            event.json(zone).write(to: &out, pretty: true, indent: "  ")
+        case .table:
+            let table = AlertReport.tableColumns(language)
+            if written == 0 { out += table.heading(widths: widths) }
+            out += table.row(AlertReport.row(event, zone: zone, language: language), widths: widths)
+        }
+    }
+
+    /// Appends the end of the output to `out` (the summary's tables, the
+    /// JSON array's end, or the note that there was nothing to report).
+    public func finish(to out: inout String) {
+        switch form {
+        case .summary: out += summary.render(language: language)
+        case .ndjson: break
+        case .json: out += written == 0 ? "[]\n" : "\n]\n"
+        case .table: if written == 0 { out += AlertReport.nothingNew(language) }
+        }
+    }
+
+    /// Column widths that fit every report the replay can make: the hour,
+    /// every event and severity name, every rule id, every subject's name
+    /// (the message, last, is not padded).
+    static func widths(zone: LocalZone, language: Language, ruleIDs: [String], subjects: [AlertSubject]) -> [Int] {
+        let table = AlertReport.tableColumns(language)
+        func width(_ text: String) -> Int { DisplayWidth.of(TerminalText.sanitized(text)) }
+        var widths = table.columns.map { width($0.title) }
+        widths[0] = max(widths[0], width(zone.format(Hour(0))))
+        for kind in [AlertEvent.Kind.opened, .escalated, .reminder, .closed] {
+            widths[1] = max(widths[1], width(AlertReport.eventName(kind, language)))
+        }
+        for severity in Severity.allCases { widths[2] = max(widths[2], width(severity.rawValue)) }
+        for id in ruleIDs { widths[3] = max(widths[3], width(id)) }
+        for subject in subjects { widths[4] = max(widths[4], width(AlertReport.subjectName(subject))) }
+        return widths
+    }
+}

@@ -1,0 +1,79 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import HazeModel
+
+/// The hourly ring's values as one read-only table for loops that read
+/// millions of them (the alerter): the window and the row layout are taken
+/// once, and a value is one bounds check and one load — no row object, no
+/// reference counting per read.
+///
+/// It shows the rings as the store saw them when it was made: a reader that
+/// must not mix two states checks the write sequence around its reads (see
+/// `StoreSession`) and makes a new one from a newly opened store after a
+/// writer committed. It keeps its mapping alive.
+package struct HourlyValues {
+    private let file: MappedFile
+    private let base: UnsafeRawPointer
+    private let geometry: RingGeometry
+    /// The hours it holds (hour indices; `first > last` when none).
+    package let first: Int
+    package let last: Int
+    /// Series `0 ..< seriesCount` can be read.
+    package let seriesCount: Int
+
+    init(ring: HourlyRing, seriesCount: Int) {
+        self.file = ring.file
+        self.base = UnsafeRawPointer(ring.file.base)
+        self.geometry = ring.geometry
+        let window = ring.ring.presentSteps
+        // Every row the window covers, with every readable series, lies inside the mapping.
+        let layoutFits = geometry.fileLength <= ring.file.length && seriesCount <= geometry.seriesCapacity
+        self.first = layoutFits ? window?.lowerBound.index ?? 1 : 1
+        self.last = layoutFits ? window?.upperBound.index ?? 0 : 0
+        self.seriesCount = layoutFits ? seriesCount : 0
+    }
+
+    /// The hours it holds, nil when none.
+    package var window: ClosedRange<Hour>? { first <= last ? Hour(first) ... Hour(last) : nil }
+
+    /// True when the ring holds `hour` (its row can be read; its values may all be missing).
+    @inline(__always) package func holds(_ hour: Int) -> Bool { hour >= first && hour <= last }
+
+    /// The value of `series` at `hour` in its stored unit; nil when missing,
+    /// outside the window, or a damaged slot (which `haze check` reports).
+    @inline(__always) package func value(_ series: Int, _ hour: Int) -> Int? {
+        guard hour >= first, hour <= last, series >= 0, series < seriesCount else { return nil }
+        let raw = UInt16(littleEndian: base.loadUnaligned(fromByteOffset: geometry.rowOffset(hour) + 2 * series, as: UInt16.self))
+        return raw == 0 || UInt64(raw) > HourlyRing.maximumRaw ? nil : Int(raw) - 1
+    }
+
+    /// Lets the kernel take back the pages of the rows of `hours` that this
+    /// process has read (`madvise(MADV_DONTNEED)` on a shared read-only
+    /// mapping: nothing is lost, a later read faults them in again from the
+    /// page cache). A long replay calls it for the hours behind it, so its
+    /// resident memory does not grow with the history it reads.
+    package func release(_ hours: ClosedRange<Int>) {
+        guard !file.writable, hours.count > 0 else { return }
+        let page = RingGeometry.pageSize
+        // Whole rings' worth of rows: the ring once, in at most two runs of rows.
+        let count = min(hours.count, geometry.capacity)
+        let firstRow = geometry.row(hours.lowerBound)
+        var runs = [(firstRow, min(count, geometry.capacity - firstRow))]
+        if runs[0].1 < count { runs.append((0, count - runs[0].1)) }
+        for (row, rows) in runs {
+            let start = geometry.dataOffset + row * geometry.rowBytes
+            let end = start + rows * geometry.rowBytes
+            // Only pages wholly inside the rows: a page shared with a neighbouring row stays.
+            let from = (start + page - 1) / page * page
+            let to = end / page * page
+            guard to > from, to <= file.length else { continue }
+            _ = madvise(UnsafeMutableRawPointer(mutating: base + from), to - from, MADV_DONTNEED)
+        }
+    }
+}
+
+extension Store {
+    /// The hourly values as this store sees them now (see `HourlyValues`).
+    package var hourlyValues: HourlyValues { HourlyValues(ring: hourly, seriesCount: series.count) }
+}
