@@ -17,12 +17,26 @@ package struct Alerter {
     package let context: AlertContext
     /// Per rule, the subjects it watches in this run (the filter applied).
     private let lists: [[AlertSubject]]
+    /// Per rule, the index of its first subject's first streak in the context,
+    /// and how many streaks each subject has (one per level).
+    private let streakBase: [Int]
+    private let streakStride: [Int]
 
     package init(store: Store, registry: StationRegistry, rules: RuleSet, filter: SubjectFilter = .everything) {
         self.rules = rules
         let context = AlertContext(store: store, registry: registry, filter: filter)
         self.context = context
-        self.lists = rules.rules.map { context.subjects(for: $0) }
+        let lists = rules.rules.map { context.subjects(for: $0) }
+        self.lists = lists
+        var base: [Int] = []
+        var total = 0
+        for (position, rule) in rules.rules.enumerated() {
+            base.append(total)
+            total += lists[position].count * max(1, rule.levels.count)
+        }
+        self.streakBase = base
+        self.streakStride = rules.rules.map { max(1, $0.levels.count) }
+        context.reserveStreaks(total)
     }
 
     /// What one evaluation did besides reporting.
@@ -76,14 +90,17 @@ package struct Alerter {
         for position in rules.rules.indices {
             let rule = rules.rules[position]
             let spans = table.map { rule.kind.timeline == .clock ? $0.clock : $0.data }
+            let base = streakBase[position], stride = streakStride[position]
             // Subjects are read in place (a copy of each would cost a reference count per name).
             lists[position].withUnsafeBufferPointer { subjects in
                 for i in subjects.indices {
                     if let spans {
                         guard let span = spans[subjects[i].slot], span.contains(hour.index) else { continue }
                     }
-                    let condition = RuleEvaluation.evaluate(rule, subjects[i], at: hour, in: context)
-                    if let event = tracker.observe(rule, position: position, subjects[i], condition, at: hour, zone: zone) {
+                    let subject = subjects[i].ref
+                    let condition = RuleEvaluation.evaluate(rule, subject, at: hour, in: context, streaks: base + i * stride)
+                    if let event = tracker.observe(rule, position: position, id: subject.id, condition, at: hour, zone: zone,
+                                                   subject: { subjects[i] }) {
                         each(event)
                     }
                 }

@@ -13,9 +13,11 @@ struct EpisodeTracker {
     private(set) var open: [OpenEpisode]
     /// Per episode of `open`, its (rule position, subject id) key.
     private var keys: [Int64]
-    /// Per rule position, per subject id: the episode's index in `open`, or -1.
+    /// The episode's index in `open` (or -1) at `rule position * stride + subject id`.
     /// A flat table, not a dictionary: it is read for every rule, subject and hour.
-    private var index: [[Int32]] = []
+    private var index: [Int32] = []
+    private var rules = 0
+    private var stride = 0
 
     /// `keyOf` maps each episode to its (rule position, subject id) key (`key(rule:subject:)`);
     /// the caller hands over only episodes it can key.
@@ -37,30 +39,41 @@ struct EpisodeTracker {
     private static func split(_ key: Int64) -> (rule: Int, subject: Int) { (Int(key >> 32), Int(key & 0xFFFF_FFFF)) }
 
     @inline(__always) private func position(_ rule: Int, _ subject: Int) -> Int {
-        guard rule < index.count, subject < index[rule].count else { return -1 }
-        return Int(index[rule][subject])
+        guard rule < rules, subject < stride else { return -1 }
+        return Int(index[rule * stride + subject])
     }
 
     private mutating func place(_ rule: Int, _ subject: Int, _ i: Int32) {
-        if rule >= index.count { index += Array(repeating: [], count: rule + 1 - index.count) }
-        if subject >= index[rule].count {
-            index[rule] += Array(repeating: -1, count: max(subject + 1, 2 * index[rule].count) - index[rule].count)
+        if rule >= rules || subject >= stride {
+            // Grow the table (rarely: the first episodes of a run) and copy what it held.
+            let newRules = max(rule + 1, rules), newStride = max(subject + 1, 2 * stride, 64)
+            var grown = [Int32](repeating: -1, count: newRules * newStride)
+            for r in 0 ..< rules {
+                for s in 0 ..< stride { grown[r * newStride + s] = index[r * stride + s] }
+            }
+            (index, rules, stride) = (grown, newRules, newStride)
         }
-        index[rule][subject] = i
+        index[rule * stride + subject] = i
     }
 
     mutating func observe(_ rule: AlertRule, position rulePosition: Int, _ subject: AlertSubject, _ condition: Condition,
                           at hour: Hour, zone: LocalZone) -> AlertEvent? {
+        observe(rule, position: rulePosition, id: subject.id, condition, at: hour, zone: zone) { subject }
+    }
+
+    /// `subject` gives the subject of id `id` when a report is made (most hours make none).
+    mutating func observe(_ rule: AlertRule, position rulePosition: Int, id: Int, _ condition: Condition,
+                          at hour: Hour, zone: LocalZone, subject: () -> AlertSubject) -> AlertEvent? {
         switch condition {
         case .unknown:
             return nil
         case .inactive:
-            let i = position(rulePosition, subject.id)
+            let i = position(rulePosition, id)
             guard i >= 0, hour.index > open[i].lastReported else { return nil }
             let episode = remove(at: i)
-            return event(.closed, rule, subject, episode, hour: hour, value: nil, zone: zone)
+            return event(.closed, rule, subject(), episode, hour: hour, value: nil, zone: zone)
         case .active(let level, let value, let facts):
-            let i = position(rulePosition, subject.id)
+            let i = position(rulePosition, id)
             if i >= 0 {
                 guard hour.index > open[i].lastReported else { return nil }
                 open[i].level = level
@@ -75,14 +88,15 @@ struct EpisodeTracker {
                 }
                 guard let kind else { return nil }
                 open[i].lastReported = hour.index
-                return event(kind, rule, subject, open[i], hour: hour, value: value, zone: zone)
+                return event(kind, rule, subject(), open[i], hour: hour, value: value, zone: zone)
             }
-            let episode = OpenEpisode(rule: rule.id, subject: subject.key, since: hour.index, level: level, reportedLevel: level,
+            let opened = subject()
+            let episode = OpenEpisode(rule: rule.id, subject: opened.key, since: hour.index, level: level, reportedLevel: level,
                                       lastReported: hour.index, peak: value, facts: facts)
-            place(rulePosition, subject.id, Int32(open.count))
+            place(rulePosition, id, Int32(open.count))
             open.append(episode)
-            keys.append(Self.key(rule: rulePosition, subject: subject.id))
-            return event(.opened, rule, subject, episode, hour: hour, value: value, zone: zone)
+            keys.append(Self.key(rule: rulePosition, subject: id))
+            return event(.opened, rule, opened, episode, hour: hour, value: value, zone: zone)
         }
     }
 
@@ -90,12 +104,12 @@ struct EpisodeTracker {
     private mutating func remove(at i: Int) -> OpenEpisode {
         let last = open.count - 1
         let (rule, subject) = Self.split(keys[i])
-        index[rule][subject] = -1
+        index[rule * stride + subject] = -1
         if i != last {
             open.swapAt(i, last)
             keys.swapAt(i, last)
             let (movedRule, movedSubject) = Self.split(keys[i])
-            index[movedRule][movedSubject] = Int32(i)
+            index[movedRule * stride + movedSubject] = Int32(i)
         }
         keys.removeLast()
         return open.removeLast()

@@ -6,16 +6,24 @@ import HazeModel
 /// The hourly ring's values as one read-only table for loops that read
 /// millions of them (the alerter): the window and the row layout are taken
 /// once, and a value is one bounds check and one load — no row object, no
-/// reference counting per read.
+/// reference counting per read (the table holds no reference at all).
 ///
-/// It shows the rings as the store saw them when it was made: a reader that
-/// must not mix two states checks the write sequence around its reads (see
-/// `StoreSession`) and makes a new one from a newly opened store after a
-/// writer committed. It keeps its mapping alive.
+/// **It is valid only while the `Store` that made it is open**: it points
+/// into that store's mapping and does not keep it alive, so whoever holds a
+/// table holds its store too. It shows the rings as the store saw them when
+/// it was made: a reader that must not mix two states checks the write
+/// sequence around its reads (see `StoreSession`) and makes a new one from a
+/// newly opened store after a writer committed.
 package struct HourlyValues {
-    private let file: MappedFile
-    private let base: UnsafeRawPointer
+    @usableFromInline let base: UnsafeRawPointer
+    private let length: Int
+    private let readOnly: Bool
     private let geometry: RingGeometry
+    /// The ring row of `first`: rows of the window follow it, wrapping once at most.
+    @usableFromInline let firstRow: Int
+    @usableFromInline let capacity: Int
+    @usableFromInline let dataOffset: Int
+    @usableFromInline let rowBytes: Int
     /// The hours it holds (hour indices; `first > last` when none).
     package let first: Int
     package let last: Int
@@ -23,8 +31,9 @@ package struct HourlyValues {
     package let seriesCount: Int
 
     init(ring: HourlyRing, seriesCount: Int) {
-        self.file = ring.file
         self.base = UnsafeRawPointer(ring.file.base)
+        self.length = ring.file.length
+        self.readOnly = !ring.file.writable
         self.geometry = ring.geometry
         let window = ring.ring.presentSteps
         // Every row the window covers, with every readable series, lies inside the mapping.
@@ -32,20 +41,31 @@ package struct HourlyValues {
         self.first = layoutFits ? window?.lowerBound.index ?? 1 : 1
         self.last = layoutFits ? window?.upperBound.index ?? 0 : 0
         self.seriesCount = layoutFits ? seriesCount : 0
+        self.firstRow = geometry.row(first)
+        self.capacity = geometry.capacity
+        self.dataOffset = geometry.dataOffset
+        self.rowBytes = geometry.rowBytes
     }
+
+    /// The largest slot that holds a value (a larger one is damage).
+    @usableFromInline let maximumRaw = UInt16(HourlyRing.maximumRaw)
 
     /// The hours it holds, nil when none.
     package var window: ClosedRange<Hour>? { first <= last ? Hour(first) ... Hour(last) : nil }
 
     /// True when the ring holds `hour` (its row can be read; its values may all be missing).
-    @inline(__always) package func holds(_ hour: Int) -> Bool { hour >= first && hour <= last }
+    @inline(__always) @inlinable package func holds(_ hour: Int) -> Bool { hour >= first && hour <= last }
 
     /// The value of `series` at `hour` in its stored unit; nil when missing,
     /// outside the window, or a damaged slot (which `haze check` reports).
-    @inline(__always) package func value(_ series: Int, _ hour: Int) -> Int? {
+    @inline(__always) @inlinable package func value(_ series: Int, _ hour: Int) -> Int? {
         guard hour >= first, hour <= last, series >= 0, series < seriesCount else { return nil }
-        let raw = UInt16(littleEndian: base.loadUnaligned(fromByteOffset: geometry.rowOffset(hour) + 2 * series, as: UInt16.self))
-        return raw == 0 || UInt64(raw) > HourlyRing.maximumRaw ? nil : Int(raw) - 1
+        // The window spans at most the ring: its rows wrap at most once (no division per read).
+        var row = firstRow + (hour - first)
+        if row >= capacity { row -= capacity }
+        let offset = dataOffset + row * rowBytes + 2 * series
+        let raw = UInt16(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt16.self))
+        return raw == 0 || raw > maximumRaw ? nil : Int(raw) - 1
     }
 
     /// Lets the kernel take back the pages of the rows of `hours` that this
@@ -54,7 +74,7 @@ package struct HourlyValues {
     /// page cache). A long replay calls it for the hours behind it, so its
     /// resident memory does not grow with the history it reads.
     package func release(_ hours: ClosedRange<Int>) {
-        guard !file.writable, hours.count > 0 else { return }
+        guard readOnly, hours.count > 0 else { return }
         let page = RingGeometry.pageSize
         // Whole rings' worth of rows: the ring once, in at most two runs of rows.
         let count = min(hours.count, geometry.capacity)
@@ -67,13 +87,14 @@ package struct HourlyValues {
             // Only pages wholly inside the rows: a page shared with a neighbouring row stays.
             let from = (start + page - 1) / page * page
             let to = end / page * page
-            guard to > from, to <= file.length else { continue }
+            guard to > from, to <= length else { continue }
             _ = madvise(UnsafeMutableRawPointer(mutating: base + from), to - from, MADV_DONTNEED)
         }
     }
 }
 
 extension Store {
-    /// The hourly values as this store sees them now (see `HourlyValues`).
+    /// The hourly values as this store sees them now (see `HourlyValues`:
+    /// valid only while this store is open).
     package var hourlyValues: HourlyValues { HourlyValues(ring: hourly, seriesCount: series.count) }
 }
