@@ -44,6 +44,9 @@ public struct AlertReplay {
     /// Hours kept resident behind the hour being evaluated: what rules look
     /// back over (ten daily windows for episodes, the rolling day, an evening).
     static let residentHours = 24 * 14
+    /// Days kept resident behind the day being evaluated: trend rules read the
+    /// month to date and the same days a year earlier.
+    static let residentDays = 400
 
     /// A replay of `rules` over the store in `storeDirectory`, as cron runs would have made it; writes nothing.
     public init(storeDirectory: String, registry: StationRegistry, rules: RuleSet, filter: SubjectFilter = .everything) {
@@ -83,6 +86,7 @@ public struct AlertReplay {
         var plan: (zone: LocalZone, hours: ClosedRange<Hour>?)?
         var next = Hour(Int.min)
         var released = Int.min
+        var releasedDays = Int.min
         do {
             while true {
                 let step = try session.read { store, changed, attempt -> Step in
@@ -125,6 +129,13 @@ public struct AlertReplay {
                 if let values = alerter?.context.values, behind > max(released, values.first) {
                     values.release(max(released + 1, values.first) ... behind)
                     released = behind
+                }
+                if let context = alerter?.context, let days = context.store.dailyWindow {
+                    let before = context.zone.day(of: chunk.upperBound).index - Self.residentDays
+                    if before > max(releasedDays, days.lowerBound.index) {
+                        context.store.releaseDailyRows(max(releasedDays + 1, days.lowerBound.index) ... before)
+                        releasedDays = before
+                    }
                 }
             }
         } catch let error as AlertRunError {

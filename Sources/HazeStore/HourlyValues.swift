@@ -69,22 +69,32 @@ package struct HourlyValues {
     }
 
     /// Lets the kernel take back the pages of the rows of `hours` that this
-    /// process has read (`madvise(MADV_DONTNEED)` on a shared read-only
-    /// mapping: nothing is lost, a later read faults them in again from the
-    /// page cache). A long replay calls it for the hours behind it, so its
-    /// resident memory does not grow with the history it reads.
+    /// process has read (see `ResidentRows`): a long replay calls it for the
+    /// hours behind it, so its resident memory does not grow with the history it reads.
     package func release(_ hours: ClosedRange<Int>) {
-        guard readOnly, hours.count > 0 else { return }
+        guard readOnly else { return }
+        ResidentRows.release(hours, of: geometry, base: base, length: length)
+    }
+}
+
+/// Giving back the resident pages of ring rows a reader is done with:
+/// `madvise(MADV_DONTNEED)` on a shared read-only mapping loses nothing (the
+/// file and the page cache keep every byte; a later read faults the page in
+/// again), it only takes the pages out of this process's resident set.
+enum ResidentRows {
+    /// Releases the pages wholly inside the rows of time steps `steps` (a page
+    /// shared with a row outside them stays).
+    static func release(_ steps: ClosedRange<Int>, of geometry: RingGeometry, base: UnsafeRawPointer, length: Int) {
+        guard steps.count > 0 else { return }
         let page = RingGeometry.pageSize
-        // Whole rings' worth of rows: the ring once, in at most two runs of rows.
-        let count = min(hours.count, geometry.capacity)
-        let firstRow = geometry.row(hours.lowerBound)
+        // At most the ring once, in at most two runs of rows.
+        let count = min(steps.count, geometry.capacity)
+        let firstRow = geometry.row(steps.lowerBound)
         var runs = [(firstRow, min(count, geometry.capacity - firstRow))]
         if runs[0].1 < count { runs.append((0, count - runs[0].1)) }
         for (row, rows) in runs {
             let start = geometry.dataOffset + row * geometry.rowBytes
             let end = start + rows * geometry.rowBytes
-            // Only pages wholly inside the rows: a page shared with a neighbouring row stays.
             let from = (start + page - 1) / page * page
             let to = end / page * page
             guard to > from, to <= length else { continue }
@@ -97,4 +107,12 @@ extension Store {
     /// The hourly values as this store sees them now (see `HourlyValues`:
     /// valid only while this store is open).
     package var hourlyValues: HourlyValues { HourlyValues(ring: hourly, seriesCount: series.count) }
+
+    /// Lets the kernel take back the resident pages of the daily rows of
+    /// `days` (day indices) this process has read; a read-only store only
+    /// (see `ResidentRows`).
+    package func releaseDailyRows(_ days: ClosedRange<Int>) {
+        guard access == .readOnly, !daily.file.writable else { return }
+        ResidentRows.release(days, of: daily.geometry, base: UnsafeRawPointer(daily.file.base), length: daily.file.length)
+    }
 }
