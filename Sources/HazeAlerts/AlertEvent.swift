@@ -71,10 +71,13 @@ public struct AlertEvent: Sendable {
     }
 
     /// Every fact a template of the rule's kind may use, written out.
-    var facts: [String: String] {
+    var facts: [String: String] { facts(time: zone.format(hour), since: zone.format(since)) }
+
+    /// The facts, with the report's hour and the episode's first hour already written.
+    private func facts(time: String, since: String) -> [String: String] {
         let level = rule.levels[level]
-        var facts = subject.facts(at: hour, zone: zone).merging(conditionFacts.rendered) { a, _ in a }
-        facts["since"] = zone.format(since)
+        var facts = subject.facts(time: time).merging(conditionFacts.rendered) { a, _ in a }
+        facts["since"] = since
         facts["level"] = level.name
         facts["severity"] = level.severity.rawValue
         facts["rule"] = rule.id
@@ -86,7 +89,8 @@ public struct AlertEvent: Sendable {
 
     private func message(_ language: String, facts: [String: String]) -> String? {
         guard let template = rule.messages[language] else { return nil }
-        let body = Template.render(template, facts)
+        let parsed = rule.parsedMessages[language]
+        let body = parsed?.source == template ? parsed?.render(facts) ?? "" : Template.render(template, facts)
         let name = levelName
         let duration = hour.index - since.index
         let peak = peak.map { GBT8170.format($0, decimals: 0) } ?? "—"
@@ -97,8 +101,8 @@ public struct AlertEvent: Sendable {
         case (.escalated, _): return "[escalated to \(name)] " + body
         case (.reminder, "zh"): return "【持续\(duration)小时】" + body
         case (.reminder, _): return "[still open after \(duration) h] " + body
-        case (.closed, "zh"): return "【已结束】\(who)：\(rule.id) 自\(zone.format(since))起持续\(duration)小时，峰值\(peak)"
-        case (.closed, _): return "[ended] \(who): \(rule.id) since \(zone.format(since)), \(duration) h, peak \(peak)"
+        case (.closed, "zh"): return "【已结束】\(who)：\(rule.id) 自\(facts["since"] ?? zone.format(since))起持续\(duration)小时，峰值\(peak)"
+        case (.closed, _): return "[ended] \(who): \(rule.id) since \(facts["since"] ?? zone.format(since)), \(duration) h, peak \(peak)"
         }
     }
 
@@ -107,14 +111,16 @@ public struct AlertEvent: Sendable {
 
     /// One NDJSON record (also the webhook's JSON item).
     public func json(_ zone: LocalZone) -> JSONValue {
-        let facts = facts
+        let time = zone.format(hour), since = zone.format(self.since)
+        // The messages write hours in the report's own zone, the record's fields in `zone`.
+        let facts = zone == self.zone ? facts(time: time, since: since) : facts
         return .object([
-            ("time", .string(zone.format(hour))), ("event", .string(kind.rawValue)),
-            ("episode", .string(episodeID(zone))), ("rule", .string(rule.id)), ("campaign", .string(campaign)),
+            ("time", .string(time)), ("event", .string(kind.rawValue)),
+            ("episode", .string("\(rule.id)/\(subject.key)/\(since)")), ("rule", .string(rule.id)), ("campaign", .string(campaign)),
             ("kind", .string(ruleKind)), ("scope", .string(subject.scope.rawValue)), ("subject", .string(subject.key)),
             ("name", .string(subject.name)), ("city", .string(subject.city)), ("district", .string(subject.district)),
             ("level", .string(levelName)), ("severity", .string(severity.rawValue)),
-            ("since", .string(zone.format(since))),
+            ("since", .string(since)),
             ("value", value.map { .decimal($0, places: 1) } ?? .null), ("peak", peak.map { .decimal($0, places: 1) } ?? .null),
             ("message_zh", .string(message("zh", facts: facts) ?? "")), ("message_en", .string(message("en", facts: facts) ?? "")),
             ("facts", .object(facts.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),

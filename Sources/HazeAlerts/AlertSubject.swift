@@ -142,8 +142,11 @@ public struct AlertSubject: Sendable, Hashable {
     }
 
     /// Facts every message can use.
-    func facts(at hour: Hour, zone: LocalZone) -> [String: String] {
-        ["subject": key, "name": name.isEmpty ? key : name, "city": city, "district": district, "time": zone.format(hour)]
+    func facts(at hour: Hour, zone: LocalZone) -> [String: String] { facts(time: zone.format(hour)) }
+
+    /// Facts every message can use, the hour already written.
+    func facts(time: String) -> [String: String] {
+        ["subject": key, "name": name.isEmpty ? key : name, "city": city, "district": district, "time": time]
     }
 }
 

@@ -13,11 +13,21 @@ import HazeAlerts
 public struct AlertReplayOutput {
     /// What is written.
     public enum Form: Sendable {
-        case table, json, ndjson, summary
+        /// A table for the terminal, a row per report as it comes.
+        case table
+        /// One pretty-printed JSON array, an element per report as it comes.
+        case json
+        /// One JSON object a line, as `alerts/alerts.ndjson` holds them.
+        case ndjson
+        /// Episodes per rule, subject and month, written at the end.
+        case summary
     }
 
+    /// What is written: a table, JSON, NDJSON or the summary.
     public let form: Form
+    /// The zone the hours are written in.
     public let zone: LocalZone
+    /// The language of titles, headings and messages.
     public let language: Language
     private let widths: [Int]
     private var summary: AlertSummary
