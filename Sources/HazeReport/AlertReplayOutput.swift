@@ -68,11 +68,16 @@ public struct AlertReplayOutput {
     /// Appends the end of the output to `out` (the summary's tables, the
     /// JSON array's end, or the note that there was nothing to report).
     public func finish(to out: inout String) {
+        finish { out += $0 }
+    }
+
+    /// Hands the end of the output to `write`, in pieces (a summary of years is long).
+    public func finish(write: (String) -> Void) {
         switch form {
-        case .summary: out += summary.render(language: language)
+        case .summary: summary.render(language: language, write: write)
         case .ndjson: break
-        case .json: out += written == 0 ? "[]\n" : "\n]\n"
-        case .table: if written == 0 { out += AlertReport.nothingNew(language) }
+        case .json: write(written == 0 ? "[]\n" : "\n]\n")
+        case .table: if written == 0 { write(AlertReport.nothingNew(language)) }
         }
     }
 

@@ -96,22 +96,50 @@ public struct AlertSummary: Sendable {
 
     /// The two tables: episodes per rule, then per rule, subject and month.
     public func render(language: Language) -> String {
+        var out = ""
+        render(language: language) { out += $0 }
+        return out
+    }
+
+    /// The two tables, handed to `write` in pieces of about 64 KiB: a summary of
+    /// years has hundreds of thousands of rows, and is never held twice.
+    public func render(language: Language, write: (String) -> Void) {
         var perRule: [String: Int] = [:]
-        var rows: [(key: String, count: Int)] = []
-        rows.reserveCapacity(counts.count)
-        for (key, n) in counts {
-            perRule[key.rule, default: 0] += n
-            rows.append(("\(key.rule)\t\(key.subject)\t\(key.month)", n))
-        }
+        for (key, n) in counts { perRule[key.rule, default: 0] += n }
         var out = language.text("各规则事件数\n", "episodes per rule\n")
         var ruleTable = TextTable(columns: [.init(language.text("规则", "rule")), .init(language.text("事件", "episodes"), alignRight: true)])
         for (rule, n) in perRule.sorted(by: { $0.key < $1.key }) { ruleTable.append([rule, String(n)]) }
         out += ruleTable.render() + "\n"
-        var table = TextTable(columns: [.init(language.text("规则", "rule")), .init(language.text("对象", "subject")),
+        let table = TextTable(columns: [.init(language.text("规则", "rule")), .init(language.text("对象", "subject")),
                                         .init(language.text("月份", "month")), .init(language.text("事件", "episodes"), alignRight: true)])
-        for (key, n) in rows.sorted(by: { $0.key < $1.key }) {
-            table.append(key.split(separator: "\t").map(String.init) + [String(n)])
+        // Rows sorted as the text "rule<TAB>subject<TAB>month" sorts: field by field, which is
+        // the same order while no field is empty or holds a character up to TAB.
+        func plain(_ text: String) -> Bool { !text.isEmpty && !text.unicodeScalars.contains { $0.value <= 9 } }
+        guard counts.keys.allSatisfy({ plain($0.rule) && plain($0.subject) }) else {
+            var whole = TextTable(columns: table.columns)
+            for (key, n) in counts.map({ ("\($0.key.rule)\t\($0.key.subject)\t\($0.key.month)", $0.value) }).sorted(by: { $0.0 < $1.0 }) {
+                whole.append(key.split(separator: "\t").map(String.init) + [String(n)])
+            }
+            write(out + whole.render())
+            return
         }
-        return out + table.render()
+        let rows = counts.sorted { ($0.key.rule, $0.key.subject, $0.key.month) < ($1.key.rule, $1.key.subject, $1.key.month) }
+        func width(_ text: String) -> Int { DisplayWidth.of(TerminalText.sanitized(text)) }
+        var widths = table.columns.map { width($0.title) }
+        for (key, n) in rows {
+            widths[0] = max(widths[0], width(key.rule))
+            widths[1] = max(widths[1], width(key.subject))
+            widths[2] = max(widths[2], width(key.month.description))
+            widths[3] = max(widths[3], String(n).count)
+        }
+        out += table.heading(widths: widths)
+        for (key, n) in rows {
+            out += table.row([key.rule, key.subject, key.month.description, String(n)], widths: widths)
+            if out.utf8.count >= 1 << 16 {
+                write(out)
+                out = ""
+            }
+        }
+        write(out)
     }
 }

@@ -32,7 +32,7 @@ enum AlertCommand {
                    accepts: .wholeNumber(0...3600)),
             .flag("--deliver-only", "Deliver what waits in the outboxes; evaluate nothing (for a cron line every few minutes)."),
             .flag("--dry-run", "Evaluate and print; change no state, log or webhook."),
-            .flag("--replay", "Run the rules hour by hour over --from … --to and print every report."),
+            .flag("--replay", "Run the rules hour by hour over --from … --to and print every report as it is made (memory does not grow with the period)."),
             .value("--from", "DATE", "First local date of the replay.", accepts: .date),
             .value("--to", "DATE", "Last local date of the replay.", accepts: .date),
             .flag("--summary", "With --replay: episodes per rule, subject and month."),
@@ -140,9 +140,7 @@ enum AlertCommand {
             }
             console.out(pending)
             _ = try usage { () throws(AlertRunError) in try written.get() }
-            pending = ""
-            output.finish(to: &pending)
-            console.out(pending)
+            output.finish { console.out($0) }
             return .success
         }
 
