@@ -14,7 +14,10 @@ import HazeAssessment
 /// results never depend on caching.
 ///
 /// Not `Sendable`: its caches change on every read, without a lock, so a
-/// context belongs to the one task that evaluates with it.
+/// context belongs to the one task that evaluates with it. The caches read
+/// for every subject and hour are `@exclusivity(unchecked)`: no access to one
+/// of them overlaps another (none is passed `inout` or borrowed across a call
+/// that touches it), so the run-time check per access is only cost.
 package final class AlertContext {
     package let store: Store
     package let registry: StationRegistry
@@ -48,20 +51,20 @@ package final class AlertContext {
     private let cityCount: Int
     /// A city's sorted values of a pollutant at an hour, shared by its stations:
     /// per (pollutant, city) the last `sortedHours` hours, by hour modulo.
-    private var sortedCity: [(hour: Int, values: [Int])]
+    @exclusivity(unchecked) private var sortedCity: [(hour: Int, values: [Int])]
     private static let sortedHours = 16
 
     /// Per station ordinal and pollutant: the last rolling 24-hour window computed (`end` Int.min: none).
     private let rolling: UnsafeMutableBufferPointer<RollingWindow>
     /// Per (rule, subject, level) of the alerter using the context: the run of
     /// qualifying hours last found (see `ConsecutiveHours.judge`).
-    private var streaks = UnsafeMutableBufferPointer<Streak>(start: nil, count: 0)
+    @exclusivity(unchecked) private var streaks = UnsafeMutableBufferPointer<Streak>(start: nil, count: 0)
     /// Per subject id: the PM AQI of its 24-hour windows (episode rules), by hour modulo.
-    private var aqiMemo: [[AQISlot]] = []
+    @exclusivity(unchecked) private var aqiMemo: [[AQISlot]] = []
     private static let aqiHours = 512
     private var memo: [MemoKey: Double?] = [:]
     /// The local date of the last day asked for (rules ask for the hour's date many times an hour).
-    private var lastDate: (day: Int, date: CivilDate)?
+    @exclusivity(unchecked) private var lastDate: (day: Int, date: CivilDate)?
     /// Per subject id: the members with a series of the pollutants asked for (coverage rules).
     private var reportingMembers: [Int: (pollutant: Pollutant?, members: [Int])] = [:]
     /// Per (rule, subject) streak index: a trend rule's condition for a (day, end) (it changes once a day).
@@ -72,7 +75,7 @@ package final class AlertContext {
     /// Subject ids are unique across every list of this context (memo keys use them).
     private var nextSubjectID = 0
     /// Every subject's members' ordinals, one after the other (`SubjectRef.members`).
-    private(set) var memberList: [Int] = []
+    @exclusivity(unchecked) private(set) var memberList: [Int] = []
     /// Every subject, by id.
     private var subjectByID: [AlertSubject] = []
     /// One slot per distinct subject (by `stateKey`) across all lists: the

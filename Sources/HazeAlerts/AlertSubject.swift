@@ -141,10 +141,7 @@ public struct AlertSubject: Sendable, Hashable {
         }
     }
 
-    /// Facts every message can use.
-    func facts(at hour: Hour, zone: LocalZone) -> [String: String] { facts(time: zone.format(hour)) }
-
-    /// Facts every message can use, the hour already written.
+    /// Facts every message can use, the report's hour already written.
     func facts(time: String) -> [String: String] {
         ["subject": key, "name": name.isEmpty ? key : name, "city": city, "district": district, "time": time]
     }
