@@ -30,6 +30,7 @@ public struct AlertReplayOutput {
     /// The language of titles, headings and messages.
     public let language: Language
     private let widths: [Int]
+    private let table: TextTable
     private var summary: AlertSummary
     private var written = 0
 
@@ -40,6 +41,7 @@ public struct AlertReplayOutput {
         self.zone = zone
         self.language = language
         self.summary = AlertSummary(zone: zone)
+        self.table = AlertReport.tableColumns(language)
         self.widths = form == .table ? Self.widths(zone: zone, language: language, ruleIDs: ruleIDs, subjects: subjects) : []
     }
 
@@ -59,7 +61,6 @@ public struct AlertReplayOutput {
             out += written == 0 ? "[\n  " : ",\n  "
             event.json(zone).write(to: &out, pretty: true, indent: "  ")
         case .table:
-            let table = AlertReport.tableColumns(language)
             if written == 0 { out += table.heading(widths: widths) }
             out += table.row(AlertReport.row(event, zone: zone, language: language), widths: widths)
         }
