@@ -5,44 +5,102 @@ import HazeAssessment
 
 /// What rules read while evaluating, indexed for speed: every registry
 /// station gets an ordinal, its series indices and its city's other
-/// assessment stations are looked up once, rows of the hourly ring are kept
-/// for the hours a rule looks back over, rolling 24-hour sums are carried
+/// assessment stations are looked up once, hourly values are read straight
+/// from the ring's mapping (`HourlyValues`), rolling 24-hour sums are carried
 /// from one hour to the next, and per-hour results shared by many subjects
 /// (a city's sorted values, a unit's AQI) are memoised. One context serves
-/// one run (a cron evaluation or a replay); results never depend on caching.
+/// one run (a cron evaluation, or a replay while no writer commits: after a
+/// commit the replay makes a new context from the newly opened store);
+/// results never depend on caching.
 ///
 /// Not `Sendable`: its caches change on every read, without a lock, so a
-/// context belongs to the one task that evaluates with it.
+/// context belongs to the one task that evaluates with it. The caches read
+/// for every subject and hour are `@exclusivity(unchecked)`: no access to one
+/// of them overlaps another (none is passed `inout` or borrowed across a call
+/// that touches it), so the run-time check per access is only cost.
 package final class AlertContext {
     package let store: Store
     package let registry: StationRegistry
-    package var zone: LocalZone { store.zone }
+    package let zone: LocalZone
     let aggregation: Aggregation
 
-    /// Registry stations by ordinal, and their series per pollutant (-1 = none).
+    /// Registry stations by ordinal, and their PM2.5 and PM10 series (-1 = none).
     let stations: [Station]
     private let ordinals: [String: Int]
-    private let seriesByPollutant: [[Int]]
-    /// Per station ordinal: the other assessment stations of its city.
-    private let neighbours: [[Int]]
+    private let pm25Series: [Int]
+    private let pm10Series: [Int]
+    /// The hourly ring's values as the store saw them when the context was
+    /// made (valid while `store`, which the context holds, is open).
+    let values: HourlyValues
+    /// The PM2.5 and PM10 values of every station at the last `denseHours`
+    /// hours read, by hour modulo: `dense[(slot * 2 + p) * stations + ordinal]`
+    /// (-1 missing). Rules read a station-hour many times; each row is read
+    /// from the ring once.
+    private let dense: UnsafeMutableBufferPointer<Int32>
+    private let denseHour: UnsafeMutableBufferPointer<Int>
+    private static let denseHours = 64
+    /// Per station ordinal: the other assessment stations of its city, as
+    /// `neighbourList[neighbourStart[i] ..< neighbourStart[i + 1]]` (one flat
+    /// array: reading a station's neighbours takes no reference count).
+    private let neighbourList: [Int]
+    private let neighbourStart: [Int]
     /// Per station ordinal: the city's assessment stations (itself included when it is one).
     private let cityMembers: [[Int]]
+    /// Per station ordinal: its city's index (for the sorted values cache).
+    private let cityIndex: [Int]
+    private let cityCount: Int
+    /// A city's sorted values of a pollutant at an hour, shared by its stations:
+    /// per (pollutant, city) the last `sortedHours` hours, by hour modulo.
+    @exclusivity(unchecked) private var sortedCity: [(hour: Int, values: [Int])]
+    private static let sortedHours = 16
 
-    private static let rowSlots = 24 * 12
-    private var rows: [(hour: Hour, row: HourRow?)?]
-    /// Per series: the last rolling 24-hour window computed (end hour, sum, count).
-    private var rolling: [(end: Hour, sum: Int, count: Int)?]
+    /// Per station ordinal and pollutant: the last rolling 24-hour window computed (`end` Int.min: none).
+    private let rolling: UnsafeMutableBufferPointer<RollingWindow>
+    /// Per (rule, subject, level) of the alerter using the context: the run of
+    /// qualifying hours last found (see `ConsecutiveHours.judge`).
+    @exclusivity(unchecked) private var streaks = UnsafeMutableBufferPointer<Streak>(start: nil, count: 0)
+    /// Per subject id: the PM AQI of its 24-hour windows (episode rules), by hour modulo.
+    @exclusivity(unchecked) private var aqiMemo: [[AQISlot]] = []
+    private static let aqiHours = 512
     private var memo: [MemoKey: Double?] = [:]
-    private var sortedCity: [MemoKey: [Int]] = [:]
+    /// The local date of the last day asked for (rules ask for the hour's date many times an hour).
+    @exclusivity(unchecked) private var lastDate: (day: Int, date: CivilDate)?
+    /// Per subject id: the members with a series of the pollutants asked for (coverage rules).
+    private var reportingMembers: [Int: (pollutant: Pollutant?, members: [Int])] = [:]
+    /// Per (rule, subject) streak index: a trend rule's condition for a (day, end) (it changes once a day).
+    private var trendMemo: [Int: (day: Int, end: Int, condition: Condition)] = [:]
     private var subjectsByScope: [String: [AlertSubject]] = [:]
     /// Per subject id: the newest hour with data up to an hour (feed rules).
-    private var lastData: [Int: (upTo: Hour, last: Hour?)] = [:]
+    private var lastData: [Int: (upTo: Hour, last: Hour?, watched: [Int])] = [:]
     /// Subject ids are unique across every list of this context (memo keys use them).
     private var nextSubjectID = 0
+    /// Every subject's members' ordinals, one after the other (`SubjectRef.members`).
+    @exclusivity(unchecked) private(set) var memberList: [Int] = []
+    /// Every subject, by id.
+    private var subjectByID: [AlertSubject] = []
     /// One slot per distinct subject (by `stateKey`) across all lists: the
     /// index of its cursors while a run evaluates.
     private(set) var slotKeys: [String] = []
     private var slotByKey: [String: Int] = [:]
+
+    struct RollingWindow {
+        var end = Int.min
+        var sum = 0
+        var count = 0
+    }
+
+    /// How many hours in a row up to `hour` a condition's hours qualified
+    /// (counted up to the rule's `hours`, which is all that matters).
+    struct Streak {
+        var hour = Int.min
+        var run = 0
+    }
+
+    struct AQISlot {
+        var hour = Int.min
+        var minimumHours = 0
+        var value: Int?
+    }
 
     struct MemoKey: Hashable {
         var tag: Int
@@ -58,28 +116,105 @@ package final class AlertContext {
         self.store = store
         self.registry = registry
         self.filter = filter
+        self.zone = store.zone
         self.aggregation = Aggregation(store: store)
         let stations = registry.stations.sorted { $0.code < $1.code }
         self.stations = stations
         var ordinals: [String: Int] = [:]
         for (i, station) in stations.enumerated() { ordinals[station.code] = i }
         self.ordinals = ordinals
-        // Alert rules take PM2.5 and PM10 only (index 0 and 1, see `series(_:_:)`).
-        self.seriesByPollutant = Pollutant.particulates.map { pollutant in
-            stations.map { store.index(of: SeriesKey(station: $0.code, pollutant: pollutant)) ?? -1 }
-        }
+        // Alert rules take PM2.5 and PM10 only (see `series(_:_:)`).
+        self.pm25Series = stations.map { store.index(of: SeriesKey(station: $0.code, pollutant: .pm25)) ?? -1 }
+        self.pm10Series = stations.map { store.index(of: SeriesKey(station: $0.code, pollutant: .pm10)) ?? -1 }
+        self.values = store.hourlyValues
         var byCity: [String: [Int]] = [:]
         for (i, station) in stations.enumerated() where !station.isControl { byCity[station.city, default: []].append(i) }
         self.cityMembers = stations.map { byCity[$0.city] ?? [] }
-        self.neighbours = stations.indices.map { i in (byCity[stations[i].city] ?? []).filter { $0 != i } }
-        self.rows = Array(repeating: nil, count: Self.rowSlots)
-        self.rolling = Array(repeating: nil, count: store.series.count)
+        var cityNumbers: [String: Int] = [:]
+        for station in stations where cityNumbers[station.city] == nil { cityNumbers[station.city] = cityNumbers.count }
+        self.cityIndex = stations.map { cityNumbers[$0.city] ?? 0 }
+        self.cityCount = max(1, cityNumbers.count)
+        self.sortedCity = Array(repeating: (Int.min, []), count: 2 * max(1, cityNumbers.count) * Self.sortedHours)
+        var neighbourList: [Int] = []
+        var neighbourStart: [Int] = [0]
+        for i in stations.indices {
+            neighbourList += (byCity[stations[i].city] ?? []).filter { $0 != i }
+            neighbourStart.append(neighbourList.count)
+        }
+        self.neighbourList = neighbourList
+        self.neighbourStart = neighbourStart
+        self.rolling = .allocate(capacity: 2 * stations.count)
+        rolling.initialize(repeating: RollingWindow())
+        self.dense = .allocate(capacity: Self.denseHours * 2 * stations.count)
+        dense.initialize(repeating: -1)
+        self.denseHour = .allocate(capacity: Self.denseHours * 2)
+        denseHour.initialize(repeating: Int.min)
+    }
+
+    deinit {
+        rolling.deallocate()
+        streaks.deallocate()
+        dense.deallocate()
+        denseHour.deallocate()
+    }
+
+    /// The local date of `hour` (memoised for the last day asked for).
+    func date(of hour: Hour) -> CivilDate {
+        let day = zone.day(of: hour)
+        if let lastDate, lastDate.day == day.index { return lastDate.date }
+        let date = day.date
+        lastDate = (day.index, date)
+        return date
+    }
+
+    /// The subject's members with a series of `pollutant` (either PM when nil), looked up once.
+    func members(_ subject: SubjectRef, reporting pollutant: Pollutant?) -> [Int] {
+        if let cached = reportingMembers[subject.id], cached.pollutant == pollutant { return cached.members }
+        let pollutants = pollutant.map { [$0] } ?? [.pm25, .pm10]
+        let members = memberList[subject.members].filter { member in pollutants.contains { series(member, $0) >= 0 } }
+        reportingMembers[subject.id] = (pollutant, members)
+        return members
+    }
+
+    /// A trend rule's condition on `day` with month-to-date up to `end`, computed once per
+    /// (rule, subject) — `key`, its streak index; -1: not kept.
+    func trend(_ key: Int, day: Day, end: Day, _ compute: () -> Condition) -> Condition {
+        guard key >= 0 else { return compute() }
+        if let cached = trendMemo[key], cached.day == day.index, cached.end == end.index { return cached.condition }
+        let condition = compute()
+        trendMemo[key] = (day.index, end.index, condition)
+        return condition
+    }
+
+    /// Makes room for `count` streaks (the alerter's rules × subjects × levels), all unknown.
+    func reserveStreaks(_ count: Int) {
+        streaks.deallocate()
+        streaks = .allocate(capacity: max(0, count))
+        streaks.initialize(repeating: Streak())
+    }
+
+    /// The streak at `index`, nil when the index is outside what was reserved.
+    @inline(__always) func streak(_ index: Int) -> UnsafeMutablePointer<Streak>? {
+        guard index >= 0, index < streaks.count, let base = streaks.baseAddress else { return nil }
+        return base + index
+    }
+
+    /// A subject's PM AQI of the 24-hour window ending at `end` (episode rules), computed once per hour.
+    func windowAQI(_ subject: SubjectRef, ending end: Hour, minimumHours: Int, _ compute: () -> Int?) -> Int? {
+        let id = subject.id
+        if id >= aqiMemo.count { aqiMemo += Array(repeating: [], count: id + 1 - aqiMemo.count) }
+        if aqiMemo[id].isEmpty { aqiMemo[id] = Array(repeating: AQISlot(), count: Self.aqiHours) }
+        let slot = end.index & (Self.aqiHours - 1)
+        let cached = aqiMemo[id][slot]
+        if cached.hour == end.index, cached.minimumHours == minimumHours { return cached.value }
+        let value = compute()
+        aqiMemo[id][slot] = AQISlot(hour: end.index, minimumHours: minimumHours, value: value)
+        return value
     }
 
     /// Bounds memory on long replays: drops the memoised values once they grow large.
     func trimCaches() {
         if memo.count > 400_000 { memo.removeAll(keepingCapacity: true) }
-        if sortedCity.count > 50_000 { sortedCity.removeAll(keepingCapacity: true) }
     }
 
     /// The subjects a rule watches in this run (those the filter covers).
@@ -97,7 +232,10 @@ package final class AlertContext {
         for i in list.indices {
             list[i].id = nextSubjectID
             nextSubjectID += 1
-            list[i].members = list[i].stations.compactMap { ordinals[$0.code] }
+            let members = list[i].stations.compactMap { ordinals[$0.code] }
+            list[i].members = members
+            list[i].memberSpan = memberList.count ..< memberList.count + members.count
+            memberList += members
             let key = list[i].stateKey
             if let slot = slotByKey[key] {
                 list[i].slot = slot
@@ -106,6 +244,7 @@ package final class AlertContext {
                 slotByKey[key] = slotKeys.count
                 slotKeys.append(key)
             }
+            subjectByID.append(list[i])
         }
         subjectsByScope[key] = list
         return list
@@ -113,62 +252,75 @@ package final class AlertContext {
 
     // MARK: Values
 
-    func row(_ hour: Hour) -> HourRow? {
-        let slot = ((hour.index % Self.rowSlots) + Self.rowSlots) % Self.rowSlots
-        if let cached = rows[slot], cached.hour == hour { return cached.row }
-        let row = store.row(at: hour)
-        rows[slot] = (hour, row)
-        return row
-    }
+    /// True when the hourly ring holds `hour` (a row to read, whatever it holds).
+    @inline(__always) func holds(_ hour: Hour) -> Bool { values.holds(hour.index) }
 
     @inline(__always) func series(_ member: Int, _ pollutant: Pollutant) -> Int {
-        seriesByPollutant[pollutant == .pm25 ? 0 : 1][member]
+        pollutant == .pm25 ? pm25Series[member] : pm10Series[member]
     }
 
     /// A station's value (by ordinal) at an hour.
     @inline(__always) func value(_ member: Int, _ pollutant: Pollutant, _ hour: Hour) -> Int? {
-        let s = series(member, pollutant)
-        return s < 0 ? nil : row(hour)?[s]
+        let row = (hour.index & (Self.denseHours - 1)) * 2 + (pollutant == .pm25 ? 0 : 1)
+        if denseHour[row] != hour.index { fill(row, pollutant, hour.index) }
+        let v = dense[row * stations.count + member]
+        return v < 0 ? nil : Int(v)
+    }
+
+    /// Reads one pollutant of every station at an hour into its dense row.
+    private func fill(_ row: Int, _ pollutant: Pollutant, _ hour: Int) {
+        let series = pollutant == .pm25 ? pm25Series : pm10Series
+        let start = row * stations.count
+        for member in series.indices {
+            dense[start + member] = values.value(series[member], hour).map { Int32($0) } ?? -1
+        }
+        denseHour[row] = hour
     }
 
     /// A subject's hourly value: the station's, or the mean of its stations' values present.
-    func hourly(_ subject: AlertSubject, _ pollutant: Pollutant, _ hour: Hour) -> Double? {
-        if subject.scope == .station { return subject.members.first.flatMap { value($0, pollutant, hour) }.map(Double.init) }
+    func hourly(_ subject: SubjectRef, _ pollutant: Pollutant, _ hour: Hour) -> Double? {
+        if subject.scope == .station {
+            return subject.station < 0 ? nil : value(subject.station, pollutant, hour).map(Double.init)
+        }
         var sum = 0, count = 0
-        for member in subject.members {
-            if let v = value(member, pollutant, hour) { sum += v; count += 1 }
+        for k in subject.members {
+            if let v = value(memberList[k], pollutant, hour) { sum += v; count += 1 }
         }
         return count == 0 ? nil : Double(sum) / Double(count)
     }
 
+    /// The subject of an id (the full subject, for the rules that need its names).
+    func subject(_ id: Int) -> AlertSubject { subjectByID[id] }
+
     /// A station's mean over the 24 hours ending at `end`, with at least
     /// `minimumHours` values; carried forward hour by hour when possible.
     func rolling24(_ member: Int, _ pollutant: Pollutant, ending end: Hour, minimumHours: Int) -> Double? {
-        let series = series(member, pollutant)
-        guard series >= 0, series < rolling.count else { return nil }
+        guard series(member, pollutant) >= 0 else { return nil }
+        let slot = (pollutant == .pm25 ? 0 : stations.count) + member
+        let previous = rolling[slot]
         var sum = 0, count = 0
-        if let previous = rolling[series], previous.end == end {
+        if previous.end == end.index {
             sum = previous.sum
             count = previous.count
-        } else if let previous = rolling[series], previous.end == end.advanced(by: -1) {
+        } else if previous.end == end.index - 1 {
             sum = previous.sum
             count = previous.count
-            if let v = row(end)?[series] { sum += v; count += 1 }
-            if let v = row(end.advanced(by: -24))?[series] { sum -= v; count -= 1 }
+            if let v = value(member, pollutant, end) { sum += v; count += 1 }
+            if let v = value(member, pollutant, end.advanced(by: -24)) { sum -= v; count -= 1 }
         } else {
             for offset in 0..<24 {
-                if let v = row(end.advanced(by: -offset))?[series] { sum += v; count += 1 }
+                if let v = value(member, pollutant, end.advanced(by: -offset)) { sum += v; count += 1 }
             }
         }
-        if rolling[series].map({ $0.end <= end }) ?? true { rolling[series] = (end, sum, count) }
+        if previous.end <= end.index { rolling[slot] = RollingWindow(end: end.index, sum: sum, count: count) }
         return count >= minimumHours && count > 0 ? Double(sum) / Double(count) : nil
     }
 
     /// A subject's 24-hour mean: the station's, or the mean of its stations' means.
-    func rolling24(_ subject: AlertSubject, _ pollutant: Pollutant, ending end: Hour, minimumHours: Int) -> Double? {
+    func rolling24(_ subject: SubjectRef, _ pollutant: Pollutant, ending end: Hour, minimumHours: Int) -> Double? {
         var sum = 0.0, count = 0
-        for member in subject.members {
-            if let mean = rolling24(member, pollutant, ending: end, minimumHours: minimumHours) {
+        for k in subject.members {
+            if let mean = rolling24(memberList[k], pollutant, ending: end, minimumHours: minimumHours) {
                 sum += mean
                 count += 1
             }
@@ -176,33 +328,43 @@ package final class AlertContext {
         return count == 0 ? nil : sum / Double(count)
     }
 
-    /// Values at `hour` of the other assessment stations of a station's city.
-    func neighbourValues(of member: Int, _ pollutant: Pollutant, _ hour: Hour) -> [Int] {
-        neighbours[member].compactMap { value($0, pollutant, hour) }
+    /// How many of the other assessment stations of a station's city have a
+    /// value at `hour`, and the lowest of them (nil when none has).
+    func neighbourLowest(of member: Int, _ pollutant: Pollutant, _ hour: Hour) -> (count: Int, lowest: Int?) {
+        var count = 0
+        var lowest: Int?
+        for k in neighbourStart[member] ..< neighbourStart[member + 1] {
+            guard let v = value(neighbourList[k], pollutant, hour) else { continue }
+            count += 1
+            lowest = min(lowest ?? v, v)
+        }
+        return (count, lowest)
     }
 
     /// The median of the other assessment stations' values, and how many there were.
     /// Uses the city's sorted values for the hour, shared by all its stations.
     func neighbourMedian(of member: Int, _ pollutant: Pollutant, _ hour: Hour) -> (median: Double, count: Int)? {
-        let members = cityMembers[member]
-        let key = MemoKey(tag: pollutant == .pm25 ? 1 : 2, subject: members.first ?? -1, hour: hour.index)
-        let sorted: [Int]
-        if let cached = sortedCity[key] {
-            sorted = cached
-        } else {
-            sorted = members.compactMap { value($0, pollutant, hour) }.sorted()
-            sortedCity[key] = sorted
+        let slot = ((pollutant == .pm25 ? 0 : cityCount) + cityIndex[member]) * Self.sortedHours
+            + (hour.index & (Self.sortedHours - 1))
+        if sortedCity[slot].hour != hour.index {
+            sortedCity[slot].hour = hour.index
+            sortedCity[slot].values.removeAll(keepingCapacity: true)
+            for other in cityMembers[member] {
+                if let v = value(other, pollutant, hour) { sortedCity[slot].values.append(v) }
+            }
+            sortedCity[slot].values.sort()
         }
-        // The median of `sorted` without one occurrence of the station's own value.
-        var skip = -1
-        if !stations[member].isControl, let own = value(member, pollutant, hour) {
-            skip = sorted.firstIndex(of: own) ?? -1
+        let own = stations[member].isControl ? nil : value(member, pollutant, hour)
+        return sortedCity[slot].values.withUnsafeBufferPointer { sorted in
+            // The median of `sorted` without one occurrence of the station's own value.
+            var skip = -1
+            if let own { skip = sorted.firstIndex(of: own) ?? -1 }
+            let n = sorted.count - (skip >= 0 ? 1 : 0)
+            guard n > 0 else { return nil }
+            func at(_ k: Int) -> Int { skip >= 0 && k >= skip ? sorted[k + 1] : sorted[k] }
+            let middle = n % 2 == 1 ? Double(at(n / 2)) : Double(at(n / 2 - 1) + at(n / 2)) / 2
+            return (middle, n)
         }
-        let n = sorted.count - (skip >= 0 ? 1 : 0)
-        guard n > 0 else { return nil }
-        func at(_ k: Int) -> Int { skip >= 0 && k >= skip ? sorted[k + 1] : sorted[k] }
-        let middle = n % 2 == 1 ? Double(at(n / 2)) : Double(at(n / 2 - 1) + at(n / 2)) / 2
-        return (middle, n)
     }
 
     /// The newest hour up to `hour` at which any of a subject's stations has a
@@ -212,21 +374,19 @@ package final class AlertContext {
     /// by hour; otherwise the hours of `hour`'s day are read, then earlier
     /// days are skipped through the daily ring (one row per day, not 24) down
     /// to the last day with a value, whose hours give the hour.
-    func lastDataHour(_ subject: AlertSubject, upTo hour: Hour) -> Hour?? {
-        let watched = subject.members.flatMap { [self.series($0, .pm25), self.series($0, .pm10)] }.filter { $0 >= 0 }
-        guard !watched.isEmpty, let window = store.hourlyWindow else { return nil }
-        func hasData(_ h: Hour) -> Bool {
-            // Straight from the store: a scan back must not evict the rows rules look back over.
-            guard let row = store.row(at: h) else { return false }
-            return watched.contains { row[$0] != nil }
-        }
+    func lastDataHour(_ subject: SubjectRef, upTo hour: Hour) -> Hour?? {
         if let cached = lastData[subject.id] {
             if cached.upTo == hour { return .some(cached.last) }
             if cached.upTo == hour.advanced(by: -1) {
-                let last = hasData(hour) ? hour : cached.last
-                lastData[subject.id] = (hour, last)
+                let last = cached.watched.contains { values.value($0, hour.index) != nil } ? hour : cached.last
+                lastData[subject.id] = (hour, last, cached.watched)
                 return .some(last)
             }
+        }
+        let watched = memberList[subject.members].flatMap { [self.series($0, .pm25), self.series($0, .pm10)] }.filter { $0 >= 0 }
+        guard !watched.isEmpty, let window = values.window else { return nil }
+        func hasData(_ h: Hour) -> Bool {
+            watched.contains { values.value($0, h.index) != nil }
         }
         func newest(in range: ClosedRange<Hour>) -> Hour? {
             var h = range.upperBound
@@ -249,7 +409,7 @@ package final class AlertContext {
                 }
             }
         }
-        lastData[subject.id] = (hour, found)
+        lastData[subject.id] = (hour, found, watched)
         return .some(found)
     }
 
@@ -268,10 +428,28 @@ enum ConsecutiveHours {
     /// Active when the last `hours` hours all qualify; inactive when the
     /// current hour is known not to; unknown otherwise (a missing hour, or a
     /// run not yet long enough), which neither opens nor closes an episode.
-    static func judge(_ hours: Int, at hour: Hour, _ qualifies: (Hour) -> Bool?) -> Bool? {
-        guard let now = qualifies(hour) else { return nil }
-        guard now else { return false }
-        for back in 1..<max(hours, 1) where qualifies(hour.advanced(by: -back)) != true { return nil }
-        return true
+    ///
+    /// With a `streak` (one per rule, subject and level, kept by the context)
+    /// the run of qualifying hours found at the hour before is carried on, so
+    /// each hour is judged once instead of `hours` times; without one, or
+    /// when the streak is not of the hour before, the hours are looked back
+    /// over. Both give the same answer: the run is the same function of the
+    /// same values.
+    static func judge(_ hours: Int, at hour: Hour, streak: UnsafeMutablePointer<AlertContext.Streak>? = nil,
+                      _ qualifies: (Hour) -> Bool?) -> Bool? {
+        let now = qualifies(hour)
+        guard now == true else {
+            streak?.pointee = AlertContext.Streak(hour: hour.index, run: 0)
+            return now
+        }
+        let needed = max(hours, 1)
+        var run = 1
+        if let previous = streak?.pointee, previous.hour == hour.index - 1 {
+            run = min(previous.run + 1, needed)
+        } else {
+            while run < needed, qualifies(hour.advanced(by: -run)) == true { run += 1 }
+        }
+        streak?.pointee = AlertContext.Streak(hour: hour.index, run: run)
+        return run >= needed ? true : nil
     }
 }

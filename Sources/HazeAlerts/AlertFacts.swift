@@ -24,7 +24,7 @@ enum AlertFacts {
 /// What a rule found for one subject at one hour.
 package enum Condition: Sendable, Equatable {
     /// The condition holds; `level` indexes the rule's levels.
-    case active(level: Int, value: Double?, facts: [String: String])
+    case active(level: Int, value: Double?, facts: ConditionFacts)
     /// The condition is known not to hold: an open episode closes.
     case inactive
     /// Not enough data to say: nothing changes (missing data never closes an episode).

@@ -96,7 +96,7 @@ struct AlertLog {
             episode.level = level
             episode.lastReported = hour.index
             episode.peak = report.peak ?? episode.peak
-            episode.facts = report.facts.filter { !AlertFacts.common.contains($0.key) && $0.value != "—" }
+            episode.facts = .text(report.facts.filter { !AlertFacts.common.contains($0.key) && $0.value != "—" })
             open[key] = episode
         }
         result.open = open.values.sorted(by: OpenEpisode.precedes)

@@ -1,3 +1,5 @@
+import HazeModel
+
 /// One alert rule from a campaign's rule file: what to watch, where, how
 /// urgent it is, how often to remind, and what to say.
 public struct AlertRule: Sendable {
@@ -27,6 +29,8 @@ public struct AlertRule: Sendable {
     var cooldownHours: Int
     /// Message templates by language (`zh`, `en`), with `{placeholders}`.
     public var messages: [String: String]
+    /// The templates of `messages` read once (used while they are the same text).
+    package var parsedMessages: [String: Template.Parsed] = [:]
     /// The rule file, for messages.
     public var file: String
 

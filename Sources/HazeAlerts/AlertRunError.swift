@@ -15,6 +15,9 @@ public enum AlertRunError: Error, Sendable, Equatable, CustomStringConvertible {
     case nowInFuture(now: String, clock: String)
     /// The replay's dates are out of order or outside what can be evaluated.
     case invalidPeriod(String)
+    /// While a replay ran, a writer's commit moved the hourly ring past hours
+    /// it had still to evaluate (`next` … `last`); the ring now holds `window`.
+    case replayOutrun(next: String, last: String, window: String)
 
     /// True for the errors that come from how the run was asked for (a usage error).
     public var isUsage: Bool {
@@ -44,6 +47,10 @@ public enum AlertRunError: Error, Sendable, Equatable, CustomStringConvertible {
             return "--now \(now) is after the system clock's hour \(clock); a run cannot be made as of a time that has not come"
         case .invalidPeriod(let detail):
             return detail
+        case .replayOutrun(let next, let last, let window):
+            return "the replay stopped at \(next): while it ran, new data moved the hourly ring past the hours \(next) … \(last) "
+                + "it had still to evaluate (the ring now holds \(window)); the reports before \(next) stand. "
+                + "Replay from a later date, or keep more hours in the ring (`haze init --hours`)"
         }
     }
 }

@@ -2,25 +2,106 @@ import HazeModel
 import HazeRegistry
 
 /// What an alert is about: a station, or a district or city and its stations.
+///
+/// Its names and stations are held in one shared, immutable box, so a copy
+/// costs one reference count, not one per name: the alerter hands subjects
+/// around for every rule and hour.
 public struct AlertSubject: Sendable, Hashable {
-    /// Stable key for logs and episodes: `1001A`, `北京/朝阳区`, `北京`, `全国`.
-    public var key: String
+    private final class Storage: Sendable {
+        let key: String
+        let name: String
+        let city: String
+        let district: String
+        let stations: [Station]
+        let members: [Int]
+
+        init(key: String, name: String, city: String, district: String, stations: [Station], members: [Int]) {
+            self.key = key
+            self.name = name
+            self.city = city
+            self.district = district
+            self.stations = stations
+            self.members = members
+        }
+
+        func with(key: String? = nil, name: String? = nil, city: String? = nil, district: String? = nil,
+                  stations: [Station]? = nil, members: [Int]? = nil) -> Storage {
+            Storage(key: key ?? self.key, name: name ?? self.name, city: city ?? self.city, district: district ?? self.district,
+                    stations: stations ?? self.stations, members: members ?? self.members)
+        }
+    }
+
+    private var storage: Storage
     /// Whether the subject is a station, a district or a city.
     public var scope: AlertScope
-    /// The name for reports (a station's name, a district's, a city's).
-    public var name: String
-    /// The city it belongs to.
-    public var city: String
-    /// The district; empty for a city.
-    public var district: String
-    /// The station itself, or the unit's assessment stations.
-    public var stations: [Station]
-    /// An id unique within its context, the stations' ordinals in the
-    /// context, and a slot shared by every list's copy of the same subject
-    /// (all set by `AlertContext`).
+    /// An id unique within its context and a slot shared by every list's copy
+    /// of the same subject (both set by `AlertContext`).
     var id = 0
-    var members: [Int] = []
     var slot = 0
+    /// The first member's ordinal (the station itself for a station), -1 for none.
+    private(set) var firstMember = -1
+    /// Where the context keeps the members' ordinals (`AlertContext.memberList`).
+    var memberSpan = 0 ..< 0
+
+    /// What evaluating needs of the subject, without a reference to count:
+    /// rules hand it around for every subject and hour.
+    var ref: SubjectRef { SubjectRef(id: id, scope: scope, station: firstMember, members: memberSpan) }
+
+    init(key: String, scope: AlertScope, name: String, city: String, district: String, stations: [Station],
+         id: Int = 0, members: [Int] = [], slot: Int = 0) {
+        self.storage = Storage(key: key, name: name, city: city, district: district, stations: stations, members: members)
+        self.scope = scope
+        self.id = id
+        self.slot = slot
+        self.firstMember = members.first ?? -1
+    }
+
+    /// Stable key for logs and episodes: `1001A`, `北京/朝阳区`, `北京`, `全国`.
+    public var key: String {
+        get { storage.key }
+        set { storage = storage.with(key: newValue) }
+    }
+    /// The name for reports (a station's name, a district's, a city's).
+    public var name: String {
+        get { storage.name }
+        set { storage = storage.with(name: newValue) }
+    }
+    /// The city it belongs to.
+    public var city: String {
+        get { storage.city }
+        set { storage = storage.with(city: newValue) }
+    }
+    /// The district; empty for a city.
+    public var district: String {
+        get { storage.district }
+        set { storage = storage.with(district: newValue) }
+    }
+    /// The station itself, or the unit's assessment stations.
+    public var stations: [Station] {
+        get { storage.stations }
+        set { storage = storage.with(stations: newValue) }
+    }
+    /// The stations' ordinals in the context (set by `AlertContext`).
+    var members: [Int] {
+        get { storage.members }
+        set {
+            storage = storage.with(members: newValue)
+            firstMember = newValue.first ?? -1
+        }
+    }
+
+    public static func == (a: AlertSubject, b: AlertSubject) -> Bool {
+        a.scope == b.scope && a.id == b.id && a.slot == b.slot
+            && (a.storage === b.storage
+                || (a.key == b.key && a.name == b.name && a.city == b.city && a.district == b.district
+                    && a.stations == b.stations && a.members == b.members))
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(key)
+        hasher.combine(scope)
+        hasher.combine(id)
+    }
 
     /// The key of the national subject.
     public static let nationalKey = "全国"
@@ -60,8 +141,19 @@ public struct AlertSubject: Sendable, Hashable {
         }
     }
 
-    /// Facts every message can use.
-    func facts(at hour: Hour, zone: LocalZone) -> [String: String] {
-        ["subject": key, "name": name.isEmpty ? key : name, "city": city, "district": district, "time": zone.format(hour)]
+    /// Facts every message can use, the report's hour already written.
+    func facts(time: String) -> [String: String] {
+        ["subject": key, "name": name.isEmpty ? key : name, "city": city, "district": district, "time": time]
     }
+}
+
+/// A subject as the rules read it: its id in the context, its scope, its
+/// station (for a station) and where its members' ordinals are in the
+/// context's member list. Plain values only, so passing it costs nothing.
+struct SubjectRef {
+    let id: Int
+    let scope: AlertScope
+    /// The station's ordinal for a station subject (the first member otherwise), -1 for none.
+    let station: Int
+    let members: Range<Int>
 }

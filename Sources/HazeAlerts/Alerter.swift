@@ -17,12 +17,26 @@ package struct Alerter {
     package let context: AlertContext
     /// Per rule, the subjects it watches in this run (the filter applied).
     private let lists: [[AlertSubject]]
+    /// Per rule, the index of its first subject's first streak in the context,
+    /// and how many streaks each subject has (one per level).
+    private let streakBase: [Int]
+    private let streakStride: [Int]
 
     package init(store: Store, registry: StationRegistry, rules: RuleSet, filter: SubjectFilter = .everything) {
         self.rules = rules
         let context = AlertContext(store: store, registry: registry, filter: filter)
         self.context = context
-        self.lists = rules.rules.map { context.subjects(for: $0) }
+        let lists = rules.rules.map { context.subjects(for: $0) }
+        self.lists = lists
+        var base: [Int] = []
+        var total = 0
+        for (position, rule) in rules.rules.enumerated() {
+            base.append(total)
+            total += lists[position].count * max(1, rule.levels.count)
+        }
+        self.streakBase = base
+        self.streakStride = rules.rules.map { max(1, $0.levels.count) }
+        context.reserveStreaks(total)
     }
 
     /// What one evaluation did besides reporting.
@@ -55,6 +69,44 @@ package struct Alerter {
     package func evaluate(hours: [Hour], state: inout AlertState) -> [AlertEvent] {
         guard let first = hours.first?.index, let last = hours.last?.index, first <= last else { return [] }
         return run(hours: hours, state: &state, target: { _ in last }) { _, _ in first...last }.events
+    }
+
+    /// No episode open: where a replay starts.
+    static func emptyTracker() -> EpisodeTracker { EpisodeTracker(open: []) { _ in nil } }
+
+    /// The streaming replay's step: every rule for every covered subject at
+    /// each hour of `hours` (ascending), the episodes carried in `tracker`
+    /// (keyed by this alerter's rule positions and subject ids, which are the
+    /// same for every alerter made from the same registry, rules and filter);
+    /// each report is handed to `each` as it is made. No cursor is kept.
+    func replay(_ hours: ClosedRange<Hour>, tracker: inout EpisodeTracker, each: (AlertEvent) -> Void) {
+        for hour in hours { evaluate(hour, tracker: &tracker, table: nil, each: each) }
+    }
+
+    /// Every rule for every subject its list holds at one hour — only those
+    /// whose slot's range in `table` holds the hour, when there is a table.
+    private func evaluate(_ hour: Hour, tracker: inout EpisodeTracker, table: RangeTable?, each: (AlertEvent) -> Void) {
+        let zone = context.zone
+        for position in rules.rules.indices {
+            let rule = rules.rules[position]
+            let spans = table.map { rule.kind.timeline == .clock ? $0.clock : $0.data }
+            let base = streakBase[position], stride = streakStride[position]
+            // Subjects are read in place (a copy of each would cost a reference count per name).
+            lists[position].withUnsafeBufferPointer { subjects in
+                for i in subjects.indices {
+                    if let spans {
+                        guard let span = spans[subjects[i].slot], span.contains(hour.index) else { continue }
+                    }
+                    let subject = subjects[i].ref
+                    let condition = RuleEvaluation.evaluate(rule, subject, at: hour, in: context, streaks: base + i * stride)
+                    if let event = tracker.observe(rule, position: position, id: subject.id, condition, at: hour, zone: zone,
+                                                   subject: { subjects[i] }) {
+                        each(event)
+                    }
+                }
+            }
+        }
+        context.trimCaches()
     }
 
     /// Cron style: each covered subject over the hours after its own cursor
@@ -159,20 +211,11 @@ package struct Alerter {
         }
         outcome.orphans = orphans(untouched)
         var tracker = EpisodeTracker(open: managed, keyOf: key)
-        let zone = context.zone
+        var events: [AlertEvent] = []
         for hour in hours {
-            for (position, rule) in rules.rules.enumerated() {
-                let spans = rule.kind.timeline == .clock ? table.clock : table.data
-                for subject in lists[position] {
-                    guard let span = spans[subject.slot], span.contains(hour.index) else { continue }
-                    let condition = RuleEvaluation.evaluate(rule, subject, at: hour, in: context)
-                    if let event = tracker.observe(rule, position: position, subject, condition, at: hour, zone: zone) {
-                        outcome.events.append(event)
-                    }
-                }
-            }
-            context.trimCaches()
+            evaluate(hour, tracker: &tracker, table: table) { events.append($0) }
         }
+        outcome.events = events
         state.open = (untouched + tracker.open).sorted(by: OpenEpisode.precedes)
         // Cursors of the covered subjects move to the target (never back).
         let keys = context.slotKeys

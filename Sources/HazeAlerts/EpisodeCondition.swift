@@ -5,17 +5,14 @@ extension RuleEvaluation {
     /// at this hour, a day apart (so a "day" may cross midnight), with PM AQI
     /// (HJ 633, by the date of each window) > 200. Yellow: ≥ 2 such days;
     /// orange: ≥ 3 with one > 300; red: ≥ 4 with two > 300, or any ≥ 500.
-    static func episode(_ rule: AlertRule, _ subject: AlertSubject, _ hour: Hour, _ context: AlertContext,
+    static func episode(_ rule: AlertRule, _ subject: SubjectRef, _ hour: Hour, _ context: AlertContext, streaks: Int,
                         minimumHours: Int) -> Condition {
         func aqi(_ end: Hour) -> Int? {
-            let key = AlertContext.MemoKey(tag: subject.scope == .city ? 10 : 11, subject: subject.id, hour: end.index, extra: minimumHours)
-            let value = context.remember(key) {
+            context.windowAQI(subject, ending: end, minimumHours: minimumHours) {
                 let pm25 = context.rolling24(subject, .pm25, ending: end, minimumHours: minimumHours)
                 let pm10 = context.rolling24(subject, .pm10, ending: end, minimumHours: minimumHours)
-                let date = context.zone.day(of: end).date
-                return AirQualityIndex.pmAQI(pm25: pm25, pm10: pm10, on: date).map(Double.init)
+                return AirQualityIndex.pmAQI(pm25: pm25, pm10: pm10, on: context.date(of: end))
             }
-            return value.flatMap { Int(exactly: $0) }
         }
         guard let current = aqi(hour) else { return .unknown }
         guard current > 200 else { return .inactive }
@@ -36,9 +33,7 @@ extension RuleEvaluation {
         let capped = min(reached, rule.levels.count - 1)
         let pm25 = context.rolling24(subject, .pm25, ending: hour, minimumHours: minimumHours)
         let pm10 = context.rolling24(subject, .pm10, ending: hour, minimumHours: minimumHours)
-        return .active(level: capped, value: Double(current), facts: [
-            "aqi": String(current), "days": String(days), "days_over_300": String(over300),
-            "pm25": pm25.map { GBT8170.format($0, decimals: 0) } ?? "—", "pm10": pm10.map { GBT8170.format($0, decimals: 0) } ?? "—",
-        ])
+        return .active(level: capped, value: Double(current),
+                       facts: .episode(aqi: current, days: days, over300: over300, pm25: pm25, pm10: pm10))
     }
 }

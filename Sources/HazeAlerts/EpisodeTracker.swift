@@ -11,104 +11,113 @@ import HazeModel
 struct EpisodeTracker {
     /// The episodes it tracks: those of the subjects being evaluated.
     private(set) var open: [OpenEpisode]
-    /// Open episodes by (rule position, subject id), an index into `open`.
-    private var index: [Int64: Int] = [:]
-    private let keyOf: (OpenEpisode) -> Int64?
+    /// Per episode of `open`, its (rule position, subject id) key.
+    private var keys: [Int64]
+    /// The episode's index in `open` (or -1) at `rule position * stride + subject id`.
+    /// A flat table, not a dictionary: it is read for every rule, subject and hour.
+    private var index: [Int32] = []
+    private var rules = 0
+    private var stride = 0
 
-    /// `keyOf` maps each episode to its (rule position, subject id) key; the
-    /// caller hands over only episodes it can key.
-    init(open: [OpenEpisode], keyOf: @escaping (OpenEpisode) -> Int64?) {
-        self.keyOf = keyOf
-        self.open = open
-        reindex()
+    /// `keyOf` maps each episode to its (rule position, subject id) key (`key(rule:subject:)`);
+    /// the caller hands over only episodes it can key.
+    init(open: [OpenEpisode], keyOf: (OpenEpisode) -> Int64?) {
+        self.open = []
+        self.keys = []
+        for episode in open {
+            guard let key = keyOf(episode) else { continue }
+            let (rule, subject) = Self.split(key)
+            guard rule >= 0, subject >= 0 else { continue }
+            place(rule, subject, Int32(self.open.count))
+            self.open.append(episode)
+            self.keys.append(key)
+        }
     }
 
     static func key(rule: Int, subject: Int) -> Int64 { Int64(rule) << 32 | Int64(subject) }
 
-    private mutating func reindex() {
-        index = [:]
-        for (i, episode) in open.enumerated() {
-            if let key = keyOf(episode) { index[key] = i }
-        }
+    private static func split(_ key: Int64) -> (rule: Int, subject: Int) { (Int(key >> 32), Int(key & 0xFFFF_FFFF)) }
+
+    @inline(__always) private func position(_ rule: Int, _ subject: Int) -> Int {
+        guard rule < rules, subject < stride else { return -1 }
+        return Int(index[rule * stride + subject])
     }
 
-    mutating func observe(_ rule: AlertRule, position: Int, _ subject: AlertSubject, _ condition: Condition,
+    private mutating func place(_ rule: Int, _ subject: Int, _ i: Int32) {
+        if rule >= rules || subject >= stride {
+            // Grow the table (rarely: the first episodes of a run) and copy what it held.
+            let newRules = max(rule + 1, rules), newStride = max(subject + 1, 2 * stride, 64)
+            var grown = [Int32](repeating: -1, count: newRules * newStride)
+            for r in 0 ..< rules {
+                for s in 0 ..< stride { grown[r * newStride + s] = index[r * stride + s] }
+            }
+            (index, rules, stride) = (grown, newRules, newStride)
+        }
+        index[rule * stride + subject] = i
+    }
+
+    mutating func observe(_ rule: AlertRule, position rulePosition: Int, _ subject: AlertSubject, _ condition: Condition,
                           at hour: Hour, zone: LocalZone) -> AlertEvent? {
-        if case .unknown = condition { return nil }
-        let key = Self.key(rule: position, subject: subject.id)
+        observe(rule, position: rulePosition, id: subject.id, condition, at: hour, zone: zone) { subject }
+    }
+
+    /// `subject` gives the subject of id `id` when a report is made (most hours make none).
+    mutating func observe(_ rule: AlertRule, position rulePosition: Int, id: Int, _ condition: Condition,
+                          at hour: Hour, zone: LocalZone, subject: () -> AlertSubject) -> AlertEvent? {
         switch condition {
         case .unknown:
             return nil
         case .inactive:
-            guard let i = index[key], hour.index > open[i].lastReported else { return nil }
-            let episode = open[i]
-            remove(at: i, key: key)
-            return event(.closed, rule, subject, episode, hour: hour, value: nil, zone: zone)
+            let i = position(rulePosition, id)
+            guard i >= 0, hour.index > open[i].lastReported else { return nil }
+            let episode = remove(at: i)
+            return event(.closed, rule, subject(), episode, hour: hour, value: nil, zone: zone)
         case .active(let level, let value, let facts):
-            if let i = index[key] {
+            let i = position(rulePosition, id)
+            if i >= 0 {
                 guard hour.index > open[i].lastReported else { return nil }
-                var episode = open[i]
-                episode.level = level
-                episode.facts = facts
-                if let value { episode.peak = max(episode.peak ?? value, value) }
+                open[i].level = level
+                open[i].facts = facts
+                if let value { open[i].peak = max(open[i].peak ?? value, value) }
                 var kind: AlertEvent.Kind?
-                if level > episode.reportedLevel {
+                if level > open[i].reportedLevel {
                     kind = .escalated
-                    episode.reportedLevel = level
-                } else if hour.index - episode.lastReported >= rule.cooldownHours {
+                    open[i].reportedLevel = level
+                } else if hour.index - open[i].lastReported >= rule.cooldownHours {
                     kind = .reminder
                 }
-                if kind != nil { episode.lastReported = hour.index }
-                open[i] = episode
-                return kind.map { event($0, rule, subject, episode, hour: hour, value: value, zone: zone) }
+                guard let kind else { return nil }
+                open[i].lastReported = hour.index
+                return event(kind, rule, subject(), open[i], hour: hour, value: value, zone: zone)
             }
-            let since = hour.index
-            let episode = OpenEpisode(rule: rule.id, subject: subject.key, since: since, level: level, reportedLevel: level,
+            let opened = subject()
+            let episode = OpenEpisode(rule: rule.id, subject: opened.key, since: hour.index, level: level, reportedLevel: level,
                                       lastReported: hour.index, peak: value, facts: facts)
-            index[key] = open.count
+            place(rulePosition, id, Int32(open.count))
             open.append(episode)
-            return event(.opened, rule, subject, episode, hour: hour, value: value, zone: zone)
+            keys.append(Self.key(rule: rulePosition, subject: id))
+            return event(.opened, rule, opened, episode, hour: hour, value: value, zone: zone)
         }
     }
 
-    private mutating func remove(at i: Int, key: Int64) {
+    /// Removes episode `i` (the last one takes its place) and returns it.
+    private mutating func remove(at i: Int) -> OpenEpisode {
         let last = open.count - 1
-        index[key] = nil
+        let (rule, subject) = Self.split(keys[i])
+        index[rule * stride + subject] = -1
         if i != last {
-            open[i] = open[last]
-            if let moved = keyOf(open[i]) { index[moved] = i }
+            open.swapAt(i, last)
+            keys.swapAt(i, last)
+            let (movedRule, movedSubject) = Self.split(keys[i])
+            index[movedRule * stride + movedSubject] = Int32(i)
         }
-        open.removeLast()
+        keys.removeLast()
+        return open.removeLast()
     }
 
     private func event(_ kind: AlertEvent.Kind, _ rule: AlertRule, _ subject: AlertSubject, _ episode: OpenEpisode,
                        hour: Hour, value: Double?, zone: LocalZone) -> AlertEvent {
-        let level = rule.levels[min(episode.level, rule.levels.count - 1)]
-        var facts = subject.facts(at: hour, zone: zone).merging(episode.facts) { a, _ in a }
-        facts["since"] = zone.format(Hour(episode.since))
-        facts["level"] = level.name
-        facts["severity"] = level.severity.rawValue
-        facts["rule"] = rule.id
-        facts["event"] = kind.rawValue
-        // A fact the kind may leave out (no last year, no ranking) reads as a dash.
-        for name in AlertFacts.available(for: rule.kind) where facts[name] == nil { facts[name] = "—" }
-        let duration = hour.index - episode.since
-        var messages: [String: String] = [:]
-        for (language, template) in rule.messages {
-            let body = Template.render(template, facts)
-            let peak = episode.peak.map { GBT8170.format($0, decimals: 0) } ?? "—"
-            switch (kind, language) {
-            case (.opened, _): messages[language] = body
-            case (.escalated, "zh"): messages[language] = "【升级至\(level.name)】" + body
-            case (.escalated, _): messages[language] = "[escalated to \(level.name)] " + body
-            case (.reminder, "zh"): messages[language] = "【持续\(duration)小时】" + body
-            case (.reminder, _): messages[language] = "[still open after \(duration) h] " + body
-            case (.closed, "zh"): messages[language] = "【已结束】\(subject.name.isEmpty ? subject.key : subject.name)：\(rule.id) 自\(zone.format(Hour(episode.since)))起持续\(duration)小时，峰值\(peak)"
-            case (.closed, _): messages[language] = "[ended] \(subject.name.isEmpty ? subject.key : subject.name): \(rule.id) since \(zone.format(Hour(episode.since))), \(duration) h, peak \(peak)"
-            }
-        }
-        return AlertEvent(kind: kind, ruleID: rule.id, campaign: rule.campaign, ruleKind: rule.kind.name, subject: subject,
-                          hour: hour, since: Hour(episode.since), levelName: level.name, severity: level.severity,
-                          value: value, peak: episode.peak, messages: messages, facts: facts)
+        AlertEvent(kind: kind, rule: rule, subject: subject, hour: hour, since: Hour(episode.since), level: episode.level,
+                   value: value, peak: episode.peak, conditionFacts: episode.facts, zone: zone)
     }
 }

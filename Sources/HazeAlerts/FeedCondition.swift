@@ -7,13 +7,13 @@ extension RuleEvaluation {
     /// with no data anywhere in the hourly window (stations that never
     /// reported) is unknown: nothing stopped there, and an open episode stays
     /// open rather than closing for want of data.
-    static func feed(_ rule: AlertRule, _ subject: AlertSubject, _ hour: Hour, _ context: AlertContext,
+    static func feed(_ rule: AlertRule, _ subject: SubjectRef, _ hour: Hour, _ context: AlertContext, streaks: Int,
                      hours: Int) -> Condition {
         guard let found = context.lastDataHour(subject, upTo: hour), let last = found else { return .unknown }
         let silent = hour.index - last.index
         guard silent > hours else { return .inactive }
-        return .active(level: 0, value: Double(silent), facts: [
+        return .active(level: 0, value: Double(silent), facts: .text([
             "last": context.zone.format(last), "silent": String(silent), "hours": String(hours), "value": String(silent),
-        ])
+        ]))
     }
 }

@@ -10,10 +10,11 @@ package struct OpenEpisode: Sendable, Codable, Equatable {
     var reportedLevel: Int
     package var lastReported: Int
     package var peak: Double?
-    var facts: [String: String]
+    /// The facts of the condition when last active (for the closing report and the state file).
+    var facts: ConditionFacts
 
     package init(rule: String, subject: String, since: Int, level: Int, reportedLevel: Int, lastReported: Int,
-                peak: Double?, facts: [String: String]) {
+                peak: Double?, facts: ConditionFacts) {
         self.rule = rule
         self.subject = subject
         self.since = since

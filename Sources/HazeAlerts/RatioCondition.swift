@@ -2,22 +2,19 @@ import HazeModel
 
 extension RuleEvaluation {
     /// Fugitive dust (散尘): PM10 ≥ threshold with PM2.5/PM10 ≤ r for N hours.
-    static func ratio(_ rule: AlertRule, _ subject: AlertSubject, _ hour: Hour, _ context: AlertContext,
+    static func ratio(_ rule: AlertRule, _ subject: SubjectRef, _ hour: Hour, _ context: AlertContext, streaks: Int,
                       maximumRatio: Double, hours: Int) -> Condition {
         func ratioOK(_ h: Hour) -> Bool? {
             guard let pm25 = context.hourly(subject, .pm25, h), let pm10 = context.hourly(subject, .pm10, h), pm10 > 0 else { return nil }
             return pm25 / pm10 <= maximumRatio
         }
         // A missing PM2.5 leaves the hour unknown, not failed.
-        let (level, state) = ladder(rule, hours: hours, at: hour, value: { context.hourly(subject, .pm10, $0) },
+        let (level, state) = ladder(rule, hours: hours, at: hour, context: context, streaks: streaks, value: { context.hourly(subject, .pm10, $0) },
                                     qualifies: ratioOK)
         guard state == true else { return state == false ? .inactive : .unknown }
         let pm10 = context.hourly(subject, .pm10, hour) ?? 0
         let pm25 = context.hourly(subject, .pm25, hour) ?? 0
-        return .active(level: level, value: pm10, facts: [
-            "pm10": GBT8170.format(pm10, decimals: 0), "pm25": GBT8170.format(pm25, decimals: 0), "value": GBT8170.format(pm10, decimals: 0),
-            "ratio": GBT8170.format(pm10 > 0 ? pm25 / pm10 : 0, decimals: 2), "threshold": GBT8170.format(rule.levels[level].threshold ?? 0, decimals: 0),
-            "hours": String(hours),
-        ])
+        return .active(level: level, value: pm10,
+                       facts: .ratio(pm25: pm25, pm10: pm10, threshold: rule.levels[level].threshold ?? 0, hours: hours))
     }
 }

@@ -201,6 +201,7 @@ public struct RuleSet: Sendable {
             throw .invalid(file: file, item: "rule '\(id)'", field: "cities", reason: "a national rule watches every city; use scope city to name cities")
         }
         return AlertRule(id: id, campaign: campaign, kind: kind, scope: scope, cities: cities, levels: levels,
-                         cooldownHours: cooldown, messages: messages, file: file)
+                         cooldownHours: cooldown, messages: messages, parsedMessages: messages.mapValues(Template.Parsed.init),
+                         file: file)
     }
 }

@@ -5,11 +5,20 @@ extension RuleEvaluation {
     /// A district's (or city's) month-to-date mean worse than the same days
     /// last year by ≥ p %, or — with `when_last` — last among its city's units.
     /// Month to date = the month's complete days up to this hour.
-    static func trend(_ rule: AlertRule, _ subject: AlertSubject, _ hour: Hour, _ context: AlertContext,
+    static func trend(_ rule: AlertRule, _ subject: SubjectRef, _ hour: Hour, _ context: AlertContext, streaks: Int,
                       pollutant: Pollutant, percent: Double, whenLast: Bool, minimumDays: Int) -> Condition {
         let zone = context.zone
         let today = zone.day(of: hour)
         let end = zone.hourOfDay(hour) == 23 ? today.advanced(by: 1) : today
+        // Everything below depends on the day and the month-to-date's end only.
+        return context.trend(streaks, day: today, end: end) {
+            trendCondition(context.subject(subject.id), today: today, end: end, context, pollutant: pollutant, percent: percent,
+                           whenLast: whenLast, minimumDays: minimumDays)
+        }
+    }
+
+    private static func trendCondition(_ subject: AlertSubject, today: Day, end: Day, _ context: AlertContext,
+                                       pollutant: Pollutant, percent: Double, whenLast: Bool, minimumDays: Int) -> Condition {
         let month = today.month
         let start = month.firstDay
         guard start < end else { return .unknown }
@@ -52,7 +61,7 @@ extension RuleEvaluation {
             }
         }
         guard known else { return .unknown }
-        return active ? .active(level: 0, value: Double(current), facts: facts) : .inactive
+        return active ? .active(level: 0, value: Double(current), facts: .text(facts)) : .inactive
     }
 }
 

@@ -30,27 +30,39 @@ package struct TextTable: Sendable {
             }
         }
         // Cells come from the registry and from data: no control character reaches the terminal.
-        let shownColumns = columns.map { Column(TerminalText.sanitized($0.title), alignRight: $0.alignRight) }
         let shownRows = rows.map { $0.map { TerminalText.sanitized($0) } }
-        var widths = shownColumns.map { DisplayWidth.of($0.title) }
+        var widths = columns.map { DisplayWidth.of(TerminalText.sanitized($0.title)) }
         for row in shownRows {
             for (i, cell) in row.enumerated() where i < widths.count {
                 widths[i] = max(widths[i], DisplayWidth.of(cell))
             }
         }
-        func line(_ cells: [String]) -> String {
-            var parts: [String] = []
-            for (i, column) in columns.enumerated() {
-                let cell = i < cells.count ? cells[i] : ""
-                parts.append(DisplayWidth.pad(cell, to: widths[i], alignRight: column.alignRight))
-            }
-            var text = parts.joined(separator: "  ")
-            while text.hasSuffix(" ") { text.removeLast() }
-            return text
-        }
-        var out = line(shownColumns.map(\.title)) + "\n"
-        out += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n"
-        for row in shownRows { out += line(row) + "\n" }
+        var out = heading(widths: widths)
+        for row in shownRows { out += line(row, widths: widths) + "\n" }
         return out
+    }
+
+    /// The title line and the rule under it, for columns `widths` wide (at
+    /// least as wide as the titles): with `row(_:widths:)`, a table printed a
+    /// row at a time, whose widths are known before its rows.
+    package func heading(widths: [Int]) -> String {
+        line(columns.map { TerminalText.sanitized($0.title) }, widths: widths) + "\n"
+            + widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n"
+    }
+
+    /// One row, its cells made safe for the terminal, padded to `widths`.
+    package func row(_ cells: [String], widths: [Int]) -> String {
+        line(cells.map { TerminalText.sanitized($0) }, widths: widths) + "\n"
+    }
+
+    private func line(_ cells: [String], widths: [Int]) -> String {
+        var parts: [String] = []
+        for (i, column) in columns.enumerated() {
+            let cell = i < cells.count ? cells[i] : ""
+            parts.append(DisplayWidth.pad(cell, to: i < widths.count ? widths[i] : 0, alignRight: column.alignRight))
+        }
+        var text = parts.joined(separator: "  ")
+        while text.hasSuffix(" ") { text.removeLast() }
+        return text
     }
 }

@@ -28,6 +28,11 @@ enum Bench {
       haze-bench alert [--store DIR] [--rules DIR] [--repeat N]
           One cron evaluation of every rule at the newest hour over a national store:
           in process, and as a `haze alert --dry-run` process from start to exit.
+      haze-bench replay [--store DIR] [--months 1,12,60] [--old BINARY] [--old-months 1,12] [--repeat N]
+          `haze alert --replay --summary` over 1, 12 and 60 months of a generated five-year
+          national store (the sample's hours laid end to end from 2015-01-01; made once in
+          the temporary directory from --source or the bench store): wall and CPU time,
+          ms per evaluated hour, peak RSS; --old runs an older haze alternately on the same store.
 
     """
 
@@ -52,6 +57,7 @@ enum Bench {
             case "query": try QueryBench.run(options)
             case "site": try SiteBench.run(options)
             case "status": try StatusBench.run(options)
+            case "replay": try ReplayBench.run(options)
             case "--help", "-h": print(usage)
             default:
                 FileHandle.standardError.write(Data("haze-bench: unknown benchmark '\(command)'\n\(usage)".utf8))

@@ -32,7 +32,7 @@ enum AlertCommand {
                    accepts: .wholeNumber(0...3600)),
             .flag("--deliver-only", "Deliver what waits in the outboxes; evaluate nothing (for a cron line every few minutes)."),
             .flag("--dry-run", "Evaluate and print; change no state, log or webhook."),
-            .flag("--replay", "Run the rules hour by hour over --from … --to and print every report."),
+            .flag("--replay", "Run the rules hour by hour over --from … --to and print every report as it is made (memory does not grow with the period)."),
             .value("--from", "DATE", "First local date of the replay.", accepts: .date),
             .value("--to", "DATE", "Last local date of the replay.", accepts: .date),
             .flag("--summary", "With --replay: episodes per rule, subject and month."),
@@ -122,14 +122,25 @@ enum AlertCommand {
             } catch {
                 throw UsageError.conflict("haze alert --replay \(arguments.shown(["--from", "--to"])): \(error)")
             }
-            let replay = try usage { () throws(AlertRunError) in
-                try AlertReplay(storeDirectory: directory, registry: registry, rules: rules, filter: filter).events(from: from, to: to)
+            let replay = AlertReplay(storeDirectory: directory, registry: registry, rules: rules, filter: filter)
+            let form: AlertReplayOutput.Form = arguments.has("--summary") ? .summary
+                : format == .json ? .json : format == .ndjson ? .ndjson : .table
+            var output = AlertReplayOutput(form: form, zone: zone, language: language, ruleIDs: rules.rules.map(\.id),
+                                           subjects: form == .table ? replay.subjects : [])
+            // Each report is written as the replay makes it, in blocks of about 64 KiB.
+            var pending = ""
+            let written = Result { () throws(AlertRunError) in
+                try replay.run(from: from, to: to) { event in
+                    output.add(event, to: &pending)
+                    if pending.utf8.count >= 1 << 16 {
+                        console.out(pending)
+                        pending = ""
+                    }
+                }
             }
-            if arguments.has("--summary") {
-                console.out(AlertReport(events: replay.events, zone: zone, language: language).summary())
-            } else {
-                print(replay.events)
-            }
+            console.out(pending)
+            _ = try usage { () throws(AlertRunError) in try written.get() }
+            output.finish { console.out($0) }
             return .success
         }
 
