@@ -38,6 +38,8 @@ package final class AlertContext {
     /// from the ring once.
     private let dense: UnsafeMutableBufferPointer<Int32>
     private let denseHour: UnsafeMutableBufferPointer<Int>
+    /// The newest hour read into `dense` (one element).
+    private let denseNewest: UnsafeMutableBufferPointer<Int>
     private static let denseHours = 64
     /// Per station ordinal: the other assessment stations of its city, as
     /// `neighbourList[neighbourStart[i] ..< neighbourStart[i + 1]]` (one flat
@@ -149,6 +151,8 @@ package final class AlertContext {
         dense.initialize(repeating: -1)
         self.denseHour = .allocate(capacity: Self.denseHours * 2)
         denseHour.initialize(repeating: Int.min)
+        self.denseNewest = .allocate(capacity: 1)
+        denseNewest.initialize(repeating: Int.min)
     }
 
     deinit {
@@ -156,6 +160,7 @@ package final class AlertContext {
         streaks.deallocate()
         dense.deallocate()
         denseHour.deallocate()
+        denseNewest.deallocate()
     }
 
     /// The local date of `hour` (memoised for the last day asked for).
@@ -262,13 +267,22 @@ package final class AlertContext {
     /// A station's value (by ordinal) at an hour.
     @inline(__always) func value(_ member: Int, _ pollutant: Pollutant, _ hour: Hour) -> Int? {
         let row = (hour.index & (Self.denseHours - 1)) * 2 + (pollutant == .pm25 ? 0 : 1)
-        if denseHour[row] != hour.index { fill(row, pollutant, hour.index) }
+        if denseHour[row] != hour.index {
+            // An hour far behind the newest one read (a look back over days, as an
+            // episode's ten daily windows are at a run's first hour) is read on its
+            // own: filling rows for it would evict the hours every rule reads.
+            if hour.index + Self.denseHours / 2 < denseNewest[0] {
+                return values.value(series(member, pollutant), hour.index)
+            }
+            fill(row, pollutant, hour.index)
+        }
         let v = dense[row * stations.count + member]
         return v < 0 ? nil : Int(v)
     }
 
     /// Reads one pollutant of every station at an hour into its dense row.
     private func fill(_ row: Int, _ pollutant: Pollutant, _ hour: Int) {
+        denseNewest[0] = max(denseNewest[0], hour)
         let series = pollutant == .pm25 ? pm25Series : pm10Series
         let start = row * stations.count
         for member in series.indices {

@@ -18,6 +18,8 @@ struct EpisodeTracker {
     private var index: [Int32] = []
     private var rules = 0
     private var stride = 0
+    /// Entries of the index table (rule positions × subject ids it makes room for).
+    var tableSize: Int { index.count }
 
     /// `keyOf` maps each episode to its (rule position, subject id) key (`key(rule:subject:)`);
     /// the caller hands over only episodes it can key.
@@ -46,7 +48,8 @@ struct EpisodeTracker {
     private mutating func place(_ rule: Int, _ subject: Int, _ i: Int32) {
         if rule >= rules || subject >= stride {
             // Grow the table (rarely: the first episodes of a run) and copy what it held.
-            let newRules = max(rule + 1, rules), newStride = max(subject + 1, 2 * stride, 64)
+            let newRules = max(rule + 1, rules)
+            let newStride = subject >= stride ? max(subject + 1, 2 * stride, 64) : stride
             var grown = [Int32](repeating: -1, count: newRules * newStride)
             for r in 0 ..< rules {
                 for s in 0 ..< stride { grown[r * newStride + s] = index[r * stride + s] }

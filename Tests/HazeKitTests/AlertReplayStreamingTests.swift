@@ -113,6 +113,25 @@ struct AlertReplayStreamingTests {
         #expect(noneJSON.status == 0 && noneJSON.stdout == "[]\n")
     }
 
+    @Test("the episode tracker's table grows with the rules and subjects that have episodes, not by doubling for each new rule (a national cron hour opened episodes of 18 rules in order: 1.6 s of zeroed pages)")
+    func trackerTableStaysSmall() throws {
+        let rule = try #require(try RuleSet.parse(data: Array("""
+            {"campaign":"t","rules":[{"id":"t","kind":"threshold","pollutant":"pm2.5","hours":1,"threshold":100,
+             "message":{"zh":"{name}","en":"{name}"}}]}
+            """.utf8), file: "t.json").rules.first)
+        var tracker = Alerter.emptyTracker()
+        var subject = AlertSubject(key: "S", scope: .station, name: "S", city: "测试", district: "", stations: [])
+        for position in 0 ..< 18 {
+            for id in [0, 1_640, 3_000] {
+                subject.id = id
+                #expect(tracker.observe(rule, position: position, subject, .active(level: 0, value: 200, facts: [:]),
+                                        at: Hour(1000), zone: Self.zone)?.kind == .opened)
+            }
+        }
+        #expect(tracker.open.count == 54)
+        #expect(tracker.tableSize <= 18 * 2 * 3_001, "\(tracker.tableSize) entries")
+    }
+
     // MARK: A writer commits while the replay runs
 
     /// A store of 2019-01-10 … 14 (copied per test).
