@@ -334,6 +334,28 @@ struct StoreCheckTests {
         #expect(try RingBytes(store) == original)
     }
 
+    @Test("a daily ring truncated to its headers, refilled from a raw/ holding part of some days: each such day is NOT RESTORED (the old row could not be read), never taken from raw/ with OK (found by the damage harness with --partial-raw)")
+    func truncatedDailyRingPartialRaw() throws {
+        // A 2-day hourly window (so older days live only in the daily ring); days 2 and 4 archived, 1 and 3 not.
+        let store = TestPaths.temporaryDirectory("haze-check-daily-partial")
+        #expect(InProcess(["init", "--store", store, "--hours", "48", "--days", "16"]).status == 0)
+        for (i, file) in TestPaths.cnemcFiles.prefix(4).enumerated() {
+            let archive = i % 2 == 1 ? ["--archive"] : []
+            #expect(InProcess(["ingest", "--quiet", "--store", store, "--stations", TestPaths.stations] + archive + [file]).status == 0)
+        }
+        let daily = store + "/" + Store.dailyFileName
+        #expect(truncate(daily, 15088) == 0)
+        let repaired = Self.check(store, repair: true)
+        #expect(repaired.status == ExitCode.dataError.rawValue, "\(repaired.stdout)")
+        #expect(!repaired.stdout.contains("OK after repair"))
+        // Day 1: raw/ holds only its hour label 24 (in day 2's file); day 2: its labels 1–23.
+        for day in ["2019-01-01", "2019-01-02"] {
+            let line = repaired.stdout.split(separator: "\n").first { $0.contains("NOT RESTORED: day \(day): the old daily row could not be read") }
+            #expect(line != nil, "\(day): \(repaired.stdout)")
+        }
+        #expect(Self.check(store).status == 0, "consistent again")
+    }
+
     /// Reads daily values out of a copy of a daily ring's bytes.
     static func dailyRows(_ bytes: [UInt8], codes: [UInt8]) throws -> (Int, Day) -> DailyValue {
         let path = TestPaths.temporaryDirectory("haze-check-copy") + "/daily.ring"
