@@ -13,6 +13,10 @@ package struct DailyRingSnapshot {
     package private(set) var rows: [Day: [UInt64]] = [:]
     /// Days whose entry is readable but whose row fails its checksum.
     package private(set) var damagedDays: Set<Day> = []
+    /// Those rows' slots as they are, unverified: what they may have held
+    /// (a series table that fails its checksum fails every row whose values
+    /// it misnames, though the values themselves may be intact).
+    package private(set) var damagedRows: [Day: [UInt64]] = [:]
     /// Rows whose entry is unreadable, by the day their position holds in the
     /// ring's window (when the window is known), else counted.
     package private(set) var unreadableDays: Set<Day> = []
@@ -61,6 +65,7 @@ package struct DailyRingSnapshot {
                 rows[day] = raws
             } else {
                 damagedDays.insert(day)
+                damagedRows[day] = raws
             }
         }
     }
@@ -184,9 +189,14 @@ package struct DailyRingSnapshot {
             if raws.filter({ $0 != 0 }).count < old.filter({ $0 != 0 }).count { lost.insert(day) }
             if changed { try store.replaceDailyRow(day, raws: raws) }
         }
-        // A damaged old day is not lost if the store holds it anyway.
-        for day in damagedDays where store.dailyWindow?.contains(day) == true
-            && (0 ..< store.series.count).contains(where: { store.dailyRaw($0, on: day) != 0 }) {
+        // A damaged old day is not lost if the store holds it anyway: as many
+        // values, made of as many hours, as its row may have held.
+        let hours = { (row: [UInt64]) in row.reduce(0) { $0 + Int($1 & 0x1F) } }
+        for day in damagedDays where store.dailyWindow?.contains(day) == true {
+            let now = (0 ..< store.series.count).map { store.dailyRaw($0, on: day) }
+            guard now.contains(where: { $0 != 0 }) else { continue }
+            if let old = damagedRows[day],
+               now.filter({ $0 != 0 }).count < old.filter({ $0 != 0 }).count || hours(now) < hours(old) { continue }
             lost.remove(day)
         }
         try store.syncRings()

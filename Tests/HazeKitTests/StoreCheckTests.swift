@@ -356,6 +356,23 @@ struct StoreCheckTests {
         #expect(Self.check(store).status == 0, "consistent again")
     }
 
+    @Test("a series table entry overwritten (its pollutant code) and a raw/ holding part of some days: the old daily rows that fail their checksums for it are not replaced by raw/'s partial days with OK — the loss is stated (found by the damage harness with --partial-raw)")
+    func damagedSeriesTablePartialRaw() throws {
+        let store = TestPaths.temporaryDirectory("haze-check-table-partial")
+        #expect(InProcess(["init", "--store", store, "--hours", "48", "--days", "16"]).status == 0)
+        for (i, file) in TestPaths.cnemcFiles.prefix(4).enumerated() {
+            let archive = i % 2 == 1 ? ["--archive"] : []
+            #expect(InProcess(["ingest", "--quiet", "--store", store, "--stations", TestPaths.stations] + archive + [file]).status == 0)
+        }
+        // Entry 68's last code bytes and its pollutant code (the harness's case: seed 1796041403).
+        try Self.patch(store + "/" + Store.hourlyFileName, at: HourlyRing.tableOffset + 68 * HourlyRing.tableEntryBytes + 22, [0x41, 0x42, 0x07, 0x00])
+        let repaired = Self.check(store, repair: true)
+        #expect(repaired.status == ExitCode.dataError.rawValue, "\(repaired.stdout)")
+        #expect(!repaired.stdout.contains("OK after repair"))
+        #expect(repaired.stdout.contains("NOT RESTORED: daily values of"), "\(repaired.stdout)")
+        #expect(Self.check(store).status == 0, "consistent again")
+    }
+
     /// Reads daily values out of a copy of a daily ring's bytes.
     static func dailyRows(_ bytes: [UInt8], codes: [UInt8]) throws -> (Int, Day) -> DailyValue {
         let path = TestPaths.temporaryDirectory("haze-check-copy") + "/daily.ring"
