@@ -407,7 +407,7 @@ public struct StoreRepair {
                     outcome.actions.append("day \(day): daily values taken from raw/")
                     // Where the old row is unreadable and raw/ holds part of the day
                     // (no station has all its hours), the old row may have held more.
-                    let mostHours = raws.map { Int($0 & 0x1F) }.max() ?? 0
+                    let mostHours = raws.map(DailyRing.validHours).max() ?? 0
                     if !oldDaily.rows.keys.contains(day), mostHours < store.calendar.hours(of: day).count {
                         outcome.losses.append("day \(day): the old daily row could not be read; its values are taken from raw/, which holds at most \(mostHours) of the day's hours for any station: whatever the old row held beyond them is lost")
                     }

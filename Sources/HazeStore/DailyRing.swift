@@ -42,9 +42,12 @@ package final class DailyRing {
     /// `computed` from the hours, unless `existing` is a value kept without
     /// its hours that was made of more hours than `computed`.
     @inline(__always) package static func rolledUp(_ computed: UInt64, over existing: UInt64) -> UInt64 {
-        guard existing & keptWithoutHours != 0, existing & 0x1F > computed & 0x1F else { return computed }
+        guard existing & keptWithoutHours != 0, validHours(existing) > validHours(computed) else { return computed }
         return existing
     }
+
+    /// The valid hours a slot's value is made of (0 for no data).
+    @inline(__always) package static func validHours(_ raw: UInt64) -> Int { Int(raw & 0x1F) }
 
     package let ring: RingFile<Day>
     package var file: MappedFile { ring.file }

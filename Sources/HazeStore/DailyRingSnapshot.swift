@@ -177,8 +177,7 @@ package struct DailyRingSnapshot {
             let withoutHours = firstHourlyDay.map { day >= $0 } ?? false
             for (index, value) in old.enumerated() where value != 0 {
                 guard index < series.count, let key = series[index], let target = store.index(of: key) else { continue }
-                let hours = value & 0x1F, now = raws[target] & 0x1F
-                guard raws[target] == 0 || hours > now else { continue }
+                guard raws[target] == 0 || DailyRing.validHours(value) > DailyRing.validHours(raws[target]) else { continue }
                 raws[target] = withoutHours ? value | DailyRing.keptWithoutHours : value
                 kept += 1
                 changed = true
@@ -191,7 +190,7 @@ package struct DailyRingSnapshot {
         }
         // A damaged old day is not lost if the store holds it anyway: as many
         // values, made of as many hours, as its row may have held.
-        let hours = { (row: [UInt64]) in row.reduce(0) { $0 + Int($1 & 0x1F) } }
+        let hours = { (row: [UInt64]) in row.reduce(0) { $0 + DailyRing.validHours($1) } }
         for day in damagedDays where store.dailyWindow?.contains(day) == true {
             let now = (0 ..< store.series.count).map { store.dailyRaw($0, on: day) }
             guard now.contains(where: { $0 != 0 }) else { continue }

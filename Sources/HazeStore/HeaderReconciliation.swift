@@ -177,7 +177,8 @@ package enum HeaderReconciliation {
                 // The sum and count bits only: they mean the same for every pollutant.
                 let raw = dailyFile.u64(base + 8 * s)
                 // A value a repair kept without its hours agrees with fewer hours.
-                if raw & DailyRing.keptWithoutHours != 0 && Int(raw & 0x1F) > counts[s] { continue }
+                if raw & DailyRing.keptWithoutHours != 0,
+                   DailyRing.rolledUp(DailyRing.pack(sum: sums[s], count: counts[s]), over: raw) == raw { continue }
                 if Int((raw >> 5) & 0x3_FFFF) != sums[s] || Int(raw & 0x1F) != counts[s] { return false }
             }
             return true

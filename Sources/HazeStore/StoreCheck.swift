@@ -193,11 +193,9 @@ public struct StoreCheck: Sendable {
             var mismatches = 0
             var example = ""
             for s in 0 ..< n {
-                let stored = store.dailyRaw(s, on: day)
-                if stored & DailyRing.keptWithoutHours != 0 { standing[day, default: 0] += 1 }
-                expected[s] = DailyRing.rolledUp(expected[s], over: stored)
-            }
-            for s in 0 ..< n where store.dailyRaw(s, on: day) != expected[s] {
+                let raw = store.dailyRaw(s, on: day)
+                if raw & DailyRing.keptWithoutHours != 0 { standing[day, default: 0] += 1 }
+                guard raw != DailyRing.rolledUp(expected[s], over: raw) else { continue }
                 if mismatches == 0 {
                     let stored = store.daily(s, on: day)
                     example = stored.sum != sums[s] || stored.validHours != counts[s]

@@ -134,22 +134,7 @@ struct AlertReplayStreamingTests {
 
     // MARK: A writer commits while the replay runs
 
-    /// A store of 2019-01-10 … 14 (copied per test).
-    static let fiveDays: String = {
-        let dir = TestPaths.temporaryDirectory("haze-replay-stream-base")
-        let files = TestPaths.cnemcFiles.filter { name in (10...14).contains { name.contains(String(format: "201901%02d", $0)) } }
-        let created = InProcess(["init", "--store", dir, "--hours", "336", "--days", "64"])
-        let ingested = InProcess(["ingest", "--quiet", "--store", dir, "--stations", TestPaths.stations] + files)
-        precondition(created.status == 0 && ingested.status == 0, "five-day store: \(created.stderr) \(ingested.stderr)")
-        return dir
-    }()
-
-    static func copy() throws -> String {
-        let dir = TestPaths.temporaryDirectory("haze-replay-stream")
-        try FileManager.default.removeItem(atPath: dir)
-        try FileManager.default.copyItem(atPath: fiveDays, toPath: dir)
-        return dir
-    }
+    static func copy() throws -> String { try FiveDayStore.copy("haze-replay-stream") }
 
     /// Beijing's assessment stations' PM2.5 set to `value` for `hours` (a commit of the writer).
     static func commit(_ directory: String, _ hours: ClosedRange<Hour>, value: Int) throws {

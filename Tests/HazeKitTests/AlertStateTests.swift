@@ -19,22 +19,7 @@ import Synchronization
 struct AlertStateTests {
     // MARK: Real data: a small national store of 2019-01-10 … 14
 
-    /// Built once (small rings, so copies are cheap); each test works on a copy.
-    static let fiveDays: String = {
-        let dir = TestPaths.temporaryDirectory("haze-alert-state-base")
-        let files = TestPaths.cnemcFiles.filter { name in (10...14).contains { name.contains(String(format: "201901%02d", $0)) } }
-        let created = InProcess(["init", "--store", dir, "--hours", "336", "--days", "64"])
-        let ingested = InProcess(["ingest", "--quiet", "--store", dir, "--stations", TestPaths.stations] + files)
-        precondition(created.status == 0 && ingested.status == 0, "five-day store: \(created.stderr) \(ingested.stderr)")
-        return dir
-    }()
-
-    static func store() throws -> String {
-        let dir = TestPaths.temporaryDirectory("haze-alert-state")
-        try FileManager.default.removeItem(atPath: dir)
-        try FileManager.default.copyItem(atPath: fiveDays, toPath: dir)
-        return dir
-    }
+    static func store() throws -> String { try FiveDayStore.copy("haze-alert-state") }
 
     static func alert(_ store: String, _ arguments: [String]) -> InProcess {
         InProcess(["alert", "--store", store, "--stations", TestPaths.stations, "--rules", TestPaths.root + "/alerts",
