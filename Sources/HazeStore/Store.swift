@@ -201,8 +201,11 @@ public final class Store {
             }
             verifiedDays.insert(day.index)
         }
+        // Rankings ask for a row per unit and day (tens of thousands of times):
+        // share the codes array instead of copying it each time.
+        let width = min(series.count, daily.geometry.seriesCapacity)
         return DailyRow(file: daily.file, offset: daily.geometry.rowOffset(day.index),
-                        codes: Array(pollutantCodes.prefix(min(series.count, daily.geometry.seriesCapacity))))
+                        codes: width == pollutantCodes.count ? pollutantCodes : Array(pollutantCodes.prefix(width)))
     }
 
     /// The row of an hour inside the readable window, or nil outside it.

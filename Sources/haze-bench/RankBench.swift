@@ -16,19 +16,30 @@ enum RankBench {
         let level = RankingLevel(rawValue: options.values["--level"] ?? "city") ?? .city
         let store = try BenchStore.prepare(options)
         var timing = Timing()
+        // Each phase alone, so a change to one shows in its own line.
+        var opening = Timing(), loading = Timing(), ranking = Timing(), rendering = Timing()
         var csv = ""
         for _ in 0..<options.repeatCount {
             try timing.measure {
-                let opened = try Store(directory: store, access: .readOnly)
-                let registry = try StationRegistry.load(directory: options.stations)
-                let ranking = try MonthlyRanking(store: opened, registry: registry, month: month,
-                                                 scope: RankingScope(level: level))
-                csv = MonthlyRankingReport(ranking: ranking).csv()
+                var opened: Store?, registry: StationRegistry?, result: MonthlyRanking?
+                try opening.measure { opened = try Store(directory: store, access: .readOnly) }
+                try loading.measure { registry = try StationRegistry.load(directory: options.stations) }
+                guard let opened, let registry else { return }
+                try ranking.measure {
+                    result = try MonthlyRanking(store: opened, registry: registry, month: month,
+                                                scope: RankingScope(level: level))
+                }
+                guard let result else { return }
+                rendering.measure { csv = MonthlyRankingReport(ranking: result).csv() }
             }
         }
         let units = csv.split(separator: "\n").count - 1
         print("rank \(month) at level \(level.rawValue): \(units) unit-pollutant rows")
         print(timing.line("in process (open ring, load registry, rank, render CSV)"))
+        print(opening.line("  open the store"))
+        print(loading.line("  load the registry"))
+        print(ranking.line("  rank"))
+        print(rendering.line("  render CSV"))
         let process = try ProcessTiming.measure(
             ["rank", "--store", store, "--stations", options.stations, "--month", month.description,
              "--level", level.rawValue, "--format", "csv", "--out", "/dev/null"], repeat: options.repeatCount)
