@@ -57,14 +57,15 @@ public enum ExternalNumber {
     /// A whole number in `range`: digits with an optional sign, or a decimal
     /// that is exactly whole (`1e4`, `2.0`).
     public static func wholeNumber(_ text: some StringProtocol, in range: ClosedRange<Int>) -> Result<Int, Refusal> {
-        let expected = "a whole number in \(show(range))"
+        // Only a refusal needs the text (the registry parses thousands of numbers a load).
+        func expected() -> String { "a whole number in \(show(range))" }
         guard isIntegerLiteral(text) else {
             // `1e4` and `2.0` are whole numbers too; `2.5`, `1e999` are refused as such.
             if case .success(let value) = decimalLiteral(text) { return wholeNumber(value, in: range) }
-            return .failure(Refusal(isNonFiniteWord(text) ? .notFinite : .notANumber, expected: expected))
+            return .failure(Refusal(isNonFiniteWord(text) ? .notFinite : .notANumber, expected: expected()))
         }
         // Digits that do not fit an Int are out of every range.
-        guard let value = Int(String(text)), range.contains(value) else { return .failure(Refusal(.outOfRange, expected: expected)) }
+        guard let value = Int(String(text)), range.contains(value) else { return .failure(Refusal(.outOfRange, expected: expected())) }
         return .success(value)
     }
 
@@ -72,10 +73,11 @@ public enum ExternalNumber {
     /// `inf`, hexadecimal floats and anything that overflows a double.
     public static func decimal(_ text: some StringProtocol, in range: ClosedRange<Double>,
                                expected: String? = nil) -> Result<Double, Refusal> {
-        let expected = expected ?? "a number in \(show(range))"
         switch decimalLiteral(text) {
         case .success(let value): return decimal(value, in: range, expected: expected)
-        case .failure: return .failure(Refusal(isNonFiniteWord(text) ? .notFinite : .notANumber, expected: expected))
+        case .failure:
+            return .failure(Refusal(isNonFiniteWord(text) ? .notFinite : .notANumber,
+                                    expected: expected ?? "a number in \(show(range))"))
         }
     }
 
@@ -83,31 +85,33 @@ public enum ExternalNumber {
 
     /// A double that must be a whole number in `range` (no rounding).
     public static func wholeNumber(_ value: Double, in range: ClosedRange<Int>) -> Result<Int, Refusal> {
-        let expected = "a whole number in \(show(range))"
-        guard value.isFinite else { return .failure(Refusal(.notFinite, expected: expected)) }
-        guard value == value.rounded(.towardZero) else { return .failure(Refusal(.notWhole, expected: expected)) }
-        guard let whole = Int(exactly: value), range.contains(whole) else { return .failure(Refusal(.outOfRange, expected: expected)) }
+        func expected() -> String { "a whole number in \(show(range))" }
+        guard value.isFinite else { return .failure(Refusal(.notFinite, expected: expected())) }
+        guard value == value.rounded(.towardZero) else { return .failure(Refusal(.notWhole, expected: expected())) }
+        guard let whole = Int(exactly: value), range.contains(whole) else { return .failure(Refusal(.outOfRange, expected: expected())) }
         return .success(whole)
     }
 
     /// A double in `range`; negative zero becomes zero.
     public static func decimal(_ value: Double, in range: ClosedRange<Double>, expected: String? = nil) -> Result<Double, Refusal> {
-        let expected = expected ?? "a number in \(show(range))"
-        guard value.isFinite else { return .failure(Refusal(.notFinite, expected: expected)) }
-        guard range.contains(value) else { return .failure(Refusal(.outOfRange, expected: expected)) }
+        func refusal(_ problem: Refusal.Problem) -> Result<Double, Refusal> {
+            .failure(Refusal(problem, expected: expected ?? "a number in \(show(range))"))
+        }
+        guard value.isFinite else { return refusal(.notFinite) }
+        guard range.contains(value) else { return refusal(.outOfRange) }
         return .success(value == 0 ? 0 : value)
     }
 
     /// A measured value rounded half to even (GB/T 8170) to a whole number in `range`.
     public static func rounded(_ value: Double, in range: ClosedRange<Int>) -> Result<Int, Refusal> {
-        let expected = "a number in \(show(range))"
-        guard value.isFinite else { return .failure(Refusal(.notFinite, expected: expected)) }
+        func expected() -> String { "a number in \(show(range))" }
+        guard value.isFinite else { return .failure(Refusal(.notFinite, expected: expected())) }
         // Far outside the range: refuse before any rounding or conversion.
         guard value >= Double(range.lowerBound) - 1, value <= Double(range.upperBound) + 1 else {
-            return .failure(Refusal(.outOfRange, expected: expected))
+            return .failure(Refusal(.outOfRange, expected: expected()))
         }
         guard let whole = Int(exactly: GBT8170.round(value, decimals: 0)), range.contains(whole) else {
-            return .failure(Refusal(.outOfRange, expected: expected))
+            return .failure(Refusal(.outOfRange, expected: expected()))
         }
         return .success(whole)
     }
