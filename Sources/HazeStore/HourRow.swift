@@ -48,4 +48,18 @@ public struct DailyRow {
         guard series >= 0, series < count else { return .empty }
         return DailyValue(packed: file.u64(offset + 8 * series), code: codes[series])
     }
+
+    /// The sum and number of the valid daily means of `series`, added in the
+    /// order given: a unit's day is their mean. One call per unit and day
+    /// instead of one per station (the subscript does not inline across modules).
+    package func validMeans(of series: [Int]) -> (sum: Double, count: Int) {
+        var sum = 0.0, count = 0
+        for s in series {
+            if let mean = self[s].validMean {
+                sum += mean
+                count += 1
+            }
+        }
+        return (sum, count)
+    }
 }

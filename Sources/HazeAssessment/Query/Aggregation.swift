@@ -76,15 +76,13 @@ package struct Aggregation {
     /// whose row fails its checksum counts as no data here; assessments call
     /// `requireIntact` first so that never happens silently.
     package func unitDay(_ series: [Int], on day: Day) -> Aggregate {
-        guard let row = try? store.dailyRow(on: day) else { return .none }
-        var sum = 0.0
-        var count = 0
-        for s in series {
-            if let mean = row[s].validMean {
-                sum += mean
-                count += 1
-            }
-        }
+        Self.unitDay(series, in: try? store.dailyRow(on: day))
+    }
+
+    /// A unit's day from the day's row (nil: no data that day).
+    static func unitDay(_ series: [Int], in row: DailyRow?) -> Aggregate {
+        guard let row else { return .none }
+        let (sum, count) = row.validMeans(of: series)
         return count == 0 ? .none : Aggregate(mean: sum / Double(count), count: count, isValid: true)
     }
 

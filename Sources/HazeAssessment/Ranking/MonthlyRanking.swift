@@ -144,18 +144,22 @@ public struct MonthlyRanking: Sendable {
                 entries: months.flatMap { exceptional.entries(in: $0.days) }.filter { day in cities.contains { day.applies(to: $0) } },
                 source: exceptional.source)
         }
+        // Every unit reads the same days: their rows once.
+        let rows = aggregation.dailyRows(month.days)
+        let lastYearRows = lastYearMonth.map { aggregation.dailyRows($0.days) }
         var rankings: [PollutantRanking] = []
         for pollutant in Set(scope.pollutants + (weights?.pollutants ?? [])).sorted() {
             // Exceptional days leave the PM2.5 and PM10 means only (RULES.md §10).
             let excluded = [Pollutant.pm25, .pm10].contains(pollutant) ? excluded : units.map { _ in [] }
             let current = units.indices.map {
-                PeriodStatistics(days: aggregation.unitDays(units[$0], pollutant, days: month.days), pollutant: pollutant,
-                                 validity: validity, excluding: excluded[$0])
+                PeriodStatistics(days: aggregation.unitDays(units[$0], pollutant, days: month.days, rows: rows),
+                                 pollutant: pollutant, validity: validity, excluding: excluded[$0])
             }
             // Before 0001-01 there is no last year: no data, never a trap.
             let previous = units.indices.map { i in
                 lastYearMonth.map {
-                    PeriodStatistics(days: aggregation.unitDays(units[i], pollutant, days: $0.days), pollutant: pollutant,
+                    PeriodStatistics(days: aggregation.unitDays(units[i], pollutant, days: $0.days, rows: lastYearRows),
+                                     pollutant: pollutant,
                                      validity: PeriodValidity(months: [$0]), excluding: excluded[i])
                 } ?? PeriodStatistics(days: [], pollutant: pollutant, validity: validity)
             }
@@ -188,11 +192,14 @@ public struct MonthlyRanking: Sendable {
             return Double(GBT8170.roundRatio(1000 * (a - b), b)) / 10   // exact, one decimal
         }
         let changeRanks = Ranks.ascending(changes)
-        var entries = units.indices.map { i in
+        // Sorted as (rank, label) with the keys made once: sorting the entries
+        // themselves moved large structs and recomputed labels at every comparison.
+        let keys = units.indices.map { (ranks[$0], units[$0].label) }
+        let order = units.indices.sorted { keys[$0] < keys[$1] }
+        let entries = order.map { i in
             RankingEntry(unit: units[i], current: current[i], lastYear: previous[i], change: changes[i], rank: ranks[i],
                          changeRank: changes[i] == nil ? nil : changeRanks[i])
         }
-        entries.sort { ($0.rank, $0.unit.label) < ($1.rank, $1.unit.label) }
         return PollutantRanking(pollutant: pollutant, entries: entries)
     }
 

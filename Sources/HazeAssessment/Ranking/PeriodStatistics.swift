@@ -1,4 +1,5 @@
 import HazeModel
+import HazeStore
 
 /// One unit's figures for one pollutant over a period (a month, a year, a run
 /// of months): everything a ranking row shows, computed from daily values.
@@ -95,9 +96,39 @@ extension Aggregation {
     /// daily mean, for a unit of a layer or a city the mean of the valid daily
     /// means of its members **on that day** (`RankingUnit.members(on:)`: the
     /// national list in force and the memberships of the day decide).
-    func unitDays(_ unit: RankingUnit, _ pollutant: Pollutant, days: Range<Day>) -> [(day: Day, mean: Double?)] {
-        var memo = MemberSeries()
-        return days.map { day in (day, unitDay(memberSeries(unit, pollutant, on: day, memo: &memo), on: day).validMean) }
+    /// `rows`: the days' rows read once for every unit of a ranking (read here when not given).
+    func unitDays(_ unit: RankingUnit, _ pollutant: Pollutant, days: Range<Day>,
+                  rows given: DailyRows? = nil) -> [(day: Day, mean: Double?)] {
+        let rows = given ?? dailyRows(days)
+        // Members change by period, not by day: their series are looked up
+        // once per period (a ranking asks this for every unit, pollutant and day).
+        var current: (days: Range<Day>, series: [Int])?
+        var result: [(day: Day, mean: Double?)] = []
+        result.reserveCapacity(days.count)
+        for day in days {
+            if current.map({ !$0.days.contains(day) }) ?? true {
+                current = unit.period(on: day).map { ($0.days, series(of: $0.stations, pollutant)) }
+                    ?? (day ..< day.advanced(by: 1), [])
+            }
+            result.append((day, Self.unitDay(current?.series ?? [], in: rows[day]).validMean))
+        }
+        return result
+    }
+
+    /// The daily rows of `days`, each read (and its checksum checked) once.
+    func dailyRows(_ days: Range<Day>) -> DailyRows {
+        DailyRows(first: days.lowerBound, rows: days.map { try? store.dailyRow(on: $0) })
+    }
+
+    /// Daily rows of consecutive days; nil for a day outside the store or failing its checksum.
+    struct DailyRows {
+        let first: Day
+        let rows: [DailyRow?]
+
+        subscript(day: Day) -> DailyRow? {
+            let k = day.index - first.index
+            return k >= 0 && k < rows.count ? rows[k] : nil
+        }
     }
 
     /// Series of a unit's members on a day, looked up once per distinct set of members.
