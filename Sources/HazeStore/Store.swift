@@ -140,7 +140,12 @@ public final class Store {
         self.series = []
         self.indexByKey = [:]
         self.pollutantCodes = []
-        for key in try hourly.allSeries() { register(key) }
+        let keys = try hourly.allSeries()
+        indexByKey.reserveCapacity(keys.count)
+        series.reserveCapacity(keys.count)
+        pollutantCodes.reserveCapacity(keys.count)
+        counterparts.reserveCapacity(keys.count)
+        for key in keys { register(key) }
         if writable && recovering { try recover() }
     }
 
