@@ -102,7 +102,9 @@ extension StationRegistry {
     }
 
     private mutating func addStations(_ table: RegistryTable) throws(RegistryError) {
-        for (line, station) in try Self.stations(of: table) {
+        let stations = try Self.stations(of: table)
+        reserveCapacity(adding: stations.count)
+        for (line, station) in stations {
             try merge(station, source: "\(table.file):\(line)")
         }
     }
@@ -166,6 +168,7 @@ extension StationRegistry {
         let lonColumn = try table.column("longitude", required: false)
         let latColumn = try table.column("latitude", required: false)
         let controlColumn = try table.column("control", required: false)
+        let sensorColumn = try table.column("sensor", required: false)
         var result: [(Int, Station)] = []
         for row in table.rows {
             let line = row.line
@@ -187,17 +190,18 @@ extension StationRegistry {
                     throw .badRow(file: file, line: line, field: name, reason: "'\(value)' is \(refusal.problemText); a \(name) is in \(ExternalNumber.show(range))")
                 }
             }
-            let control: Bool
-            switch row.text(controlColumn).lowercased() {
-            case "", "0", "n", "no", "false": control = false
-            case "1", "y", "yes", "true": control = true
-            case let other:
-                throw .badRow(file: file, line: line, field: "control", reason: "'\(other)' is not 1/0 or Y/N")
+            func flag(_ column: Int?, _ name: String) throws(RegistryError) -> Bool {
+                switch row.text(column).lowercased() {
+                case "", "0", "n", "no", "false": return false
+                case "1", "y", "yes", "true": return true
+                case let other: throw .badRow(file: file, line: line, field: name, reason: "'\(other)' is not 1/0 or Y/N")
+                }
             }
             result.append((line, Station(code: code, name: row.text(nameColumn), city: city, district: row.text(districtColumn),
                                          longitude: try coordinate(lonColumn, "longitude", -180...180),
                                          latitude: try coordinate(latColumn, "latitude", -90...90),
-                                         isControl: control)))
+                                         isControl: try flag(controlColumn, "control"),
+                                         isSensor: try flag(sensorColumn, "sensor"))))
         }
         return result
     }

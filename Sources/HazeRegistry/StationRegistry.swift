@@ -10,7 +10,7 @@ import HazeModel
 ///   on a day (the newest whose date is not after it; before the oldest, the
 ///   oldest) decides which of its stations count that day, with their city
 ///   and control flag;
-/// - **station tables**, `*.csv` with `code,name,city,district,longitude,latitude,control`:
+/// - **station tables**, `*.csv` with `code,name,city,district,longitude,latitude,control[,sensor]`:
 ///   a city's own file refines the lists (districts, better coordinates,
 ///   control flags) and may add stations no list has (those count every day);
 ///   empty fields never override filled ones, and two tables disagreeing on a
@@ -23,7 +23,9 @@ import HazeModel
 ///
 /// Control points (对照点) are flagged in the lists or tables and never
 /// counted in a unit or city value; a station named …对照点 without a flag is
-/// loaded as an assessment station with a warning (`warnings`).
+/// loaded as an assessment station with a warning (`warnings`). Micro-sensors
+/// (微型站, a table's `sensor` column) are stored and queried as stations but
+/// likewise never counted in a unit or city value, nor ranked.
 public struct StationRegistry: Sendable {
     /// Every station the registry knows, each as the newest list that has it
     /// describes it (name, city, control flag), refined by the tables
@@ -33,7 +35,7 @@ public struct StationRegistry: Sendable {
     /// Positions of each city's and each (city, district)'s stations, sorted by
     /// code: alerts ask for them thousands of times.
     private var byCity: [String: [Int]] = [:]
-    private var byDistrict: [String: [Int]] = [:]
+    private var byDistrict: [DistrictKey: [Int]] = [:]
 
     /// The dated national lists, oldest first.
     public private(set) var lists: [StationList] = []
@@ -119,7 +121,7 @@ public struct StationRegistry: Sendable {
 
     /// Stations of a district (matched by district name, and by city when given).
     public func stations(inDistrict district: String, city: String? = nil) -> [Station] {
-        if let city { return (byDistrict[Self.districtKey(city, district)] ?? []).map { stations[$0] } }
+        if let city { return (byDistrict[DistrictKey(city: city, district: district)] ?? []).map { stations[$0] } }
         return stations.filter { $0.district == district }.sorted { $0.code < $1.code }
     }
 
@@ -134,7 +136,11 @@ public struct StationRegistry: Sendable {
         return result.sorted { ($0.0, $0.1) < ($1.0, $1.1) }
     }
 
-    private static func districtKey(_ city: String, _ district: String) -> String { city + "\u{1F}" + district }
+    /// A district of a city (district names repeat across cities).
+    private struct DistrictKey: Hashable, Sendable {
+        var city: String
+        var district: String
+    }
 
     // MARK: - The view of one day
 
@@ -218,6 +224,7 @@ public struct StationRegistry: Sendable {
             station.latitude = latitude
         }
         if table.isControl { station.isControl = true }
+        if table.isSensor { station.isSensor = true }
     }
 
     // MARK: - Building
@@ -252,7 +259,15 @@ public struct StationRegistry: Sendable {
         if current.longitude == nil { current.longitude = incoming.longitude }
         if current.latitude == nil { current.latitude = incoming.latitude }
         if incoming.isControl { current.isControl = true }
+        if incoming.isSensor { current.isSensor = true }
         tables[incoming.code] = current
+    }
+
+    /// Room for `count` more stations in the lookups a table or membership file fills.
+    mutating func reserveCapacity(adding count: Int) {
+        tables.reserveCapacity(tables.count + count)
+        tableSources.reserveCapacity(tableSources.count + count)
+        memberships.reserveCapacity(memberships.count + count)
     }
 
     /// Adds a membership; two units of one layer on overlapping days is an error.
@@ -297,6 +312,8 @@ public struct StationRegistry: Sendable {
         stations = []
         indexByCode = [:]
         codesByCity = [:]
+        stations.reserveCapacity(codes.count)
+        indexByCode.reserveCapacity(codes.count)
         for code in codes.sorted() {
             var station: Station
             if let record = lists.last(where: { $0[code] != nil })?[code] {
@@ -311,9 +328,14 @@ public struct StationRegistry: Sendable {
             station.district = Self.latest(memberships[code]?[UnitMembership.districtLayer] ?? [])?.unit ?? ""
             indexByCode[code] = stations.count
             stations.append(station)
-            var cities: Set<String> = [station.city]
-            for list in lists { if let record = list[code] { cities.insert(aliases.canonical(record.city)) } }
-            if let table = tables[code] { cities.insert(aliases.canonical(table.city)) }
+            // Every city a list or table places it in, once (a few at most: no set needed).
+            var cities = [station.city]
+            func place(_ city: String) {
+                let city = aliases.canonical(city)
+                if !cities.contains(city) { cities.append(city) }
+            }
+            for list in lists { if let record = list[code] { place(record.city) } }
+            if let table = tables[code] { place(table.city) }
             for city in cities { codesByCity[city, default: []].append(code) }
         }
         byCity = [:]
@@ -321,7 +343,7 @@ public struct StationRegistry: Sendable {
         for i in stations.indices {
             byCity[stations[i].city, default: []].append(i)
             if !stations[i].district.isEmpty {
-                byDistrict[Self.districtKey(stations[i].city, stations[i].district), default: []].append(i)
+                byDistrict[DistrictKey(city: stations[i].city, district: stations[i].district), default: []].append(i)
             }
         }
     }
@@ -353,12 +375,13 @@ public struct StationRegistry: Sendable {
                 warn(list.file, "station \(code) '\(station.name)' is named a control point (对照点) but has no control flag; it is counted as an assessment station (set control=1 if it is a control point)")
             }
         }
-        for (code, table) in tables.sorted(by: { $0.key < $1.key }) where !listed.contains(code) {
-            if Self.isNamedControl(table.name) && !table.isControl {
-                warn(tableSources[code] ?? "", "station \(code) '\(table.name)' is named a control point (对照点) but has no control flag; it is counted as an assessment station (set control=1 if it is a control point)")
-            }
+        // Only what is warned about is sorted (a province's tables hold tens of thousands of stations).
+        let named = tables.filter { code, table in !listed.contains(code) && !table.isControl && Self.isNamedControl(table.name) }
+        for (code, table) in named.sorted(by: { $0.key < $1.key }) {
+            warn(tableSources[code] ?? "", "station \(code) '\(table.name)' is named a control point (对照点) but has no control flag; it is counted as an assessment station (set control=1 if it is a control point)")
         }
-        for (code, byLayer) in memberships.sorted(by: { $0.key < $1.key }) where tables[code] == nil && !listed.contains(code) {
+        let orphans = memberships.filter { code, _ in tables[code] == nil && !listed.contains(code) }
+        for (code, byLayer) in orphans.sorted(by: { $0.key < $1.key }) {
             for membership in byLayer.values.joined() {
                 warn(membership.source, "membership of \(code) in \(membership.layer) '\(membership.unit)': no station \(code) in the lists or tables (ignored until one has it)")
             }
@@ -366,5 +389,24 @@ public struct StationRegistry: Sendable {
     }
 
     /// A name that says the station is a control point: 对照点, 清洁对照点.
-    static func isNamedControl(_ name: String) -> Bool { name.contains("对照点") }
+    static func isNamedControl(_ name: String) -> Bool {
+        // Foundation's search (canonical equivalence) only where the bytes of 对照点 occur:
+        // no other scalar or sequence is canonically equivalent to them, so without
+        // those bytes it cannot match, and it is slow over tens of thousands of names.
+        guard name.utf8.withContiguousStorageIfAvailable({ Self.containsControlBytes($0) }) ?? true else { return false }
+        return name.contains("对照点")
+    }
+
+    private static let controlBytes = Array("对照点".utf8)
+
+    private static func containsControlBytes(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let needle = controlBytes
+        guard bytes.count >= needle.count else { return false }
+        for start in 0 ... bytes.count - needle.count where bytes[start] == needle[0] {
+            var k = 1
+            while k < needle.count && bytes[start + k] == needle[k] { k += 1 }
+            if k == needle.count { return true }
+        }
+        return false
+    }
 }
