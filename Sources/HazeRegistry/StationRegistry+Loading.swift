@@ -26,6 +26,7 @@ extension StationRegistry {
             tables.append(try read((directory as NSString).appendingPathComponent(name)))
         }
         var registry = StationRegistry()
+        registry.reserveCapacity(adding: tables.reduce(0) { $0 + ($1.kind == .stations ? $1.rows.count : 0) })
         // Aliases first: every city name of every other file goes through them.
         for table in tables where table.kind == .aliases { try registry.addAliases(table) }
         for table in tables where table.kind == .stations { try registry.addStations(table) }
@@ -105,7 +106,7 @@ extension StationRegistry {
         let stations = try Self.stations(of: table)
         reserveCapacity(adding: stations.count)
         for (line, station) in stations {
-            try merge(station, source: "\(table.file):\(line)")
+            try merge(station, file: table.file, line: line)
         }
     }
 
@@ -119,7 +120,7 @@ extension StationRegistry {
             if !district.isEmpty {
                 // A list's district column is a membership while the list is in force.
                 try addMembership(UnitMembership(code: station.code, layer: UnitMembership.districtLayer, unit: district,
-                                                 source: "\(table.file):\(line)"))
+                                                 file: table.file, line: line))
             }
         }
         add(list: list)
@@ -154,7 +155,7 @@ extension StationRegistry {
                 throw .badRow(file: table.file, line: row.line, field: "to", reason: "\(to) is before from \(from)")
             }
             try addMembership(UnitMembership(code: code, layer: layer, unit: unit, span: span,
-                                             source: "\(table.file):\(row.line)"))
+                                             file: table.file, line: row.line))
         }
     }
 

@@ -43,7 +43,10 @@ public struct StationRegistry: Sendable {
     private var listed: Set<String> = []
     /// The undated station tables, merged, by code.
     private var tables: [String: Station] = [:]
-    private var tableSources: [String: String] = [:]
+    private var tableSources: [String: SourceLine] = [:]
+    /// Codes of table stations whose name says 对照点 (see `validate`): kept as
+    /// names are merged, so a check of tens of thousands of stations reads a few.
+    private var namedControl: Set<String> = []
     /// code → layer → memberships (no two of one layer overlap with different units).
     private var memberships: [String: [String: [UnitMembership]]] = [:]
     /// Other spellings of city names (`北京市` for `北京`), loaded with the registry; see `city(named:)`.
@@ -61,6 +64,7 @@ public struct StationRegistry: Sendable {
         self.indexByCode = [:]
         for station in stations where tables[station.code] == nil {
             tables[station.code] = station
+            if Self.isNamedControl(station.name) { namedControl.insert(station.code) }
             if !station.district.isEmpty {
                 memberships[station.code, default: [:]][UnitMembership.districtLayer] =
                     [UnitMembership(code: station.code, layer: UnitMembership.districtLayer, unit: station.district)]
@@ -137,9 +141,13 @@ public struct StationRegistry: Sendable {
     }
 
     /// A district of a city (district names repeat across cities).
-    private struct DistrictKey: Hashable, Sendable {
+    struct DistrictKey: Hashable, Sendable, RunKey {
         var city: String
         var district: String
+
+        func sameBytes(as other: DistrictKey) -> Bool {
+            city.sameBytes(as: other.city) && district.sameBytes(as: other.district)
+        }
     }
 
     // MARK: - The view of one day
@@ -192,8 +200,16 @@ public struct StationRegistry: Sendable {
     public func layers(inCity city: String? = nil) -> [String] {
         let candidates: [String] = city.map { self.codes(everInCity: $0) } ?? Array(memberships.keys)
         var layers = Set<String>()
-        for code in candidates { layers.formUnion(memberships[code].map { Array($0.keys) } ?? []) }
+        for code in candidates {
+            if let byLayer = memberships[code] { for layer in byLayer.keys { layers.insert(layer) } }
+        }
         return layers.sorted()
+    }
+
+    /// Whether a station of the city has a unit on the layer on some day
+    /// (`layers(inCity:).contains(layer)`, stopping at the first).
+    public func hasLayer(_ layer: String, inCity city: String) -> Bool {
+        codes(everInCity: city).contains { memberships[$0]?[layer] != nil }
     }
 
     /// Every unit of a layer that a station of the city belongs to on some day, sorted.
@@ -230,16 +246,17 @@ public struct StationRegistry: Sendable {
     // MARK: - Building
 
     /// Adds a table's station or fills in the empty fields of one already known.
-    mutating func merge(_ incoming: Station, source: String) throws(RegistryError) {
+    mutating func merge(_ incoming: Station, file: String, line: Int) throws(RegistryError) {
         var incoming = incoming
         incoming.city = aliases.canonical(incoming.city)
         if !incoming.district.isEmpty {
             try addMembership(UnitMembership(code: incoming.code, layer: UnitMembership.districtLayer,
-                                             unit: incoming.district, source: source))
+                                             unit: incoming.district, file: file, line: line))
         }
         guard var current = tables[incoming.code] else {
             tables[incoming.code] = incoming
-            tableSources[incoming.code] = source
+            tableSources[incoming.code] = SourceLine(file: file, line: line)
+            if Self.isNamedControl(incoming.name) { namedControl.insert(incoming.code) }
             return
         }
         func fill(_ keyPath: WritableKeyPath<Station, String>, _ name: String) throws(RegistryError) {
@@ -260,6 +277,7 @@ public struct StationRegistry: Sendable {
         if current.latitude == nil { current.latitude = incoming.latitude }
         if incoming.isControl { current.isControl = true }
         if incoming.isSensor { current.isSensor = true }
+        if Self.isNamedControl(current.name) { namedControl.insert(incoming.code) }
         tables[incoming.code] = current
     }
 
@@ -307,13 +325,14 @@ public struct StationRegistry: Sendable {
 
     /// Rebuilds the undated view and the lookups after anything changed.
     mutating func reindex() {
-        var codes = Set(tables.keys)
-        codes.formUnion(listed)
+        // Without dated lists every code is a table's (and keys are distinct).
+        let codes = listed.isEmpty ? Array(tables.keys) : Array(Set(tables.keys).union(listed))
         stations = []
         indexByCode = [:]
         codesByCity = [:]
         stations.reserveCapacity(codes.count)
         indexByCode.reserveCapacity(codes.count)
+        var cityCodes = Runs<String, String>()
         for code in codes.sorted() {
             var station: Station
             if let record = lists.last(where: { $0[code] != nil })?[code] {
@@ -328,6 +347,11 @@ public struct StationRegistry: Sendable {
             station.district = Self.latest(memberships[code]?[UnitMembership.districtLayer] ?? [])?.unit ?? ""
             indexByCode[code] = stations.count
             stations.append(station)
+            if lists.isEmpty {
+                // Its only city: the table's, as `station.city` already is.
+                cityCodes.add(station.city, code, into: &codesByCity)
+                continue
+            }
             // Every city a list or table places it in, once (a few at most: no set needed).
             var cities = [station.city]
             func place(_ city: String) {
@@ -338,13 +362,43 @@ public struct StationRegistry: Sendable {
             if let table = tables[code] { place(table.city) }
             for city in cities { codesByCity[city, default: []].append(code) }
         }
+        cityCodes.flush(into: &codesByCity)
         byCity = [:]
         byDistrict = [:]
+        var cityRuns = Runs<String, Int>(), districtRuns = Runs<DistrictKey, Int>()
         for i in stations.indices {
-            byCity[stations[i].city, default: []].append(i)
+            cityRuns.add(stations[i].city, i, into: &byCity)
             if !stations[i].district.isEmpty {
-                byDistrict[DistrictKey(city: stations[i].city, district: stations[i].district), default: []].append(i)
+                districtRuns.add(DistrictKey(city: stations[i].city, district: stations[i].district), i, into: &byDistrict)
             }
+        }
+        cityRuns.flush(into: &byCity)
+        districtRuns.flush(into: &byDistrict)
+    }
+
+    /// Appends to a dictionary of arrays through runs of equal keys, so a key
+    /// is hashed once per run, not once per value: hashing a Chinese name
+    /// normalises it (NFC), and stations sorted by code come in runs of one
+    /// city and district. Keys are compared by their bytes (equal bytes are
+    /// an equal key; canonically equal spellings just start a new run).
+    struct Runs<Key: Hashable & RunKey, Value> {
+        private var key: Key?
+        private var values: [Value] = []
+
+        mutating func add(_ key: Key, _ value: Value, into dictionary: inout [Key: [Value]]) {
+            if let current = self.key, current.sameBytes(as: key) {
+                values.append(value)
+                return
+            }
+            flush(into: &dictionary)
+            self.key = key
+            values = [value]
+        }
+
+        mutating func flush(into dictionary: inout [Key: [Value]]) {
+            if let key { dictionary[key, default: []] += values }
+            key = nil
+            values = []
         }
     }
 
@@ -359,11 +413,12 @@ public struct StationRegistry: Sendable {
     /// city of that station in some list; stations named 对照点 without a
     /// control flag, and memberships of unknown stations, are warned about.
     mutating func validate() throws(RegistryError) {
-        for (code, table) in tables where listed.contains(code) {
+        for code in listed.isEmpty ? [] : tables.keys.filter({ listed.contains($0) }) {
+            guard let table = tables[code] else { continue }
             let cities = Set(lists.compactMap { $0[code].map { aliases.canonical($0.city) } })
             let city = aliases.canonical(table.city)
             if !cities.contains(city) {
-                throw .conflictingEntries(code: code, field: "city (\(tableSources[code] ?? "a station table") vs the national lists)",
+                throw .conflictingEntries(code: code, field: "city (\(tableSources[code]?.description ?? "a station table") vs the national lists)",
                                           first: cities.sorted().joined(separator: "/"), second: city)
             }
         }
@@ -375,13 +430,14 @@ public struct StationRegistry: Sendable {
                 warn(list.file, "station \(code) '\(station.name)' is named a control point (对照点) but has no control flag; it is counted as an assessment station (set control=1 if it is a control point)")
             }
         }
-        // Only what is warned about is sorted (a province's tables hold tens of thousands of stations).
-        let named = tables.filter { code, table in !listed.contains(code) && !table.isControl && Self.isNamedControl(table.name) }
-        for (code, table) in named.sorted(by: { $0.key < $1.key }) {
-            warn(tableSources[code] ?? "", "station \(code) '\(table.name)' is named a control point (对照点) but has no control flag; it is counted as an assessment station (set control=1 if it is a control point)")
+        // Only the few named 对照点 are read and sorted (a province's tables hold tens of thousands of stations).
+        for code in namedControl.sorted() where !listed.contains(code) {
+            guard let table = tables[code], !table.isControl, Self.isNamedControl(table.name) else { continue }
+            warn(tableSources[code]?.description ?? "", "station \(code) '\(table.name)' is named a control point (对照点) but has no control flag; it is counted as an assessment station (set control=1 if it is a control point)")
         }
-        let orphans = memberships.filter { code, _ in tables[code] == nil && !listed.contains(code) }
-        for (code, byLayer) in orphans.sorted(by: { $0.key < $1.key }) {
+        let orphans = memberships.keys.filter { !listed.contains($0) && tables.index(forKey: $0) == nil }
+        for code in orphans.sorted() {
+            guard let byLayer = memberships[code] else { continue }
             for membership in byLayer.values.joined() {
                 warn(membership.source, "membership of \(code) in \(membership.layer) '\(membership.unit)': no station \(code) in the lists or tables (ignored until one has it)")
             }
@@ -409,4 +465,24 @@ public struct StationRegistry: Sendable {
         }
         return false
     }
+}
+
+/// A key whose byte-for-byte equality is cheap to test (see `StationRegistry.Runs`).
+protocol RunKey {
+    func sameBytes(as other: Self) -> Bool
+}
+
+extension String: RunKey {
+    func sameBytes(as other: String) -> Bool {
+        var a = self, b = other
+        return a.withUTF8 { x in b.withUTF8 { y in x.elementsEqual(y) } }
+    }
+}
+
+/// A row of a registry file, for messages (`file:line`).
+struct SourceLine: Sendable, CustomStringConvertible {
+    var file: String
+    var line: Int
+
+    var description: String { "\(file):\(line)" }
 }

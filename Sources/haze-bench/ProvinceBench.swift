@@ -1,6 +1,8 @@
 import Foundation
 import HazeModel
+import HazeRegistry
 import HazeStore
+import HazeAssessment
 
 /// `haze-bench province` (issue 18, target 4): a province-scale network —
 /// 5 000 standard stations in 1 000 towns of 18 cities and 20 000
@@ -25,6 +27,8 @@ enum ProvinceBench {
     static let hourlyCapacity = 744
     static let dailyCapacity = 400
     static let generatedMarker = "generated.txt"
+    /// The line of `generatedMarker` giving the month's values written.
+    static let valuesKey = "values stored in the month: "
 
     static func run(_ options: Options) throws {
         let network = ProvinceNetwork.province
@@ -73,7 +77,41 @@ enum ProvinceBench {
             restart(adding: ["--generated", directory])
         }
         defer { if kept == nil { try? FileManager.default.removeItem(atPath: directory) } }
+        if options.values["--phases"] != nil {
+            try phases(month: month, in: directory, options: options)
+            return
+        }
         try measure(network, month: month, formats: formats, in: directory, options: options)
+    }
+
+    /// `--phases 1`: where a town ranking's time goes, in process (best of --repeat, at least 5):
+    /// loading the registry, opening the store, forming the units, verifying the month's daily rows,
+    /// and the whole ranking.
+    static func phases(month: Month, in directory: String, options: Options) throws {
+        let stations = directory + "/stations", store = directory + "/month"
+        var load = Timing(), open = Timing(), units = Timing(), verify = Timing(), rank = Timing()
+        var registry = StationRegistry()
+        for _ in 0 ..< max(options.repeatCount, 5) {
+            registry = StationRegistry()   // the previous one freed outside the timing
+            try load.measure { registry = try StationRegistry.load(directory: stations) }
+            var opened: Store?
+            try open.measure { opened = try Store(directory: store, access: .readOnly) }
+            guard let opened else { continue }
+            try units.measure {
+                _ = try registry.rankingUnits(level: .town, city: nil, days: month.days, alsoFor: month.yearEarlier?.days)
+            }
+            try verify.measure { try Aggregation(store: opened).requireIntact(month.days) }
+            let fresh = try Store(directory: store, access: .readOnly)
+            try rank.measure {
+                _ = try MonthlyRanking(store: fresh, registry: registry, month: month, scope: RankingScope(level: .town))
+            }
+        }
+        print("load: " + loadAverage())
+        print(load.line("registry load (25 000 stations, 25 000 memberships)"))
+        print(open.line("store open (150 000 series)"))
+        print(units.line("rankingUnits, town level, all cities"))
+        print(verify.line("requireIntact, the month's daily rows"))
+        print(rank.line("MonthlyRanking (units, verification, statistics), town level"))
     }
 
     /// Runs this haze-bench again with more arguments (its mappings gone).
@@ -116,6 +154,7 @@ enum ProvinceBench {
         note(String(format: "the month %@ (%d hours × %d series) filled through Store.write, a day per write: %d values in %.1f s (CPU %.1f s)",
                     month.description, hours.count, network.seriesCount, stored, Date().timeIntervalSince(started),
                     cpuSeconds() - cpuBefore))
+        log.append("\(valuesKey)\(stored)")
         try Data((log.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: directory + "/" + generatedMarker))
     }
 
@@ -127,8 +166,10 @@ enum ProvinceBench {
         let store = directory + "/month"
         let setup = (try? String(contentsOfFile: directory + "/" + generatedMarker, encoding: .utf8)) ?? ""
         print("province: \(network.standardCount) standard stations + \(network.sensorCount) micro-sensors in \(network.towns) towns of \(network.cities) cities × 6 pollutants = \(network.seriesCount) series; \(directory)")
-        for line in setup.split(separator: "\n") { print("set-up: " + line) }
-        print(String(format: "haze-bench itself: peak RSS %.0f MiB (a child's peak RSS reads at least that)", peakRSSMiB()))
+        for line in setup.split(separator: "\n") where !line.hasPrefix(valuesKey) { print("set-up: " + line) }
+        let monthValues = setup.split(separator: "\n").first { $0.hasPrefix(valuesKey) }.flatMap { Int($0.dropFirst(valuesKey.count)) }
+        print(String(format: "haze-bench itself: peak RSS %.0f MiB since its restart (VmHWM; a child's peak RSS reads at least that)",
+                     memoryHighWaterMiB()))
         print("load: " + loadAverage())
 
         // The next hours after what the store holds (a kept store may hold more than the month).
@@ -144,62 +185,79 @@ enum ProvinceBench {
             }
             return (path, bytes.count, values)
         }
+        // `--old BINARY`: an older haze measured alternately with this one, on the same store.
+        var binaries = [("after", ProcessTiming.haze)]
+        if let old = options.values["--old"] { binaries.insert(("before", old), at: 0) }
+        func label(_ text: String, _ version: String) -> String { binaries.count > 1 ? "\(text) — \(version)" : text }
         var rows: [(String, [ChildRun], String)] = []
 
         // (a) The cron case: a new hour into the month-filled store, each run its own hour.
         for format in formats {
-            var runs: [ChildRun] = []
+            var runs = [[ChildRun]](repeating: [], count: binaries.count)
             var detail = ""
             for _ in 0 ..< options.repeatCount {
-                let file = try snapshot(next, format)
-                let output = try ChildOutput.run(ProcessTiming.haze, ["ingest", "--store", store, "--stations", stations,
-                                                                      "--format", format.rawValue, "--quiet", file.path])
-                try check(output, stored: file.values, what: "ingest of \(file.path)")
-                runs.append(output.run)
-                detail = String(format: "%.1f MB, %d values stored", Double(file.bytes) / 1e6, file.values)
-                try? FileManager.default.removeItem(atPath: file.path)
-                next = next.advanced(by: 1)
+                for (b, (_, binary)) in binaries.enumerated() {
+                    let file = try snapshot(next, format)
+                    let output = try ChildOutput.run(binary, ["ingest", "--store", store, "--stations", stations,
+                                                              "--format", format.rawValue, "--quiet", file.path])
+                    try check(output, stored: file.values, what: "ingest of \(file.path) by \(binary)")
+                    runs[b].append(output.run)
+                    detail = String(format: "%.1f MB, %d values stored", Double(file.bytes) / 1e6, file.values)
+                    try? FileManager.default.removeItem(atPath: file.path)
+                    next = next.advanced(by: 1)
+                }
             }
-            rows.append(("ingest one hour, \(format.rawValue), into the month's store (cron; target < 1 s)", runs, detail))
+            for (b, (version, _)) in binaries.enumerated() {
+                rows.append((label("ingest one hour, \(format.rawValue), into the month's store (cron; target < 1 s)", version), runs[b], detail))
+            }
         }
         // (a') The first snapshot into a fresh store (`haze init` first, not timed): the rings grow to 150 000 series.
         for format in formats {
-            var runs: [ChildRun] = []
+            var runs = [[ChildRun]](repeating: [], count: binaries.count)
             var initRuns: [ChildRun] = []
             var detail = ""
             for round in 0 ..< options.repeatCount {
-                let fresh = directory + "/fresh-\(round)"
-                try? FileManager.default.removeItem(atPath: fresh)
-                defer { try? FileManager.default.removeItem(atPath: fresh) }
-                let initialised = try ChildOutput.run(ProcessTiming.haze, ["init", "--store", fresh, "--hours", String(hourlyCapacity),
-                                                                           "--days", String(dailyCapacity)])
-                guard initialised.run.status == 0 else { throw Options.Refusal(description: "haze init: \(initialised.text)") }
-                initRuns.append(initialised.run)
-                let file = try snapshot(next, format)
-                defer { try? FileManager.default.removeItem(atPath: file.path) }
-                let output = try ChildOutput.run(ProcessTiming.haze, ["ingest", "--store", fresh, "--stations", stations,
-                                                                      "--format", format.rawValue, "--quiet", file.path])
-                try check(output, stored: file.values, what: "first ingest of \(file.path)")
-                runs.append(output.run)
-                detail = String(format: "after `haze init` (%.0f ms)", (initRuns.map(\.wall).min() ?? 0) * 1000)
+                for (b, (_, binary)) in binaries.enumerated() {
+                    let fresh = directory + "/fresh-\(round)-\(b)"
+                    try? FileManager.default.removeItem(atPath: fresh)
+                    defer { try? FileManager.default.removeItem(atPath: fresh) }
+                    let initialised = try ChildOutput.run(binary, ["init", "--store", fresh, "--hours", String(hourlyCapacity),
+                                                                   "--days", String(dailyCapacity)])
+                    guard initialised.run.status == 0 else { throw Options.Refusal(description: "haze init: \(initialised.text)") }
+                    initRuns.append(initialised.run)
+                    let file = try snapshot(next, format)
+                    defer { try? FileManager.default.removeItem(atPath: file.path) }
+                    let output = try ChildOutput.run(binary, ["ingest", "--store", fresh, "--stations", stations,
+                                                              "--format", format.rawValue, "--quiet", file.path])
+                    try check(output, stored: file.values, what: "first ingest of \(file.path) by \(binary)")
+                    runs[b].append(output.run)
+                    detail = String(format: "after `haze init` (%.0f ms, not counted)", (initRuns.map(\.wall).min() ?? 0) * 1000)
+                }
             }
-            rows.append(("ingest one hour, \(format.rawValue), into a fresh store (first run)", runs, detail))
+            for (b, (version, _)) in binaries.enumerated() {
+                rows.append((label("ingest one hour, \(format.rawValue), into a fresh store (first run)", version), runs[b], detail))
+            }
         }
 
         // (b) The town ranking of the month.
-        var rankRuns: [ChildRun] = []
-        var rankDetail = ""
+        var rankRuns = [[ChildRun]](repeating: [], count: binaries.count)
+        var rankDetail = [String](repeating: "", count: binaries.count)
         for _ in 0 ..< max(options.repeatCount, 5) {
-            let output = try ChildOutput.run(ProcessTiming.haze, ["rank", "--store", store, "--stations", stations,
-                                                                  "--month", month.description, "--level", "town", "--format", "csv"])
-            guard output.run.status == 0 else { throw Options.Refusal(description: "haze rank exited \(output.run.status): \(output.text.suffix(2000))") }
-            let lines = output.text.split(separator: "\n")
-            let townRows = lines.filter { $0.contains(",town,") || $0.contains("测试镇") }.count
-            let units = Set(lines.compactMap { line in line.split(separator: ",").first { $0.hasPrefix("测试镇") } }).count
-            rankDetail = "\(units) towns ranked, \(townRows) CSV rows (PM2.5, PM10)"
-            rankRuns.append(output.run)
+            for (b, (_, binary)) in binaries.enumerated() {
+                let output = try ChildOutput.run(binary, ["rank", "--store", store, "--stations", stations,
+                                                          "--month", month.description, "--level", "town", "--format", "csv"])
+                guard output.run.status == 0 else { throw Options.Refusal(description: "\(binary) rank exited \(output.run.status): \(output.text.suffix(2000))") }
+                let lines = output.text.split(separator: "\n")
+                let townRows = lines.filter { $0.contains(",town,") }.count
+                let units = Set(lines.compactMap { line in line.split(separator: ",").first { $0.hasPrefix("测试镇") } }).count
+                let sensors = output.text.contains("micro-sensors") ? ", the micro-sensors left out" : ", the micro-sensors counted (no sensor column)"
+                rankDetail[b] = "\(units) towns ranked, \(townRows) CSV rows (PM2.5, PM10)\(sensors)"
+                rankRuns[b].append(output.run)
+            }
         }
-        rows.append(("haze rank --month \(month) --level town --format csv (target < 100 ms)", rankRuns, rankDetail))
+        for (b, (version, _)) in binaries.enumerated() {
+            rows.append((label("haze rank --month \(month) --level town --format csv (target < 100 ms)", version), rankRuns[b], rankDetail[b]))
+        }
 
         print("")
         print("| work | wall min / median / max | CPU min | peak RSS max | |")
@@ -225,10 +283,14 @@ enum ProvinceBench {
         print(String(format: "hourly ring: %.1f MB (%.1f MB allocated on disk) for %d hours × %d series = %.4f bytes per sample (2 per slot + %.4f of fixed header, series table and row directory: %d bytes)",
                      Double(hourly.length) / 1e6, Double(hourly.allocated) / 1e6, hourlyCapacity, series,
                      Double(hourly.length) / Double(slots), Double(fixed) / Double(slots), fixed))
+        if let monthValues {
+            print(String(format: "the month's %d values (%.1f %% of the slots; the rest are missing cells): %.4f bytes of hourly ring per value",
+                         monthValues, 100 * Double(monthValues) / Double(slots), Double(hourly.length) / Double(monthValues)))
+        }
         let days = dailyCapacity
-        print(String(format: "daily ring: %.1f MB for %d days × %d series = %.2f bytes per series-day (8 per slot), %.3f bytes per hourly sample of a full daily ring",
+        print(String(format: "daily ring: %.1f MB for %d days × %d series = %.4f bytes per series-day (8 per slot + %d bytes of header and row directory), %.3f bytes per hourly sample of a full daily ring",
                      Double(daily.length) / 1e6, days, series, Double(daily.length) / Double(days * series),
-                     Double(daily.length) / Double(days * 24 * series)))
+                     daily.length - days * series * 8, Double(daily.length) / Double(days * 24 * series)))
         Metrics.shared.record("province_hourly_bytes_per_sample", Double(hourly.length) / Double(slots))
         print("load: " + loadAverage())
     }
@@ -259,6 +321,14 @@ enum ProvinceBench {
         var info = stat()
         guard stat(path, &info) == 0 else { throw Options.Refusal(description: "cannot stat \(path)") }
         return (Int(info.st_size), Int(info.st_blocks) * 512)
+    }
+
+    /// This process's peak resident set since its last exec (`VmHWM`), in MiB.
+    static func memoryHighWaterMiB() -> Double {
+        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+        guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kib = Double(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
+        return kib / 1024
     }
 
     static func loadAverage() -> String {

@@ -97,7 +97,24 @@ extension Aggregation {
     /// national list in force and the memberships of the day decide).
     func unitDays(_ unit: RankingUnit, _ pollutant: Pollutant, days: Range<Day>) -> [(day: Day, mean: Double?)] {
         var memo = MemberSeries()
-        return days.map { day in (day, unitDay(memberSeries(unit, pollutant, on: day, memo: &memo), on: day).validMean) }
+        var result: [(day: Day, mean: Double?)] = []
+        result.reserveCapacity(days.count)
+        // Members change only between member periods: their series are looked up once per period,
+        // not once a day (a province ranks thousands of units).
+        var current: (days: Range<Day>, series: [Int])?
+        for day in days {
+            let series: [Int]
+            if let current, current.days.contains(day) {
+                series = current.series
+            } else if let period = unit.period(containing: day) {
+                series = memberSeries(unit, pollutant, on: day, memo: &memo)
+                current = (period.days, series)
+            } else {
+                series = []   // no member that day
+            }
+            result.append((day, unitDay(series, on: day).validMean))
+        }
+        return result
     }
 
     /// Series of a unit's members on a day, looked up once per distinct set of members.

@@ -52,13 +52,18 @@ public struct RankingUnit: Hashable, Sendable {
 
     /// The stations whose valid daily means make up the unit's value on a day.
     public func members(on day: Day) -> [Station] {
+        period(containing: day)?.stations ?? []
+    }
+
+    /// The run of days with the same members that `day` is in; nil on a day without members.
+    package func period(containing day: Day) -> MemberPeriod? {
         var low = 0, high = periods.count
         while low < high {
             let mid = (low + high) / 2
             if periods[mid].days.upperBound <= day { low = mid + 1 } else { high = mid }
         }
-        guard low < periods.count, periods[low].days.contains(day) else { return [] }
-        return periods[low].stations
+        guard low < periods.count, periods[low].days.contains(day) else { return nil }
+        return periods[low]
     }
 
     /// Whether the unit has a member on some day of a range.

@@ -39,12 +39,12 @@ extension StationRegistry {
         default:
             let layer = level.rawValue
             if let resolvedCity {
-                guard layers(inCity: resolvedCity).contains(layer) else {
+                guard hasLayer(layer, inCity: resolvedCity) else {
                     throw .unknownLayer(layer, city: resolvedCity, known: layers(inCity: resolvedCity))
                 }
                 cities = [resolvedCity]
             } else {
-                cities = self.cities.filter { layers(inCity: $0).contains(layer) }
+                cities = self.cities.filter { hasLayer(layer, inCity: $0) }
                 guard !cities.isEmpty else { throw .unknownLayer(layer, city: nil, known: layers()) }
             }
         }

@@ -72,10 +72,10 @@ public enum ExternalNumber {
     /// `inf`, hexadecimal floats and anything that overflows a double.
     public static func decimal(_ text: some StringProtocol, in range: ClosedRange<Double>,
                                expected: String? = nil) -> Result<Double, Refusal> {
-        let expected = expected ?? "a number in \(show(range))"
         switch decimalLiteral(text) {
         case .success(let value): return decimal(value, in: range, expected: expected)
-        case .failure: return .failure(Refusal(isNonFiniteWord(text) ? .notFinite : .notANumber, expected: expected))
+        case .failure:
+            return .failure(Refusal(isNonFiniteWord(text) ? .notFinite : .notANumber, expected: expected ?? "a number in \(show(range))"))
         }
     }
 
@@ -92,9 +92,9 @@ public enum ExternalNumber {
 
     /// A double in `range`; negative zero becomes zero.
     public static func decimal(_ value: Double, in range: ClosedRange<Double>, expected: String? = nil) -> Result<Double, Refusal> {
-        let expected = expected ?? "a number in \(show(range))"
-        guard value.isFinite else { return .failure(Refusal(.notFinite, expected: expected)) }
-        guard range.contains(value) else { return .failure(Refusal(.outOfRange, expected: expected)) }
+        // The message only when refused: a registry checks 50 000 coordinates.
+        guard value.isFinite else { return .failure(Refusal(.notFinite, expected: expected ?? "a number in \(show(range))")) }
+        guard range.contains(value) else { return .failure(Refusal(.outOfRange, expected: expected ?? "a number in \(show(range))")) }
         return .success(value == 0 ? 0 : value)
     }
 
