@@ -68,14 +68,15 @@ let package = Package(
         .executableTarget(name: "haze", dependencies: ["HazeCLI"], swiftSettings: optimizedDebug, linkerSettings: staticRuntime),
         .executableTarget(name: "haze-bench", dependencies: [
             "HazeModel", "HazeRegistry", "HazeStore", "HazeIngest", "HazeAssessment", "HazeAlerts", "HazeReport",
-        ], linkerSettings: staticRuntime),
+        ], swiftSettings: optimizedDebug, linkerSettings: staticRuntime),
         .testTarget(
             name: "HazeKitTests",
             // `haze` is listed so the binary is built for the process-level tests
-            // (kill -9, concurrent writers, the demo).
+            // (kill -9, concurrent writers, the demo); `haze-bench` for its synthetic
+            // province (ProvinceScaleTests, `@testable import haze_bench`).
             dependencies: [
                 "HazeModel", "HazeRegistry", "HazeStore", "HazeIngest", "HazeNet", "HazeSources",
-                "HazeAssessment", "HazeAlerts", "HazeReport", "HazeWarehouse", "HazeCLI", "haze",
+                "HazeAssessment", "HazeAlerts", "HazeReport", "HazeWarehouse", "HazeCLI", "haze", "haze-bench",
             ]
         ),
     ]

@@ -130,7 +130,7 @@ package final class AlertContext {
         self.pm10Series = stations.map { store.index(of: SeriesKey(station: $0.code, pollutant: .pm10)) ?? -1 }
         self.values = store.hourlyValues
         var byCity: [String: [Int]] = [:]
-        for (i, station) in stations.enumerated() where !station.isControl { byCity[station.city, default: []].append(i) }
+        for (i, station) in stations.enumerated() where station.countsInUnits { byCity[station.city, default: []].append(i) }
         self.cityMembers = stations.map { byCity[$0.city] ?? [] }
         var cityNumbers: [String: Int] = [:]
         for station in stations where cityNumbers[station.city] == nil { cityNumbers[station.city] = cityNumbers.count }
@@ -368,7 +368,7 @@ package final class AlertContext {
             }
             sortedCity[slot].values.sort()
         }
-        let own = stations[member].isControl ? nil : value(member, pollutant, hour)
+        let own = stations[member].countsInUnits ? value(member, pollutant, hour) : nil
         return sortedCity[slot].values.withUnsafeBufferPointer { sorted in
             // The median of `sorted` without one occurrence of the station's own value.
             var skip = -1

@@ -123,19 +123,19 @@ public struct AlertSubject: Sendable, Hashable {
             }
         case .district:
             return registry.districts().filter { inCities($0.city) }.compactMap { pair in
-                let members = registry.stations(inDistrict: pair.district, city: pair.city).filter { !$0.isControl }
+                let members = registry.stations(inDistrict: pair.district, city: pair.city).filter(\.countsInUnits)
                 return members.isEmpty ? nil : AlertSubject(key: "\(pair.city)/\(pair.district)", scope: .district,
                                                             name: pair.district, city: pair.city, district: pair.district,
                                                             stations: members)
             }
         case .city:
             return registry.cities.filter(inCities).compactMap { city in
-                let members = registry.stations(inCity: city).filter { !$0.isControl }
+                let members = registry.stations(inCity: city).filter(\.countsInUnits)
                 return members.isEmpty ? nil : AlertSubject(key: city, scope: .city, name: city, city: city,
                                                             district: "", stations: members)
             }
         case .national:
-            let members = registry.stations.filter { !$0.isControl }.sorted { $0.code < $1.code }
+            let members = registry.stations.filter(\.countsInUnits).sorted { $0.code < $1.code }
             return members.isEmpty ? [] : [AlertSubject(key: nationalKey, scope: .national, name: nationalKey, city: "",
                                                         district: "", stations: members)]
         }

@@ -14,7 +14,7 @@ public struct CityAliases: Sendable {
     init() {}
 
     /// The registry's name of a city written another way (itself when not an alias).
-    func canonical(_ city: String) -> String { names[city] ?? city }
+    func canonical(_ city: String) -> String { names.isEmpty ? city : names[city] ?? city }
 
     mutating func add(alias: String, city: String, suggestOnly: Bool, source: String) throws(RegistryError) {
         if suggestOnly {

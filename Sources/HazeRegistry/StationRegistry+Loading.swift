@@ -26,6 +26,7 @@ extension StationRegistry {
             tables.append(try read((directory as NSString).appendingPathComponent(name)))
         }
         var registry = StationRegistry()
+        registry.reserveCapacity(adding: tables.reduce(0) { $0 + ($1.kind == .stations ? $1.rows.count : 0) })
         // Aliases first: every city name of every other file goes through them.
         for table in tables where table.kind == .aliases { try registry.addAliases(table) }
         for table in tables where table.kind == .stations { try registry.addStations(table) }
@@ -102,8 +103,10 @@ extension StationRegistry {
     }
 
     private mutating func addStations(_ table: RegistryTable) throws(RegistryError) {
-        for (line, station) in try Self.stations(of: table) {
-            try merge(station, source: "\(table.file):\(line)")
+        let stations = try Self.stations(of: table)
+        reserveCapacity(adding: stations.count)
+        for (line, station) in stations {
+            try merge(station, file: table.file, line: line)
         }
     }
 
@@ -117,7 +120,7 @@ extension StationRegistry {
             if !district.isEmpty {
                 // A list's district column is a membership while the list is in force.
                 try addMembership(UnitMembership(code: station.code, layer: UnitMembership.districtLayer, unit: district,
-                                                 source: "\(table.file):\(line)"))
+                                                 file: table.file, line: line))
             }
         }
         add(list: list)
@@ -152,7 +155,7 @@ extension StationRegistry {
                 throw .badRow(file: table.file, line: row.line, field: "to", reason: "\(to) is before from \(from)")
             }
             try addMembership(UnitMembership(code: code, layer: layer, unit: unit, span: span,
-                                             source: "\(table.file):\(row.line)"))
+                                             file: table.file, line: row.line))
         }
     }
 
@@ -166,6 +169,7 @@ extension StationRegistry {
         let lonColumn = try table.column("longitude", required: false)
         let latColumn = try table.column("latitude", required: false)
         let controlColumn = try table.column("control", required: false)
+        let sensorColumn = try table.column("sensor", required: false)
         var result: [(Int, Station)] = []
         for row in table.rows {
             let line = row.line
@@ -187,17 +191,18 @@ extension StationRegistry {
                     throw .badRow(file: file, line: line, field: name, reason: "'\(value)' is \(refusal.problemText); a \(name) is in \(ExternalNumber.show(range))")
                 }
             }
-            let control: Bool
-            switch row.text(controlColumn).lowercased() {
-            case "", "0", "n", "no", "false": control = false
-            case "1", "y", "yes", "true": control = true
-            case let other:
-                throw .badRow(file: file, line: line, field: "control", reason: "'\(other)' is not 1/0 or Y/N")
+            func flag(_ column: Int?, _ name: String) throws(RegistryError) -> Bool {
+                switch row.text(column).lowercased() {
+                case "", "0", "n", "no", "false": return false
+                case "1", "y", "yes", "true": return true
+                case let other: throw .badRow(file: file, line: line, field: name, reason: "'\(other)' is not 1/0 or Y/N")
+                }
             }
             result.append((line, Station(code: code, name: row.text(nameColumn), city: city, district: row.text(districtColumn),
                                          longitude: try coordinate(lonColumn, "longitude", -180...180),
                                          latitude: try coordinate(latColumn, "latitude", -90...90),
-                                         isControl: control)))
+                                         isControl: try flag(controlColumn, "control"),
+                                         isSensor: try flag(sensorColumn, "sensor"))))
         }
         return result
     }

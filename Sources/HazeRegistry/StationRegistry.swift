@@ -10,7 +10,7 @@ import HazeModel
 ///   on a day (the newest whose date is not after it; before the oldest, the
 ///   oldest) decides which of its stations count that day, with their city
 ///   and control flag;
-/// - **station tables**, `*.csv` with `code,name,city,district,longitude,latitude,control`:
+/// - **station tables**, `*.csv` with `code,name,city,district,longitude,latitude,control[,sensor]`:
 ///   a city's own file refines the lists (districts, better coordinates,
 ///   control flags) and may add stations no list has (those count every day);
 ///   empty fields never override filled ones, and two tables disagreeing on a
@@ -23,7 +23,9 @@ import HazeModel
 ///
 /// Control points (对照点) are flagged in the lists or tables and never
 /// counted in a unit or city value; a station named …对照点 without a flag is
-/// loaded as an assessment station with a warning (`warnings`).
+/// loaded as an assessment station with a warning (`warnings`). Micro-sensors
+/// (微型站, a table's `sensor` column) are stored and queried as stations but
+/// likewise never counted in a unit or city value, nor ranked.
 public struct StationRegistry: Sendable {
     /// Every station the registry knows, each as the newest list that has it
     /// describes it (name, city, control flag), refined by the tables
@@ -33,7 +35,7 @@ public struct StationRegistry: Sendable {
     /// Positions of each city's and each (city, district)'s stations, sorted by
     /// code: alerts ask for them thousands of times.
     private var byCity: [String: [Int]] = [:]
-    private var byDistrict: [String: [Int]] = [:]
+    private var byDistrict: [DistrictKey: [Int]] = [:]
 
     /// The dated national lists, oldest first.
     public private(set) var lists: [StationList] = []
@@ -41,7 +43,10 @@ public struct StationRegistry: Sendable {
     private var listed: Set<String> = []
     /// The undated station tables, merged, by code.
     private var tables: [String: Station] = [:]
-    private var tableSources: [String: String] = [:]
+    private var tableSources: [String: SourceLine] = [:]
+    /// Codes of table stations whose name says 对照点 (see `validate`): kept as
+    /// names are merged, so a check of tens of thousands of stations reads a few.
+    private var namedControl: Set<String> = []
     /// code → layer → memberships (no two of one layer overlap with different units).
     private var memberships: [String: [String: [UnitMembership]]] = [:]
     /// Other spellings of city names (`北京市` for `北京`), loaded with the registry; see `city(named:)`.
@@ -59,6 +64,7 @@ public struct StationRegistry: Sendable {
         self.indexByCode = [:]
         for station in stations where tables[station.code] == nil {
             tables[station.code] = station
+            if Self.isNamedControl(station.name) { namedControl.insert(station.code) }
             if !station.district.isEmpty {
                 memberships[station.code, default: [:]][UnitMembership.districtLayer] =
                     [UnitMembership(code: station.code, layer: UnitMembership.districtLayer, unit: station.district)]
@@ -119,7 +125,7 @@ public struct StationRegistry: Sendable {
 
     /// Stations of a district (matched by district name, and by city when given).
     public func stations(inDistrict district: String, city: String? = nil) -> [Station] {
-        if let city { return (byDistrict[Self.districtKey(city, district)] ?? []).map { stations[$0] } }
+        if let city { return (byDistrict[DistrictKey(city: city, district: district)] ?? []).map { stations[$0] } }
         return stations.filter { $0.district == district }.sorted { $0.code < $1.code }
     }
 
@@ -134,7 +140,15 @@ public struct StationRegistry: Sendable {
         return result.sorted { ($0.0, $0.1) < ($1.0, $1.1) }
     }
 
-    private static func districtKey(_ city: String, _ district: String) -> String { city + "\u{1F}" + district }
+    /// A district of a city (district names repeat across cities).
+    struct DistrictKey: Hashable, Sendable, RunKey {
+        var city: String
+        var district: String
+
+        func sameBytes(as other: DistrictKey) -> Bool {
+            city.sameBytes(as: other.city) && district.sameBytes(as: other.district)
+        }
+    }
 
     // MARK: - The view of one day
 
@@ -186,8 +200,16 @@ public struct StationRegistry: Sendable {
     public func layers(inCity city: String? = nil) -> [String] {
         let candidates: [String] = city.map { self.codes(everInCity: $0) } ?? Array(memberships.keys)
         var layers = Set<String>()
-        for code in candidates { layers.formUnion(memberships[code].map { Array($0.keys) } ?? []) }
+        for code in candidates {
+            if let byLayer = memberships[code] { for layer in byLayer.keys { layers.insert(layer) } }
+        }
         return layers.sorted()
+    }
+
+    /// Whether a station of the city has a unit on the layer on some day
+    /// (`layers(inCity:).contains(layer)`, stopping at the first).
+    public func hasLayer(_ layer: String, inCity city: String) -> Bool {
+        codes(everInCity: city).contains { memberships[$0]?[layer] != nil }
     }
 
     /// Every unit of a layer that a station of the city belongs to on some day, sorted.
@@ -218,21 +240,23 @@ public struct StationRegistry: Sendable {
             station.latitude = latitude
         }
         if table.isControl { station.isControl = true }
+        if table.isSensor { station.isSensor = true }
     }
 
     // MARK: - Building
 
     /// Adds a table's station or fills in the empty fields of one already known.
-    mutating func merge(_ incoming: Station, source: String) throws(RegistryError) {
+    mutating func merge(_ incoming: Station, file: String, line: Int) throws(RegistryError) {
         var incoming = incoming
         incoming.city = aliases.canonical(incoming.city)
         if !incoming.district.isEmpty {
             try addMembership(UnitMembership(code: incoming.code, layer: UnitMembership.districtLayer,
-                                             unit: incoming.district, source: source))
+                                             unit: incoming.district, file: file, line: line))
         }
         guard var current = tables[incoming.code] else {
             tables[incoming.code] = incoming
-            tableSources[incoming.code] = source
+            tableSources[incoming.code] = SourceLine(file: file, line: line)
+            if Self.isNamedControl(incoming.name) { namedControl.insert(incoming.code) }
             return
         }
         func fill(_ keyPath: WritableKeyPath<Station, String>, _ name: String) throws(RegistryError) {
@@ -252,7 +276,16 @@ public struct StationRegistry: Sendable {
         if current.longitude == nil { current.longitude = incoming.longitude }
         if current.latitude == nil { current.latitude = incoming.latitude }
         if incoming.isControl { current.isControl = true }
+        if incoming.isSensor { current.isSensor = true }
+        if Self.isNamedControl(current.name) { namedControl.insert(incoming.code) }
         tables[incoming.code] = current
+    }
+
+    /// Room for `count` more stations in the lookups a table or membership file fills.
+    mutating func reserveCapacity(adding count: Int) {
+        tables.reserveCapacity(tables.count + count)
+        tableSources.reserveCapacity(tableSources.count + count)
+        memberships.reserveCapacity(memberships.count + count)
     }
 
     /// Adds a membership; two units of one layer on overlapping days is an error.
@@ -292,25 +325,24 @@ public struct StationRegistry: Sendable {
 
     /// Rebuilds the undated view and the lookups after anything changed.
     mutating func reindex() {
-        var codes = Set(tables.keys)
-        codes.formUnion(listed)
+        // Without dated lists every code is a table's (and keys are distinct).
+        let codes = listed.isEmpty ? Array(tables.keys) : Array(Set(tables.keys).union(listed))
         stations = []
         indexByCode = [:]
         codesByCity = [:]
-        indexByCode.reserveCapacity(codes.count)
         stations.reserveCapacity(codes.count)
-        // One lookup per list and code (this runs for every station on every
-        // load): the newest record describes the station, every record's city
-        // places it in that city.
-        var cities: [String] = []
+        indexByCode.reserveCapacity(codes.count)
+        var cityCodes = Runs<String, String>()
+        var listCities: [String] = []
         for code in codes.sorted() {
+            // One lookup per list and code: the newest record describes the
+            // station, every record's city places it in that city.
             var newest: Station?
-            cities.removeAll(keepingCapacity: true)
-            func place(_ city: String) { if !cities.contains(city) { cities.append(city) } }
+            listCities.removeAll(keepingCapacity: true)
             for list in lists {
                 guard let record = list[code] else { continue }
                 newest = record
-                place(aliases.canonical(record.city))
+                listCities.append(record.city)
             }
             let table = tables[code]
             var station: Station
@@ -322,21 +354,62 @@ public struct StationRegistry: Sendable {
             } else {
                 continue
             }
-            if let table { place(aliases.canonical(table.city)) }
             station.city = aliases.canonical(station.city)
-            place(station.city)
             station.district = Self.latest(memberships[code]?[UnitMembership.districtLayer] ?? [])?.unit ?? ""
             indexByCode[code] = stations.count
             stations.append(station)
+            if lists.isEmpty {
+                // Its only city: the table's, as `station.city` already is.
+                cityCodes.add(station.city, code, into: &codesByCity)
+                continue
+            }
+            // Every city a list or table places it in, once (a few at most: no set needed).
+            var cities = [station.city]
+            func place(_ city: String) {
+                let city = aliases.canonical(city)
+                if !cities.contains(city) { cities.append(city) }
+            }
+            for city in listCities { place(city) }
+            if let table { place(table.city) }
             for city in cities { codesByCity[city, default: []].append(code) }
         }
+        cityCodes.flush(into: &codesByCity)
         byCity = [:]
         byDistrict = [:]
+        var cityRuns = Runs<String, Int>(), districtRuns = Runs<DistrictKey, Int>()
         for i in stations.indices {
-            byCity[stations[i].city, default: []].append(i)
+            cityRuns.add(stations[i].city, i, into: &byCity)
             if !stations[i].district.isEmpty {
-                byDistrict[Self.districtKey(stations[i].city, stations[i].district), default: []].append(i)
+                districtRuns.add(DistrictKey(city: stations[i].city, district: stations[i].district), i, into: &byDistrict)
             }
+        }
+        cityRuns.flush(into: &byCity)
+        districtRuns.flush(into: &byDistrict)
+    }
+
+    /// Appends to a dictionary of arrays through runs of equal keys, so a key
+    /// is hashed once per run, not once per value: hashing a Chinese name
+    /// normalises it (NFC), and stations sorted by code come in runs of one
+    /// city and district. Keys are compared by their bytes (equal bytes are
+    /// an equal key; canonically equal spellings just start a new run).
+    struct Runs<Key: Hashable & RunKey, Value> {
+        private var key: Key?
+        private var values: [Value] = []
+
+        mutating func add(_ key: Key, _ value: Value, into dictionary: inout [Key: [Value]]) {
+            if let current = self.key, current.sameBytes(as: key) {
+                values.append(value)
+                return
+            }
+            flush(into: &dictionary)
+            self.key = key
+            values = [value]
+        }
+
+        mutating func flush(into dictionary: inout [Key: [Value]]) {
+            if let key { dictionary[key, default: []] += values }
+            key = nil
+            values = []
         }
     }
 
@@ -351,11 +424,12 @@ public struct StationRegistry: Sendable {
     /// city of that station in some list; stations named 对照点 without a
     /// control flag, and memberships of unknown stations, are warned about.
     mutating func validate() throws(RegistryError) {
-        for (code, table) in tables where listed.contains(code) {
+        for code in listed.isEmpty ? [] : tables.keys.filter({ listed.contains($0) }) {
+            guard let table = tables[code] else { continue }
             let cities = Set(lists.compactMap { $0[code].map { aliases.canonical($0.city) } })
             let city = aliases.canonical(table.city)
             if !cities.contains(city) {
-                throw .conflictingEntries(code: code, field: "city (\(tableSources[code] ?? "a station table") vs the national lists)",
+                throw .conflictingEntries(code: code, field: "city (\(tableSources[code]?.description ?? "a station table") vs the national lists)",
                                           first: cities.sorted().joined(separator: "/"), second: city)
             }
         }
@@ -367,12 +441,14 @@ public struct StationRegistry: Sendable {
                 warn(list.file, "station \(code) '\(station.name)' is named a control point (对照点) but has no control flag; it is counted as an assessment station (set control=1 if it is a control point)")
             }
         }
-        for (code, table) in tables.sorted(by: { $0.key < $1.key }) where !listed.contains(code) {
-            if Self.isNamedControl(table.name) && !table.isControl {
-                warn(tableSources[code] ?? "", "station \(code) '\(table.name)' is named a control point (对照点) but has no control flag; it is counted as an assessment station (set control=1 if it is a control point)")
-            }
+        // Only the few named 对照点 are read and sorted (a province's tables hold tens of thousands of stations).
+        for code in namedControl.sorted() where !listed.contains(code) {
+            guard let table = tables[code], !table.isControl, Self.isNamedControl(table.name) else { continue }
+            warn(tableSources[code]?.description ?? "", "station \(code) '\(table.name)' is named a control point (对照点) but has no control flag; it is counted as an assessment station (set control=1 if it is a control point)")
         }
-        for (code, byLayer) in memberships.sorted(by: { $0.key < $1.key }) where tables[code] == nil && !listed.contains(code) {
+        let orphans = memberships.keys.filter { !listed.contains($0) && tables.index(forKey: $0) == nil }
+        for code in orphans.sorted() {
+            guard let byLayer = memberships[code] else { continue }
             for membership in byLayer.values.joined() {
                 warn(membership.source, "membership of \(code) in \(membership.layer) '\(membership.unit)': no station \(code) in the lists or tables (ignored until one has it)")
             }
@@ -381,20 +457,43 @@ public struct StationRegistry: Sendable {
 
     /// A name that says the station is a control point: 对照点, 清洁对照点.
     static func isNamedControl(_ name: String) -> Bool {
-        // A byte search: Foundation's `contains` (through `range(of:)`) was a
-        // tenth of loading the registry, asked for every station of every list.
-        let mark = controlMark, count = mark.count
-        var name = name
-        return name.withUTF8 { bytes in
-            guard bytes.count >= count else { return false }
-            for start in 0 ... bytes.count - count where bytes[start] == mark[0] {
-                var k = 1
-                while k < count && bytes[start + k] == mark[k] { k += 1 }
-                if k == count { return true }
-            }
-            return false
-        }
+        // Foundation's search (canonical equivalence) only where the bytes of 对照点 occur:
+        // no other scalar or sequence is canonically equivalent to them, so without
+        // those bytes it cannot match, and it is slow over tens of thousands of names.
+        guard name.utf8.withContiguousStorageIfAvailable({ Self.containsControlBytes($0) }) ?? true else { return false }
+        return name.contains("对照点")
     }
 
-    private static let controlMark = Array("对照点".utf8)
+    private static let controlBytes = Array("对照点".utf8)
+
+    private static func containsControlBytes(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let needle = controlBytes
+        guard bytes.count >= needle.count else { return false }
+        for start in 0 ... bytes.count - needle.count where bytes[start] == needle[0] {
+            var k = 1
+            while k < needle.count && bytes[start + k] == needle[k] { k += 1 }
+            if k == needle.count { return true }
+        }
+        return false
+    }
+}
+
+/// A key whose byte-for-byte equality is cheap to test (see `StationRegistry.Runs`).
+protocol RunKey {
+    func sameBytes(as other: Self) -> Bool
+}
+
+extension String: RunKey {
+    func sameBytes(as other: String) -> Bool {
+        var a = self, b = other
+        return a.withUTF8 { x in b.withUTF8 { y in x.elementsEqual(y) } }
+    }
+}
+
+/// A row of a registry file, for messages (`file:line`).
+struct SourceLine: Sendable, CustomStringConvertible {
+    var file: String
+    var line: Int
+
+    var description: String { "\(file):\(line)" }
 }

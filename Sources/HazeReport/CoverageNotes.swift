@@ -32,6 +32,7 @@ enum CoverageNotes {
             })),
             ("stations_without_unit", .array(coverage.stationsWithoutUnit.map(days))),
             ("not_in_list_in_force", .array(coverage.notInListInForce.map(days))),
+            ("sensors_not_counted", .int(coverage.sensors)),
             ("control_points", .array(controlPoints.map { entry in
                 .object([("code", .string(entry.unit.name)), ("label", .string(entry.unit.label))] + entry.values.map { value in
                     let stats = value.statistics

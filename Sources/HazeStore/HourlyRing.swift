@@ -59,12 +59,24 @@ package final class HourlyRing {
     // MARK: Series table
 
     package func tableEntry(_ index: Int) -> SeriesKey? {
+        var previous: (bytes: UnsafeRawBufferPointer, code: String)?
+        return tableEntry(index, previous: &previous)
+    }
+
+    /// The entry at `index`, reading its code in place; `previous` (the code
+    /// read last, and its bytes) is reused when this entry names the same
+    /// station, as a station's consecutive series do: no copy, no new string.
+    private func tableEntry(_ index: Int, previous: inout (bytes: UnsafeRawBufferPointer, code: String)?) -> SeriesKey? {
         let offset = Self.tableOffset + index * Self.tableEntryBytes
-        var codeBytes = file.bytes(offset ..< offset + SeriesKey.maximumCodeLength)
-        if let end = codeBytes.firstIndex(of: 0) { codeBytes.removeSubrange(end...) }
-        guard !codeBytes.isEmpty, let code = String(validating: codeBytes, as: UTF8.self),
-              let pollutant = Pollutant(rawValue: file.u8(offset + 24))
-        else { return nil }
+        let field = file.buffer(offset, SeriesKey.maximumCodeLength)
+        let length = field.firstIndex(of: 0) ?? field.count
+        guard length > 0, let pollutant = Pollutant(rawValue: file.u8(offset + 24)) else { return nil }
+        let bytes = UnsafeRawBufferPointer(rebasing: field[0 ..< length])
+        if let previous, previous.bytes.elementsEqual(bytes) {
+            return SeriesKey(station: previous.code, pollutant: pollutant)
+        }
+        guard let code = bytes.withMemoryRebound(to: UInt8.self, { String(validating: $0, as: UTF8.self) }) else { return nil }
+        previous = (bytes, code)
         return SeriesKey(station: code, pollutant: pollutant)
     }
 
@@ -93,8 +105,9 @@ package final class HourlyRing {
     package func allSeries() throws(StoreError) -> [SeriesKey] {
         var keys: [SeriesKey] = []
         keys.reserveCapacity(seriesCount)
+        var previous: (bytes: UnsafeRawBufferPointer, code: String)?
         for i in 0 ..< seriesCount {
-            guard let key = tableEntry(i) else {
+            guard let key = tableEntry(i, previous: &previous) else {
                 throw .corrupt(path: path, detail: "series table entry \(i) is unreadable")
             }
             keys.append(key)

@@ -189,25 +189,38 @@ package final class RingFile<Step: RingStep> {
     /// Checks a row against its entry: the checksum, the counts, the tag, and
     /// that every slot is a value the ring can hold (`valid(raw, pollutant code)`;
     /// a slot beyond the series table has code 0).
+    @inline(__always)
     package func verify(_ step: Step, pollutantCodes: [UInt8], valid: (UInt64, UInt8) -> Bool) -> RowVerdict {
         guard let entry = entry(step) else { return .damaged("its row directory entry fails its check") }
-        var computed = RowEdit(step: step.index, entry: .empty)
+        // What `RowEdit.change(from: 0, to:)` of every filled slot would make, in one pass over
+        // the row through one pointer (a province's daily row holds 150 000 slots).
+        var hash: UInt64 = 0
+        var counts = [UInt32](repeating: 0, count: RowEntry.pollutantCodes)
         var bad = 0
-        for series in 0 ..< geometry.seriesCapacity {
-            let value = raw(step, series)
-            guard value != 0 else { continue }
-            let code = series < pollutantCodes.count ? pollutantCodes[series] : 0
-            if !valid(value, code) { bad += 1 }
-            computed.change(series: series, code: code, from: 0, to: value)
+        let row = file.buffer(geometry.rowOffset(step.index), geometry.rowBytes)
+        let stepIndex = step.index, slots = geometry.seriesCapacity, wide = geometry.slotBytes == 8
+        pollutantCodes.withUnsafeBufferPointer { codes in
+            counts.withUnsafeMutableBufferPointer { counts in
+                for series in 0 ..< slots {
+                    let value = wide ? UInt64(littleEndian: row.loadUnaligned(fromByteOffset: 8 * series, as: UInt64.self))
+                                     : UInt64(UInt16(littleEndian: row.loadUnaligned(fromByteOffset: 2 * series, as: UInt16.self)))
+                    guard value != 0 else { continue }
+                    let code = series < codes.count ? codes[series] : 0
+                    if !valid(value, code) { bad += 1 }
+                    hash &+= RowHash.slot(value, series: series, step: stepIndex)
+                    let index = Int(code) - 1
+                    if index >= 0 && index < RowEntry.pollutantCodes { counts[index] &+= 1 }
+                }
+            }
         }
         if bad > 0 { return .damaged("\(bad) slot(s) hold values no reading can have") }
         if entry.isEmpty {
-            return computed.entry.filled == 0 ? .empty : .damaged("the row holds values but its entry says it is empty")
+            return counts.allSatisfy({ $0 == 0 }) ? .empty : .damaged("the row holds values but its entry says it is empty")
         }
         guard entry.tag == UInt64(bitPattern: Int64(step.index)) &+ 1 else {
             return .damaged("the row is tagged for step \(entry.step.map(String.init) ?? "?"), not \(step.index)")
         }
-        guard entry.hash == computed.entry.hash, entry.counts == computed.entry.counts else {
+        guard entry.hash == hash, entry.counts == counts else {
             return .damaged("its checksum does not match its values")
         }
         return .intact

@@ -137,15 +137,12 @@ public final class Store {
               hourly.ring.header.companionCapacity == daily.geometry.capacity else {
             throw .corrupt(path: dailyPath, detail: "the rings disagree about each other's capacity (hourly \(hourly.geometry.capacity) h, daily \(daily.geometry.capacity) days)")
         }
-        self.series = []
-        self.indexByKey = [:]
-        self.pollutantCodes = []
-        let keys = try hourly.allSeries()
-        indexByKey.reserveCapacity(keys.count)
-        series.reserveCapacity(keys.count)
-        pollutantCodes.reserveCapacity(keys.count)
-        counterparts.reserveCapacity(keys.count)
-        for key in keys { register(key) }
+        let table = SeriesTable(try hourly.allSeries())
+        self.series = table.series
+        self.indexByKey = table.indexByKey
+        self.pollutantCodes = table.pollutantCodes
+        self.counterparts = table.counterparts
+        self.o3Series = table.o3Series
         if writable && recovering { try recover() }
     }
 
@@ -272,18 +269,56 @@ public final class Store {
     }
 
     /// Adds a series to the in-memory index (the table entry is written separately).
-    private func register(_ key: SeriesKey) {
-        let index = series.count
-        indexByKey[key] = index
-        series.append(key)
-        pollutantCodes.append(key.pollutant.rawValue)
-        if key.pollutant == .o3 { o3Series.append(index) }
-        var other = -1
-        if let partner = key.pollutant.particulateCounterpart {
-            other = indexByKey[SeriesKey(station: key.station, pollutant: partner)] ?? -1
+    private func register(_ keys: [SeriesKey]) {
+        var table = SeriesTable(series: series, indexByKey: indexByKey, pollutantCodes: pollutantCodes,
+                                counterparts: counterparts, o3Series: o3Series)
+        series = []; indexByKey = [:]; pollutantCodes = []; counterparts = []; o3Series = []  // `table` holds the only references
+        for key in keys { table.register(key) }
+        series = table.series
+        indexByKey = table.indexByKey
+        pollutantCodes = table.pollutantCodes
+        counterparts = table.counterparts
+        o3Series = table.o3Series
+    }
+
+    /// The lookups made from the series table, built in local storage (a
+    /// province's store registers 150 000 series on every open).
+    struct SeriesTable {
+        var series: [SeriesKey] = []
+        var indexByKey: [SeriesKey: Int] = [:]
+        var pollutantCodes: [UInt8] = []
+        var counterparts: [Int] = []
+        var o3Series: [Int] = []
+
+        init(series: [SeriesKey], indexByKey: [SeriesKey: Int], pollutantCodes: [UInt8], counterparts: [Int], o3Series: [Int]) {
+            self.series = series
+            self.indexByKey = indexByKey
+            self.pollutantCodes = pollutantCodes
+            self.counterparts = counterparts
+            self.o3Series = o3Series
         }
-        counterparts.append(other)
-        if other >= 0 { counterparts[other] = index }
+
+        init(_ keys: [SeriesKey]) {
+            series.reserveCapacity(keys.count)
+            indexByKey.reserveCapacity(keys.count)
+            pollutantCodes.reserveCapacity(keys.count)
+            counterparts.reserveCapacity(keys.count)
+            for key in keys { register(key) }
+        }
+
+        mutating func register(_ key: SeriesKey) {
+            let index = series.count
+            indexByKey[key] = index
+            series.append(key)
+            pollutantCodes.append(key.pollutant.rawValue)
+            if key.pollutant == .o3 { o3Series.append(index) }
+            var other = -1
+            if let partner = key.pollutant.particulateCounterpart {
+                other = indexByKey[SeriesKey(station: key.station, pollutant: partner)] ?? -1
+            }
+            counterparts.append(other)
+            if other >= 0 { counterparts[other] = index }
+        }
     }
 
     /// Forgets that a day's row was verified (it has just been rewritten).
@@ -318,7 +353,7 @@ public final class Store {
             defer { sequence?.endWrite() }
             try ensureSeriesCapacity(series.count + missing.count)
             hourly.appendSeries(missing)
-            for key in missing { register(key) }
+            register(missing)
             try hourly.ring.file.sync(0 ..< hourly.geometry.directoryOffset)
         }
         var indices: [Int] = []

@@ -33,6 +33,15 @@ enum Bench {
           national store (the sample's hours laid end to end from 2015-01-01; made once in
           the temporary directory from --source or the bench store): wall and CPU time,
           ms per evaluated hour, peak RSS; --old runs an older haze alternately on the same store.
+      haze-bench province [--repeat N] [--keep DIR] [--month 2026-01] [--format cnemc-hourly,long-csv,cnemc-wide]
+                          [--old BINARY] [--phases 1]
+          Province scale (issue 18): a generated registry of 5 000 standard stations in 1 000 towns
+          and 20 000 micro-sensors × six pollutants, a store holding a month of them; as `haze`
+          processes: one hourly snapshot ingested (into the month's store, and a fresh one), the
+          town ranking, bytes per stored sample, peak RSS. Generated in a temporary directory
+          removed at exit, or in --keep DIR (kept and reused); --old runs an older haze alternately
+          on the same store; --phases 1 times a town ranking's parts in process instead;
+          --keep DIR --snapshot HOUR only writes that hour's snapshot files into DIR/snapshots.
 
     """
 
@@ -58,6 +67,7 @@ enum Bench {
             case "site": try SiteBench.run(options)
             case "status": try StatusBench.run(options)
             case "replay": try ReplayBench.run(options)
+            case "province": try ProvinceBench.run(options)
             case "--help", "-h": print(usage)
             default:
                 FileHandle.standardError.write(Data("haze-bench: unknown benchmark '\(command)'\n\(usage)".utf8))

@@ -144,12 +144,18 @@ struct ChildRun {
     var peakRSSMiB: Double
     var status: Int32
 
-    static func measure(_ binary: String, _ arguments: [String]) throws -> ChildRun {
+    /// `output`: a file standard output and error go to (created or truncated); by default stdout goes to /dev/null.
+    static func measure(_ binary: String, _ arguments: [String], output: String? = nil) throws -> ChildRun {
         let argv = ([binary] + arguments).map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        if let output {
+            posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+            posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        }
         defer { posix_spawn_file_actions_destroy(&actions) }
         var pid: pid_t = 0
         let started = DispatchTime.now().uptimeNanoseconds

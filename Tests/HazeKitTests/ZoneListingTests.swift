@@ -42,9 +42,9 @@ struct ZoneListingTests {
         let csv = InProcess(arguments + ["--format", "csv"])
         #expect(csv.status == 0, "\(csv.stderr)")
         let lines = csv.stdout.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
-        #expect(lines.first == ["code", "name", "city", "district", "longitude", "latitude", "control", "zone_unit"])
+        #expect(lines.first == ["code", "name", "city", "district", "longitude", "latitude", "control", "sensor", "zone_unit"])
         var got: [String: String] = [:]
-        for cells in lines.dropFirst() where cells.count == 8 { got[cells[0]] = cells[7] }
+        for cells in lines.dropFirst() where cells.count == 9 { got[cells[0]] = cells[8] }
         #expect(got == want, "\(day): \(got.sorted { $0.key < $1.key })")
         #expect(lines.count == want.count + 1, "\(day): one row per station")
 
@@ -64,7 +64,7 @@ struct ZoneListingTests {
         var scanner = CSVScanner(bytes: Array(run.stdout.utf8))
         var fields: [CSVField] = []
         _ = scanner.nextRecord(into: &fields)
-        while scanner.nextRecord(into: &fields) { got[scanner.string(fields[0])] = scanner.string(fields[7]) }
+        while scanner.nextRecord(into: &fields) { got[scanner.string(fields[0])] = scanner.string(fields[8]) }
         #expect(got.count == 8)
         #expect(got["2069A"] == "经济开发区 (…2023-02-27); 临港开发区 (2023-02-28…2025-06-29)")
         #expect(got["2068A"] == "东新区 (always)")
@@ -78,7 +78,7 @@ struct ZoneListingTests {
         let csv = InProcess(arguments + ["--format", "csv"])
         #expect(csv.status == 0, "\(csv.stderr)")
         let header = csv.stdout.split(separator: "\n").first.map { $0.split(separator: ",").map(String.init) } ?? []
-        #expect(header == ["code", "name", "city", "district", "longitude", "latitude", "control", "district_unit"])
+        #expect(header == ["code", "name", "city", "district", "longitude", "latitude", "control", "sensor", "district_unit"])
         let json = InProcess(arguments + ["--format", "json"])
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
         #expect(rows.count == 12)

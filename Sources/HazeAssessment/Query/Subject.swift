@@ -106,9 +106,9 @@ public enum QueryError: Error, Sendable, Equatable, CustomStringConvertible {
 
 extension StationRegistry {
     /// Every station that makes up a subject on some day, as the undated view
-    /// has it. A station stands for itself (even a control point); districts,
-    /// units and cities use their assessment stations only (control points
-    /// never count, HJ 663). Values by day use `queryUnit(for:days:)`, whose
+    /// has it. A station stands for itself (even a control point or a
+    /// micro-sensor); districts, units and cities use their assessment
+    /// stations only (control points never count, HJ 663; micro-sensors neither). Values by day use `queryUnit(for:days:)`, whose
     /// members follow the dated lists and memberships.
     public func members(of subject: Subject) throws(QueryError) -> [Station] {
         switch subject {
@@ -120,7 +120,7 @@ extension StationRegistry {
                 let known = districts(inCity: city).map(\.district)
                 throw .unknownDistrict(name, suggestions: Suggestion.closest(to: name, among: known))
             }
-            let members = all.filter { !$0.isControl }
+            let members = all.filter(\.countsInUnits)
             guard !members.isEmpty else { throw .noAssessmentStations(subject.description) }
             return members
         case .unit(let name, let layer, let city):
@@ -129,7 +129,7 @@ extension StationRegistry {
                 return found
             }
             let members = stations.filter { station in
-                (resolved == nil || station.city == resolved) && !station.isControl
+                (resolved == nil || station.city == resolved) && station.countsInUnits
                     && memberships(of: station.code, layer: layer).contains { $0.unit == name }
             }
             guard !members.isEmpty else {
@@ -142,7 +142,7 @@ extension StationRegistry {
                 throw .unknownCity(name, suggestions: citySuggestions(for: name))
             }
             let all = stations(inCity: resolved)
-            let members = all.filter { !$0.isControl }
+            let members = all.filter(\.countsInUnits)
             guard !members.isEmpty else { throw .noAssessmentStations(subject.description) }
             return members
         }

@@ -20,7 +20,8 @@ extension StationRegistry {
     /// control point. It then belongs to its city (level `city`), to itself
     /// (level `station`), or to its unit on the layer that day. Control points
     /// are never members; at level `station` they come back as
-    /// `controlPoints`. A layer needs `city` unless one names every unit's city.
+    /// `controlPoints`. Micro-sensors are never members at any level (only
+    /// counted in `coverage`). A layer needs `city` unless one names every unit's city.
     package func rankingUnits(level: RankingLevel, city: String?, days: Range<Day>,
                              alsoFor earlier: Range<Day>? = nil) throws(QueryError) -> RankingUnits {
         var resolvedCity: String?
@@ -38,12 +39,12 @@ extension StationRegistry {
         default:
             let layer = level.rawValue
             if let resolvedCity {
-                guard layers(inCity: resolvedCity).contains(layer) else {
+                guard hasLayer(layer, inCity: resolvedCity) else {
                     throw .unknownLayer(layer, city: resolvedCity, known: layers(inCity: resolvedCity))
                 }
                 cities = [resolvedCity]
             } else {
-                cities = self.cities.filter { layers(inCity: $0).contains(layer) }
+                cities = self.cities.filter { hasLayer(layer, inCity: $0) }
                 guard !cities.isEmpty else { throw .unknownLayer(layer, city: nil, known: layers()) }
             }
         }
@@ -63,6 +64,7 @@ extension StationRegistry {
             coverage.stationsWithoutUnit += formed.withoutUnit
             coverage.notInListInForce += formed.notInList
             coverage.controlPoints += formed.controls
+            coverage.sensors += formed.sensors
         }
         return RankingUnits(units: units.sorted { ($0.city, $0.name) < ($1.city, $1.name) },
                             controlPoints: controlUnits, coverage: coverage)
@@ -74,6 +76,7 @@ extension StationRegistry {
         var withoutUnit: [UnitCoverage.StationDays] = []
         var notInList: [UnitCoverage.StationDays] = []
         var controls: [Station] = []
+        var sensors = 0
     }
 
     /// Forms one city's units over `hull`, evaluating the registry only where
@@ -98,6 +101,7 @@ extension StationRegistry {
         var withoutUnit: [String: (Station, [Range<Day>])] = [:]
         var notInList: [String: (Station, String, [Range<Day>])] = [:]
         var controls: [String: Station] = [:]
+        var sensors = Set<String>()
         func append(_ ranges: inout [Range<Day>], _ range: Range<Day>) {
             if let last = ranges.last, last.upperBound == range.lowerBound {
                 ranges[ranges.count - 1] = last.lowerBound ..< range.upperBound
@@ -136,6 +140,11 @@ extension StationRegistry {
                     if level == .station { add(&controlPeriods, code, range, [station]) }
                     continue
                 }
+                if station.isSensor {
+                    // Stored and queried as a station, never a member of anything, never ranked.
+                    if !inReport.isEmpty { sensors.insert(code) }
+                    continue
+                }
                 switch level {
                 case .city: members[city, default: []].append(station)
                 case .station: members[code, default: []].append(station)
@@ -162,6 +171,7 @@ extension StationRegistry {
             notInList[code].map { UnitCoverage.StationDays(station: $0.0, unit: $0.1, days: $0.2) }
         }
         formed.controls = controls.keys.sorted().compactMap { controls[$0] }
+        formed.sensors = sensors.count
         return formed
     }
 }

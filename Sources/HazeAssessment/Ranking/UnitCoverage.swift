@@ -4,7 +4,7 @@ import HazeRegistry
 /// What a ranking does not rank, said aloud: units of the layer without a
 /// station in the period, stations of the city without a unit on the layer,
 /// stations given a unit but not in the national list in force (not
-/// counted), and control points (never counted).
+/// counted), control points (never counted) and micro-sensors (never counted).
 public struct UnitCoverage: Sendable {
     /// A station and the days something applies to it.
     public struct StationDays: Sendable {
@@ -36,14 +36,18 @@ public struct UnitCoverage: Sendable {
     package var notInListInForce: [StationDays]
     /// Control points of the scope in the period: never counted, never ranked.
     package var controlPoints: [Station]
+    /// Micro-sensors of the scope in the period (registry column `sensor`): stored, never counted, never ranked.
+    package var sensors: Int
 
     package init(level: RankingLevel, unitsWithoutStation: [(city: String, unit: String)] = [],
-                stationsWithoutUnit: [StationDays] = [], notInListInForce: [StationDays] = [], controlPoints: [Station] = []) {
+                stationsWithoutUnit: [StationDays] = [], notInListInForce: [StationDays] = [], controlPoints: [Station] = [],
+                sensors: Int = 0) {
         self.level = level
         self.unitsWithoutStation = unitsWithoutStation
         self.stationsWithoutUnit = stationsWithoutUnit
         self.notInListInForce = notInListInForce
         self.controlPoints = controlPoints
+        self.sensors = sensors
     }
 
     /// Lines for a report or stderr, in the report's language (empty when there is nothing to say).
@@ -77,6 +81,10 @@ public struct UnitCoverage: Sendable {
             lines.append(chinese ? "对照点（不计入任何单元）：\(names)" : "control points (counted in no unit): \(names)")
         } else if level != .station && !controlPoints.isEmpty {
             lines.append(chinese ? "对照点 \(controlPoints.count) 个，不计入任何单元" : "\(controlPoints.count) control points, counted in no unit")
+        }
+        if sensors > 0 {
+            lines.append(chinese ? "微型站 \(sensors) 个（数据已存储），不参与排名，不计入任何单元"
+                                 : "\(sensors) micro-sensors (values stored): not ranked, counted in no unit")
         }
         return lines
     }

@@ -149,6 +149,9 @@ enum QueryCommand {
         if case .station(let code) = subject, let station = registry[code], station.isControl {
             context.console.note("haze query: \(code) \(station.name) is a control point (对照点): shown on its own, never counted in a unit or city")
         }
+        if case .station(let code) = subject, let station = registry[code], station.isSensor, !station.isControl {
+            context.console.note("haze query: \(code) \(station.name) is a micro-sensor (微型站): shown on its own, never counted in a unit or city, never ranked")
+        }
         return .success
     }
 

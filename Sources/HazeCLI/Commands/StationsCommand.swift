@@ -147,10 +147,10 @@ enum StationsCommand {
         let unitColumn = layer.map { $0 + "_unit" }
         switch format {
         case .csv:
-            var out = CSVWriter.line(["code", "name", "city", "district", "longitude", "latitude", "control"] + (unitColumn.map { [$0] } ?? []))
+            var out = CSVWriter.line(["code", "name", "city", "district", "longitude", "latitude", "control", "sensor"] + (unitColumn.map { [$0] } ?? []))
             for s in stations {
                 out += CSVWriter.line([s.code, s.name, s.city, s.district, coordinate(s.longitude), coordinate(s.latitude),
-                                       s.isControl ? "1" : "0"] + (layer == nil ? [] : [unit(s)]))
+                                       s.isControl ? "1" : "0", s.isSensor ? "1" : "0"] + (layer == nil ? [] : [unit(s)]))
             }
             context.console.out(out)
         case .json:
@@ -159,7 +159,7 @@ enum StationsCommand {
                          ("district", .string(s.district)),
                          ("longitude", s.longitude.map { .decimal($0, places: 4) } ?? .null),
                          ("latitude", s.latitude.map { .decimal($0, places: 4) } ?? .null),
-                         ("control", .bool(s.isControl))] + (unitColumn.map { [($0, .string(unit(s)))] } ?? []))
+                         ("control", .bool(s.isControl)), ("sensor", .bool(s.isSensor))] + (unitColumn.map { [($0, .string(unit(s)))] } ?? []))
             }).serialized(pretty: true) + "\n")
         default:
             var table = TextTable(columns: [.init("code"), .init("name"), .init("city"), .init("district"),
@@ -167,7 +167,7 @@ enum StationsCommand {
                                   + (layer.map { [.init($0 + " unit")] } ?? []))
             for s in stations {
                 table.append([s.code, s.name, s.city, s.district, coordinate(s.longitude), coordinate(s.latitude),
-                              s.isControl ? "对照点 control" : ""] + (layer == nil ? [] : [unit(s)]))
+                              s.isControl ? "对照点 control" : s.isSensor ? "微型站 sensor" : ""] + (layer == nil ? [] : [unit(s)]))
             }
             context.console.out(table.render())
             let when = day.map { ", list in force on \($0): \(registry.list(inForceOn: $0)?.file ?? "no dated list")" } ?? ""

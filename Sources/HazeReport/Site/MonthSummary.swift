@@ -70,7 +70,7 @@ struct MonthSummary: Equatable, Sendable {
         var f = Fingerprint()
         f.add("month-summary-1 " + HazeVersion.current)
         for station in stations {
-            f.add(station.code + "|" + station.district + "|" + (station.isControl ? "c" : "a"))
+            f.add(station.code + "|" + station.district + "|" + (station.isControl ? "c" : station.isSensor ? "s" : "a"))
         }
         let series = stations.flatMap { s in Pollutant.allCases.map { store.index(of: SeriesKey(station: s.code, pollutant: $0)) ?? -1 } }
         for m in [month, month.yearEarlier].compactMap({ $0 }) {

@@ -21,7 +21,7 @@ struct SiteUnit: Sendable {
 
     static func city(_ name: String, registry: StationRegistry, language: Language) -> SiteUnit {
         SiteUnit(kind: .city, subject: .city(name), title: language.cityName(name), rankingLabel: name,
-                 stations: registry.stations(inCity: name).filter { !$0.isControl }, path: SitePath.city, level: nil)
+                 stations: registry.stations(inCity: name).filter(\.countsInUnits), path: SitePath.city, level: nil)
     }
 
     static func units(_ ranking: [RankingUnit]) -> [SiteUnit] {
