@@ -110,7 +110,7 @@ extension Aggregation {
                 current = unit.period(on: day).map { ($0.days, series(of: $0.stations, pollutant)) }
                     ?? (day ..< day.advanced(by: 1), [])
             }
-            result.append((day, Self.unitDay(current?.series ?? [], in: rows[day]).validMean))
+            result.append((day, rows.unitDay(current?.series ?? [], on: day).validMean))
         }
         return result
     }
@@ -125,9 +125,13 @@ extension Aggregation {
         let first: Day
         let rows: [DailyRow?]
 
-        subscript(day: Day) -> DailyRow? {
+        /// A unit's day (see `Aggregation.unitDay`), read in place: no copy of the row per unit.
+        func unitDay(_ series: [Int], on day: Day) -> Aggregate {
             let k = day.index - first.index
-            return k >= 0 && k < rows.count ? rows[k] : nil
+            guard k >= 0 && k < rows.count, let (sum, count) = rows[k]?.validMeans(of: series), count > 0 else {
+                return .none
+            }
+            return Aggregate(mean: sum / Double(count), count: count, isValid: true)
         }
     }
 

@@ -53,15 +53,15 @@ public enum CSVWriter {
     /// (after any spaces) with `=`, `+`, `-`, `@`, a tab or a CR, and is not a
     /// plain number.
     static func startsFormula(_ cell: String) -> Bool {
-        let bytes = Array(cell.utf8)
-        var i = 0
-        while i < bytes.count && bytes[i] == 0x20 { i += 1 }
-        guard i < bytes.count else { return false }
-        switch bytes[i] {
+        // The first byte decides for nearly every cell: no copy of the cell's bytes for them.
+        var rest = cell.utf8[...]
+        while rest.first == 0x20 { rest = rest.dropFirst() }
+        guard let first = rest.first else { return false }
+        switch first {
         case UInt8(ascii: "="), UInt8(ascii: "@"), 0x09, 0x0D:
             return true
         case UInt8(ascii: "+"), UInt8(ascii: "-"):
-            return !isPlainNumber(bytes[i...])
+            return !isPlainNumber(Array(rest)[...])
         default:
             return false
         }
