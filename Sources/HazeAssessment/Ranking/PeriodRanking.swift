@@ -98,10 +98,13 @@ public struct PeriodRanking: Sendable {
             })
         }
         let pollutants = Set(scope.pollutants + (weights?.pollutants ?? [])).sorted()
+        // Every unit reads the same days: their rows once.
+        let rows = aggregation.dailyRows(days)
         var all: [PollutantEntries] = []
         for pollutant in pollutants {
             let statistics = units.map {
-                PeriodStatistics(days: aggregation.unitDays($0, pollutant, days: days), pollutant: pollutant, validity: validity)
+                PeriodStatistics(days: aggregation.unitDays($0, pollutant, days: days, rows: rows), pollutant: pollutant,
+                                 validity: validity)
             }
             let ranks = Ranks.ascending(statistics.map { $0.isValid ? $0.rounded : nil })
             let standings: [[MonthStanding]] = units.map { unit in
