@@ -44,6 +44,8 @@ public struct StationRegistry: Sendable {
     /// The undated station tables, merged, by code.
     private var tables: [String: Station] = [:]
     private var tableSources: [String: SourceLine] = [:]
+    /// The first filled `sensor` cell of each code in the tables: what it said and where.
+    private var sensorCells: [String: (isSensor: Bool, source: SourceLine)] = [:]
     /// Codes of table stations whose name says 对照点 (see `validate`): kept as
     /// names are merged, so a check of tens of thousands of stations reads a few.
     private var namedControl: Set<String> = []
@@ -246,9 +248,23 @@ public struct StationRegistry: Sendable {
     // MARK: - Building
 
     /// Adds a table's station or fills in the empty fields of one already known.
-    mutating func merge(_ incoming: Station, file: String, line: Int) throws(RegistryError) {
+    /// `sensorGiven`: the row's `sensor` cell is filled (1/Y or 0/N); two
+    /// filled cells that disagree are an error, because a silent choice would
+    /// take a station out of (or put a micro-sensor into) its city's value.
+    mutating func merge(_ incoming: Station, file: String, line: Int, sensorGiven: Bool = false) throws(RegistryError) {
         var incoming = incoming
         incoming.city = aliases.canonical(incoming.city)
+        if sensorGiven {
+            let here = SourceLine(file: file, line: line)
+            if let said = sensorCells[incoming.code] {
+                if said.isSensor != incoming.isSensor {
+                    throw .conflictingEntries(code: incoming.code, field: "sensor (\(said.source) vs \(here))",
+                                              first: said.isSensor ? "1" : "0", second: incoming.isSensor ? "1" : "0")
+                }
+            } else {
+                sensorCells[incoming.code] = (incoming.isSensor, here)
+            }
+        }
         if !incoming.district.isEmpty {
             try addMembership(UnitMembership(code: incoming.code, layer: UnitMembership.districtLayer,
                                              unit: incoming.district, file: file, line: line))
@@ -424,8 +440,16 @@ public struct StationRegistry: Sendable {
     /// city of that station in some list; stations named 对照点 without a
     /// control flag, and memberships of unknown stations, are warned about.
     mutating func validate() throws(RegistryError) {
-        for code in listed.isEmpty ? [] : tables.keys.filter({ listed.contains($0) }) {
+        for code in listed.isEmpty ? [] : tables.keys.filter({ listed.contains($0) }).sorted() {
             guard let table = tables[code] else { continue }
+            // The national lists have it as a standard station: a table's sensor flag
+            // would silently take it out of its city's value.
+            if table.isSensor {
+                let list = lists.last { $0[code] != nil }?.file ?? "the national lists"
+                let source = sensorCells[code].map { "\($0.source)" } ?? "a station table"
+                throw .conflictingEntries(code: code, field: "sensor (\(list) lists it as a standard monitoring station; \(source) flags it a micro-sensor)",
+                                          first: "standard station", second: "micro-sensor")
+            }
             let cities = Set(lists.compactMap { $0[code].map { aliases.canonical($0.city) } })
             let city = aliases.canonical(table.city)
             if !cities.contains(city) {

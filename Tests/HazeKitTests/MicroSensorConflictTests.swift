@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+@testable import HazeModel
+@testable import HazeRegistry
+@testable import HazeAssessment
+
+/// Attacks on the `sensor` flag (review of 2026-11-30): a flag that would
+/// silently take a national station out of its city's value, or silently
+/// decide between two tables that disagree, is refused with both places named.
+extension MicroSensorTests {
+    static func load(_ files: [String: String], _ label: String) throws -> StationRegistry {
+        let dir = TestPaths.temporaryDirectory(label)
+        for (name, text) in files {
+            let path = dir + "/" + name
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+        }
+        return try StationRegistry.load(directory: dir)
+    }
+
+    static let nationalList = """
+        code,name,city,district,longitude,latitude,control
+        1001A,万寿西宫,北京,,116.366,39.878,0
+        1002A,定陵,北京,,116.17,40.29,1
+        1003A,东四,北京,,116.434,39.952,0
+        """
+
+    @Test("a table flagging a station of a dated national list as a micro-sensor is refused, naming the list and the row")
+    func sensorFlagOnANationalStation() throws {
+        var thrown: RegistryError?
+        do {
+            _ = try Self.load(["national/2022-02-13.csv": Self.nationalList,
+                               "北京.csv": "code,name,city,district,longitude,latitude,control,sensor\n1003A,东四,北京,东城区,,,0,1\n"],
+                              "haze-sensor-national")
+        } catch let error as RegistryError { thrown = error }
+        let message = thrown.map { "\($0)" } ?? ""
+        // Before: loaded, and 1003A silently left 北京's value (a national station counted nowhere).
+        guard case .conflictingEntries(let code, let field, "standard station", "micro-sensor") = thrown else {
+            Issue.record("expected a conflict, got \(message)")
+            return
+        }
+        #expect(code == "1003A")
+        #expect(field.contains("national/2022-02-13.csv") && field.contains("北京.csv:2"), "\(message)")
+    }
+
+    @Test("a dated national list with sensor=1 is refused: the list holds standard stations")
+    func sensorColumnInANationalList() throws {
+        let list = "code,name,city,district,longitude,latitude,control,sensor\n1001A,万寿西宫,北京,,,,0,0\n1003A,东四,北京,,,,0,1\n"
+        var thrown: RegistryError?
+        do { _ = try Self.load(["national/2022-02-13.csv": list], "haze-sensor-list") } catch let error as RegistryError { thrown = error }
+        guard case .badRow(let file, 3, "sensor", let reason) = thrown else {
+            Issue.record("expected a refused row, got \(thrown.map { "\($0)" } ?? "a registry")")
+            return
+        }
+        #expect(file.hasSuffix("national/2022-02-13.csv") && reason.contains("standard monitoring stations"))
+        // sensor=0 (or empty) in a list is fine: nothing changes.
+        let fine = try Self.load(["national/2022-02-13.csv": "code,name,city,district,longitude,latitude,control,sensor\n1001A,万寿西宫,北京,,,,0,0\n1003A,东四,北京,,,,0,\n"],
+                                 "haze-sensor-list-ok")
+        #expect(fine.stations.filter(\.countsInUnits).map(\.code) == ["1001A", "1003A"])
+    }
+
+    @Test("two tables saying sensor=1 and sensor=0 for one code are refused with both rows; an empty cell says nothing")
+    func tablesDisagreeOnSensor() throws {
+        let header = "code,name,city,district,longitude,latitude,control,sensor\n"
+        var thrown: RegistryError?
+        do {
+            _ = try Self.load(["a.csv": header + "A01,一号站,甲市,,,,0,0\n", "b.csv": header + "B01,二号站,甲市,,,,0,0\nA01,一号站,甲市,,,,0,1\n"],
+                              "haze-sensor-disagree")
+        } catch let error as RegistryError { thrown = error }
+        // Before: merged silently into a sensor (A01 left 甲市's value).
+        guard case .conflictingEntries("A01", let field, "0", "1") = thrown else {
+            Issue.record("expected a conflict, got \(thrown.map { "\($0)" } ?? "a registry")")
+            return
+        }
+        #expect(field.contains("a.csv:2") && field.contains("b.csv:3"), "\(field)")
+        // Empty in one table, 1 in the other: the filled cell decides (as for every other field).
+        let merged = try Self.load(["a.csv": header + "A01,一号站,甲市,,,,0,\n", "b.csv": header + "A01,,甲市,,,,0,Y\n"],
+                                   "haze-sensor-empty")
+        #expect(merged["A01"]?.isSensor == true)
+        // A table without the column says nothing either.
+        let noColumn = try Self.load(["a.csv": "code,name,city\nA01,一号站,甲市\n", "b.csv": header + "A01,,甲市,,,,0,1\n"],
+                                     "haze-sensor-nocolumn")
+        #expect(noColumn["A01"]?.isSensor == true)
+    }
+
+    @Test("sensor cells: 1/Y/yes/true (any case, spaces trimmed) mark a sensor; 2, 是, -1 are refused", arguments: [
+        ("1", true), ("Y", true), ("yes ", true), (" TRUE", true), ("0", false), ("n", false), ("", false),
+    ])
+    func sensorCells(cell: String, isSensor: Bool) throws {
+        let registry = try Self.load(["s.csv": "code,name,city,sensor\nW01,微站,甲市,\(cell)\n"], "haze-sensor-cell")
+        #expect(registry["W01"]?.isSensor == isSensor)
+    }
+
+    @Test("a sensor cell of 2, 是 or -1 is refused with file, line and field", arguments: ["2", "是", "-1"])
+    func refusedSensorCells(cell: String) throws {
+        #expect(throws: RegistryError.self) {
+            _ = try Self.load(["s.csv": "code,name,city,sensor\nW01,微站,甲市,\(cell)\n"], "haze-sensor-refused")
+        }
+    }
+}
