@@ -98,3 +98,60 @@ extension MicroSensorTests {
         }
     }
 }
+
+extension MicroSensorTests {
+    /// A store of 2026-01-15 (hours 01–24 Beijing) with PM2.5 A01 10, A02 20, A03 (control) 90,
+    /// B01 30, W01 500, W02 700 every hour; the registry of `files`.
+    static func queryStore(_ label: String) throws -> (store: String, stations: String) {
+        let (_, stations) = try registry()
+        let dir = TestPaths.temporaryDirectory(label)
+        var csv = "station,time,pollutant,value\n"
+        for (code, value) in [("A01", 10), ("A02", 20), ("A03", 90), ("B01", 30), ("W01", 500), ("W02", 700)] {
+            for hour in 1 ... 24 {
+                let time = hour == 24 ? "2026-01-16T00:00+08:00" : String(format: "2026-01-15T%02d:00+08:00", hour)
+                csv += "\(code),\(time),pm2.5,\(value)\n"
+            }
+        }
+        try csv.write(toFile: dir + "/values.csv", atomically: true, encoding: .utf8)
+        let ingest = InProcess(["ingest", "--quiet", "--store", dir + "/store", "--stations", stations, dir + "/values.csv"])
+        #expect(ingest.status == 0, "\(ingest.stderr)")
+        return (dir + "/store", stations)
+    }
+
+    @Test("haze query of a city, district or town: its standard stations' value, and how many micro-sensors were left out")
+    func queryOfAUnitSaysItsSensors() throws {
+        let (store, stations) = try Self.queryStore("haze-sensor-query")
+        func query(_ subject: [String]) -> InProcess {
+            InProcess(["query", "--store", store, "--stations", stations, "--pollutant", "pm2.5", "--from", "2026-01-15", "--to", "2026-01-15",
+                       "--format", "csv"] + subject)
+        }
+        // Value and stations counted: (10 + 20 + 30) / 3 = 20 of 3 for the city (the control point and sensors out); 东区: (10 + 20) / 2 = 15; 甲镇 the same; 乙镇 30.
+        for (subject, value, sensors) in [(["--city", "甲市"], "20,3", 2), (["--district", "东区", "--city", "甲市"], "15,2", 1),
+                                          (["--unit", "甲镇", "--layer", "town", "--city", "甲市"], "15,2", 1),
+                                          (["--unit", "乙镇", "--layer", "town", "--city", "甲市"], "30,1", 1)] {
+            let run = query(subject)
+            #expect(run.status == 0, "\(subject): \(run.stderr)")
+            #expect(run.stdout.split(separator: "\n").contains { $0.hasPrefix("2026-01-15,") && $0.contains(",PM2.5,\(value),") }, "\(subject): \(run.stdout)")
+            // Before: nothing said that the sensors of the unit were left out.
+            #expect(run.stderr.contains("\(sensors) micro-sensor(s) (微型站) not counted"), "\(subject): \(run.stderr)")
+        }
+        let station = query(["--station", "W01"])
+        #expect(station.stdout.contains(",500"), "\(station.stdout)")
+        #expect(station.stderr.contains("W01 东区微站1 is a micro-sensor") && !station.stderr.contains("not counted in its values"))
+    }
+
+    @Test("a town of micro-sensors only is said to have no assessment stations, not to be unknown")
+    func unitOfSensorsOnly() throws {
+        var files = Self.files
+        files["甲市-towns.csv"]! += "\nW02,town2,丙镇,,\n"
+        files["丁市.csv"] = "code,name,city,sensor\nW09,微站,丁市,1\n"
+        let registry = try Self.load(files, "haze-sensor-only")
+        // Before: "no town2 unit '丙镇' in the registry" (did you mean …).
+        #expect(throws: QueryError.noAssessmentStations("甲市/丙镇")) {
+            _ = try registry.members(of: .unit("丙镇", layer: "town2", city: "甲市"))
+        }
+        #expect(throws: QueryError.noAssessmentStations("丁市")) { _ = try registry.members(of: .city("丁市")) }
+        #expect("\(QueryError.noAssessmentStations("丁市"))".contains("micro-sensors"))
+        #expect(try registry.members(of: .station("W09")).map(\.code) == ["W09"])
+    }
+}
