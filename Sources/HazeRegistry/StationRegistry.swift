@@ -43,9 +43,9 @@ public struct StationRegistry: Sendable {
     private var listed: Set<String> = []
     /// The undated station tables, merged, by code.
     private var tables: [String: Station] = [:]
-    private var tableSources: [String: SourceLine] = [:]
-    /// The first filled `sensor` cell of each code in the tables: what it said and where.
-    private var sensorCells: [String: (isSensor: Bool, source: SourceLine)] = [:]
+    /// Where each table station was first given, and its first filled
+    /// `sensor` cell (what it said is the merged station's `isSensor`).
+    private var tableSources: [String: TableSource] = [:]
     /// Codes of table stations whose name says 对照点 (see `validate`): kept as
     /// names are merged, so a check of tens of thousands of stations reads a few.
     private var namedControl: Set<String> = []
@@ -254,24 +254,14 @@ public struct StationRegistry: Sendable {
     mutating func merge(_ incoming: Station, file: String, line: Int, sensorGiven: Bool = false) throws(RegistryError) {
         var incoming = incoming
         incoming.city = aliases.canonical(incoming.city)
-        if sensorGiven {
-            let here = SourceLine(file: file, line: line)
-            if let said = sensorCells[incoming.code] {
-                if said.isSensor != incoming.isSensor {
-                    throw .conflictingEntries(code: incoming.code, field: "sensor (\(said.source) vs \(here))",
-                                              first: said.isSensor ? "1" : "0", second: incoming.isSensor ? "1" : "0")
-                }
-            } else {
-                sensorCells[incoming.code] = (incoming.isSensor, here)
-            }
-        }
         if !incoming.district.isEmpty {
             try addMembership(UnitMembership(code: incoming.code, layer: UnitMembership.districtLayer,
                                              unit: incoming.district, file: file, line: line))
         }
         guard var current = tables[incoming.code] else {
             tables[incoming.code] = incoming
-            tableSources[incoming.code] = SourceLine(file: file, line: line)
+            let here = SourceLine(file: file, line: line)
+            tableSources[incoming.code] = TableSource(row: here, sensorCell: sensorGiven ? here : nil)
             if Self.isNamedControl(incoming.name) { namedControl.insert(incoming.code) }
             return
         }
@@ -292,6 +282,18 @@ public struct StationRegistry: Sendable {
         if current.longitude == nil { current.longitude = incoming.longitude }
         if current.latitude == nil { current.latitude = incoming.latitude }
         if incoming.isControl { current.isControl = true }
+        if sensorGiven {
+            // Until a filled cell, `isSensor` is false and unsaid; after one, it is what the cell said.
+            let here = SourceLine(file: file, line: line)
+            if let said = tableSources[incoming.code]?.sensorCell {
+                if current.isSensor != incoming.isSensor {
+                    throw .conflictingEntries(code: incoming.code, field: "sensor (\(said) vs \(here))",
+                                              first: current.isSensor ? "1" : "0", second: incoming.isSensor ? "1" : "0")
+                }
+            } else {
+                tableSources[incoming.code]?.sensorCell = here
+            }
+        }
         if incoming.isSensor { current.isSensor = true }
         if Self.isNamedControl(current.name) { namedControl.insert(incoming.code) }
         tables[incoming.code] = current
@@ -446,14 +448,14 @@ public struct StationRegistry: Sendable {
             // would silently take it out of its city's value.
             if table.isSensor {
                 let list = lists.last { $0[code] != nil }?.file ?? "the national lists"
-                let source = sensorCells[code].map { "\($0.source)" } ?? "a station table"
+                let source = tableSources[code]?.sensorCell?.description ?? "a station table"
                 throw .conflictingEntries(code: code, field: "sensor (\(list) lists it as a standard monitoring station; \(source) flags it a micro-sensor)",
                                           first: "standard station", second: "micro-sensor")
             }
             let cities = Set(lists.compactMap { $0[code].map { aliases.canonical($0.city) } })
             let city = aliases.canonical(table.city)
             if !cities.contains(city) {
-                throw .conflictingEntries(code: code, field: "city (\(tableSources[code]?.description ?? "a station table") vs the national lists)",
+                throw .conflictingEntries(code: code, field: "city (\(tableSources[code]?.row.description ?? "a station table") vs the national lists)",
                                           first: cities.sorted().joined(separator: "/"), second: city)
             }
         }
@@ -468,7 +470,7 @@ public struct StationRegistry: Sendable {
         // Only the few named 对照点 are read and sorted (a province's tables hold tens of thousands of stations).
         for code in namedControl.sorted() where !listed.contains(code) {
             guard let table = tables[code], !table.isControl, Self.isNamedControl(table.name) else { continue }
-            warn(tableSources[code]?.description ?? "", "station \(code) '\(table.name)' is named a control point (对照点) but has no control flag; it is counted as an assessment station (set control=1 if it is a control point)")
+            warn(tableSources[code]?.row.description ?? "", "station \(code) '\(table.name)' is named a control point (对照点) but has no control flag; it is counted as an assessment station (set control=1 if it is a control point)")
         }
         let orphans = memberships.keys.filter { !listed.contains($0) && tables.index(forKey: $0) == nil }
         for code in orphans.sorted() {
@@ -512,6 +514,12 @@ extension String: RunKey {
         var a = self, b = other
         return a.withUTF8 { x in b.withUTF8 { y in x.elementsEqual(y) } }
     }
+}
+
+/// Where a table station comes from: its first row, and its first filled `sensor` cell.
+struct TableSource: Sendable {
+    var row: SourceLine
+    var sensorCell: SourceLine?
 }
 
 /// A row of a registry file, for messages (`file:line`).
