@@ -155,3 +155,41 @@ extension MicroSensorTests {
         #expect(try registry.members(of: .station("W09")).map(\.code) == ["W09"])
     }
 }
+
+extension MicroSensorTests {
+    @Test("ranking a city of micro-sensors only says why nothing is ranked (it blamed too few valid days)")
+    func rankingACityOfSensorsOnly() throws {
+        let dir = TestPaths.temporaryDirectory("haze-sensor-rank")
+        try FileManager.default.createDirectory(atPath: dir + "/reg", withIntermediateDirectories: true)
+        try "code,name,city,district,sensor\nW01,微站1,丁市,东区,1\nW02,微站2,丁市,东区,1\nA01,站,甲市,东区,0\n"
+            .write(toFile: dir + "/reg/s.csv", atomically: true, encoding: .utf8)
+        var csv = "station,time,pollutant,value\n"
+        let first = Day(CivilDate(year: 2026, month: 1, day: 1)!)
+        for (code, value) in [("W01", 50), ("W02", 70), ("A01", 30)] {
+            for d in 0 ..< 31 {
+                for hour in 1 ... 24 {
+                    let day = first.advanced(by: d + (hour == 24 ? 1 : 0))
+                    csv += "\(code),\(day.description)T\(CivilDate.pad(hour % 24, 2)):00+08:00,pm2.5,\(value)\n"
+                }
+            }
+        }
+        try csv.write(toFile: dir + "/v.csv", atomically: true, encoding: .utf8)
+        #expect(InProcess(["ingest", "--quiet", "--store", dir + "/store", "--stations", dir + "/reg", dir + "/v.csv"]).status == 0)
+        for level in ["city", "district", "station"] {
+            let run = InProcess(["rank", "--store", dir + "/store", "--stations", dir + "/reg", "--month", "2026-01", "--level", level,
+                                 "--city", "丁市", "--pollutant", "pm2.5"])
+            #expect(run.status == 65)
+            #expect(run.stderr.contains("no \(level) to rank for 2026-01: the stations in scope are 2 micro-sensor(s), which are never counted in a unit or ranked"),
+                    "\(level): \(run.stderr)")
+            #expect(!run.stderr.contains("valid days"), "\(level): \(run.stderr)")
+        }
+        let period = InProcess(["rank", "--store", dir + "/store", "--stations", dir + "/reg", "--from", "2026-01", "--to", "2026-01",
+                                "--level", "city", "--city", "丁市", "--pollutant", "pm2.5"])
+        #expect(period.status == 65 && period.stderr.contains("the stations in scope are 2 micro-sensor(s)"), "\(period.stderr)")
+        // The other city still ranks, its month from A01 alone: 30 µg/m³, and the sensors said.
+        let all = InProcess(["rank", "--store", dir + "/store", "--stations", dir + "/reg", "--month", "2026-01", "--level", "city",
+                             "--pollutant", "pm2.5", "--format", "csv"])
+        #expect(all.status == 0 && all.stdout.contains(",甲市,30,"), "\(all.stdout)")
+        #expect(all.stderr.contains("2 micro-sensors (values stored): not ranked, counted in no unit"), "\(all.stderr)")
+    }
+}
