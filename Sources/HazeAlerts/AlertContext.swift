@@ -41,9 +41,12 @@ package final class AlertContext {
     /// The newest hour read into `dense` (one element).
     private let denseNewest: UnsafeMutableBufferPointer<Int>
     private static let denseHours = 64
-    /// Per station ordinal: the other assessment stations of its city, as
-    /// `neighbourList[neighbourStart[i] ..< neighbourStart[i + 1]]` (one flat
-    /// array: reading a station's neighbours takes no reference count).
+    /// Per city number (`cityIndex`): its assessment stations, as
+    /// `neighbourList[neighbourStart[c] ..< neighbourStart[c + 1]]` (one flat
+    /// array: reading a station's neighbours takes no reference count). A
+    /// station's neighbours are its city's run without itself: one run per
+    /// city, not one per station (a province's 20 000 micro-sensors each had
+    /// a copy of their city's list).
     private let neighbourList: [Int]
     private let neighbourStart: [Int]
     /// Per station ordinal: the city's assessment stations (itself included when it is one).
@@ -139,8 +142,10 @@ package final class AlertContext {
         self.sortedCity = Array(repeating: (Int.min, []), count: 2 * max(1, cityNumbers.count) * Self.sortedHours)
         var neighbourList: [Int] = []
         var neighbourStart: [Int] = [0]
-        for i in stations.indices {
-            neighbourList += (byCity[stations[i].city] ?? []).filter { $0 != i }
+        var cityByNumber = [String](repeating: "", count: cityNumbers.count)
+        for (city, number) in cityNumbers { cityByNumber[number] = city }
+        for city in cityByNumber {
+            neighbourList += byCity[city] ?? []
             neighbourStart.append(neighbourList.count)
         }
         self.neighbourList = neighbourList
@@ -347,7 +352,8 @@ package final class AlertContext {
     func neighbourLowest(of member: Int, _ pollutant: Pollutant, _ hour: Hour) -> (count: Int, lowest: Int?) {
         var count = 0
         var lowest: Int?
-        for k in neighbourStart[member] ..< neighbourStart[member + 1] {
+        let city = cityIndex[member]
+        for k in neighbourStart[city] ..< neighbourStart[city + 1] where neighbourList[k] != member {
             guard let v = value(neighbourList[k], pollutant, hour) else { continue }
             count += 1
             lowest = min(lowest ?? v, v)

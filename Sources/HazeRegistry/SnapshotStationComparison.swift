@@ -20,7 +20,12 @@ public struct SnapshotStationComparison: Sendable {
     /// Stations of the file the registry does not have on `day`, by code.
     public var notInRegistry: [Lacking]
     /// Stations the registry has on `day` that the file does not, by code.
+    /// Micro-sensors only when the file holds at least one of the registry's
+    /// (a national platform's snapshot has none: listing every sensor would bury
+    /// the standard stations that are really missing).
     public var absentFromFile: [Station]
+    /// The registry's micro-sensors of `day` (in scope) absent from a file that holds none: counted, not listed.
+    public var sensorsNotCompared: Int = 0
 
     /// Compares; `city` limits both sides to one city (the file's `area`
     /// read through the registry's aliases, so `北京市` is `北京`).
@@ -35,7 +40,10 @@ public struct SnapshotStationComparison: Sendable {
         notInRegistry = scoped.filter { !inForceCodes.contains($0.code) }
             .map { Lacking(station: $0, knownOnOtherDays: everCodes.contains($0.code)) }
             .sorted { $0.station.code < $1.station.code }
-        absentFromFile = inForce.filter { (city == nil || $0.city == city) && !fileCodes.contains($0.code) }
+        let absent = inForce.filter { (city == nil || $0.city == city) && !fileCodes.contains($0.code) }
             .sorted { $0.code < $1.code }
+        let fileHasSensors = inForce.contains { $0.isSensor && fileCodes.contains($0.code) }
+        absentFromFile = fileHasSensors ? absent : absent.filter { !$0.isSensor }
+        sensorsNotCompared = absent.count - absentFromFile.count
     }
 }

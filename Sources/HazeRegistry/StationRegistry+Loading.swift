@@ -105,14 +105,21 @@ extension StationRegistry {
     private mutating func addStations(_ table: RegistryTable) throws(RegistryError) {
         let stations = try Self.stations(of: table)
         reserveCapacity(adding: stations.count)
-        for (line, station) in stations {
-            try merge(station, file: table.file, line: line)
+        for (line, station, sensorGiven) in stations {
+            try merge(station, file: table.file, line: line, sensorGiven: sensorGiven)
         }
     }
 
     private mutating func addList(_ table: RegistryTable, effective: Day) throws(RegistryError) {
         var list = StationList(effective: effective, file: table.file)
-        for (line, var station) in try Self.stations(of: table) {
+        for (line, var station, _) in try Self.stations(of: table) {
+            // A dated national list is the list of standard monitoring stations: a
+            // micro-sensor there would silently leave the city's value (or a
+            // standard station be taken for a sensor).
+            if station.isSensor {
+                throw .badRow(file: table.file, line: line, field: "sensor",
+                              reason: "a dated national list holds standard monitoring stations, never a micro-sensor; flag micro-sensors in a station table (stations/*.csv)")
+            }
             station.city = aliases.canonical(station.city)
             let district = station.district
             station.district = ""
@@ -159,8 +166,9 @@ extension StationRegistry {
         }
     }
 
-    /// The stations of a table in the station format, with their line numbers.
-    static func stations(of table: RegistryTable) throws(RegistryError) -> [(Int, Station)] {
+    /// The stations of a table in the station format, with their line numbers
+    /// and whether the row's `sensor` cell says anything (1/Y or 0/N, not empty).
+    static func stations(of table: RegistryTable) throws(RegistryError) -> [(line: Int, station: Station, sensorGiven: Bool)] {
         let file = table.file
         let codeColumn = try table.column("code")
         let nameColumn = try table.column("name", required: false)
@@ -170,7 +178,7 @@ extension StationRegistry {
         let latColumn = try table.column("latitude", required: false)
         let controlColumn = try table.column("control", required: false)
         let sensorColumn = try table.column("sensor", required: false)
-        var result: [(Int, Station)] = []
+        var result: [(line: Int, station: Station, sensorGiven: Bool)] = []
         for row in table.rows {
             let line = row.line
             let code = row.text(codeColumn)
@@ -202,7 +210,8 @@ extension StationRegistry {
                                          longitude: try coordinate(lonColumn, "longitude", -180...180),
                                          latitude: try coordinate(latColumn, "latitude", -90...90),
                                          isControl: try flag(controlColumn, "control"),
-                                         isSensor: try flag(sensorColumn, "sensor"))))
+                                         isSensor: try flag(sensorColumn, "sensor")),
+                           !row.text(sensorColumn).isEmpty))
         }
         return result
     }

@@ -43,7 +43,9 @@ public struct StationRegistry: Sendable {
     private var listed: Set<String> = []
     /// The undated station tables, merged, by code.
     private var tables: [String: Station] = [:]
-    private var tableSources: [String: SourceLine] = [:]
+    /// Where each table station was first given, and its first filled
+    /// `sensor` cell (what it said is the merged station's `isSensor`).
+    private var tableSources: [String: TableSource] = [:]
     /// Codes of table stations whose name says 对照点 (see `validate`): kept as
     /// names are merged, so a check of tens of thousands of stations reads a few.
     private var namedControl: Set<String> = []
@@ -246,7 +248,10 @@ public struct StationRegistry: Sendable {
     // MARK: - Building
 
     /// Adds a table's station or fills in the empty fields of one already known.
-    mutating func merge(_ incoming: Station, file: String, line: Int) throws(RegistryError) {
+    /// `sensorGiven`: the row's `sensor` cell is filled (1/Y or 0/N); two
+    /// filled cells that disagree are an error, because a silent choice would
+    /// take a station out of (or put a micro-sensor into) its city's value.
+    mutating func merge(_ incoming: Station, file: String, line: Int, sensorGiven: Bool = false) throws(RegistryError) {
         var incoming = incoming
         incoming.city = aliases.canonical(incoming.city)
         if !incoming.district.isEmpty {
@@ -255,7 +260,8 @@ public struct StationRegistry: Sendable {
         }
         guard var current = tables[incoming.code] else {
             tables[incoming.code] = incoming
-            tableSources[incoming.code] = SourceLine(file: file, line: line)
+            let here = SourceLine(file: file, line: line)
+            tableSources[incoming.code] = TableSource(row: here, sensorCell: sensorGiven ? here : nil)
             if Self.isNamedControl(incoming.name) { namedControl.insert(incoming.code) }
             return
         }
@@ -276,6 +282,18 @@ public struct StationRegistry: Sendable {
         if current.longitude == nil { current.longitude = incoming.longitude }
         if current.latitude == nil { current.latitude = incoming.latitude }
         if incoming.isControl { current.isControl = true }
+        if sensorGiven {
+            // Until a filled cell, `isSensor` is false and unsaid; after one, it is what the cell said.
+            let here = SourceLine(file: file, line: line)
+            if let said = tableSources[incoming.code]?.sensorCell {
+                if current.isSensor != incoming.isSensor {
+                    throw .conflictingEntries(code: incoming.code, field: "sensor (\(said) vs \(here))",
+                                              first: current.isSensor ? "1" : "0", second: incoming.isSensor ? "1" : "0")
+                }
+            } else {
+                tableSources[incoming.code]?.sensorCell = here
+            }
+        }
         if incoming.isSensor { current.isSensor = true }
         if Self.isNamedControl(current.name) { namedControl.insert(incoming.code) }
         tables[incoming.code] = current
@@ -424,12 +442,20 @@ public struct StationRegistry: Sendable {
     /// city of that station in some list; stations named 对照点 without a
     /// control flag, and memberships of unknown stations, are warned about.
     mutating func validate() throws(RegistryError) {
-        for code in listed.isEmpty ? [] : tables.keys.filter({ listed.contains($0) }) {
+        for code in listed.isEmpty ? [] : tables.keys.filter({ listed.contains($0) }).sorted() {
             guard let table = tables[code] else { continue }
+            // The national lists have it as a standard station: a table's sensor flag
+            // would silently take it out of its city's value.
+            if table.isSensor {
+                let list = lists.last { $0[code] != nil }?.file ?? "the national lists"
+                let source = tableSources[code]?.sensorCell?.description ?? "a station table"
+                throw .conflictingEntries(code: code, field: "sensor (\(list) lists it as a standard monitoring station; \(source) flags it a micro-sensor)",
+                                          first: "standard station", second: "micro-sensor")
+            }
             let cities = Set(lists.compactMap { $0[code].map { aliases.canonical($0.city) } })
             let city = aliases.canonical(table.city)
             if !cities.contains(city) {
-                throw .conflictingEntries(code: code, field: "city (\(tableSources[code]?.description ?? "a station table") vs the national lists)",
+                throw .conflictingEntries(code: code, field: "city (\(tableSources[code]?.row.description ?? "a station table") vs the national lists)",
                                           first: cities.sorted().joined(separator: "/"), second: city)
             }
         }
@@ -444,7 +470,7 @@ public struct StationRegistry: Sendable {
         // Only the few named 对照点 are read and sorted (a province's tables hold tens of thousands of stations).
         for code in namedControl.sorted() where !listed.contains(code) {
             guard let table = tables[code], !table.isControl, Self.isNamedControl(table.name) else { continue }
-            warn(tableSources[code]?.description ?? "", "station \(code) '\(table.name)' is named a control point (对照点) but has no control flag; it is counted as an assessment station (set control=1 if it is a control point)")
+            warn(tableSources[code]?.row.description ?? "", "station \(code) '\(table.name)' is named a control point (对照点) but has no control flag; it is counted as an assessment station (set control=1 if it is a control point)")
         }
         let orphans = memberships.keys.filter { !listed.contains($0) && tables.index(forKey: $0) == nil }
         for code in orphans.sorted() {
@@ -488,6 +514,12 @@ extension String: RunKey {
         var a = self, b = other
         return a.withUTF8 { x in b.withUTF8 { y in x.elementsEqual(y) } }
     }
+}
+
+/// Where a table station comes from: its first row, and its first filled `sensor` cell.
+struct TableSource: Sendable {
+    var row: SourceLine
+    var sensorCell: SourceLine?
 }
 
 /// A row of a registry file, for messages (`file:line`).

@@ -217,4 +217,32 @@ struct AlertEngineTests {
             "d 1h opened S4", "d 3h closed S4",
         ])
     }
+
+    @Test("micro-sensors: a station rule still watches a sensor, but a sensor is never a neighbour of another station")
+    func sensorsAreNotNeighbours() throws {
+        let store = try store()
+        let start = hour("2019-01-05", 0)
+        try write(store, "S1", .pm25, from: start, [50, 50, 50, 50, 50])
+        try write(store, "S2", .pm25, from: start, [40, 40, 40, 40, 40])
+        try write(store, "S3", .pm25, from: start, [80, 90, 95, 99, 99])
+        try write(store, "S4", .pm25, from: start, [5, 5, 6, 40, 40])
+        // Two sensors reading as low as S4: were they neighbours, S4 would not be "far below every neighbour".
+        try write(store, "W1", .pm25, from: start, [4, 4, 4, 4, 4])
+        try write(store, "W2", .pm25, from: start, [5, 5, 5, 5, 5])
+        let registry = StationRegistry(stations: self.registry.stations + [
+            Station(code: "W1", name: "微一", city: "测试", district: "甲区", isSensor: true),
+            Station(code: "W2", name: "微二", city: "测试", district: "乙区", isSensor: true),
+        ])
+        let set = try rules("""
+            {"id":"d","kind":"data","check":"drop","pollutant":"pm2.5","fraction":0.25,"hours":2,"minimum_neighbours":2,"severity":"info",\(message)}
+            """)
+        var state = AlertState()
+        let events = Alerter(store: store, registry: registry, rules: set).evaluate(hours: Array(start ..< start.advanced(by: 5)), state: &state)
+        #expect(Set(events.map { "\($0.ruleID) \(zone.hourOfDay($0.hour))h \($0.kind.rawValue) \($0.subject.key)" }) == [
+            "d 1h opened S4", "d 3h closed S4",
+            // Each sensor against the city's standard stations only: S4 (5, then 40 from 3h) is one of
+            // them, so the sensors are far below every neighbour at 3h and 4h: opened at 4h.
+            "d 4h opened W1", "d 4h opened W2",
+        ])
+    }
 }

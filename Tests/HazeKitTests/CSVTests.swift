@@ -88,4 +88,19 @@ struct CSVTests {
     @Test func writerQuotesOnlyWhenNeeded() {
         #expect(CSVWriter.line(["a", "b,c", "say \"x\"", "l\nm"]) == "a,\"b,c\",\"say \"\"x\"\"\",\"l\nm\"\n")
     }
+
+    /// The leading-formula check reads the cell's bytes in place (no copy): the
+    /// decisions, written out by hand from the rule (after spaces, `=`, `@`, a
+    /// tab or a CR; `+`/`-` unless a plain number), are unchanged.
+    @Test("formula cells: the rule, cell by cell", arguments: [
+        ("", false), ("   ", false), ("abc", false), ("北京", false), ("12", false),
+        ("=1+2", true), ("  =SUM(A1)", true), ("@SUM(A1)", true), (" @x", true), ("\t1", true), ("\r=1", true),
+        ("+", true), ("-", true), ("-3", false), ("+12.5", false), ("  -3", false), ("-3.", true), ("-.5", true),
+        ("-3.2.1", true), ("-3e5", true), ("--3", true), ("+1 ", true), ("-1,2", true), ("- 3", true),
+        ("-3\u{0660}", true), ("-٣", true), ("=", true), ("'=1", false), (" \t", true), ("\u{00A0}=1", false),
+    ])
+    func formulaCells(cell: String, formula: Bool) {
+        #expect(CSVWriter.startsFormula(cell) == formula, "\(cell.debugDescription)")
+        #expect(CSVWriter.neutralised(cell) == (formula ? "'" + cell : cell))
+    }
 }

@@ -114,6 +114,25 @@ struct SnapshotTests {
         #expect(changes.map { "\($0["change"] ?? ""),\($0["code"] ?? "")" } == ["not in registry,9999Z", "absent from file,1012A"])
         #expect(json["day"] as? String == "2020-06-01" && json["file_stations"] as? Int == 3)
 
+        // Micro-sensors in the registry (a province's 20 000): a national snapshot holds none, so they are
+        // counted, not listed one by one above the standard station really missing (review 2026-11-30).
+        try "code,name,city,sensor\nW01,微站1,北京,1\nW02,微站2,北京,1\n".write(toFile: registry + "/sensors.csv", atomically: true, encoding: .utf8)
+        let withSensors = InProcess(["stations", "--stations", registry, "--compare", Self.fixture, "--format", "csv"])
+        let sensorRows = withSensors.stdout.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).prefix(2).joined(separator: ",") }
+        #expect(sensorRows == ["change,code", "not in registry,1003A", "not in registry,9999Z", "absent from file,1005A"], "\(withSensors.stdout)")
+        #expect(withSensors.stderr.contains("1 registry station(s) absent from the file; the file holds no micro-sensor: the registry's 2 micro-sensor(s) are not compared"),
+                "\(withSensors.stderr)")
+        // A file that holds one of them: the others absent are listed, marked.
+        let snapshot = try String(contentsOfFile: Self.fixture, encoding: .utf8)
+        let line = try #require(snapshot.split(separator: "\n").first { $0.contains(",1001A,") })
+        let withW01 = TestPaths.temporaryDirectory("haze-compare-sensor") + "/snapshot.csv"
+        try (snapshot + (snapshot.hasSuffix("\n") ? "" : "\n") + line.replacingOccurrences(of: ",1001A,", with: ",W01,") + "\n")
+            .write(toFile: withW01, atomically: true, encoding: .utf8)
+        let listed = InProcess(["stations", "--stations", registry, "--compare", withW01, "--format", "csv"])
+        #expect(listed.stdout.contains("absent from file,W02,微站2,北京,,,micro-sensor\n") && !listed.stdout.contains(",W01,"), "\(listed.stdout)")
+        #expect(!listed.stderr.contains("not compared"), "\(listed.stderr)")
+        try FileManager.default.removeItem(atPath: registry + "/sensors.csv")
+
         // Not a snapshot; --compare with a listing-only option.
         let notSnapshot = InProcess(["stations", "--stations", registry, "--compare", TestPaths.fixtures + "/cnemc-hourly/README.md"])
         #expect(notSnapshot.status == 65 && notSnapshot.stderr.contains("no stations found"), "\(notSnapshot.stderr)")

@@ -89,7 +89,7 @@ public enum QueryError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unknownCity(let name, let suggestions):
             return "no city '\(name)' in the registry" + Self.hint(suggestions)
         case .noAssessmentStations(let subject):
-            return "\(subject) has no assessment stations (all are control points)"
+            return "\(subject) has no assessment stations (its stations are control points or micro-sensors, which never count in a unit's value; query one with --station)"
         case .noData(let detail), .nothingRanked(let detail):
             return detail
         case .storeDamaged(let detail):
@@ -128,10 +128,13 @@ extension StationRegistry {
                 guard let found = self.city(named: name) else { throw .unknownCity(name, suggestions: citySuggestions(for: name)) }
                 return found
             }
-            let members = stations.filter { station in
-                (resolved == nil || station.city == resolved) && station.countsInUnits
+            let all = stations.filter { station in
+                (resolved == nil || station.city == resolved)
                     && memberships(of: station.code, layer: layer).contains { $0.unit == name }
             }
+            let members = all.filter(\.countsInUnits)
+            // A unit of control points or micro-sensors only exists: said so, not "no such unit".
+            if members.isEmpty && !all.isEmpty { throw .noAssessmentStations(subject.description) }
             guard !members.isEmpty else {
                 let known = resolved.map { units(layer: layer, city: $0) } ?? units(layer: layer)
                 throw .unknownUnit(name, layer: layer, suggestions: Suggestion.closest(to: name, among: known))
@@ -150,6 +153,27 @@ extension StationRegistry {
 }
 
 extension StationRegistry {
+    /// The micro-sensors a district, unit or city has on some day (by the
+    /// undated view, as `members(of:)`): stored, never counted in its value.
+    /// None for a station or a subject the registry does not know.
+    public func sensorsNotCounted(in subject: Subject) -> [Station] {
+        switch subject {
+        case .station:
+            return []
+        case .district(let name, let city):
+            return stations(inDistrict: name, city: city).filter(\.isSensor)
+        case .unit(let name, let layer, let city):
+            let resolved = city.flatMap { self.city(named: $0) }
+            if city != nil && resolved == nil { return [] }
+            return stations.filter { station in
+                station.isSensor && (resolved == nil || station.city == resolved)
+                    && memberships(of: station.code, layer: layer).contains { $0.unit == name }
+            }
+        case .city(let name):
+            return city(named: name).map { stations(inCity: $0).filter(\.isSensor) } ?? []
+        }
+    }
+
     /// A subject as a unit whose members follow the dated lists and
     /// memberships over `days`: a station is itself every day; a district,
     /// unit or city has, on each day, its stations counted that day.

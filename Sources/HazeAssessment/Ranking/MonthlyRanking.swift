@@ -99,6 +99,9 @@ public struct MonthlyRanking: Sendable {
         self.init(store: store, units: formed, month: month, scope: scope, composite: weights, excluding: exceptional)
         guard !rankings.isEmpty else {
             let what = unranked.map(\.displayName).joined(separator: ", ")
+            if formed.units.isEmpty, let why = formed.coverage.whyNoUnits {
+                throw .nothingRanked("no \(scope.level.rawValue) to rank for \(month): \(why); nothing is ranked")
+            }
             throw .nothingRanked("no \(scope.level.rawValue) has a valid \(what) month for \(month) (\(formed.units.count) unit(s); a month needs ≥ \(Validity.minimumDays(in: month)) valid days); nothing is ranked")
         }
     }

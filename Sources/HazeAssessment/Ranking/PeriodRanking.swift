@@ -141,6 +141,9 @@ public struct PeriodRanking: Sendable {
             let what = unranked.map(\.displayName).joined(separator: ", ")
             let rule = isCalendarYear ? "≥ 324 valid days and ≥ 27 in every month (February ≥ 25)"
                                       : "≥ 27 valid days in every month (February ≥ 25)"
+            if units.isEmpty, let why = coverage.whyNoUnits {
+                throw .nothingRanked("no \(scope.level.rawValue) to rank for \(first)…\(last): \(why); nothing is ranked")
+            }
             throw .nothingRanked("no \(scope.level.rawValue) has a valid \(what) value for \(first)…\(last) (\(units.count) unit(s); the period needs \(rule)); nothing is ranked")
         }
     }

@@ -50,6 +50,17 @@ public struct UnitCoverage: Sendable {
         self.sensors = sensors
     }
 
+    /// Why a scope formed no unit, when its stations are all kept out of units
+    /// (micro-sensors, control points): for the error that nothing is ranked,
+    /// which otherwise reads as missing data. Nil when there is no such reason.
+    package var whyNoUnits: String? {
+        guard sensors > 0 || !controlPoints.isEmpty else { return nil }
+        var kinds: [String] = []
+        if sensors > 0 { kinds.append("\(sensors) micro-sensor(s)") }
+        if !controlPoints.isEmpty { kinds.append("\(controlPoints.count) control point(s)") }
+        return "the stations in scope are \(kinds.joined(separator: " and ")), which are never counted in a unit or ranked"
+    }
+
     /// Lines for a report or stderr, in the report's language (empty when there is nothing to say).
     public func lines(chinese: Bool) -> [String] {
         var lines: [String] = []

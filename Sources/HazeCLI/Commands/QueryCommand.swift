@@ -152,6 +152,11 @@ enum QueryCommand {
         if case .station(let code) = subject, let station = registry[code], station.isSensor, !station.isControl {
             context.console.note("haze query: \(code) \(station.name) is a micro-sensor (微型站): shown on its own, never counted in a unit or city, never ranked")
         }
+        let sensors = registry.sensorsNotCounted(in: subject)
+        if !sensors.isEmpty {
+            // The value above is its standard stations' only: said, as under a ranking.
+            context.console.note("haze query: \(subject): \(sensors.count) micro-sensor(s) (微型站) not counted in its values (stored; query one with --station)")
+        }
         return .success
     }
 

@@ -208,7 +208,7 @@ enum StationsCommand {
         }
         for s in comparison.absentFromFile {
             rows.append(["absent from file", s.code, s.name, s.city, coordinate(s.longitude), coordinate(s.latitude),
-                         s.isControl ? "control point" : ""])
+                         s.isControl ? "control point" : s.isSensor ? "micro-sensor" : ""])
         }
         let listName = registry.list(inForceOn: day).map { "list in force: national/\(($0.file as NSString).lastPathComponent)" } ?? "no dated list"
         let days = Set(hours.map { LocalZone.beijing.day(of: $0) })
@@ -217,6 +217,8 @@ enum StationsCommand {
             + (days.count > 1 ? "; the file's hours span \(days.count) days" : "") + ": "
             + "\(comparison.notInRegistry.count) not in the registry that day (\(unknown) unknown to it, \(comparison.notInRegistry.count - unknown) only on other days), "
             + "\(comparison.absentFromFile.count) registry station(s) absent from the file"
+            + (comparison.sensorsNotCompared > 0
+                ? "; the file holds no micro-sensor: the registry's \(comparison.sensorsNotCompared) micro-sensor(s) are not compared" : "")
         switch format {
         case .csv:
             context.console.out(([header] + rows).map { CSVWriter.line($0) }.joined())
