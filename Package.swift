@@ -13,7 +13,7 @@ let optimizedDebug: [SwiftSetting] = ProcessInfo.processInfo.environment["HAZE_D
 // (`-static-stdlib`, linked by the toolchain's lld): a process starts in about
 // 8 ms instead of 15 (the dynamic loader relocating a dozen Swift libraries was
 // most of a `haze rank`'s start), and an installed `haze` needs no Swift
-// runtime on the machine, only libc, zlib and libcurl. Debug builds (the tests)
+// runtime on the machine, only glibc, libstdc++, zlib and libcurl. Debug builds (the tests)
 // link as usual.
 let staticRuntime: [LinkerSetting] = [
     // The objects are compiled against the shared modules, whose autolink

@@ -206,11 +206,17 @@ extension StationRegistry {
                 case let other: throw .badRow(file: file, line: line, field: name, reason: "'\(other)' is not 1/0 or Y/N")
                 }
             }
+            let isControl = try flag(controlColumn, "control"), isSensor = try flag(sensorColumn, "sensor")
+            // Both would be a contradiction: a control point is a standard station set
+            // apart from every value, a micro-sensor is not a standard station at all.
+            if isControl && isSensor {
+                throw .badRow(file: file, line: line, field: "sensor",
+                              reason: "station \(code) is flagged both a control point (control=1) and a micro-sensor (sensor=1); a station is one or the other")
+            }
             result.append((line, Station(code: code, name: row.text(nameColumn), city: city, district: row.text(districtColumn),
                                          longitude: try coordinate(lonColumn, "longitude", -180...180),
                                          latitude: try coordinate(latColumn, "latitude", -90...90),
-                                         isControl: try flag(controlColumn, "control"),
-                                         isSensor: try flag(sensorColumn, "sensor")),
+                                         isControl: isControl, isSensor: isSensor),
                            !row.text(sensorColumn).isEmpty))
         }
         return result

@@ -91,6 +91,19 @@ extension MicroSensorTests {
         #expect(registry["W01"]?.isSensor == isSensor)
     }
 
+    @Test("a station flagged both control=1 and sensor=1 is refused, naming file, line and field")
+    func controlAndSensorTogether() throws {
+        do {
+            _ = try Self.load(["s.csv": "code,name,city,control,sensor\nW01,微站,甲市,0,1\nW02,对照微站,甲市,1,1\n"],
+                              "haze-sensor-control")
+            Issue.record("a station that is both a control point and a micro-sensor was accepted")
+        } catch {
+            let text = "\(error)"
+            #expect(text.contains("s.csv:3") && text.contains("field 'sensor'"), "\(text)")
+            #expect(text.contains("W02"), "\(text)")
+        }
+    }
+
     @Test("a sensor cell of 2, 是 or -1 is refused with file, line and field", arguments: ["2", "是", "-1"])
     func refusedSensorCells(cell: String) throws {
         #expect(throws: RegistryError.self) {
