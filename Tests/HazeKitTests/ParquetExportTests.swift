@@ -92,7 +92,7 @@ struct ParquetExportTests {
         try #require(parsed["pyarrow_missing"] == nil, "\(parsed["pyarrow_missing"] ?? "")")
         let schema = (parsed["schema"] as? [[Any]] ?? []).map { $0.map { "\($0)" }.joined(separator: " ") }
         #expect(schema == ["station string 0", "city string 1", "time timestamp[ms, tz=UTC] 0", "pollutant string 0",
-                           "value double 1", "valid bool 0"])
+                           "value double 1", "valid bool 0", "control bool 0", "sensor bool 0"])
         let stations = try Self.beijing
         let queried = try Self.queried(stations, ["--resolution", "hour", "--from", "2019-01-01", "--to", "2019-02-28", "--decimals", "1"])
         let rows = try #require(parsed["rows"] as? Int)
@@ -108,6 +108,10 @@ struct ParquetExportTests {
         for row in sample {
             let key = [row["station"], row["time"], row["pollutant"]].map { "\($0 ?? "")" }.joined(separator: "|")
             #expect(row["city"] as? String == "北京")
+            // The registry's flags, so a GROUP BY city can leave out what haze leaves out.
+            let station = stations.first { $0.code == row["station"] as? String }
+            #expect(row["control"] as? Bool == station?.isControl, "\(key)")
+            #expect(row["sensor"] as? Bool == false, "\(key)")
             if let value = row["value"] as? Double {
                 let shown: Double? = queried.values[key]
                 #expect(shown == value, "\(key): parquet \(value), query \(String(describing: shown))")

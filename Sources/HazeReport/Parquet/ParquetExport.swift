@@ -90,6 +90,10 @@ public struct ParquetExport {
             ParquetColumn("pollutant", .byteArray, .string),
             ParquetColumn("value", .double, optional: true),
             ParquetColumn("valid", .boolean),
+            // What haze leaves out of every unit and city value, so an analyst's
+            // GROUP BY city can leave it out too.
+            ParquetColumn("control", .boolean),
+            ParquetColumn("sensor", .boolean),
         ], rowGroupRows: rowGroupRows, metadata: [
             ("haze.resolution", resolution.rawValue),
             ("haze.range", "\(from)…\(to)"),
@@ -101,7 +105,9 @@ public struct ParquetExport {
         let firstHour = store.zone.firstHour(of: first), endHour = store.zone.firstHour(of: last.advanced(by: 1))
         for index in series {
             let key = store.series[index]
-            let stationCity = registry[key.station]?.city
+            let station = registry[key.station]
+            let stationCity = station?.city
+            let isControl = station?.isControl ?? false, isSensor = station?.isSensor ?? false
             func row(_ time: Int64, _ value: Double?) throws {
                 writer.column(0) { $0.append(key.station) }
                 writer.column(1) { $0.append(stationCity) }
@@ -109,6 +115,8 @@ public struct ParquetExport {
                 writer.column(3) { $0.append(key.pollutant.displayName) }
                 writer.column(4) { $0.append(value) }
                 writer.column(5) { $0.append(value != nil) }
+                writer.column(6) { $0.append(isControl) }
+                writer.column(7) { $0.append(isSensor) }
                 if value != nil { values += 1 }
                 try writer.endRow()
             }
