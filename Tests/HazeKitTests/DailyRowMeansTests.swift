@@ -9,7 +9,7 @@ import Testing
 /// statistics, values kept without their hours (bit 63), damaged slots (a
 /// count above 24, a sum above the cap, O3 bits on another pollutant, bits 61–62
 /// on O3) and indices outside the row.
-@Suite("Daily row: a unit's valid means read in place")
+@Suite("Daily row: a unit's valid means read in place", .onTestThreads)
 struct DailyRowMeansTests {
     /// A deterministic generator (no seed from the clock: a failure reproduces).
     struct Generator {
