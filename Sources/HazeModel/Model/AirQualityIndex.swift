@@ -8,7 +8,11 @@ public enum AQIEdition: String, Sendable, Hashable, CaseIterable, CustomStringCo
         date < AirQualityStandard.edition2026Start ? .hj633_2012 : .hj633_2026
     }
 
-    package static func inForce(on day: Day) -> AQIEdition { inForce(on: day.date) }
+    package static func inForce(on day: Day) -> AQIEdition {
+        day < edition2026StartDay ? .hj633_2012 : .hj633_2026
+    }
+
+    private static let edition2026StartDay = Day(AirQualityStandard.edition2026Start)
 
     public var description: String { rawValue }
 }

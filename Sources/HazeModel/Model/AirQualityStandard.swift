@@ -21,7 +21,16 @@ public enum AirQualityStandard: Sendable, Hashable, CaseIterable {
         return .gb3095_2026
     }
 
-    package static func inForce(on day: Day) -> AirQualityStandard { inForce(on: day.date) }
+    package static func inForce(on day: Day) -> AirQualityStandard {
+        // Compared as day numbers: a ranking asks for every unit and day, and
+        // turning each day into a calendar date was a tenth of its statistics.
+        if day < edition2026StartDay { return .gb3095_2012 }
+        if day < finalLimitsStartDay { return .gb3095_2026Transitional }
+        return .gb3095_2026
+    }
+
+    private static let edition2026StartDay = Day(edition2026Start)
+    private static let finalLimitsStartDay = Day(finalLimitsStart)
 
     /// A short citation for reports, e.g. `GB 3095-2012`.
     package var citation: String {
