@@ -222,7 +222,7 @@ struct IndicatorRuleTests {
     // MARK: Composite index
 
     @Test("composite index: the worked example 21/35 + 39/70 + 9/60 + 15/40 + 192/160 + 0.7/4 = 3.06 (summing rounded Iᵢ would give 3.07); major pollutant; PM-only index; limit sets by date")
-    func compositeExample() {
+    func compositeExample() throws {
         let published: [Pollutant: Int?] = [.pm25: 21, .pm10: 39, .so2: 9, .no2: 15, .o3: 192, .co: 7]
         let index = CompositeIndex(published: published, limits: .gb3095_2012)
         #expect(index.totalHundredths == 306)
@@ -244,6 +244,15 @@ struct IndicatorRuleTests {
         #expect(AirQualityStandard.inForce(on: CivilDate(year: 2026, month: 2, day: 28)!) == .gb3095_2012)
         #expect(AirQualityStandard.inForce(on: CivilDate(year: 2026, month: 3, day: 1)!) == .gb3095_2026Transitional)
         #expect(AirQualityStandard.inForce(on: CivilDate(year: 2031, month: 1, day: 1)!) == .gb3095_2026)
+        // A day (a day number) gets the same edition as its date, on both sides of each boundary.
+        for (year, month, day, standard, aqi) in [(2026, 2, 28, AirQualityStandard.gb3095_2012, AQIEdition.hj633_2012),
+                                                  (2026, 3, 1, .gb3095_2026Transitional, .hj633_2026),
+                                                  (2030, 12, 31, .gb3095_2026Transitional, .hj633_2026),
+                                                  (2031, 1, 1, .gb3095_2026, .hj633_2026)] {
+            let date = try #require(CivilDate(year: year, month: month, day: day))
+            #expect(AirQualityStandard.inForce(on: Day(date)) == standard, "\(date)")
+            #expect(AQIEdition.inForce(on: Day(date)) == aqi, "\(date)")
+        }
     }
 
     // MARK: Hand-made stores
