@@ -147,7 +147,8 @@ struct BulletinTests {
         #expect(headings.last == "例外事件日")
     }
 
-    @Test("Beijing, January 2019 with exceptional days left out: the PM2.5 and composite rankings equal the reference's --exclude-days, the days are named, 优良天数 keep them")
+    @Test("Beijing, January 2019 with exceptional days left out: the PM2.5 and composite rankings equal the reference's --exclude-days, the days are named, 优良天数 keep them",
+          .enabled(if: TestPaths.cnemcHasGases, "needs the original CNEMC files (all six pollutants) in ../shared/data/cnemc"))
     func exceptionalDays() async throws {
         let json = try Self.bulletin(SharedStore.national.directory, ["--month", "2019-01", "--indicators", "pm2.5,composite,good-days",
                                                                        "--exclude-exceptional", ExceptionalDaysTests.written])
