@@ -48,6 +48,13 @@ enum ProvinceBench {
             formats = ProvinceNetwork.SnapshotFormat.allCases
         }
         let kept = options.values["--keep"]
+        if let kept {
+            // A directory of its own: the benchmark writes a registry and a store there.
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: kept, isDirectory: &isDirectory), !isDirectory.boolValue {
+                throw Options.Refusal(description: "--keep \(kept): exists and is not a directory; give a directory (new or kept before)")
+            }
+        }
         if let text = options.values["--snapshot"] {
             // Only write the snapshot files of one hour (e.g. to profile an ingest by hand).
             guard let kept, case .success(let hour) = ISOHour.parse(text, defaultZone: .beijing) else {
