@@ -172,6 +172,15 @@ public struct DailyValue: Hashable, Sendable {
     /// The mean if the day is valid.
     package var validMean: Double? { isValid ? mean : nil }
 
+    /// `DailyValue(packed:code:).validMean` without building the value (and
+    /// its O3 statistics): a unit's day sums thousands of them.
+    @inline(__always) package static func validMean(packed: UInt64, code: UInt8) -> Double? {
+        guard packed != 0, DailyRing.isValidRaw(packed, code: code) else { return nil }
+        let hours = Int(packed & 0x1F)
+        guard hours >= Validity.minimumHoursPerDay else { return nil }
+        return Double(Int((packed >> 5) & 0x3_FFFF)) / Double(hours)
+    }
+
     /// No data: no valid hour.
     package static let empty = DailyValue(sum: 0, validHours: 0)
 }

@@ -54,15 +54,11 @@ public struct DailyRow {
     /// instead of one per station (the subscript does not inline across modules).
     package func validMeans(of series: [Int]) -> (sum: Double, count: Int) {
         var sum = 0.0, count = 0
-        // `self[s].validMean` without building a `DailyValue` (and its O3
-        // statistics) per station: the same checks, the same arithmetic.
         for s in series where s >= 0 && s < codes.count {
-            let packed = file.u64(offset + 8 * s)
-            guard packed != 0, DailyRing.isValidRaw(packed, code: codes[s]) else { continue }
-            let hours = Int(packed & 0x1F)
-            guard hours >= Validity.minimumHoursPerDay else { continue }
-            sum += Double(Int((packed >> 5) & 0x3_FFFF)) / Double(hours)
-            count += 1
+            if let mean = DailyValue.validMean(packed: file.u64(offset + 8 * s), code: codes[s]) {
+                sum += mean
+                count += 1
+            }
         }
         return (sum, count)
     }

@@ -35,15 +35,17 @@ public final class Store {
     /// Brackets every change of the rings for readers (nil when read-only).
     let sequence: WriteSequence?
 
+    /// The series table's lookups (changed only by `register`).
+    private var table: SeriesTable
     /// Every series in the store, by index.
-    public private(set) var series: [SeriesKey]
-    private var indexByKey: [SeriesKey: Int]
+    public var series: [SeriesKey] { table.series }
+    private var indexByKey: [SeriesKey: Int] { table.indexByKey }
     /// Pollutant code per series, for the row directory's counts.
-    private(set) var pollutantCodes: [UInt8]
+    var pollutantCodes: [UInt8] { table.pollutantCodes }
     /// For each series, the index of the same station's other particulate (-1 if none).
-    private var counterparts: [Int] = []
+    private var counterparts: [Int] { table.counterparts }
     /// The O3 series, whose daily slots also hold the day's MDA8 and maximum hour.
-    private(set) var o3Series: [Int] = []
+    var o3Series: [Int] { table.o3Series }
     /// Daily rows whose checksum this instance has verified.
     private var verifiedDays: Set<Int> = []
 
@@ -137,12 +139,7 @@ public final class Store {
               hourly.ring.header.companionCapacity == daily.geometry.capacity else {
             throw .corrupt(path: dailyPath, detail: "the rings disagree about each other's capacity (hourly \(hourly.geometry.capacity) h, daily \(daily.geometry.capacity) days)")
         }
-        let table = SeriesTable(try hourly.allSeries())
-        self.series = table.series
-        self.indexByKey = table.indexByKey
-        self.pollutantCodes = table.pollutantCodes
-        self.counterparts = table.counterparts
-        self.o3Series = table.o3Series
+        self.table = SeriesTable(try hourly.allSeries())
         if writable && recovering { try recover() }
     }
 
@@ -270,15 +267,12 @@ public final class Store {
 
     /// Adds a series to the in-memory index (the table entry is written separately).
     private func register(_ keys: [SeriesKey]) {
-        var table = SeriesTable(series: series, indexByKey: indexByKey, pollutantCodes: pollutantCodes,
-                                counterparts: counterparts, o3Series: o3Series)
-        series = []; indexByKey = [:]; pollutantCodes = []; counterparts = []; o3Series = []  // `table` holds the only references
-        for key in keys { table.register(key) }
-        series = table.series
-        indexByKey = table.indexByKey
-        pollutantCodes = table.pollutantCodes
-        counterparts = table.counterparts
-        o3Series = table.o3Series
+        // Built in a local copy (the store's own is released first, so the
+        // arrays are not copied): a province registers 150 000 series.
+        var local = table
+        table = SeriesTable([])
+        for key in keys { local.register(key) }
+        table = local
     }
 
     /// The lookups made from the series table, built in local storage (a
@@ -289,14 +283,6 @@ public final class Store {
         var pollutantCodes: [UInt8] = []
         var counterparts: [Int] = []
         var o3Series: [Int] = []
-
-        init(series: [SeriesKey], indexByKey: [SeriesKey: Int], pollutantCodes: [UInt8], counterparts: [Int], o3Series: [Int]) {
-            self.series = series
-            self.indexByKey = indexByKey
-            self.pollutantCodes = pollutantCodes
-            self.counterparts = counterparts
-            self.o3Series = o3Series
-        }
 
         init(_ keys: [SeriesKey]) {
             series.reserveCapacity(keys.count)

@@ -110,7 +110,7 @@ extension Aggregation {
                 current = unit.period(on: day).map { ($0.days, series(of: $0.stations, pollutant)) }
                     ?? (day ..< day.advanced(by: 1), [])
             }
-            result.append((day, rows.unitDay(current?.series ?? [], on: day).validMean))
+            result.append((day, Self.unitDay(current?.series ?? [], in: rows[day]).validMean))
         }
         return result
     }
@@ -125,30 +125,9 @@ extension Aggregation {
         let first: Day
         let rows: [DailyRow?]
 
-        /// A unit's day (see `Aggregation.unitDay`), read in place: no copy of the row per unit.
-        func unitDay(_ series: [Int], on day: Day) -> Aggregate {
+        subscript(day: Day) -> DailyRow? {
             let k = day.index - first.index
-            guard k >= 0 && k < rows.count, let (sum, count) = rows[k]?.validMeans(of: series), count > 0 else {
-                return .none
-            }
-            return Aggregate(mean: sum / Double(count), count: count, isValid: true)
+            return k >= 0 && k < rows.count ? rows[k] : nil
         }
-    }
-
-    /// Series of a unit's members on a day, looked up once per distinct set of members.
-    struct MemberSeries {
-        var byMembers: [[String]: [Int]] = [:]
-        init() {}
-    }
-
-    /// The series indices of a unit's members on one day for a pollutant (stations never ingested are left out).
-    /// Indicators built on per-station daily values use this to average over the day's members.
-    func memberSeries(_ unit: RankingUnit, _ pollutant: Pollutant, on day: Day, memo: inout MemberSeries) -> [Int] {
-        let members = unit.members(on: day)
-        let key = members.map(\.code)
-        if let known = memo.byMembers[key] { return known }
-        let ids = series(of: members, pollutant)
-        memo.byMembers[key] = ids
-        return ids
     }
 }

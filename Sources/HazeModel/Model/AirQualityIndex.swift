@@ -5,14 +5,12 @@ public enum AQIEdition: String, Sendable, Hashable, CaseIterable, CustomStringCo
     case hj633_2026 = "HJ 633-2026"
 
     package static func inForce(on date: CivilDate) -> AQIEdition {
-        date < AirQualityStandard.edition2026Start ? .hj633_2012 : .hj633_2026
+        inForce(on: Day(date))
     }
 
     package static func inForce(on day: Day) -> AQIEdition {
-        day < edition2026StartDay ? .hj633_2012 : .hj633_2026
+        day < AirQualityStandard.edition2026StartDay ? .hj633_2012 : .hj633_2026
     }
-
-    private static let edition2026StartDay = Day(AirQualityStandard.edition2026Start)
 
     public var description: String { rawValue }
 }

@@ -14,23 +14,20 @@ public enum AirQualityStandard: Sendable, Hashable, CaseIterable {
     /// The first day of GB 3095—2026's final limits.
     package static let finalLimitsStart = CivilDate(year: 2031, month: 1, day: 1)!
 
-    /// The edition in force on a date.
-    package static func inForce(on date: CivilDate) -> AirQualityStandard {
-        if date < edition2026Start { return .gb3095_2012 }
-        if date < finalLimitsStart { return .gb3095_2026Transitional }
-        return .gb3095_2026
-    }
+    /// The first days of both, as day numbers: a ranking asks for the edition
+    /// of every unit and day, and turning each day into a date was a tenth of its statistics.
+    package static let edition2026StartDay = Day(edition2026Start)
+    private static let finalLimitsStartDay = Day(finalLimitsStart)
 
+    /// The edition in force on a date.
+    package static func inForce(on date: CivilDate) -> AirQualityStandard { inForce(on: Day(date)) }
+
+    /// The edition in force on a day.
     package static func inForce(on day: Day) -> AirQualityStandard {
-        // Compared as day numbers: a ranking asks for every unit and day, and
-        // turning each day into a calendar date was a tenth of its statistics.
         if day < edition2026StartDay { return .gb3095_2012 }
         if day < finalLimitsStartDay { return .gb3095_2026Transitional }
         return .gb3095_2026
     }
-
-    private static let edition2026StartDay = Day(edition2026Start)
-    private static let finalLimitsStartDay = Day(finalLimitsStart)
 
     /// A short citation for reports, e.g. `GB 3095-2012`.
     package var citation: String {
