@@ -13,21 +13,22 @@ let optimizedDebug: [SwiftSetting] = ProcessInfo.processInfo.environment["HAZE_D
 // (`-static-stdlib`, linked by the toolchain's lld): a process starts in about
 // 8 ms instead of 15 (the dynamic loader relocating a dozen Swift libraries was
 // most of a `haze rank`'s start), and an installed `haze` needs no Swift
-// runtime on the machine, only glibc, libstdc++, zlib and libcurl. Debug builds (the tests)
-// link as usual.
+// runtime on the machine, only glibc, libstdc++ and zlib (and libcurl for the
+// commands that use the network: CLibcurl loads it on first use, not at every
+// start). Debug builds (the tests) link as usual.
 let staticRuntime: [LinkerSetting] = [
     // The objects are compiled against the shared modules, whose autolink
     // entries omit what the static archives need beside them (the list
     // `swiftc -static-stdlib -v` links for a program importing FoundationNetworking).
     .unsafeFlags(["-static-stdlib", "-use-ld=lld",
                   "-l_CFURLSessionInterface", "-l_FoundationICU", "-lCoreFoundation", "-lFoundationEssentials",
-                  "-lFoundationInternationalization", "-l_FoundationCShims", "-l_FoundationCollections",
-                  "-lcurl"], .when(configuration: .release)),
+                  "-lFoundationInternationalization", "-l_FoundationCShims", "-l_FoundationCollections"],
+                 .when(configuration: .release)),
 ]
 
 // haze builds with the Swift toolchain alone: no package dependencies.
 // System libraries: zlib (gzip, deflate and CRC-32) and, through
-// FoundationNetworking, libcurl.
+// FoundationNetworking, libcurl (loaded by CLibcurl when the network is first used).
 //
 // One target per layer; each depends only on the layers below it, so a wrong
 // import does not compile (and `.ci/check-layers` fails on an undeclared one):
@@ -53,7 +54,15 @@ let package = Package(
         .target(name: "HazeRegistry", dependencies: ["HazeModel"], swiftSettings: optimizedDebug),
         .target(name: "HazeStore", dependencies: ["HazeModel"], swiftSettings: optimizedDebug),
         .target(name: "HazeIngest", dependencies: ["HazeModel", "HazeRegistry", "HazeStore"], swiftSettings: optimizedDebug),
-        .target(name: "HazeNet", dependencies: ["HazeModel"], swiftSettings: optimizedDebug),
+        // libcurl's functions, forwarded to libcurl.so.4 opened on first use (see CLibcurl.c).
+        // Debug builds link FoundationNetworking dynamically, with libcurl beside it: exporting
+        // these definitions puts them in front of libcurl's there too, so the tests'
+        // requests go through the same forwarding as a release binary's.
+        .target(name: "CLibcurl", linkerSettings: [
+            .linkedLibrary("dl"),
+            .unsafeFlags(["-Xlinker", "--export-dynamic"], .when(configuration: .debug)),
+        ]),
+        .target(name: "HazeNet", dependencies: ["HazeModel", "CLibcurl"], swiftSettings: optimizedDebug),
         .target(name: "HazeSources", dependencies: ["HazeModel", "HazeRegistry", "HazeStore", "HazeIngest", "HazeNet"], swiftSettings: optimizedDebug),
         .target(name: "HazeAssessment", dependencies: ["HazeModel", "HazeRegistry", "HazeStore"], swiftSettings: optimizedDebug),
         .target(name: "HazeAlerts", dependencies: ["HazeModel", "HazeRegistry", "HazeStore", "HazeAssessment", "HazeNet"], swiftSettings: optimizedDebug),

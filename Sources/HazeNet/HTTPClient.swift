@@ -43,6 +43,8 @@ public enum HTTPError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The body ended before its Content-Length.
     case truncated(url: String, expected: Int, received: Int)
     case redirect(url: String, location: String)
+    /// The machine cannot make requests at all (libcurl is missing).
+    case unavailable(url: String, reason: String)
 
     public var description: String {
         switch self {
@@ -52,6 +54,7 @@ public enum HTTPError: Error, Sendable, Equatable, CustomStringConvertible {
         case .truncated(let url, let expected, let received):
             return "\(url): body ended after \(received) of \(expected) bytes"
         case .redirect(let url, let location): return "\(url): redirected to \(location)"
+        case .unavailable(let url, let reason): return "\(url): \(reason)"
         }
     }
 
@@ -60,7 +63,7 @@ public enum HTTPError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .deadline, .connection, .truncated: return true
         case .status(_, let code): return code >= 500 || code == 429 || code == 408
-        case .redirect: return false
+        case .redirect, .unavailable: return false
         }
     }
 }
@@ -109,7 +112,8 @@ public final class HTTPClient: Sendable {
 
     /// The deadlines and retries every request of this client follows.
     public let policy: Policy
-    private let session: URLSession
+    /// Nil when libcurl could not be loaded: every request then fails with the reason.
+    private let session: URLSession?
     private let delegate = NoRedirects()
 
     /// A client following `policy`.
@@ -120,10 +124,12 @@ public final class HTTPClient: Sendable {
         configuration.timeoutIntervalForResource = policy.deadline
         configuration.httpMaximumConnectionsPerHost = 4
         configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        self.session = URLSession(configuration: configuration, delegate: delegate, delegateQueue: nil)
+        // URLSession starts libcurl as it is made: only when libcurl is there.
+        self.session = Libcurl.failure == nil
+            ? URLSession(configuration: configuration, delegate: delegate, delegateQueue: nil) : nil
     }
 
-    deinit { session.finishTasksAndInvalidate() }
+    deinit { session?.finishTasksAndInvalidate() }
 
     /// Sends with retries; `log` hears about each failed attempt (URL redacted).
     public func send(_ request: HTTPRequest, log: (String) -> Void = { _ in }) -> Result<HTTPResponse, HTTPError> {
@@ -182,6 +188,9 @@ public final class HTTPClient: Sendable {
 
     /// One attempt, bounded by a hard wall-clock timeout.
     private func once(_ request: HTTPRequest, timeout: Double) -> Result<HTTPResponse, HTTPError> {
+        guard let session else {
+            return .failure(.unavailable(url: Redaction.redact(request.url), reason: Libcurl.failure ?? "libcurl could not be loaded"))
+        }
         var urlRequest = URLRequest(url: request.url)
         urlRequest.httpMethod = request.method
         urlRequest.httpBody = request.body
