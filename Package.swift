@@ -58,7 +58,7 @@ let package = Package(
         // Debug builds link FoundationNetworking dynamically, with libcurl beside it: exporting
         // these definitions puts them in front of libcurl's there too, so the tests'
         // requests go through the same forwarding as a release binary's.
-        .target(name: "CLibcurl", linkerSettings: [
+        .target(name: "CLibcurl", cSettings: [.define("HAZE_EXPORT_CURL", .when(configuration: .debug))], linkerSettings: [
             .linkedLibrary("dl"),
             .unsafeFlags(["-Xlinker", "--export-dynamic"], .when(configuration: .debug)),
         ]),

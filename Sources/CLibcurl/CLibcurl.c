@@ -27,6 +27,17 @@
 
 #include "CLibcurl.h"
 
+// Release binaries link FoundationNetworking statically: the forwarders are
+// found at link time and stay out of the dynamic symbol table, so libcurl's
+// calls to its own functions never come back through them. Debug builds
+// (HAZE_EXPORT_CURL) export them to stand in front of libcurl for the shared
+// FoundationNetworking.
+#if defined(HAZE_EXPORT_CURL)
+#define FORWARDER __attribute__((visibility("default")))
+#else
+#define FORWARDER __attribute__((visibility("hidden")))
+#endif
+
 struct functions {
     CURLcode (*global_init)(long);
     CURL *(*easy_init)(void);
@@ -58,11 +69,18 @@ static struct functions real;
 static pthread_once_t loading = PTHREAD_ONCE_INIT;
 static int loaded;
 static char failure[512];
+/// Set while this thread opens the library: a curl call from inside dlopen
+/// (a library's constructor) would wait on `loading` for ever.
+static _Thread_local int opening;
+
+/// The name being opened, for messages (per thread: a probe may run beside the load).
+static _Thread_local const char *opened_name = "";
 
 static int resolve(void *library, const char *name, void *slot, char *reason, size_t capacity) {
     void *address = dlsym(library, name);
     if (address == NULL) {
-        snprintf(reason, capacity, "the library has no %s (libcurl older than 7.62?)", name);
+        snprintf(reason, capacity, "the %s found has no %s: not libcurl 7.62 or newer (check LD_LIBRARY_PATH)",
+                 opened_name, name);
         return 0;
     }
     // POSIX: a function's address from dlsym is used through a function pointer.
@@ -70,13 +88,14 @@ static int resolve(void *library, const char *name, void *slot, char *reason, si
     return 1;
 }
 
-/// Opens `name` and finds every function; 0 with the reason otherwise.
-static int open_library(const char *name, struct functions *into, char *reason, size_t capacity) {
+/// Opens `name` and finds every function: the library's handle, or NULL with the reason.
+static void *open_library(const char *name, struct functions *into, char *reason, size_t capacity) {
+    opened_name = name;
     void *library = dlopen(name, RTLD_NOW | RTLD_LOCAL);
     if (library == NULL) {
         const char *why = dlerror();
         snprintf(reason, capacity, "%s", why != NULL ? why : "it could not be opened");
-        return 0;
+        return NULL;
     }
     int found = resolve(library, "curl_global_init", &into->global_init, reason, capacity)
         && resolve(library, "curl_easy_init", &into->easy_init, reason, capacity)
@@ -103,12 +122,15 @@ static int open_library(const char *name, struct functions *into, char *reason, 
         && resolve(library, "curl_version_info", &into->version_info, reason, capacity);
     if (!found) {
         dlclose(library);
+        return NULL;
     }
-    return found;
+    return library;
 }
 
 static void load(void) {
-    loaded = open_library("libcurl.so.4", &real, failure, sizeof failure);
+    opening = 1;
+    loaded = open_library("libcurl.so.4", &real, failure, sizeof failure) != NULL;
+    opening = 0;
 }
 
 int haze_libcurl_load(char *reason, size_t capacity) {
@@ -122,13 +144,22 @@ int haze_libcurl_load(char *reason, size_t capacity) {
 int haze_libcurl_probe(const char *name, char *reason, size_t capacity) {
     struct functions scratch;
     char ignored[8];
-    return open_library(name, &scratch, reason != NULL ? reason : ignored,
-                        reason != NULL ? capacity : sizeof ignored);
+    void *library = open_library(name, &scratch, reason != NULL ? reason : ignored,
+                                 reason != NULL ? capacity : sizeof ignored);
+    if (library == NULL) {
+        return 0;
+    }
+    dlclose(library);
+    return 1;
 }
 
 /// Every forwarder starts here. Reaching it without libcurl means a caller
 /// skipped haze_libcurl_load: stop with the reason rather than call nothing.
 static void require(void) {
+    if (opening) {
+        fprintf(stderr, "haze: libcurl.so.4 called libcurl while being opened (not the libcurl haze expects; check LD_LIBRARY_PATH)\n");
+        abort();
+    }
     pthread_once(&loading, load);
     if (!loaded) {
         fprintf(stderr, "haze: the network needs libcurl, which could not be loaded: %s\n", failure);
@@ -136,44 +167,44 @@ static void require(void) {
     }
 }
 
-CURLcode curl_global_init(long flags) { require(); return real.global_init(flags); }
-CURL *curl_easy_init(void) { require(); return real.easy_init(); }
-void curl_easy_cleanup(CURL *handle) { require(); real.easy_cleanup(handle); }
-CURLcode curl_easy_pause(CURL *handle, int bitmask) { require(); return real.easy_pause(handle, bitmask); }
-const char *curl_easy_strerror(CURLcode code) { require(); return real.easy_strerror(code); }
-void curl_free(void *pointer) { require(); real.free(pointer); }
-CURLM *curl_multi_init(void) { require(); return real.multi_init(); }
-CURLMcode curl_multi_cleanup(CURLM *multi) { require(); return real.multi_cleanup(multi); }
-CURLMcode curl_multi_add_handle(CURLM *multi, CURL *handle) { require(); return real.multi_add_handle(multi, handle); }
-CURLMcode curl_multi_remove_handle(CURLM *multi, CURL *handle) { require(); return real.multi_remove_handle(multi, handle); }
-CURLMcode curl_multi_assign(CURLM *multi, curl_socket_t socket, void *pointer) {
+FORWARDER CURLcode curl_global_init(long flags) { require(); return real.global_init(flags); }
+FORWARDER CURL *curl_easy_init(void) { require(); return real.easy_init(); }
+FORWARDER void curl_easy_cleanup(CURL *handle) { require(); real.easy_cleanup(handle); }
+FORWARDER CURLcode curl_easy_pause(CURL *handle, int bitmask) { require(); return real.easy_pause(handle, bitmask); }
+FORWARDER const char *curl_easy_strerror(CURLcode code) { require(); return real.easy_strerror(code); }
+FORWARDER void curl_free(void *pointer) { require(); real.free(pointer); }
+FORWARDER CURLM *curl_multi_init(void) { require(); return real.multi_init(); }
+FORWARDER CURLMcode curl_multi_cleanup(CURLM *multi) { require(); return real.multi_cleanup(multi); }
+FORWARDER CURLMcode curl_multi_add_handle(CURLM *multi, CURL *handle) { require(); return real.multi_add_handle(multi, handle); }
+FORWARDER CURLMcode curl_multi_remove_handle(CURLM *multi, CURL *handle) { require(); return real.multi_remove_handle(multi, handle); }
+FORWARDER CURLMcode curl_multi_assign(CURLM *multi, curl_socket_t socket, void *pointer) {
     require();
     return real.multi_assign(multi, socket, pointer);
 }
-CURLMsg *curl_multi_info_read(CURLM *multi, int *queued) { require(); return real.multi_info_read(multi, queued); }
-CURLMcode curl_multi_socket_action(CURLM *multi, curl_socket_t socket, int mask, int *running) {
+FORWARDER CURLMsg *curl_multi_info_read(CURLM *multi, int *queued) { require(); return real.multi_info_read(multi, queued); }
+FORWARDER CURLMcode curl_multi_socket_action(CURLM *multi, curl_socket_t socket, int mask, int *running) {
     require();
     return real.multi_socket_action(multi, socket, mask, running);
 }
-struct curl_slist *curl_slist_append(struct curl_slist *list, const char *text) {
+FORWARDER struct curl_slist *curl_slist_append(struct curl_slist *list, const char *text) {
     require();
     return real.slist_append(list, text);
 }
-void curl_slist_free_all(struct curl_slist *list) { require(); real.slist_free_all(list); }
-CURLU *curl_url(void) { require(); return real.url(); }
-CURLUcode curl_url_get(const CURLU *url, CURLUPart what, char **part, unsigned int flags) {
+FORWARDER void curl_slist_free_all(struct curl_slist *list) { require(); real.slist_free_all(list); }
+FORWARDER CURLU *curl_url(void) { require(); return real.url(); }
+FORWARDER CURLUcode curl_url_get(const CURLU *url, CURLUPart what, char **part, unsigned int flags) {
     require();
     return real.url_get(url, what, part, flags);
 }
-CURLUcode curl_url_set(CURLU *url, CURLUPart what, const char *part, unsigned int flags) {
+FORWARDER CURLUcode curl_url_set(CURLU *url, CURLUPart what, const char *part, unsigned int flags) {
     require();
     return real.url_set(url, what, part, flags);
 }
-char *curl_version(void) { require(); return real.version(); }
-curl_version_info_data *curl_version_info(CURLversion age) { require(); return real.version_info(age); }
+FORWARDER char *curl_version(void) { require(); return real.version(); }
+FORWARDER curl_version_info_data *curl_version_info(CURLversion age) { require(); return real.version_info(age); }
 
 // An option's number says the type of its one argument (curl.h: CURLOPTTYPE_*).
-CURLcode curl_easy_setopt(CURL *handle, CURLoption option, ...) {
+FORWARDER CURLcode curl_easy_setopt(CURL *handle, CURLoption option, ...) {
     require();
     va_list arguments;
     va_start(arguments, option);
@@ -194,7 +225,7 @@ CURLcode curl_easy_setopt(CURL *handle, CURLoption option, ...) {
 }
 
 // Multi options are numbered the same way.
-CURLMcode curl_multi_setopt(CURLM *multi, CURLMoption option, ...) {
+FORWARDER CURLMcode curl_multi_setopt(CURLM *multi, CURLMoption option, ...) {
     require();
     va_list arguments;
     va_start(arguments, option);
@@ -213,7 +244,7 @@ CURLMcode curl_multi_setopt(CURLM *multi, CURLMoption option, ...) {
 }
 
 // Every CURLINFO_* is answered through a pointer.
-CURLcode curl_easy_getinfo(CURL *handle, CURLINFO info, ...) {
+FORWARDER CURLcode curl_easy_getinfo(CURL *handle, CURLINFO info, ...) {
     require();
     va_list arguments;
     va_start(arguments, info);

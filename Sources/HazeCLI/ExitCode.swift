@@ -7,6 +7,7 @@ package enum ExitCode: Int32, Sendable {
     case usage = 64
     case dataError = 65
     case noInput = 66
+    case unavailable = 69
     case software = 70
     case ioError = 74
     case temporaryFailure = 75

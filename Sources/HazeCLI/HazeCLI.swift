@@ -112,6 +112,7 @@ public enum HazeCLI {
             return (error.isUsage ? ExitCode.usage : ExitCode.dataError).rawValue
         } catch let error as PullError {
             console.note("haze: error: \(error)")
+            if case .networkUnavailable = error { return ExitCode.unavailable.rawValue }
             return ExitCode.dataError.rawValue
         } catch let error as OutputFile.Failure {
             console.note("haze: error: --out \(error)")

@@ -23,6 +23,6 @@ package enum Libcurl {
         }
         guard loaded == 0 else { return nil }
         let why = String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        return "libcurl could not be loaded (\(why)); install it (Debian: apt install libcurl4) to pull data or deliver alerts"
+        return "libcurl could not be loaded (\(why)); install it (Debian: apt install libcurl4) to use the network (pull, alert delivery, export clickhouse)"
     }
 }

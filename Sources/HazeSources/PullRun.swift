@@ -42,6 +42,8 @@ public struct PullRun {
         var puller = Puller(store: store, registry: registry, environment: environment, progress: redactedProgress,
                             log: { line in log(Redaction.redact(text: line)) })
         puller.windowPolicy = windowPolicy
+        // Said once, before any source: no request can be made from this machine.
+        if let why = Libcurl.failure { throw PullError.networkUnavailable(why) }
         var report = PullRunReport()
         for source in sources {
             var pulled = try puller.pull(source, since: since, until: until)

@@ -170,6 +170,8 @@ public enum PullError: Error, Sendable, Equatable, CustomStringConvertible {
     case unsafeEnvironment(source: String, header: String, variable: String)
     case undeclaredEnvironment(source: String, header: String, variable: String)
     case noStart(source: String)
+    /// No request can be made from this machine (libcurl is missing): a setup problem, not one a later run gets past.
+    case networkUnavailable(String)
 
     public var description: String {
         switch self {
@@ -187,6 +189,8 @@ public enum PullError: Error, Sendable, Equatable, CustomStringConvertible {
             return "source '\(source)': header \(header) uses ${\(variable)}, which the source does not list in \"environment\""
         case .noStart(let source):
             return "source '\(source)' has no cursor yet and no start date: pass --since DATE or set \"start\""
+        case .networkUnavailable(let why):
+            return "nothing pulled: \(why)"
         }
     }
 }

@@ -208,8 +208,12 @@ struct Puller {
                     let url = URLTemplate.expand(source.url, ["sensor": sensor, "from": URLTemplate.utc(windowStart),
                                                               "to": URLTemplate.utc(windowEnd.advanced(by: 1)), "page": String(page)])
                     progress?("[pull \(source.id)] sensor \(sensor) \(URLTemplate.utc(windowStart)) page \(page)")
-                    guard case .success(let response) = fetch([url], headers: headers, client: client)[0] else {
+                    let response: HTTPResponse
+                    switch fetch([url], headers: headers, client: client)[0] {
+                    case .success(let answer): response = answer
+                    case .failure(let error):
                         report.failed.append("sensor \(sensor) from \(URLTemplate.utc(windowStart)) page \(page)")
+                        report.notes.append("sensor \(sensor) from \(URLTemplate.utc(windowStart)) page \(page): \(error)")
                         break sensorLoop
                     }
                     report.fetched += 1

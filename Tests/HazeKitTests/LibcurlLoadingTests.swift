@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import HazeNet
+import HazeSources
 
 /// libcurl is opened when the network is first used (CLibcurl), so commands
 /// that stay on the machine start without it. The tests' requests go through
@@ -40,7 +41,14 @@ struct LibcurlLoadingTests {
         #expect(absent?.contains("apt install libcurl4") == true)
         let zlib = Libcurl.problem(with: "libz.so.1")
         #expect(zlib?.contains("has no curl_global_init") == true, "\(zlib ?? "nil")")
+        #expect(zlib?.contains("the libz.so.1 found") == true)
         #expect(Libcurl.problem(with: "libcurl.so.4") == nil)
+    }
+
+    @Test("without libcurl, a pull stops before any source with one message (exit 69), and nothing is counted as fetched")
+    func pullWithoutLibcurl() {
+        let error = PullError.networkUnavailable("libcurl could not be loaded (gone)")
+        #expect(error.description == "nothing pulled: libcurl could not be loaded (gone)")
     }
 
     @Test("a client on a machine without libcurl fails each request with that reason, and does not retry it")

@@ -207,6 +207,13 @@ struct PullTests {
         let first = Hour(CivilDate(year: 2023, month: 10, day: 16)!.dayNumber * 24 + 13)   // the first period ends at 13:00
         #expect((0..<3).map { opened.value(id, at: first.advanced(by: $0)) } == [6, 8, 9])
         #expect(run.stdout.contains("sensors through 101: 2023-10-16T23:00:00Z"))
+        // A failed hourly request says why (it said only which sensor and page).
+        try server.setMode("fail500")
+        let failing = InProcess(["pull", "--config", config, "--store", store, "--stations", stations, "--until", "2023-10-17"],
+                                environment: ["OPENAQ_TEST_KEY": "k"])
+        #expect(failing.status == 75, "\(failing.stderr)")
+        #expect((failing.stdout + failing.stderr).contains("sensor 101 from 2023-10-17T00:00:00Z page 1:") &&
+                (failing.stdout + failing.stderr).contains("HTTP 500"), "\(failing.stdout)\(failing.stderr)")
     }
 
     @Test("a bad configuration names the file, the source and the field")

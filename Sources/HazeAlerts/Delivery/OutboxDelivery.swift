@@ -1,4 +1,5 @@
 import Foundation
+import HazeNet
 import HazeModel
 import HazeStore
 
@@ -68,7 +69,14 @@ struct OutboxDelivery {
         var attempt = 0
         var stopped: String?
         var lastError: String?
-        while let outbox = state.outbox[id], !outbox.isEmpty {
+        if let why = Libcurl.failure, state.outbox[id]?.isEmpty == false {
+            // Nothing can be sent from this machine: no attempt is counted
+            // against the receiver's quota, and every report waits in the outbox.
+            stopped = "not sent"
+            lastError = why
+            note("\(id): not sent: \(why)")
+        }
+        while stopped == nil, let outbox = state.outbox[id], !outbox.isEmpty {
             let message = receiver.nextMessage(outbox[...])
             let covered = max(1, min(message.covered, outbox.count))
             let wait = ledger.wait(id, pacing: pacing, now: clock.seconds())
