@@ -10,11 +10,30 @@ public struct CityAliases: Sendable {
     public private(set) var names: [String: String] = [:]
     /// spelling → cities, for suggestions only.
     public private(set) var suggestions: [String: [String]] = [:]
+    /// `names` by bytes, for the lookup every station of every list makes;
+    /// exact while every alias is plainly in NFC (`NameKey.isPlainlyNFC`).
+    private var byBytes: [NameKey: String] = [:]
+    /// Whether every alias is plainly in NFC, so `byBytes` may answer.
+    private var plainAliases = true
 
     init() {}
 
     /// The registry's name of a city written another way (itself when not an alias).
-    func canonical(_ city: String) -> String { names.isEmpty ? city : names[city] ?? city }
+    func canonical(_ city: String) -> String {
+        if names.isEmpty { return city }
+        // Both in NFC: equal bytes exactly when equal strings.
+        if plainAliases && NameKey.isPlainlyNFC(city) { return byBytes[NameKey(city)] ?? city }
+        return names[city] ?? city
+    }
+
+    private mutating func set(_ alias: String, to city: String) {
+        names[alias] = city
+        if NameKey.isPlainlyNFC(alias) {
+            byBytes[NameKey(alias)] = city
+        } else {
+            plainAliases = false
+        }
+    }
 
     mutating func add(alias: String, city: String, suggestOnly: Bool, source: String) throws(RegistryError) {
         if suggestOnly {
@@ -25,7 +44,7 @@ public struct CityAliases: Sendable {
         if let existing = names[alias], resolved(existing) != resolved(city) {
             throw .conflictingEntries(code: alias, field: "city alias (\(source))", first: existing, second: city)
         }
-        names[alias] = city
+        set(alias, to: city)
     }
 
     /// The name a chain of aliases leads to (stops at a cycle).
@@ -45,7 +64,7 @@ public struct CityAliases: Sendable {
                 seen.insert(target)
                 target = next
             }
-            names[alias] = target
+            set(alias, to: target)
         }
     }
 }

@@ -20,6 +20,12 @@ public struct StationList: Sendable {
         self.codes = []
     }
 
+    /// Room for `count` stations (a list's rows), so the lookup is not rehashed as it grows.
+    mutating func reserveCapacity(_ count: Int) {
+        stations.reserveCapacity(count)
+        codes.reserveCapacity(count)
+    }
+
     /// The station listed under `code`; nil when the list does not have it.
     public subscript(code: String) -> Station? { stations[code] }
 

@@ -112,6 +112,7 @@ extension StationRegistry {
 
     private mutating func addList(_ table: RegistryTable, effective: Day) throws(RegistryError) {
         var list = StationList(effective: effective, file: table.file)
+        list.reserveCapacity(table.rows.count)
         for (line, var station, _) in try Self.stations(of: table) {
             // A dated national list is the list of standard monitoring stations: a
             // micro-sensor there would silently leave the city's value (or a
@@ -192,7 +193,9 @@ extension StationRegistry {
             func coordinate(_ column: Int?, _ name: String, _ range: ClosedRange<Double>) throws(RegistryError) -> Double? {
                 let value = row.text(column)
                 // The national list writes an unknown coordinate as "-".
-                if value.isEmpty || value == "-" || value == "—" { return nil }
+                // (By bytes: comparing every coordinate with a non-ASCII "—" as
+                // strings went through Unicode normalisation.)
+                if value.isEmpty || value.sameBytes(as: "-") || value.sameBytes(as: "—") { return nil }
                 switch ExternalNumber.decimal(value, in: range) {
                 case .success(let number): return number
                 case .failure(let refusal):

@@ -385,11 +385,17 @@ public struct StationRegistry: Sendable {
             var cities = [station.city]
             func place(_ city: String) {
                 let city = aliases.canonical(city)
-                if !cities.contains(city) { cities.append(city) }
+                // Equal bytes first: `==` of two long non-ASCII names normalises both.
+                if !cities.contains(where: { $0.sameBytes(as: city) || $0 == city }) { cities.append(city) }
             }
             for city in listCities { place(city) }
             if let table { place(table.city) }
-            for city in cities { codesByCity[city, default: []].append(code) }
+            cityCodes.add(station.city, code, into: &codesByCity)
+            if cities.count > 1 {
+                // A station some list places elsewhere too (rare): appended in code order.
+                cityCodes.flush(into: &codesByCity)
+                for city in cities.dropFirst() { codesByCity[city, default: []].append(code) }
+            }
         }
         cityCodes.flush(into: &codesByCity)
         byCity = [:]

@@ -25,6 +25,18 @@ struct CSVTests {
         #expect(records("a,b\n1,2\n") == [["a", "b"], ["1", "2"]])
     }
 
+    @Test("a trimmed field is the decoded text trimmed, for plain, quoted and invalid UTF-8 fields")
+    func trimmedFields() {
+        let text: [UInt8] = Array(" 北京 ,\t1001A\r\n\" a \"\"b\"\" \", ".utf8) + [0xE4, 0x20] + Array(",\n".utf8)
+        var scanner = CSVScanner(bytes: text)
+        var fields: [CSVField] = []
+        var all: [CSVField] = []
+        while scanner.nextRecord(into: &fields) { all += fields }
+        let expected = all.map { scanner.string($0).trimmingASCIIWhitespace() }
+        #expect(all.map { scanner.trimmedString($0) } == expected)
+        #expect(expected == ["北京", "1001A", "a \"b\"", "\u{FFFD}", ""])
+    }
+
     @Test func quotedFields() {
         #expect(records("\"x,y\",\"say \"\"hi\"\"\",z\n") == [["x,y", "say \"hi\"", "z"]])
         #expect(records("\"line\nbreak\",2\n") == [["line\nbreak", "2"]])

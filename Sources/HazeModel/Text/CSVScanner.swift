@@ -200,8 +200,16 @@ package struct CSVScanner {
 
     /// The field's text with surrounding ASCII whitespace removed.
     package func trimmedString(_ field: CSVField) -> String {
-        string(field).trimmingASCIIWhitespace()
+        if field.hasEscapedQuotes { return string(field).trimmingASCIIWhitespace() }
+        // Trimmed as bytes, one string made: an ASCII space is never part of a
+        // multi-byte character, so this is the decoded text trimmed.
+        var lower = field.range.lowerBound, upper = field.range.upperBound
+        while lower < upper && Self.isASCIISpace(bytes[lower]) { lower += 1 }
+        while upper > lower && Self.isASCIISpace(bytes[upper - 1]) { upper -= 1 }
+        return String(decoding: bytes[lower ..< upper], as: UTF8.self)
     }
+
+    @inline(__always) private static func isASCIISpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0A }
 
     /// True when the field's bytes are exactly `literal`.
     package func field(_ field: CSVField, equals literal: StaticString) -> Bool {
