@@ -187,10 +187,11 @@ package final class RingFile<Step: RingStep> {
     }
 
     /// Checks a row against its entry: the checksum, the counts, the tag, and
-    /// that every slot is a value the ring can hold (`valid(raw, pollutant code)`;
-    /// a slot beyond the series table has code 0).
+    /// that every slot is a value the ring can hold (`Rule.isValidRaw(raw, code:)`;
+    /// a slot beyond the series table has code 0). Generic over the rule, so the
+    /// check of each slot is compiled into the loop (a function value was a call per slot).
     @inline(__always)
-    package func verify(_ step: Step, pollutantCodes: [UInt8], valid: (UInt64, UInt8) -> Bool) -> RowVerdict {
+    package func verify<Rule: SlotRule>(_ step: Step, pollutantCodes: [UInt8], slots rule: Rule.Type) -> RowVerdict {
         guard let entry = entry(step) else { return .damaged("its row directory entry fails its check") }
         // What `RowEdit.change(from: 0, to:)` of every filled slot would make, in one pass over
         // the row through one pointer (a province's daily row holds 150 000 slots).
@@ -206,7 +207,7 @@ package final class RingFile<Step: RingStep> {
                                      : UInt64(UInt16(littleEndian: row.loadUnaligned(fromByteOffset: 2 * series, as: UInt16.self)))
                     guard value != 0 else { continue }
                     let code = series < codes.count ? codes[series] : 0
-                    if !valid(value, code) { bad += 1 }
+                    if !Rule.isValidRaw(value, code: code) { bad += 1 }
                     hash &+= RowHash.slot(value, series: series, step: stepIndex)
                     let index = Int(code) - 1
                     if index >= 0 && index < RowEntry.pollutantCodes { counts[index] &+= 1 }

@@ -194,7 +194,7 @@ public final class Store {
     public func dailyRow(on day: Day) throws(StoreError) -> DailyRow? {
         guard let window = daily.presentDays, window.contains(day) else { return nil }
         if !verifiedDays.contains(day.index) {
-            let verdict = daily.ring.verify(day, pollutantCodes: pollutantCodes, valid: DailyRing.isValidRaw(_:code:))
+            let verdict = daily.ring.verify(day, pollutantCodes: pollutantCodes, slots: DailyRing.self)
             if case .damaged(let why) = verdict {
                 throw .corrupt(path: dailyPath, detail: "the daily row of \(day) is damaged (\(why))")
             }
@@ -548,7 +548,7 @@ public final class Store {
         var intact = Set<Int>()
         for day in days {
             for hour in calendar.hours(of: day) where window.contains(hour) {
-                switch hourly.ring.verify(hour, pollutantCodes: pollutantCodes, valid: HourlyRing.isValidRaw(_:code:)) {
+                switch hourly.ring.verify(hour, pollutantCodes: pollutantCodes, slots: HourlyRing.self) {
                 case .empty, .intact: intact.insert(hour.index)
                 case .damaged(let why):
                     throw .corrupt(path: hourlyPath, detail: "the row of \(zone.format(hour)) is damaged (\(why)), so \(day) cannot be rolled up; nothing was written")

@@ -6,7 +6,7 @@ import HazeSources
 /// libcurl is opened when the network is first used (CLibcurl), so commands
 /// that stay on the machine start without it. The tests' requests go through
 /// the same forwarding functions as a release binary's.
-@Suite("libcurl loaded on first use")
+@Suite("libcurl loaded on first use", .onTestThreads)
 struct LibcurlLoadingTests {
     @Test("FoundationNetworking's libcurl calls land in haze's forwarding functions, and requests work through them")
     func requestsGoThroughTheForwarding() throws {

@@ -5,7 +5,7 @@ import Testing
 
 /// City names are looked up by their bytes where that gives `String`'s own
 /// answer (both names in NFC), and through `String` otherwise.
-@Suite("Names compared by bytes")
+@Suite("Names compared by bytes", .onTestThreads)
 struct NameKeyTests {
     /// Every scalar `isPlainlyNFC` accepts is one NFC leaves alone, alone and
     /// after a neighbour — checked against Foundation's normalisation, not against the rule.

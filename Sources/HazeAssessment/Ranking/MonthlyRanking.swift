@@ -149,20 +149,20 @@ public struct MonthlyRanking: Sendable {
         }
         // Every unit reads the same days: their rows once.
         let rows = aggregation.dailyRows(month.days)
-        let lastYearRows = lastYearMonth.map { aggregation.dailyRows($0.days) }
+        let lastYearRows = lastYearMonth.map { aggregation.dailyRows($0.days) } ?? Aggregation.DailyRows(first: month.days.lowerBound, rows: [])
         var rankings: [PollutantRanking] = []
         for pollutant in Set(scope.pollutants + (weights?.pollutants ?? [])).sorted() {
             // Exceptional days leave the PM2.5 and PM10 means only (RULES.md §10).
             let excluded = [Pollutant.pm25, .pm10].contains(pollutant) ? excluded : units.map { _ in [] }
+            let currentDays = aggregation.unitDays(of: units, pollutant, days: month.days, rows: rows)
             let current = units.indices.map {
-                PeriodStatistics(days: aggregation.unitDays(units[$0], pollutant, days: month.days, rows: rows),
-                                 pollutant: pollutant, validity: validity, excluding: excluded[$0])
+                PeriodStatistics(days: currentDays[$0], pollutant: pollutant, validity: validity, excluding: excluded[$0])
             }
             // Before 0001-01 there is no last year: no data, never a trap.
+            let previousDays = lastYearMonth.map { aggregation.unitDays(of: units, pollutant, days: $0.days, rows: lastYearRows) }
             let previous = units.indices.map { i in
                 lastYearMonth.map {
-                    PeriodStatistics(days: aggregation.unitDays(units[i], pollutant, days: $0.days, rows: lastYearRows),
-                                     pollutant: pollutant,
+                    PeriodStatistics(days: previousDays?[i] ?? [], pollutant: pollutant,
                                      validity: PeriodValidity(months: [$0]), excluding: excluded[i])
                 } ?? PeriodStatistics(days: [], pollutant: pollutant, validity: validity)
             }

@@ -102,9 +102,8 @@ public struct PeriodRanking: Sendable {
         let rows = aggregation.dailyRows(days)
         var all: [PollutantEntries] = []
         for pollutant in pollutants {
-            let statistics = units.map {
-                PeriodStatistics(days: aggregation.unitDays($0, pollutant, days: days, rows: rows), pollutant: pollutant,
-                                 validity: validity)
+            let statistics = aggregation.unitDays(of: units, pollutant, days: days, rows: rows).map {
+                PeriodStatistics(days: $0, pollutant: pollutant, validity: validity)
             }
             let ranks = Ranks.ascending(statistics.map { $0.isValid ? $0.rounded : nil })
             let standings: [[MonthStanding]] = units.map { unit in

@@ -99,18 +99,35 @@ extension Aggregation {
     /// `rows`: the days' rows read once for every unit of a ranking (read here when not given).
     func unitDays(_ unit: RankingUnit, _ pollutant: Pollutant, days: Range<Day>,
                   rows given: DailyRows? = nil) -> [(day: Day, mean: Double?)] {
-        let rows = given ?? dailyRows(days)
-        // Members change by period, not by day: their series are looked up
-        // once per period (a ranking asks this for every unit, pollutant and day).
-        var current: (days: Range<Day>, series: [Int])?
-        var result: [(day: Day, mean: Double?)] = []
-        result.reserveCapacity(days.count)
+        unitDays(of: [unit], pollutant, days: days, rows: given ?? dailyRows(days))[0]
+    }
+
+    /// Every unit's daily values over `days`, as `unitDays(_:_:days:rows:)`
+    /// gives them, computed day by day: a day's row is read for all units
+    /// while it is in the processor's cache (unit by unit, a national
+    /// ranking went through every row once per unit and pollutant).
+    func unitDays(of units: [RankingUnit], _ pollutant: Pollutant, days: Range<Day>,
+                  rows: DailyRows) -> [[(day: Day, mean: Double?)]] {
+        // Members change by period, not by day: their series are looked up once per
+        // period. Periods are in date order and do not overlap (`RankingUnit.periods`).
+        let periods: [[(days: Range<Day>, series: [Int])]] = units.map { unit in
+            unit.periods.filter { $0.days.overlaps(days) }.map { ($0.days, series(of: $0.stations, pollutant)) }
+        }
+        var next = [Int](repeating: 0, count: units.count)
+        var result: [[(day: Day, mean: Double?)]] = units.map { _ in
+            var values: [(day: Day, mean: Double?)] = []
+            values.reserveCapacity(days.count)
+            return values
+        }
         for day in days {
-            if current.map({ !$0.days.contains(day) }) ?? true {
-                current = unit.period(on: day).map { ($0.days, series(of: $0.stations, pollutant)) }
-                    ?? (day ..< day.advanced(by: 1), [])
+            let row = rows[day]
+            for u in units.indices {
+                var k = next[u]
+                while k < periods[u].count && periods[u][k].days.upperBound <= day { k += 1 }
+                next[u] = k
+                let counted = k < periods[u].count && periods[u][k].days.contains(day)
+                result[u].append((day, counted ? Self.unitDay(periods[u][k].series, in: row).validMean : nil))
             }
-            result.append((day, Self.unitDay(current?.series ?? [], in: rows[day]).validMean))
         }
         return result
     }

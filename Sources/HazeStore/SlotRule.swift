@@ -1,0 +1,8 @@
+/// The values a ring's slot may hold: a raw slot outside them is damage.
+package protocol SlotRule {
+    /// Whether `raw` is a slot value the ring can hold for a series of pollutant `code` (0: no series).
+    static func isValidRaw(_ raw: UInt64, code: UInt8) -> Bool
+}
+
+extension HourlyRing: SlotRule {}
+extension DailyRing: SlotRule {}
