@@ -209,7 +209,11 @@ public struct MonthlyRankingReport: Sendable {
 
     /// The rows as CSV (RFC 4180, a header line first; cells that would start a spreadsheet formula are neutralised).
     public func csv() -> String {
-        csvRecords().map { CSVWriter.line($0) }.joined()
+        let records = csvRecords()
+        var out = ""
+        out.reserveCapacity(records.count * 96)
+        for record in records { CSVWriter.append(record, to: &out) }
+        return out
     }
 
     /// The CSV's header and rows as plain text (before CSV escaping): the

@@ -34,7 +34,19 @@ public enum CSVWriter {
 
     /// One record, terminated by LF.
     public static func line(_ fields: [String], mode: Mode = .report) -> String {
-        fields.map { escape($0, mode: mode) }.joined(separator: ",") + "\n"
+        var out = ""
+        append(fields, to: &out, mode: mode)
+        return out
+    }
+
+    /// Appends one record, terminated by LF, to `out` (a table's lines
+    /// written into one string instead of a string per line and cell).
+    public static func append(_ fields: [String], to out: inout String, mode: Mode = .report) {
+        for (i, field) in fields.enumerated() {
+            if i > 0 { out.append(",") }
+            out.append(escape(field, mode: mode))
+        }
+        out.append("\n")
     }
 
     /// The cell as a spreadsheet must see it: `'` before a formula-leading cell.
