@@ -73,9 +73,8 @@ public struct PeriodStatistics: Sendable, Equatable {
         for (day, mean) in days {
             guard let mean else { continue }
             count += 1
-            if !excluded.isEmpty && excluded.contains(day) {
-                // Left out of the mean only.
-            } else {
+            // An exceptional day is left out of the mean only.
+            if excluded.isEmpty || !excluded.contains(day) {
                 sum += mean
                 used += 1
             }
