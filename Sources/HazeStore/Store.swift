@@ -39,13 +39,17 @@ public final class Store {
     private var table: SeriesTable
     /// Every series in the store, by index.
     public var series: [SeriesKey] { table.series }
-    private var indexByKey: [SeriesKey: Int] { table.indexByKey }
     /// Pollutant code per series, for the row directory's counts.
     var pollutantCodes: [UInt8] { table.pollutantCodes }
-    /// For each series, the index of the same station's other particulate (-1 if none).
-    private var counterparts: [Int] { table.counterparts }
     /// The O3 series, whose daily slots also hold the day's MDA8 and maximum hour.
     var o3Series: [Int] { table.o3Series }
+    /// Station code → series index, one lookup per pollutant, each built when
+    /// first asked for: a ranking of PM2.5 and PM10 does not hash the other
+    /// four pollutants' series (100 000 of a province's 150 000) on every open.
+    private var lookups: [[String: Int]?] = Array(repeating: nil, count: SeriesTable.pollutantSlots)
+    /// For each series, the index of the same station's other particulate (-1 if none);
+    /// made when first needed (the ingester's PM2.5 > PM10 check), again after series are added.
+    private var partners: [Int]?
     /// Daily rows whose checksum this instance has verified.
     private var verifiedDays: Set<Int> = []
 
@@ -146,7 +150,24 @@ public final class Store {
     // MARK: Reading
 
     /// The index of a station's pollutant series in `series`; nil when the store holds no such series.
-    public func index(of key: SeriesKey) -> Int? { indexByKey[key] }
+    public func index(of key: SeriesKey) -> Int? {
+        let code = Int(key.pollutant.rawValue)
+        if lookups[code] == nil { lookups[code] = table.lookup(code: key.pollutant.rawValue) }
+        return lookups[code]?[key.station]
+    }
+
+    /// For each series, the index of the same station's other particulate (-1 if none).
+    private var counterparts: [Int] {
+        if let partners { return partners }
+        var made = [Int](repeating: -1, count: series.count)
+        for (index, key) in series.enumerated() {
+            guard key.pollutant == .pm25, let other = self.index(of: SeriesKey(station: key.station, pollutant: .pm10)) else { continue }
+            made[index] = other
+            made[other] = index
+        }
+        partners = made
+        return made
+    }
 
     /// The newest hour the ring has advanced to.
     public var newestHour: Hour? { hourly.newest }
@@ -271,39 +292,45 @@ public final class Store {
         // arrays are not copied): a province registers 150 000 series.
         var local = table
         table = SeriesTable([])
+        let first = local.series.count
         for key in keys { local.register(key) }
         table = local
+        for (offset, key) in keys.enumerated() {
+            let code = Int(key.pollutant.rawValue)
+            if lookups[code] != nil { lookups[code]?[key.station] = first + offset }
+        }
+        partners = nil
     }
 
-    /// The lookups made from the series table, built in local storage (a
-    /// province's store registers 150 000 series on every open).
+    /// The series table in memory: every key, its pollutant code, the O3 series.
     struct SeriesTable {
+        /// Pollutant codes are 1…6; one slot per possible code byte keeps every lookup in range.
+        static let pollutantSlots = 256
         var series: [SeriesKey] = []
-        var indexByKey: [SeriesKey: Int] = [:]
         var pollutantCodes: [UInt8] = []
-        var counterparts: [Int] = []
         var o3Series: [Int] = []
 
         init(_ keys: [SeriesKey]) {
             series.reserveCapacity(keys.count)
-            indexByKey.reserveCapacity(keys.count)
             pollutantCodes.reserveCapacity(keys.count)
-            counterparts.reserveCapacity(keys.count)
             for key in keys { register(key) }
         }
 
         mutating func register(_ key: SeriesKey) {
             let index = series.count
-            indexByKey[key] = index
             series.append(key)
             pollutantCodes.append(key.pollutant.rawValue)
             if key.pollutant == .o3 { o3Series.append(index) }
-            var other = -1
-            if let partner = key.pollutant.particulateCounterpart {
-                other = indexByKey[SeriesKey(station: key.station, pollutant: partner)] ?? -1
-            }
-            counterparts.append(other)
-            if other >= 0 { counterparts[other] = index }
+        }
+
+        /// Station code → index for one pollutant's series (a code listed twice: the later entry).
+        func lookup(code: UInt8) -> [String: Int] {
+            var count = 0
+            for c in pollutantCodes where c == code { count += 1 }
+            var lookup: [String: Int] = [:]
+            lookup.reserveCapacity(count)
+            for (index, c) in pollutantCodes.enumerated() where c == code { lookup[series[index].station] = index }
+            return lookup
         }
     }
 
@@ -327,7 +354,7 @@ public final class Store {
         try requireWritable()
         var missing: [SeriesKey] = []
         var seen = Set<SeriesKey>()
-        for key in keys where indexByKey[key] == nil && seen.insert(key).inserted {
+        for key in keys where index(of: key) == nil && seen.insert(key).inserted {
             guard key.station.utf8.count <= SeriesKey.maximumCodeLength, !key.station.isEmpty,
                   !key.station.utf8.contains(0) else {
                 throw .seriesCodeTooLong(key.station)
@@ -345,7 +372,7 @@ public final class Store {
         var indices: [Int] = []
         indices.reserveCapacity(keys.count)
         for key in keys {
-            guard let index = indexByKey[key] else { throw .unknownSeries(index: -1, count: series.count) }
+            guard let index = index(of: key) else { throw .unknownSeries(index: -1, count: series.count) }
             indices.append(index)
         }
         return indices
