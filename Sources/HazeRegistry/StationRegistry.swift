@@ -185,6 +185,14 @@ public struct StationRegistry: Sendable {
         return station
     }
 
+    /// The city of a micro-sensor (a table station flagged `sensor`: never in a
+    /// dated list, see `validate`), nil for any other code. One lookup where
+    /// `station(_:on:)` makes five: forming a province's units passes 20 000 sensors.
+    package func sensorCity(_ code: String) -> String? {
+        guard let table = tables[code], table.isSensor else { return nil }
+        return aliases.canonical(table.city)
+    }
+
     /// Every code a list or table ever places in a city (whatever the day), sorted.
     package func codes(everInCity city: String) -> [String] { codesByCity[city] ?? [] }
 
@@ -318,8 +326,16 @@ public struct StationRegistry: Sendable {
         }
         if existing.contains(where: { $0.unit == membership.unit && $0.span == membership.span }) { return }
         existing.append(membership)
-        existing.sort { ($0.span.from?.index ?? Int.min) < ($1.span.from?.index ?? Int.min) }
-        memberships[membership.code, default: [:]][membership.layer] = existing
+        if existing.count > 1 { existing.sort { ($0.span.from?.index ?? Int.min) < ($1.span.from?.index ?? Int.min) } }
+        // Room for two layers from the start (a district and a town or zone): growing
+        // 25 000 one-entry lookups to two rehashed each of them.
+        memberships[membership.code, default: Self.layerLookup()][membership.layer] = existing
+    }
+
+    private static func layerLookup() -> [String: [UnitMembership]] {
+        var lookup: [String: [UnitMembership]] = [:]
+        lookup.reserveCapacity(2)
+        return lookup
     }
 
     mutating func add(list: StationList) {

@@ -125,6 +125,11 @@ extension StationRegistry {
             let inReport = range.clamped(to: reported)
             var members: [String: [Station]] = [:]
             for code in codes {
+                if let sensorCity = sensorCity(code) {
+                    // Stored and queried as a station, never a member of anything, never ranked.
+                    if !inReport.isEmpty && sensorCity == city { sensors.insert(code) }
+                    continue
+                }
                 guard let station = station(code, on: start) else {
                     // Given a unit, but the list in force does not have the station: said, not counted.
                     if level.isLayer, !inReport.isEmpty, let unit = unit(of: code, layer: layer, on: start), let known = self[code] {
@@ -138,11 +143,6 @@ extension StationRegistry {
                 if station.isControl {
                     if !inReport.isEmpty { controls[code] = station }
                     if level == .station { add(&controlPeriods, code, range, [station]) }
-                    continue
-                }
-                if station.isSensor {
-                    // Stored and queried as a station, never a member of anything, never ranked.
-                    if !inReport.isEmpty { sensors.insert(code) }
                     continue
                 }
                 switch level {
