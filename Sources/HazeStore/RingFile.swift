@@ -2,12 +2,14 @@ import HazeModel
 
 /// A time step a ring is indexed by: an `Hour` or a `Day`.
 package protocol RingStep: Strideable, Hashable, Sendable where Stride == Int {
+    /// The values a slot of a ring of this step may hold (an hourly or a daily value).
+    associatedtype Slots: SlotRule
     init(_ index: Int)
     var index: Int { get }
 }
 
-extension Hour: RingStep {}
-extension Day: RingStep {}
+extension Hour: RingStep { package typealias Slots = HourlyRing }
+extension Day: RingStep { package typealias Slots = DailyRing }
 
 /// What the hourly and daily rings share: a memory-mapped file with a
 /// checksummed header (see `RingHeader`), a row directory with a checksum per
@@ -187,11 +189,12 @@ package final class RingFile<Step: RingStep> {
     }
 
     /// Checks a row against its entry: the checksum, the counts, the tag, and
-    /// that every slot is a value the ring can hold (`Rule.isValidRaw(raw, code:)`;
-    /// a slot beyond the series table has code 0). Generic over the rule, so the
-    /// check of each slot is compiled into the loop (a function value was a call per slot).
+    /// that every slot is a value the ring can hold (`Step.Slots`: an hourly
+    /// ring's rule for hours, a daily ring's for days; a slot beyond the series
+    /// table has code 0). The rule is a type, so its check is compiled into the
+    /// loop (a function value was a call per slot) and cannot be the other ring's.
     @inline(__always)
-    package func verify<Rule: SlotRule>(_ step: Step, pollutantCodes: [UInt8], slots rule: Rule.Type) -> RowVerdict {
+    package func verify(_ step: Step, pollutantCodes: [UInt8]) -> RowVerdict {
         guard let entry = entry(step) else { return .damaged("its row directory entry fails its check") }
         // What `RowEdit.change(from: 0, to:)` of every filled slot would make, in one pass over
         // the row through one pointer (a province's daily row holds 150 000 slots).
@@ -207,7 +210,7 @@ package final class RingFile<Step: RingStep> {
                                      : UInt64(UInt16(littleEndian: row.loadUnaligned(fromByteOffset: 2 * series, as: UInt16.self)))
                     guard value != 0 else { continue }
                     let code = series < codes.count ? codes[series] : 0
-                    if !Rule.isValidRaw(value, code: code) { bad += 1 }
+                    if !Step.Slots.isValidRaw(value, code: code) { bad += 1 }
                     hash &+= RowHash.slot(value, series: series, step: stepIndex)
                     let index = Int(code) - 1
                     if index >= 0 && index < RowEntry.pollutantCodes { counts[index] &+= 1 }

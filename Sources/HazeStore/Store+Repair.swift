@@ -49,13 +49,13 @@ extension Store {
     package func newestFromRows() throws(StoreError) -> [String] {
         try requireWriter()
         var fixed: [String] = []
-        func derive<Step: RingStep, Rule: SlotRule>(_ ring: RingFile<Step>, slots: Rule.Type) -> Step? {
+        func derive<Step: RingStep>(_ ring: RingFile<Step>) -> Step? {
             var best: Step?
             for row in 0 ..< ring.geometry.capacity {
                 guard let entry = RowEntry.read(ring.file, at: ring.geometry.directoryOffset + row * RingGeometry.entryBytes),
                       let step = entry.step, ring.geometry.row(step) == row else { continue }
                 let candidate = Step(step)
-                guard ring.verify(candidate, pollutantCodes: pollutantCodes, slots: slots) == .intact else { continue }
+                guard ring.verify(candidate, pollutantCodes: pollutantCodes) == .intact else { continue }
                 if best.map({ candidate > $0 }) ?? true { best = candidate }
             }
             return best
@@ -66,7 +66,7 @@ extension Store {
             guard let entry = ring.entry(newest) else { return false }
             return entry.tag != UInt64(bitPattern: Int64(newest.index)) &+ 1
         }
-        if let derived = derive(hourly.ring, slots: HourlyRing.self), derived != hourly.newest,
+        if let derived = derive(hourly.ring), derived != hourly.newest,
            contradicted(hourly.ring, derived: derived) {
             let old = hourly.newest.map { zone.format($0) } ?? "none"
             hourly.ring.updateHeader { $0.newest = Int64(derived.index); $0.cleared = Int64(derived.index) }
@@ -126,13 +126,13 @@ extension Store {
     /// Whether an hourly row verifies (nil outside the window).
     package func verifyHour(_ hour: Hour) -> RowVerdict? {
         guard let window = hourly.presentHours, window.contains(hour) else { return nil }
-        return hourly.ring.verify(hour, pollutantCodes: pollutantCodes, slots: HourlyRing.self)
+        return hourly.ring.verify(hour, pollutantCodes: pollutantCodes)
     }
 
     /// Whether a daily row verifies (nil outside the window).
     package func verifyDay(_ day: Day) -> RowVerdict? {
         guard let window = daily.presentDays, window.contains(day) else { return nil }
-        return daily.ring.verify(day, pollutantCodes: pollutantCodes, slots: DailyRing.self)
+        return daily.ring.verify(day, pollutantCodes: pollutantCodes)
     }
 
     /// Replaces a whole hourly row (raw slots, `value + 1`, 0 = missing) and

@@ -20,7 +20,7 @@ extension Store {
         // changing the row meanwhile leaves an old hash, so the next export
         // sends the hour again rather than missing the change.
         let entry = hourly.ring.entry(hour)
-        switch hourly.ring.verify(hour, pollutantCodes: pollutantCodes, slots: HourlyRing.self) {
+        switch hourly.ring.verify(hour, pollutantCodes: pollutantCodes) {
         case .empty: return (0, row)
         case .intact: return (entry?.hash ?? 0, row)
         case .damaged(let why):

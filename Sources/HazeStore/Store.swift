@@ -215,7 +215,7 @@ public final class Store {
     public func dailyRow(on day: Day) throws(StoreError) -> DailyRow? {
         guard let window = daily.presentDays, window.contains(day) else { return nil }
         if !verifiedDays.contains(day.index) {
-            let verdict = daily.ring.verify(day, pollutantCodes: pollutantCodes, slots: DailyRing.self)
+            let verdict = daily.ring.verify(day, pollutantCodes: pollutantCodes)
             if case .damaged(let why) = verdict {
                 throw .corrupt(path: dailyPath, detail: "the daily row of \(day) is damaged (\(why))")
             }
@@ -575,7 +575,7 @@ public final class Store {
         var intact = Set<Int>()
         for day in days {
             for hour in calendar.hours(of: day) where window.contains(hour) {
-                switch hourly.ring.verify(hour, pollutantCodes: pollutantCodes, slots: HourlyRing.self) {
+                switch hourly.ring.verify(hour, pollutantCodes: pollutantCodes) {
                 case .empty, .intact: intact.insert(hour.index)
                 case .damaged(let why):
                     throw .corrupt(path: hourlyPath, detail: "the row of \(zone.format(hour)) is damaged (\(why)), so \(day) cannot be rolled up; nothing was written")

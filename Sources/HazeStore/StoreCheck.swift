@@ -132,7 +132,7 @@ public struct StoreCheck: Sendable {
         if let window = hourly.presentSteps {
             for hour in window {
                 checkedHours += 1
-                switch hourly.verify(hour, pollutantCodes: codes, slots: HourlyRing.self) {
+                switch hourly.verify(hour, pollutantCodes: codes) {
                 case .empty: break
                 case .intact: hoursWithData += 1
                 case .damaged(let why):
@@ -145,7 +145,7 @@ public struct StoreCheck: Sendable {
         if let window = daily.presentSteps {
             for day in window {
                 checkedDays += 1
-                switch daily.verify(day, pollutantCodes: codes, slots: DailyRing.self) {
+                switch daily.verify(day, pollutantCodes: codes) {
                 case .empty: break
                 case .intact: daysWithData += 1
                 case .damaged(let why):

@@ -40,6 +40,20 @@ struct RankingRuleTests {
 
     func date(_ y: Int, _ m: Int, _ d: Int) -> CivilDate { CivilDate(year: y, month: m, day: d)! }
 
+    @Test("a period's valid days are counted in their own month: days in any order, days outside the months, a period spanning years")
+    func validDaysByMonth() throws {
+        let day = { (y: Int, m: Int, d: Int) in Day(CivilDate(year: y, month: m, day: d)!) }
+        let months = [Month(year: 2019, month: 12)!, Month(year: 2020, month: 1)!, Month(year: 2020, month: 2)!]
+        // Counted by hand: December 2, January 3, February 1; a November day and a March day fall in no month.
+        let days: [(day: Day, mean: Double?)] = [
+            (day(2020, 1, 5), 40), (day(2019, 12, 31), 50), (day(2020, 1, 1), 30), (day(2019, 11, 30), 99),
+            (day(2020, 2, 29), 20), (day(2019, 12, 1), 10), (day(2020, 1, 31), nil), (day(2020, 1, 2), 25), (day(2020, 3, 1), 70),
+        ]
+        let statistics = PeriodStatistics(days: days, pollutant: .pm25, validity: PeriodValidity(months: months))
+        #expect(statistics.validDaysByMonth == [2, 3, 1])
+        #expect(statistics.validDays == 8)
+    }
+
     @Test("means on exact halves round to even; equal rounded values share a rank (1, 2, 2, 4); invalid units last, jointly")
     func roundingAndTies() throws {
         let (store, registry) = try fixture()

@@ -69,6 +69,36 @@ struct RankingUnitTests {
 
     // MARK: - Control points
 
+    @Test("a unit's periods come out in date order without overlaps (a shared day stays with the earlier start), and its daily values are each day's members' mean")
+    func periodsInDateOrder() throws {
+        let store = try Store(directory: SharedStore.national.directory, access: .readOnly)
+        let registry = try StationRegistry.load(directory: TestPaths.stations)
+        let beijing = try #require(registry.codes(everInCity: "北京").compactMap { registry[$0] }.filter { !$0.isControl }.nilIfEmpty)
+        let day = { (d: Int) in Day(CivilDate(year: 2019, month: 1, day: d)!) }
+        // Given out of order and overlapping: 5–20 with the first six stations, 1–10 with the next six, 18–25 with all.
+        let unit = RankingUnit(name: "test", city: "北京", level: .city, periods: [
+            .init(days: day(5) ..< day(21), stations: Array(beijing.prefix(6))),
+            .init(days: day(1) ..< day(11), stations: Array(beijing.dropFirst(6).prefix(6))),
+            .init(days: day(18) ..< day(26), stations: beijing),
+        ])
+        #expect(unit.periods.map(\.days) == [day(1) ..< day(11), day(11) ..< day(21), day(21) ..< day(26)])
+        let aggregation = Aggregation(store: store)
+        let january = Self.january
+        let values = aggregation.unitDays(of: [unit], .pm25, days: january, rows: aggregation.dailyRows(january))[0]
+        for (day, mean) in values {
+            // Independently: the members the periods give that day, each station's own daily value.
+            let members = unit.periods.first { $0.days.contains(day) }?.stations ?? []
+            let valid = members.compactMap { station -> Double? in
+                guard let series = store.index(of: SeriesKey(station: station.code, pollutant: .pm25)) else { return nil }
+                let value = store.daily(series, on: day)
+                return value.validHours >= 20 ? value.mean : nil
+            }
+            let expected = valid.isEmpty ? nil : valid.reduce(0, +) / Double(valid.count)
+            #expect(mean == expected, "\(day)")
+        }
+        #expect(values.filter { $0.mean != nil }.count == 25)
+    }
+
     @Test("every station of the 2020 list whose name says 对照点 is a control point, and the 2022-02-13 list's too")
     func controlPointsFlagged() throws {
         let registry = SharedStore.registry
@@ -348,4 +378,9 @@ struct RankingUnitTests {
         let district = InProcess(["query", "--store", SharedStore.national.directory, "--stations", TestPaths.stations, "--district", "朝阳", "--city", "北京"])
         #expect(district.status == 65 && district.stderr.contains("did you mean '朝阳区'"))
     }
+}
+
+private extension Array {
+    /// Nil for an empty array, so `#require` stops a test that found nothing.
+    var nilIfEmpty: [Element]? { isEmpty ? nil : self }
 }

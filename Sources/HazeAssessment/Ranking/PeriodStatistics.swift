@@ -65,11 +65,9 @@ public struct PeriodStatistics: Sendable, Equatable {
         var byMonth = [Int](repeating: 0, count: validity.months.count)
         var exceedances = 0
         var highest: (mean: Double, day: Day)?
-        // The months' days, consecutive from the first month, as day numbers: a
-        // day's month found without converting it to a calendar date.
-        let first = validity.months.first
-        let monthDays = first.map { first in (0 ..< byMonth.count).map { first.advanced(by: $0).days } } ?? []
-        var month = 0
+        // A day's month is worked out once per month met, not once per day
+        // (a calendar date per valid day was a fifth of a ranking's statistics).
+        var month: (days: Range<Day>, index: Int)?
         for (day, mean) in days {
             guard let mean else { continue }
             count += 1
@@ -78,11 +76,13 @@ public struct PeriodStatistics: Sendable, Equatable {
                 sum += mean
                 used += 1
             }
-            // Days come in date order: the month index only moves forward (searched again otherwise).
-            if month >= monthDays.count || !monthDays[month].contains(day) {
-                month = monthDays.firstIndex { $0.contains(day) } ?? monthDays.count
+            if let first = validity.months.first {
+                if month.map({ !$0.days.contains(day) }) ?? true {
+                    let dayMonth = day.month
+                    month = (dayMonth.days, first.distance(to: dayMonth))
+                }
+                if let index = month?.index, index >= 0 && index < byMonth.count { byMonth[index] += 1 }
             }
-            if month < monthDays.count { byMonth[month] += 1 }
             if GBT8170.roundToInteger(mean) > AirQualityStandard.inForce(on: day).dailyLimit(pollutant) { exceedances += 1 }
             if highest.map({ mean > $0.mean }) ?? true { highest = (mean, day) }
         }

@@ -17,7 +17,7 @@ public struct RankingUnit: Hashable, Sendable {
     public var stations: [Station]
     /// Runs of consecutive days with the same members, in date order (days
     /// without a member are in none).
-    public var periods: [MemberPeriod]
+    public package(set) var periods: [MemberPeriod]
 
     /// Days with the same members.
     public struct MemberPeriod: Hashable, Sendable {
@@ -39,12 +39,21 @@ public struct RankingUnit: Hashable, Sendable {
                                          stations: stations)])
     }
 
-    /// A unit with members by day.
+    /// A unit with members by day. Periods may come in any order; a day two
+    /// periods claim belongs to the one that starts first (so `periods` is in
+    /// date order and never overlaps, as every reader of it assumes).
     public init(name: String, city: String, level: RankingLevel, periods: [MemberPeriod]) {
         self.name = name
         self.city = city
         self.level = level
-        self.periods = periods.sorted { $0.days.lowerBound < $1.days.lowerBound }
+        var ordered: [MemberPeriod] = []
+        for var period in periods.sorted(by: { $0.days.lowerBound < $1.days.lowerBound }) {
+            if let last = ordered.last, period.days.lowerBound < last.days.upperBound {
+                period.days = last.days.upperBound ..< max(last.days.upperBound, period.days.upperBound)
+            }
+            if !period.days.isEmpty { ordered.append(period) }
+        }
+        self.periods = ordered
         var latest: [String: Station] = [:]
         for period in self.periods { for station in period.stations { latest[station.code] = station } }
         self.stations = latest.values.sorted { $0.code < $1.code }
