@@ -3,8 +3,8 @@ import HazeModel
 /// One registry CSV read whole: UTF-8 (with or without BOM), LF or CRLF, a
 /// header row, and `#` comment lines anywhere (a line whose first non-blank
 /// character is `#`), which are skipped keeping line numbers.
-struct RegistryTable {
-    struct Row {
+struct RegistryTable: Sendable {
+    struct Row: Sendable {
         var line: Int
         var fields: [String]
 

@@ -1,5 +1,6 @@
 import Foundation
 import HazeModel
+import Synchronization
 
 extension StationRegistry {
     /// The folder of dated national lists inside a registry directory.
@@ -21,19 +22,20 @@ extension StationRegistry {
             listNames = try csvNames(in: listDirectory)
         }
         guard !names.isEmpty || !listNames.isEmpty else { throw .noRegistryFiles(directory) }
+        let listPaths = listNames.map { (listDirectory as NSString).appendingPathComponent($0) }
+        // Every file is read and parsed at once on both cores; each one's error is
+        // thrown where reading it one by one would have met it.
+        let parsed = readAll(names.map { (directory as NSString).appendingPathComponent($0) } + listPaths)
         var tables: [RegistryTable] = []
-        for name in names {
-            tables.append(try read((directory as NSString).appendingPathComponent(name)))
-        }
+        for result in parsed.prefix(names.count) { tables.append(try result.get()) }
         var registry = StationRegistry()
         registry.reserveCapacity(adding: tables.reduce(0) { $0 + ($1.kind == .stations ? $1.rows.count : 0) })
         // Aliases first: every city name of every other file goes through them.
         for table in tables where table.kind == .aliases { try registry.addAliases(table) }
         for table in tables where table.kind == .stations { try registry.addStations(table) }
-        for name in listNames {
-            let path = (listDirectory as NSString).appendingPathComponent(name)
-            guard case .success(let date) = CivilDate.parse(String(name.dropLast(4))) else { throw .badListName(file: path) }
-            try registry.addList(try read(path), effective: Day(date))
+        for (k, name) in listNames.enumerated() {
+            guard case .success(let date) = CivilDate.parse(String(name.dropLast(4))) else { throw .badListName(file: listPaths[k]) }
+            try registry.addList(try parsed[names.count + k].get(), effective: Day(date))
         }
         for table in tables where table.kind == .memberships { try registry.addMemberships(table) }
         try registry.validate()
@@ -47,6 +49,19 @@ extension StationRegistry {
                 .filter { $0.lowercased().hasSuffix(".csv") }.sorted()
         } catch {
             throw .unreadable(file: directory, reason: "\(error)")
+        }
+    }
+
+    /// The files read and parsed concurrently, each result in the order given.
+    private static func readAll(_ paths: [String]) -> [Result<RegistryTable, RegistryError>] {
+        let results = Mutex([Result<RegistryTable, RegistryError>?](repeating: nil, count: paths.count))
+        DispatchQueue.concurrentPerform(iterations: paths.count) { i in
+            let result: Result<RegistryTable, RegistryError>
+            do throws(RegistryError) { result = .success(try read(paths[i])) } catch { result = .failure(error) }
+            results.withLock { $0[i] = result }
+        }
+        return results.withLock { $0 }.enumerated().map { i, result in
+            result ?? .failure(.unreadable(file: paths[i], reason: "not read"))
         }
     }
 

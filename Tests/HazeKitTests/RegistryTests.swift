@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import HazeModel
 @testable import HazeRegistry
@@ -71,6 +72,28 @@ struct RegistryTests {
             try StationRegistry.load(directory: TestPaths.fixtures + "/registry/conflict")
         } throws: { error in
             "\(error)".contains("2067A") && "\(error)".contains("川汇区") && "\(error)".contains("淮阳区")
+        }
+    }
+
+    @Test("files are read at once, but the error reported is the one reading them in order meets first")
+    func errorOrderKept() throws {
+        // The conflicting tables come before any list; a dated list that is not UTF-8 comes after them.
+        let dir = TestPaths.temporaryDirectory("haze-registry-order")
+        for name in try FileManager.default.contentsOfDirectory(atPath: TestPaths.fixtures + "/registry/conflict") {
+            try FileManager.default.copyItem(atPath: TestPaths.fixtures + "/registry/conflict/" + name, toPath: dir + "/" + name)
+        }
+        try FileManager.default.createDirectory(atPath: dir + "/national", withIntermediateDirectories: true)
+        try Data([0x63, 0x6F, 0x64, 0x65, 0x2C, 0x63, 0x69, 0x74, 0x79, 0x0A, 0x31, 0x41, 0x2C, 0xD6, 0xDC, 0xBF, 0xDA, 0x0A])
+            .write(to: URL(fileURLWithPath: dir + "/national/2020-01-01.csv"))
+        #expect { try StationRegistry.load(directory: dir) } throws: { error in
+            "\(error)".contains("2067A") && !"\(error)".contains("GBK")
+        }
+        // Without the conflict, the list's own error.
+        for name in try FileManager.default.contentsOfDirectory(atPath: dir) where name.hasSuffix(".csv") {
+            try FileManager.default.removeItem(atPath: dir + "/" + name)
+        }
+        #expect { try StationRegistry.load(directory: dir) } throws: { error in
+            "\(error)".contains("GBK") && "\(error)".contains("2020-01-01.csv:2")
         }
     }
 
