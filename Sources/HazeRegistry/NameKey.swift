@@ -15,6 +15,12 @@ struct NameKey: Hashable, Sendable {
 
     static func == (a: NameKey, b: NameKey) -> Bool { a.name.sameBytes(as: b.name) }
 
+    /// `a < b` as `String` orders them, by bytes when both are plainly in NFC
+    /// (where the two orders agree) instead of normalising both for every comparison.
+    static func inOrder(_ a: String, _ b: String) -> Bool {
+        isPlainlyNFC(a) && isPlainlyNFC(b) ? a.precedesByBytes(b) : a < b
+    }
+
     /// Whether every character is one NFC leaves as it is and never combines
     /// with a neighbour: ASCII, CJK unified ideographs (with extension A),
     /// CJK punctuation (without its combining tone marks U+302A–U+302F) and

@@ -52,12 +52,21 @@ extension StationRegistry {
         }
     }
 
-    /// The files read and parsed concurrently, each result in the order given.
+    /// The files read and parsed, each result in the order given: concurrently
+    /// when the work divides (no one file holds more than half the bytes; a
+    /// second thread for one big file and a small one costs more than it saves).
     private static func readAll(_ paths: [String]) -> [Result<RegistryTable, RegistryError>] {
+        @Sendable func read(_ path: String) -> Result<RegistryTable, RegistryError> {
+            do throws(RegistryError) { return .success(try Self.read(path)) } catch { return .failure(error) }
+        }
+        let sizes = paths.map { path -> Int in
+            var info = stat()
+            return stat(path, &info) == 0 ? Int(info.st_size) : 0
+        }
+        guard paths.count > 1, let largest = sizes.max(), 2 * largest <= sizes.reduce(0, +) else { return paths.map(read) }
         let results = Mutex([Result<RegistryTable, RegistryError>?](repeating: nil, count: paths.count))
         DispatchQueue.concurrentPerform(iterations: paths.count) { i in
-            let result: Result<RegistryTable, RegistryError>
-            do throws(RegistryError) { result = .success(try read(paths[i])) } catch { result = .failure(error) }
+            let result = read(paths[i])
             results.withLock { $0[i] = result }
         }
         return results.withLock { $0 }.enumerated().map { i, result in

@@ -89,7 +89,7 @@ public struct StationRegistry: Sendable {
     public func contains(_ code: String) -> Bool { indexByCode[code] != nil }
 
     /// Cities in the registry (every list and table), sorted by name.
-    public var cities: [String] { codesByCity.keys.sorted() }
+    public var cities: [String] { codesByCity.keys.sorted(by: NameKey.inOrder) }
 
     /// The registry's spelling of a city the user typed: exact, an alias
     /// (北京市 = 北京, 延边州 = 延边朝鲜族自治州), or with or without the 市
@@ -531,12 +531,7 @@ protocol RunKey {
     func sameBytes(as other: Self) -> Bool
 }
 
-extension String: RunKey {
-    func sameBytes(as other: String) -> Bool {
-        var a = self, b = other
-        return a.withUTF8 { x in b.withUTF8 { y in x.elementsEqual(y) } }
-    }
-}
+extension String: RunKey {}
 
 /// Where a table station comes from: its first row, and its first filled `sensor` cell.
 struct TableSource: Sendable {

@@ -43,6 +43,19 @@ struct NameKeyTests {
         #expect(!set.insert(NameKey("周口")).inserted)
     }
 
+    @Test("names are ordered as String orders them, plain or not")
+    func orderAsString() {
+        var generator = SystemRandomNumberGenerator()
+        let pieces = ["北", "京", "市", "延边", "朝鲜族", "A", "a", "Z", "0", "区", "\u{3000}", "Ｂ", "é", "e\u{301}", "\u{F900}", "\u{8C48}", "·", "\u{302A}", ""]
+        let names = (0 ..< 400).map { _ in (0 ..< Int.random(in: 0 ... 4, using: &generator)).map { _ in pieces.randomElement(using: &generator) ?? "" }.joined() }
+        for a in names.prefix(60) {
+            for b in names {
+                #expect(NameKey.inOrder(a, b) == (a < b), "\(a.unicodeScalars.map(\.value)) vs \(b.unicodeScalars.map(\.value))")
+            }
+        }
+        #expect(["周口", "北京", "延边朝鲜族自治州", "上海"].sorted(by: NameKey.inOrder) == ["上海", "北京", "周口", "延边朝鲜族自治州"].sorted())
+    }
+
     @Test("aliases resolve as String would: by bytes for plain names, through String when an alias is not plainly NFC")
     func aliasesResolveAsStringWould() throws {
         var registry = StationRegistry()

@@ -54,6 +54,15 @@ public struct RankingUnit: Hashable, Sendable {
             if !period.days.isEmpty { ordered.append(period) }
         }
         self.periods = ordered
+        if ordered.count == 1, let only = ordered.first {
+            // One period (every unit of a month without list or membership changes): its
+            // stations, by code, without a lookup of the latest record of each.
+            let sorted = only.stations.sorted { $0.code < $1.code }
+            if zip(sorted, sorted.dropFirst()).allSatisfy({ $0.code != $1.code }) {
+                self.stations = sorted
+                return
+            }
+        }
         var latest: [String: Station] = [:]
         for period in self.periods { for station in period.stations { latest[station.code] = station } }
         self.stations = latest.values.sorted { $0.code < $1.code }

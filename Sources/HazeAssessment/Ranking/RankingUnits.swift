@@ -127,7 +127,7 @@ extension StationRegistry {
             for code in codes {
                 if let sensorCity = sensorCity(code) {
                     // Stored and queried as a station, never a member of anything, never ranked.
-                    if !inReport.isEmpty && sensorCity == city { sensors.insert(code) }
+                    if !inReport.isEmpty && (sensorCity.sameBytes(as: city) || sensorCity == city) { sensors.insert(code) }
                     continue
                 }
                 guard let station = station(code, on: start) else {
@@ -139,7 +139,8 @@ extension StationRegistry {
                     }
                     continue
                 }
-                guard station.city == city else { continue }
+                // Equal bytes first: `==` of two long non-ASCII names normalises both.
+                guard station.city.sameBytes(as: city) || station.city == city else { continue }
                 if station.isControl {
                     if !inReport.isEmpty { controls[code] = station }
                     if level == .station { add(&controlPeriods, code, range, [station]) }
