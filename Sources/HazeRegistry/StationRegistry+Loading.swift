@@ -75,8 +75,15 @@ extension StationRegistry {
     }
 
     private static func read(_ path: String) throws(RegistryError) -> RegistryTable {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            throw .unreadable(file: path, reason: String(cString: strerror(errno)))
+        }
+        guard info.st_mode & S_IFMT == S_IFREG else {
+            throw .unreadable(file: path, reason: "not a regular file (a FIFO, device or directory named .csv); a registry file is a plain CSV file")
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw .unreadable(file: path, reason: "no such file or permission denied")
+            throw .unreadable(file: path, reason: "permission denied or unreadable")
         }
         return try RegistryTable(bytes: [UInt8](data), file: path)
     }

@@ -97,6 +97,21 @@ struct RegistryTests {
         }
     }
 
+    @Test("a FIFO or a directory named .csv in the registry is refused with what it is, never waited on")
+    func specialFilesRefused() throws {
+        let dir = TestPaths.temporaryDirectory("haze-registry-fifo")
+        try "code,name,city\n1A,a,甲城\n".write(toFile: dir + "/a.csv", atomically: true, encoding: .utf8)
+        #expect(mkfifo(dir + "/b.csv", 0o644) == 0)
+        #expect { try StationRegistry.load(directory: dir) } throws: { error in
+            "\(error)".contains("b.csv") && "\(error)".contains("not a regular file")
+        }
+        try FileManager.default.removeItem(atPath: dir + "/b.csv")
+        try FileManager.default.createDirectory(atPath: dir + "/c.csv", withIntermediateDirectories: false)
+        #expect { try StationRegistry.load(directory: dir) } throws: { error in
+            "\(error)".contains("c.csv") && "\(error)".contains("not a regular file")
+        }
+    }
+
     @Test("missing columns and bad values name file, line and field")
     func badRows() {
         #expect(throws: RegistryError.missingColumn(file: "x.csv", column: "city")) {
