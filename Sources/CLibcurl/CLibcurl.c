@@ -203,42 +203,40 @@ FORWARDER CURLUcode curl_url_set(CURLU *url, CURLUPart what, const char *part, u
 FORWARDER char *curl_version(void) { require(); return real.version(); }
 FORWARDER curl_version_info_data *curl_version_info(CURLversion age) { require(); return real.version_info(age); }
 
-// An option's number says the type of its one argument (curl.h: CURLOPTTYPE_*).
+// An option's number says the type of its one argument (curl.h: CURLOPTTYPE_*;
+// multi options are numbered the same way): it is read from `arguments` as that
+// type and passed on to `function(target, option, …)`, as libcurl itself reads it.
+#define FORWARD_OPTION(result, function, target, option, arguments)                     \
+    do {                                                                                \
+        if ((option) < CURLOPTTYPE_OBJECTPOINT) {                                       \
+            (result) = function(target, option, va_arg(arguments, long));               \
+        } else if ((option) < CURLOPTTYPE_FUNCTIONPOINT) {                              \
+            (result) = function(target, option, va_arg(arguments, void *));             \
+        } else if ((option) < CURLOPTTYPE_OFF_T) {                                      \
+            (result) = function(target, option, va_arg(arguments, void (*)(void)));     \
+        } else if ((option) < CURLOPTTYPE_BLOB) {                                       \
+            (result) = function(target, option, va_arg(arguments, curl_off_t));         \
+        } else {                                                                        \
+            (result) = function(target, option, va_arg(arguments, void *));             \
+        }                                                                               \
+    } while (0)
+
 FORWARDER CURLcode curl_easy_setopt(CURL *handle, CURLoption option, ...) {
     require();
     va_list arguments;
     va_start(arguments, option);
     CURLcode result;
-    if (option < CURLOPTTYPE_OBJECTPOINT) {
-        result = real.easy_setopt(handle, option, va_arg(arguments, long));
-    } else if (option < CURLOPTTYPE_FUNCTIONPOINT) {
-        result = real.easy_setopt(handle, option, va_arg(arguments, void *));
-    } else if (option < CURLOPTTYPE_OFF_T) {
-        result = real.easy_setopt(handle, option, va_arg(arguments, void (*)(void)));
-    } else if (option < CURLOPTTYPE_BLOB) {
-        result = real.easy_setopt(handle, option, va_arg(arguments, curl_off_t));
-    } else {
-        result = real.easy_setopt(handle, option, va_arg(arguments, void *));
-    }
+    FORWARD_OPTION(result, real.easy_setopt, handle, option, arguments);
     va_end(arguments);
     return result;
 }
 
-// Multi options are numbered the same way.
 FORWARDER CURLMcode curl_multi_setopt(CURLM *multi, CURLMoption option, ...) {
     require();
     va_list arguments;
     va_start(arguments, option);
     CURLMcode result;
-    if (option < CURLOPTTYPE_OBJECTPOINT) {
-        result = real.multi_setopt(multi, option, va_arg(arguments, long));
-    } else if (option < CURLOPTTYPE_FUNCTIONPOINT) {
-        result = real.multi_setopt(multi, option, va_arg(arguments, void *));
-    } else if (option < CURLOPTTYPE_OFF_T) {
-        result = real.multi_setopt(multi, option, va_arg(arguments, void (*)(void)));
-    } else {
-        result = real.multi_setopt(multi, option, va_arg(arguments, curl_off_t));
-    }
+    FORWARD_OPTION(result, real.multi_setopt, multi, option, arguments);
     va_end(arguments);
     return result;
 }

@@ -56,17 +56,25 @@ extension StationRegistry {
     /// when the work divides (no one file holds more than half the bytes; a
     /// second thread for one big file and a small one costs more than it saves).
     private static func readAll(_ paths: [String]) -> [Result<RegistryTable, RegistryError>] {
-        @Sendable func read(_ path: String) -> Result<RegistryTable, RegistryError> {
-            do throws(RegistryError) { return .success(try Self.read(path)) } catch { return .failure(error) }
+        // Each file's status once: its size decides the threads, its kind whether it is read.
+        let sizes: [Result<Int, RegistryError>] = paths.map { path in
+            do throws(RegistryError) { return .success(try regularFileSize(path)) } catch { return .failure(error) }
         }
-        let sizes = paths.map { path -> Int in
-            var info = stat()
-            return stat(path, &info) == 0 ? Int(info.st_size) : 0
+        @Sendable func table(_ i: Int) -> Result<RegistryTable, RegistryError> {
+            do throws(RegistryError) {
+                _ = try sizes[i].get()
+                return .success(try contents(paths[i]))
+            } catch {
+                return .failure(error)
+            }
         }
-        guard paths.count > 1, let largest = sizes.max(), 2 * largest <= sizes.reduce(0, +) else { return paths.map(read) }
+        let bytes = sizes.map { (try? $0.get()) ?? 0 }
+        guard paths.count > 1, let largest = bytes.max(), 2 * largest <= bytes.reduce(0, +) else {
+            return paths.indices.map(table)
+        }
         let results = Mutex([Result<RegistryTable, RegistryError>?](repeating: nil, count: paths.count))
         DispatchQueue.concurrentPerform(iterations: paths.count) { i in
-            let result = read(paths[i])
+            let result = table(i)
             results.withLock { $0[i] = result }
         }
         return results.withLock { $0 }.enumerated().map { i, result in
@@ -75,6 +83,13 @@ extension StationRegistry {
     }
 
     private static func read(_ path: String) throws(RegistryError) -> RegistryTable {
+        _ = try regularFileSize(path)
+        return try contents(path)
+    }
+
+    /// The size of a registry file, which must be a regular file (never a FIFO
+    /// to wait on, nor a device or directory named .csv).
+    private static func regularFileSize(_ path: String) throws(RegistryError) -> Int {
         var info = stat()
         guard stat(path, &info) == 0 else {
             throw .unreadable(file: path, reason: String(cString: strerror(errno)))
@@ -82,6 +97,11 @@ extension StationRegistry {
         guard info.st_mode & S_IFMT == S_IFREG else {
             throw .unreadable(file: path, reason: "not a regular file (a FIFO, device or directory named .csv); a registry file is a plain CSV file")
         }
+        return Int(info.st_size)
+    }
+
+    /// A file's table, its status already checked.
+    private static func contents(_ path: String) throws(RegistryError) -> RegistryTable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw .unreadable(file: path, reason: "permission denied or unreadable")
         }

@@ -128,10 +128,7 @@ extension StationRegistry {
                 guard let found = self.city(named: name) else { throw .unknownCity(name, suggestions: citySuggestions(for: name)) }
                 return found
             }
-            let all = stations.filter { station in
-                (resolved == nil || station.city == resolved)
-                    && memberships(of: station.code, layer: layer).contains { $0.unit == name }
-            }
+            let all = stations(ofUnit: name, layer: layer, city: resolved)
             let members = all.filter(\.countsInUnits)
             // A unit of control points or micro-sensors only exists: said so, not "no such unit".
             if members.isEmpty && !all.isEmpty { throw .noAssessmentStations(subject.description) }
@@ -153,6 +150,13 @@ extension StationRegistry {
 }
 
 extension StationRegistry {
+    /// Every station a unit of the layer has on some day (in `city`, or any), control points and sensors included.
+    private func stations(ofUnit name: String, layer: String, city: String?) -> [Station] {
+        stations.filter { station in
+            (city == nil || station.city == city) && memberships(of: station.code, layer: layer).contains { $0.unit == name }
+        }
+    }
+
     /// The micro-sensors a district, unit or city has on some day (by the
     /// undated view, as `members(of:)`): stored, never counted in its value.
     /// None for a station or a subject the registry does not know.
@@ -165,10 +169,7 @@ extension StationRegistry {
         case .unit(let name, let layer, let city):
             let resolved = city.flatMap { self.city(named: $0) }
             if city != nil && resolved == nil { return [] }
-            return stations.filter { station in
-                station.isSensor && (resolved == nil || station.city == resolved)
-                    && memberships(of: station.code, layer: layer).contains { $0.unit == name }
-            }
+            return stations(ofUnit: name, layer: layer, city: resolved).filter(\.isSensor)
         case .city(let name):
             return city(named: name).map { stations(inCity: $0).filter(\.isSensor) } ?? []
         }

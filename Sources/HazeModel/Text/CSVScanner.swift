@@ -204,12 +204,10 @@ package struct CSVScanner {
         // Trimmed as bytes, one string made: an ASCII space is never part of a
         // multi-byte character, so this is the decoded text trimmed.
         var lower = field.range.lowerBound, upper = field.range.upperBound
-        while lower < upper && Self.isASCIISpace(bytes[lower]) { lower += 1 }
-        while upper > lower && Self.isASCIISpace(bytes[upper - 1]) { upper -= 1 }
+        while lower < upper && isASCIIWhitespace(bytes[lower]) { lower += 1 }
+        while upper > lower && isASCIIWhitespace(bytes[upper - 1]) { upper -= 1 }
         return String(decoding: bytes[lower ..< upper], as: UTF8.self)
     }
-
-    @inline(__always) private static func isASCIISpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0A }
 
     /// True when the field's bytes are exactly `literal`.
     package func field(_ field: CSVField, equals literal: StaticString) -> Bool {
@@ -231,9 +229,11 @@ extension String {
         let utf8 = self.utf8
         var start = utf8.startIndex
         var end = utf8.endIndex
-        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0A }
-        while start < end && isSpace(utf8[start]) { start = utf8.index(after: start) }
-        while end > start && isSpace(utf8[utf8.index(before: end)]) { end = utf8.index(before: end) }
+        while start < end && isASCIIWhitespace(utf8[start]) { start = utf8.index(after: start) }
+        while end > start && isASCIIWhitespace(utf8[utf8.index(before: end)]) { end = utf8.index(before: end) }
         return String(self[start..<end])
     }
 }
+
+/// A space, tab, CR or LF: what CSV cells are trimmed of.
+@inline(__always) private func isASCIIWhitespace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0A }
