@@ -57,10 +57,16 @@ public struct CommandContext: Sendable {
     /// Loads the registry; what loads but looks wrong (a station named 对照点
     /// without a control flag …) is printed on stderr, never dropped.
     package func registry(_ arguments: ParsedArguments) throws -> StationRegistry {
-        let registry = try StationRegistry.load(directory: stationsDirectory(arguments))
+        let registry = try StationRegistry.load(directory: stationsDirectory(arguments), cache: registryCache)
         for warning in registry.warnings { console.note("haze: warning: \(warning)") }
         Self.lastRegistry.withLock { $0 = registry }
         return registry
+    }
+
+    /// Where loaded registries are kept between runs (`$HAZE_CACHE`, else
+    /// `$XDG_CACHE_HOME/haze`, else `~/.cache/haze`; `HAZE_CACHE=off`: none).
+    package var registryCache: RegistryCache? {
+        RegistryCache.location(environment: environment, workingDirectory: workingDirectory)
     }
 
     /// The registry the last command loaded, kept until the next one is loaded

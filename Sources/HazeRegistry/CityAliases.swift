@@ -18,6 +18,13 @@ public struct CityAliases: Sendable {
 
     init() {}
 
+    /// Aliases as `names` and `suggestions` hold them (flattened): a registry image's.
+    init(names: [String: String], suggestions: [String: [String]]) {
+        self.suggestions = suggestions
+        self.names.reserveCapacity(names.count)
+        for (alias, city) in names { set(alias, to: city) }
+    }
+
     /// The registry's name of a city written another way (itself when not an alias).
     func canonical(_ city: String) -> String {
         if names.isEmpty { return city }

@@ -9,9 +9,9 @@ public struct StationList: Sendable {
     /// The file it was read from.
     public var file: String
     /// The list's stations by code (city names through the registry's aliases).
-    public private(set) var stations: [String: Station]
+    public internal(set) var stations: [String: Station]
     /// Codes in list order.
-    package private(set) var codes: [String]
+    package internal(set) var codes: [String]
 
     init(effective: Day, file: String) {
         self.effective = effective

@@ -9,8 +9,16 @@ extension StationRegistry {
     /// Loads a registry directory: every `*.csv` in it (city aliases first,
     /// then station tables and membership files in name order) and every
     /// `national/YYYY-MM-DD.csv` dated list. Other folders (e.g. `provenance/`)
-    /// are not read.
-    public static func load(directory: String) throws(RegistryError) -> StationRegistry {
+    /// are not read. With a `cache`, the image of an earlier load of exactly
+    /// the same files by the same build is taken instead of parsing them, and
+    /// a new one written after parsing (see `RegistryCache`).
+    public static func load(directory: String, cache: RegistryCache? = nil) throws(RegistryError) -> StationRegistry {
+        var use: RegistryCache.Use?
+        return try load(directory: directory, cache: cache, use: &use)
+    }
+
+    /// `load(directory:cache:)`, telling what became of the cache (nil: none used).
+    static func load(directory: String, cache: RegistryCache?, use: inout RegistryCache.Use?) throws(RegistryError) -> StationRegistry {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw .directoryNotFound(directory)
@@ -23,9 +31,27 @@ extension StationRegistry {
         }
         guard !names.isEmpty || !listNames.isEmpty else { throw .noRegistryFiles(directory) }
         let listPaths = listNames.map { (listDirectory as NSString).appendingPathComponent($0) }
-        // Every file is read and parsed at once on both cores; each one's error is
-        // thrown where reading it one by one would have met it.
-        let parsed = readAll(names.map { (directory as NSString).appendingPathComponent($0) } + listPaths)
+        let paths = names.map { (directory as NSString).appendingPathComponent($0) } + listPaths
+        let contents = paths.map { path in
+            Result { () throws(RegistryError) in try Self.bytes(of: path) }
+        }
+        // The image only when every file was read: an unreadable one is reported as without a cache.
+        var fingerprint: RegistryFingerprint?
+        if let cache, let loader = RegistryCache.loader, contents.allSatisfy({ (try? $0.get()) != nil }) {
+            let relative = names + listNames.map { listFolder + "/" + $0 }
+            let files = zip(relative, contents).map { name, content in
+                RegistryFingerprint.File(name: name, digest: ContentDigest(of: (try? content.get()) ?? []))
+            }
+            let made = RegistryFingerprint(directory: directory, loader: loader, files: files)
+            if let registry = cache.registry(matching: made) {
+                use = .taken
+                return registry
+            }
+            fingerprint = made
+        }
+        // Every file is parsed at once on both cores; each one's error is
+        // thrown where reading them one by one would have met it.
+        let parsed = parseAll(contents, paths: paths)
         var tables: [RegistryTable] = []
         for result in parsed.prefix(names.count) { tables.append(try result.get()) }
         var registry = StationRegistry()
@@ -40,6 +66,7 @@ extension StationRegistry {
         for table in tables where table.kind == .memberships { try registry.addMemberships(table) }
         try registry.validate()
         registry.reindex()
+        if let cache, let fingerprint { use = cache.store(registry, fingerprint: fingerprint) }
         return registry
     }
 
@@ -52,28 +79,24 @@ extension StationRegistry {
         }
     }
 
-    /// The files read and parsed, each result in the order given: concurrently
+    /// The files' tables, each result in the order given: parsed concurrently
     /// when the work divides (no one file holds more than half the bytes; a
     /// second thread for one big file and a small one costs more than it saves).
-    private static func readAll(_ paths: [String]) -> [Result<RegistryTable, RegistryError>] {
-        // Each file's status once: its size decides the threads, its kind whether it is read.
-        let sizes: [Result<Int, RegistryError>] = paths.map { path in
-            do throws(RegistryError) { return .success(try regularFileSize(path)) } catch { return .failure(error) }
-        }
+    private static func parseAll(_ contents: [Result<[UInt8], RegistryError>],
+                                 paths: [String]) -> [Result<RegistryTable, RegistryError>] {
         @Sendable func table(_ i: Int) -> Result<RegistryTable, RegistryError> {
             do throws(RegistryError) {
-                _ = try sizes[i].get()
-                return .success(try contents(paths[i]))
+                return .success(try RegistryTable(bytes: try contents[i].get(), file: paths[i]))
             } catch {
                 return .failure(error)
             }
         }
-        let bytes = sizes.map { (try? $0.get()) ?? 0 }
-        guard paths.count > 1, let largest = bytes.max(), 2 * largest <= bytes.reduce(0, +) else {
-            return paths.indices.map(table)
+        let sizes = contents.map { (try? $0.get())?.count ?? 0 }
+        guard contents.count > 1, let largest = sizes.max(), 2 * largest <= sizes.reduce(0, +) else {
+            return contents.indices.map(table)
         }
-        let results = Mutex([Result<RegistryTable, RegistryError>?](repeating: nil, count: paths.count))
-        DispatchQueue.concurrentPerform(iterations: paths.count) { i in
+        let results = Mutex([Result<RegistryTable, RegistryError>?](repeating: nil, count: contents.count))
+        DispatchQueue.concurrentPerform(iterations: contents.count) { i in
             let result = table(i)
             results.withLock { $0[i] = result }
         }
@@ -83,13 +106,12 @@ extension StationRegistry {
     }
 
     private static func read(_ path: String) throws(RegistryError) -> RegistryTable {
-        _ = try regularFileSize(path)
-        return try contents(path)
+        try RegistryTable(bytes: try bytes(of: path), file: path)
     }
 
-    /// The size of a registry file, which must be a regular file (never a FIFO
+    /// The bytes of a registry file, which must be a regular file (never a FIFO
     /// to wait on, nor a device or directory named .csv).
-    private static func regularFileSize(_ path: String) throws(RegistryError) -> Int {
+    private static func bytes(of path: String) throws(RegistryError) -> [UInt8] {
         var info = stat()
         guard stat(path, &info) == 0 else {
             throw .unreadable(file: path, reason: String(cString: strerror(errno)))
@@ -97,15 +119,10 @@ extension StationRegistry {
         guard info.st_mode & S_IFMT == S_IFREG else {
             throw .unreadable(file: path, reason: "not a regular file (a FIFO, device or directory named .csv); a registry file is a plain CSV file")
         }
-        return Int(info.st_size)
-    }
-
-    /// A file's table, its status already checked.
-    private static func contents(_ path: String) throws(RegistryError) -> RegistryTable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw .unreadable(file: path, reason: "permission denied or unreadable")
         }
-        return try RegistryTable(bytes: [UInt8](data), file: path)
+        return [UInt8](data)
     }
 
     /// Adds one registry file (station table, membership file or aliases, told apart by the header).

@@ -30,33 +30,33 @@ public struct StationRegistry: Sendable {
     /// Every station the registry knows, each as the newest list that has it
     /// describes it (name, city, control flag), refined by the tables
     /// (their names, coordinates, control flags, districts). For a day's view use `station(_:on:)`.
-    public private(set) var stations: [Station]
-    private var indexByCode: [String: Int]
+    public internal(set) var stations: [Station]
+    var indexByCode: [String: Int]
     /// Positions of each city's and each (city, district)'s stations, sorted by
     /// code: alerts ask for them thousands of times.
-    private var byCity: [String: [Int]] = [:]
-    private var byDistrict: [DistrictKey: [Int]] = [:]
+    var byCity: [String: [Int]] = [:]
+    var byDistrict: [DistrictKey: [Int]] = [:]
 
     /// The dated national lists, oldest first.
-    public private(set) var lists: [StationList] = []
+    public internal(set) var lists: [StationList] = []
     /// Codes in at least one dated list: they count only on days their list is in force.
-    private var listed: Set<String> = []
+    var listed: Set<String> = []
     /// The undated station tables, merged, by code.
-    private var tables: [String: Station] = [:]
+    var tables: [String: Station] = [:]
     /// Where each table station was first given, and its first filled
     /// `sensor` cell (what it said is the merged station's `isSensor`).
-    private var tableSources: [String: TableSource] = [:]
+    var tableSources: [String: TableSource] = [:]
     /// Codes of table stations whose name says 对照点 (see `validate`): kept as
     /// names are merged, so a check of tens of thousands of stations reads a few.
-    private var namedControl: Set<String> = []
+    var namedControl: Set<String> = []
     /// code → layer → memberships (no two of one layer overlap with different units).
-    private var memberships: [String: [String: [UnitMembership]]] = [:]
+    var memberships: [String: [String: [UnitMembership]]] = [:]
     /// Other spellings of city names (`北京市` for `北京`), loaded with the registry; see `city(named:)`.
-    public private(set) var aliases = CityAliases()
+    public internal(set) var aliases = CityAliases()
     /// What loaded but looks wrong (a station named 对照点 without a control flag …).
-    public private(set) var warnings: [RegistryWarning] = []
+    public internal(set) var warnings: [RegistryWarning] = []
     /// Every code any list or table ever places in a city, sorted.
-    private var codesByCity: [String: [String]] = [:]
+    var codesByCity: [String: [String]] = [:]
 
     /// A registry of the given stations (undated, like one station table); for a
     /// code given twice, the first entry's non-empty fields win (programmatic

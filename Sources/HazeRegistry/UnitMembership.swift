@@ -23,8 +23,8 @@ public struct UnitMembership: Hashable, Sendable {
     /// Where the row is: the file (shared by all its rows) and the line, 0 when
     /// `source` was given whole. Made into text only for a message: a province's
     /// registry holds tens of thousands of rows.
-    private var file: String
-    private var line: Int
+    private(set) var file: String
+    private(set) var line: Int
 
     /// A membership of station `code` in `unit` of `layer` during `span`; `source` (`file:line`) is for messages.
     public init(code: String, layer: String, unit: String, span: DateSpan = .always, source: String = "") {

@@ -96,11 +96,17 @@ enum ProvinceBench {
     /// and the whole ranking.
     static func phases(month: Month, in directory: String, options: Options) throws {
         let stations = directory + "/stations", store = directory + "/month"
-        var load = Timing(), open = Timing(), units = Timing(), verify = Timing(), rank = Timing()
+        var load = Timing(), image = Timing(), open = Timing(), units = Timing(), verify = Timing(), rank = Timing()
         var registry = StationRegistry()
+        let cache = RegistryCache.location(environment: ProcessInfo.processInfo.environment,
+                                           workingDirectory: FileManager.default.currentDirectoryPath)
         for _ in 0 ..< max(options.repeatCount, 5) {
             registry = StationRegistry()   // the previous one freed outside the timing
             try load.measure { registry = try StationRegistry.load(directory: stations) }
+            if let cache {
+                registry = StationRegistry()
+                try image.measure { registry = try StationRegistry.load(directory: stations, cache: cache) }
+            }
             var opened: Store?
             try open.measure { opened = try Store(directory: store, access: .readOnly) }
             guard let opened else { continue }
@@ -114,7 +120,8 @@ enum ProvinceBench {
             }
         }
         print("load: " + loadAverage())
-        print(load.line("registry load (25 000 stations, 25 000 memberships)"))
+        print(load.line("registry load from CSV (25 000 stations, 25 000 memberships)"))
+        if cache != nil { print(image.line("registry load from its image (the cache; the first one writes it)")) }
         print(open.line("store open (150 000 series)"))
         print(units.line("rankingUnits, town level, all cities"))
         print(verify.line("requireIntact, the month's daily rows"))

@@ -1,0 +1,62 @@
+import HazeModel
+
+/// Writes a registry image (see `RegistryImage`): little-endian integers and
+/// strings as indices into one table, each distinct spelling once. Strings
+/// are told apart by their bytes, never by Unicode equivalence, so a name
+/// comes back exactly as the CSV wrote it.
+struct ImageWriter {
+    private(set) var body: [UInt8] = []
+    private var index: [NameKey: UInt32] = [:]
+    private(set) var strings: [String] = []
+
+    mutating func u8(_ value: UInt8) { body.append(value) }
+
+    mutating func u32(_ value: UInt32) {
+        withUnsafeBytes(of: value.littleEndian) { body.append(contentsOf: $0) }
+    }
+
+    mutating func i64(_ value: Int64) {
+        withUnsafeBytes(of: value.littleEndian) { body.append(contentsOf: $0) }
+    }
+
+    mutating func count(_ value: Int) { u32(UInt32(value)) }
+
+    mutating func int(_ value: Int) { i64(Int64(value)) }
+
+    mutating func bool(_ value: Bool) { u8(value ? 1 : 0) }
+
+    mutating func string(_ value: String) {
+        let key = NameKey(value)
+        if let known = index[key] { return u32(known) }
+        let next = UInt32(strings.count)
+        index[key] = next
+        strings.append(value)
+        u32(next)
+    }
+
+    mutating func double(_ value: Double?) {
+        guard let value else { return u8(0) }
+        u8(1)
+        withUnsafeBytes(of: value.bitPattern.littleEndian) { body.append(contentsOf: $0) }
+    }
+
+    mutating func day(_ value: Day?) {
+        guard let value else { return u8(0) }
+        u8(1)
+        int(value.index)
+    }
+
+    /// The string table, then the body.
+    func bytes() -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(body.count + strings.count * 12)
+        func u32(_ value: UInt32) { withUnsafeBytes(of: value.littleEndian) { out.append(contentsOf: $0) } }
+        u32(UInt32(strings.count))
+        for string in strings {
+            u32(UInt32(string.utf8.count))
+            out.append(contentsOf: string.utf8)
+        }
+        out.append(contentsOf: body)
+        return out
+    }
+}

@@ -1,0 +1,260 @@
+import Foundation
+import Testing
+@testable import HazeModel
+@testable import HazeRegistry
+@testable import HazeCLI
+
+/// The compiled registry (`RegistryCache`): an image is taken only for exactly
+/// the files it was made from, gives back the registry parsing gives, and is
+/// never taken when damaged or others could have written it.
+@Suite("Registry cache", .onTestThreads)
+struct RegistryCacheTests {
+    /// A registry with every kind of file and state: aliases with a suggestion,
+    /// a table with a sensor and an unflagged 对照点, a dated list with districts,
+    /// dated memberships, an orphan membership (a warning) and a name in NFD.
+    static func writeRegistry(to directory: String) throws {
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: directory + "/national", withIntermediateDirectories: true)
+        try """
+        alias,city,use
+        测试市市,测试市,
+        Ceshi,测试市,suggest
+        """.write(toFile: directory + "/aliases.csv", atomically: true, encoding: .utf8)
+        try """
+        code,name,city,district,longitude,latitude,control,sensor
+        9001A,一号站,测试市市,东区,113.1,34.2,0,
+        9002A,西郊对照点,测试市,,113.0,34.1,0,
+        9100S,微站一,测试市,东区,,,0,1
+        9200A,Cafe\u{0301}站,另一市,北区,-,-,N,0
+        9004A,北郊对照点,另一市,,,,0,
+        """.write(toFile: directory + "/tables.csv", atomically: true, encoding: .utf8)
+        try """
+        code,layer,unit,from,to
+        9001A,town,甲镇,,2024-12-31
+        9001A,town,乙镇,2025-01-01,
+        9100S,town,甲镇,,
+        7777A,town,甲镇,,
+        """.write(toFile: directory + "/towns.csv", atomically: true, encoding: .utf8)
+        try """
+        code,name,city,district,longitude,latitude,control
+        9001A,一号站(国),测试市,东区,113.1,34.2,0
+        9002A,西郊对照点,测试市,,113.0,34.1,1
+        9003A,三号站,测试市,南区,113.3,34.3,0
+        """.write(toFile: directory + "/national/2020-01-01.csv", atomically: true, encoding: .utf8)
+        try """
+        code,name,city,district,longitude,latitude,control
+        9001A,一号站,测试市,东区,113.1,34.2,0
+        9003A,三号站,测试市,南区,113.3,34.3,0
+        """.write(toFile: directory + "/national/2024-06-01.csv", atomically: true, encoding: .utf8)
+    }
+
+    /// Everything a registry holds, as lines of exact bytes (a String compares
+    /// canonically equivalent spellings equal; the image must keep the bytes).
+    static func dump(_ r: StationRegistry) -> [[UInt8]] {
+        func station(_ s: Station) -> String {
+            "\(s.code)|\(s.name)|\(s.city)|\(s.district)|\(s.longitude.map { "\($0)" } ?? "-")|\(s.latitude.map { "\($0)" } ?? "-")|\(s.isControl)|\(s.isSensor)"
+        }
+        var lines: [String] = r.stations.map { "station " + station($0) }
+        lines += r.indexByCode.map { "index \($0.key) \($0.value)" }
+        lines += r.byCity.map { "city \($0.key) \($0.value)" }
+        lines += r.byDistrict.map { "district \($0.key.city)/\($0.key.district) \($0.value)" }
+        for list in r.lists {
+            lines.append("list \(list.effective) \(list.file) \(list.codes)")
+            lines += list.stations.map { "listed \(list.effective) \($0.key) " + station($0.value) }
+        }
+        lines += r.listed.map { "in a list \($0)" }
+        lines += r.tables.map { "table \($0.key) " + station($0.value) }
+        lines += r.tableSources.map { "source \($0.key) \($0.value.row) \($0.value.sensorCell?.description ?? "-")" }
+        lines += r.namedControl.map { "named control \($0)" }
+        for (code, byLayer) in r.memberships {
+            for (layer, memberships) in byLayer {
+                lines.append("member \(code) \(layer) " + memberships.map { "\($0.code)/\($0.layer)/\($0.unit)/\($0.span)/\($0.file)/\($0.line)" }.joined(separator: ";"))
+            }
+        }
+        lines += r.aliases.names.map { "alias \($0.key) \($0.value)" }
+        lines += r.aliases.suggestions.map { "suggest \($0.key) \($0.value)" }
+        lines += r.warnings.map { "warning \($0)" }
+        lines += r.codesByCity.map { "codes \($0.key) \($0.value)" }
+        return lines.map { Array($0.utf8) }.sorted { $0.lexicographicallyPrecedes($1) }
+    }
+
+    static func load(_ directory: String, cache: RegistryCache) throws -> (StationRegistry, RegistryCache.Use?) {
+        var use: RegistryCache.Use?
+        let registry = try StationRegistry.load(directory: directory, cache: cache, use: &use)
+        return (registry, use)
+    }
+
+    @Test("an image gives back exactly the registry parsing gives (the shipped registry and one of every kind of row)")
+    func imageEqualsParsing() throws {
+        let made = TestPaths.temporaryDirectory("registry-made")
+        try Self.writeRegistry(to: made)
+        for directory in [TestPaths.stations, made] {
+            let cache = RegistryCache(directory: TestPaths.temporaryDirectory("registry-cache"))
+            let parsed = try StationRegistry.load(directory: directory)
+            let (first, firstUse) = try Self.load(directory, cache: cache)
+            let (second, secondUse) = try Self.load(directory, cache: cache)
+            #expect(firstUse == .written)
+            #expect(secondUse == .taken)
+            #expect(Self.dump(first) == Self.dump(parsed))
+            #expect(Self.dump(second) == Self.dump(parsed))
+            // The public view agrees too, day by day, on a day of each list.
+            for day in [Day(CivilDate(year: 2019, month: 6, day: 1)!), Day(CivilDate(year: 2025, month: 3, day: 1)!)] {
+                for code in parsed.stations.map(\.code) {
+                    #expect(second.station(code, on: day) == parsed.station(code, on: day))
+                    #expect(second.unit(of: code, layer: "town", on: day) == parsed.unit(of: code, layer: "town", on: day))
+                }
+            }
+            #expect(second.cities == parsed.cities)
+            #expect(second.city(named: "测试市市") == parsed.city(named: "测试市市"))
+            #expect(second.citySuggestions(for: "ceshi") == parsed.citySuggestions(for: "ceshi"))
+        }
+        // The made registry's own points: a warning, a sensor, an NFD name kept as written.
+        let (registry, _) = try Self.load(made, cache: RegistryCache(directory: TestPaths.temporaryDirectory("registry-cache")))
+        #expect(registry.warnings.count == 2, "\(registry.warnings)")
+        #expect(registry["9100S"]?.isSensor == true)
+        #expect(registry["9200A"].map { Array($0.name.utf8) } == Array("Cafe\u{0301}站".utf8))
+        #expect(registry.city(named: "测试市市") == "测试市")
+    }
+
+    @Test("any change to the files is seen: a same-size edit, a file added or removed, the directory named otherwise")
+    func changesAreSeen() throws {
+        let directory = TestPaths.temporaryDirectory("registry-edit")
+        try Self.writeRegistry(to: directory)
+        let cache = RegistryCache(directory: TestPaths.temporaryDirectory("registry-cache"))
+        _ = try Self.load(directory, cache: cache)
+        // 三号站 → 四号站 in the newest list: the same number of bytes, the same size, another name.
+        let list = directory + "/national/2024-06-01.csv"
+        let edited = try String(contentsOfFile: list, encoding: .utf8).replacingOccurrences(of: "三号站", with: "四号站")
+        try edited.write(toFile: list, atomically: false, encoding: .utf8)
+        var (registry, use) = try Self.load(directory, cache: cache)
+        #expect(use == .written)
+        #expect(registry["9003A"]?.name == "四号站")
+        #expect(try Self.load(directory, cache: cache).1 == .taken)
+        try "code,layer,unit,from,to\n9003A,zone,开发区,,\n".write(toFile: directory + "/zones.csv", atomically: true, encoding: .utf8)
+        (registry, use) = try Self.load(directory, cache: cache)
+        #expect(use == .written)
+        #expect(registry.unit(of: "9003A", layer: "zone", on: Day(0)) == "开发区")
+        try FileManager.default.removeItem(atPath: directory + "/zones.csv")
+        (registry, use) = try Self.load(directory, cache: cache)
+        #expect(use == .written)
+        #expect(registry.unit(of: "9003A", layer: "zone", on: Day(0)) == nil)
+        // The same files under another name of the directory: its own image (paths are in the messages).
+        let (other, otherUse) = try Self.load(directory + "/.", cache: cache)
+        #expect(otherUse == .written)
+        #expect(other.warnings.allSatisfy { $0.source.hasPrefix(directory + "/.") })
+    }
+
+    @Test("a registry that fails to load writes no image, and an older image of it is not taken")
+    func failureIsNotCached() throws {
+        let directory = TestPaths.temporaryDirectory("registry-bad")
+        try Self.writeRegistry(to: directory)
+        let cache = RegistryCache(directory: TestPaths.temporaryDirectory("registry-cache"))
+        _ = try Self.load(directory, cache: cache)
+        try "code,layer,unit,from,to\n9001A,town,丙镇,2024-01-01,\n".write(toFile: directory + "/more.csv", atomically: true, encoding: .utf8)
+        let expected = #expect(throws: RegistryError.self) { try StationRegistry.load(directory: directory) }
+        let cached = #expect(throws: RegistryError.self) { try Self.load(directory, cache: cache) }
+        #expect(expected != nil && cached == expected)
+    }
+
+    @Test("a damaged image is never taken: a flipped byte, a cut, a valid checksum over another build's or other files' image")
+    func damageIsSeen() throws {
+        let directory = TestPaths.temporaryDirectory("registry-damage")
+        try Self.writeRegistry(to: directory)
+        let parsed = Self.dump(try StationRegistry.load(directory: directory))
+        let cache = RegistryCache(directory: TestPaths.temporaryDirectory("registry-cache"))
+        _ = try Self.load(directory, cache: cache)
+        let path = cache.imagePath(for: directory)
+        let good = try #require(FileManager.default.contents(atPath: path).map { [UInt8]($0) })
+        for damage in [{ (b: inout [UInt8]) in b[b.count / 2] ^= 0x10 }, { b in b.removeLast(7) }, { b in b[3] ^= 1 }] {
+            var bytes = good
+            damage(&bytes)
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            let (registry, use) = try Self.load(directory, cache: cache)
+            #expect(use == .written)
+            #expect(Self.dump(registry) == parsed)
+        }
+        // Every byte of the body altered with its checksum made right again: the
+        // reader refuses or reads, and never traps.
+        let image = try #require(FileManager.default.contents(atPath: path).map { [UInt8]($0) })
+        let fingerprint = try #require(Self.fingerprint(of: image))
+        #expect(RegistryImage.decode(image, expecting: fingerprint) != nil)
+        var other = fingerprint
+        other.loader += " (another build)"
+        #expect(RegistryImage.decode(image, expecting: other) == nil)
+        for position in stride(from: 16, to: image.count, by: max(1, image.count / 400)) {
+            var bytes = image
+            bytes[position] ^= 0xFF
+            let crc = CRC32.checksum(Array(bytes[16...]))
+            withUnsafeBytes(of: crc.littleEndian) { for k in 0 ..< 4 { bytes[12 + k] = $0[k] } }
+            _ = RegistryImage.decode(bytes, expecting: fingerprint)
+        }
+    }
+
+    /// The fingerprint an image was made with (read back through its own reader).
+    static func fingerprint(of image: [UInt8]) -> RegistryFingerprint? {
+        guard var reader = try? ImageReader(image, from: 16) else { return nil }
+        return try? RegistryFingerprint(from: &reader)
+    }
+
+    @Test("special files and files others may write are left alone: a symlink, a FIFO, a world-writable image or directory")
+    func specialFilesAreLeftAlone() throws {
+        let directory = TestPaths.temporaryDirectory("registry-special")
+        try Self.writeRegistry(to: directory)
+        let parsed = Self.dump(try StationRegistry.load(directory: directory))
+        let fm = FileManager.default
+
+        let linked = RegistryCache(directory: TestPaths.temporaryDirectory("registry-cache"))
+        let target = TestPaths.temporaryDirectory("registry-target") + "/elsewhere.bin"
+        try "keep me".write(toFile: target, atomically: true, encoding: .utf8)
+        try fm.createSymbolicLink(atPath: linked.imagePath(for: directory), withDestinationPath: target)
+        var (registry, use) = try Self.load(directory, cache: linked)
+        #expect(Self.dump(registry) == parsed)
+        guard case .notWritten = use else { Issue.record("a symlink was replaced: \(String(describing: use))"); return }
+        #expect(try fm.destinationOfSymbolicLink(atPath: linked.imagePath(for: directory)) == target)
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == "keep me")
+
+        let piped = RegistryCache(directory: TestPaths.temporaryDirectory("registry-cache"))
+        #expect(mkfifo(piped.imagePath(for: directory), 0o600) == 0)
+        (registry, use) = try Self.load(directory, cache: piped)   // must not wait on the FIFO
+        #expect(Self.dump(registry) == parsed)
+        var info = stat()
+        #expect(lstat(piped.imagePath(for: directory), &info) == 0 && info.st_mode & S_IFMT == S_IFIFO)
+
+        let open = RegistryCache(directory: TestPaths.temporaryDirectory("registry-cache"))
+        _ = try Self.load(directory, cache: open)
+        #expect(chmod(open.imagePath(for: directory), 0o666) == 0)
+        (registry, use) = try Self.load(directory, cache: open)
+        #expect(use == .written, "an image others may write is not taken")
+        #expect(Self.dump(registry) == parsed)
+        #expect(chmod(open.directory, 0o777) == 0)
+        try fm.removeItem(atPath: open.imagePath(for: directory))
+        (registry, use) = try Self.load(directory, cache: open)
+        guard case .notWritten = use else { Issue.record("wrote into a directory others may write: \(String(describing: use))"); return }
+        #expect(Self.dump(registry) == parsed)
+    }
+
+    @Test("the cache a command uses: $HAZE_CACHE, off, $XDG_CACHE_HOME, ~/.cache; rank's output is the same with and without")
+    func commandCache() throws {
+        #expect(RegistryCache.location(environment: ["HAZE_CACHE": "off", "HOME": "/home/x"], workingDirectory: "/w") == nil)
+        #expect(RegistryCache.location(environment: ["HAZE_CACHE": "c"], workingDirectory: "/w")?.directory == "/w/c")
+        #expect(RegistryCache.location(environment: ["XDG_CACHE_HOME": "/x", "HOME": "/home/x"], workingDirectory: "/w")?.directory == "/x/haze")
+        #expect(RegistryCache.location(environment: ["XDG_CACHE_HOME": "rel", "HOME": "/home/x"], workingDirectory: "/w")?.directory == "/home/x/.cache/haze")
+        #expect(RegistryCache.location(environment: [:], workingDirectory: "/w") == nil)
+
+        let cache = TestPaths.temporaryDirectory("registry-cache") + "/nested/haze"
+        let store = TestPaths.temporaryDirectory("registry-cache-store") + "/store"
+        let ingest = InProcess(["ingest", "--store", store, TestPaths.fixtures + "/cnemc/china_sites_20190101.csv.gz"])
+        #expect(ingest.status == 0, "\(ingest.stderr)")
+        let rank = ["rank", "--store", store, "--month", "2019-01", "--level", "district", "--city", "北京", "--format", "csv"]
+        let without = InProcess(rank, environment: ["HAZE_CACHE": "off"])
+        let writing = InProcess(rank, environment: ["HAZE_CACHE": cache])
+        let taking = InProcess(rank, environment: ["HAZE_CACHE": cache])
+        #expect(without.status == writing.status && writing.status == taking.status)
+        #expect(Array(without.stdout.utf8) == Array(writing.stdout.utf8) && Array(writing.stdout.utf8) == Array(taking.stdout.utf8))
+        #expect(without.stderr == taking.stderr)
+        let images = try FileManager.default.contentsOfDirectory(atPath: cache)
+        #expect(images.count == 1 && images[0].hasPrefix("registry-") && images[0].hasSuffix(".bin"), "\(images)")
+        var info = stat()
+        #expect(stat(cache, &info) == 0 && info.st_mode & 0o777 == 0o700)
+    }
+}
