@@ -53,11 +53,19 @@ public struct DailyRow {
     /// order given: a unit's day is their mean. One call per unit and day
     /// instead of one per station (the subscript does not inline across modules).
     package func validMeans(of series: [Int]) -> (sum: Double, count: Int) {
+        // One bounds check for the row (made when the row was taken), then
+        // plain loads: a national ranking makes 200 000 of these reads.
+        let row = file.buffer(offset, codes.count * 8)
         var sum = 0.0, count = 0
-        for s in series where s >= 0 && s < codes.count {
-            if let mean = DailyValue.validMean(packed: file.u64(offset + 8 * s), code: codes[s]) {
-                sum += mean
-                count += 1
+        codes.withUnsafeBufferPointer { codes in
+            series.withUnsafeBufferPointer { series in
+                for s in series where s >= 0 && s < codes.count {
+                    let packed = UInt64(littleEndian: row.loadUnaligned(fromByteOffset: 8 * s, as: UInt64.self))
+                    if let mean = DailyValue.validMean(packed: packed, code: codes[s]) {
+                        sum += mean
+                        count += 1
+                    }
+                }
             }
         }
         return (sum, count)

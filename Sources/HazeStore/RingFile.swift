@@ -202,18 +202,25 @@ package final class RingFile<Step: RingStep> {
         var counts = [UInt32](repeating: 0, count: RowEntry.pollutantCodes)
         var bad = 0
         let row = file.buffer(geometry.rowOffset(step.index), geometry.rowBytes)
-        let stepIndex = step.index, slots = geometry.seriesCapacity, wide = geometry.slotBytes == 8
+        let stepIndex = step.index, slots = geometry.seriesCapacity
         pollutantCodes.withUnsafeBufferPointer { codes in
             counts.withUnsafeMutableBufferPointer { counts in
-                for series in 0 ..< slots {
-                    let value = wide ? UInt64(littleEndian: row.loadUnaligned(fromByteOffset: 8 * series, as: UInt64.self))
-                                     : UInt64(UInt16(littleEndian: row.loadUnaligned(fromByteOffset: 2 * series, as: UInt16.self)))
-                    guard value != 0 else { continue }
-                    let code = series < codes.count ? codes[series] : 0
-                    if !Step.Slots.isValidRaw(value, code: code) { bad += 1 }
-                    hash &+= RowHash.slot(value, series: series, step: stepIndex)
-                    let index = Int(code) - 1
-                    if index >= 0 && index < RowEntry.pollutantCodes { counts[index] &+= 1 }
+                // One loop per slot width, each with its load compiled in.
+                @inline(__always) func scan(_ load: (Int) -> UInt64) {
+                    for series in 0 ..< slots {
+                        let value = load(series)
+                        guard value != 0 else { continue }
+                        let code = series < codes.count ? codes[series] : 0
+                        if !Step.Slots.isValidRaw(value, code: code) { bad += 1 }
+                        hash &+= RowHash.slot(value, series: series, step: stepIndex)
+                        let index = Int(code) &- 1
+                        if index >= 0 && index < RowEntry.pollutantCodes { counts[index] &+= 1 }
+                    }
+                }
+                if geometry.slotBytes == 8 {
+                    scan { UInt64(littleEndian: row.loadUnaligned(fromByteOffset: 8 * $0, as: UInt64.self)) }
+                } else {
+                    scan { UInt64(UInt16(littleEndian: row.loadUnaligned(fromByteOffset: 2 * $0, as: UInt16.self))) }
                 }
             }
         }
