@@ -233,6 +233,30 @@ struct RegistryCacheTests {
         #expect(Self.dump(registry) == parsed)
     }
 
+    @Test("the cache keeps the 16 images written last and nothing else of the directory is touched")
+    func oldImagesArePruned() throws {
+        let cache = RegistryCache(directory: TestPaths.temporaryDirectory("registry-cache"))
+        let directory = TestPaths.temporaryDirectory("registry-many")
+        try Self.writeRegistry(to: directory)
+        try "a note".write(toFile: cache.directory + "/notes.txt", atomically: true, encoding: .utf8)
+        try "not an image".write(toFile: cache.directory + "/registry-0123456789abcdef.bin.old", atomically: true, encoding: .utf8)
+        var paths: [String] = []
+        for k in 0 ..< RegistryCache.keptImages + 3 {
+            // The same files under another name: an image of its own.
+            let name = directory + String(repeating: "/.", count: k + 1)
+            var use: RegistryCache.Use?
+            _ = try StationRegistry.load(directory: name, cache: cache, use: &use)
+            #expect(use == .written)
+            paths.append(cache.imagePath(for: name))
+            usleep(12_000)   // beyond a coarse file-system clock's tick, so the order of writing is the order of times
+        }
+        let fm = FileManager.default
+        let left = try fm.contentsOfDirectory(atPath: cache.directory)
+        #expect(left.filter(RegistryCache.isImageName).count == RegistryCache.keptImages)
+        #expect(paths.suffix(RegistryCache.keptImages).allSatisfy { fm.fileExists(atPath: $0) }, "the newest are kept")
+        #expect(left.contains("notes.txt") && left.contains("registry-0123456789abcdef.bin.old"))
+    }
+
     @Test("the cache a command uses: $HAZE_CACHE, off, $XDG_CACHE_HOME, ~/.cache; rank's output is the same with and without")
     func commandCache() throws {
         #expect(RegistryCache.location(environment: ["HAZE_CACHE": "off", "HOME": "/home/x"], workingDirectory: "/w") == nil)

@@ -99,7 +99,33 @@ public struct RegistryCache: Sendable {
             unlink(temporary)
             return .notWritten("\(path): \(reason)")
         }
+        prune()
         return .written
+    }
+
+    /// How many images are kept: those of the most recently written registries
+    /// (a test run or a bureau's several registry copies leave more behind).
+    static let keptImages = 16
+
+    /// Removes the images beyond `keptImages`, oldest first: only regular files
+    /// of the user's named like an image (`registry-<16 hex digits>.bin`).
+    private func prune() {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+        var images: [(path: String, written: Int)] = []
+        for name in names where Self.isImageName(name) {
+            let path = (directory as NSString).appendingPathComponent(name)
+            var info = stat()
+            guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_uid == geteuid() else { continue }
+            images.append((path, info.st_mtim.tv_sec * 1_000_000_000 + info.st_mtim.tv_nsec))
+        }
+        guard images.count > Self.keptImages else { return }
+        for image in images.sorted(by: { $0.written > $1.written }).dropFirst(Self.keptImages) { unlink(image.path) }
+    }
+
+    static func isImageName(_ name: String) -> Bool {
+        let bytes = Array(name.utf8)
+        guard bytes.count == 29, name.hasPrefix("registry-"), name.hasSuffix(".bin") else { return false }
+        return bytes[9 ..< 25].allSatisfy { (48 ... 57).contains($0) || (97 ... 102).contains($0) }
     }
 
     /// The cache directory ready for writing (made with mode 700 when missing);

@@ -76,13 +76,15 @@ enum TestPaths {
     }()
 
     /// One directory for everything this test run writes, removed when the
-    /// run ends. `TMPDIR` points into it, so the `haze` processes and Python
-    /// scripts the tests start leave their temporary files there too.
+    /// run ends. `TMPDIR` (and `HAZE_CACHE`) point into it, so the `haze` processes
+    /// and Python scripts the tests start leave their temporary files there too.
     static let runRoot: String = {
         let base = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
         let path = (base.hasSuffix("/") ? base : base + "/") + "haze-tests-\(getpid())"
         try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         setenv("TMPDIR", path + "/", 1)
+        // The registry images of the `haze` processes tests start stay in the run's root too.
+        setenv("HAZE_CACHE", path + "/registry-cache", 1)
         RunRootCleanup.path = path
         atexit { RunRootCleanup.remove() }
         return path
