@@ -228,6 +228,13 @@ public final class Store {
                         codes: width == pollutantCodes.count ? pollutantCodes : Array(pollutantCodes.prefix(width)))
     }
 
+    /// Checks the daily rows of `days` in the window against their checksums,
+    /// in date order: the first damaged day is thrown. (On both cores it was
+    /// no faster here — a province's month 23 ms instead of 24 — so one thread.)
+    package func verifyDailyRows(_ days: Range<Day>) throws(StoreError) {
+        for day in days { _ = try dailyRow(on: day) }
+    }
+
     /// The row of an hour inside the readable window, or nil outside it.
     public func row(at hour: Hour) -> HourRow? {
         guard let window = hourlyWindow, window.contains(hour) else { return nil }

@@ -219,6 +219,37 @@ struct StoreCheckTests {
         #expect(Self.digest(Self.bytes(daily)) == Self.digest(original), "restored exactly")
     }
 
+    @Test("of two damaged days the earlier is named; the intact day before them passes, the damaged ones are never read")
+    func firstDamagedDayInDateOrder() throws {
+        let store = TestPaths.temporaryDirectory("haze-check-two-days")
+        #expect(InProcess(["init", "--store", store, "--hours", "72", "--days", "8"]).status == 0)
+        #expect(InProcess(["ingest", "--quiet", "--store", store, "--stations", TestPaths.stations]
+                          + Array(TestPaths.cnemcFiles.prefix(4))).status == 0)
+        let daily = store + "/" + Store.dailyFileName
+        let original = Self.bytes(daily)
+        let opened = try Store(directory: store, access: .readOnly)
+        let first = Day(CivilDate(year: 2019, month: 1, day: 1)!)
+        try opened.verifyDailyRows(first ..< first.advanced(by: 4))
+        for day in [3, 2] {
+            let offset = try Self.slotOffset(daily, step: first.advanced(by: day - 1).index, series: 0)
+            try Self.patch(daily, at: offset + 2, [original[offset + 2] ^ 0x04])
+        }
+        for _ in 0 ..< 20 {
+            let fresh = try Store(directory: store, access: .readOnly)
+            #expect(throws: StoreError.self) { try fresh.verifyDailyRows(first ..< first.advanced(by: 4)) }
+            do {
+                try fresh.verifyDailyRows(first ..< first.advanced(by: 4))
+            } catch {
+                #expect(error.description.contains("2019-01-02 is damaged"), "\(error)")
+            }
+            // The intact day before them is checked and readable; the damaged ones are not taken.
+            try fresh.verifyDailyRows(first ..< first.advanced(by: 1))
+            #expect(throws: StoreError.self) { _ = try fresh.dailyRow(on: first.advanced(by: 2)) }
+        }
+        let query = InProcess(["rank", "--store", store, "--stations", TestPaths.stations, "--month", "2019-01", "--city", "北京"])
+        #expect(query.status != 0 && query.stderr.contains("2019-01-02 is damaged"), "\(query.stderr)")
+    }
+
     @Test("a flipped bit in an hourly slot (16498 µg/m³) is never read as a value, never rolled into a day, and is fixed exactly")
     func hourlySlotAboveTheCap() throws {
         let store = Self.store(archive: false)

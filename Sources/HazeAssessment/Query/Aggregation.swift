@@ -56,12 +56,10 @@ package struct Aggregation {
     /// opened store): an assessment over damaged days stops here, before any
     /// figure is computed, and names the day.
     package func requireIntact(_ days: Range<Day>) throws(QueryError) {
-        for day in days {
-            do {
-                _ = try store.dailyRow(on: day)
-            } catch {
-                throw .storeDamaged(error.description)
-            }
+        do {
+            try store.verifyDailyRows(days)
+        } catch {
+            throw .storeDamaged(error.description)
         }
     }
 
