@@ -31,12 +31,8 @@ public struct RegistryCache: Sendable {
             if given.isEmpty || given == "off" { return nil }
             return RegistryCache(directory: given.hasPrefix("/") ? given : (workingDirectory as NSString).appendingPathComponent(given))
         }
-        if let xdg = environment["XDG_CACHE_HOME"], xdg.hasPrefix("/") {
-            return RegistryCache(directory: (xdg as NSString).appendingPathComponent("haze"))
-        }
-        if let home = environment["HOME"], home.hasPrefix("/") {
-            return RegistryCache(directory: (home as NSString).appendingPathComponent(".cache/haze"))
-        }
+        // Not by default until an image is keyed by the files' bytes themselves: a
+        // deliberate edit can keep a file's length, CRC-32 and Adler-32 (found in review).
         return nil
     }
 
