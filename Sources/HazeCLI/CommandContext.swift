@@ -63,8 +63,7 @@ public struct CommandContext: Sendable {
         return registry
     }
 
-    /// Where loaded registries are kept between runs (`$HAZE_CACHE`, else
-    /// `$XDG_CACHE_HOME/haze`, else `~/.cache/haze`; `HAZE_CACHE=off`: none).
+    /// Where loaded registries are kept between runs: `$HAZE_CACHE` when set (opt-in; `off`: none).
     package var registryCache: RegistryCache? {
         RegistryCache.location(environment: environment, workingDirectory: workingDirectory)
     }

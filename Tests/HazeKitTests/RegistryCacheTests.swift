@@ -84,6 +84,15 @@ struct RegistryCacheTests {
         return (registry, use)
     }
 
+    /// A made registry in a new directory whose image is already written to a new cache.
+    static func registryWithImage(_ label: String) throws -> (directory: String, cache: RegistryCache) {
+        let directory = TestPaths.temporaryDirectory(label)
+        try writeRegistry(to: directory)
+        let cache = RegistryCache(directory: TestPaths.temporaryDirectory("registry-cache"))
+        _ = try load(directory, cache: cache)
+        return (directory, cache)
+    }
+
     @Test("an image gives back exactly the registry parsing gives (the shipped registry and one of every kind of row)")
     func imageEqualsParsing() throws {
         let made = TestPaths.temporaryDirectory("registry-made")
@@ -118,10 +127,7 @@ struct RegistryCacheTests {
 
     @Test("any change to the files is seen: a same-size edit, a file added or removed, the directory named otherwise")
     func changesAreSeen() throws {
-        let directory = TestPaths.temporaryDirectory("registry-edit")
-        try Self.writeRegistry(to: directory)
-        let cache = RegistryCache(directory: TestPaths.temporaryDirectory("registry-cache"))
-        _ = try Self.load(directory, cache: cache)
+        let (directory, cache) = try Self.registryWithImage("registry-edit")
         // 三号站 → 四号站 in the newest list: the same number of bytes, the same size, another name.
         let list = directory + "/national/2024-06-01.csv"
         let edited = try String(contentsOfFile: list, encoding: .utf8).replacingOccurrences(of: "三号站", with: "四号站")
@@ -146,10 +152,7 @@ struct RegistryCacheTests {
 
     @Test("a registry that fails to load writes no image, and an older image of it is not taken")
     func failureIsNotCached() throws {
-        let directory = TestPaths.temporaryDirectory("registry-bad")
-        try Self.writeRegistry(to: directory)
-        let cache = RegistryCache(directory: TestPaths.temporaryDirectory("registry-cache"))
-        _ = try Self.load(directory, cache: cache)
+        let (directory, cache) = try Self.registryWithImage("registry-bad")
         try "code,layer,unit,from,to\n9001A,town,丙镇,2024-01-01,\n".write(toFile: directory + "/more.csv", atomically: true, encoding: .utf8)
         let expected = #expect(throws: RegistryError.self) { try StationRegistry.load(directory: directory) }
         let cached = #expect(throws: RegistryError.self) { try Self.load(directory, cache: cache) }
@@ -158,11 +161,8 @@ struct RegistryCacheTests {
 
     @Test("a damaged image is never taken: a flipped byte, a cut, a valid checksum over another build's or other files' image")
     func damageIsSeen() throws {
-        let directory = TestPaths.temporaryDirectory("registry-damage")
-        try Self.writeRegistry(to: directory)
+        let (directory, cache) = try Self.registryWithImage("registry-damage")
         let parsed = Self.dump(try StationRegistry.load(directory: directory))
-        let cache = RegistryCache(directory: TestPaths.temporaryDirectory("registry-cache"))
-        _ = try Self.load(directory, cache: cache)
         let path = cache.imagePath(for: directory)
         let good = try #require(FileManager.default.contents(atPath: path).map { [UInt8]($0) })
         for damage in [{ (b: inout [UInt8]) in b[b.count / 2] ^= 0x10 }, { b in b.removeLast(7) }, { b in b[3] ^= 1 }] {

@@ -194,13 +194,19 @@ struct StoreCheckTests {
         #expect(Self.backups(store).isEmpty)
     }
 
-    @Test("a flipped byte in a daily value older than the hourly window is found; one flipped bit is fixed exactly")
-    func dailyValueOutsideTheHourlyWindow() throws {
-        // A 3-day hourly ring: the first of four days lives only in the daily ring.
-        let store = TestPaths.temporaryDirectory("haze-check-old-day")
+    /// A store of the sample's first four days with a 3-day hourly ring (and room for 8 days).
+    static func fourDayStore(_ label: String) -> String {
+        let store = TestPaths.temporaryDirectory(label)
         #expect(InProcess(["init", "--store", store, "--hours", "72", "--days", "8"]).status == 0)
         #expect(InProcess(["ingest", "--quiet", "--store", store, "--stations", TestPaths.stations]
                           + Array(TestPaths.cnemcFiles.prefix(4))).status == 0)
+        return store
+    }
+
+    @Test("a flipped byte in a daily value older than the hourly window is found; one flipped bit is fixed exactly")
+    func dailyValueOutsideTheHourlyWindow() throws {
+        // A 3-day hourly ring: the first of four days lives only in the daily ring.
+        let store = Self.fourDayStore("haze-check-old-day")
         let daily = store + "/" + Store.dailyFileName
         let original = Self.bytes(daily)
         let day = Day(CivilDate(year: 2019, month: 1, day: 1)!)
@@ -221,10 +227,7 @@ struct StoreCheckTests {
 
     @Test("of two damaged days the earlier is named; the intact day before them passes, the damaged ones are never read")
     func firstDamagedDayInDateOrder() throws {
-        let store = TestPaths.temporaryDirectory("haze-check-two-days")
-        #expect(InProcess(["init", "--store", store, "--hours", "72", "--days", "8"]).status == 0)
-        #expect(InProcess(["ingest", "--quiet", "--store", store, "--stations", TestPaths.stations]
-                          + Array(TestPaths.cnemcFiles.prefix(4))).status == 0)
+        let store = Self.fourDayStore("haze-check-two-days")
         let daily = store + "/" + Store.dailyFileName
         let original = Self.bytes(daily)
         let opened = try Store(directory: store, access: .readOnly)

@@ -1,9 +1,8 @@
 import Foundation
 import HazeModel
 
-/// Where loaded registries are kept between runs (`$HAZE_CACHE`, else
-/// `$XDG_CACHE_HOME/haze`, else `~/.cache/haze`), so that a cron job or a
-/// ranking does not parse and check the same CSV files every time.
+/// Where loaded registries are kept between runs (`$HAZE_CACHE`, opt-in), so
+/// that a cron job or a ranking does not parse and check the same CSV files every time.
 ///
 /// An image is taken only when it is intact (its checksum), of this format,
 /// made by this very build of haze, and made from files whose bytes are
@@ -23,9 +22,8 @@ public struct RegistryCache: Sendable {
         self.directory = directory
     }
 
-    /// The cache a process uses: `$HAZE_CACHE` (`off` or empty: none; a
-    /// relative path is taken from `workingDirectory`), else
-    /// `$XDG_CACHE_HOME/haze` (when absolute), else `$HOME/.cache/haze`; nil without any.
+    /// The cache a process uses: `$HAZE_CACHE` (a relative path is taken from
+    /// `workingDirectory`); nil when unset, empty or `off`.
     public static func location(environment: [String: String], workingDirectory: String) -> RegistryCache? {
         if let given = environment["HAZE_CACHE"] {
             if given.isEmpty || given == "off" { return nil }
@@ -36,7 +34,7 @@ public struct RegistryCache: Sendable {
         return nil
     }
 
-    /// What became of the cache in one load (for tests and `--verbose` reports).
+    /// What became of the cache in one load (for tests and benchmarks).
     enum Use: Equatable, Sendable {
         /// The image was intact and of the same files: taken.
         case taken
