@@ -233,13 +233,19 @@ struct RegistryCacheTests {
         #expect(Self.dump(registry) == parsed)
     }
 
-    @Test("the cache keeps the 16 images written last and nothing else of the directory is touched")
+    @Test("the cache keeps the 16 images written last, removes a killed writer's leftover, and touches nothing else")
     func oldImagesArePruned() throws {
         let cache = RegistryCache(directory: TestPaths.temporaryDirectory("registry-cache"))
         let directory = TestPaths.temporaryDirectory("registry-many")
         try Self.writeRegistry(to: directory)
         try "a note".write(toFile: cache.directory + "/notes.txt", atomically: true, encoding: .utf8)
         try "not an image".write(toFile: cache.directory + "/registry-0123456789abcdef.bin.old", atomically: true, encoding: .utf8)
+        // A killed writer's leftover (two hours old) goes; a running writer's (now) stays.
+        let stale = cache.directory + "/registry-0123456789abcdef.bin.tmp-1-2", fresh = cache.directory + "/registry-0123456789abcdef.bin.tmp-3-4"
+        try "half an image".write(toFile: stale, atomically: false, encoding: .utf8)
+        try "half an image".write(toFile: fresh, atomically: false, encoding: .utf8)
+        var old = [timeval(tv_sec: time(nil) - 7200, tv_usec: 0), timeval(tv_sec: time(nil) - 7200, tv_usec: 0)]
+        #expect(utimes(stale, &old) == 0)
         var paths: [String] = []
         for k in 0 ..< RegistryCache.keptImages + 3 {
             // The same files under another name: an image of its own.
@@ -255,11 +261,14 @@ struct RegistryCacheTests {
         #expect(left.filter(RegistryCache.isImageName).count == RegistryCache.keptImages)
         #expect(paths.suffix(RegistryCache.keptImages).allSatisfy { fm.fileExists(atPath: $0) }, "the newest are kept")
         #expect(left.contains("notes.txt") && left.contains("registry-0123456789abcdef.bin.old"))
+        #expect(!fm.fileExists(atPath: stale) && fm.fileExists(atPath: fresh))
     }
 
-    @Test("the cache a command uses: $HAZE_CACHE, off, $XDG_CACHE_HOME, ~/.cache; rank's output is the same with and without")
+    @Test("the cache a command uses: $HAZE_CACHE only (off, 0, false, no, none: none); rank's output is the same with and without")
     func commandCache() throws {
-        #expect(RegistryCache.location(environment: ["HAZE_CACHE": "off", "HOME": "/home/x"], workingDirectory: "/w") == nil)
+        for none in ["off", "OFF", "0", "false", "No", "none", ""] {
+            #expect(RegistryCache.location(environment: ["HAZE_CACHE": none, "HOME": "/home/x"], workingDirectory: "/w") == nil, "\(none)")
+        }
         #expect(RegistryCache.location(environment: ["HAZE_CACHE": "c"], workingDirectory: "/w")?.directory == "/w/c")
         #expect(RegistryCache.location(environment: ["XDG_CACHE_HOME": "/x", "HOME": "/home/x"], workingDirectory: "/w") == nil, "opt-in only")
         #expect(RegistryCache.location(environment: [:], workingDirectory: "/w") == nil)

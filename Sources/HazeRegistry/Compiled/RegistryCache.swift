@@ -23,10 +23,11 @@ public struct RegistryCache: Sendable {
     }
 
     /// The cache a process uses: `$HAZE_CACHE` (a relative path is taken from
-    /// `workingDirectory`); nil when unset, empty or `off`.
+    /// `workingDirectory`); nil when unset, empty, `off`, `0`, `false`, `no` or `none`.
     public static func location(environment: [String: String], workingDirectory: String) -> RegistryCache? {
         if let given = environment["HAZE_CACHE"] {
-            if given.isEmpty || given == "off" { return nil }
+            // Every usual way of saying "none" (a directory named `0` or `false` is never meant).
+            if ["", "off", "0", "false", "no", "none"].contains(given.lowercased()) { return nil }
             return RegistryCache(directory: given.hasPrefix("/") ? given : (workingDirectory as NSString).appendingPathComponent(given))
         }
         // Not by default until an image is keyed by the files' bytes themselves: a
@@ -101,19 +102,32 @@ public struct RegistryCache: Sendable {
     /// (a test run or a bureau's several registry copies leave more behind).
     static let keptImages = 16
 
-    /// Removes the images beyond `keptImages`, oldest first: only regular files
-    /// of the user's named like an image (`registry-<16 hex digits>.bin`).
+    /// Removes the images beyond `keptImages`, oldest first, and temporary files
+    /// older than an hour: only regular files of the user's named like an image
+    /// (`registry-<16 hex digits>.bin`) or a writer's temporary one.
     private func prune() {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
         var images: [(path: String, written: Int)] = []
-        for name in names where Self.isImageName(name) {
+        let hourAgo = Int(time(nil)) - 3600
+        for name in names where Self.isImageName(name) || Self.isTemporaryName(name) {
             let path = (directory as NSString).appendingPathComponent(name)
             var info = stat()
             guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_uid == geteuid() else { continue }
+            if Self.isTemporaryName(name) {
+                // A writer killed before its rename left it; one still writing is younger than an hour.
+                if info.st_mtim.tv_sec < hourAgo { unlink(path) }
+                continue
+            }
             images.append((path, info.st_mtim.tv_sec * 1_000_000_000 + info.st_mtim.tv_nsec))
         }
         guard images.count > Self.keptImages else { return }
         for image in images.sorted(by: { $0.written > $1.written }).dropFirst(Self.keptImages) { unlink(image.path) }
+    }
+
+    /// A writer's temporary file: an image's name, `.tmp-`, its process and a random number.
+    static func isTemporaryName(_ name: String) -> Bool {
+        guard let mark = name.range(of: ".tmp-") else { return false }
+        return isImageName(String(name[..<mark.lowerBound]))
     }
 
     static func isImageName(_ name: String) -> Bool {
