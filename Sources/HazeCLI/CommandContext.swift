@@ -63,7 +63,7 @@ public struct CommandContext: Sendable {
         return registry
     }
 
-    /// Where loaded registries are kept between runs: `$HAZE_CACHE` when set (opt-in; `off`: none).
+    /// Where loaded registries are kept between runs (`RegistryCache.location`; `HAZE_CACHE=off`: none).
     package var registryCache: RegistryCache? {
         RegistryCache.location(environment: environment, workingDirectory: workingDirectory)
     }

@@ -42,7 +42,8 @@ public enum HazeCLI {
         text += """
 
         Run `haze <command> --help` for a command's options and examples.
-        Environment: HAZE_STORE (default store directory), HAZE_STATIONS (registry directory).
+        Environment: HAZE_STORE (default store directory), HAZE_STATIONS (registry directory),
+        HAZE_CACHE (the registry's compiled image; default $XDG_CACHE_HOME/haze or ~/.cache/haze; off: none).
 
         """
         return text

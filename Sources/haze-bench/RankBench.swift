@@ -42,7 +42,7 @@ enum RankBench {
         print("rank \(month) at level \(level.rawValue): \(units) unit-pollutant rows")
         print(timing.line("in process (open ring, load registry, rank, render CSV)"))
         print(opening.line("  open the store"))
-        print(loading.line(cache == nil ? "  load the registry (no cache: $HAZE_CACHE=off or no $HOME)"
+        print(loading.line(cache == nil ? "  load the registry (no cache: $HAZE_CACHE=off, or no $XDG_CACHE_HOME or $HOME)"
                                         : "  load the registry (its image in \(cache?.directory ?? ""))"))
         print(parsing.line("  (load the registry from its CSV files, not counted above)"))
         print(ranking.line("  rank"))

@@ -176,24 +176,96 @@ struct RegistryCacheTests {
         // Every byte of the body altered with its checksum made right again: the
         // reader refuses or reads, and never traps.
         let image = try #require(FileManager.default.contents(atPath: path).map { [UInt8]($0) })
-        let fingerprint = try #require(Self.fingerprint(of: image))
+        let fingerprint = try Self.fingerprint(of: directory)
+        let body = try #require(RegistryImage.bodyOffset(of: image, expecting: fingerprint))
         #expect(RegistryImage.decode(image, expecting: fingerprint) != nil)
         var other = fingerprint
         other.loader += " (another build)"
         #expect(RegistryImage.decode(image, expecting: other) == nil)
-        for position in stride(from: 16, to: image.count, by: max(1, image.count / 400)) {
+        for position in stride(from: body, to: image.count, by: max(1, (image.count - body) / 400)) {
             var bytes = image
             bytes[position] ^= 0xFF
-            let crc = CRC32.checksum(Array(bytes[16...]))
-            withUnsafeBytes(of: crc.littleEndian) { for k in 0 ..< 4 { bytes[12 + k] = $0[k] } }
+            let crc = CRC32.checksum(Array(bytes[body...]))
+            withUnsafeBytes(of: crc.littleEndian) { for k in 0 ..< 4 { bytes[body - 4 + k] = $0[k] } }
             _ = RegistryImage.decode(bytes, expecting: fingerprint)
+        }
+        // Any byte of the recorded files, names, loader or lengths altered: never taken.
+        for position in stride(from: 0, to: body - 4, by: max(1, (body - 4) / 300)) {
+            var bytes = image
+            bytes[position] ^= 0x01
+            #expect(RegistryImage.decode(bytes, expecting: fingerprint) == nil, "byte \(position)")
         }
     }
 
-    /// The fingerprint an image was made with (read back through its own reader).
-    static func fingerprint(of image: [UInt8]) -> RegistryFingerprint? {
-        guard var reader = try? ImageReader(image, from: 16) else { return nil }
-        return try? RegistryFingerprint(from: &reader)
+    /// The fingerprint loading `writeRegistry`'s directory makes: its files in the order read.
+    static func fingerprint(of directory: String) throws -> RegistryFingerprint {
+        let names = ["aliases.csv", "tables.csv", "towns.csv", "national/2020-01-01.csv", "national/2024-06-01.csv"]
+        let files = try names.map { name in
+            RegistryFingerprint.File(name: name, bytes: [UInt8](try Data(contentsOf: URL(fileURLWithPath: directory + "/" + name))))
+        }
+        return RegistryFingerprint(directory: directory, loader: try #require(LoaderIdentity.current), files: files)
+    }
+
+    @Test("an edit keeping the file's length, CRC-32 and Adler-32 (crafted, as in review) is seen")
+    func forgedDigestIsSeen() async throws {
+        let (directory, cache) = try Self.registryWithImage("registry-forged")
+        // A comment line gives the crafting room; the image is remade with it.
+        let list = directory + "/national/2024-06-01.csv"
+        let original = try String(contentsOfFile: list, encoding: .utf8)
+            + "\n# " + String(repeating: "the stations of the list as published by the ministry, ", count: 12) + "\n"
+        try original.write(toFile: list, atomically: false, encoding: .utf8)
+        #expect(try Self.load(directory, cache: cache).1 == .written)
+        let forged = TestPaths.temporaryDirectory("registry-forged-file") + "/list.csv"
+        let crafted = try await Processes.run("/usr/bin/env", ["python3", TestPaths.scripts + "/digest_collision.py", list, "三号站", "四号站", forged])
+        #expect(crafted.status == 0, "\(crafted.stderr)")
+        let before = [UInt8](try Data(contentsOf: URL(fileURLWithPath: list)))
+        let after = [UInt8](try Data(contentsOf: URL(fileURLWithPath: forged)))
+        #expect(after.count == before.count && after != before)
+        #expect(CRC32.checksum(after) == CRC32.checksum(before), "the crafted file keeps the CRC-32")
+        try Data(after).write(to: URL(fileURLWithPath: list))
+        let (registry, use) = try Self.load(directory, cache: cache)
+        #expect(use == .written)
+        #expect(registry["9003A"]?.name == "四号站")
+    }
+
+    @Test("the binary's build-id is the one readelf shows; a made ELF's note is found; garbage, a cut file, /dev/null and a FIFO give none")
+    func loaderIdentity() async throws {
+        // The test binary itself, against binutils' reading of it.
+        let shown = try await Processes.run("/usr/bin/env", ["readelf", "-n", "/proc/\(getpid())/exe"])
+        let line = try #require(shown.stdout.split(separator: "\n").first { $0.contains("Build ID:") }, "\(shown.stderr)")
+        let expected = line.split(separator: " ").last.map(String.init)
+        #expect(LoaderIdentity.buildID(ofELF: "/proc/self/exe").map(LoaderIdentity.hex) == expected)
+        #expect(LoaderIdentity.current?.contains("build-id \(expected ?? "?")") == true)
+
+        // A minimal ELF: header, one PT_NOTE program header, an ABI note then the build-id note.
+        func le(_ value: UInt64, _ width: Int) -> [UInt8] { (0 ..< width).map { UInt8(truncatingIfNeeded: value >> (8 * UInt64($0))) } }
+        let id: [UInt8] = [0xDE, 0xAD, 0xBE, 0xEF, 0x01, 0x02]
+        let notes = le(4, 4) + le(16, 4) + le(1, 4) + Array("GNU\0".utf8) + [UInt8](repeating: 0, count: 16)
+            + le(4, 4) + le(UInt64(id.count), 4) + le(3, 4) + Array("GNU\0".utf8) + id + [0, 0]
+        var header = [0x7F, 0x45, 0x4C, 0x46, 2, 1, 1] + [UInt8](repeating: 0, count: 57)
+        header.replaceSubrange(32 ..< 40, with: le(64, 8))    // program headers right after
+        header.replaceSubrange(54 ..< 56, with: le(56, 2))
+        header.replaceSubrange(56 ..< 58, with: le(1, 2))
+        var note = le(4, 4) + le(4, 4) + le(120, 8) + le(0, 16) + le(UInt64(notes.count), 8) + le(UInt64(notes.count), 8) + le(4, 8)
+        note = Array(note.prefix(56))
+        let elf = header + note + notes
+        let folder = TestPaths.temporaryDirectory("loader-identity")
+        func identity(_ bytes: [UInt8]) throws -> [UInt8]? {
+            try Data(bytes).write(to: URL(fileURLWithPath: folder + "/a.out"))
+            return LoaderIdentity.buildID(ofELF: folder + "/a.out")
+        }
+        #expect(try identity(elf) == id)
+        // Cut anywhere, or a length or count made huge: nothing, and no trap.
+        for cut in stride(from: 0, to: elf.count, by: 7) { #expect(try identity(Array(elf.prefix(cut))) == nil) }
+        for (at, width) in [(32, 8), (56, 2), (120 + 4, 4), (64 + 32, 8), (64 + 8, 8)] {
+            var damaged = elf
+            damaged.replaceSubrange(at ..< at + width, with: [UInt8](repeating: 0xFF, count: width))
+            _ = try identity(damaged)
+        }
+        #expect(try identity(Array("#!/bin/sh\necho not an ELF\n".utf8)) == nil)
+        #expect(LoaderIdentity.buildID(ofELF: "/dev/null") == nil)
+        #expect(mkfifo(folder + "/fifo", 0o600) == 0)
+        #expect(LoaderIdentity.buildID(ofELF: folder + "/fifo") == nil)   // must not wait on it
     }
 
     @Test("special files and files others may write are left alone: a symlink, a FIFO, a world-writable image or directory")
@@ -264,13 +336,16 @@ struct RegistryCacheTests {
         #expect(!fm.fileExists(atPath: stale) && fm.fileExists(atPath: fresh))
     }
 
-    @Test("the cache a command uses: $HAZE_CACHE only (off, 0, false, no, none: none); rank's output is the same with and without")
+    @Test("the cache a command uses: $HAZE_CACHE (off, 0, false, no, none: none), else XDG's or the home's; rank's output is the same with and without")
     func commandCache() throws {
         for none in ["off", "OFF", "0", "false", "No", "none", ""] {
             #expect(RegistryCache.location(environment: ["HAZE_CACHE": none, "HOME": "/home/x"], workingDirectory: "/w") == nil, "\(none)")
         }
         #expect(RegistryCache.location(environment: ["HAZE_CACHE": "c"], workingDirectory: "/w")?.directory == "/w/c")
-        #expect(RegistryCache.location(environment: ["XDG_CACHE_HOME": "/x", "HOME": "/home/x"], workingDirectory: "/w") == nil, "opt-in only")
+        #expect(RegistryCache.location(environment: ["XDG_CACHE_HOME": "/x", "HOME": "/home/x"], workingDirectory: "/w")?.directory == "/x/haze")
+        #expect(RegistryCache.location(environment: ["XDG_CACHE_HOME": "x", "HOME": "/home/x"], workingDirectory: "/w")?.directory == "/home/x/.cache/haze")
+        #expect(RegistryCache.location(environment: ["HAZE_CACHE": "off", "XDG_CACHE_HOME": "/x"], workingDirectory: "/w") == nil)
+        #expect(RegistryCache.location(environment: ["HOME": "relative"], workingDirectory: "/w") == nil)
         #expect(RegistryCache.location(environment: [:], workingDirectory: "/w") == nil)
 
         let cache = TestPaths.temporaryDirectory("registry-cache") + "/nested/haze"

@@ -1,12 +1,14 @@
 import Foundation
 import HazeModel
 
-/// Where loaded registries are kept between runs (`$HAZE_CACHE`, opt-in), so
-/// that a cron job or a ranking does not parse and check the same CSV files every time.
+/// Where loaded registries are kept between runs (`$HAZE_CACHE`, else
+/// `$XDG_CACHE_HOME/haze` or `~/.cache/haze`), so that a cron job or a
+/// ranking does not parse and check the same CSV files every time.
 ///
 /// An image is taken only when it is intact (its checksum), of this format,
-/// made by this very build of haze, and made from files whose bytes are
-/// exactly those read now (every file's length, CRC-32 and Adler-32): any
+/// made by this very build of haze (`LoaderIdentity`), and made from files
+/// whose bytes are exactly those read now (the image keeps a copy of every
+/// file and compares it byte for byte — a digest can be forged): any
 /// edit, added or removed file, or new binary loads from the CSV again and
 /// replaces the image. Only a regular file owned by the user and writable by
 /// no one else is read, and nothing but a regular file is ever replaced (a
@@ -23,15 +25,20 @@ public struct RegistryCache: Sendable {
     }
 
     /// The cache a process uses: `$HAZE_CACHE` (a relative path is taken from
-    /// `workingDirectory`); nil when unset, empty, `off`, `0`, `false`, `no` or `none`.
+    /// `workingDirectory`; empty, `off`, `0`, `false`, `no` or `none`: no cache),
+    /// else `$XDG_CACHE_HOME/haze`, else `$HOME/.cache/haze` (absolute paths only).
     public static func location(environment: [String: String], workingDirectory: String) -> RegistryCache? {
         if let given = environment["HAZE_CACHE"] {
             // Every usual way of saying "none" (a directory named `0` or `false` is never meant).
             if ["", "off", "0", "false", "no", "none"].contains(given.lowercased()) { return nil }
             return RegistryCache(directory: given.hasPrefix("/") ? given : (workingDirectory as NSString).appendingPathComponent(given))
         }
-        // Not by default until an image is keyed by the files' bytes themselves: a
-        // deliberate edit can keep a file's length, CRC-32 and Adler-32 (found in review).
+        if let xdg = environment["XDG_CACHE_HOME"], xdg.hasPrefix("/") {
+            return RegistryCache(directory: (xdg as NSString).appendingPathComponent("haze"))
+        }
+        if let home = environment["HOME"], home.hasPrefix("/") {
+            return RegistryCache(directory: (home as NSString).appendingPathComponent(".cache/haze"))
+        }
         return nil
     }
 
@@ -183,14 +190,4 @@ public struct RegistryCache: Sendable {
 
     /// Larger than any registry image (a province's 25 000 stations make a few MB).
     static let maximumImageSize = 1 << 30
-
-    /// This build of haze: its version and the binary's identity (device, inode,
-    /// size, modification time), so a rebuilt or upgraded binary never takes an
-    /// image an older one made.
-    /// Nil when the binary cannot be told (no `/proc`): then no image is used at all.
-    static let loader: String? = {
-        var info = stat()
-        guard stat("/proc/self/exe", &info) == 0 else { return nil }
-        return "\(HazeVersion.current) \(info.st_dev):\(info.st_ino):\(info.st_size):\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)"
-    }()
 }

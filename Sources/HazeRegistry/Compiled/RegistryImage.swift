@@ -4,21 +4,23 @@ import HazeModel
 /// was loaded from, so that the next run can take it instead of parsing and
 /// checking the CSV again (see `RegistryCache`).
 ///
-/// Layout: `HAZE-REG`, the format (UInt32), the CRC-32 of the rest (UInt32),
-/// then the string table and the body (`ImageWriter`): the fingerprint, the
-/// registry's state as loading left it — stations, lookups, lists, tables,
-/// memberships, aliases, warnings — and an end mark. The lookups are stored
-/// rather than rebuilt: rebuilding them is a third of what loading costs.
+/// Layout: `HAZE-REG`, the format (UInt32), the fingerprint with the files'
+/// bytes (compared byte for byte, so it needs no checksum of its own), the
+/// CRC-32 of the rest (UInt32), then the string table and the body
+/// (`ImageWriter`): the registry's state as loading left it — stations,
+/// lookups, lists, tables, memberships, aliases, warnings — and an end mark.
+/// The lookups are stored rather than rebuilt: rebuilding them is a third of
+/// what loading costs.
 enum RegistryImage {
     static let magic = Array("HAZE-REG".utf8)
     /// Bumped whenever the layout or what loading builds changes.
-    static let format: UInt32 = 1
+    static let format: UInt32 = 2
     private static let endMark: UInt32 = 0x4745_5245   // "EREG"
-    private static let headerSize = 16
+    /// The magic and the format.
+    static let headerSize = 12
 
     static func encode(_ registry: StationRegistry, fingerprint: RegistryFingerprint) -> [UInt8] {
         var w = ImageWriter()
-        fingerprint.write(to: &w)
         w.count(registry.stations.count)
         for station in registry.stations { write(station, to: &w) }
         writeIndexLists(registry.byCity.map { ($0.key, $0.value) }, to: &w)
@@ -89,6 +91,7 @@ enum RegistryImage {
         let payload = w.bytes()
         var out = magic
         withUnsafeBytes(of: format.littleEndian) { out.append(contentsOf: $0) }
+        fingerprint.write(into: &out)
         withUnsafeBytes(of: CRC32.checksum(payload).littleEndian) { out.append(contentsOf: $0) }
         out.append(contentsOf: payload)
         return out
@@ -98,20 +101,28 @@ enum RegistryImage {
     /// made from files with exactly `fingerprint`; nil otherwise (another
     /// format, other files, or damage: the checksum, a short or inconsistent body).
     static func decode(_ bytes: [UInt8], expecting fingerprint: RegistryFingerprint) -> StationRegistry? {
-        guard bytes.count >= headerSize, Array(bytes[0 ..< 8]) == magic else { return nil }
-        let (version, crc) = bytes.withUnsafeBytes {
-            (UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: 8, as: UInt32.self)),
-             UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: 12, as: UInt32.self)))
-        }
-        guard version == format,
-              bytes.withUnsafeBytes({ CRC32.checksum(UnsafeRawBufferPointer(rebasing: $0[headerSize...])) }) == crc
-        else { return nil }
+        guard let body = bodyOffset(of: bytes, expecting: fingerprint) else { return nil }
         do throws(ImageDamage) {
-            var r = try ImageReader(bytes, from: headerSize)
-            guard try RegistryFingerprint(from: &r) == fingerprint else { return nil }
+            var r = try ImageReader(bytes, from: body)
             return try read(&r)
         } catch {
             return nil
+        }
+    }
+
+    /// Where the body of an image of this format made from exactly
+    /// `fingerprint` begins, when its checksum (just before it) holds; nil otherwise.
+    static func bodyOffset(of bytes: [UInt8], expecting fingerprint: RegistryFingerprint) -> Int? {
+        bytes.withUnsafeBytes { image -> Int? in
+            guard image.count >= headerSize, image.prefix(8).elementsEqual(magic),
+                  UInt32(littleEndian: image.loadUnaligned(fromByteOffset: 8, as: UInt32.self)) == format
+            else { return nil }
+            var offset = headerSize
+            guard fingerprint.isRecorded(in: image, at: &offset), image.count - offset >= 4 else { return nil }
+            let crc = UInt32(littleEndian: image.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+            offset += 4
+            guard CRC32.checksum(UnsafeRawBufferPointer(rebasing: image[offset...])) == crc else { return nil }
+            return offset
         }
     }
 
