@@ -57,7 +57,7 @@ public struct CommandContext: Sendable {
     /// Loads the registry; what loads but looks wrong (a station named 对照点
     /// without a control flag …) is printed on stderr, never dropped.
     package func registry(_ arguments: ParsedArguments) throws -> StationRegistry {
-        let registry = try StationRegistry.load(directory: stationsDirectory(arguments), cache: registryCache)
+        let registry = try StationRegistry.load(directory: stationsDirectory(arguments), cache: registryCache, imageLater: true)
         for warning in registry.warnings { console.note("haze: warning: \(warning)") }
         Self.lastRegistry.withLock { $0 = registry }
         return registry
@@ -65,7 +65,7 @@ public struct CommandContext: Sendable {
 
     /// Where loaded registries are kept between runs (`RegistryCache.location`; `HAZE_CACHE=off`: none).
     package var registryCache: RegistryCache? {
-        RegistryCache.location(environment: environment, workingDirectory: workingDirectory)
+        RegistryCache.location(environment: environment)
     }
 
     /// The registry the last command loaded, kept until the next one is loaded

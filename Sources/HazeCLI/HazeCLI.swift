@@ -51,6 +51,9 @@ public enum HazeCLI {
 
     /// Runs a command line (without the program name) and returns the exit status.
     public static func run(_ arguments: [String], context: CommandContext) -> Int32 {
+        // A registry parsed by this command leaves its image for the next run, written
+        // once the command has answered (see `RegistryCache`).
+        defer { RegistryCache.writeDeferredImages() }
         let console = context.console
         guard let first = arguments.first else {
             console.err(help)

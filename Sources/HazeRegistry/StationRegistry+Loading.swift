@@ -12,13 +12,18 @@ extension StationRegistry {
     /// are not read. With a `cache`, the image of an earlier load of exactly
     /// the same files by the same build is taken instead of parsing them, and
     /// a new one written after parsing (see `RegistryCache`).
-    public static func load(directory: String, cache: RegistryCache? = nil) throws(RegistryError) -> StationRegistry {
+    ///
+    /// `imageLater`: a new image is kept to be written by
+    /// `RegistryCache.writeDeferredImages()` once the command is done, so the
+    /// run that parses answers as soon as one without a cache.
+    public static func load(directory: String, cache: RegistryCache? = nil, imageLater: Bool = false) throws(RegistryError) -> StationRegistry {
         var use: RegistryCache.Use?
-        return try load(directory: directory, cache: cache, use: &use)
+        return try load(directory: directory, cache: cache, imageLater: imageLater, use: &use)
     }
 
-    /// `load(directory:cache:)`, telling what became of the cache (nil: none used).
-    static func load(directory: String, cache: RegistryCache?, use: inout RegistryCache.Use?) throws(RegistryError) -> StationRegistry {
+    /// `load(directory:cache:imageLater:)`, telling what became of the cache (nil: none used).
+    static func load(directory: String, cache: RegistryCache?, imageLater: Bool = false,
+                     use: inout RegistryCache.Use?) throws(RegistryError) -> StationRegistry {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw .directoryNotFound(directory)
@@ -66,7 +71,14 @@ extension StationRegistry {
         for table in tables where table.kind == .memberships { try registry.addMemberships(table) }
         try registry.validate()
         registry.reindex()
-        if let cache, let fingerprint { use = cache.store(registry, fingerprint: fingerprint) }
+        if let cache, let fingerprint {
+            if imageLater {
+                cache.storeLater(registry, fingerprint: fingerprint)
+                use = .deferred
+            } else {
+                use = cache.store(registry, fingerprint: fingerprint)
+            }
+        }
         return registry
     }
 

@@ -109,12 +109,15 @@ public struct StationRegistry: Sendable {
     public func citySuggestions(for name: String) -> [String] {
         var result: [String] = []
         let lowered = name.lowercased()
-        for (spelling, cities) in aliases.suggestions where spelling.lowercased() == lowered { result += cities }
+        // In a fixed order (spellings sorted, each city once): the same answer every run.
+        for (spelling, cities) in aliases.suggestions.sorted(by: { $0.key < $1.key }) where spelling.lowercased() == lowered {
+            for city in cities where !result.contains(city) { result.append(city) }
+        }
         var spellings: [String: [String]] = [:]
         for city in codesByCity.keys { spellings[city, default: []].append(city) }
         for (alias, city) in aliases.names { spellings[alias, default: []].append(city) }
         for (spelling, cities) in aliases.suggestions { spellings[spelling, default: []] += cities }
-        for close in Suggestion.closest(to: name, among: spellings.keys, limit: 6) {
+        for close in Suggestion.closest(to: name, among: spellings.keys.sorted(), limit: 6) {
             for city in spellings[close] ?? [] where codesByCity[city] != nil && !result.contains(city) { result.append(city) }
         }
         return Array(result.prefix(3))
@@ -497,8 +500,10 @@ public struct StationRegistry: Sendable {
         let orphans = memberships.keys.filter { !listed.contains($0) && tables.index(forKey: $0) == nil }
         for code in orphans.sorted() {
             guard let byLayer = memberships[code] else { continue }
-            for membership in byLayer.values.joined() {
-                warn(membership.source, "membership of \(code) in \(membership.layer) '\(membership.unit)': no station \(code) in the lists or tables (ignored until one has it)")
+            for (_, layerMemberships) in byLayer.sorted(by: { $0.key < $1.key }) {
+                for membership in layerMemberships {
+                    warn(membership.source, "membership of \(code) in \(membership.layer) '\(membership.unit)': no station \(code) in the lists or tables (ignored until one has it)")
+                }
             }
         }
     }

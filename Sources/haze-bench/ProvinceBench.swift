@@ -98,8 +98,7 @@ enum ProvinceBench {
         let stations = directory + "/stations", store = directory + "/month"
         var load = Timing(), image = Timing(), open = Timing(), units = Timing(), verify = Timing(), rank = Timing()
         var registry = StationRegistry()
-        let cache = RegistryCache.location(environment: ProcessInfo.processInfo.environment,
-                                           workingDirectory: FileManager.default.currentDirectoryPath)
+        let cache = RegistryCache.location(environment: ProcessInfo.processInfo.environment)
         for _ in 0 ..< max(options.repeatCount, 5) {
             registry = StationRegistry()   // the previous one freed outside the timing
             try load.measure { registry = try StationRegistry.load(directory: stations) }

@@ -21,8 +21,7 @@ enum RankBench {
         var csv = ""
         // As `haze` does: the registry's image from the cache when one matches
         // (written by the first load); parsing the CSV alone is timed beside it.
-        let cache = RegistryCache.location(environment: ProcessInfo.processInfo.environment,
-                                           workingDirectory: FileManager.default.currentDirectoryPath)
+        let cache = RegistryCache.location(environment: ProcessInfo.processInfo.environment)
         for _ in 0..<options.repeatCount {
             try parsing.measure { _ = try StationRegistry.load(directory: options.stations) }
             try timing.measure {

@@ -228,44 +228,121 @@ struct RegistryCacheTests {
         #expect(registry["9003A"]?.name == "四号站")
     }
 
-    @Test("the binary's build-id is the one readelf shows; a made ELF's note is found; garbage, a cut file, /dev/null and a FIFO give none")
+    @Test("the running program's build-id (from memory) is the one readelf shows; notes made by hand are read, cut anywhere give none")
     func loaderIdentity() async throws {
-        // The test binary itself, against binutils' reading of it.
+        // The test binary itself, against binutils' reading of its file.
         let shown = try await Processes.run("/usr/bin/env", ["readelf", "-n", "/proc/\(getpid())/exe"])
         let line = try #require(shown.stdout.split(separator: "\n").first { $0.contains("Build ID:") }, "\(shown.stderr)")
         let expected = line.split(separator: " ").last.map(String.init)
-        #expect(LoaderIdentity.buildID(ofELF: "/proc/self/exe").map(LoaderIdentity.hex) == expected)
+        #expect(LoaderIdentity.runningBuildID().map(LoaderIdentity.hex) == expected)
         #expect(LoaderIdentity.current?.contains("build-id \(expected ?? "?")") == true)
 
-        // A minimal ELF: header, one PT_NOTE program header, an ABI note then the build-id note.
-        func le(_ value: UInt64, _ width: Int) -> [UInt8] { (0 ..< width).map { UInt8(truncatingIfNeeded: value >> (8 * UInt64($0))) } }
+        // An ABI note then the build-id note, as a linker lays them out.
+        func le(_ value: Int, _ width: Int) -> [UInt8] { (0 ..< width).map { UInt8(truncatingIfNeeded: value >> (8 * $0)) } }
         let id: [UInt8] = [0xDE, 0xAD, 0xBE, 0xEF, 0x01, 0x02]
         let notes = le(4, 4) + le(16, 4) + le(1, 4) + Array("GNU\0".utf8) + [UInt8](repeating: 0, count: 16)
-            + le(4, 4) + le(UInt64(id.count), 4) + le(3, 4) + Array("GNU\0".utf8) + id + [0, 0]
-        var header = [0x7F, 0x45, 0x4C, 0x46, 2, 1, 1] + [UInt8](repeating: 0, count: 57)
-        header.replaceSubrange(32 ..< 40, with: le(64, 8))    // program headers right after
-        header.replaceSubrange(54 ..< 56, with: le(56, 2))
-        header.replaceSubrange(56 ..< 58, with: le(1, 2))
-        var note = le(4, 4) + le(4, 4) + le(120, 8) + le(0, 16) + le(UInt64(notes.count), 8) + le(UInt64(notes.count), 8) + le(4, 8)
-        note = Array(note.prefix(56))
-        let elf = header + note + notes
-        let folder = TestPaths.temporaryDirectory("loader-identity")
-        func identity(_ bytes: [UInt8]) throws -> [UInt8]? {
-            try Data(bytes).write(to: URL(fileURLWithPath: folder + "/a.out"))
-            return LoaderIdentity.buildID(ofELF: folder + "/a.out")
+            + le(4, 4) + le(id.count, 4) + le(3, 4) + Array("GNU\0".utf8) + id + [0, 0]
+        func read(_ bytes: [UInt8]) -> [UInt8]? { bytes.withUnsafeBytes { LoaderIdentity.gnuBuildID(in: $0, alignment: 4) } }
+        #expect(read(notes) == id)
+        for cut in 0 ..< notes.count - 2 { #expect(read(Array(notes.prefix(cut))) == nil, "cut at \(cut)") }
+        // Sizes made huge: nothing, and no trap.
+        for at in [0, 4, 32, 36] {
+            var damaged = notes
+            damaged.replaceSubrange(at ..< at + 4, with: [0xFF, 0xFF, 0xFF, 0xFF])
+            _ = read(damaged)
         }
-        #expect(try identity(elf) == id)
-        // Cut anywhere, or a length or count made huge: nothing, and no trap.
-        for cut in stride(from: 0, to: elf.count, by: 7) { #expect(try identity(Array(elf.prefix(cut))) == nil) }
-        for (at, width) in [(32, 8), (56, 2), (120 + 4, 4), (64 + 32, 8), (64 + 8, 8)] {
-            var damaged = elf
-            damaged.replaceSubrange(at ..< at + width, with: [UInt8](repeating: 0xFF, count: width))
-            _ = try identity(damaged)
+        #expect(read(Array(notes.prefix(32))) == nil, "the ABI note alone")
+    }
+
+    @Test("the cache directory is used only when trusted: not through a symlink, not in another user's or a shared directory; missing parents made only where trusted")
+    func directoryIsTrusted() throws {
+        let (directory, _) = try Self.registryWithImage("registry-trust")
+        let parsed = Self.dump(try StationRegistry.load(directory: directory))
+        let fm = FileManager.default
+        let root = TestPaths.temporaryDirectory("cache-trust")
+
+        // A symlink where the cache directory would be: never followed, its target untouched.
+        let target = root + "/elsewhere"
+        try fm.createDirectory(atPath: target, withIntermediateDirectories: false)
+        try fm.createSymbolicLink(atPath: root + "/linked", withDestinationPath: target)
+        var (registry, use) = try Self.load(directory, cache: RegistryCache(directory: root + "/linked"))
+        #expect(Self.dump(registry) == parsed)
+        guard case .notWritten = use else { Issue.record("used a symlinked cache directory: \(String(describing: use))"); return }
+        #expect(try fm.contentsOfDirectory(atPath: target).isEmpty)
+
+        // In a directory others may change (mode 777, not sticky): not used, nothing made.
+        let shared = root + "/shared"
+        try fm.createDirectory(atPath: shared, withIntermediateDirectories: false)
+        #expect(chmod(shared, 0o777) == 0)
+        (registry, use) = try Self.load(directory, cache: RegistryCache(directory: shared + "/haze"))
+        #expect(Self.dump(registry) == parsed)
+        guard case .notWritten = use else { Issue.record("used a cache in a shared directory: \(String(describing: use))"); return }
+        #expect(!fm.fileExists(atPath: shared + "/haze"))
+        // The same with the sticky bit (as /tmp): the user's own directory in it is used.
+        #expect(chmod(shared, 0o1777) == 0)
+        #expect(try Self.load(directory, cache: RegistryCache(directory: shared + "/haze")).1 == .written)
+
+        // A missing parent is made (mode 700) when its own parent is the user's; two levels, no more.
+        (_, use) = try Self.load(directory, cache: RegistryCache(directory: root + "/home/.cache/haze"))
+        guard case .notWritten = use else { Issue.record("made a cache below a missing home: \(String(describing: use))"); return }
+        #expect(!fm.fileExists(atPath: root + "/home"))
+        try fm.createDirectory(atPath: root + "/home", withIntermediateDirectories: false)
+        #expect(try Self.load(directory, cache: RegistryCache(directory: root + "/home/.cache/haze")).1 == .written)
+        var info = stat()
+        #expect(stat(root + "/home/.cache", &info) == 0 && info.st_mode & 0o777 == 0o700)
+
+        // Another user's home (root running with their HOME): nothing made or written in it.
+        if geteuid() == 0 {
+            let other = root + "/alice"
+            try fm.createDirectory(atPath: other, withIntermediateDirectories: false)
+            #expect(chown(other, 4242, 4242) == 0)
+            (registry, use) = try Self.load(directory, cache: RegistryCache(directory: other + "/.cache/haze"))
+            #expect(Self.dump(registry) == parsed)
+            guard case .notWritten = use else { Issue.record("wrote into another user's home: \(String(describing: use))"); return }
+            #expect(try fm.contentsOfDirectory(atPath: other).isEmpty)
         }
-        #expect(try identity(Array("#!/bin/sh\necho not an ELF\n".utf8)) == nil)
-        #expect(LoaderIdentity.buildID(ofELF: "/dev/null") == nil)
-        #expect(mkfifo(folder + "/fifo", 0o600) == 0)
-        #expect(LoaderIdentity.buildID(ofELF: folder + "/fifo") == nil)   // must not wait on it
+    }
+
+    @Test("a command's image is written after it answers; an image too large to read is not written; each build keeps its own image")
+    func writingAfterwards() throws {
+        let directory = TestPaths.temporaryDirectory("registry-later")
+        try Self.writeRegistry(to: directory)
+        let cache = RegistryCache(directory: TestPaths.temporaryDirectory("registry-cache"))
+        var use: RegistryCache.Use?
+        _ = try StationRegistry.load(directory: directory, cache: cache, imageLater: true, use: &use)
+        #expect(use == .deferred)
+        RegistryCache.writeDeferredImages()
+        #expect(try Self.load(directory, cache: cache).1 == .taken)
+
+        var small = RegistryCache(directory: TestPaths.temporaryDirectory("registry-cache"))
+        small.imageLimit = 1000
+        guard case .notWritten = try Self.load(directory, cache: small).1 else { Issue.record("wrote an image it would never read"); return }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: small.directory).isEmpty)
+
+        #expect(RegistryCache.imageName(for: directory, loader: "haze 1") != RegistryCache.imageName(for: directory, loader: "haze 2"))
+        #expect(RegistryCache.isImageName(RegistryCache.imageName(for: directory, loader: "haze 1")))
+    }
+
+    @Test("warnings and suggestions come in the same order every run (with or without the cache)")
+    func stableOrder() throws {
+        let directory = TestPaths.temporaryDirectory("registry-order")
+        try Self.writeRegistry(to: directory)
+        try "code,layer,unit,from,to\n7777A,zone,开发区,,\n7777A,street,一街道,,\n7777A,area,东片,,\n".write(toFile: directory + "/orphans.csv", atomically: true, encoding: .utf8)
+        try "alias,city,use\nSuzhou,测试市,suggest\nsuzhou,另一市,suggest\nSUZHOU,测试市,suggest\n".write(toFile: directory + "/more-aliases.csv", atomically: true, encoding: .utf8)
+        var seen: Set<[String]> = []
+        for _ in 0 ..< 6 {
+            let registry = try StationRegistry.load(directory: directory)
+            seen.insert(registry.warnings.map(\.description) + ["|"] + registry.citySuggestions(for: "Suzhou"))
+        }
+        #expect(seen.count == 1, "\(seen)")
+        let registry = try StationRegistry.load(directory: directory)
+        let suggested = registry.citySuggestions(for: "suzhou")
+        #expect(suggested == ["另一市", "测试市"] || suggested == ["测试市", "另一市"])
+        #expect(Set(suggested).count == suggested.count, "each city once")
+        let layers = registry.warnings.map(\.description).filter { $0.contains("7777A") }.compactMap { line in
+            ["area", "street", "town", "zone"].first { line.contains(" in \($0) ") }
+        }
+        #expect(layers == layers.sorted() && layers.count == 4, "\(layers)")
     }
 
     @Test("special files and files others may write are left alone: a symlink, a FIFO, a world-writable image or directory")
@@ -305,7 +382,7 @@ struct RegistryCacheTests {
         #expect(Self.dump(registry) == parsed)
     }
 
-    @Test("the cache keeps the 16 images written last, removes a killed writer's leftover, and touches nothing else")
+    @Test("the cache keeps the 16 images used or written last, removes a killed writer's leftover, and touches nothing else")
     func oldImagesArePruned() throws {
         let cache = RegistryCache(directory: TestPaths.temporaryDirectory("registry-cache"))
         let directory = TestPaths.temporaryDirectory("registry-many")
@@ -334,19 +411,29 @@ struct RegistryCacheTests {
         #expect(paths.suffix(RegistryCache.keptImages).allSatisfy { fm.fileExists(atPath: $0) }, "the newest are kept")
         #expect(left.contains("notes.txt") && left.contains("registry-0123456789abcdef.bin.old"))
         #expect(!fm.fileExists(atPath: stale) && fm.fileExists(atPath: fresh))
+        // An image taken is kept as if just written: the oldest, used, outlives the next one.
+        let oldest = directory + String(repeating: "/.", count: 4)
+        #expect(fm.fileExists(atPath: paths[3]))
+        var use: RegistryCache.Use?
+        _ = try StationRegistry.load(directory: oldest, cache: cache, use: &use)
+        #expect(use == .taken)
+        usleep(12_000)
+        _ = try StationRegistry.load(directory: directory + String(repeating: "/.", count: RegistryCache.keptImages + 4), cache: cache, use: &use)
+        #expect(use == .written)
+        #expect(fm.fileExists(atPath: paths[3]) && !fm.fileExists(atPath: paths[4]), "the used one kept, the next oldest pruned")
     }
 
     @Test("the cache a command uses: $HAZE_CACHE (off, 0, false, no, none: none), else XDG's or the home's; rank's output is the same with and without")
     func commandCache() throws {
-        for none in ["off", "OFF", "0", "false", "No", "none", ""] {
-            #expect(RegistryCache.location(environment: ["HAZE_CACHE": none, "HOME": "/home/x"], workingDirectory: "/w") == nil, "\(none)")
+        for none in ["off", "OFF", "0", "false", "No", "none", "", "c", "~/.cache/haze", "disabled", "stations/cache.csv"] {
+            #expect(RegistryCache.location(environment: ["HAZE_CACHE": none, "HOME": "/home/x"]) == nil, "\(none)")
         }
-        #expect(RegistryCache.location(environment: ["HAZE_CACHE": "c"], workingDirectory: "/w")?.directory == "/w/c")
-        #expect(RegistryCache.location(environment: ["XDG_CACHE_HOME": "/x", "HOME": "/home/x"], workingDirectory: "/w")?.directory == "/x/haze")
-        #expect(RegistryCache.location(environment: ["XDG_CACHE_HOME": "x", "HOME": "/home/x"], workingDirectory: "/w")?.directory == "/home/x/.cache/haze")
-        #expect(RegistryCache.location(environment: ["HAZE_CACHE": "off", "XDG_CACHE_HOME": "/x"], workingDirectory: "/w") == nil)
-        #expect(RegistryCache.location(environment: ["HOME": "relative"], workingDirectory: "/w") == nil)
-        #expect(RegistryCache.location(environment: [:], workingDirectory: "/w") == nil)
+        #expect(RegistryCache.location(environment: ["HAZE_CACHE": "/c"])?.directory == "/c")
+        #expect(RegistryCache.location(environment: ["XDG_CACHE_HOME": "/x", "HOME": "/home/x"])?.directory == "/x/haze")
+        #expect(RegistryCache.location(environment: ["XDG_CACHE_HOME": "x", "HOME": "/home/x"])?.directory == "/home/x/.cache/haze")
+        #expect(RegistryCache.location(environment: ["HAZE_CACHE": "off", "XDG_CACHE_HOME": "/x"]) == nil)
+        #expect(RegistryCache.location(environment: ["HOME": "relative"]) == nil)
+        #expect(RegistryCache.location(environment: [:]) == nil)
 
         let cache = TestPaths.temporaryDirectory("registry-cache") + "/nested/haze"
         let store = TestPaths.temporaryDirectory("registry-cache-store") + "/store"

@@ -54,12 +54,12 @@ extension StationRegistry {
         var coverage = UnitCoverage(level: level)
         for city in cities {
             let formed = formUnits(level: level, city: city, hull: hull, reported: days)
-            units += formed.units.filter { $0.hasMembers(in: days) }
+            let ranked = formed.units.filter { $0.hasMembers(in: days) }
+            units += ranked
             controlUnits += formed.controlPoints.filter { $0.hasMembers(in: days) }
             if level.isLayer {
-                let ranked = Set(formed.units.filter { $0.hasMembers(in: days) }.map(\.name))
-                coverage.unitsWithoutStation += self.units(layer: level.rawValue, city: city)
-                    .filter { !ranked.contains($0) }.map { (city, $0) }
+                let names = Set(ranked.map(\.name))
+                coverage.unitsWithoutStation += formed.layerUnits.filter { !names.contains($0) }.map { (city, $0) }
             }
             coverage.stationsWithoutUnit += formed.withoutUnit
             coverage.notInListInForce += formed.notInList
@@ -77,23 +77,46 @@ extension StationRegistry {
         var notInList: [UnitCoverage.StationDays] = []
         var controls: [Station] = []
         var sensors = 0
+        /// Every unit of the layer a station of the city belongs to on some day, sorted
+        /// (`units(layer:city:)`, gathered while forming).
+        var layerUnits: [String] = []
     }
 
     /// Forms one city's units over `hull`, evaluating the registry only where
     /// something can change: at `hull`'s start, each list's date and each
     /// membership's first day and the day after its last.
     private func formUnits(level: RankingLevel, city: String, hull: Range<Day>, reported: Range<Day>) -> Formed {
-        let codes = codes(everInCity: city)
         let layer = level.rawValue
+        // Micro-sensors apart once (a province's city has thousands): they never change
+        // with the day, and the loop over the periods below then passes only stations.
+        var codes: [String] = []
+        var sensorCodes: [String] = []
+        for code in self.codes(everInCity: city) {
+            if let sensorCity = sensorCity(code) {
+                if sensorCity.sameBytes(as: city) || sensorCity == city { sensorCodes.append(code) }
+            } else {
+                codes.append(code)
+            }
+        }
         var breaks: Set<Day> = [hull.lowerBound]
         for list in lists where hull.contains(list.effective) { breaks.insert(list.effective) }
+        // Each station's memberships on the layer, looked up once.
+        var layerMemberships: [[UnitMembership]] = []
+        var layerUnits = Set<String>()
         if level.isLayer {
-            for code in codes {
-                for membership in memberships(of: code, layer: layer) {
+            layerMemberships.reserveCapacity(codes.count)
+            for code in self.codes(everInCity: city) {
+                let memberships = memberships(of: code, layer: layer)
+                for membership in memberships {
+                    layerUnits.insert(membership.unit)
                     if let from = membership.span.from, hull.contains(from) { breaks.insert(from) }
                     if let to = membership.span.to, hull.contains(to.advanced(by: 1)) { breaks.insert(to.advanced(by: 1)) }
                 }
             }
+            for code in codes { layerMemberships.append(memberships(of: code, layer: layer)) }
+        }
+        func unit(_ k: Int, on day: Day) -> String? {
+            layerMemberships[k].first { $0.span.contains(day) }?.unit
         }
         let starts = breaks.sorted()
         var periods: [String: [RankingUnit.MemberPeriod]] = [:]
@@ -124,15 +147,12 @@ extension StationRegistry {
             let range = start ..< (i + 1 < starts.count ? starts[i + 1] : hull.upperBound)
             let inReport = range.clamped(to: reported)
             var members: [String: [Station]] = [:]
-            for code in codes {
-                if let sensorCity = sensorCity(code) {
-                    // Stored and queried as a station, never a member of anything, never ranked.
-                    if !inReport.isEmpty && (sensorCity.sameBytes(as: city) || sensorCity == city) { sensors.insert(code) }
-                    continue
-                }
+            // Sensors: stored and queried as stations, never members of anything, never ranked.
+            if !inReport.isEmpty { sensors.formUnion(sensorCodes) }
+            for (k, code) in codes.enumerated() {
                 guard let station = station(code, on: start) else {
                     // Given a unit, but the list in force does not have the station: said, not counted.
-                    if level.isLayer, !inReport.isEmpty, let unit = unit(of: code, layer: layer, on: start), let known = self[code] {
+                    if level.isLayer, !inReport.isEmpty, let unit = unit(k, on: start), let known = self[code] {
                         var entry = notInList[code] ?? (known, unit, [])
                         append(&entry.2, inReport)
                         notInList[code] = entry
@@ -150,7 +170,7 @@ extension StationRegistry {
                 case .city: members[city, default: []].append(station)
                 case .station: members[code, default: []].append(station)
                 default:
-                    if let unit = unit(of: code, layer: layer, on: start) {
+                    if let unit = unit(k, on: start) {
                         members[unit, default: []].append(station)
                     } else if !inReport.isEmpty {
                         var entry = withoutUnit[code] ?? (station, [])
@@ -173,6 +193,7 @@ extension StationRegistry {
         }
         formed.controls = controls.keys.sorted().compactMap { controls[$0] }
         formed.sensors = sensors.count
+        formed.layerUnits = layerUnits.sorted()
         return formed
     }
 }

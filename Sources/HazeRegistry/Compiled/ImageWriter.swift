@@ -9,6 +9,14 @@ struct ImageWriter {
     private var index: [NameKey: UInt32] = [:]
     private(set) var strings: [String] = []
 
+    /// A writer with room for about `strings` distinct strings and `bytes` of body
+    /// (growing the table while writing a province's registry was most of the time).
+    init(strings expected: Int = 0, bytes: Int = 0) {
+        index.reserveCapacity(expected)
+        strings.reserveCapacity(expected)
+        body.reserveCapacity(bytes)
+    }
+
     mutating func u8(_ value: UInt8) { body.append(value) }
 
     mutating func u32(_ value: UInt32) {

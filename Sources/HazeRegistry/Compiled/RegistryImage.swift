@@ -20,7 +20,8 @@ enum RegistryImage {
     static let headerSize = 12
 
     static func encode(_ registry: StationRegistry, fingerprint: RegistryFingerprint) -> [UInt8] {
-        var w = ImageWriter()
+        // About a code, a name and a source line's file per station, and 200 body bytes.
+        var w = ImageWriter(strings: registry.stations.count * 2 + 1024, bytes: registry.stations.count * 200 + 4096)
         w.count(registry.stations.count)
         for station in registry.stations { write(station, to: &w) }
         writeIndexLists(registry.byCity.map { ($0.key, $0.value) }, to: &w)
@@ -161,7 +162,9 @@ enum RegistryImage {
         }
         let listCount = try r.count()
         for _ in 0 ..< listCount {
-            let effective = Day(try r.int())
+            let index = try r.int()
+            guard Day.representable.contains(index) else { throw ImageDamage() }
+            let effective = Day(index)
             var list = StationList(effective: effective, file: try r.string())
             let count = try r.count()
             list.reserveCapacity(count)
