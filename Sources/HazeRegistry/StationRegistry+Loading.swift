@@ -42,7 +42,8 @@ extension StationRegistry {
         }
         // The image only when every file was read: an unreadable one is reported as without a cache.
         var fingerprint: RegistryFingerprint?
-        if let cache, let loader = LoaderIdentity.current, contents.allSatisfy({ (try? $0.get()) != nil }) {
+        if let cache, !cache.isInside(directory), let loader = LoaderIdentity.current,
+           contents.allSatisfy({ (try? $0.get()) != nil }) {
             let relative = names + listNames.map { listFolder + "/" + $0 }
             let files = zip(relative, contents).map { name, content in
                 RegistryFingerprint.File(name: name, bytes: (try? content.get()) ?? [])

@@ -282,16 +282,43 @@ struct RegistryCacheTests {
         #expect(chmod(shared, 0o1777) == 0)
         #expect(try Self.load(directory, cache: RegistryCache(directory: shared + "/haze")).1 == .written)
 
-        // A missing parent is made (mode 700) when its own parent is the user's; two levels, no more.
-        (_, use) = try Self.load(directory, cache: RegistryCache(directory: root + "/home/.cache/haze"))
+        // A missing parent is made (mode 700) only for ~/.cache, and only in an existing home.
+        (_, use) = try Self.load(directory, cache: RegistryCache(directory: root + "/home/.cache/haze", makesParent: true))
         guard case .notWritten = use else { Issue.record("made a cache below a missing home: \(String(describing: use))"); return }
         #expect(!fm.fileExists(atPath: root + "/home"))
         try fm.createDirectory(atPath: root + "/home", withIntermediateDirectories: false)
-        #expect(try Self.load(directory, cache: RegistryCache(directory: root + "/home/.cache/haze")).1 == .written)
+        (_, use) = try Self.load(directory, cache: RegistryCache(directory: root + "/home/.cache/haze"))
+        guard case .notWritten = use else { Issue.record("made a missing parent of a named cache: \(String(describing: use))"); return }
+        #expect(!fm.fileExists(atPath: root + "/home/.cache"))
+        #expect(try Self.load(directory, cache: RegistryCache(directory: root + "/home/.cache/haze", makesParent: true)).1 == .written)
         var info = stat()
         #expect(stat(root + "/home/.cache", &info) == 0 && info.st_mode & 0o777 == 0o700)
+        #expect(RegistryCache.location(environment: ["HOME": "/h"])?.makesParent == true)
+        #expect(RegistryCache.location(environment: ["HAZE_CACHE": "/h/c"])?.makesParent == false)
 
-        // Another user's home (root running with their HOME): nothing made or written in it.
+        // A directory that is not haze's (files of its own, no CACHEDIR.TAG — `HAZE_CACHE=/etc`
+        // by mistake) is neither written nor pruned; an empty one, or one of images only, is adopted.
+        let foreign = root + "/foreign"
+        try fm.createDirectory(atPath: foreign, withIntermediateDirectories: false)
+        try "keep".write(toFile: foreign + "/passwd", atomically: true, encoding: .utf8)
+        try "an old image".write(toFile: foreign + "/registry-0123456789abcdef.bin", atomically: true, encoding: .utf8)
+        (registry, use) = try Self.load(directory, cache: RegistryCache(directory: foreign))
+        #expect(Self.dump(registry) == parsed)
+        guard case .notWritten = use else { Issue.record("used a directory not haze's: \(String(describing: use))"); return }
+        #expect(try fm.contentsOfDirectory(atPath: foreign).sorted() == ["passwd", "registry-0123456789abcdef.bin"])
+        try fm.removeItem(atPath: foreign + "/passwd")
+        #expect(try Self.load(directory, cache: RegistryCache(directory: foreign)).1 == .written, "images only: adopted")
+        let tag = try String(contentsOfFile: foreign + "/CACHEDIR.TAG", encoding: .utf8)
+        #expect(tag.hasPrefix("Signature: 8a477f597d28d172789f06886806bc55"))
+        #expect(try Self.load(directory, cache: RegistryCache(directory: foreign)).1 == .taken)
+
+        // A cache inside the registry directory (`stations/cache.csv`) is not used, and nothing is made there.
+        var inside: RegistryCache.Use?
+        _ = try StationRegistry.load(directory: directory, cache: RegistryCache(directory: directory + "/cache.csv"), use: &inside)
+        #expect(inside == nil && !fm.fileExists(atPath: directory + "/cache.csv"))
+
+        // Another user's home (root running with their HOME): nothing made or written in it, nor
+        // through a symlink of theirs one level up (~/.cache → a directory of root's).
         if geteuid() == 0 {
             let other = root + "/alice"
             try fm.createDirectory(atPath: other, withIntermediateDirectories: false)
@@ -300,6 +327,17 @@ struct RegistryCacheTests {
             #expect(Self.dump(registry) == parsed)
             guard case .notWritten = use else { Issue.record("wrote into another user's home: \(String(describing: use))"); return }
             #expect(try fm.contentsOfDirectory(atPath: other).isEmpty)
+            let rootOwned = root + "/roots"
+            try fm.createDirectory(atPath: rootOwned, withIntermediateDirectories: false)
+            let planted = root + "/planted"
+            try fm.createSymbolicLink(atPath: planted, withDestinationPath: rootOwned)
+            #expect(lchown(planted, 4242, 4242) == 0)
+            (registry, use) = try Self.load(directory, cache: RegistryCache(directory: planted + "/haze"))
+            #expect(Self.dump(registry) == parsed)
+            guard case .notWritten = use else { Issue.record("followed another user's symlink: \(String(describing: use))"); return }
+            #expect(try fm.contentsOfDirectory(atPath: rootOwned).isEmpty)
+            #expect(lchown(planted, 0, 0) == 0)
+            #expect(try Self.load(directory, cache: RegistryCache(directory: planted + "/haze")).1 == .written, "the user's own symlink is followed")
         }
     }
 
@@ -317,10 +355,26 @@ struct RegistryCacheTests {
         var small = RegistryCache(directory: TestPaths.temporaryDirectory("registry-cache"))
         small.imageLimit = 1000
         guard case .notWritten = try Self.load(directory, cache: small).1 else { Issue.record("wrote an image it would never read"); return }
-        #expect(try FileManager.default.contentsOfDirectory(atPath: small.directory).isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: small.directory).filter(RegistryCache.isImageName).isEmpty)
 
         #expect(RegistryCache.imageName(for: directory, loader: "haze 1") != RegistryCache.imageName(for: directory, loader: "haze 2"))
         #expect(RegistryCache.isImageName(RegistryCache.imageName(for: directory, loader: "haze 1")))
+        // Builds in turn (a reinstalled or touched binary is a new build): two images of one directory at most.
+        let registry = try StationRegistry.load(directory: directory)
+        let builds = RegistryCache(directory: TestPaths.temporaryDirectory("registry-cache"))
+        var fingerprint = try Self.fingerprint(of: directory)
+        for build in ["a", "b", "c", "d"] {
+            fingerprint.loader = "haze build " + build
+            #expect(builds.store(registry, fingerprint: fingerprint) == .written)
+            usleep(12_000)
+        }
+        let kept = try FileManager.default.contentsOfDirectory(atPath: builds.directory).filter(RegistryCache.isImageName)
+        #expect(Set(kept) == [RegistryCache.imageName(for: directory, loader: "haze build c"),
+                              RegistryCache.imageName(for: directory, loader: "haze build d")])
+        // The identity names the file the program was mapped from.
+        var exe = stat()
+        #expect(stat("/proc/self/exe", &exe) == 0)
+        #expect(LoaderIdentity.current?.contains("file \(exe.st_dev):\(exe.st_ino):\(exe.st_size):") == true)
     }
 
     @Test("warnings and suggestions come in the same order every run (with or without the cache)")
@@ -387,6 +441,7 @@ struct RegistryCacheTests {
         let cache = RegistryCache(directory: TestPaths.temporaryDirectory("registry-cache"))
         let directory = TestPaths.temporaryDirectory("registry-many")
         try Self.writeRegistry(to: directory)
+        _ = try StationRegistry.load(directory: directory, cache: cache)   // the directory becomes haze's
         try "a note".write(toFile: cache.directory + "/notes.txt", atomically: true, encoding: .utf8)
         try "not an image".write(toFile: cache.directory + "/registry-0123456789abcdef.bin.old", atomically: true, encoding: .utf8)
         // A killed writer's leftover (two hours old) goes; a running writer's (now) stays.
@@ -435,7 +490,7 @@ struct RegistryCacheTests {
         #expect(RegistryCache.location(environment: ["HOME": "relative"]) == nil)
         #expect(RegistryCache.location(environment: [:]) == nil)
 
-        let cache = TestPaths.temporaryDirectory("registry-cache") + "/nested/haze"
+        let cache = TestPaths.temporaryDirectory("registry-cache") + "/haze"
         let store = TestPaths.temporaryDirectory("registry-cache-store") + "/store"
         let ingest = InProcess(["ingest", "--store", store, TestPaths.fixtures + "/cnemc/china_sites_20190101.csv.gz"])
         #expect(ingest.status == 0, "\(ingest.stderr)")
@@ -447,7 +502,7 @@ struct RegistryCacheTests {
         #expect(Array(without.stdout.utf8) == Array(writing.stdout.utf8) && Array(writing.stdout.utf8) == Array(taking.stdout.utf8))
         #expect(without.stderr == taking.stderr)
         let images = try FileManager.default.contentsOfDirectory(atPath: cache)
-        #expect(images.count == 1 && images[0].hasPrefix("registry-") && images[0].hasSuffix(".bin"), "\(images)")
+        #expect(images.sorted() == ["CACHEDIR.TAG"] + images.filter(RegistryCache.isImageName) && images.count == 2, "\(images)")
         var info = stat()
         #expect(stat(cache, &info) == 0 && info.st_mode & 0o777 == 0o700)
     }

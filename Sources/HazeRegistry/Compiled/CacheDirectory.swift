@@ -1,11 +1,13 @@
 import Foundation
 
 /// The registry cache's directory, opened once — never through a symlink —
-/// and used only when it is the user's own, writable by no one else, in a
-/// parent that only the user or root may change (or a sticky one such as
-/// `/tmp`): a directory another user controls, or one they could swap, is
-/// never read or written. Every file operation is relative to the opened
-/// directory, so a path changed meanwhile cannot redirect it.
+/// and used only when it is haze's (it holds haze's `CACHEDIR.TAG`, or is
+/// adopted when it holds nothing else but images), the user's own and
+/// writable by no one else, on a path whose every directory only the user or
+/// root may change (or is sticky, like `/tmp`) and whose every symlink is the
+/// user's or root's: a directory another user controls or could swap, or a
+/// system directory named by mistake (`HAZE_CACHE=/etc`), is never read or
+/// written. Every file operation is relative to the opened directory.
 final class CacheDirectory {
     let path: String
     private let fd: Int32
@@ -24,41 +26,78 @@ final class CacheDirectory {
         var missing = false
     }
 
-    /// The directory when it exists and may be trusted; nil otherwise.
+    /// The directory when it exists, may be trusted and is haze's; nil otherwise.
     convenience init?(opening path: String) {
         guard case .success(let fd) = Self.openTrusted(path) else { return nil }
         self.init(path: path, fd: fd)
+        guard hasTag else { return nil }
     }
 
-    /// The directory, made when missing (mode 700; its parent too, when that
-    /// is missing and the grandparent may be trusted), or why not.
-    static func preparing(_ path: String) -> Result<CacheDirectory, Refusal> {
+    /// The directory, made when missing (mode 700; its parent too when
+    /// `makingParent` — `~/.cache` — and that is missing), tagged as haze's,
+    /// or why not.
+    static func preparing(_ path: String, makingParent: Bool) -> Result<CacheDirectory, Refusal> {
+        let opened: Result<Int32, Refusal>
         switch openTrusted(path) {
-        case .success(let fd):
-            return .success(CacheDirectory(path: path, fd: fd))
         case .failure(let refusal) where refusal.missing:
             let parent = (path as NSString).deletingLastPathComponent
             var info = stat()
-            if stat(parent, &info) != 0 && errno == ENOENT {
-                if let distrust = distrustOfParent((parent as NSString).deletingLastPathComponent) {
+            if makingParent && lstat(parent, &info) != 0 && errno == ENOENT {
+                if let distrust = distrustOfPath((parent as NSString).deletingLastPathComponent) {
                     return .failure(Refusal(reason: distrust.reason))
                 }
                 guard mkdir(parent, 0o700) == 0 || errno == EEXIST else { return .failure(Refusal(reason: "\(parent): \(failure())")) }
             }
-            if let distrust = distrustOfParent(parent) { return .failure(Refusal(reason: distrust.reason)) }
+            if let distrust = distrustOfPath(parent) { return .failure(Refusal(reason: distrust.reason)) }
             guard mkdir(path, 0o700) == 0 || errno == EEXIST else {
                 return .failure(Refusal(reason: "\(path): \(failure()) (\(refusal.reason))"))
             }
-            return openTrusted(path).map { CacheDirectory(path: path, fd: $0) }
+            opened = openTrusted(path)
+        case let other:
+            opened = other
+        }
+        switch opened {
         case .failure(let refusal):
             return .failure(refusal)
+        case .success(let fd):
+            let directory = CacheDirectory(path: path, fd: fd)
+            if let refusal = directory.claim() { return .failure(refusal) }
+            return .success(directory)
         }
+    }
+
+    // MARK: The tag
+
+    /// The Cache Directory Tagging Specification's file: backup tools skip the
+    /// directory, and haze uses only a directory that has it.
+    static let tagName = "CACHEDIR.TAG"
+    static let tag = Array("Signature: 8a477f597d28d172789f06886806bc55\n# A cache directory of haze (compiled station registries); see haze's README.\n".utf8)
+
+    /// Whether the directory holds haze's tag (the user's own regular file, its signature first).
+    private var hasTag: Bool {
+        guard let bytes = readOwnedRegularFile(Self.tagName, limit: 4096) else { return false }
+        return bytes.starts(with: Self.tag.prefix(43))
+    }
+
+    /// Makes sure the directory is haze's: tagged already, or holding nothing
+    /// but haze's images (then tagged); anything else is refused.
+    private func claim() -> Refusal? {
+        if hasTag { return nil }
+        var foreign: String?
+        forEachName { name in
+            if foreign == nil && !(RegistryCache.isImageName(name) || RegistryCache.isTemporaryName(name)) { foreign = name }
+        }
+        if let foreign {
+            return Refusal(reason: "\(path) holds \(foreign) and no haze \(Self.tagName); it is not used as haze's cache")
+        }
+        if let failure = replace(Self.tagName, with: Self.tag) { return Refusal(reason: failure) }
+        return nil
     }
 
     /// Opens `path` as a trusted cache directory; errno tells a missing one apart.
     private static func openTrusted(_ path: String) -> Result<Int32, Refusal> {
         guard path.hasPrefix("/") else { return .failure(Refusal(reason: "\(path) is not an absolute path")) }
-        if let distrust = distrustOfParent((path as NSString).deletingLastPathComponent) {
+        if let distrust = distrustOfPath((path as NSString).deletingLastPathComponent) {
             return .failure(distrust)
         }
         let fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
@@ -75,17 +114,33 @@ final class CacheDirectory {
         return .success(fd)
     }
 
-    /// Why a directory holding the cache may not be trusted; nil when it may:
-    /// the user's or root's, and writable by no one else unless sticky.
-    private static func distrustOfParent(_ parent: String) -> Refusal? {
-        var info = stat()
-        guard stat(parent, &info) == 0 else { return Refusal(reason: "\(parent): \(failure())", missing: errno == ENOENT) }
-        guard info.st_mode & S_IFMT == S_IFDIR else { return Refusal(reason: "\(parent) is not a directory") }
-        guard info.st_uid == geteuid() || info.st_uid == 0 else {
-            return Refusal(reason: "\(parent) belongs to another user (uid \(info.st_uid)); the cache is not used in it")
+    /// Why the directory holding the cache may not be trusted; nil when it
+    /// may: it and every directory above it are the user's or root's and
+    /// writable by no one else unless sticky, and every symlink on the way is
+    /// the user's or root's (so no other user can point the path elsewhere).
+    private static func distrustOfPath(_ directory: String) -> Refusal? {
+        func trusted(_ path: String) -> Refusal? {
+            var link = stat()
+            guard lstat(path, &link) == 0 else { return Refusal(reason: "\(path): \(failure())", missing: errno == ENOENT) }
+            if link.st_mode & S_IFMT == S_IFLNK, link.st_uid != geteuid(), link.st_uid != 0 {
+                return Refusal(reason: "\(path) is a symlink of another user (uid \(link.st_uid)); the cache is not used through it")
+            }
+            var info = stat()
+            guard stat(path, &info) == 0 else { return Refusal(reason: "\(path): \(failure())", missing: errno == ENOENT) }
+            guard info.st_mode & S_IFMT == S_IFDIR else { return Refusal(reason: "\(path) is not a directory") }
+            guard info.st_uid == geteuid() || info.st_uid == 0 else {
+                return Refusal(reason: "\(path) belongs to another user (uid \(info.st_uid)); the cache is not used in it")
+            }
+            guard info.st_mode & 0o022 == 0 || info.st_mode & S_ISVTX != 0 else {
+                return Refusal(reason: "\(path) may be changed by others; the cache is not used in it")
+            }
+            return nil
         }
-        guard info.st_mode & 0o022 == 0 || info.st_mode & S_ISVTX != 0 else {
-            return Refusal(reason: "\(parent) may be changed by others; the cache is not used in it")
+        if let refusal = trusted("/") { return refusal }
+        var prefix = ""
+        for component in directory.split(separator: "/") where component != "." {
+            prefix += "/" + component
+            if let refusal = trusted(prefix) { return refusal }
         }
         return nil
     }
@@ -171,30 +226,53 @@ final class CacheDirectory {
     /// Removes the images beyond the `keeping` used or written last, and
     /// temporary files older than an hour (a killed writer's; one still being
     /// written is younger): only regular files of the user's with those names.
-    func prune(keeping: Int, isImage: (String) -> Bool, isTemporary: (String) -> Bool) {
-        let listing = dup(fd)
-        guard listing >= 0, let folder = fdopendir(listing) else {
-            if listing >= 0 { close(listing) }
-            return
-        }
-        defer { closedir(folder) }
+    /// Removes the images beyond the `keeping` used or written last — and
+    /// beyond `perGroup` of one group (`group` of the name: one registry
+    /// directory's images by several builds) — and temporary files older than
+    /// an hour (a killed writer's; one still being written is younger): only
+    /// regular files of the user's with those names.
+    func prune(keeping: Int, perGroup: Int, group: (String) -> Substring, isImage: (String) -> Bool, isTemporary: (String) -> Bool) {
         var images: [(name: String, used: Int)] = []
         let hourAgo = Int(time(nil)) - 3600
-        while let entry = readdir(folder) {
-            let name = withUnsafePointer(to: &entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
-            }
-            guard isImage(name) || isTemporary(name) else { continue }
+        forEachName { name in
+            guard isImage(name) || isTemporary(name) else { return }
             var info = stat()
             guard fstatat(fd, name, &info, AT_SYMLINK_NOFOLLOW) == 0, info.st_mode & S_IFMT == S_IFREG,
-                  info.st_uid == geteuid() else { continue }
+                  info.st_uid == geteuid() else { return }
             if isTemporary(name) {
                 if info.st_mtim.tv_sec < hourAgo { unlinkat(fd, name, 0) }
             } else {
                 images.append((name, info.st_mtim.tv_sec * 1_000_000_000 + info.st_mtim.tv_nsec))
             }
         }
-        guard images.count > keeping else { return }
-        for image in images.sorted(by: { $0.used > $1.used }).dropFirst(keeping) { unlinkat(fd, image.name, 0) }
+        var inGroup: [Substring: Int] = [:]
+        var kept = 0
+        for image in images.sorted(by: { $0.used > $1.used }) {
+            let key = group(image.name)
+            let n = inGroup[key, default: 0]
+            if kept < keeping && n < perGroup {
+                kept += 1
+                inGroup[key] = n + 1
+            } else {
+                unlinkat(fd, image.name, 0)
+            }
+        }
+    }
+
+    /// Calls `body` with the name of every entry of the directory.
+    private func forEachName(_ body: (String) -> Void) {
+        let listing = dup(fd)
+        guard listing >= 0, let folder = fdopendir(listing) else {
+            if listing >= 0 { close(listing) }
+            return
+        }
+        defer { closedir(folder) }
+        rewinddir(folder)   // the duplicate shares its position with every earlier listing
+        while let entry = readdir(folder) {
+            let name = withUnsafePointer(to: &entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
+            }
+            if name != "." && name != ".." { body(name) }
+        }
     }
 }

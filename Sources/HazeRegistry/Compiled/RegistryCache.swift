@@ -24,10 +24,14 @@ public struct RegistryCache: Sendable {
     /// The largest image written (and read).
     var imageLimit = maximumImageSize
 
+    /// Whether a missing parent is made too (`~/.cache` for `~/.cache/haze`).
+    let makesParent: Bool
+
     /// A cache in `directory`, an absolute path (made, mode 700, when first
-    /// written, and its parent too when that is missing).
-    public init(directory: String) {
+    /// written: the directory itself, and its parent only when `makesParent`).
+    public init(directory: String, makesParent: Bool = false) {
         self.directory = directory
+        self.makesParent = makesParent
     }
 
     /// The cache a process uses: `$HAZE_CACHE` when it is an absolute path
@@ -43,7 +47,7 @@ public struct RegistryCache: Sendable {
             return RegistryCache(directory: (xdg as NSString).appendingPathComponent("haze"))
         }
         if let home = environment["HOME"], home.hasPrefix("/") {
-            return RegistryCache(directory: (home as NSString).appendingPathComponent(".cache/haze"))
+            return RegistryCache(directory: (home as NSString).appendingPathComponent(".cache/haze"), makesParent: true)
         }
         return nil
     }
@@ -61,10 +65,29 @@ public struct RegistryCache: Sendable {
     }
 
     /// The name of the image of a registry directory as loaded by this build:
-    /// one per directory (as named) and binary, so two builds in turn keep
-    /// their own images instead of replacing each other's.
+    /// `registry-<directory's hash, 8 hex><build's hash, 8 hex>.bin`, one per
+    /// directory (as named) and build, so two builds in turn keep their own
+    /// images instead of replacing each other's.
     static func imageName(for registryDirectory: String, loader: String) -> String {
-        "registry-\(StableHash.hex(Array(registryDirectory.utf8) + [0] + Array(loader.utf8))).bin"
+        let directoryHash = StableHash.hex(Array(registryDirectory.utf8)).prefix(8)
+        let buildHash = StableHash.hex(Array(registryDirectory.utf8) + [0] + Array(loader.utf8)).prefix(8)
+        return "registry-\(directoryHash)\(buildHash).bin"
+    }
+
+    /// The images of one registry directory (by any build): the first half of the hash.
+    static func directoryGroup(of name: String) -> Substring { name.dropFirst(9).prefix(8) }
+
+    /// Whether the cache directory lies inside `registryDirectory` (a cache
+    /// named `stations/cache.csv` would make every later load read it as a
+    /// registry file): such a cache is not used.
+    func isInside(_ registryDirectory: String) -> Bool {
+        var spellings = [(registryDirectory as NSString).standardizingPath]
+        if let resolved = realpath(registryDirectory, nil) {
+            spellings.append(String(cString: resolved))
+            free(resolved)
+        }
+        let cache = (directory as NSString).standardizingPath
+        return spellings.contains { $0 == cache || cache.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/") }
     }
 
     /// The image file of a registry directory loaded by this build.
@@ -85,13 +108,18 @@ public struct RegistryCache: Sendable {
 
     /// Writes the image of `registry` (made from `fingerprint`'s files); the reason when it could not.
     func store(_ registry: StationRegistry, fingerprint: RegistryFingerprint) -> Use {
+        // The image holds a copy of every file: larger than they are together.
+        guard fingerprint.files.reduce(0, { $0 + $1.bytes.count }) < imageLimit else {
+            return .notWritten("the registry's files are larger than any image read")
+        }
         let folder: CacheDirectory
-        switch CacheDirectory.preparing(directory) {
+        switch CacheDirectory.preparing(directory, makingParent: makesParent) {
         case .success(let opened): folder = opened
         case .failure(let refusal): return .notWritten(refusal.reason)
         }
         // Room for this one; a killed writer's leftovers go even when this write fails.
-        folder.prune(keeping: Self.keptImages - 1, isImage: Self.isImageName, isTemporary: Self.isTemporaryName)
+        folder.prune(keeping: Self.keptImages - 1, perGroup: Self.keptPerDirectory - 1, group: Self.directoryGroup,
+                     isImage: Self.isImageName, isTemporary: Self.isTemporaryName)
         let bytes = RegistryImage.encode(registry, fingerprint: fingerprint)
         guard bytes.count <= imageLimit else {
             return .notWritten("the image would be \(bytes.count) bytes, more than is ever read")
@@ -127,6 +155,11 @@ public struct RegistryCache: Sendable {
     /// How many images are kept: those used or written most recently (a test
     /// run or a bureau's several registry copies and binaries leave more behind).
     static let keptImages = 16
+
+    /// How many images of one registry directory are kept (by as many builds,
+    /// e.g. the installed haze and a new one): a reinstalled or touched binary
+    /// is a new build, and must not fill the disk with copies of one registry.
+    static let keptPerDirectory = 2
 
     /// A writer's temporary file: an image's name, `.tmp-`, its process and a random number.
     static func isTemporaryName(_ name: String) -> Bool {
