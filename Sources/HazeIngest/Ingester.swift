@@ -178,12 +178,7 @@ public struct Ingester {
                 guard case .parsed(let batch) = prepared.content else { continue }
                 let indices = try lastResolution.indices(for: batch.keys) { keys throws(StoreError) in try store.resolve(keys) }
                 let start = readings.count
-                indices.withUnsafeBufferPointer { indices in
-                    for reading in batch.readings {
-                        readings.append(StoredReading(series: indices[Int(reading.key)], hour: Hour(Int(reading.hour)),
-                                                      value: Int(reading.value)))
-                    }
-                }
+                Self.convert(batch.readings, indices: indices, appendingTo: &readings)
                 parsed[n] = segments.count
                 segments.append(start ..< readings.count)
             }
@@ -205,6 +200,32 @@ public struct Ingester {
                                       report: prepared.report, identity: prepared.identity))
         }
         return reports
+    }
+
+    /// Appends `parsed` as the store's readings (`indices`: the store index of
+    /// each batch-local key), converted a few thousand at a time into a small
+    /// buffer that stays in cache and appended from it in one copy each:
+    /// no per-element `append`, and the big array is written once.
+    private static func convert(_ parsed: [ParsedBatch.Reading], indices: [Int], appendingTo readings: inout [StoredReading]) {
+        let chunk = 4096
+        var scratch = [StoredReading](repeating: StoredReading(series: 0, hour: Hour(0), value: 0), count: chunk)
+        indices.withUnsafeBufferPointer { indices in
+            parsed.withUnsafeBufferPointer { parsed in
+                scratch.withUnsafeMutableBufferPointer { scratch in
+                    var from = 0
+                    while from < parsed.count {
+                        let count = min(chunk, parsed.count - from)
+                        for k in 0 ..< count {
+                            let reading = parsed[from + k]
+                            scratch[k] = StoredReading(series: indices[Int(reading.key)], hour: Hour(Int(reading.hour)),
+                                                       value: Int(reading.value))
+                        }
+                        readings.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[0 ..< count]))
+                        from += count
+                    }
+                }
+            }
+        }
     }
 
     /// Resolves, writes, flags and quarantines a parsed batch.
@@ -262,7 +283,7 @@ public struct Ingester {
             }
             report.notes.append("\(name): \(written.tooNew.count) value(s) refused: \(jump)")
         }
-        problems += flags(batch, readings: readings, refused: refused, source: name)
+        problems += flags(batch, readings: readings, found: written.particulateExcess, refused: refused, source: name)
         report.quarantined = problems.count { $0.action == .rejected }
         report.flagged = problems.count { $0.action == .kept }
         report.rejections = Array(problems.filter { $0.action == .rejected }.prefix(reportedRejections))
@@ -272,10 +293,12 @@ public struct Ingester {
 
     /// PM2.5 above PM10 in the same station-hour is physically impossible and
     /// usually an instrument fault: kept (it is what was published) but flagged.
-    private func flags(_ batch: ParsedBatch, readings: ArraySlice<StoredReading>, refused: Set<Int>, source: String) -> [Rejection] {
+    /// `found`: what the write found already (`WriteReport.particulateExcess`).
+    private func flags(_ batch: ParsedBatch, readings: ArraySlice<StoredReading>, found: [Store.ParticulateExcess]?,
+                       refused: Set<Int>, source: String) -> [Rejection] {
         var result: [Rejection] = []
         var seen = Set<Int64>()
-        for excess in store.particulateExcess(readings) {
+        for excess in found ?? store.particulateExcess(readings) {
             let position = excess.position, series = excess.series
             guard !refused.contains(position) else { continue }
             let hourIndex = batch.readings[position].hour

@@ -266,6 +266,21 @@ package struct RowEdit {
         }
         if entry.tag == 0 && new != 0 { entry.tag = UInt64(bitPattern: Int64(step)) &+ 1 }
     }
+
+    /// Records the changes of many slots at once, exactly as `change` on each
+    /// in turn would (the sums wrap, so their order does not matter): `hash`
+    /// is the wrapping sum over them of `RowHash.slot(new) &- RowHash.slot(old)`,
+    /// `counts[c]` how many slots of pollutant code `c + 1` went from empty to
+    /// a value less those that went from a value to empty (wrapping),
+    /// `anyFilled` whether any of them has a non-empty new value. For loops
+    /// that change a whole row: they sum as they go and record once.
+    package mutating func record(hash: UInt64, counts: UnsafeBufferPointer<UInt32>, anyFilled: Bool) {
+        entry.hash = entry.hash &+ hash
+        for index in 0 ..< min(counts.count, RowEntry.pollutantCodes) where counts[index] != 0 {
+            entry.counts[index] &+= counts[index]
+        }
+        if entry.tag == 0 && anyFilled { entry.tag = UInt64(bitPattern: Int64(step)) &+ 1 }
+    }
 }
 
 /// The result of checking one row.
