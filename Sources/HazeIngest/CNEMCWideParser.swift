@@ -21,6 +21,13 @@ struct CNEMCWideParser: Sendable {
     init(fastRows: Bool) { self.fastRows = fastRows }
 
     func parse(_ bytes: [UInt8], context: ParseContext) -> ParsedBatch {
+        var readings: [ParsedBatch.Reading] = []
+        return parse(bytes, context: context, reusing: &readings)
+    }
+
+    /// The same, filling `storage` (emptied; its capacity reused) as the
+    /// batch's readings; `storage` is left empty.
+    func parse(_ bytes: [UInt8], context: ParseContext, reusing storage: inout [ParsedBatch.Reading]) -> ParsedBatch {
         var batch = ParsedBatch()
         let source = context.source
         var scanner = CSVScanner(bytes: bytes)
@@ -51,7 +58,7 @@ struct CNEMCWideParser: Sendable {
         var accepted = [Bool](repeating: false, count: columns.count)
         var refusal = [String?](repeating: nil, count: columns.count)
         var skipColumn = [Bool](repeating: false, count: columns.count)
-        var seen = Set<String>()
+        var seen = Set<String>(minimumCapacity: columns.count)
         for (c, code) in columns.enumerated() {
             if code.isEmpty {
                 refusal[c] = "column \(c + 4) has no station code in the header"
@@ -89,7 +96,11 @@ struct CNEMCWideParser: Sendable {
         // Filled here and handed to the batch at the end: one allocation
         // sized for the file (the national files hold a value per ≈ 8 bytes).
         var readings: [ParsedBatch.Reading] = []
-        readings.reserveCapacity(bytes.count / 6 + 16)
+        swap(&readings, &storage)
+        readings.removeAll(keepingCapacity: true)
+        // With room to spare when it grows, so that a reused array fits the next, larger file too.
+        let expected = bytes.count / 6 + 16
+        if readings.capacity < expected { readings.reserveCapacity(expected + expected / 4) }
         var valuesRead = 0
         // A row's readings on the fast path, appended once the row is whole.
         var stage = [ParsedBatch.Reading](repeating: ParsedBatch.Reading(key: 0, hour: 0, value: 0, line: 0),

@@ -76,6 +76,7 @@ public struct IngestRun {
                     report.notArchived.append(source.name)
                 }
             }
+            pipeline.recycle(&batch)
         }
         // What `haze status` reads in O(1) (once per run, O(window)).
         store.recordStatusSummary()

@@ -3,7 +3,10 @@ import HazeModel
 import HazeRegistry
 
 /// Reads and parses the sources of a run ahead of the writer, on worker
-/// threads (one per core), and hands them to the writer in source order.
+/// threads (one per core but the writer's), and hands them to the writer in
+/// source order. A writer that would wait for a source parses the next one
+/// nobody has taken yet itself: the cores are never one thread short of
+/// work, nor is the writer slowed by a third thread on two cores.
 ///
 /// Workers never touch the store (they run `Ingester.prepare`); the store
 /// stays with the one writer. Memory is bounded: a worker starts no new
@@ -28,6 +31,8 @@ final class ParsePipeline: @unchecked Sendable {
     private let zone: LocalZone
     private let aheadBytes: Int
     private let keepingInput: Bool
+    /// Readings arrays the writer gives back (`recycle`), filled again by the workers.
+    private let pool = ReadingPool()
 
     /// `keepingInput`: hand over what was read (for the raw archive), not only what was parsed.
     init(sources: [IngestSource], options: IngestOptions, registry: StationRegistry, zone: LocalZone,
@@ -41,8 +46,9 @@ final class ParsePipeline: @unchecked Sendable {
         self.results = [PreparedSource?](repeating: nil, count: sources.count)
     }
 
-    /// Starts `workers` threads (default: one per core, at most 4, never more than sources).
-    func start(workers: Int = min(4, ProcessInfo.processInfo.activeProcessorCount)) {
+    /// Starts `workers` threads (default: one per core but the writer's, at
+    /// least one, at most 3, never more than sources).
+    func start(workers: Int = max(1, min(4, ProcessInfo.processInfo.activeProcessorCount) - 1)) {
         let count = max(1, min(workers, sources.count))
         condition.lock()
         running = count
@@ -55,6 +61,7 @@ final class ParsePipeline: @unchecked Sendable {
     }
 
     private func work() {
+        var buffers = ParseBuffers()
         while true {
             condition.lock()
             while !stopped && next < sources.count && held >= aheadBytes && next != taken {
@@ -69,8 +76,7 @@ final class ParsePipeline: @unchecked Sendable {
             let index = next
             next += 1
             condition.unlock()
-            let prepared = Ingester.prepare(sources[index], options: options, registry: registry, zone: zone,
-                                            keepingInput: keepingInput)
+            let prepared = prepare(index, buffers: &buffers)
             condition.lock()
             results[index] = prepared
             held += prepared.heldBytes
@@ -79,7 +85,19 @@ final class ParsePipeline: @unchecked Sendable {
         }
     }
 
-    /// The prepared source at `index` (taken in order, each once), waiting for it.
+    private func prepare(_ index: Int, buffers: inout ParseBuffers) -> PreparedSource {
+        if buffers.readings.capacity == 0 { buffers.readings = pool.take() }
+        return Ingester.prepare(sources[index], options: options, registry: registry, zone: zone,
+                                keepingInput: keepingInput, buffers: &buffers)
+    }
+
+    /// The writer's own buffers for the sources it parses while it would wait
+    /// (only `take`, on the writer's thread, uses them).
+    private var writerBuffers = ParseBuffers()
+
+    /// The prepared source at `index` (taken in order, each once). While it
+    /// is not ready, the writer parses the next source no worker has taken
+    /// (within the bound on what is read ahead, or `index` itself), then waits.
     func take(_ index: Int) -> PreparedSource {
         condition.lock()
         defer { condition.unlock() }
@@ -93,9 +111,23 @@ final class ParsePipeline: @unchecked Sendable {
                 condition.broadcast()
                 return prepared
             }
+            if !stopped && next < sources.count && (held < aheadBytes || next == index) {
+                let mine = next
+                next += 1
+                condition.unlock()
+                let prepared = prepare(mine, buffers: &writerBuffers)
+                condition.lock()
+                results[mine] = prepared
+                held += prepared.heldBytes
+                condition.broadcast()
+                continue
+            }
             condition.wait()
         }
     }
+
+    /// Hands the readings arrays of sources written back to the workers.
+    func recycle(_ sources: inout [PreparedSource]) { pool.recycle(&sources) }
 
     /// Stops the workers (after the source each is reading) and waits for them.
     func stop() {

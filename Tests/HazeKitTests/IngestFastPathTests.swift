@@ -84,6 +84,26 @@ struct IngestFastPathTests {
         }
     }
 
+    @Test("a CNEMC header told from its bytes is exactly what the general test of its columns calls one")
+    func wideHeaderBytes() {
+        let starts = ["date,hour,type", "DATE,Hour,TYPE", "\"date\",\"hour\",\"type\"", " date , hour , type ",
+                      "date\r,hour,type", "date,hour,typ", "date,hour", "date;hour;type", "dáte,hour,type",
+                      "date,hour,type\u{301}", "date,hour,t\u{301}ype", "ｄate,hour,type", "date,hour,,type", ""]
+        let rests = ["", ",1001A,1002A", ",\u{301}1001A", ",", ",,", "\r", ",\u{301}", ",é", ",\"x\""]
+        var fast = 0
+        for start in starts {
+            for rest in rests {
+                let line = Array((start + rest).utf8)
+                let quick = IngestFormat.startsWideHeader(line, 0 ..< line.count)
+                if quick { fast += 1 }
+                // Whenever the bytes say so, the general test agrees.
+                if quick { #expect(IngestFormat.detectByColumns(line, 0 ..< line.count) == .cnemcWide, "\(start + rest)") }
+                #expect(IngestFormat.detect(line) == IngestFormat.detectByColumns(line, 0 ..< line.count), "\(start + rest)")
+            }
+        }
+        #expect(fast > 20)
+    }
+
     @Test("the roll-up's O3 statistics from a flat day equal O3Day(positions:) on every pattern of missing hours tried")
     func ozoneDay() {
         var generator = SystemRandomNumberGenerator()
