@@ -33,10 +33,17 @@ final class ParsePipeline: @unchecked Sendable {
     private let keepingInput: Bool
     /// Readings arrays the writer gives back (`recycle`), filled again by the workers.
     private let pool = ReadingPool()
+    /// Arrays of the store's readings, shared with the writer's `Ingester`.
+    private let storedPool: StoredReadingPool
+    /// The writer's latest resolution of a source's keys to store indices
+    /// (`publish`): a worker whose source has the same keys converts its
+    /// readings for the store itself (the writer checks the indices again).
+    private var resolution: (keys: [SeriesKey], indices: [Int])?
 
     /// `keepingInput`: hand over what was read (for the raw archive), not only what was parsed.
     init(sources: [IngestSource], options: IngestOptions, registry: StationRegistry, zone: LocalZone,
-         keepingInput: Bool, aheadBytes: Int = 32 << 20) {
+         keepingInput: Bool, storedPool: StoredReadingPool = StoredReadingPool(), aheadBytes: Int = 32 << 20) {
+        self.storedPool = storedPool
         self.keepingInput = keepingInput
         self.sources = sources
         self.options = options
@@ -87,8 +94,28 @@ final class ParsePipeline: @unchecked Sendable {
 
     private func prepare(_ index: Int, buffers: inout ParseBuffers) -> PreparedSource {
         if buffers.readings.capacity == 0 { buffers.readings = pool.take() }
-        return Ingester.prepare(sources[index], options: options, registry: registry, zone: zone,
-                                keepingInput: keepingInput, buffers: &buffers)
+        var prepared = Ingester.prepare(sources[index], options: options, registry: registry, zone: zone,
+                                        keepingInput: keepingInput, buffers: &buffers)
+        // Converted for the store here, in parallel, when the keys are the
+        // ones the writer resolved last (consecutive day files share them).
+        condition.lock()
+        let resolution = self.resolution
+        condition.unlock()
+        guard let resolution, case .parsed(var batch) = prepared.content, !batch.readings.isEmpty,
+              batch.keys == resolution.keys else { return prepared }
+        prepared.content = .unreadable
+        var converted = storedPool.take()
+        Ingester.convert(batch.readings, indices: resolution.indices, appendingTo: &converted)
+        batch.converted = (converted, resolution.indices)
+        prepared.content = .parsed(batch)
+        return prepared
+    }
+
+    /// The writer's resolution of a source's keys, for the workers (see `resolution`).
+    func publish(_ resolution: (keys: [SeriesKey], indices: [Int])) {
+        condition.lock()
+        self.resolution = resolution
+        condition.unlock()
     }
 
     /// The writer's own buffers for the sources it parses while it would wait
@@ -127,7 +154,7 @@ final class ParsePipeline: @unchecked Sendable {
     }
 
     /// Hands the readings arrays of sources written back to the workers.
-    func recycle(_ sources: inout [PreparedSource]) { pool.recycle(&sources) }
+    func recycle(_ sources: inout [PreparedSource]) { pool.recycle(&sources, stored: storedPool) }
 
     /// Stops the workers (after the source each is reading) and waits for them.
     func stop() {

@@ -238,16 +238,38 @@ package final class RingFile<Step: RingStep> {
     }
 
     /// Copies every row and directory entry into `target` (a wider ring of
-    /// the same capacity): checksums hold because empty slots add nothing.
+    /// the same capacity, just created: all zero): checksums hold because
+    /// empty slots add nothing. What is all zero is not copied — it is
+    /// zero there already — so a new store's first widening does not touch
+    /// (fault in and dirty) a page of the new file per row.
     package func copyRows(into target: RingFile<Step>, slots: Int) {
         let bytes = min(slots, geometry.seriesCapacity) * geometry.slotBytes
         for row in 0 ..< geometry.capacity {
-            target.file.copy(from: file, at: geometry.dataOffset + row * geometry.rowBytes,
-                             to: target.geometry.dataOffset + row * target.geometry.rowBytes, count: bytes)
+            let from = geometry.dataOffset + row * geometry.rowBytes
+            guard !Self.isZero(file.buffer(from, bytes)) else { continue }
+            target.file.copy(from: file, at: from, to: target.geometry.dataOffset + row * target.geometry.rowBytes, count: bytes)
         }
-        target.file.copy(from: file, at: geometry.directoryOffset, to: target.geometry.directoryOffset,
-                         count: geometry.capacity * RingGeometry.entryBytes)
+        // The directory a page at a time.
+        let directoryBytes = geometry.capacity * RingGeometry.entryBytes
+        var offset = 0
+        while offset < directoryBytes {
+            let count = min(RingGeometry.pageSize, directoryBytes - offset)
+            if !Self.isZero(file.buffer(geometry.directoryOffset + offset, count)) {
+                target.file.copy(from: file, at: geometry.directoryOffset + offset,
+                                 to: target.geometry.directoryOffset + offset, count: count)
+            }
+            offset += count
+        }
         target.updateHeader { $0.newest = header.newest; $0.cleared = header.cleared }
+    }
+
+    /// True when every byte is zero.
+    package static func isZero(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var any: UInt64 = 0
+        let words = bytes.count / 8
+        for w in 0 ..< words { any |= bytes.loadUnaligned(fromByteOffset: 8 * w, as: UInt64.self) }
+        for b in 8 * words ..< bytes.count { any |= UInt64(bytes[b]) }
+        return any == 0
     }
 }
 

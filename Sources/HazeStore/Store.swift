@@ -439,7 +439,7 @@ public final class Store {
         let trusted = try verifyHoursOfDays(runs, end: end)
         var tallies = [WriteTally()]
         var excess: [[ParticulateExcess]]? = [[]]
-        try apply(readings, runs: runs, end: end, trusted: trusted, segment: { _ in 0 }, report: &report,
+        try apply([readings], runs: runs, end: end, trusted: trusted, segment: { _ in 0 }, report: &report,
                   tallies: &tallies, excess: &excess)
         report.particulateExcess = excess?[0]
         report.stored = tallies[0].stored
@@ -461,8 +461,11 @@ public final class Store {
     /// in another pass. Only when that is the same: readings in hour order
     /// and the write in one chunk (a later chunk's move could take an
     /// earlier hour out of the window); otherwise set to nil.
-    private func apply(_ readings: [StoredReading], runs: HourRuns, end: Int, trusted verified: Set<Int>,
-                       segment: (Int32) -> Int, report: inout WriteReport, tallies: inout [WriteTally],
+    /// `arrays`: the readings, one array or (a batch of sources in hour
+    /// order) one per source; a run's positions are in its own array
+    /// (`runs.array`, `runs.positions`). `segment(run)` says whose tally a run counts in.
+    private func apply(_ arrays: [[StoredReading]], runs: HourRuns, end: Int, trusted verified: Set<Int>,
+                       segment: (Int) -> Int, report: inout WriteReport, tallies: inout [WriteTally],
                        excess: inout [[ParticulateExcess]]?) throws(StoreError) {
         let capacity = hourly.geometry.capacity
         let geometry = hourly.geometry
@@ -497,7 +500,8 @@ public final class Store {
             for run in start ..< stop {
                 // The readings of one hour (contiguous: the order is by hour).
                 let stamp = runs.hours[run]
-                let positions = runs.starts[run] ..< runs.starts[run + 1]
+                let positions = runs.positions(run)
+                let readings = arrays[runs.array(run)]
                 let hour = Hour(Int(stamp))
                 guard hour >= accept else {
                     for j in positions { report.tooOld.append(runs.order(j)) }
@@ -508,7 +512,7 @@ public final class Store {
                 if let clearedAfter, hour > clearedAfter {
                     trusted.insert(hour.index)
                 } else if clearedAfter == nil, edit.entry.isEmpty,
-                          Self.isZero(UnsafeRawBufferPointer(start: row, count: geometry.rowBytes)) {
+                          RingFile<Hour>.isZero(UnsafeRawBufferPointer(start: row, count: geometry.rowBytes)) {
                     trusted.insert(hour.index)
                 }
                 var tally = WriteTally()
@@ -549,7 +553,7 @@ public final class Store {
                     edit.record(hash: hash, counts: counts, anyFilled: tally.stored + tally.corrected > 0)
                 }
                 hourly.ring.commit(edit)
-                let owner = segment(stamp)
+                let owner = segment(run)
                 tallies[owner].add(tally)
                 if excess != nil {
                     let found = Self.particulateExcess(readings, positions, row: UnsafeRawPointer(row), partners: partners,
@@ -567,15 +571,6 @@ public final class Store {
         }
         try hourly.ring.syncBody()
         try daily.ring.syncBody()
-    }
-
-    /// True when every byte is zero.
-    private static func isZero(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        var any: UInt64 = 0
-        let words = bytes.count / 8
-        for w in 0 ..< words { any |= bytes.loadUnaligned(fromByteOffset: 8 * w, as: UInt64.self) }
-        for b in 8 * words ..< bytes.count { any |= UInt64(bytes[b]) }
-        return any == 0
     }
 
     /// Writes the readings of several sources (`segments`: their ranges of
@@ -613,23 +608,7 @@ public final class Store {
             spans.append((first, last, n))
         }
         guard !spans.isEmpty else { return reports }
-        // One after another, each segment's jump is measured from the newest hour before it.
-        if let maximum = policy.maximumJumpHours {
-            var reach = hourly.newest?.index
-            for span in spans {
-                let from = reach ?? Int(span.first)
-                guard Int(span.last) <= from + maximum else { return nil }
-                reach = max(from, Int(span.last))
-            }
-        }
-        let byHour = spans.sorted { $0.first < $1.first }
-        for i in byHour.indices.dropFirst() where byHour[i].first <= byHour[i - 1].last { return nil }
-        let lowest = Hour(Int(byHour[0].first))
-        let highest = Hour(Int(spans.map(\.last).max() ?? byHour[0].last))
-        let newest = max(hourly.newest ?? highest, highest)
-        // Nothing too old, after any segment's move (the accepted start only rises).
-        guard lowest >= acceptStart(for: newest) else { return nil }
-        guard calendar.day(of: lowest) >= calendar.day(of: newest).advanced(by: -daily.geometry.capacity + 1) else { return nil }
+        guard let (byHour, lowest, highest) = batchable(spans, policy: policy) else { return nil }
         let runs = scan.runs ?? HourRuns(readings, order: Self.hourOrder(readings))
         var report = WriteReport()
         let end = try jumpLimit(runs, policy: policy, report: &report)
@@ -647,7 +626,8 @@ public final class Store {
         var excess: [[ParticulateExcess]]? = Array(repeating: [], count: segments.count)
         let firsts = byHour.map(\.first)
         let owners = byHour.map(\.segment)
-        try apply(readings, runs: runs, end: end, trusted: trusted, segment: { hour in
+        try apply([readings], runs: runs, end: end, trusted: trusted, segment: { run in
+            let hour = runs.hours[run]
             // The last span starting at or before the hour (spans are disjoint).
             var low = 0, high = firsts.count
             while high - low > 1 {
@@ -666,6 +646,92 @@ public final class Store {
                     return relative
                 }
             }
+            reports[n].stored = tallies[n].stored
+            reports[n].unchanged = tallies[n].unchanged
+            reports[n].corrected = tallies[n].corrected
+        }
+        return reports
+    }
+
+    /// Whether sources with these hour spans (first, last, source; in source
+    /// order) can be written as one: their hours do not overlap and nothing
+    /// would be refused one after another (a jump beyond `policy`, hours too
+    /// old after any move, days pushed out of the daily ring). The spans in
+    /// hour order and the hours written, or nil.
+    private func batchable(_ spans: [(first: Int32, last: Int32, segment: Int)], policy: WindowPolicy)
+        -> (byHour: [(first: Int32, last: Int32, segment: Int)], lowest: Hour, highest: Hour)? {
+        // One after another, each segment's jump is measured from the newest hour before it.
+        if let maximum = policy.maximumJumpHours {
+            var reach = hourly.newest?.index
+            for span in spans {
+                let from = reach ?? Int(span.first)
+                guard Int(span.last) <= from + maximum else { return nil }
+                reach = max(from, Int(span.last))
+            }
+        }
+        let byHour = spans.sorted { $0.first < $1.first }
+        for i in byHour.indices.dropFirst() where byHour[i].first <= byHour[i - 1].last { return nil }
+        let lowest = Hour(Int(byHour[0].first))
+        let highest = Hour(Int(spans.map(\.last).max() ?? byHour[0].last))
+        let newest = max(hourly.newest ?? highest, highest)
+        // Nothing too old, after any segment's move (the accepted start only rises).
+        guard lowest >= acceptStart(for: newest) else { return nil }
+        guard calendar.day(of: lowest) >= calendar.day(of: newest).advanced(by: -daily.geometry.capacity + 1) else { return nil }
+        return (byHour, lowest, highest)
+    }
+
+    /// `write(_:segments:policy:)` for sources given as one array each (the
+    /// ingest's, converted by its parse workers): the same checks, the same
+    /// result, the same reports (positions in each source's own array) —
+    /// without joining the arrays into one when each is in hour order;
+    /// otherwise they are joined and written by `write(_:segments:policy:)`.
+    package func write(sources: [[StoredReading]], policy: WindowPolicy = .standard) throws(StoreError) -> [WriteReport]? {
+        try requireWritable()
+        var reports = [WriteReport](repeating: WriteReport(), count: sources.count)
+        guard sources.contains(where: { !$0.isEmpty }) else { return reports }
+        var runsOf: [HourRuns?] = []
+        for readings in sources {
+            guard let scan = HourRuns.scan(readings, seriesCount: series.count, maximumValue: HourlyRing.maximumValue) else {
+                return nil  // one by one, the source holding it throws at its turn
+            }
+            guard scan.sorted else {
+                var joined: [StoredReading] = []
+                joined.reserveCapacity(sources.reduce(0) { $0 + $1.count })
+                var segments: [Range<Int>] = []
+                for readings in sources {
+                    segments.append(joined.count ..< joined.count + readings.count)
+                    joined += readings
+                }
+                return try write(joined, segments: segments, policy: policy)
+            }
+            runsOf.append(scan.runs)
+        }
+        var spans: [(first: Int32, last: Int32, segment: Int)] = []
+        for (n, readings) in sources.enumerated() where !readings.isEmpty {
+            spans.append((readings[0].hour, readings[readings.count - 1].hour, n))
+        }
+        guard let (byHour, lowest, highest) = batchable(spans, policy: policy) else { return nil }
+        // In hour order: source after source as their spans follow each other.
+        let runs = HourRuns.joined(byHour.compactMap { span in runsOf[span.segment].map { (span.segment, $0) } })
+        var report = WriteReport()
+        let end = try jumpLimit(runs, policy: policy, report: &report)
+        guard end == runs.count, report.jump == nil, report.tooNew.isEmpty else { return nil }
+        let trusted: Set<Int>
+        do {
+            trusted = try verifyHoursOfDays(runs, end: end)
+        } catch {
+            return nil  // one by one, the source whose day is damaged stops the run at its turn
+        }
+        sequence?.beginWrite(hours: lowest ... highest,
+                             days: calendar.day(of: lowest).advanced(by: -1) ... calendar.day(of: highest))
+        defer { sequence?.endWrite() }
+        var tallies = [WriteTally](repeating: WriteTally(), count: sources.count)
+        var excess: [[ParticulateExcess]]? = Array(repeating: [], count: sources.count)
+        try apply(sources, runs: runs, end: end, trusted: trusted, segment: { runs.array($0) }, report: &report,
+                  tallies: &tallies, excess: &excess)
+        precondition(report.tooOld.isEmpty, "a batch write refused readings its checks accepted")
+        for n in sources.indices {
+            reports[n].particulateExcess = excess?[n]
             reports[n].stored = tallies[n].stored
             reports[n].unchanged = tallies[n].unchanged
             reports[n].corrected = tallies[n].corrected
@@ -961,8 +1027,41 @@ struct HourRuns {
     private(set) var hours: [Int32] = []
     /// One more than `hours`: the last is the number of readings.
     private(set) var starts: [Int] = []
+    /// For runs over several arrays (`joined`): each run's array and where
+    /// its positions start in it; nil for one array, whose positions `starts` gives.
+    private var sources: (array: [Int], first: [Int])?
 
     var count: Int { hours.count }
+
+    /// Which of the arrays written the run's readings are in (0 for one array).
+    @inline(__always) func array(_ run: Int) -> Int { sources?.array[run] ?? 0 }
+
+    /// The run's positions in its array, in the order applied (through `order`).
+    @inline(__always) func positions(_ run: Int) -> Range<Int> {
+        guard let sources else { return starts[run] ..< starts[run + 1] }
+        let first = sources.first[run]
+        return first ..< first + (starts[run + 1] - starts[run])
+    }
+
+    /// The runs of several arrays, each in hour order, taken array after
+    /// array in `arrays`' order (their hours ascending and disjoint).
+    static func joined(_ parts: [(array: Int, runs: HourRuns)]) -> HourRuns {
+        var hours: [Int32] = [], starts: [Int] = [], array: [Int] = [], first: [Int] = []
+        var total = 0
+        for part in parts {
+            for run in 0 ..< part.runs.count {
+                hours.append(part.runs.hours[run])
+                starts.append(total + part.runs.starts[run])
+                array.append(part.array)
+                first.append(part.runs.starts[run])
+            }
+            total += part.runs.starts[part.runs.count]
+        }
+        starts.append(total)
+        var joined = HourRuns(order: HourOrder(permutation: nil), hours: hours, starts: starts)
+        joined.sources = (array, first)
+        return joined
+    }
 
     /// The runs of `readings` taken in `order`.
     init(_ readings: [StoredReading], order: HourOrder) {

@@ -228,6 +228,68 @@ struct IngestFastPathTests {
         #expect(shuffled.particulateExcess == nil)
     }
 
+    /// Sources handed to the store one array each (as the ingest's parse
+    /// workers convert them) give the store, the counts and the PM2.5 > PM10
+    /// findings of the same sources joined into one array with their ranges:
+    /// in hour order, given out of hour order, and with a source whose
+    /// readings are not in hour order (which the store joins itself).
+    @Test("a batch given one array per source writes what the same batch joined into one array writes")
+    func sourcesAsArrays() throws {
+        let zone = LocalZone.beijing
+        let start = Day(CivilDate(year: 2019, month: 1, day: 1)!)
+        func hour(_ d: Int, _ h: Int) -> Hour { zone.hour(day: start.advanced(by: d), hourOfDay: h) }
+        var keys: [SeriesKey] = []
+        for station in ["A", "B", "C", "D"] {
+            for pollutant in [Pollutant.pm25, .pm10, .o3] { keys.append(SeriesKey(station: station, pollutant: pollutant)) }
+        }
+        var generator = SystemRandomNumberGenerator()
+        func day(_ d: Int, ids: [Int]) -> [StoredReading] {
+            var readings: [StoredReading] = []
+            for h in 0 ..< 24 {
+                for id in ids where Int.random(in: 0 ..< 4, using: &generator) > 0 {
+                    readings.append(StoredReading(series: id, hour: hour(d, h), value: Int.random(in: 0 ... 150, using: &generator)))
+                }
+            }
+            return readings
+        }
+        let ids = Array(0 ..< keys.count)
+        for (label, order) in [("in hour order", [0, 1, 2, 3]), ("out of hour order", [2, 0, 3, 1])] {
+            for shuffledSource in [nil, 1] {
+                var sources = order.map { day($0, ids: ids) }
+                if let shuffledSource { sources[shuffledSource].shuffle() }
+                let configuration = StoreConfiguration(hourlyCapacity: 24 * 30, dailyCapacity: 64, dayConvention: .hours0to23)
+                let a = try Store(directory: TestPaths.temporaryDirectory("haze-arrays"), access: .readWrite, creating: configuration)
+                let b = try Store(directory: TestPaths.temporaryDirectory("haze-joined"), access: .readWrite, creating: configuration)
+                #expect(try a.resolve(keys) == ids)
+                #expect(try b.resolve(keys) == ids)
+                // A day written before, so that the batch corrects and leaves values unchanged too.
+                let earlier = day(1, ids: ids)
+                _ = try a.write(earlier)
+                _ = try b.write(earlier)
+                var joined: [StoredReading] = []
+                var segments: [Range<Int>] = []
+                for readings in sources {
+                    segments.append(joined.count ..< joined.count + readings.count)
+                    joined += readings
+                }
+                let byArrays = try #require(try a.write(sources: sources), "\(label)")
+                let byJoined = try #require(try b.write(joined, segments: segments), "\(label)")
+                #expect(byArrays.map(\.stored) == byJoined.map(\.stored), "\(label)")
+                #expect(byArrays.map(\.unchanged) == byJoined.map(\.unchanged), "\(label)")
+                #expect(byArrays.map(\.corrected) == byJoined.map(\.corrected), "\(label)")
+                for n in sources.indices {
+                    // Found during the write or not, what the pass after it finds.
+                    #expect((byArrays[n].particulateExcess ?? a.particulateExcess(sources[n][...]))
+                            == (byJoined[n].particulateExcess ?? b.particulateExcess(joined[segments[n]])), "\(label) \(n)")
+                }
+                for file in [Store.hourlyFileName, Store.dailyFileName] {
+                    #expect(FileManager.default.contents(atPath: a.directory + "/" + file)
+                            == FileManager.default.contents(atPath: b.directory + "/" + file), "\(label): \(file)")
+                }
+            }
+        }
+    }
+
     /// A store never written takes its first rows as they are only when they
     /// are all zero: junk in one (a damaged file) still stops the roll-up of
     /// that day, as it did when the roll-up checked every row.
