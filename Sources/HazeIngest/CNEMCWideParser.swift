@@ -12,9 +12,22 @@ import HazeModel
 /// A station's series of a pollutant is created only when the file has rows
 /// of that pollutant (a file of PM rows alone adds no gas series).
 struct CNEMCWideParser: Sendable {
+    /// Well-formed rows are read in one pass (`plainRow`); false reads every
+    /// row cell by cell (the tests compare the two).
+    var fastRows = true
+
     init() {}
 
+    init(fastRows: Bool) { self.fastRows = fastRows }
+
     func parse(_ bytes: [UInt8], context: ParseContext) -> ParsedBatch {
+        var readings: [ParsedBatch.Reading] = []
+        return parse(bytes, context: context, reusing: &readings)
+    }
+
+    /// The same, filling `storage` (emptied; its capacity reused) as the
+    /// batch's readings; `storage` is left empty.
+    func parse(_ bytes: [UInt8], context: ParseContext, reusing storage: inout [ParsedBatch.Reading]) -> ParsedBatch {
         var batch = ParsedBatch()
         let source = context.source
         var scanner = CSVScanner(bytes: bytes)
@@ -45,7 +58,7 @@ struct CNEMCWideParser: Sendable {
         var accepted = [Bool](repeating: false, count: columns.count)
         var refusal = [String?](repeating: nil, count: columns.count)
         var skipColumn = [Bool](repeating: false, count: columns.count)
-        var seen = Set<String>()
+        var seen = Set<String>(minimumCapacity: columns.count)
         for (c, code) in columns.enumerated() {
             if code.isEmpty {
                 refusal[c] = "column \(c + 4) has no station code in the header"
@@ -83,8 +96,16 @@ struct CNEMCWideParser: Sendable {
         // Filled here and handed to the batch at the end: one allocation
         // sized for the file (the national files hold a value per ≈ 8 bytes).
         var readings: [ParsedBatch.Reading] = []
-        readings.reserveCapacity(bytes.count / 6 + 16)
+        swap(&readings, &storage)
+        readings.removeAll(keepingCapacity: true)
+        // With room to spare when it grows, so that a reused array fits the next, larger file too.
+        let expected = bytes.count / 6 + 16
+        if readings.capacity < expected { readings.reserveCapacity(expected + expected / 4) }
         var valuesRead = 0
+        // A row's readings on the fast path, appended once the row is whole.
+        var stage = [ParsedBatch.Reading](repeating: ParsedBatch.Reading(key: 0, hour: 0, value: 0, line: 0),
+                                          count: columns.count)
+        let maximum = Pollutant.maximumConcentration
         while scanner.nextRecordPrefix(fields: &fields, limit: 3) {
             let line = scanner.lineNumber
             lastLine = line
@@ -95,6 +116,13 @@ struct CNEMCWideParser: Sendable {
                 batch.rejections.append(Rejection(source: source, line: line, field: "row",
                                                   value: lineText(bytes, fields),
                                                   reason: "expected date,hour,type and \(columns.count) station columns; found \(fields.count) field(s)"))
+                continue
+            }
+            if Self.isDerivedType(fields[2], of: scanner) {
+                // AQI, PM2.5_24h, O3_8h … as CNEMC spells them: skipped and
+                // counted as below, without making strings of them.
+                scanner.skipRestOfRecord()
+                batch.otherRowsSkipped += 1
                 continue
             }
             let pollutant: Pollutant
@@ -138,14 +166,40 @@ struct CNEMCWideParser: Sendable {
             }
             // CNEMC hours are Beijing time, whatever zone the store counts its days in.
             let hour = LocalZone.beijing.hour(day: Day(date), hourOfDay: hourOfDay)
-            let time = context.zone.format(hour)
             guard hour <= context.latestHour else {
                 scanner.skipRestOfRecord()
+                let time = context.zone.format(hour)
                 batch.rejections.append(Rejection(source: source, line: line, field: "date", time: time,
                                                   pollutant: pollutant.displayName, value: dateText,
                                                   reason: "\(time) is in the future"))
                 continue
             }
+            let hourStamp = Int32(hour.index), lineStamp = Int32(clamping: line)
+            // A well-formed row (every cell empty or a plain number in range, of
+            // an accepted column, as many cells as columns) is read in one pass
+            // over its bytes; any other row, and the first row of a pollutant
+            // (which makes its keys), is read cell by cell below.
+            if fastRows, let keys = keysByCode[Int(pollutant.rawValue)], !columns.isEmpty {
+                var staged = 0
+                let tenths = pollutant == .co
+                let plain = scanner.takeRemainder { base, start, end in
+                    keys.withUnsafeBufferPointer { keys in
+                        stage.withUnsafeMutableBufferPointer { stage in
+                            guard let count = Self.plainRow(base, start, end, keys: keys, tenths: tenths, maximum: maximum,
+                                                            hour: hourStamp, line: lineStamp, into: stage) else { return false }
+                            staged = count
+                            return true
+                        }
+                    }
+                }
+                if plain {
+                    rowsSeen[date.dayNumber, default: [:]][pollutant, default: []].insert(hourOfDay)
+                    stage.withUnsafeBufferPointer { readings.append(contentsOf: $0[0 ..< staged]) }
+                    valuesRead += staged
+                    continue
+                }
+            }
+            let time = context.zone.format(hour)
             let rowStart = fields[0].range.lowerBound
             scanner.nextRecordRemainder(into: &fields)
             let cells = fields.count - 3
@@ -163,7 +217,6 @@ struct CNEMCWideParser: Sendable {
             rowsSeen[date.dayNumber, default: [:]][pollutant, default: []].insert(hourOfDay)
             let keys = keys(for: pollutant)
             let tenths = pollutant == .co
-            let hourStamp = Int32(hour.index), lineStamp = Int32(clamping: line)
             bytes.withUnsafeBufferPointer { buffer in
                 for c in 0..<cells {
                     let range = fields[c + 3].range
@@ -202,6 +255,48 @@ struct CNEMCWideParser: Sendable {
             batch.hoursPerDate[CivilDate(dayNumber: dayNumber)] = both.count
         }
         return batch
+    }
+
+    /// The row types CNEMC derives (`AQI`, the `_24h` moving means, `O3_8h`),
+    /// byte for byte as its files spell them: none is a `Pollutant` name and
+    /// each is an `OtherPollutant` (`CNEMCWideParserTests` checks both), so
+    /// matching them first skips them exactly as the general checks would.
+    static let derivedTypes: [StaticString] = ["AQI", "PM2.5_24h", "PM10_24h", "SO2_24h", "NO2_24h", "O3_24h",
+                                               "O3_8h", "O3_8h_24h", "CO_24h"]
+
+    private static func isDerivedType(_ field: CSVField, of scanner: CSVScanner) -> Bool {
+        for type in derivedTypes where scanner.field(field, equals: type) { return true }
+        return false
+    }
+
+    /// Reads a row's cells `start ..< end` (after `date,hour,type,`; `base[end]`
+    /// is the line break) into `stage` when every cell is empty or a plain
+    /// number in range (`ConcentrationText.plain`), every number is in a
+    /// column with a key, and there are exactly `keys.count` cells; returns
+    /// how many readings it staged. Nil for any other row, which the caller
+    /// then reads cell by cell (and quarantines what it must).
+    @inline(__always)
+    private static func plainRow(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int, keys: UnsafeBufferPointer<Int32>,
+                                 tenths: Bool, maximum: Int, hour: Int32, line: Int32,
+                                 into stage: UnsafeMutableBufferPointer<ParsedBatch.Reading>) -> Int? {
+        let last = keys.count - 1
+        guard last >= 0, stage.count > last, let out = stage.baseAddress, let key = keys.baseAddress else { return nil }
+        var i = start, column = 0, staged = 0
+        while true {
+            let value = ConcentrationText.plain(base, &i, tenths: tenths, maximum: maximum)
+            if value >= 0 {
+                let k = key[column]
+                guard k >= 0 else { return nil }
+                out[staged] = ParsedBatch.Reading(key: k, hour: hour, value: UInt16(truncatingIfNeeded: value), line: line)
+                staged &+= 1
+            } else if value == ConcentrationText.notPlain {
+                return nil
+            }
+            if i == end { return column == last ? staged : nil }
+            guard base[i] == UInt8(ascii: ","), column < last else { return nil }
+            column &+= 1
+            i &+= 1
+        }
     }
 
     /// Notes which hours of each date lack rows of the pollutants the file

@@ -68,4 +68,65 @@ enum ConcentrationText {
         }
         return .value(value)
     }
+
+    /// `plain` found an empty cell.
+    static let empty = -1
+    /// `plain` found something other than a plain decimal: read the cell with `parse`.
+    static let notPlain = -2
+
+    /// The ingest's fast form of `parse` for the cells nearly every file
+    /// holds — `[0-9]*(.[0-9]*)?`, at most five whole digits, nothing around
+    /// them — with the same rules: the same value (half to even to the
+    /// stored unit, `tenths` for CO) when `parse` gives a value in range,
+    /// and `notPlain` whenever `parse` would need to look further (spaces,
+    /// signs, text, a lone dot, leading zeros beyond five digits, a value
+    /// above the range), so the caller hands those cells to `parse`. An
+    /// empty cell is `empty`. Reads from `i` and leaves `i` at the first
+    /// byte that is not part of the number: the caller checks that it is
+    /// the cell's separator, and `base` must hold one (a byte that is no
+    /// digit or dot) after the cell, so no bounds check is needed here.
+    /// `maximum` is `Pollutant.maximumConcentration`, read once by the caller
+    /// (a global of another module is a call each time it is read).
+    /// Checked against `parse` by `ConcentrationTextTests`.
+    @inline(__always)
+    static func plain(_ base: UnsafePointer<UInt8>, _ i: inout Int, tenths: Bool, maximum: Int) -> Int {
+        var whole = 0, digits = 0
+        var d = base[i] &- 48
+        while d < 10 {
+            whole = whole &* 10 &+ Int(d)
+            digits &+= 1
+            i &+= 1
+            d = base[i] &- 48
+        }
+        guard digits <= 5 else { return notPlain }
+        var value = tenths ? whole &* 10 : whole
+        if base[i] == UInt8(ascii: ".") {
+            i &+= 1
+            var fraction = 0, dropped = 0, restNonZero = false
+            d = base[i] &- 48
+            if tenths && d < 10 {
+                value &+= Int(d)
+                fraction = 1
+                i &+= 1
+                d = base[i] &- 48
+            }
+            if d < 10 {
+                dropped = Int(d)
+                fraction &+= 1
+                i &+= 1
+                d = base[i] &- 48
+            }
+            while d < 10 {
+                if d != 0 { restNonZero = true }
+                fraction &+= 1
+                i &+= 1
+                d = base[i] &- 48
+            }
+            guard digits + fraction > 0 else { return notPlain }
+            if dropped > 5 || (dropped == 5 && (restNonZero || value & 1 == 1)) { value &+= 1 }
+        } else if digits == 0 {
+            return empty
+        }
+        return value <= maximum ? value : notPlain
+    }
 }

@@ -22,6 +22,14 @@ public enum IngestFormat: String, Sendable, CaseIterable, Codable {
         if bytes[start] == UInt8(ascii: "{") { return .openaqV3 }
         var end = start
         while end < bytes.count, bytes[end] != 0x0A, end - start < 4096 { end += 1 }
+        if startsWideHeader(bytes, start ..< end) { return .cnemcWide }
+        return detectByColumns(bytes, start ..< end)
+    }
+
+    /// `detect`'s general test of the first line `range`: its columns,
+    /// lowercased and trimmed, name a format.
+    static func detectByColumns(_ bytes: [UInt8], _ range: Range<Int>) -> IngestFormat? {
+        let (start, end) = (range.lowerBound, range.upperBound)
         let header = String(decoding: bytes[start..<end], as: UTF8.self).lowercased()
         let columns = header.split(separator: ",", omittingEmptySubsequences: false)
             .map { $0.trimmingCharacters(in: [" ", "\r", "\""]) }
@@ -30,6 +38,43 @@ public enum IngestFormat: String, Sendable, CaseIterable, Codable {
         let needed: Set<String> = ["station", "time", "pollutant", "value"]
         if needed.isSubset(of: Set(columns)) { return .longCSV }
         return nil
+    }
+}
+
+extension IngestFormat {
+    /// True when the line `range` starts `date,hour,type` as `detect`'s
+    /// general test reads it (lowercased, each column trimmed of spaces, CR
+    /// and quotes), told from its bytes alone: the three columns are ASCII
+    /// (so lowercasing and trimming act byte by byte) and the byte after
+    /// the third comma is ASCII (so that comma is a character of its own, a
+    /// column break). False sends `detect` down its general test.
+    static func startsWideHeader(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
+        let names: [[UInt8]] = [Array("date".utf8), Array("hour".utf8), Array("type".utf8)]
+        var i = range.lowerBound
+        for (n, name) in names.enumerated() {
+            let fieldStart = i
+            while i < range.upperBound, bytes[i] != UInt8(ascii: ",") { i += 1 }
+            var lower = fieldStart, upper = i
+            @inline(__always) func trimmed(_ b: UInt8) -> Bool {
+                b == UInt8(ascii: " ") || b == UInt8(ascii: "\r") || b == UInt8(ascii: "\"")
+            }
+            while lower < upper, trimmed(bytes[lower]) { lower += 1 }
+            while upper > lower, trimmed(bytes[upper - 1]) { upper -= 1 }
+            guard upper - lower == name.count else { return false }
+            for k in 0 ..< name.count {
+                let b = bytes[lower + k]
+                // ASCII letters only, compared without case.
+                guard b < 0x80, b | 0x20 == name[k] else { return false }
+            }
+            for k in fieldStart ..< lower where bytes[k] >= 0x80 { return false }
+            for k in upper ..< i where bytes[k] >= 0x80 { return false }
+            if n < 2 {
+                guard i < range.upperBound else { return false }  // fewer than three columns
+                i += 1
+            }
+        }
+        // After the third column: the end of the line, or a comma and an ASCII byte (or nothing).
+        return i == range.upperBound || i + 1 >= range.upperBound || bytes[i + 1] < 0x80
     }
 }
 

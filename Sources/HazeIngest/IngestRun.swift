@@ -47,7 +47,7 @@ public struct IngestRun {
         // Sources are read and parsed ahead on worker threads; this thread
         // writes them in order, in batches of consecutive sources.
         let pipeline = ParsePipeline(sources: sources, options: options, registry: registry, zone: store.zone,
-                                     keepingInput: archive)
+                                     keepingInput: archive, storedPool: ingester.storedPool)
         pipeline.start()
         defer { pipeline.stop() }
         var position = 0
@@ -59,7 +59,7 @@ public struct IngestRun {
                 let prepared = pipeline.take(position)
                 position += 1
                 bytes += prepared.report.bytes
-                ingester.reserveSeries(of: prepared)
+                if let resolution = ingester.reserveSeries(of: prepared) { pipeline.publish(resolution) }
                 batch.append(prepared)
             } while position < sources.count && batch.count < Self.batchSources && bytes < Self.batchBytes
             let reports = try ingester.finish(batch)
@@ -76,6 +76,7 @@ public struct IngestRun {
                     report.notArchived.append(source.name)
                 }
             }
+            pipeline.recycle(&batch)
         }
         // What `haze status` reads in O(1) (once per run, O(window)).
         store.recordStatusSummary()

@@ -73,6 +73,19 @@ public enum IngestSource: Sendable, Equatable {
             guard payload.count <= limit else { throw .tooLarge(source: name, limit: limit, decompressed: false) }
             original = payload
         }
+        return try decompressed(original, limit: limit)
+    }
+
+    /// The same, a file read into `buffer` (its capacity reused from the
+    /// file before: no new pages to fault in), which the input then shares
+    /// until it is dropped.
+    package func load(limit: Int, reusing buffer: inout [UInt8]) throws(IngestError) -> LoadedInput {
+        guard case .file(let path) = self else { return try load(limit: limit) }
+        try FileBytes.read(path, limit: limit, into: &buffer)
+        return try decompressed(buffer, limit: limit)
+    }
+
+    private func decompressed(_ original: [UInt8], limit: Int) throws(IngestError) -> LoadedInput {
         guard Gzip.isGzip(original) else { return LoadedInput(original: original, bytes: original) }
         do {
             return LoadedInput(original: original, bytes: try Gzip.decompress(original, limit: limit))

@@ -52,8 +52,9 @@ public struct Ingester {
     /// The last batch's keys and their store indices: consecutive day files
     /// share a header, so resolving is an array comparison instead of 3 210 lookups.
     private let lastResolution = ResolutionCache()
-    /// The readings array of the last batch written, kept for the next.
-    private let batchBuffer = ReadingBuffer()
+    /// Arrays of the store's readings, kept from batch to batch (and shared
+    /// with the parse workers of an `IngestRun`, which convert into them).
+    var storedPool = StoredReadingPool()
 
     /// An ingester writing into `store`; `store` must be open for writing.
     public init(store: Store, registry: StationRegistry, options: IngestOptions = IngestOptions()) {
@@ -87,9 +88,17 @@ public struct Ingester {
     /// workers of an `IngestRun` do in parallel, on any thread.
     package static func prepare(_ source: IngestSource, options: IngestOptions, registry: StationRegistry,
                                 zone: LocalZone, keepingInput: Bool = true) -> PreparedSource {
+        var buffers = ParseBuffers()
+        return prepare(source, options: options, registry: registry, zone: zone, keepingInput: keepingInput,
+                       buffers: &buffers)
+    }
+
+    /// The same, reading into `buffers` (a worker's, reused source after source).
+    package static func prepare(_ source: IngestSource, options: IngestOptions, registry: StationRegistry,
+                                zone: LocalZone, keepingInput: Bool, buffers: inout ParseBuffers) -> PreparedSource {
         let input: LoadedInput
         do {
-            input = try source.load(limit: options.maximumPayloadBytes)
+            input = try source.load(limit: options.maximumPayloadBytes, reusing: &buffers.bytes)
         } catch {
             var report = SourceReport(source: source.name)
             report.failure = error.description
@@ -98,7 +107,8 @@ public struct Ingester {
         var report = SourceReport(source: source.name)
         report.bytes = input.bytes.count
         var prepared = prepare(bytes: input.bytes, name: source.name, identity: source.identity(content: input.bytes),
-                               options: options, registry: registry, zone: zone, into: report)
+                               options: options, registry: registry, zone: zone, into: report,
+                               readings: &buffers.readings)
         if keepingInput { prepared.input = input }
         return prepared
     }
@@ -106,6 +116,16 @@ public struct Ingester {
     /// Parses loaded bytes without touching the store.
     package static func prepare(bytes: [UInt8], name: String, identity: String, options: IngestOptions,
                                 registry: StationRegistry, zone: LocalZone, into initial: SourceReport?) -> PreparedSource {
+        var readings: [ParsedBatch.Reading] = []
+        return prepare(bytes: bytes, name: name, identity: identity, options: options, registry: registry, zone: zone,
+                       into: initial, readings: &readings)
+    }
+
+    /// The same; the wide parser fills `readings` (emptied, its capacity
+    /// reused) and hands it over in the batch, leaving an empty array.
+    package static func prepare(bytes: [UInt8], name: String, identity: String, options: IngestOptions,
+                                registry: StationRegistry, zone: LocalZone, into initial: SourceReport?,
+                                readings: inout [ParsedBatch.Reading]) -> PreparedSource {
         var report = initial ?? SourceReport(source: name)
         report.bytes = bytes.count
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
@@ -123,7 +143,7 @@ public struct Ingester {
                                    registry: registry, unknownStations: options.unknownStations)
         let batch: ParsedBatch
         switch format {
-        case .cnemcWide: batch = CNEMCWideParser().parse(bytes, context: context)
+        case .cnemcWide: batch = CNEMCWideParser().parse(bytes, context: context, reusing: &readings)
         case .longCSV: batch = LongCSVParser().parse(bytes, context: context)
         case .longMinutes: batch = LongCSVParser(minutes: true).parse(bytes, context: context)
         case .cnemcHourly: batch = CNEMCHourlyParser().parse(bytes, context: context)
@@ -153,9 +173,13 @@ public struct Ingester {
     /// writer of a run calls it as each source arrives, so that widening the
     /// rings for new stations overlaps the parsing of the rest of the batch.
     /// A failure is left for `finish` to meet at the source's turn.
-    package func reserveSeries(of prepared: PreparedSource) {
-        guard case .parsed(let batch) = prepared.content else { return }
-        _ = try? lastResolution.indices(for: batch.keys) { keys throws(StoreError) in try store.resolve(keys) }
+    /// Returns the keys and their store indices (nil on failure or for no keys).
+    @discardableResult
+    package func reserveSeries(of prepared: PreparedSource) -> (keys: [SeriesKey], indices: [Int])? {
+        guard case .parsed(let batch) = prepared.content else { return nil }
+        guard let indices = try? lastResolution.indices(for: batch.keys, resolve: { keys throws(StoreError) in try store.resolve(keys) })
+        else { return nil }
+        return (batch.keys, indices)
     }
 
     /// Stores prepared sources in order, with the same result — store,
@@ -165,46 +189,76 @@ public struct Ingester {
     /// one window move, one roll-up per day and one set of syncs for all of
     /// them; otherwise one by one.
     package func finish(_ sources: [PreparedSource]) throws(StoreError) -> [SourceReport] {
-        // The array of the last batch, reused: its pages are not faulted in again.
-        var readings = batchBuffer.take()
-        defer { batchBuffer.keep(&readings) }
-        var segments: [Range<Int>] = []
-        var parsed: [Int: Int] = [:]  // source position → segment
+        // One array of the store's readings per parsed source: converted by
+        // a parse worker when it resolved the keys as the store does now
+        // (`ParsedBatch.converted`), else here, into an array the pool
+        // keeps between batches (its pages are not faulted in again).
+        var arrays: [[StoredReading]] = []
+        var parsed: [Int: Int] = [:]  // source position → its array
+        var own: [Int] = []  // the arrays converted here, given back after the write
+        defer { for n in own { storedPool.give(&arrays[n]) } }
         do throws(StoreError) {
-            var total = 0
-            for prepared in sources { if case .parsed(let batch) = prepared.content { total += batch.readings.count } }
-            readings.reserveCapacity(total)
             for (n, prepared) in sources.enumerated() {
                 guard case .parsed(let batch) = prepared.content else { continue }
                 let indices = try lastResolution.indices(for: batch.keys) { keys throws(StoreError) in try store.resolve(keys) }
-                let start = readings.count
-                indices.withUnsafeBufferPointer { indices in
-                    for reading in batch.readings {
-                        readings.append(StoredReading(series: indices[Int(reading.key)], hour: Hour(Int(reading.hour)),
-                                                      value: Int(reading.value)))
-                    }
+                parsed[n] = arrays.count
+                if let converted = batch.converted, converted.indices == indices {
+                    arrays.append(converted.readings)
+                } else {
+                    var readings = storedPool.take()
+                    Self.convert(batch.readings, indices: indices, appendingTo: &readings)
+                    own.append(arrays.count)
+                    arrays.append(readings)
                 }
-                parsed[n] = segments.count
-                segments.append(start ..< readings.count)
             }
         } catch {
             // A source's keys cannot be added: one by one, it fails at its turn.
             return try sources.map { (prepared) throws(StoreError) in try finish(prepared) }
         }
-        guard segments.count > 1, let written = try store.write(readings, segments: segments, policy: options.windowPolicy) else {
+        guard arrays.count > 1, let written = try store.write(sources: arrays, policy: options.windowPolicy) else {
             return try sources.map { (prepared) throws(StoreError) in try finish(prepared) }
         }
         var reports: [SourceReport] = []
         reports.reserveCapacity(sources.count)
         for (n, prepared) in sources.enumerated() {
-            guard let segment = parsed[n], case .parsed(let batch) = prepared.content else {
+            guard let array = parsed[n], case .parsed(let batch) = prepared.content else {
                 reports.append(try finish(prepared))
                 continue
             }
-            reports.append(try record(batch, readings: readings[segments[segment]], written: written[segment],
+            reports.append(try record(batch, readings: arrays[array][...], written: written[array],
                                       report: prepared.report, identity: prepared.identity))
         }
         return reports
+    }
+
+    /// Appends `parsed` as the store's readings (`indices`: the store index of
+    /// each batch-local key), converted a few thousand at a time into a small
+    /// buffer that stays in cache and appended from it in one copy each:
+    /// no per-element `append`, and the big array is written once.
+    static func convert(_ parsed: [ParsedBatch.Reading], indices: [Int], appendingTo readings: inout [StoredReading]) {
+        // With room to spare when it grows: a reused array fits the next, larger source too.
+        if readings.capacity - readings.count < parsed.count {
+            readings.reserveCapacity(readings.count + parsed.count + parsed.count / 4)
+        }
+        let chunk = 4096
+        var scratch = [StoredReading](repeating: StoredReading(series: 0, hour: Hour(0), value: 0), count: chunk)
+        indices.withUnsafeBufferPointer { indices in
+            parsed.withUnsafeBufferPointer { parsed in
+                scratch.withUnsafeMutableBufferPointer { scratch in
+                    var from = 0
+                    while from < parsed.count {
+                        let count = min(chunk, parsed.count - from)
+                        for k in 0 ..< count {
+                            let reading = parsed[from + k]
+                            scratch[k] = StoredReading(series: indices[Int(reading.key)], hour: Hour(Int(reading.hour)),
+                                                       value: Int(reading.value))
+                        }
+                        readings.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[0 ..< count]))
+                        from += count
+                    }
+                }
+            }
+        }
     }
 
     /// Resolves, writes, flags and quarantines a parsed batch.
@@ -262,7 +316,7 @@ public struct Ingester {
             }
             report.notes.append("\(name): \(written.tooNew.count) value(s) refused: \(jump)")
         }
-        problems += flags(batch, readings: readings, refused: refused, source: name)
+        problems += flags(batch, readings: readings, found: written.particulateExcess, refused: refused, source: name)
         report.quarantined = problems.count { $0.action == .rejected }
         report.flagged = problems.count { $0.action == .kept }
         report.rejections = Array(problems.filter { $0.action == .rejected }.prefix(reportedRejections))
@@ -272,10 +326,12 @@ public struct Ingester {
 
     /// PM2.5 above PM10 in the same station-hour is physically impossible and
     /// usually an instrument fault: kept (it is what was published) but flagged.
-    private func flags(_ batch: ParsedBatch, readings: ArraySlice<StoredReading>, refused: Set<Int>, source: String) -> [Rejection] {
+    /// `found`: what the write found already (`WriteReport.particulateExcess`).
+    private func flags(_ batch: ParsedBatch, readings: ArraySlice<StoredReading>, found: [Store.ParticulateExcess]?,
+                       refused: Set<Int>, source: String) -> [Rejection] {
         var result: [Rejection] = []
         var seen = Set<Int64>()
-        for excess in store.particulateExcess(readings) {
+        for excess in found ?? store.particulateExcess(readings) {
             let position = excess.position, series = excess.series
             guard !refused.contains(position) else { continue }
             let hourIndex = batch.readings[position].hour
@@ -324,26 +380,81 @@ package struct PreparedSource: Sendable {
     /// Bytes held in memory for it (input and readings), to bound what is read ahead.
     package var heldBytes: Int {
         var bytes = (input?.bytes.count ?? 0) + (input.map { $0.original.count == $0.bytes.count ? 0 : $0.original.count } ?? 0)
-        if case .parsed(let batch) = content { bytes += batch.readings.count * MemoryLayout<ParsedBatch.Reading>.stride }
+        if case .parsed(let batch) = content {
+            bytes += batch.readings.count * MemoryLayout<ParsedBatch.Reading>.stride
+            bytes += (batch.converted?.readings.count ?? 0) * MemoryLayout<StoredReading>.stride
+        }
         return bytes
     }
 }
 
-/// An array kept between batches (emptied, capacity kept).
-final class ReadingBuffer: Sendable {
-    private let kept = Mutex<[StoredReading]>([])
+/// What a parse worker reuses from one source to the next: the buffer a file
+/// is read into, and the array the wide parser fills (taken from a
+/// `ReadingPool` the writer gives arrays back to). Memory reused is memory
+/// not faulted in again: for the national files that was a third of parsing.
+package struct ParseBuffers {
+    package var bytes: [UInt8] = []
+    package var readings: [ParsedBatch.Reading] = []
 
-    func take() -> [StoredReading] {
-        kept.withLock {
-            var taken: [StoredReading] = []
-            swap(&taken, &$0)
-            return taken
-        }
+    package init() {}
+}
+
+/// Arrays of parsed readings the writer is done with, for the parse workers
+/// to fill again (emptied, capacity kept; at most `limit` kept).
+final class ReadingPool: Sendable {
+    private let arrays = Mutex<[[ParsedBatch.Reading]]>([])
+    private let limit: Int
+
+    init(limit: Int = 32) { self.limit = limit }
+
+    /// An emptied array with capacity, or an empty one.
+    func take() -> [ParsedBatch.Reading] {
+        arrays.withLock { $0.popLast() } ?? []
     }
 
-    func keep(_ readings: inout [StoredReading]) {
-        readings.removeAll(keepingCapacity: true)
-        kept.withLock { swap(&readings, &$0) }
+    /// Takes the readings of the prepared sources (leaving them without):
+    /// once the writer has written them. Their converted arrays go to `stored`.
+    func recycle(_ sources: inout [PreparedSource], stored: StoredReadingPool) {
+        for n in sources.indices {
+            guard case .parsed = sources[n].content else { continue }
+            var content = PreparedSource.Content.unreadable
+            swap(&content, &sources[n].content)
+            guard case .parsed(var batch) = content else { continue }
+            content = .unreadable  // the batch's array is now held once: reused, not copied
+            if var converted = batch.converted?.readings {
+                batch.converted = nil  // held once now
+                stored.give(&converted)
+            }
+            var readings: [ParsedBatch.Reading] = []
+            swap(&readings, &batch.readings)
+            guard readings.capacity > 0 else { continue }
+            readings.removeAll(keepingCapacity: true)
+            arrays.withLock { if $0.count < limit { $0.append(readings) } }
+        }
+    }
+}
+
+/// Arrays of the store's readings kept between batches (emptied, capacity
+/// kept; at most `limit`): the writer gives them back after a batch, and it
+/// and the parse workers take them to convert into.
+final class StoredReadingPool: Sendable {
+    private let arrays = Mutex<[[StoredReading]]>([])
+    private let limit: Int
+
+    init(limit: Int = 40) { self.limit = limit }
+
+    /// An emptied array with capacity, or an empty one.
+    func take() -> [StoredReading] {
+        arrays.withLock { $0.popLast() } ?? []
+    }
+
+    /// Keeps `readings`' storage (when this is its only holder) and leaves it empty.
+    func give(_ readings: inout [StoredReading]) {
+        var kept: [StoredReading] = []
+        swap(&kept, &readings)
+        guard kept.capacity > 0 else { return }
+        kept.removeAll(keepingCapacity: true)
+        arrays.withLock { if $0.count < limit { $0.append(kept) } }
     }
 }
 

@@ -1,5 +1,6 @@
 import HazeModel
 import HazeRegistry
+import HazeStore
 
 /// What a parser read from one payload, before anything is stored.
 ///
@@ -18,6 +19,11 @@ package struct ParsedBatch: Sendable {
     package private(set) var keys: [SeriesKey] = []
     private var keyNumbers: [SeriesKey: Int32] = [:]
     package var readings: [Reading] = []
+    /// `readings` as the store's, converted ahead by a parse worker with the
+    /// store indices `indices` of `keys` (the writer's resolution when the
+    /// worker read it); used only when the writer resolves the keys to
+    /// exactly these indices.
+    package var converted: (readings: [StoredReading], indices: [Int])?
     package var rejections: [Rejection] = []
     /// Whole-file observations: missing hours, truncation, skipped columns.
     package var notes: [String] = []

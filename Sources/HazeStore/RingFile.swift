@@ -238,16 +238,38 @@ package final class RingFile<Step: RingStep> {
     }
 
     /// Copies every row and directory entry into `target` (a wider ring of
-    /// the same capacity): checksums hold because empty slots add nothing.
+    /// the same capacity, just created: all zero): checksums hold because
+    /// empty slots add nothing. What is all zero is not copied — it is
+    /// zero there already — so a new store's first widening does not touch
+    /// (fault in and dirty) a page of the new file per row.
     package func copyRows(into target: RingFile<Step>, slots: Int) {
         let bytes = min(slots, geometry.seriesCapacity) * geometry.slotBytes
         for row in 0 ..< geometry.capacity {
-            target.file.copy(from: file, at: geometry.dataOffset + row * geometry.rowBytes,
-                             to: target.geometry.dataOffset + row * target.geometry.rowBytes, count: bytes)
+            let from = geometry.dataOffset + row * geometry.rowBytes
+            guard !Self.isZero(file.buffer(from, bytes)) else { continue }
+            target.file.copy(from: file, at: from, to: target.geometry.dataOffset + row * target.geometry.rowBytes, count: bytes)
         }
-        target.file.copy(from: file, at: geometry.directoryOffset, to: target.geometry.directoryOffset,
-                         count: geometry.capacity * RingGeometry.entryBytes)
+        // The directory a page at a time.
+        let directoryBytes = geometry.capacity * RingGeometry.entryBytes
+        var offset = 0
+        while offset < directoryBytes {
+            let count = min(RingGeometry.pageSize, directoryBytes - offset)
+            if !Self.isZero(file.buffer(geometry.directoryOffset + offset, count)) {
+                target.file.copy(from: file, at: geometry.directoryOffset + offset,
+                                 to: target.geometry.directoryOffset + offset, count: count)
+            }
+            offset += count
+        }
         target.updateHeader { $0.newest = header.newest; $0.cleared = header.cleared }
+    }
+
+    /// True when every byte is zero.
+    package static func isZero(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var any: UInt64 = 0
+        let words = bytes.count / 8
+        for w in 0 ..< words { any |= bytes.loadUnaligned(fromByteOffset: 8 * w, as: UInt64.self) }
+        for b in 8 * words ..< bytes.count { any |= UInt64(bytes[b]) }
+        return any == 0
     }
 }
 
@@ -265,6 +287,21 @@ package struct RowEdit {
             if old != 0 && new == 0 { entry.counts[index] &-= 1 }
         }
         if entry.tag == 0 && new != 0 { entry.tag = UInt64(bitPattern: Int64(step)) &+ 1 }
+    }
+
+    /// Records the changes of many slots at once, exactly as `change` on each
+    /// in turn would (the sums wrap, so their order does not matter): `hash`
+    /// is the wrapping sum over them of `RowHash.slot(new) &- RowHash.slot(old)`,
+    /// `counts[c]` how many slots of pollutant code `c + 1` went from empty to
+    /// a value less those that went from a value to empty (wrapping),
+    /// `anyFilled` whether any of them has a non-empty new value. For loops
+    /// that change a whole row: they sum as they go and record once.
+    package mutating func record(hash: UInt64, counts: UnsafeBufferPointer<UInt32>, anyFilled: Bool) {
+        entry.hash = entry.hash &+ hash
+        for index in 0 ..< min(counts.count, RowEntry.pollutantCodes) where counts[index] != 0 {
+            entry.counts[index] &+= counts[index]
+        }
+        if entry.tag == 0 && anyFilled { entry.tag = UInt64(bitPattern: Int64(step)) &+ 1 }
     }
 }
 

@@ -249,7 +249,7 @@ public final class Store {
     }
 
     /// A station-hour whose stored PM2.5 exceeds its PM10.
-    package struct ParticulateExcess {
+    package struct ParticulateExcess: Sendable, Equatable {
         /// The reading's position in the array given.
         package var position: Int
         package var series: Int
@@ -289,6 +289,32 @@ public final class Store {
             let (pm25, pm10) = codes[series] == pm25Code ? (mine - 1, theirs - 1) : (theirs - 1, mine - 1)
             guard pm25 > pm10 else { continue }
             result.append(ParticulateExcess(position: position, series: series, other: other, pm25: pm25, pm10: pm10))
+        }
+        return result
+    }
+
+    /// The same check for the readings at `positions` (all of one hour, in
+    /// order), against that hour's `row`; positions as given.
+    private static func particulateExcess(_ readings: [StoredReading], _ positions: Range<Int>, row: UnsafeRawPointer,
+                                          partners: [Int], codes: [UInt8], seriesCount: Int) -> [ParticulateExcess] {
+        var result: [ParticulateExcess] = []
+        let pm25Code = Pollutant.pm25.rawValue
+        let maximumRaw = Int(HourlyRing.maximumRaw)
+        readings.withUnsafeBufferPointer { readings in
+            partners.withUnsafeBufferPointer { partners in
+                for position in positions {
+                    let series = Int(readings[position].series)
+                    guard series >= 0, series < seriesCount, series < partners.count else { continue }
+                    let other = partners[series]
+                    guard other >= 0, other < seriesCount else { continue }
+                    let mine = Int(UInt16(littleEndian: row.loadUnaligned(fromByteOffset: 2 * series, as: UInt16.self)))
+                    let theirs = Int(UInt16(littleEndian: row.loadUnaligned(fromByteOffset: 2 * other, as: UInt16.self)))
+                    guard mine != 0, mine <= maximumRaw, theirs != 0, theirs <= maximumRaw else { continue }
+                    let (pm25, pm10) = codes[series] == pm25Code ? (mine - 1, theirs - 1) : (theirs - 1, mine - 1)
+                    guard pm25 > pm10 else { continue }
+                    result.append(ParticulateExcess(position: position, series: series, other: other, pm25: pm25, pm10: pm10))
+                }
+            }
         }
         return result
     }
@@ -401,18 +427,21 @@ public final class Store {
         for reading in readings where Int(reading.value) > HourlyRing.maximumValue {
             throw .invalidConfiguration("reading value \(reading.value) above \(HourlyRing.maximumValue)")
         }
-        let order = Self.hourOrder(readings)
-        let end = try jumpLimit(readings, order: order, policy: policy, report: &report)
+        let runs = HourRuns(readings, order: Self.hourOrder(readings))
+        let end = try jumpLimit(runs, policy: policy, report: &report)
         guard end > 0 else { return report }
-        let firstHour = readings[order(0)].hourStamp, lastHour = readings[order(end - 1)].hourStamp
+        let firstHour = Hour(Int(runs.hours[0])), lastHour = Hour(Int(runs.hours[end - 1]))
         sequence?.beginWrite(hours: firstHour ... lastHour,
                              days: calendar.day(of: firstHour).advanced(by: -1) ... calendar.day(of: lastHour))
         defer { sequence?.endWrite() }
         // Every hourly row the roll-up will read is checked before anything
         // changes: a damaged hour stops the write whole, never half done.
-        let trusted = try verifyHoursOfDays(readings, order: order, end: end)
+        let trusted = try verifyHoursOfDays(runs, end: end)
         var tallies = [WriteTally()]
-        try apply(readings, order: order, end: end, trusted: trusted, segment: { _ in 0 }, report: &report, tallies: &tallies)
+        var excess: [[ParticulateExcess]]? = [[]]
+        try apply([readings], runs: runs, end: end, trusted: trusted, segment: { _ in 0 }, report: &report,
+                  tallies: &tallies, excess: &excess)
+        report.particulateExcess = excess?[0]
         report.stored = tallies[0].stored
         report.unchanged = tallies[0].unchanged
         report.corrected = tallies[0].corrected
@@ -421,62 +450,121 @@ public final class Store {
 
     /// Changes the slots, rolls up the touched days and syncs: the body of a
     /// write after its checks, between `beginWrite` and `endWrite`. Readings
-    /// are applied hour by hour (one `RowEdit` per hour row); `segment(hour)`
-    /// says whose tally a reading of that hour counts in.
-    private func apply(_ readings: [StoredReading], order: HourOrder, end: Int, trusted: Set<Int>,
-                       segment: (Int32) -> Int, report: inout WriteReport, tallies: inout [WriteTally]) throws(StoreError) {
+    /// are applied hour by hour (one `RowEdit` per hour row, its checksum and
+    /// counts summed over the row's changes and recorded once); `segment(hour)`
+    /// says whose tally a reading of that hour counts in. `end`: the runs
+    /// written (the rest were refused).
+    ///
+    /// `excess` (one list per tally): what `particulateExcess` would find
+    /// after the write among the readings written, positions in `readings`,
+    /// found as each hour's row is done (while it is in cache) instead of
+    /// in another pass. Only when that is the same: readings in hour order
+    /// and the write in one chunk (a later chunk's move could take an
+    /// earlier hour out of the window); otherwise set to nil.
+    /// `arrays`: the readings, one array or (a batch of sources in hour
+    /// order) one per source; a run's positions are in its own array
+    /// (`runs.array`, `runs.positions`). `segment(run)` says whose tally a run counts in.
+    private func apply(_ arrays: [[StoredReading]], runs: HourRuns, end: Int, trusted verified: Set<Int>,
+                       segment: (Int) -> Int, report: inout WriteReport, tallies: inout [WriteTally],
+                       excess: inout [[ParticulateExcess]]?) throws(StoreError) {
         let capacity = hourly.geometry.capacity
         let geometry = hourly.geometry
         let file = hourly.file
         let codes = pollutantCodes
         // Every series index was checked against the table, which is never wider than a row.
         precondition(series.count <= geometry.seriesCapacity, "\(hourlyPath): series table wider than the ring's rows")
+        precondition(codes.count == series.count, "\(hourlyPath): a pollutant code per series")
+        // Rows the roll-up may take as they are: those checked before the
+        // write, and those this write starts from empty — cleared by its own
+        // window move, or (a store never written) found all zero — since
+        // every change below keeps a row's checksum exact.
+        var trusted = verified
+        let clearedAfter = hourly.newest
         var touchedDays = Set<Day>()
+        var counts = [UInt32](repeating: 0, count: RowEntry.pollutantCodes)
+        if runs.order.permutation != nil { excess = nil }
+        let partners = excess == nil ? [] : counterparts
+        let seriesCount = series.count
+        var chunks = 0
         var start = 0
         while start < end {
+            chunks += 1
             // A chunk spans less than the window less a day, so after advancing
             // to its newest hour every reading of the chunk is still writable.
-            let limit = Int(readings[order(start)].hour) + capacity - 24
+            let limit = Int(runs.hours[start]) + capacity - 24
             var stop = start
-            while stop < end && Int(readings[order(stop)].hour) <= limit { stop += 1 }
-            let chunkNewest = readings[order(stop - 1)].hourStamp
+            while stop < end && Int(runs.hours[stop]) <= limit { stop += 1 }
+            let chunkNewest = Hour(Int(runs.hours[stop - 1]))
             if hourly.newest.map({ chunkNewest > $0 }) ?? true { try advance(to: chunkNewest) }
             let accept = oldestWritableHour ?? chunkNewest
-            var k = start
-            while k < stop {
+            for run in start ..< stop {
                 // The readings of one hour (contiguous: the order is by hour).
-                let stamp = readings[order(k)].hour
-                var runEnd = k + 1
-                while runEnd < stop && readings[order(runEnd)].hour == stamp { runEnd += 1 }
+                let stamp = runs.hours[run]
+                let positions = runs.positions(run)
+                let readings = arrays[runs.array(run)]
                 let hour = Hour(Int(stamp))
                 guard hour >= accept else {
-                    for j in k ..< runEnd { report.tooOld.append(order(j)) }
-                    k = runEnd
+                    for j in positions { report.tooOld.append(runs.order(j)) }
                     continue
                 }
                 var edit = try hourly.ring.edit(hour)
                 let row = file.mutableBytes(geometry.rowOffset(hour.index), geometry.rowBytes)
+                if let clearedAfter, hour > clearedAfter {
+                    trusted.insert(hour.index)
+                } else if clearedAfter == nil, edit.entry.isEmpty,
+                          RingFile<Hour>.isZero(UnsafeRawBufferPointer(start: row, count: geometry.rowBytes)) {
+                    trusted.insert(hour.index)
+                }
                 var tally = WriteTally()
-                for j in k ..< runEnd {
-                    let reading = readings[order(j)]
-                    let series = Int(reading.series)
-                    let new = reading.value &+ 1
-                    let old = UInt16(littleEndian: row.loadUnaligned(fromByteOffset: 2 * series, as: UInt16.self))
-                    if old == new {
-                        tally.unchanged += 1
-                    } else {
-                        if old == 0 { tally.stored += 1 } else { tally.corrected += 1 }
-                        row.storeBytes(of: new.littleEndian, toByteOffset: 2 * series, as: UInt16.self)
-                        edit.change(series: series, code: codes[series], from: UInt64(old), to: UInt64(new))
+                var hash: UInt64 = 0
+                let step = hour.index
+                readings.withUnsafeBufferPointer { readings in
+                    codes.withUnsafeBufferPointer { codes in
+                        counts.withUnsafeMutableBufferPointer { counts in
+                            for c in counts.indices { counts[c] = 0 }
+                            @inline(__always) func change(_ reading: StoredReading) {
+                                let series = Int(reading.series)
+                                let new = reading.value &+ 1
+                                let old = UInt16(littleEndian: row.loadUnaligned(fromByteOffset: 2 * series, as: UInt16.self))
+                                guard old != new else {
+                                    tally.unchanged &+= 1
+                                    return
+                                }
+                                row.storeBytes(of: new.littleEndian, toByteOffset: 2 * series, as: UInt16.self)
+                                if old == 0 {
+                                    tally.stored &+= 1
+                                    let code = Int(codes[series]) &- 1
+                                    if code >= 0 && code < counts.count { counts[code] &+= 1 }
+                                } else {
+                                    tally.corrected &+= 1
+                                    hash &-= RowHash.slot(UInt64(old), series: series, step: step)
+                                }
+                                hash &+= RowHash.slot(UInt64(new), series: series, step: step)
+                            }
+                            if let permutation = runs.order.permutation {
+                                for j in positions { change(readings[permutation[j]]) }
+                            } else {
+                                for j in positions { change(readings[j]) }
+                            }
+                        }
                     }
                 }
+                counts.withUnsafeBufferPointer { counts in
+                    edit.record(hash: hash, counts: counts, anyFilled: tally.stored + tally.corrected > 0)
+                }
                 hourly.ring.commit(edit)
-                tallies[segment(stamp)].add(tally)
+                let owner = segment(run)
+                tallies[owner].add(tally)
+                if excess != nil {
+                    let found = Self.particulateExcess(readings, positions, row: UnsafeRawPointer(row), partners: partners,
+                                                       codes: codes, seriesCount: seriesCount)
+                    if !found.isEmpty { excess?[owner] += found }
+                }
                 touchedDays.insert(calendar.day(of: hour))
-                k = runEnd
             }
             start = stop
         }
+        if chunks > 1 { excess = nil }
         let acceptDay = oldestWritableHour.map { calendar.day(of: $0) }
         for day in touchedDays.sorted() where acceptDay.map({ day >= $0 }) ?? false {
             try rollUp(day, trusted: trusted)
@@ -499,13 +587,18 @@ public final class Store {
         guard segments.allSatisfy({ $0.lowerBound >= 0 && $0.upperBound <= readings.count }) else { return nil }
         var reports = [WriteReport](repeating: WriteReport(), count: segments.count)
         guard !readings.isEmpty else { return reports }
-        let count = series.count, maximumValue = HourlyRing.maximumValue
-        for reading in readings where reading.series < 0 || Int(reading.series) >= count || Int(reading.value) > maximumValue {
+        // One pass: every reading is one the store can take, and whether they
+        // come in hour order (day files do) with the hour runs of that order.
+        guard let scan = HourRuns.scan(readings, seriesCount: series.count, maximumValue: HourlyRing.maximumValue) else {
             return nil  // one by one, the segment holding it throws at its turn
         }
         // Each segment's hours, in source order; disjoint, so an hour names its segment.
         var spans: [(first: Int32, last: Int32, segment: Int)] = []
         for (n, range) in segments.enumerated() where !range.isEmpty {
+            if scan.sorted {
+                spans.append((readings[range.lowerBound].hour, readings[range.upperBound - 1].hour, n))
+                continue
+            }
             var first = Int32.max, last = Int32.min
             for k in range {
                 let hour = readings[k].hour
@@ -515,6 +608,58 @@ public final class Store {
             spans.append((first, last, n))
         }
         guard !spans.isEmpty else { return reports }
+        guard let (byHour, lowest, highest) = batchable(spans, policy: policy) else { return nil }
+        let runs = scan.runs ?? HourRuns(readings, order: Self.hourOrder(readings))
+        var report = WriteReport()
+        let end = try jumpLimit(runs, policy: policy, report: &report)
+        guard end == runs.count, report.jump == nil, report.tooNew.isEmpty else { return nil }
+        let trusted: Set<Int>
+        do {
+            trusted = try verifyHoursOfDays(runs, end: end)
+        } catch {
+            return nil  // one by one, the segment whose day is damaged stops the run at its turn
+        }
+        sequence?.beginWrite(hours: lowest ... highest,
+                             days: calendar.day(of: lowest).advanced(by: -1) ... calendar.day(of: highest))
+        defer { sequence?.endWrite() }
+        var tallies = [WriteTally](repeating: WriteTally(), count: segments.count)
+        var excess: [[ParticulateExcess]]? = Array(repeating: [], count: segments.count)
+        let firsts = byHour.map(\.first)
+        let owners = byHour.map(\.segment)
+        try apply([readings], runs: runs, end: end, trusted: trusted, segment: { run in
+            let hour = runs.hours[run]
+            // The last span starting at or before the hour (spans are disjoint).
+            var low = 0, high = firsts.count
+            while high - low > 1 {
+                let middle = (low + high) / 2
+                if firsts[middle] <= hour { low = middle } else { high = middle }
+            }
+            return owners[low]
+        }, report: &report, tallies: &tallies, excess: &excess)
+        precondition(report.tooOld.isEmpty, "a batch write refused readings its checks accepted")
+        for n in segments.indices {
+            if let found = excess?[n] {
+                let start = segments[n].lowerBound
+                reports[n].particulateExcess = found.map {
+                    var relative = $0
+                    relative.position -= start
+                    return relative
+                }
+            }
+            reports[n].stored = tallies[n].stored
+            reports[n].unchanged = tallies[n].unchanged
+            reports[n].corrected = tallies[n].corrected
+        }
+        return reports
+    }
+
+    /// Whether sources with these hour spans (first, last, source; in source
+    /// order) can be written as one: their hours do not overlap and nothing
+    /// would be refused one after another (a jump beyond `policy`, hours too
+    /// old after any move, days pushed out of the daily ring). The spans in
+    /// hour order and the hours written, or nil.
+    private func batchable(_ spans: [(first: Int32, last: Int32, segment: Int)], policy: WindowPolicy)
+        -> (byHour: [(first: Int32, last: Int32, segment: Int)], lowest: Hour, highest: Hour)? {
         // One after another, each segment's jump is measured from the newest hour before it.
         if let maximum = policy.maximumJumpHours {
             var reach = hourly.newest?.index
@@ -532,33 +677,61 @@ public final class Store {
         // Nothing too old, after any segment's move (the accepted start only rises).
         guard lowest >= acceptStart(for: newest) else { return nil }
         guard calendar.day(of: lowest) >= calendar.day(of: newest).advanced(by: -daily.geometry.capacity + 1) else { return nil }
-        let order = Self.hourOrder(readings)
+        return (byHour, lowest, highest)
+    }
+
+    /// `write(_:segments:policy:)` for sources given as one array each (the
+    /// ingest's, converted by its parse workers): the same checks, the same
+    /// result, the same reports (positions in each source's own array) —
+    /// without joining the arrays into one when each is in hour order;
+    /// otherwise they are joined and written by `write(_:segments:policy:)`.
+    package func write(sources: [[StoredReading]], policy: WindowPolicy = .standard) throws(StoreError) -> [WriteReport]? {
+        try requireWritable()
+        var reports = [WriteReport](repeating: WriteReport(), count: sources.count)
+        guard sources.contains(where: { !$0.isEmpty }) else { return reports }
+        var runsOf: [HourRuns?] = []
+        for readings in sources {
+            guard let scan = HourRuns.scan(readings, seriesCount: series.count, maximumValue: HourlyRing.maximumValue) else {
+                return nil  // one by one, the source holding it throws at its turn
+            }
+            guard scan.sorted else {
+                var joined: [StoredReading] = []
+                joined.reserveCapacity(sources.reduce(0) { $0 + $1.count })
+                var segments: [Range<Int>] = []
+                for readings in sources {
+                    segments.append(joined.count ..< joined.count + readings.count)
+                    joined += readings
+                }
+                return try write(joined, segments: segments, policy: policy)
+            }
+            runsOf.append(scan.runs)
+        }
+        var spans: [(first: Int32, last: Int32, segment: Int)] = []
+        for (n, readings) in sources.enumerated() where !readings.isEmpty {
+            spans.append((readings[0].hour, readings[readings.count - 1].hour, n))
+        }
+        guard let (byHour, lowest, highest) = batchable(spans, policy: policy) else { return nil }
+        // In hour order: source after source as their spans follow each other.
+        let runs = HourRuns.joined(byHour.compactMap { span in runsOf[span.segment].map { (span.segment, $0) } })
         var report = WriteReport()
-        let end = try jumpLimit(readings, order: order, policy: policy, report: &report)
-        guard end == readings.count, report.jump == nil, report.tooNew.isEmpty else { return nil }
+        let end = try jumpLimit(runs, policy: policy, report: &report)
+        guard end == runs.count, report.jump == nil, report.tooNew.isEmpty else { return nil }
         let trusted: Set<Int>
         do {
-            trusted = try verifyHoursOfDays(readings, order: order, end: end)
+            trusted = try verifyHoursOfDays(runs, end: end)
         } catch {
-            return nil  // one by one, the segment whose day is damaged stops the run at its turn
+            return nil  // one by one, the source whose day is damaged stops the run at its turn
         }
         sequence?.beginWrite(hours: lowest ... highest,
                              days: calendar.day(of: lowest).advanced(by: -1) ... calendar.day(of: highest))
         defer { sequence?.endWrite() }
-        var tallies = [WriteTally](repeating: WriteTally(), count: segments.count)
-        let firsts = byHour.map(\.first)
-        let owners = byHour.map(\.segment)
-        try apply(readings, order: order, end: end, trusted: trusted, segment: { hour in
-            // The last span starting at or before the hour (spans are disjoint).
-            var low = 0, high = firsts.count
-            while high - low > 1 {
-                let middle = (low + high) / 2
-                if firsts[middle] <= hour { low = middle } else { high = middle }
-            }
-            return owners[low]
-        }, report: &report, tallies: &tallies)
+        var tallies = [WriteTally](repeating: WriteTally(), count: sources.count)
+        var excess: [[ParticulateExcess]]? = Array(repeating: [], count: sources.count)
+        try apply(sources, runs: runs, end: end, trusted: trusted, segment: { runs.array($0) }, report: &report,
+                  tallies: &tallies, excess: &excess)
         precondition(report.tooOld.isEmpty, "a batch write refused readings its checks accepted")
-        for n in segments.indices {
+        for n in sources.indices {
+            reports[n].particulateExcess = excess?[n]
             reports[n].stored = tallies[n].stored
             reports[n].unchanged = tallies[n].unchanged
             reports[n].corrected = tallies[n].corrected
@@ -569,16 +742,10 @@ public final class Store {
     /// Checks the hourly rows of the days a write touches (those inside the
     /// window now); returns the hours found intact, which the roll-up then
     /// need not check again (edits keep their checksums exact).
-    private func verifyHoursOfDays(_ readings: [StoredReading], order: HourOrder, end: Int) throws(StoreError) -> Set<Int> {
+    private func verifyHoursOfDays(_ runs: HourRuns, end: Int) throws(StoreError) -> Set<Int> {
         guard let window = hourly.presentHours else { return [] }
         var days = Set<Day>()
-        var lastHour: Int32?
-        for k in 0 ..< end {
-            let hour = readings[order(k)].hour
-            guard hour != lastHour else { continue }
-            days.insert(calendar.day(of: Hour(Int(hour))))
-            lastHour = hour
-        }
+        for run in 0 ..< end { days.insert(calendar.day(of: Hour(Int(runs.hours[run])))) }
         var intact = Set<Int>()
         for day in days {
             for hour in calendar.hours(of: day) where window.contains(hour) {
@@ -592,43 +759,44 @@ public final class Store {
         return intact
     }
 
-    /// How many readings (in hour order) the policy lets through; the rest
-    /// are recorded as `tooNew` with the jump they would have made.
-    private func jumpLimit(_ readings: [StoredReading], order: HourOrder, policy: WindowPolicy,
-                           report: inout WriteReport) throws(StoreError) -> Int {
-        var reach = hourly.newest ?? readings[order(0)].hourStamp
+    /// How many hour runs (in hour order) the policy lets through; the
+    /// readings of the rest are recorded as `tooNew` with the jump they
+    /// would have made.
+    private func jumpLimit(_ runs: HourRuns, policy: WindowPolicy, report: inout WriteReport) throws(StoreError) -> Int {
+        let hours = runs.hours
+        var reach = hourly.newest ?? Hour(Int(hours[0]))
         let maximum = policy.maximumJumpHours
-        var end = readings.count
-        for k in 0 ..< readings.count {
-            let hour = readings[order(k)].hourStamp
+        var end = runs.count
+        for run in 0 ..< runs.count {
+            let hour = Hour(Int(hours[run]))
             if let maximum, hour > reach.advanced(by: maximum) {
-                end = k
+                end = run
                 break
             }
             if hour > reach { reach = hour }
         }
         // Days are never lost: the newest day written may not push a day with
         // data out of the daily ring.
-        let newestAllowed = end > 0 ? readings[order(end - 1)].hourStamp : reach
+        let newestAllowed = end > 0 ? Hour(Int(hours[end - 1])) : reach
         if let oldestDay = oldestDailyDayWithData() {
             let firstKept = calendar.day(of: newestAllowed).advanced(by: -daily.geometry.capacity + 1)
             if firstKept > oldestDay {
                 // Keep only what fits: readings up to the last day that keeps every day.
                 let lastDayAllowed = oldestDay.advanced(by: daily.geometry.capacity - 1)
                 var fit = 0
-                while fit < end, calendar.day(of: readings[order(fit)].hourStamp) <= lastDayAllowed { fit += 1 }
-                if let from = hourly.newest {
-                    report.jump = WindowJump(from: from, to: readings[order(end - 1)].hourStamp,
+                while fit < end, calendar.day(of: Hour(Int(hours[fit]))) <= lastDayAllowed { fit += 1 }
+                if let from = hourly.newest, end > 0 {
+                    report.jump = WindowJump(from: from, to: Hour(Int(hours[end - 1])),
                                              firstHourKept: newestAllowed.advanced(by: -hourly.geometry.capacity + 1),
                                              losesDays: true, zone: zone)
                 }
                 end = fit
             }
         }
-        if end < readings.count {
-            report.tooNew = (end ..< readings.count).map { order($0) }
+        if end < runs.count {
+            report.tooNew = (runs.starts[end] ..< runs.starts[runs.count]).map { runs.order($0) }
             if report.jump == nil {
-                let to = readings[order(readings.count - 1)].hourStamp
+                let to = Hour(Int(hours[runs.count - 1]))
                 report.jump = WindowJump(from: reach, to: to, firstHourKept: to.advanced(by: -hourly.geometry.capacity + 1),
                                          losesDays: false, zone: zone)
             }
@@ -683,9 +851,12 @@ public final class Store {
             if trusted.contains(hour.index) {
                 sums.withUnsafeMutableBufferPointer { sums in
                     counts.withUnsafeMutableBufferPointer { counts in
+                        // Without a branch per slot: an empty slot adds 0 to both.
                         for s in 0 ..< n {
                             let raw = Int(slot(s))
-                            if raw != 0 { sums[s] += raw - 1; counts[s] += 1 }
+                            let present = raw != 0 ? 1 : 0
+                            sums[s] &+= raw &- present
+                            counts[s] &+= present
                         }
                     }
                 }
@@ -709,16 +880,36 @@ public final class Store {
         var edit = RowEdit(step: day.index, entry: .empty)
         let capacity = daily.geometry.seriesCapacity
         var packed = (0 ..< n).map { DailyRing.pack(sum: sums[$0], count: counts[$0]) }
-        for (k, s) in ozone.enumerated() {
-            let hours = positions[k * 24 ..< k * 24 + 24].map { $0 < 0 ? nil : $0 }
-            packed[s] = DailyRing.pack(sum: sums[s], count: counts[s], o3: O3Day(positions: hours))
+        positions.withUnsafeBufferPointer { positions in
+            for (k, s) in ozone.enumerated() {
+                let hours = UnsafeBufferPointer(rebasing: positions[k * 24 ..< k * 24 + 24])
+                packed[s] = DailyRing.pack(sum: sums[s], count: counts[s], o3: O3Day(positions: hours))
+            }
         }
-        for s in 0 ..< capacity {
-            let old = daily.raw(day, s)
-            let new = s < n ? DailyRing.rolledUp(packed[s], over: old) : 0
-            if old != new { daily.setRaw(day, s, new) }
-            if new != 0 { edit.change(series: s, code: pollutantCodes[s], from: 0, to: new) }
+        // One pass over the daily row through one pointer, its checksum and
+        // counts summed on the way and recorded once.
+        let row = daily.file.mutableBytes(daily.geometry.rowOffset(day.index), daily.geometry.rowBytes)
+        var hash: UInt64 = 0
+        var filled = [UInt32](repeating: 0, count: RowEntry.pollutantCodes)
+        var anyFilled = false
+        let step = day.index
+        packed.withUnsafeBufferPointer { packed in
+            pollutantCodes.withUnsafeBufferPointer { codes in
+                filled.withUnsafeMutableBufferPointer { filled in
+                    for s in 0 ..< capacity {
+                        let old = UInt64(littleEndian: row.loadUnaligned(fromByteOffset: 8 * s, as: UInt64.self))
+                        let new = s < n ? DailyRing.rolledUp(packed[s], over: old) : 0
+                        if old != new { row.storeBytes(of: new.littleEndian, toByteOffset: 8 * s, as: UInt64.self) }
+                        guard new != 0 else { continue }
+                        anyFilled = true
+                        hash &+= RowHash.slot(new, series: s, step: step)
+                        let code = Int(codes[s]) &- 1
+                        if code >= 0 && code < filled.count { filled[code] &+= 1 }
+                    }
+                }
+            }
         }
+        filled.withUnsafeBufferPointer { filled in edit.record(hash: hash, counts: filled, anyFilled: anyFilled) }
         daily.ring.commit(edit)
         verifiedDays.remove(day.index)
     }
@@ -825,4 +1016,102 @@ struct HourOrder {
     let permutation: [Int]?
 
     @inline(__always) func callAsFunction(_ k: Int) -> Int { permutation?[k] ?? k }
+}
+
+/// The readings of a write in the order it applies them (`order`), cut into
+/// runs of one hour each: run `r` is hour `hours[r]`, positions
+/// `starts[r] ..< starts[r + 1]` of the order. What a write decides per hour
+/// (the window's jump, the rows to check, the row to edit) it decides per run.
+struct HourRuns {
+    let order: HourOrder
+    private(set) var hours: [Int32] = []
+    /// One more than `hours`: the last is the number of readings.
+    private(set) var starts: [Int] = []
+    /// For runs over several arrays (`joined`): each run's array and where
+    /// its positions start in it; nil for one array, whose positions `starts` gives.
+    private var sources: (array: [Int], first: [Int])?
+
+    var count: Int { hours.count }
+
+    /// Which of the arrays written the run's readings are in (0 for one array).
+    @inline(__always) func array(_ run: Int) -> Int { sources?.array[run] ?? 0 }
+
+    /// The run's positions in its array, in the order applied (through `order`).
+    @inline(__always) func positions(_ run: Int) -> Range<Int> {
+        guard let sources else { return starts[run] ..< starts[run + 1] }
+        let first = sources.first[run]
+        return first ..< first + (starts[run + 1] - starts[run])
+    }
+
+    /// The runs of several arrays, each in hour order, taken array after
+    /// array in `arrays`' order (their hours ascending and disjoint).
+    static func joined(_ parts: [(array: Int, runs: HourRuns)]) -> HourRuns {
+        var hours: [Int32] = [], starts: [Int] = [], array: [Int] = [], first: [Int] = []
+        var total = 0
+        for part in parts {
+            for run in 0 ..< part.runs.count {
+                hours.append(part.runs.hours[run])
+                starts.append(total + part.runs.starts[run])
+                array.append(part.array)
+                first.append(part.runs.starts[run])
+            }
+            total += part.runs.starts[part.runs.count]
+        }
+        starts.append(total)
+        var joined = HourRuns(order: HourOrder(permutation: nil), hours: hours, starts: starts)
+        joined.sources = (array, first)
+        return joined
+    }
+
+    /// The runs of `readings` taken in `order`.
+    init(_ readings: [StoredReading], order: HourOrder) {
+        self.order = order
+        readings.withUnsafeBufferPointer { readings in
+            var last: Int32?
+            for k in 0 ..< readings.count {
+                let hour = readings[order(k)].hour
+                if hour != last {
+                    hours.append(hour)
+                    starts.append(k)
+                    last = hour
+                }
+            }
+        }
+        starts.append(readings.count)
+    }
+
+    private init(order: HourOrder, hours: [Int32], starts: [Int]) {
+        self.order = order
+        self.hours = hours
+        self.starts = starts
+    }
+
+    /// One pass over readings: nil when one names a series outside
+    /// `0 ..< seriesCount` or a value above `maximumValue`; otherwise whether
+    /// they are in hour order, and if so their runs.
+    static func scan(_ readings: [StoredReading], seriesCount: Int, maximumValue: Int) -> (sorted: Bool, runs: HourRuns?)? {
+        var hours: [Int32] = [], starts: [Int] = []
+        var valid = true, sorted = true
+        readings.withUnsafeBufferPointer { readings in
+            var last = Int32.min
+            let maximum = UInt16(clamping: maximumValue)
+            for k in 0 ..< readings.count {
+                let reading = readings[k]
+                let series = Int(reading.series)
+                if series < 0 || series >= seriesCount || reading.value > maximum { valid = false }
+                if reading.hour != last {
+                    if reading.hour < last { sorted = false }
+                    if sorted {
+                        hours.append(reading.hour)
+                        starts.append(k)
+                    }
+                    last = reading.hour
+                }
+            }
+        }
+        guard valid else { return nil }
+        guard sorted else { return (false, nil) }
+        starts.append(readings.count)
+        return (true, HourRuns(order: HourOrder(permutation: nil), hours: hours, starts: starts))
+    }
 }

@@ -39,6 +39,10 @@ public struct WriteReport: Sendable, Equatable {
     package var tooNew: [Int] = []
     /// Why `tooNew` readings were refused, for the message and the quarantine.
     package var jump: WindowJump?
+    /// What `Store.particulateExcess` of the readings written finds after the
+    /// write, found during it (positions in the readings given); nil when the
+    /// write could not (see `Store.apply`): then ask `particulateExcess`.
+    package var particulateExcess: [Store.ParticulateExcess]?
 
     init() {}
 
@@ -53,6 +57,7 @@ public struct WriteReport: Sendable, Equatable {
         a.tooOld += b.tooOld
         a.tooNew += b.tooNew
         a.jump = a.jump ?? b.jump
+        a.particulateExcess = nil  // positions in different arrays
     }
 }
 

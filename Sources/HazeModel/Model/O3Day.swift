@@ -57,6 +57,44 @@ public struct O3Day: Hashable, Sendable {
                   maximumHour: present.max(), hours: present.count)
     }
 
+    /// The same statistics from exactly 24 positions, -1 for a missing hour
+    /// (the store's roll-up, per O3 series and day: no arrays made; each
+    /// window's sum and count from the one before, adding the hour that
+    /// enters and removing the one that leaves). `O3DayTests` checks that
+    /// both initialisers agree.
+    package init(positions: UnsafeBufferPointer<Int>) {
+        precondition(positions.count == 24, "a day of 24 positions")
+        var windows = 0
+        var bestSum = 0, bestHours = 0
+        var sum = 0, count = 0
+        for position in 0 ..< 7 where positions[position] >= 0 {
+            sum += positions[position]
+            count += 1
+        }
+        for end in 8 ... 24 {
+            let entering = positions[end - 1]
+            if entering >= 0 { sum += entering; count += 1 }
+            if end > 8 {
+                let leaving = positions[end - 9]
+                if leaving >= 0 { sum -= leaving; count -= 1 }
+            }
+            guard count >= Validity.minimumHoursPer8Hours else { continue }
+            windows += 1
+            // sum/count > bestSum/bestHours, exactly.
+            if bestHours == 0 || sum * bestHours > bestSum * count {
+                bestSum = sum
+                bestHours = count
+            }
+        }
+        var top = -1, hours = 0
+        for value in positions where value >= 0 {
+            hours += 1
+            if value > top { top = value }
+        }
+        self.init(windows: windows, maximumWindowSum: bestSum, maximumWindowHours: bestHours,
+                  maximumHour: top < 0 ? nil : top, hours: hours)
+    }
+
     /// The daily maximum 8-hour mean, unrounded (nil without a valid window).
     package var mda8: Double? {
         maximumWindowHours == 0 ? nil : Double(maximumWindowSum) / Double(maximumWindowHours)

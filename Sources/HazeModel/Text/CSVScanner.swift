@@ -192,6 +192,35 @@ package struct CSVScanner {
         }
     }
 
+    /// After `nextRecordPrefix`: hands the rest of the current record to
+    /// `body` as bytes `start ..< end` of `base` — up to its line break, a CR
+    /// just before it excluded; `base[end]` is that CR or LF, so a loop that
+    /// stops at anything but the bytes it accepts needs no bounds check.
+    /// When `body` returns true (it used the whole rest), the scanner moves
+    /// past the line break exactly as `nextRecordRemainder` would; when it
+    /// returns false nothing moves, and the caller reads the record with
+    /// `nextRecordRemainder`. Not called (false) when the record has no line
+    /// break (the end of the input) or the prefix took the whole line.
+    package mutating func takeRemainder(_ body: (_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Bool) -> Bool {
+        let count = bytes.count
+        let from = position
+        guard from < count else { return false }
+        let lineBreak: Int? = bytes.withUnsafeBufferPointer { buf in
+            guard let base = buf.baseAddress, let hit = memchr(base + from, Int32(Self.lf), count - from) else { return nil }
+            return UnsafePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self)) - base
+        }
+        guard let lf = lineBreak, lf > from else { return false }
+        let used = bytes.withUnsafeBufferPointer { buf in
+            let end = buf[lf - 1] == Self.cr ? lf - 1 : lf
+            return body(buf.baseAddress!, from, end)
+        }
+        guard used else { return false }
+        position = lf + 1
+        lastRecordHadNoTerminator = false
+        nextLine += 1
+        return true
+    }
+
     /// The field's text (quotes unescaped, surrounding spaces kept).
     package func string(_ field: CSVField) -> String {
         let text = String(decoding: bytes[field.range], as: UTF8.self)
