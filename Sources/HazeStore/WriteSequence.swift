@@ -24,10 +24,14 @@ package final class WriteSequence {
     package static let fileName = "seq"
     private let file: MappedFile
     private let counter: UnsafeMutablePointer<Atomic<UInt64>>
+    /// The view of the writer, who holds the store's lock: then no other
+    /// writer can be running, whatever its recorded pid says.
+    private let holdsLock: Bool
 
-    private init(file: MappedFile) {
+    private init(file: MappedFile, holdsLock: Bool) {
         self.file = file
         self.counter = file.base.bindMemory(to: Atomic<UInt64>.self, capacity: 1)
+        self.holdsLock = holdsLock
     }
 
     /// The writer's view: creates the file if needed. The writer holds the store's lock.
@@ -35,9 +39,9 @@ package final class WriteSequence {
         let path = directory + "/" + fileName
         if FileManager.default.fileExists(atPath: path) {
             let existing = try MappedFile(openingExisting: path, writable: true)
-            if existing.length >= 48 { return WriteSequence(file: existing) }
+            if existing.length >= 48 { return WriteSequence(file: existing, holdsLock: true) }
         }
-        return WriteSequence(file: try MappedFile(creating: path, length: 4096))
+        return WriteSequence(file: try MappedFile(creating: path, length: 4096), holdsLock: true)
     }
 
     /// A reader's view, or nil when the store has no sequence file yet.
@@ -45,7 +49,7 @@ package final class WriteSequence {
         guard let file = try? MappedFile(openingExisting: directory + "/" + fileName, writable: false), file.length >= 48 else {
             return nil
         }
-        return WriteSequence(file: file)
+        return WriteSequence(file: file, holdsLock: false)
     }
 
     package var value: UInt64 { counter.pointee.load(ordering: .acquiring) }
@@ -60,7 +64,10 @@ package final class WriteSequence {
     /// Non-nil when the counter is odd and its writer is gone: the caller (the
     /// next writer) recomputes the rows in the ranges, then calls `endWrite`.
     package var interrupted: Interrupted? {
-        guard value % 2 == 1, !writerAlive else { return nil }
+        // The lock's holder knows the writer that left the counter odd is gone: a
+        // zombie or a reused pid answers `kill(pid, 0)` (found in review: the next
+        // ingest then refused the store instead of finishing the killed one's work).
+        guard value % 2 == 1, holdsLock ? writerPID != getpid() : !writerAlive else { return nil }
         func range(_ offset: Int) -> ClosedRange<Int>? {
             let first = file.i64(offset), last = file.i64(offset + 8)
             guard first <= last, let a = Int(exactly: first), let b = Int(exactly: last) else { return nil }

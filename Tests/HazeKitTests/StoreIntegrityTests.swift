@@ -90,6 +90,26 @@ struct StoreIntegrityTests {
         #expect(check.isHealthy, "\(check.findings)")
     }
 
+    @Test("a killed writer whose pid answers (a zombie not yet reaped, or the pid reused): the lock's holder still finishes its work")
+    func killedWriterWithLivePid() throws {
+        let store = try newStore()
+        let id = try store.resolve([SeriesKey(station: "A", pollutant: .pm25)])[0]
+        _ = try store.write([StoredReading(series: id, hour: hour(0, 5), value: 10)])
+        let directory = store.directory
+        store.sequence?.beginWrite(hours: hour(0, 5) ... hour(0, 5))
+        store.hourly.setRaw(hour(0, 5), id, 31)
+        _ = consume store
+        // pid 1 always answers kill(pid, 0) (alive, or EPERM): as a zombie or a reused pid would.
+        let seq = try MappedFile(openingExisting: directory + "/seq", writable: true)
+        seq.setI32(8, 1)
+        let writer = try Store(directory: directory, access: .readWrite)
+        #expect(writer.value(id, at: hour(0, 5)) == 30, "the rows it was writing were recomputed, not refused")
+        _ = try writer.write([StoredReading(series: id, hour: hour(0, 6), value: 12)])
+        _ = consume writer
+        let check = StoreCheck(directory: directory)
+        #expect(check.isHealthy, "\(check.findings)")
+    }
+
     @Test("system errors name the real cause: not a directory, a full device, a symlinked ring")
     func systemErrorsNameTheCause() throws {
         let base = TestPaths.temporaryDirectory("haze-errno")
