@@ -448,6 +448,22 @@ public final class Store {
         return report
     }
 
+    /// The checks a batch write makes before it changes anything: no window
+    /// jump, nothing too far ahead, every hour its days are rolled up from
+    /// intact. Nil: the caller writes the parts one by one instead, where the
+    /// part whose day is damaged stops the run at its turn.
+    private func checkedBatch(_ runs: HourRuns, policy: WindowPolicy) throws(StoreError)
+        -> (end: Int, trusted: Set<Int>, report: WriteReport)? {
+        var report = WriteReport()
+        let end = try jumpLimit(runs, policy: policy, report: &report)
+        guard end == runs.count, report.jump == nil, report.tooNew.isEmpty else { return nil }
+        do {
+            return (end, try verifyHoursOfDays(runs, end: end), report)
+        } catch {
+            return nil
+        }
+    }
+
     /// Changes the slots, rolls up the touched days and syncs: the body of a
     /// write after its checks, between `beginWrite` and `endWrite`. Readings
     /// are applied hour by hour (one `RowEdit` per hour row, its checksum and
@@ -610,15 +626,9 @@ public final class Store {
         guard !spans.isEmpty else { return reports }
         guard let (byHour, lowest, highest) = batchable(spans, policy: policy) else { return nil }
         let runs = scan.runs ?? HourRuns(readings, order: Self.hourOrder(readings))
-        var report = WriteReport()
-        let end = try jumpLimit(runs, policy: policy, report: &report)
-        guard end == runs.count, report.jump == nil, report.tooNew.isEmpty else { return nil }
-        let trusted: Set<Int>
-        do {
-            trusted = try verifyHoursOfDays(runs, end: end)
-        } catch {
-            return nil  // one by one, the segment whose day is damaged stops the run at its turn
-        }
+        guard let checked = try checkedBatch(runs, policy: policy) else { return nil }
+        let (end, trusted) = (checked.end, checked.trusted)
+        var report = checked.report
         sequence?.beginWrite(hours: lowest ... highest,
                              days: calendar.day(of: lowest).advanced(by: -1) ... calendar.day(of: highest))
         defer { sequence?.endWrite() }
@@ -713,15 +723,9 @@ public final class Store {
         guard let (byHour, lowest, highest) = batchable(spans, policy: policy) else { return nil }
         // In hour order: source after source as their spans follow each other.
         let runs = HourRuns.joined(byHour.compactMap { span in runsOf[span.segment].map { (span.segment, $0) } })
-        var report = WriteReport()
-        let end = try jumpLimit(runs, policy: policy, report: &report)
-        guard end == runs.count, report.jump == nil, report.tooNew.isEmpty else { return nil }
-        let trusted: Set<Int>
-        do {
-            trusted = try verifyHoursOfDays(runs, end: end)
-        } catch {
-            return nil  // one by one, the source whose day is damaged stops the run at its turn
-        }
+        guard let checked = try checkedBatch(runs, policy: policy) else { return nil }
+        let (end, trusted) = (checked.end, checked.trusted)
+        var report = checked.report
         sequence?.beginWrite(hours: lowest ... highest,
                              days: calendar.day(of: lowest).advanced(by: -1) ... calendar.day(of: highest))
         defer { sequence?.endWrite() }

@@ -69,19 +69,25 @@ struct StoreIntegrityTests {
         #expect(try Store.readConsistently(directory: directory) { $0.series.count } == 1)
     }
 
-    @Test("a writer killed between a slot and its checksum: the next writer recomputes the rows it was writing")
-    func killedMidEdit() throws {
+    /// What a kill leaves: the sequence odd with `pid` as its writer, the hours in
+    /// hand recorded, a slot changed (30 stored where 10 was), its checksum not.
+    private func storeOfKilledWriter(pid: Int32) throws -> (directory: String, series: Int) {
         let store = try newStore()
         let id = try store.resolve([SeriesKey(station: "A", pollutant: .pm25)])[0]
         _ = try store.write([StoredReading(series: id, hour: hour(0, 5), value: 10)])
         let directory = store.directory
-        // What a kill leaves: the sequence odd, the hours in hand recorded, a slot changed, its checksum not.
         store.sequence?.beginWrite(hours: hour(0, 5) ... hour(0, 5))
         store.hourly.setRaw(hour(0, 5), id, 31)
         _ = consume store
-        // A pid that is not running: the writer is gone.
         let seq = try MappedFile(openingExisting: directory + "/seq", writable: true)
-        seq.setI32(8, Int32.max - 7)
+        seq.setI32(8, pid)
+        return (directory, id)
+    }
+
+    @Test("a writer killed between a slot and its checksum: the next writer recomputes the rows it was writing")
+    func killedMidEdit() throws {
+        // A pid that is not running: the writer is gone.
+        let (directory, id) = try storeOfKilledWriter(pid: Int32.max - 7)
         #expect(StoreCheck(directory: directory).problems.count == 1, "the mismatch is visible before recovery")
         let writer = try Store(directory: directory, access: .readWrite)
         #expect(writer.value(id, at: hour(0, 5)) == 30, "what the killed writer wrote is kept")
@@ -92,16 +98,8 @@ struct StoreIntegrityTests {
 
     @Test("a killed writer whose pid answers (a zombie not yet reaped, or the pid reused): the lock's holder still finishes its work")
     func killedWriterWithLivePid() throws {
-        let store = try newStore()
-        let id = try store.resolve([SeriesKey(station: "A", pollutant: .pm25)])[0]
-        _ = try store.write([StoredReading(series: id, hour: hour(0, 5), value: 10)])
-        let directory = store.directory
-        store.sequence?.beginWrite(hours: hour(0, 5) ... hour(0, 5))
-        store.hourly.setRaw(hour(0, 5), id, 31)
-        _ = consume store
         // pid 1 always answers kill(pid, 0) (alive, or EPERM): as a zombie or a reused pid would.
-        let seq = try MappedFile(openingExisting: directory + "/seq", writable: true)
-        seq.setI32(8, 1)
+        let (directory, id) = try storeOfKilledWriter(pid: 1)
         let writer = try Store(directory: directory, access: .readWrite)
         #expect(writer.value(id, at: hour(0, 5)) == 30, "the rows it was writing were recomputed, not refused")
         _ = try writer.write([StoredReading(series: id, hour: hour(0, 6), value: 12)])

@@ -17,7 +17,7 @@ enum LoaderIdentity {
         var info = stat()
         guard stat(file.path, &info) == 0,
               deviceNumbers(UInt64(info.st_dev)) == file.device, UInt64(info.st_ino) == file.inode else { return nil }
-        return "\(HazeVersion.current) build-id \(hex(build)) file \(info.st_dev):\(info.st_ino):\(info.st_size)"
+        return "\(HazeVersion.current) build-id \(SHA256.hex(build)) file \(info.st_dev):\(info.st_ino):\(info.st_size)"
             + ":\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec):\(info.st_ctim.tv_sec).\(info.st_ctim.tv_nsec)"
     }()
 
@@ -115,12 +115,5 @@ enum LoaderIdentity {
             offset = descriptor + aligned(descriptorSize)
         }
         return nil
-    }
-
-    static func hex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        for byte in bytes { out += [digits[Int(byte >> 4)], digits[Int(byte & 15)]] }
-        return String(decoding: out, as: UTF8.self)
     }
 }
