@@ -395,7 +395,7 @@ public final class Store {
             missing.append(key)
         }
         if !missing.isEmpty {
-            sequence?.beginWrite()
+            try beginWrite()
             defer { sequence?.endWrite() }
             try ensureSeriesCapacity(series.count + missing.count)
             hourly.appendSeries(missing)
@@ -427,16 +427,17 @@ public final class Store {
         for reading in readings where Int(reading.value) > HourlyRing.maximumValue {
             throw .invalidConfiguration("reading value \(reading.value) above \(HourlyRing.maximumValue)")
         }
+        try completeInterruptedWrite()
         let runs = HourRuns(readings, order: Self.hourOrder(readings))
         let end = try jumpLimit(runs, policy: policy, report: &report)
         guard end > 0 else { return report }
         let firstHour = Hour(Int(runs.hours[0])), lastHour = Hour(Int(runs.hours[end - 1]))
-        sequence?.beginWrite(hours: firstHour ... lastHour,
-                             days: calendar.day(of: firstHour).advanced(by: -1) ... calendar.day(of: lastHour))
-        defer { sequence?.endWrite() }
         // Every hourly row the roll-up will read is checked before anything
         // changes: a damaged hour stops the write whole, never half done.
         let trusted = try verifyHoursOfDays(runs, end: end)
+        try beginWrite(hours: firstHour ... lastHour,
+                       days: calendar.day(of: firstHour).advanced(by: -1) ... calendar.day(of: lastHour))
+        defer { sequence?.endWrite() }
         var tallies = [WriteTally()]
         var excess: [[ParticulateExcess]]? = [[]]
         try apply([readings], runs: runs, end: end, trusted: trusted, segment: { _ in 0 }, report: &report,
@@ -603,6 +604,7 @@ public final class Store {
         guard segments.allSatisfy({ $0.lowerBound >= 0 && $0.upperBound <= readings.count }) else { return nil }
         var reports = [WriteReport](repeating: WriteReport(), count: segments.count)
         guard !readings.isEmpty else { return reports }
+        try completeInterruptedWrite()
         // One pass: every reading is one the store can take, and whether they
         // come in hour order (day files do) with the hour runs of that order.
         guard let scan = HourRuns.scan(readings, seriesCount: series.count, maximumValue: HourlyRing.maximumValue) else {
@@ -629,8 +631,8 @@ public final class Store {
         guard let checked = try checkedBatch(runs, policy: policy) else { return nil }
         let (end, trusted) = (checked.end, checked.trusted)
         var report = checked.report
-        sequence?.beginWrite(hours: lowest ... highest,
-                             days: calendar.day(of: lowest).advanced(by: -1) ... calendar.day(of: highest))
+        try beginWrite(hours: lowest ... highest,
+                       days: calendar.day(of: lowest).advanced(by: -1) ... calendar.day(of: highest))
         defer { sequence?.endWrite() }
         var tallies = [WriteTally](repeating: WriteTally(), count: segments.count)
         var excess: [[ParticulateExcess]]? = Array(repeating: [], count: segments.count)
@@ -699,6 +701,7 @@ public final class Store {
         try requireWritable()
         var reports = [WriteReport](repeating: WriteReport(), count: sources.count)
         guard sources.contains(where: { !$0.isEmpty }) else { return reports }
+        try completeInterruptedWrite()
         var runsOf: [HourRuns?] = []
         for readings in sources {
             guard let scan = HourRuns.scan(readings, seriesCount: series.count, maximumValue: HourlyRing.maximumValue) else {
@@ -726,8 +729,8 @@ public final class Store {
         guard let checked = try checkedBatch(runs, policy: policy) else { return nil }
         let (end, trusted) = (checked.end, checked.trusted)
         var report = checked.report
-        sequence?.beginWrite(hours: lowest ... highest,
-                             days: calendar.day(of: lowest).advanced(by: -1) ... calendar.day(of: highest))
+        try beginWrite(hours: lowest ... highest,
+                       days: calendar.day(of: lowest).advanced(by: -1) ... calendar.day(of: highest))
         defer { sequence?.endWrite() }
         var tallies = [WriteTally](repeating: WriteTally(), count: sources.count)
         var excess: [[ParticulateExcess]]? = Array(repeating: [], count: sources.count)
@@ -965,9 +968,29 @@ public final class Store {
             }
             try hourly.ring.syncBody()
             try daily.ring.syncBody()
-            sequence?.endWrite()
+            sequence?.markRecovered()
         }
         try ensureSeriesCapacity(series.count)
+    }
+
+    /// Completes what an interrupted write left (`recover`) when its record
+    /// is still there: a writer opened without recovering (the repair) before
+    /// it changes anything, so its checks see the rows as recovered.
+    private func completeInterruptedWrite() throws(StoreError) {
+        if sequence?.interrupted != nil { try recover() }
+    }
+
+    /// Opens the write sequence's record of a change of `hours` and `days`
+    /// (closed by the caller's `sequence?.endWrite()`, which ends only a
+    /// record this store made). A record an interrupted write left is
+    /// completed first and never overwritten or ended by this write, however
+    /// it ends (found in review: a write that failed after overwriting a
+    /// killed writer's record ended it, and its rows were never recovered).
+    private func beginWrite(hours: ClosedRange<Hour>? = nil, days: ClosedRange<Day>? = nil) throws(StoreError) {
+        guard let sequence else { return }
+        try completeInterruptedWrite()
+        let begun = sequence.beginWrite(hours: hours, days: days)
+        precondition(begun, "\(directory): a write began over a write record that recovery did not end")
     }
 
     /// Makes both rings at least `needed` series wide, rewriting a ring into a

@@ -55,6 +55,10 @@ package final class WriteSequence {
     package var value: UInt64 { counter.pointee.load(ordering: .acquiring) }
     package var writerPID: Int32 { file.i32(8) }
 
+    /// How many of this view's own writes are open (between their
+    /// `beginWrite` and `endWrite`; more than one when nested).
+    private var openWrites = 0
+
     /// What a writer that stopped mid-write was changing, if it stopped there.
     package struct Interrupted: Equatable, Sendable {
         package var hours: ClosedRange<Int>?
@@ -62,36 +66,78 @@ package final class WriteSequence {
     }
 
     /// Non-nil when the counter is odd and its writer is gone: the caller (the
-    /// next writer) recomputes the rows in the ranges, then calls `endWrite`.
+    /// next writer) recomputes the rows in the ranges, then calls `markRecovered`.
     package var interrupted: Interrupted? {
-        // The lock's holder knows the writer that left the counter odd is gone: a
-        // zombie or a reused pid answers `kill(pid, 0)` (found in review: the next
-        // ingest then refused the store instead of finishing the killed one's work).
-        guard value % 2 == 1, holdsLock ? writerPID != getpid() : !writerAlive else { return nil }
-        func range(_ offset: Int) -> ClosedRange<Int>? {
-            let first = file.i64(offset), last = file.i64(offset + 8)
-            guard first <= last, let a = Int(exactly: first), let b = Int(exactly: last) else { return nil }
-            return a ... b
-        }
+        // The lock's holder knows that an odd counter it did not make itself is a
+        // writer's that is gone, whatever pid it records: a zombie or a reused pid
+        // answers `kill(pid, 0)` (found in review: the next ingest then refused the
+        // store instead of finishing the killed one's work), and so does this
+        // process's own pid when the killed writer had it (a container where haze
+        // always runs with the same pid: found in review, its first write then
+        // overwrote and cleared the record, and the rows were never recovered).
+        guard value % 2 == 1, holdsLock ? openWrites == 0 : !writerAlive else { return nil }
         return Interrupted(hours: range(16), days: range(32))
     }
 
-    /// Marks the start of a change of the given hours and days.
-    package func beginWrite(hours: ClosedRange<Hour>? = nil, days: ClosedRange<Day>? = nil) {
-        file.setI32(8, getpid())
-        file.setI64(16, Int64(hours?.lowerBound.index ?? 1))
-        file.setI64(24, Int64(hours?.upperBound.index ?? 0))
-        file.setI64(32, Int64(days?.lowerBound.index ?? 1))
-        file.setI64(40, Int64(days?.upperBound.index ?? 0))
-        let current = counter.pointee.load(ordering: .relaxed)
-        if current % 2 == 0 {
-            // Sequentially consistent: the odd value is visible before any ring write.
-            counter.pointee.store(current &+ 1, ordering: .sequentiallyConsistent)
-        }
+    /// The recorded range at `offset` (first, last), nil when none.
+    private func range(_ offset: Int) -> ClosedRange<Int>? {
+        let first = file.i64(offset), last = file.i64(offset + 8)
+        guard first <= last, let a = Int(exactly: first), let b = Int(exactly: last) else { return nil }
+        return a ... b
     }
 
-    /// Marks the change as complete.
+    /// Marks the start of a change of the given hours and days. Returns false
+    /// and changes nothing when the counter is odd with a record this view did
+    /// not make (a killed writer's): that record is completed first
+    /// (`Store.recover`), never overwritten. A write begun inside another of
+    /// this view's widens the record to cover both and ends with the outer one.
+    @discardableResult
+    package func beginWrite(hours: ClosedRange<Hour>? = nil, days: ClosedRange<Day>? = nil) -> Bool {
+        let current = counter.pointee.load(ordering: .relaxed)
+        let hourRange = hours.map { $0.lowerBound.index ... $0.upperBound.index }
+        let dayRange = days.map { $0.lowerBound.index ... $0.upperBound.index }
+        if current % 2 == 1 {
+            guard openWrites > 0 else { return false }
+            openWrites += 1
+            setRange(16, Self.union(range(16), hourRange))
+            setRange(32, Self.union(range(32), dayRange))
+            return true
+        }
+        file.setI32(8, getpid())
+        setRange(16, hourRange)
+        setRange(32, dayRange)
+        openWrites = 1
+        // Sequentially consistent: the odd value is visible before any ring write.
+        counter.pointee.store(current &+ 1, ordering: .sequentiallyConsistent)
+        return true
+    }
+
+    private func setRange(_ offset: Int, _ range: ClosedRange<Int>?) {
+        file.setI64(offset, Int64(range?.lowerBound ?? 1))
+        file.setI64(offset + 8, Int64(range?.upperBound ?? 0))
+    }
+
+    private static func union(_ a: ClosedRange<Int>?, _ b: ClosedRange<Int>?) -> ClosedRange<Int>? {
+        guard let a else { return b }
+        guard let b else { return a }
+        return min(a.lowerBound, b.lowerBound) ... max(a.upperBound, b.upperBound)
+    }
+
+    /// Marks this view's change as complete (the outer one, when nested).
+    /// Only a record this view made is ended: a record it did not make (a
+    /// killed writer's) is left for `markRecovered`, whoever calls this.
     package func endWrite() {
+        guard openWrites > 0 else { return }
+        openWrites -= 1
+        guard openWrites == 0 else { return }
+        let current = counter.pointee.load(ordering: .relaxed)
+        if current % 2 == 1 { counter.pointee.store(current &+ 1, ordering: .releasing) }
+    }
+
+    /// Ends the record of an interrupted write once the caller (the lock's
+    /// holder, `Store.recover`) has completed what it describes.
+    package func markRecovered() {
+        guard holdsLock, openWrites == 0 else { return }
         let current = counter.pointee.load(ordering: .relaxed)
         if current % 2 == 1 { counter.pointee.store(current &+ 1, ordering: .releasing) }
     }

@@ -108,6 +108,41 @@ struct StoreIntegrityTests {
         #expect(check.isHealthy, "\(check.findings)")
     }
 
+    @Test("a killed writer that had this process's pid (a container's fixed pid): the next writer recovers its rows, then writes")
+    func killedWriterWithOwnPid() throws {
+        let (directory, id) = try storeOfKilledWriter(pid: getpid())
+        let writer = try Store(directory: directory, access: .readWrite)
+        // The same day: its write checks the killed writer's row, which must have been recovered.
+        _ = try writer.write([StoredReading(series: id, hour: hour(0, 6), value: 12)])
+        #expect(writer.value(id, at: hour(0, 5)) == 30, "what the killed writer wrote is kept")
+        _ = consume writer
+        let check = StoreCheck(directory: directory)
+        #expect(check.isHealthy, "\(check.findings)")
+    }
+
+    @Test("a write's end never ends a write record it did not make: a killed writer's stays for its recovery")
+    func endWriteKeepsAnotherWritersRecord() throws {
+        let (directory, _) = try storeOfKilledWriter(pid: Int32.max - 7)
+        let sequence = try WriteSequence.forWriter(directory: directory)
+        // A write that begins and fails (its deferred end runs) without recovering first.
+        sequence.beginWrite(hours: hour(3, 0) ... hour(3, 1))
+        sequence.endWrite()
+        #expect(sequence.value % 2 == 1, "the killed writer's record is still open")
+        #expect(sequence.interrupted?.hours == hour(0, 5).index ... hour(0, 5).index, "and still names its rows")
+    }
+
+    @Test("a writer opened without recovering (the repair's) completes a killed writer's record before its first write")
+    func writeBeforeRecoveryCompletesTheRecord() throws {
+        let (directory, id) = try storeOfKilledWriter(pid: Int32.max - 7)
+        let writer = try Store(directory: directory, access: .readWrite, recovering: false)
+        // Another day: nothing in the write's own checks meets the killed writer's row.
+        _ = try writer.write([StoredReading(series: id, hour: hour(2, 3), value: 8)])
+        #expect(writer.value(id, at: hour(0, 5)) == 30)
+        _ = consume writer
+        let check = StoreCheck(directory: directory)
+        #expect(check.isHealthy, "the killed writer's row was recovered, not forgotten: \(check.findings)")
+    }
+
     @Test("system errors name the real cause: not a directory, a full device, a symlinked ring")
     func systemErrorsNameTheCause() throws {
         let base = TestPaths.temporaryDirectory("haze-errno")
