@@ -53,9 +53,10 @@ public struct StoreRepair {
     /// Repairs under the writer's lock (taken by opening the store for writing).
     public func run(lockTimeout: Double? = nil, progress: ((String) -> Void)? = nil) throws -> Outcome {
         var outcome = Outcome()
+        // The lock first: what is repaired is decided on a state no writer is changing.
+        let lock = try StoreLock(directory: directory, timeoutSeconds: lockTimeout)
         var before = StoreCheck(directory: directory)
         if before.isHealthy { return outcome }
-        let lock = try StoreLock(directory: directory, timeoutSeconds: lockTimeout)
         outcome.backup = try backUpRings()
         // Header fields the rest of the store contradicts, first: they decide where everything is.
         let fixed = HeaderReconciliation.reconcile(directory: directory, apply: true)

@@ -249,6 +249,48 @@ public struct StoreCheck: Sendable {
     }
 }
 
+extension StoreCheck {
+    /// A check of a store a writer may be changing meanwhile.
+    public enum Outcome: Sendable {
+        /// Checked on one state no writer was changing: the findings are the store's.
+        case checked(StoreCheck)
+        /// A live writer was changing the rings through every attempt until
+        /// the wait ran out: nothing is known either way.
+        case beingWritten(writerPID: Int32, waited: Double)
+    }
+
+    /// Checks the store on a state no writer changes while it is read, as any
+    /// reader reads (`Store.readConsistently`): waits while a live writer is
+    /// between the begin and the end of a write, checks, and checks again when
+    /// a write began or ended meanwhile — what is read while rows change is
+    /// not evidence of damage (found in review: a check during an ingest
+    /// reported damage, exit 65, that was not there). A write left open by a
+    /// writer that is gone (killed) is not waited for: what it left is
+    /// checked and reported. Never takes the writer's lock, so it never stops
+    /// a writer. Gives up after `waitSeconds`.
+    public static func whenNotWritten(directory: String, waitSeconds: Double) -> Outcome {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let deadline = started.advanced(by: .milliseconds(Int(max(0, min(waitSeconds, 1e9)) * 1000)))
+        var writer: Int32 = 0
+        repeat {
+            guard let sequence = WriteSequence.forReader(directory: directory) else {
+                return .checked(StoreCheck(directory: directory))  // never written by a writer of this format
+            }
+            while sequence.writing && clock.now < deadline { usleep(10_000) }
+            writer = sequence.writerPID
+            if sequence.writing { break }
+            let before = sequence.value
+            let check = StoreCheck(directory: directory)
+            let after = sequence.valueAfterReads
+            if after == before && (before % 2 == 0 || !sequence.writerAlive) { return .checked(check) }
+            writer = sequence.writerPID
+        } while clock.now < deadline
+        let waited = started.duration(to: clock.now)
+        return .beingWritten(writerPID: writer, waited: Double(waited.components.seconds) + Double(waited.components.attoseconds) / 1e18)
+    }
+}
+
 extension StoreError {
     /// The cause without the advice (for listing several).
     var shortReason: String {

@@ -32,6 +32,23 @@ package final class StoreLock: Sendable {
         self.descriptor = fd
     }
 
+    /// Whether some process holds the lock now, asked without waiting for it
+    /// or keeping it: a shared lock taken and dropped at once, which cannot be
+    /// taken while a writer holds its exclusive one. The kernel drops a killed
+    /// writer's lock, so this tells a live writer from a dead one whose pid
+    /// still answers (a zombie, a reused pid). Nil when it cannot be told
+    /// (the lock file cannot be opened).
+    package static func isHeld(directory: String) -> Bool? {
+        let fd = open(directory + "/lock", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return errno == ENOENT ? false : nil }
+        defer { close(fd) }
+        if flock(fd, LOCK_SH | LOCK_NB) == 0 {
+            flock(fd, LOCK_UN)
+            return false
+        }
+        return errno == EWOULDBLOCK ? true : nil
+    }
+
     deinit {
         flock(descriptor, LOCK_UN)
         close(descriptor)

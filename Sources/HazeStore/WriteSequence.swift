@@ -27,9 +27,12 @@ package final class WriteSequence {
     /// The view of the writer, who holds the store's lock: then no other
     /// writer can be running, whatever its recorded pid says.
     private let holdsLock: Bool
+    /// The store's directory (its lock file tells a live writer from a dead one).
+    private let directory: String
 
-    private init(file: MappedFile, holdsLock: Bool) {
+    private init(file: MappedFile, holdsLock: Bool, directory: String) {
         self.file = file
+        self.directory = directory
         self.counter = file.base.bindMemory(to: Atomic<UInt64>.self, capacity: 1)
         self.holdsLock = holdsLock
     }
@@ -39,9 +42,9 @@ package final class WriteSequence {
         let path = directory + "/" + fileName
         if FileManager.default.fileExists(atPath: path) {
             let existing = try MappedFile(openingExisting: path, writable: true)
-            if existing.length >= 48 { return WriteSequence(file: existing, holdsLock: true) }
+            if existing.length >= 48 { return WriteSequence(file: existing, holdsLock: true, directory: directory) }
         }
-        return WriteSequence(file: try MappedFile(creating: path, length: 4096), holdsLock: true)
+        return WriteSequence(file: try MappedFile(creating: path, length: 4096), holdsLock: true, directory: directory)
     }
 
     /// A reader's view, or nil when the store has no sequence file yet.
@@ -49,7 +52,7 @@ package final class WriteSequence {
         guard let file = try? MappedFile(openingExisting: directory + "/" + fileName, writable: false), file.length >= 48 else {
             return nil
         }
-        return WriteSequence(file: file, holdsLock: false)
+        return WriteSequence(file: file, holdsLock: false, directory: directory)
     }
 
     package var value: UInt64 { counter.pointee.load(ordering: .acquiring) }
@@ -142,10 +145,15 @@ package final class WriteSequence {
         if current % 2 == 1 { counter.pointee.store(current &+ 1, ordering: .releasing) }
     }
 
-    /// True while the counter is odd and the process that made it so is alive.
+    /// True when the process that made the counter odd may still be writing:
+    /// its pid answers and the store's lock is held (or that cannot be told).
+    /// A killed writer's lock is dropped by the kernel, so a zombie or a
+    /// reused pid is not taken for a writer (a reader would wait for it, and
+    /// `haze check` say the store is being written, until the next writer).
     package var writerAlive: Bool {
         let pid = writerPID
-        return pid > 0 && (kill(pid, 0) == 0 || errno == EPERM)
+        guard pid > 0, kill(pid, 0) == 0 || errno == EPERM else { return false }
+        return StoreLock.isHeld(directory: directory) != false
     }
 
     /// The status summary stamped with the current (even) value, if any.

@@ -66,7 +66,6 @@ struct OptionRulesTests {
         (["alert", "--dry-run", "--webhook", Self.webhook], "haze alert: --dry-run and --webhook cannot be used together: a dry run delivers nothing"),
         (["alert", "--webhook-format", "text"], "haze alert: --webhook-format needs --webhook"),
         (["alert", "--webhook-deadline", "5"], "haze alert: --webhook-deadline needs --webhook"),
-        (["check", "--wait", "5"], "haze check: --wait needs --repair: a check only reads"),
         (["ingest", "--station", "1001A", "--format", "cnemc-wide", "x.csv"], "haze ingest: --station and --format cnemc-wide cannot be used together"),
         (["pull", "--since", "2019-01-01", "--since", "2019-01-02"], "haze pull: --since is given more than once"),
     ]
@@ -179,6 +178,7 @@ struct OptionRulesTests {
             ["alert", "--at", "2019-01-12T20:00+08:00", "--dry-run", "--format", "ndjson"],
             ["alert", "--webhook", Self.webhook, "--webhook-format", "text", "--webhook-deadline", "5", "--wait", "2.5"],
             ["check", "--repair", "--wait", "10"],
+            ["check", "--wait", "5"],
             ["plot", "timeseries", "--city", "北京", "--aqi-band", "--resolution", "hour", "--width", "320"],
             ["plot", "timeseries", "--station", "1001A", "--width", "2400", "--format", "svg", "--out", "page.html"],
             ["plot", "bump", "--city", "北京", "--level", "station", "--highlight", "1001A", "--format", "html"],

@@ -70,6 +70,68 @@ struct StoreCheckTests {
         #expect(run.stdout.contains("4 days with data"), "three files of hours 0–23: hour 0 of the first ends the day before (hours 1–24), \(run.stdout)")
     }
 
+    /// A writer on a thread of its own (a `Store` belongs to one thread) caught
+    /// between a slot and its checksum: the newest hour's first slot changed,
+    /// its entry not yet. `began` is signalled then; after `release` it puts
+    /// the slot back and ends the write, and signals `done`.
+    static func writerMidEdit(_ store: String, began: DispatchSemaphore, release: DispatchSemaphore, done: DispatchSemaphore) {
+        Thread.detachNewThread {
+            defer { done.signal() }
+            guard let writer = try? Store(directory: store, access: .readWrite), let hour = writer.newestHour else {
+                began.signal()
+                return
+            }
+            writer.sequence?.beginWrite(hours: hour ... hour)
+            let old = writer.hourly.raw(hour, 0)
+            writer.hourly.setRaw(hour, 0, old &+ 7)
+            began.signal()
+            release.wait()
+            writer.hourly.setRaw(hour, 0, old)
+            writer.sequence?.endWrite()
+        }
+    }
+
+    @Test("a check while a write is under way claims no damage: with no time to wait it says the store is being written (75); given time it waits and checks")
+    func checkDuringAWrite() async throws {
+        let store = Self.store(archive: false, files: 1)
+        let began = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0), done = DispatchSemaphore(value: 0)
+        Self.writerMidEdit(store, began: began, release: release, done: done)
+        await OffPool.run { began.wait() }
+        let busy = InProcess(["check", "--store", store, "--wait", "0.2"])
+        #expect(busy.status == 75, "\(busy.stdout)\(busy.stderr)")
+        #expect(busy.stdout.contains("not verified: the store is being written (pid \(getpid())"), "\(busy.stdout)")
+        #expect(!busy.stdout.contains("problem") && !busy.stdout.contains("OK"), "\(busy.stdout)")
+        // The writer finishes while the next check waits for it.
+        Thread.detachNewThread {
+            usleep(300_000)
+            release.signal()
+        }
+        let waited = InProcess(["check", "--store", store])
+        #expect(waited.status == 0, "\(waited.stdout)\(waited.stderr)")
+        #expect(waited.stdout.contains("check: OK"), "\(waited.stdout)")
+        await OffPool.run { done.wait() }
+    }
+
+    @Test("a write left open by a killed writer whose pid still answers (a zombie, a reused pid) is not waited for: what it left is checked and reported")
+    func checkAfterAKilledWriter() throws {
+        let store = Self.store(archive: false, files: 1)
+        let done = DispatchSemaphore(value: 0)
+        // Killed between a slot and its checksum: the thread's store is dropped, the record left open.
+        Thread.detachNewThread {
+            defer { done.signal() }
+            guard let writer = try? Store(directory: store, access: .readWrite), let hour = writer.newestHour else { return }
+            writer.sequence?.beginWrite(hours: hour ... hour)
+            writer.hourly.setRaw(hour, 0, writer.hourly.raw(hour, 0) &+ 7)
+        }
+        done.wait()
+        // pid 1 always answers kill(pid, 0), as a zombie or a reused pid would; nobody holds the lock.
+        try MappedFile(openingExisting: store + "/seq", writable: true).setI32(8, 1)
+        let run = InProcess(["check", "--store", store, "--wait", "0.2"])
+        #expect(run.status == 65, "\(run.stdout)\(run.stderr)")
+        #expect(run.stdout.contains("its checksum does not match its values"), "\(run.stdout)")
+        #expect(!run.stdout.contains("being written"), "\(run.stdout)")
+    }
+
     /// One way to make a ring unopenable, and what the report must say.
     struct Damage: Sendable, CustomStringConvertible {
         var description: String

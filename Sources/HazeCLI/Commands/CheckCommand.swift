@@ -12,15 +12,20 @@ enum CheckCommand {
             .flag("--repair", "Restore what can be restored (backups first); say exactly what could not be."),
             .value("--rules", "DIR", "Alert rule files, to re-evaluate a rebuilt alert state (default $HAZE_RULES or ./alerts)."),
         ],
-        rules: [
-            .requires("--wait", "--repair", because: "a check only reads, so it never waits for the writer's lock"),
-        ],
+        rules: [],
         discussion: """
         Verifies both copies of both rings' headers and every field in them, the series
         table, every hourly and daily row against its checksum, every value against the
         range a reading can have, and every daily value of the hourly window against its
         hours; then the alert files (the state's checksum and content, the log's lines).
-        Exit status: 0 healthy, 65 damage found (or not all of it restored).
+        Exit status: 0 healthy, 65 damage found (or not all of it restored), 75 not
+        verified because a writer was changing the store all along.
+
+        A check never takes the writer's lock and never stops an ingest. What it reads
+        while a writer changes rows is not evidence: it waits while a write is under way
+        and checks again when one began or ended during the check, for up to 10 seconds
+        (--wait SECONDS: longer, or 0); a write left open by a killed writer is not
+        waited for. With --repair, --wait is also how long to wait for the writer's lock.
 
         --repair copies both rings to <store>/backup-<time>/ first, then: rewrites a
         damaged header copy from the intact one; fixes a single flipped bit (the row's
@@ -46,10 +51,11 @@ enum CheckCommand {
     static let checkRings: @Sendable (ParsedArguments, CommandContext) throws -> ExitCode = { arguments, context in
         let console = context.console
         let directory = context.storeDirectory(arguments)
-        let check = StoreCheck(directory: directory)
         if !Store.exists(at: directory) && !FileManager.default.fileExists(atPath: directory + "/" + Store.dailyFileName) {
             throw StoreError.notFound(directory: directory)
         }
+        let wait = try arguments.waitSeconds()
+        guard let check = verified(directory, wait: wait, console) else { return .temporaryFailure }
         for note in check.findings where !note.isDamage { console.print("check: note: \(note)") }
         if check.isHealthy {
             console.print("check: OK — \(summary(check))")
@@ -76,7 +82,7 @@ enum CheckCommand {
         if !outcome.salvageFiles.isEmpty {
             console.print("repair: \(outcome.salvaged) value(s) set aside in \(outcome.salvageFiles.joined(separator: ", "))")
         }
-        let after = StoreCheck(directory: directory)
+        guard let after = verified(directory, wait: wait, console) else { return .temporaryFailure }
         if !after.isHealthy {
             report(after.problems, console, prefix: "check: still: ")
             return .dataError
@@ -87,6 +93,22 @@ enum CheckCommand {
         }
         console.print("check: OK after repair — \(summary(after))")
         return .success
+    }
+
+    /// How long a check waits for a writer by default (`--wait` changes it).
+    static let defaultWait = 10.0
+
+    /// The store checked on a state no writer was changing, or nil (said) when
+    /// a writer was changing it through every attempt.
+    static func verified(_ directory: String, wait: Double?, _ console: Console) -> StoreCheck? {
+        switch StoreCheck.whenNotWritten(directory: directory, waitSeconds: wait ?? defaultWait) {
+        case .checked(let check):
+            return check
+        case .beingWritten(let pid, let waited):
+            let seconds = waited < 10 ? String(format: "%.1f", waited) : String(Int(waited.rounded()))
+            console.print("check: not verified: the store is being written (pid \(pid) holds the writer's lock) and a write was under way during every attempt for \(seconds) s; what a check reads while rows change is not evidence of damage, so nothing is reported — run again when the writer is done, or give --wait SECONDS")
+            return nil
+        }
     }
 
     static func summary(_ check: StoreCheck) -> String {
