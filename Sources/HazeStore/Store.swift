@@ -294,9 +294,10 @@ public final class Store {
     }
 
     /// The same check for the readings at `positions` (all of one hour, in
-    /// order), against that hour's `row`; positions as given.
-    private static func particulateExcess(_ readings: [StoredReading], _ positions: Range<Int>, row: UnsafeRawPointer,
-                                          partners: [Int], codes: [UInt8], seriesCount: Int) -> [ParticulateExcess] {
+    /// the order applied), against that hour's `row`; positions as given.
+    private static func particulateExcess<Positions: Sequence<Int>>(
+        _ readings: [StoredReading], _ positions: Positions, row: UnsafeRawPointer,
+        partners: [Int], codes: [UInt8], seriesCount: Int) -> [ParticulateExcess] {
         var result: [ParticulateExcess] = []
         let pm25Code = Pollutant.pm25.rawValue
         let maximumRaw = Int(HourlyRing.maximumRaw)
@@ -439,10 +440,10 @@ public final class Store {
                        days: calendar.day(of: firstHour).advanced(by: -1) ... calendar.day(of: lastHour))
         defer { sequence?.endWrite() }
         var tallies = [WriteTally()]
-        var excess: [[ParticulateExcess]]? = [[]]
+        var excess: [[ParticulateExcess]] = [[]]
         try apply([readings], runs: runs, end: end, trusted: trusted, segment: { _ in 0 }, report: &report,
                   tallies: &tallies, excess: &excess)
-        report.particulateExcess = excess?[0]
+        report.particulateExcess = excess[0]
         report.stored = tallies[0].stored
         report.unchanged = tallies[0].unchanged
         report.corrected = tallies[0].corrected
@@ -472,18 +473,20 @@ public final class Store {
     /// says whose tally a reading of that hour counts in. `end`: the runs
     /// written (the rest were refused).
     ///
-    /// `excess` (one list per tally): what `particulateExcess` would find
-    /// after the write among the readings written, positions in `readings`,
-    /// found as each hour's row is done (while it is in cache) instead of
-    /// in another pass. Only when that is the same: readings in hour order
-    /// and the write in one chunk (a later chunk's move could take an
-    /// earlier hour out of the window); otherwise set to nil.
+    /// `excess` (one list per tally): the readings written whose station-hour
+    /// holds PM2.5 above PM10 once its row is written, positions in their own
+    /// array, in position order — found as each hour's row is done (while it
+    /// is in cache; an hour is one run, so its row is final for this write).
+    /// That is what `particulateExcess` finds after the write for every hour
+    /// still in the window, and for an hour a later chunk's move takes out of
+    /// the window what it held when written (found in review: a write of
+    /// more hours than the ring holds lost the flags of the hours it pushed out).
     /// `arrays`: the readings, one array or (a batch of sources in hour
     /// order) one per source; a run's positions are in its own array
     /// (`runs.array`, `runs.positions`). `segment(run)` says whose tally a run counts in.
     private func apply(_ arrays: [[StoredReading]], runs: HourRuns, end: Int, trusted verified: Set<Int>,
                        segment: (Int) -> Int, report: inout WriteReport, tallies: inout [WriteTally],
-                       excess: inout [[ParticulateExcess]]?) throws(StoreError) {
+                       excess: inout [[ParticulateExcess]]) throws(StoreError) {
         let capacity = hourly.geometry.capacity
         let geometry = hourly.geometry
         let file = hourly.file
@@ -499,13 +502,10 @@ public final class Store {
         let clearedAfter = hourly.newest
         var touchedDays = Set<Day>()
         var counts = [UInt32](repeating: 0, count: RowEntry.pollutantCodes)
-        if runs.order.permutation != nil { excess = nil }
-        let partners = excess == nil ? [] : counterparts
+        let partners = counterparts
         let seriesCount = series.count
-        var chunks = 0
         var start = 0
         while start < end {
-            chunks += 1
             // A chunk spans less than the window less a day, so after advancing
             // to its newest hour every reading of the chunk is still writable.
             let limit = Int(runs.hours[start]) + capacity - 24
@@ -572,16 +572,21 @@ public final class Store {
                 hourly.ring.commit(edit)
                 let owner = segment(run)
                 tallies[owner].add(tally)
-                if excess != nil {
-                    let found = Self.particulateExcess(readings, positions, row: UnsafeRawPointer(row), partners: partners,
-                                                       codes: codes, seriesCount: seriesCount)
-                    if !found.isEmpty { excess?[owner] += found }
+                let found = if let permutation = runs.order.permutation {
+                    Self.particulateExcess(readings, positions.lazy.map { permutation[$0] }, row: UnsafeRawPointer(row),
+                                           partners: partners, codes: codes, seriesCount: seriesCount)
+                } else {
+                    Self.particulateExcess(readings, positions, row: UnsafeRawPointer(row), partners: partners,
+                                           codes: codes, seriesCount: seriesCount)
                 }
+                if !found.isEmpty { excess[owner] += found }
                 touchedDays.insert(calendar.day(of: hour))
             }
             start = stop
         }
-        if chunks > 1 { excess = nil }
+        if runs.order.permutation != nil {
+            for n in excess.indices { excess[n].sort { $0.position < $1.position } }
+        }
         let acceptDay = oldestWritableHour.map { calendar.day(of: $0) }
         for day in touchedDays.sorted() where acceptDay.map({ day >= $0 }) ?? false {
             try rollUp(day, trusted: trusted)
@@ -635,7 +640,7 @@ public final class Store {
                        days: calendar.day(of: lowest).advanced(by: -1) ... calendar.day(of: highest))
         defer { sequence?.endWrite() }
         var tallies = [WriteTally](repeating: WriteTally(), count: segments.count)
-        var excess: [[ParticulateExcess]]? = Array(repeating: [], count: segments.count)
+        var excess: [[ParticulateExcess]] = Array(repeating: [], count: segments.count)
         let firsts = byHour.map(\.first)
         let owners = byHour.map(\.segment)
         try apply([readings], runs: runs, end: end, trusted: trusted, segment: { run in
@@ -650,13 +655,11 @@ public final class Store {
         }, report: &report, tallies: &tallies, excess: &excess)
         precondition(report.tooOld.isEmpty, "a batch write refused readings its checks accepted")
         for n in segments.indices {
-            if let found = excess?[n] {
-                let start = segments[n].lowerBound
-                reports[n].particulateExcess = found.map {
-                    var relative = $0
-                    relative.position -= start
-                    return relative
-                }
+            let start = segments[n].lowerBound
+            reports[n].particulateExcess = excess[n].map {
+                var relative = $0
+                relative.position -= start
+                return relative
             }
             reports[n].stored = tallies[n].stored
             reports[n].unchanged = tallies[n].unchanged
@@ -733,12 +736,12 @@ public final class Store {
                        days: calendar.day(of: lowest).advanced(by: -1) ... calendar.day(of: highest))
         defer { sequence?.endWrite() }
         var tallies = [WriteTally](repeating: WriteTally(), count: sources.count)
-        var excess: [[ParticulateExcess]]? = Array(repeating: [], count: sources.count)
+        var excess: [[ParticulateExcess]] = Array(repeating: [], count: sources.count)
         try apply(sources, runs: runs, end: end, trusted: trusted, segment: { runs.array($0) }, report: &report,
                   tallies: &tallies, excess: &excess)
         precondition(report.tooOld.isEmpty, "a batch write refused readings its checks accepted")
         for n in sources.indices {
-            reports[n].particulateExcess = excess?[n]
+            reports[n].particulateExcess = excess[n]
             reports[n].stored = tallies[n].stored
             reports[n].unchanged = tallies[n].unchanged
             reports[n].corrected = tallies[n].corrected

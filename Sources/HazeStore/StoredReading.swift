@@ -39,9 +39,12 @@ public struct WriteReport: Sendable, Equatable {
     package var tooNew: [Int] = []
     /// Why `tooNew` readings were refused, for the message and the quarantine.
     package var jump: WindowJump?
-    /// What `Store.particulateExcess` of the readings written finds after the
-    /// write, found during it (positions in the readings given); nil when the
-    /// write could not (see `Store.apply`): then ask `particulateExcess`.
+    /// The readings written whose station-hour holds PM2.5 above PM10, found
+    /// as each hour was written (positions in the readings given): what
+    /// `Store.particulateExcess` finds after the write, and for hours the
+    /// write moved out of the hourly window what they held (see
+    /// `Store.apply`). Nil when the write wrote nothing or reports were
+    /// added up (`+=`): then ask `particulateExcess`.
     package var particulateExcess: [Store.ParticulateExcess]?
 
     init() {}

@@ -232,9 +232,10 @@ struct IngestFastPathTests {
         let during = try #require(report.particulateExcess)
         #expect(during == store.particulateExcess(correction[...]))
         #expect(found + during.count > 10, "the check found \(found + during.count) station-hours")
-        // Out of hour order the write cannot: the pass after it is asked.
-        let shuffled = try store.write(day(2).shuffled())
-        #expect(shuffled.particulateExcess == nil)
+        // Out of hour order too, in the readings' order.
+        let readings = day(2).shuffled()
+        let shuffled = try store.write(readings)
+        #expect(shuffled.particulateExcess == store.particulateExcess(readings[...]))
     }
 
     /// Sources handed to the store one array each (as the ingest's parse

@@ -162,6 +162,33 @@ struct BadInputTests {
         #expect(quarantine.hasSuffix(",kept\n"))
     }
 
+    @Test("PM2.5 above PM10 is flagged for every hour read, also hours the same write stores and then moves out of the hourly window",
+          arguments: [false, true])
+    func pm25AbovePM10PushedOut(reversed: Bool) throws {
+        // A ring of 48 hours and a file of four days: the write moves the window past the first two.
+        let store = try Store(directory: TestPaths.temporaryDirectory("haze-flag-window"), access: .readWrite,
+                              creating: StoreConfiguration(hourlyCapacity: 48, dailyCapacity: 8))
+        var lines: [String] = []
+        for day in 5 ... 8 {
+            for hour in 0 ..< 24 {
+                let time = String(format: "2019-01-%02dT%02d:00+08:00", day, hour)
+                let (pm25, pm10) = (day, hour) == (5, 3) || (day, hour) == (8, 5) ? (80, 60) : (20, 40)
+                lines.append("1001A,\(time),PM2.5,\(pm25)")
+                lines.append("1001A,\(time),PM10,\(pm10)")
+            }
+        }
+        if reversed { lines.reverse() }  // out of hour order: the write sorts them
+        let csv = "station,time,pollutant,value\n" + lines.joined(separator: "\n") + "\n"
+        let report = try Ingester(store: store, registry: registry).ingest(.payload(name: "window.csv", bytes: Array(csv.utf8)))
+        #expect(report.stored == 192 && report.quarantined == 0, "\(report.notes)")
+        #expect(store.value(0, at: LocalZone.beijing.hour(day: Day(CivilDate(year: 2019, month: 1, day: 5)!), hourOfDay: 3)) == nil,
+                "the first hours left the ring in the same write")
+        #expect(report.flagged == 2)
+        let quarantine = try String(contentsOfFile: try #require(report.quarantineFile), encoding: .utf8)
+        #expect(quarantine.contains("2019-01-05T03:00+08:00,PM2.5,80 > PM10 60,"), "\(quarantine)")
+        #expect(quarantine.contains("2019-01-08T05:00+08:00,PM2.5,80 > PM10 60,"), "\(quarantine)")
+    }
+
     @Test("readings dated in the future are refused (they would push real data out)")
     func futureReadings() throws {
         let store = try Store(directory: TestPaths.temporaryDirectory("haze-future"), access: .readWrite, creating: .standard)
