@@ -72,6 +72,39 @@ struct CSVTests {
         let ok6 = !scanner.nextRecordPrefix(fields: &fields, limit: 3); #expect(ok6)
     }
 
+    /// Each record read as a prefix of three fields and its rest, as the wide parser reads rows.
+    func prefixedRecords(_ text: String) -> [[String]] {
+        var scanner = CSVScanner(bytes: Array(text.utf8))
+        var fields: [CSVField] = []
+        var out: [[String]] = []
+        while scanner.nextRecordPrefix(fields: &fields, limit: 3) {
+            scanner.nextRecordRemainder(into: &fields)
+            out.append(fields.map { scanner.string($0) })
+        }
+        return out
+    }
+
+    @Test("a line ending in a comma ends in an empty field, with LF, CR LF or at the end of the input; a line ending after its prefix has none")
+    func trailingEmptyFieldAfterPrefix() {
+        for end in ["\n", "\r\n"] {
+            #expect(prefixedRecords("d,h,PM2.5,\(end)d,h,PM10,5\(end)") == [["d", "h", "PM2.5", ""], ["d", "h", "PM10", "5"]], "\(end.utf8.count)")
+            #expect(prefixedRecords("d,h,PM2.5\(end)d,h,PM10,,\(end)") == [["d", "h", "PM2.5"], ["d", "h", "PM10", "", ""]], "\(end.utf8.count)")
+            #expect(records("date,hour,type,\(end)") == [["date", "hour", "type", ""]], "\(end.utf8.count)")
+        }
+        #expect(prefixedRecords("d,h,PM2.5,") == [["d", "h", "PM2.5", ""]])
+        #expect(prefixedRecords("d,h,PM2.5") == [["d", "h", "PM2.5"]], "the end of the input ends the record as a line break does")
+        // The fast rest of a row: an empty one before the line break, either way.
+        for text in ["d,h,PM2.5,\nx", "d,h,PM2.5,\r\nx"] {
+            var scanner = CSVScanner(bytes: Array(text.utf8))
+            var fields: [CSVField] = []
+            _ = scanner.nextRecordPrefix(fields: &fields, limit: 3)
+            var rest: Range<Int>?
+            #expect(scanner.takeRemainder { _, start, end in rest = start ..< end; return true })
+            #expect(rest?.isEmpty == true, "\(text.utf8.count)")
+            #expect(scanner.nextRecordPrefix(fields: &fields, limit: 3) && scanner.string(fields[0]) == "x" && scanner.lineNumber == 2)
+        }
+    }
+
     @Test("concentrations parse from bytes, halves to even, range checked", arguments: [
         ("42", ConcentrationText.Parsed.value(42)), (" 7 ", .value(7)), ("12.5", .value(12)), ("13.5", .value(14)),
         ("12.51", .value(13)), ("0", .value(0)), ("10000", .value(10000)), ("", .missing), ("  ", .missing),

@@ -86,6 +86,53 @@ struct InputReadingTests {
         #expect(wideRun.stderr.contains("unrecognised type 'PM2.5μ'"), "\(wideRun.stderr)")
     }
 
+    /// `text` with every LF made CR LF.
+    static func crlf(_ bytes: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + bytes.count / 16)
+        for b in bytes {
+            if b == 0x0A { out.append(0x0D) }
+            out.append(b)
+        }
+        return out
+    }
+
+    /// The wide parser's batch, on its fast rows and cell by cell, as one comparable text.
+    static func wideBatch(_ bytes: [UInt8], fastRows: Bool) -> String {
+        let context = ParseContext(source: "f.csv", zone: .beijing, latestHour: Hour.now, registry: SharedStore.registry,
+                                   unknownStations: .quarantine)
+        let batch = CNEMCWideParser(fastRows: fastRows).parse(bytes, context: context)
+        return "\(batch.readings) \(batch.keys) \(batch.valuesRead) \(batch.linesRead) \(batch.rejections) \(batch.notes) \(batch.hoursPerDate)"
+    }
+
+    @Test("CNEMC wide files read the same with LF and CR LF line ends: a trailing empty field (`PM2.5,`) counts as a field both ways",
+          arguments: [
+              "date,hour,type,1001A\n20190101,0,PM2.5,\n20190101,0,PM10,5\n",
+              "date,hour,type,1001A,1003A,\n20190101,1,PM2.5,5,6,\n20190101,1,PM10,7,8,\n",
+              "date,hour,type,1001A\n20190101,2,PM2.5\n20190101,2,PM10,9\n",
+              "date,hour,type,1001A\n20190101,3,PM10,4\n20190101,3,PM2.5,",
+              "date,hour,type,1001A\n20190101,3,PM10,4\n20190101,3,PM2.5",
+          ])
+    func lineEndsReadTheSame(text: String) {
+        let lf = Array(text.utf8)
+        for fastRows in [true, false] {
+            #expect(Self.wideBatch(lf, fastRows: fastRows) == Self.wideBatch(Self.crlf(lf), fastRows: fastRows), "fast rows: \(fastRows)")
+        }
+        // One station column: `PM2.5,` is its (empty) cell; `PM2.5` alone has none and is quarantined.
+        let batch = CNEMCWideParser().parse(lf, context: ParseContext(source: "f.csv", zone: .beijing, latestHour: Hour.now,
+                                                                      registry: SharedStore.registry, unknownStations: .quarantine))
+        let rowsRefused = batch.rejections.filter { $0.field == "row" }.count
+        #expect(rowsRefused == (text.contains("PM2.5\n") || text.hasSuffix("PM2.5") ? 1 : 0), "\(batch.rejections)")
+    }
+
+    @Test("a real day file reads the same with LF and with CR LF line ends")
+    func realDayFileLineEnds() throws {
+        let original = try IngestSource.file(try #require(TestPaths.cnemcFiles.first)).load().bytes
+        let lf = original.filter { $0 != 0x0D }
+        #expect(lf.count < original.count || !original.contains(0x0D))
+        #expect(Self.wideBatch(lf, fastRows: true) == Self.wideBatch(Self.crlf(lf), fastRows: true))
+    }
+
     @Test("a FIFO, <(cat f) and /dev/stdin are read to their end")
     func streams() async throws {
         let directory = TestPaths.temporaryDirectory("haze-input-stream")

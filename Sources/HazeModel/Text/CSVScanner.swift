@@ -28,6 +28,14 @@ package struct CSVScanner {
     /// (the last line of a file, possibly truncated).
     package private(set) var lastRecordHadNoTerminator = false
 
+    /// The last `nextRecordPrefix` read its record to the end (a line break or
+    /// the end of the input came before its `limit`-th comma): the rest of
+    /// the record has no fields. False when it stopped at a comma, after
+    /// which at least one field follows — an empty one when the line breaks
+    /// right there, with LF and CR LF alike (found in review: `PM2.5,` then
+    /// LF counted no field where CR LF counted one).
+    private var prefixEndedRecord = false
+
     /// Reads the next record's fields into `fields` (cleared first).
     /// Returns false at end of input. Blank lines yield one empty field.
     package mutating func nextRecord(into fields: inout [CSVField]) -> Bool {
@@ -108,6 +116,7 @@ package struct CSVScanner {
         return bytes.withUnsafeBufferPointer { buf -> Bool in
             var i = position
             var start = i
+            prefixEndedRecord = false
             while i < count && fields.count < limit {
                 let b = buf[i]
                 if b == Self.comma || b == Self.lf {
@@ -116,6 +125,7 @@ package struct CSVScanner {
                     fields.append(CSVField(range: start ..< end, hasEscapedQuotes: false))
                     if b == Self.lf {
                         position = i  // leave the newline for skipRestOfRecord
+                        prefixEndedRecord = true
                         return true
                     }
                     start = i + 1
@@ -126,6 +136,7 @@ package struct CSVScanner {
                 var end = i
                 if end > start && buf[end - 1] == Self.cr { end -= 1 }
                 fields.append(CSVField(range: start ..< end, hasEscapedQuotes: false))
+                prefixEndedRecord = true
             }
             position = i
             return true
@@ -159,10 +170,11 @@ package struct CSVScanner {
             var i = position
             var start = i
             var terminated = false
-            if i < count && buf[i] == Self.lf {
-                // The prefix consumed the whole line.
-                position = i + 1
-                lastRecordHadNoTerminator = false
+            if prefixEndedRecord {
+                // The prefix read the whole record: no fields follow.
+                let atBreak = i < count && buf[i] == Self.lf
+                if atBreak { position = i + 1 }
+                lastRecordHadNoTerminator = !atBreak
                 nextLine += 1
                 return
             }
@@ -200,18 +212,20 @@ package struct CSVScanner {
     /// past the line break exactly as `nextRecordRemainder` would; when it
     /// returns false nothing moves, and the caller reads the record with
     /// `nextRecordRemainder`. Not called (false) when the record has no line
-    /// break (the end of the input) or the prefix took the whole line.
+    /// break (the end of the input) or the prefix took the whole record. A
+    /// prefix that ended at a comma just before the line break hands over an
+    /// empty rest (`start == end`): one empty field.
     package mutating func takeRemainder(_ body: (_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Bool) -> Bool {
         let count = bytes.count
         let from = position
-        guard from < count else { return false }
+        guard from < count, !prefixEndedRecord else { return false }
         let lineBreak: Int? = bytes.withUnsafeBufferPointer { buf in
             guard let base = buf.baseAddress, let hit = memchr(base + from, Int32(Self.lf), count - from) else { return nil }
             return UnsafePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self)) - base
         }
-        guard let lf = lineBreak, lf > from else { return false }
+        guard let lf = lineBreak else { return false }
         let used = bytes.withUnsafeBufferPointer { buf in
-            let end = buf[lf - 1] == Self.cr ? lf - 1 : lf
+            let end = lf > from && buf[lf - 1] == Self.cr ? lf - 1 : lf
             return body(buf.baseAddress!, from, end)
         }
         guard used else { return false }
