@@ -83,11 +83,11 @@ public struct CNEMCHourlyParser: Sendable {
             let station = scanner.trimmedString(fields[stationColumn])
             let timeText = scanner.trimmedString(fields[timeColumn])
             func reject(_ field: String, _ value: String, _ reason: String, pollutant: String = "", time: String? = nil) {
-                batch.rejections.append(Rejection(source: source, line: line, field: field, station: station,
+                batch.rejections.append(Rejection(source: source, line: line, field: field, station: SeriesKey.printable(station),
                                                   time: time ?? timeText, pollutant: pollutant, value: value, reason: reason))
             }
-            guard !station.isEmpty, station.utf8.count <= SeriesKey.maximumCodeLength else {
-                reject("stationcode", station, station.isEmpty ? "empty station code" : "station code longer than \(SeriesKey.maximumCodeLength) bytes")
+            if let problem = SeriesKey.codeProblem(station) {
+                reject("stationcode", SeriesKey.printable(station), problem)
                 continue
             }
             guard let hour = Self.hour(timeText) else {

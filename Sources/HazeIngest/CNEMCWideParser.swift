@@ -59,11 +59,19 @@ struct CNEMCWideParser: Sendable {
         var refusal = [String?](repeating: nil, count: columns.count)
         var skipColumn = [Bool](repeating: false, count: columns.count)
         var seen = Set<String>(minimumCapacity: columns.count)
+        // A column's name in messages and the quarantine: control characters
+        // shown as `\u{…}`, never written raw into a CSV or onto a terminal.
+        var labels = columns
         for (c, code) in columns.enumerated() {
             if code.isEmpty {
                 refusal[c] = "column \(c + 4) has no station code in the header"
-            } else if code.utf8.count > SeriesKey.maximumCodeLength {
-                refusal[c] = "station code longer than \(SeriesKey.maximumCodeLength) bytes"
+            } else if let problem = SeriesKey.codeProblem(code) {
+                // Any invalid code, a NUL or other control character included (found
+                // in review: with --unknown-stations store a NUL reached the store,
+                // which stopped the whole run with "longer than 24 bytes").
+                labels[c] = SeriesKey.printable(code)
+                refusal[c] = "\(problem) (column \(c + 4) of the header); column quarantined"
+                batch.notes.append("\(source):1: column \(c + 4) '\(labels[c])': \(problem); its values are quarantined")
             } else if !seen.insert(code).inserted {
                 refusal[c] = "station \(code) appears twice in the header; this column is ignored"
             } else if let policy = context.refusal(for: code) {
@@ -233,14 +241,14 @@ struct CNEMCWideParser: Sendable {
                             batch.unknownSkipped += 1
                         } else {
                             batch.rejections.append(Rejection(
-                                source: source, line: line, field: columns[c], station: columns[c], time: time,
+                                source: source, line: line, field: labels[c], station: labels[c], time: time,
                                 pollutant: pollutant.displayName, value: pollutant.format(Double(value)),
                                 reason: refusal[c] ?? "column refused"))
                         }
                     case .invalid(let reason):
                         valuesRead += 1
                         batch.rejections.append(Rejection(
-                            source: source, line: line, field: columns[c], station: columns[c], time: time,
+                            source: source, line: line, field: labels[c], station: labels[c], time: time,
                             pollutant: pollutant.displayName,
                             value: String(decoding: buffer[range], as: UTF8.self), reason: reason))
                     }

@@ -60,7 +60,7 @@ struct LongCSVParser: Sendable {
             let pollutantText = scanner.trimmedString(fields[pollutantColumn])
             let valueText = scanner.trimmedString(fields[valueColumn])
             func reject(_ field: String, _ value: String, _ reason: String, time: String = "") {
-                batch.rejections.append(Rejection(source: source, line: line, field: field, station: station,
+                batch.rejections.append(Rejection(source: source, line: line, field: field, station: SeriesKey.printable(station),
                                                   time: time.isEmpty ? timeText : time, pollutant: pollutantText,
                                                   value: value, reason: reason))
             }
@@ -74,9 +74,8 @@ struct LongCSVParser: Sendable {
                 }
                 continue
             }
-            guard !station.isEmpty else { reject("station", station, "empty station code"); continue }
-            guard station.utf8.count <= SeriesKey.maximumCodeLength else {
-                reject("station", station, "station code longer than \(SeriesKey.maximumCodeLength) bytes")
+            if let problem = SeriesKey.codeProblem(station) {
+                reject("station", SeriesKey.printable(station), problem)
                 continue
             }
             // Hourly rows name their hour; minute rows (`long-minutes`) their minute,

@@ -264,10 +264,9 @@ extension StationRegistry {
         for row in table.rows {
             let line = row.line
             let code = row.text(codeColumn)
-            guard !code.isEmpty else { throw .badRow(file: file, line: line, field: "code", reason: "empty station code") }
-            guard code.utf8.count <= SeriesKey.maximumCodeLength else {
+            if let problem = SeriesKey.codeProblem(code) {
                 throw .badRow(file: file, line: line, field: "code",
-                              reason: "code '\(code)' is longer than \(SeriesKey.maximumCodeLength) bytes")
+                              reason: code.isEmpty ? problem : "'\(SeriesKey.printable(code))': \(problem)")
             }
             let city = row.text(cityColumn)
             guard !city.isEmpty else { throw .badRow(file: file, line: line, field: "city", reason: "empty city") }

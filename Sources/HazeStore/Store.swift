@@ -389,10 +389,7 @@ public final class Store {
         var missing: [SeriesKey] = []
         var seen = Set<SeriesKey>()
         for key in keys where index(of: key) == nil && seen.insert(key).inserted {
-            guard key.station.utf8.count <= SeriesKey.maximumCodeLength, !key.station.isEmpty,
-                  !key.station.utf8.contains(0) else {
-                throw .seriesCodeTooLong(key.station)
-            }
+            if let problem = SeriesKey.codeProblem(key.station) { throw .invalidSeriesCode(key.station, problem: problem) }
             missing.append(key)
         }
         if !missing.isEmpty {

@@ -14,7 +14,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case corrupt(path: String, detail: String)
     case locked(directory: String)
     case readOnly(directory: String)
-    case seriesCodeTooLong(String)
+    /// A station code the store cannot hold (`SeriesKey.codeProblem` says why).
+    case invalidSeriesCode(String, problem: String)
     case unknownSeries(index: Int, count: Int)
     case invalidConfiguration(String)
     case zoneMismatch(directory: String, store: LocalZone, requested: LocalZone)
@@ -39,8 +40,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             return "another haze process is writing to '\(dir)'; try again when it finishes (or pass --wait)"
         case .readOnly(let dir):
             return "store '\(dir)' was opened read-only"
-        case .seriesCodeTooLong(let code):
-            return "station code '\(code)' is longer than \(SeriesKey.maximumCodeLength) bytes"
+        case .invalidSeriesCode(let code, let problem):
+            return "'\(SeriesKey.printable(code))': \(problem); no series was added"
         case .unknownSeries(let index, let count):
             return "series \(index) is not in the store (it has \(count)); a caller addressed a series it did not resolve"
         case .invalidConfiguration(let detail):

@@ -162,6 +162,43 @@ struct BadInputTests {
         #expect(quarantine.hasSuffix(",kept\n"))
     }
 
+    @Test("a station code with a NUL or another control character in a CNEMC header is a bad code: its column quarantined with file, line and column named, the rest stored — also with --unknown-stations store",
+          arguments: [UnknownStationPolicy.store, .quarantine])
+    func controlCharacterInStationCode(policy: UnknownStationPolicy) throws {
+        let store = try Store(directory: TestPaths.temporaryDirectory("haze-nul"), access: .readWrite, creating: .standard)
+        let bad: [(code: String, name: String)] = [("10\u{0}02A", "NUL, U+0000"), ("10\u{1}02B", "U+0001"), ("10\t02C", "tab, U+0009"),
+                                                   ("10\u{1B}02D", "U+001B"), ("10\u{7F}02E", "DEL, U+007F"), ("10\u{85}02F", "U+0085")]
+        let header = "date,hour,type,1001A," + bad.map(\.code).joined(separator: ",") + ",1003A"
+        let cells = (0 ..< bad.count).map { _ in "50" }.joined(separator: ",")
+        let csv = header + "\n20190105,9,PM2.5,11," + cells + ",12\n20190105,9,PM10,21," + cells + ",22\n"
+        let report = try Ingester(store: store, registry: registry, options: IngestOptions(unknownStations: policy))
+            .ingest(.payload(name: "nul.csv", bytes: Array(csv.utf8)))
+        #expect(report.stored == 4 && report.quarantined == 2 * bad.count, "\(report.rejections)")
+        #expect(store.series.map(\.station).sorted() == ["1001A", "1001A", "1003A", "1003A"], "no bad code reached the store")
+        for (n, (code, name)) in bad.enumerated() {
+            let label = SeriesKey.printable(code)
+            #expect(report.notes.contains("nul.csv:1: column \(n + 5) '\(label)': station code contains a control character (\(name)); its values are quarantined"),
+                    "\(report.notes)")
+        }
+        let rejection = try #require(report.rejections.first)
+        #expect(rejection.field == "10\\u{0}02A" && rejection.line == 2, "\(rejection)")
+        #expect(rejection.reason == "station code contains a control character (NUL, U+0000) (column 5 of the header); column quarantined")
+        #expect(!rejection.reason.contains("longer than"))
+        let quarantinePath = try #require(report.quarantineFile)
+        let quarantine = try #require(FileManager.default.contents(atPath: quarantinePath))
+        #expect(!quarantine.contains(0) && !quarantine.contains(0x1B), "control characters are never written raw into the quarantine")
+        // The store itself names the problem, should a caller hand it such a code.
+        #expect(throws: StoreError.invalidSeriesCode("A\u{0}", problem: "station code contains a control character (NUL, U+0000)")) {
+            _ = try store.resolve([SeriesKey(station: "A\u{0}", pollutant: .pm25)])
+        }
+        // A long CSV's station cell too.
+        let long = "station,time,pollutant,value\n10\u{0}01A,2019-01-05T09:00+08:00,PM2.5,5\n1001A,2019-01-05T10:00+08:00,PM2.5,6\n"
+        let longReport = try Ingester(store: store, registry: registry, options: IngestOptions(unknownStations: policy))
+            .ingest(.payload(name: "nul-long.csv", bytes: Array(long.utf8)))
+        #expect(longReport.stored == 1 && longReport.quarantined == 1)
+        #expect(longReport.rejections.first?.reason == "station code contains a control character (NUL, U+0000)")
+    }
+
     @Test("PM2.5 above PM10 is flagged for every hour read, also hours the same write stores and then moves out of the hourly window",
           arguments: [false, true])
     func pm25AbovePM10PushedOut(reversed: Bool) throws {

@@ -19,4 +19,30 @@ public struct SeriesKey: Hashable, Sendable, Comparable, CustomStringConvertible
     }
 
     public var description: String { "\(station)/\(pollutant.displayName)" }
+
+    /// Why `code` cannot be a station code, or nil when it can: it is empty,
+    /// holds a control character (a NUL would end the code in the store's
+    /// field; any other garbles messages and files, and is never part of a
+    /// code), or is longer than the store's 24-byte field. Every reader of
+    /// station codes and the store itself ask this one question.
+    package static func codeProblem(_ code: String) -> String? {
+        if code.isEmpty { return "empty station code" }
+        if let control = code.unicodeScalars.first(where: { $0.value == 0 || $0.properties.generalCategory == .control }) {
+            return "station code contains a control character (\(controlName(control)))"
+        }
+        if code.utf8.count > maximumCodeLength { return "station code longer than \(maximumCodeLength) bytes" }
+        return nil
+    }
+
+    /// A code as a message or a file shows it: control characters as `\u{…}`.
+    package static func printable(_ code: String) -> String { ConfinedPath.printable(code) }
+
+    /// `NUL, U+0000`, `tab, U+0009`, `U+001B`.
+    private static func controlName(_ scalar: Unicode.Scalar) -> String {
+        var hex = String(scalar.value, radix: 16, uppercase: true)
+        while hex.count < 4 { hex = "0" + hex }
+        let number = "U+" + hex
+        let names: [UInt32: String] = [0x00: "NUL", 0x09: "tab", 0x0A: "line feed", 0x0D: "carriage return", 0x7F: "DEL"]
+        return names[scalar.value].map { "\($0), \(number)" } ?? number
+    }
 }
