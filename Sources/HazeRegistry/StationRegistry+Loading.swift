@@ -132,10 +132,47 @@ extension StationRegistry {
         guard info.st_mode & S_IFMT == S_IFREG else {
             throw .unreadable(file: path, reason: "not a regular file (a FIFO, device or directory named .csv); a registry file is a plain CSV file")
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
+        // Read straight into the array (through Data it was read, then copied: a
+        // province's 2.7 MB twice, every page of both faulted in).
+        guard let bytes = readWhole(path, sizeHint: Int(info.st_size)) else {
             throw .unreadable(file: path, reason: "permission denied or unreadable")
         }
-        return [UInt8](data)
+        return bytes
+    }
+
+    /// Every byte of the file at `path` (read to its end, whatever its size
+    /// now); nil when it cannot be opened or read.
+    private static func readWhole(_ path: String, sizeHint: Int) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        /// Reads into `buffer` from `start` until it is full or the file ends; nil on an error.
+        func fill(_ buffer: UnsafeMutableBufferPointer<UInt8>, from start: Int) -> Int? {
+            guard let base = buffer.baseAddress else { return start }
+            var count = start
+            while count < buffer.count {
+                let n = Glibc.read(fd, base + count, buffer.count - count)
+                if n < 0 && errno == EINTR { continue }
+                if n < 0 { return nil }
+                if n == 0 { break }
+                count += n
+            }
+            return count
+        }
+        // One byte more than the size: a file that did not grow ends inside the buffer.
+        var failed = false
+        var bytes = [UInt8](unsafeUninitializedCapacity: max(sizeHint, 0) + 1) { buffer, count in
+            if let filled = fill(buffer, from: 0) { count = filled } else { failed = true }
+        }
+        guard !failed else { return nil }
+        if bytes.count <= max(sizeHint, 0) { return bytes }
+        // It grew while being read: the rest, a chunk at a time.
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            guard let count = chunk.withUnsafeMutableBufferPointer({ fill($0, from: 0) }) else { return nil }
+            bytes.append(contentsOf: chunk.prefix(count))
+            if count < chunk.count { return bytes }
+        }
     }
 
     /// Adds one registry file (station table, membership file or aliases, told apart by the header).

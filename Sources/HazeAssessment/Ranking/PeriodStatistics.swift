@@ -117,8 +117,11 @@ extension Aggregation {
                   rows: DailyRows) -> [[(day: Day, mean: Double?)]] {
         // Members change by period, not by day: their series are looked up once per
         // period. Periods are in date order and do not overlap (`RankingUnit.periods`).
+        // A day without a row is no data whatever the members: without any row (a
+        // month a year earlier the store never held) no series is looked up.
+        let anyRow = rows.rows.contains { $0 != nil }
         let periods: [[(days: Range<Day>, series: [Int])]] = units.map { unit in
-            unit.periods.filter { $0.days.overlaps(days) }.map { ($0.days, series(of: $0.stations, pollutant)) }
+            unit.periods.filter { $0.days.overlaps(days) }.map { ($0.days, anyRow ? series(of: $0.stations, pollutant) : []) }
         }
         var next = [Int](repeating: 0, count: units.count)
         var result: [[(day: Day, mean: Double?)]] = units.map { _ in

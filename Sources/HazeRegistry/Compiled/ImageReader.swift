@@ -1,14 +1,15 @@
 import HazeModel
 
 /// Reads what `ImageWriter` wrote; every read is bounds-checked, and a
-/// short or inconsistent image is `ImageDamage`, never a trap.
+/// short or inconsistent image is `ImageDamage`, never a trap. The bytes are
+/// read in place (the caller keeps them alive while the reader is used).
 struct ImageReader {
-    private let bytes: [UInt8]
+    private let bytes: UnsafeRawBufferPointer
     private var offset: Int
     private var strings: [String] = []
 
     /// A reader of `bytes` from `offset`, its string table read first.
-    init(_ bytes: [UInt8], from offset: Int) throws(ImageDamage) {
+    init(_ bytes: UnsafeRawBufferPointer, from offset: Int) throws(ImageDamage) {
         self.bytes = bytes
         self.offset = offset
         let count = try self.count()
@@ -17,7 +18,7 @@ struct ImageReader {
             let length = try self.count()
             guard length <= bytes.count - self.offset else { throw ImageDamage() }
             let start = self.offset
-            strings.append(bytes.withUnsafeBufferPointer { String(decoding: $0[start ..< start + length], as: UTF8.self) })
+            strings.append(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start ..< start + length]), as: UTF8.self))
             self.offset += length
         }
     }
@@ -33,13 +34,13 @@ struct ImageReader {
     mutating func u32() throws(ImageDamage) -> UInt32 {
         guard bytes.count - offset >= 4 else { throw ImageDamage() }
         defer { offset += 4 }
-        return bytes.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: UInt32.self)) }
+        return UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
     }
 
     mutating func i64() throws(ImageDamage) -> Int64 {
         guard bytes.count - offset >= 8 else { throw ImageDamage() }
         defer { offset += 8 }
-        return bytes.withUnsafeBytes { Int64(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: Int64.self)) }
+        return Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: Int64.self))
     }
 
     /// A count of things that follow: each takes at least a byte, so more than

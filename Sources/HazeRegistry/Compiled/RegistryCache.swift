@@ -100,8 +100,9 @@ public struct RegistryCache: Sendable {
     func registry(matching fingerprint: RegistryFingerprint) -> StationRegistry? {
         guard let folder = CacheDirectory(opening: directory) else { return nil }
         let name = Self.imageName(for: fingerprint.directory, loader: fingerprint.loader)
-        guard let bytes = folder.readOwnedRegularFile(name, limit: imageLimit),
-              let registry = RegistryImage.decode(bytes, expecting: fingerprint) else { return nil }
+        guard let image = folder.mapOwnedRegularFile(name, limit: imageLimit),
+              let registry = withExtendedLifetime(image, { RegistryImage.decode(image.bytes, expecting: fingerprint) })
+        else { return nil }
         folder.markUsed(name)
         return registry
     }
