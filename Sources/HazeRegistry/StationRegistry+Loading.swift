@@ -24,6 +24,37 @@ extension StationRegistry {
     /// `load(directory:cache:imageLater:)`, telling what became of the cache (nil: none used).
     static func load(directory: String, cache: RegistryCache?, imageLater: Bool = false,
                      use: inout RegistryCache.Use?) throws(RegistryError) -> StationRegistry {
+        var files: RegistryFingerprint?
+        return try load(directory: directory, cache: cache, imageLater: imageLater, use: &use, files: &files)
+    }
+
+    /// A registry directory's files as one load reads them.
+    struct DirectoryFiles {
+        /// The `*.csv` names in the directory, sorted.
+        var names: [String]
+        /// The dated lists' names in `national/`, sorted.
+        var listNames: [String]
+        /// The lists' paths, and every file's path (the names', then the lists').
+        var listPaths: [String]
+        var paths: [String]
+        /// Each file's bytes, or why it could not be read.
+        var contents: [Result<[UInt8], RegistryError>]
+
+        /// The fingerprint of these files loaded by this build, when every one
+        /// was read and the cache may be used for the directory; nil otherwise.
+        func fingerprint(directory: String, cache: RegistryCache?) -> RegistryFingerprint? {
+            guard let cache, !cache.isInside(directory), let loader = LoaderIdentity.current,
+                  contents.allSatisfy({ (try? $0.get()) != nil }) else { return nil }
+            let relative = names + listNames.map { listFolder + "/" + $0 }
+            let files = zip(relative, contents).map { name, content in
+                RegistryFingerprint.File(name: name, bytes: (try? content.get()) ?? [])
+            }
+            return RegistryFingerprint(directory: directory, loader: loader, files: files)
+        }
+    }
+
+    /// Lists and reads a registry directory's files (see `load(directory:cache:imageLater:)`).
+    static func readFiles(in directory: String) throws(RegistryError) -> DirectoryFiles {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw .directoryNotFound(directory)
@@ -40,20 +71,22 @@ extension StationRegistry {
         let contents = paths.map { path in
             Result { () throws(RegistryError) in try Self.bytes(of: path) }
         }
+        return DirectoryFiles(names: names, listNames: listNames, listPaths: listPaths, paths: paths, contents: contents)
+    }
+
+    /// `load(directory:cache:imageLater:use:)`, also giving the fingerprint of the
+    /// files it loaded (nil without a cache or when a file could not be read):
+    /// what a derivation of this registry is kept under (`RegistryDerivation`).
+    static func load(directory: String, cache: RegistryCache?, imageLater: Bool = false,
+                     use: inout RegistryCache.Use?, files made: inout RegistryFingerprint?) throws(RegistryError) -> StationRegistry {
+        let read = try readFiles(in: directory)
+        let (names, listNames, listPaths, paths, contents) = (read.names, read.listNames, read.listPaths, read.paths, read.contents)
         // The image only when every file was read: an unreadable one is reported as without a cache.
-        var fingerprint: RegistryFingerprint?
-        if let cache, !cache.isInside(directory), let loader = LoaderIdentity.current,
-           contents.allSatisfy({ (try? $0.get()) != nil }) {
-            let relative = names + listNames.map { listFolder + "/" + $0 }
-            let files = zip(relative, contents).map { name, content in
-                RegistryFingerprint.File(name: name, bytes: (try? content.get()) ?? [])
-            }
-            let made = RegistryFingerprint(directory: directory, loader: loader, files: files)
-            if let registry = cache.registry(matching: made) {
-                use = .taken
-                return registry
-            }
-            fingerprint = made
+        let fingerprint = read.fingerprint(directory: directory, cache: cache)
+        made = fingerprint
+        if let cache, let fingerprint, let registry = cache.registry(matching: fingerprint) {
+            use = .taken
+            return registry
         }
         // Every file is parsed at once on both cores; each one's error is
         // thrown where reading them one by one would have met it.

@@ -240,10 +240,9 @@ enum RankCommand {
         return try write(output, arguments, context)
     }
 
-    /// What the monthly ranking needs of the registry: the registry, the
-    /// exceptional days resolved against it, and the units formed (or why not).
+    /// What the monthly ranking needs of the registry: the exceptional days
+    /// resolved against it, and the units formed (or why not).
     private struct Prepared: Sendable {
-        var registry: StationRegistry
         var exceptional: ExceptionalDays?
         var units: Result<RankingUnits, QueryError>
     }
@@ -255,12 +254,28 @@ enum RankCommand {
     /// 150 000 series). The same report, and the same error first, as one
     /// after the other: the registry's, the exceptional days', the store's,
     /// the units', the rows'.
+    ///
+    /// The units formed are kept in the registry cache (`RankingUnitsImage`,
+    /// `RegistryDerivation`): a later ranking of the same level, city and month
+    /// from exactly the same registry files, by the same build, takes them —
+    /// and prints the registry's warnings they were kept with — without
+    /// loading the registry (not with `--exclude-exceptional`, whose days are
+    /// resolved against it).
     static func monthly(_ month: Month, _ request: Request, _ arguments: ParsedArguments,
                         _ context: CommandContext) throws -> ExitCode {
         let scope = request.scope
         let prepared = BackgroundWork { () throws -> Prepared in
-            let registry = try context.registry(arguments)
-            let exceptional = try arguments.value("--exclude-exceptional").map { path in
+            let key = RankingUnitsImage.key(level: scope.level, city: scope.city, days: month.days, alsoFor: month.yearEarlier?.days)
+            let excluding = arguments.value("--exclude-exceptional")
+            if excluding == nil, let body = RegistryDerivation.cached(directory: try context.stationsDirectory(arguments),
+                                                                      cache: context.registryCache, key: key),
+               let kept = RankingUnitsImage.decode(body) {
+                for warning in kept.warnings { context.console.note("haze: warning: \(warning)") }
+                return Prepared(exceptional: nil, units: .success(kept.units))
+            }
+            let source = try context.registrySource(arguments)
+            let registry = source.registry
+            let exceptional = try excluding.map { path in
                 var days = try ExceptionalDays.load(path: context.absolute(path))
                 days.source = path      // named in reports as the user gave it
                 return try registry.resolve(days)
@@ -268,7 +283,13 @@ enum RankCommand {
             let units = Result { () throws(QueryError) in
                 try registry.rankingUnits(level: scope.level, city: scope.city, days: month.days, alsoFor: month.yearEarlier?.days)
             }
-            return Prepared(registry: registry, exceptional: exceptional, units: units)
+            if case .success(let formed) = units {
+                let warnings = registry.warnings.map(\.description)
+                RegistryDerivation.storeLater(key: key, of: source, in: context.registryCache) {
+                    RankingUnitsImage.encode(formed, warnings: warnings)
+                }
+            }
+            return Prepared(exceptional: exceptional, units: units)
         }
         let output: [UInt8]
         do {

@@ -85,7 +85,8 @@ final class CacheDirectory {
         if hasTag { return nil }
         var foreign: String?
         forEachName { name in
-            if foreign == nil && !(RegistryCache.isImageName(name) || RegistryCache.isTemporaryName(name)) { foreign = name }
+            if foreign == nil && !(RegistryCache.isImageName(name) || RegistryCache.isDerivationName(name)
+                                   || RegistryCache.isTemporaryName(name)) { foreign = name }
         }
         if let foreign {
             return Refusal(reason: "\(path) holds \(foreign) and no haze \(Self.tagName); it is not used as haze's cache")

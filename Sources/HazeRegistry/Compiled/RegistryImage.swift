@@ -256,24 +256,9 @@ enum RegistryImage {
         return registry
     }
 
-    private static func write(_ station: Station, to w: inout ImageWriter) {
-        w.string(station.code)
-        w.string(station.name)
-        w.string(station.city)
-        w.string(station.district)
-        w.double(station.longitude)
-        w.double(station.latitude)
-        w.u8((station.isControl ? 1 : 0) | (station.isSensor ? 2 : 0))
-    }
+    private static func write(_ station: Station, to w: inout ImageWriter) { w.station(station) }
 
-    private static func readStation(_ r: inout ImageReader) throws(ImageDamage) -> Station {
-        let code = try r.string(), name = try r.string(), city = try r.string(), district = try r.string()
-        let longitude = try r.double(), latitude = try r.double()
-        let flags = try r.u8()
-        guard flags < 4 else { throw ImageDamage() }
-        return Station(code: code, name: name, city: city, district: district, longitude: longitude, latitude: latitude,
-                       isControl: flags & 1 != 0, isSensor: flags & 2 != 0)
-    }
+    private static func readStation(_ r: inout ImageReader) throws(ImageDamage) -> Station { try r.station() }
 
     private static func write(_ line: SourceLine, to w: inout ImageWriter) {
         w.string(line.file)
