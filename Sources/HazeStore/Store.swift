@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Foundation
 import HazeModel
+import Synchronization
 
 /// A haze store: a directory holding the hourly and daily rings, the writer's
 /// lock, the quarantine and the logs.
@@ -229,10 +230,34 @@ public final class Store {
     }
 
     /// Checks the daily rows of `days` in the window against their checksums,
-    /// in date order: the first damaged day is thrown. (On both cores it was
-    /// no faster here — a province's month 23 ms instead of 24 — so one thread.)
+    /// in date order: the first damaged day is thrown, and the days after it
+    /// are not marked checked. The rows not checked yet are checked on both
+    /// cores (a row's check only reads the mapped file), then recorded in date
+    /// order: a province's month is 4.65 million slots, and `haze rank` now
+    /// checks them while the other core has little else to do.
     package func verifyDailyRows(_ days: Range<Day>) throws(StoreError) {
-        for day in days { _ = try dailyRow(on: day) }
+        guard let window = daily.presentDays else { return }
+        let pending = days.filter { window.contains($0) && !verifiedDays.contains($0.index) }
+        guard pending.count > 1 else {
+            for day in pending { _ = try dailyRow(on: day) }
+            return
+        }
+        let ring = daily.ring, codes = pollutantCodes
+        let lanes = 2
+        let verdicts = Mutex([RowVerdict?](repeating: nil, count: pending.count))
+        DispatchQueue.concurrentPerform(iterations: lanes) { lane in
+            for i in stride(from: lane, to: pending.count, by: lanes) {
+                let verdict = ring.verify(pending[i], pollutantCodes: codes)
+                verdicts.withLock { $0[i] = verdict }
+            }
+        }
+        let found = verdicts.withLock { $0 }
+        for (i, day) in pending.enumerated() {
+            if case .damaged(let why) = found[i] ?? ring.verify(day, pollutantCodes: codes) {
+                throw .corrupt(path: dailyPath, detail: "the daily row of \(day) is damaged (\(why))")
+            }
+            verifiedDays.insert(day.index)
+        }
     }
 
     /// The row of an hour inside the readable window, or nil outside it.
