@@ -236,24 +236,57 @@ public final class Store {
     /// order: a province's month is 4.65 million slots, and `haze rank` now
     /// checks them while the other core has little else to do.
     package func verifyDailyRows(_ days: Range<Day>) throws(StoreError) {
-        guard let window = daily.presentDays else { return }
-        let pending = days.filter { window.contains($0) && !verifiedDays.contains($0.index) }
-        guard pending.count > 1 else {
-            for day in pending { _ = try dailyRow(on: day) }
-            return
-        }
-        let ring = daily.ring, codes = pollutantCodes
-        let lanes = 2
+        try record(check(Array(days), lookups: []))
+    }
+
+    /// What a ranking reads first, made on both cores at once: the daily rows
+    /// of each range of `days` checked (as `verifyDailyRows`, but a damaged
+    /// row is only left unchecked — the ranking meets it again and throws
+    /// where it always does) and the station lookups of `pollutants`.
+    package func prepareReading(_ days: [Range<Day>], lookups pollutants: [Pollutant]) {
+        let checked = check(days.flatMap { $0 }, lookups: pollutants.map(\.rawValue))
+        for (code, lookup) in checked.lookups where self.lookups[Int(code)] == nil { self.lookups[Int(code)] = lookup }
+        try? record(checked)
+    }
+
+    /// The rows of `days` not checked yet, checked, and the lookups of `codes`
+    /// not made yet, made: each a piece of work on either core.
+    private func check(_ days: [Day], lookups codes: [UInt8]) -> (days: [Day], verdicts: [RowVerdict], lookups: [(UInt8, [String: Int])]) {
+        let window = daily.presentDays
+        var seen = Set<Int>()
+        let pending = days.filter { window?.contains($0) == true && !verifiedDays.contains($0.index) && seen.insert($0.index).inserted }
+        let missing = codes.filter { self.lookups[Int($0)] == nil }
+        // The ring is shared with the other core for reads only: `verify` reads the
+        // mapped rows and directory through its immutable geometry, and nothing
+        // writes the ring while this store's one thread waits here. The table is a value.
+        nonisolated(unsafe) let ring = daily.ring
+        let codesOfSeries = self.pollutantCodes, table = self.table
+        let work = pending.count + missing.count
         let verdicts = Mutex([RowVerdict?](repeating: nil, count: pending.count))
-        DispatchQueue.concurrentPerform(iterations: lanes) { lane in
-            for i in stride(from: lane, to: pending.count, by: lanes) {
-                let verdict = ring.verify(pending[i], pollutantCodes: codes)
-                verdicts.withLock { $0[i] = verdict }
+        let made = Mutex([[String: Int]?](repeating: nil, count: missing.count))
+        // One piece of work per row and per lookup, taken by whichever core is free.
+        if work > 0 {
+            DispatchQueue.concurrentPerform(iterations: work) { i in
+                if i < pending.count {
+                    let verdict = ring.verify(pending[i], pollutantCodes: codesOfSeries)
+                    verdicts.withLock { $0[i] = verdict }
+                } else {
+                    let lookup = table.lookup(code: missing[i - pending.count])
+                    made.withLock { $0[i - pending.count] = lookup }
+                }
             }
         }
         let found = verdicts.withLock { $0 }
-        for (i, day) in pending.enumerated() {
-            if case .damaged(let why) = found[i] ?? ring.verify(day, pollutantCodes: codes) {
+        let madeLookups = made.withLock { $0 }
+        return (pending,
+                pending.indices.map { found[$0] ?? ring.verify(pending[$0], pollutantCodes: codesOfSeries) },
+                missing.indices.map { (missing[$0], madeLookups[$0] ?? table.lookup(code: missing[$0])) })
+    }
+
+    /// Marks the rows checked as such, in date order, up to the first damaged one (thrown).
+    private func record(_ checked: (days: [Day], verdicts: [RowVerdict], lookups: [(UInt8, [String: Int])])) throws(StoreError) {
+        for (day, verdict) in zip(checked.days, checked.verdicts) {
+            if case .damaged(let why) = verdict {
                 throw .corrupt(path: dailyPath, detail: "the daily row of \(day) is damaged (\(why))")
             }
             verifiedDays.insert(day.index)
