@@ -57,10 +57,16 @@ public struct CommandContext: Sendable {
     /// Loads the registry; what loads but looks wrong (a station named 对照点
     /// without a control flag …) is printed on stderr, never dropped.
     package func registry(_ arguments: ParsedArguments) throws -> StationRegistry {
-        let registry = try StationRegistry.load(directory: stationsDirectory(arguments), cache: registryCache, imageLater: true)
-        for warning in registry.warnings { console.note("haze: warning: \(warning)") }
-        Self.lastRegistry.withLock { $0 = registry }
-        return registry
+        try registrySource(arguments).registry
+    }
+
+    /// `registry(_:)` with the fingerprint of the files it was loaded from,
+    /// for keeping what a command derives from it (`RegistryDerivation`).
+    package func registrySource(_ arguments: ParsedArguments) throws -> RegistryDerivation.Source {
+        let source = try RegistryDerivation.load(directory: stationsDirectory(arguments), cache: registryCache)
+        for warning in source.registry.warnings { console.note("haze: warning: \(warning)") }
+        Self.lastRegistry.withLock { $0 = source.registry }
+        return source
     }
 
     /// Where loaded registries are kept between runs (`RegistryCache.location`; `HAZE_CACHE=off`: none).

@@ -24,6 +24,37 @@ extension StationRegistry {
     /// `load(directory:cache:imageLater:)`, telling what became of the cache (nil: none used).
     static func load(directory: String, cache: RegistryCache?, imageLater: Bool = false,
                      use: inout RegistryCache.Use?) throws(RegistryError) -> StationRegistry {
+        var files: RegistryFingerprint?
+        return try load(directory: directory, cache: cache, imageLater: imageLater, use: &use, files: &files)
+    }
+
+    /// A registry directory's files as one load reads them.
+    struct DirectoryFiles {
+        /// The `*.csv` names in the directory, sorted.
+        var names: [String]
+        /// The dated lists' names in `national/`, sorted.
+        var listNames: [String]
+        /// The lists' paths, and every file's path (the names', then the lists').
+        var listPaths: [String]
+        var paths: [String]
+        /// Each file's bytes, or why it could not be read.
+        var contents: [Result<[UInt8], RegistryError>]
+
+        /// The fingerprint of these files loaded by this build, when every one
+        /// was read and the cache may be used for the directory; nil otherwise.
+        func fingerprint(directory: String, cache: RegistryCache?) -> RegistryFingerprint? {
+            guard let cache, !cache.isInside(directory), let loader = LoaderIdentity.current,
+                  contents.allSatisfy({ (try? $0.get()) != nil }) else { return nil }
+            let relative = names + listNames.map { listFolder + "/" + $0 }
+            let files = zip(relative, contents).map { name, content in
+                RegistryFingerprint.File(name: name, bytes: (try? content.get()) ?? [])
+            }
+            return RegistryFingerprint(directory: directory, loader: loader, files: files)
+        }
+    }
+
+    /// Lists and reads a registry directory's files (see `load(directory:cache:imageLater:)`).
+    static func readFiles(in directory: String) throws(RegistryError) -> DirectoryFiles {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw .directoryNotFound(directory)
@@ -40,20 +71,22 @@ extension StationRegistry {
         let contents = paths.map { path in
             Result { () throws(RegistryError) in try Self.bytes(of: path) }
         }
+        return DirectoryFiles(names: names, listNames: listNames, listPaths: listPaths, paths: paths, contents: contents)
+    }
+
+    /// `load(directory:cache:imageLater:use:)`, also giving the fingerprint of the
+    /// files it loaded (nil without a cache or when a file could not be read):
+    /// what a derivation of this registry is kept under (`RegistryDerivation`).
+    static func load(directory: String, cache: RegistryCache?, imageLater: Bool = false,
+                     use: inout RegistryCache.Use?, files made: inout RegistryFingerprint?) throws(RegistryError) -> StationRegistry {
+        let read = try readFiles(in: directory)
+        let (names, listNames, listPaths, paths, contents) = (read.names, read.listNames, read.listPaths, read.paths, read.contents)
         // The image only when every file was read: an unreadable one is reported as without a cache.
-        var fingerprint: RegistryFingerprint?
-        if let cache, !cache.isInside(directory), let loader = LoaderIdentity.current,
-           contents.allSatisfy({ (try? $0.get()) != nil }) {
-            let relative = names + listNames.map { listFolder + "/" + $0 }
-            let files = zip(relative, contents).map { name, content in
-                RegistryFingerprint.File(name: name, bytes: (try? content.get()) ?? [])
-            }
-            let made = RegistryFingerprint(directory: directory, loader: loader, files: files)
-            if let registry = cache.registry(matching: made) {
-                use = .taken
-                return registry
-            }
-            fingerprint = made
+        let fingerprint = read.fingerprint(directory: directory, cache: cache)
+        made = fingerprint
+        if let cache, let fingerprint, let registry = cache.registry(matching: fingerprint) {
+            use = .taken
+            return registry
         }
         // Every file is parsed at once on both cores; each one's error is
         // thrown where reading them one by one would have met it.
@@ -132,10 +165,47 @@ extension StationRegistry {
         guard info.st_mode & S_IFMT == S_IFREG else {
             throw .unreadable(file: path, reason: "not a regular file (a FIFO, device or directory named .csv); a registry file is a plain CSV file")
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
+        // Read straight into the array (through Data it was read, then copied: a
+        // province's 2.7 MB twice, every page of both faulted in).
+        guard let bytes = readWhole(path, sizeHint: Int(info.st_size)) else {
             throw .unreadable(file: path, reason: "permission denied or unreadable")
         }
-        return [UInt8](data)
+        return bytes
+    }
+
+    /// Every byte of the file at `path` (read to its end, whatever its size
+    /// now); nil when it cannot be opened or read.
+    private static func readWhole(_ path: String, sizeHint: Int) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        /// Reads into `buffer` from `start` until it is full or the file ends; nil on an error.
+        func fill(_ buffer: UnsafeMutableBufferPointer<UInt8>, from start: Int) -> Int? {
+            guard let base = buffer.baseAddress else { return start }
+            var count = start
+            while count < buffer.count {
+                let n = Glibc.read(fd, base + count, buffer.count - count)
+                if n < 0 && errno == EINTR { continue }
+                if n < 0 { return nil }
+                if n == 0 { break }
+                count += n
+            }
+            return count
+        }
+        // One byte more than the size: a file that did not grow ends inside the buffer.
+        var failed = false
+        var bytes = [UInt8](unsafeUninitializedCapacity: max(sizeHint, 0) + 1) { buffer, count in
+            if let filled = fill(buffer, from: 0) { count = filled } else { failed = true }
+        }
+        guard !failed else { return nil }
+        if bytes.count <= max(sizeHint, 0) { return bytes }
+        // It grew while being read: the rest, a chunk at a time.
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            guard let count = chunk.withUnsafeMutableBufferPointer({ fill($0, from: 0) }) else { return nil }
+            bytes.append(contentsOf: chunk.prefix(count))
+            if count < chunk.count { return bytes }
+        }
     }
 
     /// Adds one registry file (station table, membership file or aliases, told apart by the header).

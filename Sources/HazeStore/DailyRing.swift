@@ -111,12 +111,24 @@ package final class DailyRing {
     /// pollutant `code`: exact — every field in range, consistent with the
     /// others, and no bit set that the pollutant's layout does not use.
     @inline(__always) package static func isValidRaw(_ slot: UInt64, code: UInt8) -> Bool {
+        isValidRaw(slot, code: code, maximum: UInt64(HourlyRing.maximumValue))
+    }
+
+    /// The same with `HourlyRing.maximumValue` given (read once before a loop over a row).
+    @inline(__always) package static func isValidRaw(_ slot: UInt64, code: UInt8, maximum: UInt64) -> Bool {
         let raw = slot & ~keptWithoutHours
         guard raw != 0 || slot == 0 else { return false }
         let count = raw & 0x1F, sum = (raw >> 5) & 0x3_FFFF
-        let maximum = UInt64(HourlyRing.maximumValue)
-        guard count <= 24, sum <= count * maximum, count > 0 || raw == 0 else { return false }
+        // count ≤ 24 is checked first, so the product cannot overflow.
+        guard count <= 24, sum <= count &* maximum, count > 0 || raw == 0 else { return false }
         guard raw >> 23 != 0 else { return code != Pollutant.o3.rawValue || count == 0 || sum == 0 }
+        return isValidO3Fields(raw, code: code, count: count, sum: sum, maximum: maximum)
+    }
+
+    /// The O3 fields' part of `isValidRaw` (bits 23–62 set): out of line, so
+    /// that a loop over a row keeps the common case's values in registers.
+    @inline(never)
+    private static func isValidO3Fields(_ raw: UInt64, code: UInt8, count: UInt64, sum: UInt64, maximum: UInt64) -> Bool {
         guard code == Pollutant.o3.rawValue, raw >> 61 == 0 else { return false }
         let windows = (raw >> 23) & 0x1F, windowSum = (raw >> 28) & 0x1_FFFF
         let windowHours = (raw >> 45) & 0x3, top = (raw >> 47) & 0x3FFF

@@ -131,4 +131,7 @@ package final class HourlyRing {
 
     /// The same, in the form ring checks take (every pollutant's slot has one range).
     @inline(__always) package static func isValidRaw(_ raw: UInt64, code: UInt8) -> Bool { raw <= maximumRaw }
+
+    /// The same with the largest value given (`maximumValue`, read once before a loop over a row).
+    @inline(__always) package static func isValidRaw(_ raw: UInt64, code: UInt8, maximum: UInt64) -> Bool { raw <= maximum &+ 1 }
 }

@@ -202,20 +202,40 @@ package final class RingFile<Step: RingStep> {
         var counts = [UInt32](repeating: 0, count: RowEntry.pollutantCodes)
         var bad = 0
         let row = file.buffer(geometry.rowOffset(step.index), geometry.rowBytes)
-        let stepIndex = step.index, slots = geometry.seriesCapacity
+        let slots = geometry.seriesCapacity
+        // Everything the loop needs in locals: the slot rule's maximum, the step's
+        // term of the mix, the series' term kept by addition (`RowHash.seriesTerm`).
+        let maximum = UInt64(HourlyRing.maximumValue)
+        let stepTerm = RowHash.stepTerm(step.index), stride = RowHash.seriesStride
         pollutantCodes.withUnsafeBufferPointer { codes in
             counts.withUnsafeMutableBufferPointer { counts in
                 // One loop per slot width, each with its load compiled in.
                 @inline(__always) func scan(_ load: (Int) -> UInt64) {
-                    for series in 0 ..< slots {
+                    var sum: UInt64 = 0, invalid = 0
+                    var seriesTerm: UInt64 = 0
+                    let coded = min(slots, codes.count)
+                    for series in 0 ..< coded {
                         let value = load(series)
-                        guard value != 0 else { continue }
-                        let code = series < codes.count ? codes[series] : 0
-                        if !Step.Slots.isValidRaw(value, code: code) { bad += 1 }
-                        hash &+= RowHash.slot(value, series: series, step: stepIndex)
-                        let index = Int(code) &- 1
-                        if index >= 0 && index < RowEntry.pollutantCodes { counts[index] &+= 1 }
+                        if value != 0 {
+                            let code = codes[series]
+                            if !Step.Slots.isValidRaw(value, code: code, maximum: maximum) { invalid &+= 1 }
+                            sum &+= RowHash.mix(value, seriesTerm: seriesTerm, stepTerm: stepTerm)
+                            let index = Int(code) &- 1
+                            if index >= 0 && index < RowEntry.pollutantCodes { counts[index] &+= 1 }
+                        }
+                        seriesTerm &+= stride
                     }
+                    // Slots beyond the series table (code 0: counted in no pollutant).
+                    for series in coded ..< max(coded, slots) {
+                        let value = load(series)
+                        if value != 0 {
+                            if !Step.Slots.isValidRaw(value, code: 0, maximum: maximum) { invalid &+= 1 }
+                            sum &+= RowHash.mix(value, seriesTerm: seriesTerm, stepTerm: stepTerm)
+                        }
+                        seriesTerm &+= stride
+                    }
+                    hash = sum
+                    bad = invalid
                 }
                 if geometry.slotBytes == 8 {
                     scan { UInt64(littleEndian: row.loadUnaligned(fromByteOffset: 8 * $0, as: UInt64.self)) }

@@ -93,6 +93,15 @@ public struct MonthlyRanking: Sendable {
                 composite weights: CompositeWeights? = nil, excluding exceptional: ExceptionalDays? = nil) throws(QueryError) {
         let formed = try registry.rankingUnits(level: scope.level, city: scope.city, days: month.days,
                                                alsoFor: month.yearEarlier?.days)
+        try self.init(store: store, formed: formed, month: month, scope: scope, composite: weights, excluding: exceptional)
+    }
+
+    /// The ranking of units already formed for `month` (`StationRegistry.rankingUnits`
+    /// over the month, also for the month a year earlier), as the initialiser
+    /// above makes it: `haze rank` forms them on another thread while this one
+    /// opens the store (see `prepare`).
+    package init(store: Store, formed: RankingUnits, month: Month, scope: RankingScope,
+                 composite weights: CompositeWeights? = nil, excluding exceptional: ExceptionalDays? = nil) throws(QueryError) {
         let aggregation = Aggregation(store: store)
         try aggregation.requireIntact(month.days)
         if let earlier = month.yearEarlier { try aggregation.requireIntact(earlier.days) }
@@ -104,6 +113,15 @@ public struct MonthlyRanking: Sendable {
             }
             throw .nothingRanked("no \(scope.level.rawValue) has a valid \(what) month for \(month) (\(formed.units.count) unit(s); a month needs ≥ \(Validity.minimumDays(in: month)) valid days); nothing is ranked")
         }
+    }
+
+    /// What a ranking of `month` reads first that needs only the store: its
+    /// daily rows and those a year earlier checked against their checksums,
+    /// and the lookups of `pollutants`' series. Reports nothing — a damaged
+    /// row is not marked checked, so the ranking meets it again and throws
+    /// where it always does; for doing it while the registry loads.
+    package static func prepare(store: Store, month: Month, pollutants: [Pollutant]) {
+        store.prepareReading([month.days] + (month.yearEarlier.map { [$0.days] } ?? []), lookups: pollutants)
     }
 
     /// A ranking computed elsewhere (inside ClickHouse, `rank --engine

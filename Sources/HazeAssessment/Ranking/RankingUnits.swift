@@ -1,5 +1,7 @@
+import Dispatch
 import HazeModel
 import HazeRegistry
+import Synchronization
 
 /// The units of a ranking for a period, with what is left out and why.
 package struct RankingUnits: Sendable {
@@ -52,8 +54,8 @@ extension StationRegistry {
         var units: [RankingUnit] = []
         var controlUnits: [RankingUnit] = []
         var coverage = UnitCoverage(level: level)
-        for city in cities {
-            let formed = formUnits(level: level, city: city, hull: hull, reported: days)
+        for formed in formUnits(level: level, cities: cities, hull: hull, reported: days) {
+            let city = formed.city
             let ranked = formed.units.filter { $0.hasMembers(in: days) }
             units += ranked
             controlUnits += formed.controlPoints.filter { $0.hasMembers(in: days) }
@@ -70,7 +72,27 @@ extension StationRegistry {
                             controlPoints: controlUnits, coverage: coverage)
     }
 
-    private struct Formed {
+    /// Each city's units (`formUnits(level:city:hull:reported:)`), in the
+    /// order of `cities`. Cities are formed independently, so with several
+    /// they are formed on every core (a province's 18 cities, 25 000
+    /// stations); the result is the same as one by one.
+    private func formUnits(level: RankingLevel, cities: [String], hull: Range<Day>, reported: Range<Day>) -> [Formed] {
+        guard cities.count > 1 else {
+            return cities.map { formUnits(level: level, city: $0, hull: hull, reported: reported) }
+        }
+        let results = Mutex([Formed?](repeating: nil, count: cities.count))
+        DispatchQueue.concurrentPerform(iterations: cities.count) { i in
+            let formed = formUnits(level: level, city: cities[i], hull: hull, reported: reported)
+            results.withLock { $0[i] = formed }
+        }
+        return results.withLock { $0 }.enumerated().map { i, formed in
+            formed ?? formUnits(level: level, city: cities[i], hull: hull, reported: reported)
+        }
+    }
+
+    private struct Formed: Sendable {
+        /// The city formed.
+        var city: String
         var units: [RankingUnit] = []
         var controlPoints: [RankingUnit] = []
         var withoutUnit: [UnitCoverage.StationDays] = []
@@ -91,29 +113,32 @@ extension StationRegistry {
         // with the day, and the loop over the periods below then passes only stations.
         var codes: [String] = []
         var sensorCodes: [String] = []
+        var breaks: Set<Day> = [hull.lowerBound]
+        for list in lists where hull.contains(list.effective) { breaks.insert(list.effective) }
+        // Each station's memberships on the layer, looked up once (in the same pass).
+        var layerMemberships: [[UnitMembership]] = []
+        var layerUnits = Set<String>()
+        // Stations come by code, in runs of one unit: a unit equal in bytes to the
+        // last one inserted is not hashed again (a Chinese name's hash normalises it).
+        var lastUnit: String?
         for code in self.codes(everInCity: city) {
-            if let sensorCity = sensorCity(code) {
+            let sensorCity = sensorCity(code)
+            if let sensorCity {
                 if sensorCity.sameBytes(as: city) || sensorCity == city { sensorCodes.append(code) }
             } else {
                 codes.append(code)
             }
-        }
-        var breaks: Set<Day> = [hull.lowerBound]
-        for list in lists where hull.contains(list.effective) { breaks.insert(list.effective) }
-        // Each station's memberships on the layer, looked up once.
-        var layerMemberships: [[UnitMembership]] = []
-        var layerUnits = Set<String>()
-        if level.isLayer {
-            layerMemberships.reserveCapacity(codes.count)
-            for code in self.codes(everInCity: city) {
-                let memberships = memberships(of: code, layer: layer)
-                for membership in memberships {
+            guard level.isLayer else { continue }
+            let memberships = memberships(of: code, layer: layer)
+            if sensorCity == nil { layerMemberships.append(memberships) }
+            for membership in memberships {
+                if let lastUnit, lastUnit.sameBytes(as: membership.unit) {} else {
                     layerUnits.insert(membership.unit)
-                    if let from = membership.span.from, hull.contains(from) { breaks.insert(from) }
-                    if let to = membership.span.to, hull.contains(to.advanced(by: 1)) { breaks.insert(to.advanced(by: 1)) }
+                    lastUnit = membership.unit
                 }
+                if let from = membership.span.from, hull.contains(from) { breaks.insert(from) }
+                if let to = membership.span.to, hull.contains(to.advanced(by: 1)) { breaks.insert(to.advanced(by: 1)) }
             }
-            for code in codes { layerMemberships.append(memberships(of: code, layer: layer)) }
         }
         func unit(_ k: Int, on day: Day) -> String? {
             layerMemberships[k].first { $0.span.contains(day) }?.unit
@@ -146,7 +171,7 @@ extension StationRegistry {
         for (i, start) in starts.enumerated() {
             let range = start ..< (i + 1 < starts.count ? starts[i + 1] : hull.upperBound)
             let inReport = range.clamped(to: reported)
-            var members: [String: [Station]] = [:]
+            var members = Grouping()
             // Sensors: stored and queried as stations, never members of anything, never ranked.
             if !inReport.isEmpty { sensors.formUnion(sensorCodes) }
             for (k, code) in codes.enumerated() {
@@ -167,11 +192,11 @@ extension StationRegistry {
                     continue
                 }
                 switch level {
-                case .city: members[city, default: []].append(station)
-                case .station: members[code, default: []].append(station)
+                case .city: members.append(station, to: city)
+                case .station: members.append(station, to: code)
                 default:
                     if let unit = unit(k, on: start) {
-                        members[unit, default: []].append(station)
+                        members.append(station, to: unit)
                     } else if !inReport.isEmpty {
                         var entry = withoutUnit[code] ?? (station, [])
                         append(&entry.1, inReport)
@@ -179,9 +204,9 @@ extension StationRegistry {
                     }
                 }
             }
-            for (key, stations) in members { add(&periods, key, range, stations) }
+            for (key, stations) in members.groups { add(&periods, key, range, stations) }
         }
-        var formed = Formed()
+        var formed = Formed(city: city)
         formed.units = periods.map { key, periods in RankingUnit(name: key, city: city, level: level, periods: periods) }
         formed.controlPoints = controlPeriods.map { key, periods in RankingUnit(name: key, city: city, level: .station, periods: periods) }
             .sorted { $0.name < $1.name }
@@ -195,5 +220,29 @@ extension StationRegistry {
         formed.sensors = sensors.count
         formed.layerUnits = layerUnits.sorted()
         return formed
+    }
+
+    /// Stations grouped by unit, in the order units first come. Stations come
+    /// by code, in runs of one unit: a key equal in bytes to the last one
+    /// extends its group without hashing (a Chinese name's hash normalises it).
+    private struct Grouping {
+        private(set) var groups: [(key: String, stations: [Station])] = []
+        private var positions: [String: Int] = [:]
+        private var last = -1
+
+        mutating func append(_ station: Station, to key: String) {
+            if last >= 0, groups[last].key.sameBytes(as: key) {
+                groups[last].stations.append(station)
+                return
+            }
+            if let known = positions[key] {
+                last = known
+                groups[known].stations.append(station)
+            } else {
+                last = groups.count
+                positions[key] = last
+                groups.append((key, [station]))
+            }
+        }
     }
 }

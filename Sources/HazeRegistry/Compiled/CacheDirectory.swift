@@ -85,7 +85,8 @@ final class CacheDirectory {
         if hasTag { return nil }
         var foreign: String?
         forEachName { name in
-            if foreign == nil && !(RegistryCache.isImageName(name) || RegistryCache.isTemporaryName(name)) { foreign = name }
+            if foreign == nil && !(RegistryCache.isImageName(name) || RegistryCache.isDerivationName(name)
+                                   || RegistryCache.isTemporaryName(name)) { foreign = name }
         }
         if let foreign {
             return Refusal(reason: "\(path) holds \(foreign) and no haze \(Self.tagName); it is not used as haze's cache")
@@ -153,17 +154,8 @@ final class CacheDirectory {
     /// at most `limit` bytes; nil for anything else (a symlink, FIFO or device
     /// is never opened).
     func readOwnedRegularFile(_ name: String, limit: Int) -> [UInt8]? {
-        func acceptable(_ info: stat) -> Bool {
-            info.st_mode & S_IFMT == S_IFREG && info.st_uid == geteuid() && info.st_mode & 0o022 == 0
-                && info.st_size >= 0 && info.st_size <= limit
-        }
-        var info = stat()
-        guard fstatat(fd, name, &info, AT_SYMLINK_NOFOLLOW) == 0, acceptable(info) else { return nil }
-        let file = openat(fd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
-        guard file >= 0 else { return nil }
+        guard let (file, size) = openOwnedRegularFile(name, limit: limit) else { return nil }
         defer { close(file) }
-        guard fstat(file, &info) == 0, acceptable(info) else { return nil }
-        let size = Int(info.st_size)
         var bytes = [UInt8](repeating: 0, count: size)
         var filled = 0
         let complete: Bool = bytes.withUnsafeMutableBytes { buffer in
@@ -177,6 +169,33 @@ final class CacheDirectory {
             return true
         }
         return complete ? bytes : nil
+    }
+
+    /// The same file as `readOwnedRegularFile` accepts, mapped instead of read
+    /// (see `MappedImage`); nil for anything else, or when it cannot be mapped.
+    func mapOwnedRegularFile(_ name: String, limit: Int) -> MappedImage? {
+        guard let (file, size) = openOwnedRegularFile(name, limit: limit) else { return nil }
+        defer { close(file) }
+        return MappedImage(fd: file, length: size)
+    }
+
+    /// A regular file of the user's that no one else may write, at most
+    /// `limit` bytes, opened (never through a symlink, nor a FIFO or device),
+    /// with its size; nil for anything else.
+    private func openOwnedRegularFile(_ name: String, limit: Int) -> (fd: Int32, size: Int)? {
+        func acceptable(_ info: stat) -> Bool {
+            info.st_mode & S_IFMT == S_IFREG && info.st_uid == geteuid() && info.st_mode & 0o022 == 0
+                && info.st_size >= 0 && info.st_size <= limit
+        }
+        var info = stat()
+        guard fstatat(fd, name, &info, AT_SYMLINK_NOFOLLOW) == 0, acceptable(info) else { return nil }
+        let file = openat(fd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        guard file >= 0 else { return nil }
+        guard fstat(file, &info) == 0, acceptable(info) else {
+            close(file)
+            return nil
+        }
+        return (file, Int(info.st_size))
     }
 
     /// Marks a file as just used (its modification time), so pruning keeps it.

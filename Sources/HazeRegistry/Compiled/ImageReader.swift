@@ -1,14 +1,15 @@
 import HazeModel
 
 /// Reads what `ImageWriter` wrote; every read is bounds-checked, and a
-/// short or inconsistent image is `ImageDamage`, never a trap.
-struct ImageReader {
-    private let bytes: [UInt8]
+/// short or inconsistent image is `ImageDamage`, never a trap. The bytes are
+/// read in place (the caller keeps them alive while the reader is used).
+package struct ImageReader {
+    private let bytes: UnsafeRawBufferPointer
     private var offset: Int
     private var strings: [String] = []
 
     /// A reader of `bytes` from `offset`, its string table read first.
-    init(_ bytes: [UInt8], from offset: Int) throws(ImageDamage) {
+    package init(_ bytes: UnsafeRawBufferPointer, from offset: Int) throws(ImageDamage) {
         self.bytes = bytes
         self.offset = offset
         let count = try self.count()
@@ -17,42 +18,42 @@ struct ImageReader {
             let length = try self.count()
             guard length <= bytes.count - self.offset else { throw ImageDamage() }
             let start = self.offset
-            strings.append(bytes.withUnsafeBufferPointer { String(decoding: $0[start ..< start + length], as: UTF8.self) })
+            strings.append(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start ..< start + length]), as: UTF8.self))
             self.offset += length
         }
     }
 
-    var isAtEnd: Bool { offset == bytes.count }
+    package var isAtEnd: Bool { offset == bytes.count }
 
-    mutating func u8() throws(ImageDamage) -> UInt8 {
+    package mutating func u8() throws(ImageDamage) -> UInt8 {
         guard offset < bytes.count else { throw ImageDamage() }
         defer { offset += 1 }
         return bytes[offset]
     }
 
-    mutating func u32() throws(ImageDamage) -> UInt32 {
+    package mutating func u32() throws(ImageDamage) -> UInt32 {
         guard bytes.count - offset >= 4 else { throw ImageDamage() }
         defer { offset += 4 }
-        return bytes.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: UInt32.self)) }
+        return UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
     }
 
-    mutating func i64() throws(ImageDamage) -> Int64 {
+    package mutating func i64() throws(ImageDamage) -> Int64 {
         guard bytes.count - offset >= 8 else { throw ImageDamage() }
         defer { offset += 8 }
-        return bytes.withUnsafeBytes { Int64(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: Int64.self)) }
+        return Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: Int64.self))
     }
 
     /// A count of things that follow: each takes at least a byte, so more than
     /// the bytes left is damage (and never a huge reservation).
-    mutating func count() throws(ImageDamage) -> Int {
+    package mutating func count() throws(ImageDamage) -> Int {
         let value = Int(try u32())
         guard value <= bytes.count - offset else { throw ImageDamage() }
         return value
     }
 
-    mutating func int() throws(ImageDamage) -> Int { Int(try i64()) }
+    package mutating func int() throws(ImageDamage) -> Int { Int(try i64()) }
 
-    mutating func bool() throws(ImageDamage) -> Bool {
+    package mutating func bool() throws(ImageDamage) -> Bool {
         switch try u8() {
         case 0: return false
         case 1: return true
@@ -60,18 +61,28 @@ struct ImageReader {
         }
     }
 
-    mutating func string() throws(ImageDamage) -> String {
+    package mutating func string() throws(ImageDamage) -> String {
         let i = Int(try u32())
         guard i < strings.count else { throw ImageDamage() }
         return strings[i]
     }
 
-    mutating func double() throws(ImageDamage) -> Double? {
+    package mutating func double() throws(ImageDamage) -> Double? {
         guard try bool() else { return nil }
         return Double(bitPattern: UInt64(bitPattern: try i64()))
     }
 
-    mutating func day() throws(ImageDamage) -> Day? {
+    /// A station as `ImageWriter.station` wrote it.
+    package mutating func station() throws(ImageDamage) -> Station {
+        let code = try string(), name = try string(), city = try string(), district = try string()
+        let longitude = try double(), latitude = try double()
+        let flags = try u8()
+        guard flags < 4 else { throw ImageDamage() }
+        return Station(code: code, name: name, city: city, district: district, longitude: longitude, latitude: latitude,
+                       isControl: flags & 1 != 0, isSensor: flags & 2 != 0)
+    }
+
+    package mutating func day() throws(ImageDamage) -> Day? {
         guard try bool() else { return nil }
         let index = try int()
         guard Day.representable.contains(index) else { throw ImageDamage() }
@@ -80,4 +91,6 @@ struct ImageReader {
 }
 
 /// An image that does not read as one (it is then not used; the registry is parsed).
-struct ImageDamage: Error {}
+package struct ImageDamage: Error {
+    package init() {}
+}

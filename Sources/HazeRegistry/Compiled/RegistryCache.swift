@@ -100,8 +100,9 @@ public struct RegistryCache: Sendable {
     func registry(matching fingerprint: RegistryFingerprint) -> StationRegistry? {
         guard let folder = CacheDirectory(opening: directory) else { return nil }
         let name = Self.imageName(for: fingerprint.directory, loader: fingerprint.loader)
-        guard let bytes = folder.readOwnedRegularFile(name, limit: imageLimit),
-              let registry = RegistryImage.decode(bytes, expecting: fingerprint) else { return nil }
+        guard let image = folder.mapOwnedRegularFile(name, limit: imageLimit),
+              let registry = withExtendedLifetime(image, { RegistryImage.decode(image.bytes, expecting: fingerprint) })
+        else { return nil }
         folder.markUsed(name)
         return registry
     }
@@ -129,10 +130,72 @@ public struct RegistryCache: Sendable {
         return .written
     }
 
+    // MARK: Derivations
+
+    /// The name of derivation `key` of a registry directory as loaded by this
+    /// build: `derived-<directory's hash, 8 hex><hash of the build and key, 8 hex>.bin`.
+    static func derivationName(for registryDirectory: String, loader: String, key: [UInt8]) -> String {
+        let directoryHash = StableHash.hex(Array(registryDirectory.utf8)).prefix(8)
+        let keyHash = StableHash.hex(Array(registryDirectory.utf8) + [0] + Array(loader.utf8) + [0] + key).prefix(8)
+        return "derived-\(directoryHash)\(keyHash).bin"
+    }
+
+    static func isDerivationName(_ name: String) -> Bool {
+        let bytes = Array(name.utf8)
+        guard bytes.count == 28, name.hasPrefix("derived-"), name.hasSuffix(".bin") else { return false }
+        return bytes[8 ..< 24].allSatisfy { (48 ... 57).contains($0) || (97 ... 102).contains($0) }
+    }
+
+    /// The derivations of one registry directory (by any build): the first half of the hash.
+    static func derivationGroup(of name: String) -> Substring { name.dropFirst(8).prefix(8) }
+
+    /// How many derivations are kept (those used or written most recently), and how many of one registry directory.
+    static let keptDerivations = 32
+    static let keptDerivationsPerDirectory = 16
+
+    /// The body of derivation `key` of exactly `fingerprint`'s files, when an
+    /// entry that may be read matches (its time of use then refreshed); nil otherwise.
+    func derivation(key: [UInt8], matching fingerprint: RegistryFingerprint) -> [UInt8]? {
+        guard let folder = CacheDirectory(opening: directory) else { return nil }
+        let name = Self.derivationName(for: fingerprint.directory, loader: fingerprint.loader, key: key)
+        guard let entry = folder.mapOwnedRegularFile(name, limit: imageLimit),
+              let body = withExtendedLifetime(entry, { RegistryDerivation.body(of: entry.bytes, key: key, fingerprint: fingerprint) })
+        else { return nil }
+        folder.markUsed(name)
+        return body
+    }
+
+    /// Writes derivation `key` of `fingerprint`'s files; the reason when it could not.
+    func storeDerivation(key: [UInt8], body: [UInt8], fingerprint: RegistryFingerprint) -> Use {
+        guard fingerprint.files.reduce(0, { $0 + $1.bytes.count }) + body.count < imageLimit else {
+            return .notWritten("the registry's files and the derivation are larger than any entry read")
+        }
+        let folder: CacheDirectory
+        switch CacheDirectory.preparing(directory, makingParent: makesParent) {
+        case .success(let opened): folder = opened
+        case .failure(let refusal): return .notWritten(refusal.reason)
+        }
+        folder.prune(keeping: Self.keptDerivations - 1, perGroup: Self.keptDerivationsPerDirectory - 1, group: Self.derivationGroup,
+                     isImage: Self.isDerivationName, isTemporary: Self.isTemporaryName)
+        let name = Self.derivationName(for: fingerprint.directory, loader: fingerprint.loader, key: key)
+        if let refusal = folder.replace(name, with: RegistryDerivation.encode(key: key, body: body, fingerprint: fingerprint)) {
+            return .notWritten(refusal)
+        }
+        return .written
+    }
+
+    /// Keeps derivation `key` to be written by `writeDeferredImages`, its body made then.
+    func storeDerivationLater(key: [UInt8], fingerprint: RegistryFingerprint, body: @escaping @Sendable () -> [UInt8]) {
+        Self.deferredDerivations.withLock { $0.append((self, key, fingerprint, body)) }
+    }
+
     // MARK: Writing after the command
 
     /// Images whose writing waits for the end of the command.
     private static let deferred = Mutex<[(RegistryCache, StationRegistry, RegistryFingerprint)]>([])
+
+    /// Derivations whose writing waits for the end of the command.
+    private static let deferredDerivations = Mutex<[(RegistryCache, [UInt8], RegistryFingerprint, @Sendable () -> [UInt8])]>([])
 
     /// Keeps the image of `registry` to be written by `writeDeferredImages`.
     func storeLater(_ registry: StationRegistry, fingerprint: RegistryFingerprint) {
@@ -148,6 +211,11 @@ public struct RegistryCache: Sendable {
             return pending
         }
         for (cache, registry, fingerprint) in pending { _ = cache.store(registry, fingerprint: fingerprint) }
+        let derivations = deferredDerivations.withLock { pending in
+            defer { pending.removeAll() }
+            return pending
+        }
+        for (cache, key, fingerprint, body) in derivations { _ = cache.storeDerivation(key: key, body: body(), fingerprint: fingerprint) }
     }
 
     // MARK: Names
@@ -164,7 +232,8 @@ public struct RegistryCache: Sendable {
     /// A writer's temporary file: an image's name, `.tmp-`, its process and a random number.
     static func isTemporaryName(_ name: String) -> Bool {
         guard let mark = name.range(of: ".tmp-") else { return false }
-        return isImageName(String(name[..<mark.lowerBound]))
+        let entry = String(name[..<mark.lowerBound])
+        return isImageName(entry) || isDerivationName(entry)
     }
 
     static func isImageName(_ name: String) -> Bool {

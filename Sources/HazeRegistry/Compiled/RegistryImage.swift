@@ -102,6 +102,11 @@ enum RegistryImage {
     /// made from files with exactly `fingerprint`; nil otherwise (another
     /// format, other files, or damage: the checksum, a short or inconsistent body).
     static func decode(_ bytes: [UInt8], expecting fingerprint: RegistryFingerprint) -> StationRegistry? {
+        bytes.withUnsafeBytes { decode($0, expecting: fingerprint) }
+    }
+
+    /// The same over bytes in place (a mapped image: `MappedImage`).
+    static func decode(_ bytes: UnsafeRawBufferPointer, expecting fingerprint: RegistryFingerprint) -> StationRegistry? {
         guard let body = bodyOffset(of: bytes, expecting: fingerprint) else { return nil }
         do throws(ImageDamage) {
             var r = try ImageReader(bytes, from: body)
@@ -114,17 +119,20 @@ enum RegistryImage {
     /// Where the body of an image of this format made from exactly
     /// `fingerprint` begins, when its checksum (just before it) holds; nil otherwise.
     static func bodyOffset(of bytes: [UInt8], expecting fingerprint: RegistryFingerprint) -> Int? {
-        bytes.withUnsafeBytes { image -> Int? in
-            guard image.count >= headerSize, image.prefix(8).elementsEqual(magic),
-                  UInt32(littleEndian: image.loadUnaligned(fromByteOffset: 8, as: UInt32.self)) == format
-            else { return nil }
-            var offset = headerSize
-            guard fingerprint.isRecorded(in: image, at: &offset), image.count - offset >= 4 else { return nil }
-            let crc = UInt32(littleEndian: image.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
-            offset += 4
-            guard CRC32.checksum(UnsafeRawBufferPointer(rebasing: image[offset...])) == crc else { return nil }
-            return offset
-        }
+        bytes.withUnsafeBytes { bodyOffset(of: $0, expecting: fingerprint) }
+    }
+
+    /// The same over bytes in place.
+    static func bodyOffset(of image: UnsafeRawBufferPointer, expecting fingerprint: RegistryFingerprint) -> Int? {
+        guard image.count >= headerSize, image.prefix(8).elementsEqual(magic),
+              UInt32(littleEndian: image.loadUnaligned(fromByteOffset: 8, as: UInt32.self)) == format
+        else { return nil }
+        var offset = headerSize
+        guard fingerprint.isRecorded(in: image, at: &offset), image.count - offset >= 4 else { return nil }
+        let crc = UInt32(littleEndian: image.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+        offset += 4
+        guard CRC32.checksum(UnsafeRawBufferPointer(rebasing: image[offset...])) == crc else { return nil }
+        return offset
     }
 
     private static func read(_ r: inout ImageReader) throws(ImageDamage) -> StationRegistry {
@@ -248,24 +256,9 @@ enum RegistryImage {
         return registry
     }
 
-    private static func write(_ station: Station, to w: inout ImageWriter) {
-        w.string(station.code)
-        w.string(station.name)
-        w.string(station.city)
-        w.string(station.district)
-        w.double(station.longitude)
-        w.double(station.latitude)
-        w.u8((station.isControl ? 1 : 0) | (station.isSensor ? 2 : 0))
-    }
+    private static func write(_ station: Station, to w: inout ImageWriter) { w.station(station) }
 
-    private static func readStation(_ r: inout ImageReader) throws(ImageDamage) -> Station {
-        let code = try r.string(), name = try r.string(), city = try r.string(), district = try r.string()
-        let longitude = try r.double(), latitude = try r.double()
-        let flags = try r.u8()
-        guard flags < 4 else { throw ImageDamage() }
-        return Station(code: code, name: name, city: city, district: district, longitude: longitude, latitude: latitude,
-                       isControl: flags & 1 != 0, isSensor: flags & 2 != 0)
-    }
+    private static func readStation(_ r: inout ImageReader) throws(ImageDamage) -> Station { try r.station() }
 
     private static func write(_ line: SourceLine, to w: inout ImageWriter) {
         w.string(line.file)
