@@ -52,7 +52,8 @@ public struct StoreRebuild: Sendable {
         try? FileManager.default.removeItem(atPath: scratch)
         var summary = IngestSummary()
         var unusable = 0
-        let fresh = try Store(directory: scratch, access: .readWrite, creating: configuration)
+        // Synced once, before the rings are renamed into place (`run`).
+        let fresh = try Store(directory: scratch, access: .readWrite, creating: configuration, durability: .endOfRun)
         for entry in payloads {
             // What the payload is comes from the archive (its metadata, or
             // for the old layout its path), never guessed here.
@@ -76,6 +77,7 @@ public struct StoreRebuild: Sendable {
             if let failure = report.failure { progress?("rebuild: \(failure)") }
             summary.add(report)
         }
+        try fresh.makeDurable()
         return Build(summary: summary, payloads: payloads.count, unusable: unusable)
     }
 

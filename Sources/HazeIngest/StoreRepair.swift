@@ -53,6 +53,22 @@ public struct StoreRepair {
     /// Repairs under the writer's lock (taken by opening the store for writing).
     public func run(lockTimeout: Double? = nil, progress: ((String) -> Void)? = nil) throws -> Outcome {
         var outcome = Outcome()
+        // A run a power loss interrupted first: the journal says exactly what
+        // it changed and holds the rows as they were synced, so its rows are
+        // verified from there (by opening a writer) before anything is judged
+        // damaged; what must be ingested again is a loss, never OK.
+        if let record = WriteJournal.peek(directory: directory),
+           (record.pending && record.boot != BootIdentity.current) || record.loss != nil {
+            do {
+                let store = try Store(directory: directory, access: .readWrite, lockTimeout: lockTimeout)
+                if let loss = store.powerLoss {
+                    outcome.losses += loss.lines(zone: store.zone)
+                    try store.acknowledgePowerLoss()
+                }
+            } catch {
+                progress?("repair: what the interrupted run wrote could not be verified from the journal (\(error)); repairing the damage instead")
+            }
+        }
         var before = StoreCheck(directory: directory)
         if before.isHealthy { return outcome }
         let lock = try StoreLock(directory: directory, timeoutSeconds: lockTimeout)
@@ -107,6 +123,7 @@ public struct StoreRepair {
                 }
             case .layout(let file, let detail): outcome.losses.append("\(file): \(detail) — not repairable in place; rebuild with `haze rebuild`")
             case .unopenable, .olderFormat, .interruptedMove, .headerField, .keptWithoutHours: break
+            case .powerLossPending, .powerLossReport: break
             }
         }
         let repairedHours = damagedHours
@@ -173,6 +190,8 @@ public struct StoreRepair {
             outcome.losses.append("day \(day): its daily values could not be recomputed (its hours are not all inside the hourly window or not intact)")
         }
         try store.syncRings()
+        // A killed run's journal epoch ends here: its copies must never be put back over what the repair wrote.
+        try store.makeDurable()
         outcome.salvaged = salvage.count
         outcome.salvageFiles = try salvage.write()
         return outcome

@@ -99,6 +99,13 @@ package final class MappedFile {
         guard msync(base + start, end - start, MS_SYNC) == 0 else {
             throw .system(path: path, operation: "msync", errno: errno)
         }
+        SyncCount.observer?(path, start ..< end)
+    }
+
+    /// The file's inode number (which file a name pointed to when it was opened).
+    package var inode: UInt64 {
+        var info = stat()
+        return fstat(descriptor, &info) == 0 ? UInt64(info.st_ino) : 0
     }
 
     package func syncAll() throws(StoreError) { try sync(0 ..< length) }
@@ -199,6 +206,11 @@ package enum SyncCount {
     private static let count = Atomic<Int>(0)
 
     package static var value: Int { count.load(ordering: .relaxed) }
+
+    /// Told of every sync made on this task, with the file and the bytes it
+    /// made durable (nil: the whole file): the tests keep a copy of each file
+    /// as it was at its last sync, what a power loss could leave on disk.
+    @TaskLocal package static var observer: (@Sendable (_ path: String, _ range: Range<Int>?) -> Void)?
 
     static func add() { count.add(1, ordering: .relaxed) }
 }
