@@ -100,6 +100,11 @@ public struct StoreRebuild: Sendable {
             try AtomicFile.rename(scratch + "/" + name, to: directory + "/" + name)
         }
         try? FileManager.default.removeItem(atPath: scratch)
+        // What the journal recorded of the replaced rings no longer applies (a
+        // power loss's unsynced hours are now what raw/ holds of them).
+        if let hours = try WriteJournal.discardPending(directory: directory) {
+            progress?("rebuild: \(hours.count) hour(s) a power loss interrupted before they were synced are rebuilt from raw/, as far as it holds them")
+        }
         progress?("rebuild: the previous rings are in \(backup)")
         let skipped = built.unusable > 0 ? " (\(built.unusable) could not be read and were skipped)" : ""
         let summary = built.summary

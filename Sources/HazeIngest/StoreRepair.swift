@@ -67,6 +67,12 @@ public struct StoreRepair {
                 }
             } catch {
                 progress?("repair: what the interrupted run wrote could not be verified from the journal (\(error)); repairing the damage instead")
+                // Whatever the repair replaces, the journal's record must not be applied to it later.
+                if let hours = try WriteJournal.discardPending(directory: directory) {
+                    let zone = StoreConfiguration.recorded(in: directory)?.zone ?? .utc
+                    outcome.losses.append("\(hours.count) hour(s) a power loss interrupted before they were synced could not be verified: ingest them again (or `haze rebuild` from raw/): "
+                                          + hours.ranges.map { zone.format(Hour($0.lowerBound)) + " … " + zone.format(Hour($0.upperBound)) }.joined(separator: ", "))
+                }
             }
         }
         var before = StoreCheck(directory: directory)

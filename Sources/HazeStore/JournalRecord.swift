@@ -15,11 +15,11 @@ import HazeModel
 ///     76   counter u64      (the write sequence when armed)
 ///     84   started i64      (Unix seconds of the epoch's first change)
 ///     92   configuration    hourly capacity u32, daily capacity u32, zone minutes i32, convention u32
-///     108  hourly plan      inode u64, length u64, start newest i64, planned newest i64,
-///                           series count u32, table CRC u32            (40 bytes)
-///     148  daily plan       the same                                   (40 bytes)
-///     188  image bytes u64, image count u32
-///     200  loss report      (flag 4): since i64, cleared u32, restored u32, kept u32,
+///     108  hourly plan      length u64, start newest i64, planned newest i64,
+///                           series count u32, table CRC u32            (32 bytes)
+///     140  daily plan       the same                                   (32 bytes)
+///     172  image bytes u64, image count u32
+///     184  loss report      (flag 4): since i64, cleared u32, restored u32, kept u32,
 ///                           flags u32 (1 exact, 2 recreated), hour ranges u16, day ranges u16,
 ///                           then the ranges (i64 first, i64 last)
 ///     …    CRC-32 u32 of everything before it
@@ -33,8 +33,9 @@ package struct JournalRecord: Equatable, Sendable {
 
     /// One ring as the record knows it.
     package struct RingPlan: Equatable, Sendable {
-        /// The file the plan is about (`st_ino`, length): a ring replaced since is not this one.
-        package var inode: UInt64 = 0
+        /// The length of the file the plan is about: a ring replaced since
+        /// (widened: longer) is not this one. (Not its inode: a store copied
+        /// with its journal, `cp -a`, is still the same store.)
         package var length: UInt64 = 0
         /// The newest step when the epoch began (`emptyStep`: none).
         package var startNewest: Int64 = emptyStep
@@ -88,7 +89,6 @@ package struct JournalRecord: Equatable, Sendable {
         out.i32(Int32(clamping: configuration?.zone.offsetMinutes ?? 0))
         out.u32(configuration?.dayConvention.rawValue ?? 0)
         for plan in [hourly, daily] {
-            out.u64(plan.inode)
             out.u64(plan.length)
             out.i64(plan.startNewest)
             out.i64(plan.plannedNewest)
@@ -125,7 +125,7 @@ package struct JournalRecord: Equatable, Sendable {
     package static func decode(_ slot: UnsafeRawBufferPointer) -> JournalRecord? {
         var input = ByteReader(slot)
         guard input.bytes(8) == magic, input.u32() == version, let length = input.u32().map(Int.init),
-              length >= 204, length <= slot.count, length <= slotSize else { return nil }
+              length >= 188, length <= slot.count, length <= slotSize else { return nil }
         let stored = UInt32(littleEndian: slot.loadUnaligned(fromByteOffset: length - 4, as: UInt32.self))
         guard CRC32.checksum(UnsafeRawBufferPointer(rebasing: slot[0 ..< length - 4])) == stored else { return nil }
         var record = JournalRecord()
@@ -146,7 +146,6 @@ package struct JournalRecord: Equatable, Sendable {
         }
         for ring in 0 ..< 2 {
             var plan = RingPlan()
-            plan.inode = input.u64() ?? 0
             plan.length = input.u64() ?? 0
             plan.startNewest = input.i64() ?? emptyStep
             plan.plannedNewest = input.i64() ?? emptyStep

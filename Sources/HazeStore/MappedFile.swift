@@ -102,11 +102,6 @@ package final class MappedFile {
         SyncCount.observer?(path, start ..< end)
     }
 
-    /// The file's inode number (which file a name pointed to when it was opened).
-    package var inode: UInt64 {
-        var info = stat()
-        return fstat(descriptor, &info) == 0 ? UInt64(info.st_ino) : 0
-    }
 
     package func syncAll() throws(StoreError) { try sync(0 ..< length) }
 

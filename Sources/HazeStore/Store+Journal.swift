@@ -184,9 +184,7 @@ extension Store {
         }
         record.hourly.seriesCount = UInt32(series.count)
         record.hourly.tableCRC = hourly.tableChecksum(count: series.count)
-        record.hourly.inode = hourly.file.inode
         record.hourly.length = UInt64(hourly.file.length)
-        record.daily.inode = daily.file.inode
         record.daily.length = UInt64(daily.file.length)
         record.boot = BootIdentity.current
         record.counter = sequence.value

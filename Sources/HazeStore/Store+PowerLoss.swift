@@ -16,7 +16,7 @@ extension Store {
     /// Before the rings are opened: each ring's header page as it was when
     /// the epoch began (from the journal), with the window at the newest step
     /// the record planned and the series its table verifiably holds. A ring
-    /// replaced since the record (another file) is left as it is. Returns
+    /// replaced since the record (another length) is left as it is. Returns
     /// true when the rings of a store the interrupted run created cannot be
     /// read: they held nothing synced and are removed, to be made again.
     static func restoreHeadersAfterPowerLoss(directory: String, record: JournalRecord,
@@ -41,7 +41,7 @@ extension Store {
 
     private static func restoreHeader(path: String, plan: JournalRecord.RingPlan, image: JournalImage?,
                                       created: Bool, hourly: Bool) {
-        guard let file = try? MappedFile(openingExisting: path, writable: true), file.inode == plan.inode,
+        guard let file = try? MappedFile(openingExisting: path, writable: true),
               file.length == Int(plan.length), file.length >= RingHeader.regionSize else { return }
         if let image, image.payload.count == RingHeader.regionSize {
             file.setBytes(0, image.payload)
@@ -92,11 +92,11 @@ extension Store {
             report.recreated = true
         } else {
             var tally = RowTally()
-            if hourly.file.inode == record.hourly.inode {
+            if hourly.file.length == Int(record.hourly.length) {
                 recoverRows(hourly.ring, plan: record.hourly, named: hours, copies: hourlyCopies, tally: &tally)
             }
             var dailyTally = RowTally()
-            if daily.file.inode == record.daily.inode {
+            if daily.file.length == Int(record.daily.length) {
                 recoverRows(daily.ring, plan: record.daily, named: days, copies: dailyCopies, tally: &dailyTally)
             }
             // The days of the named hours and the named days, from the hours that verify.

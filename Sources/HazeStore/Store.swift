@@ -196,7 +196,7 @@ public final class Store {
         if let afterPowerLoss {
             try recoverFromPowerLoss(afterPowerLoss.record, images: afterPowerLoss.images, recreated: afterPowerLoss.recreate)
         } else if let record = journal?.record, record.pending, let journal {
-            if !unpublished && record.hourly.inode == hourly.file.inode && record.daily.inode == daily.file.inode {
+            if !unpublished && record.hourly.length == UInt64(hourly.file.length) && record.daily.length == UInt64(daily.file.length) {
                 // A writer killed on this boot: the page cache holds all it wrote; this one continues its epoch.
                 imaged = ImagedSteps(journal.images(of: record))
             } else {
@@ -492,13 +492,13 @@ public final class Store {
         let end = try jumpLimit(runs, policy: policy, report: &report)
         guard end > 0 else { return report }
         let firstHour = Hour(Int(runs.hours[0])), lastHour = Hour(Int(runs.hours[end - 1]))
+        // Every hourly row the roll-up will read is checked before anything
+        // changes: a damaged hour stops the write whole, never half done.
+        let trusted = try verifyHoursOfDays(runs, end: end)
         try journalWrite([readings], runs: runs, end: end)
         sequence?.beginWrite(hours: firstHour ... lastHour,
                              days: calendar.day(of: firstHour).advanced(by: -1) ... calendar.day(of: lastHour))
         defer { sequence?.endWrite() }
-        // Every hourly row the roll-up will read is checked before anything
-        // changes: a damaged hour stops the write whole, never half done.
-        let trusted = try verifyHoursOfDays(runs, end: end)
         var tallies = [WriteTally()]
         var excess: [[ParticulateExcess]]? = [[]]
         try apply([readings], runs: runs, end: end, trusted: trusted, segment: { _ in 0 }, report: &report,

@@ -92,8 +92,8 @@ public struct StoreCheck: Sendable {
         do {
             self.init(store: try Store(directory: directory, access: .readOnly))
         } catch {
-            self.init(directory: directory, findings: Self.openingFindings(directory: directory, error: error)
-                      + Self.journalFindings(directory: directory, zone: nil))
+            self.init(directory: directory, findings: Self.journalFindings(directory: directory, zone: nil)
+                      + Self.openingFindings(directory: directory, error: error))
         }
     }
 
@@ -189,7 +189,8 @@ public struct StoreCheck: Sendable {
             }
         }
         findings += Self.dailyAgainstHours(store, skippingHours: damagedHours, skippingDays: damagedDays)
-        findings += Self.journalFindings(directory: store.directory, zone: store.zone)
+        // First: a power loss explains the torn rows listed after it.
+        findings = Self.journalFindings(directory: store.directory, zone: store.zone) + findings
     }
 
     /// Daily values against the hours, for every intact day wholly inside the

@@ -174,6 +174,21 @@ package final class WriteJournal {
         self.record = written
     }
 
+    /// After the rings were replaced whole (`haze rebuild`, a repair): a
+    /// pending record about the old ones must not survive a power loss, so
+    /// it is replaced (synced). Returns the hours it named when it was left
+    /// by another boot (a power loss the replacement dealt with), else nil.
+    @discardableResult
+    package static func discardPending(directory: String) throws(StoreError) -> StepRanges? {
+        guard let journal = try? WriteJournal(directory: directory), let record = journal.record, record.pending else { return nil }
+        var hours = StepRanges()
+        for image in journal.images(of: record) where image.kind == .hourRanges {
+            for range in image.ranges { hours.insert(range) }
+        }
+        try journal.arm(record.cleaned())
+        return record.boot != BootIdentity.current ? hours : nil
+    }
+
     /// Writes `record` without waiting for the disk (a record saying the
     /// rings are synced: if it is lost, the next writer checks rows that are
     /// intact). The kernel is asked to start writing it at once.
