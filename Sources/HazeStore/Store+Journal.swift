@@ -40,6 +40,7 @@ extension Store {
         try daily.ring.file.syncAll()
         try journal.write(record.cleaned())
         imaged = ImagedSteps()
+        journal.trim()
     }
 
     /// Whether a record still describes the store: the write sequence has
@@ -107,7 +108,10 @@ extension Store {
             }
         }
         if let old, newest > old {
-            for day in leavingDays(from: old, to: newest) { plan.days.insert(day.index) }
+            // Every day that leaves the writable window (a superset of those a
+            // write of several chunks rolls up again before their hours go).
+            let from = calendar.day(of: acceptStart(for: old)), to = calendar.day(of: acceptStart(for: newest))
+            if from < to { plan.days.insert(from.index ... to.index - 1) }
         }
         if let days = daily.presentDays {
             for range in plan.days.ranges {

@@ -213,6 +213,18 @@ package final class WriteJournal {
         return next
     }
 
+    /// Gives back the room a large epoch's copies took (the record now says
+    /// the rings are synced: the copies are of no use). Readers of the
+    /// write sequence look at its first page only.
+    package func trim() {
+        let keep = Self.imageOffset + (1 << 20)
+        guard length > Self.trimAbove, ftruncate(descriptor, off_t(keep)) == 0 else { return }
+        length = keep
+    }
+
+    /// The journal's size beyond which `trim` gives room back.
+    package static let trimAbove = 8 << 20
+
     // MARK: File
 
     private func grow(to needed: Int) throws(StoreError) {
