@@ -224,43 +224,6 @@ extension Store {
     }
 }
 
-/// What one write changes, for its journal record.
-struct WritePlan {
-    /// The newest hour after the write (nil: no write, only the record).
-    var newest: Hour?
-    /// Hours whose rows change.
-    var hours = StepRanges()
-    /// Days whose daily rows are rolled up again.
-    var days = StepRanges()
-    /// Rows holding data that change and have no copy in the journal yet.
-    var imageHours: [Hour] = []
-    var imageDays: [Day] = []
-}
-
-/// The rows the journal's record of an epoch covers — copied once, as they
-/// were when the rings were last synced, or known empty then — and whether
-/// it holds the header pages.
-struct ImagedSteps {
-    var hours = Set<Int>()
-    var days = Set<Int>()
-    var headers = false
-
-    init() {}
-
-    /// What a journal's images of an epoch cover.
-    init(_ images: [JournalImage]) {
-        for image in images {
-            switch image.kind {
-            case .hourlyRow: hours.insert(image.step)
-            case .dailyRow: days.insert(image.step)
-            case .hourlyHeader, .dailyHeader: headers = true
-            case .hourRanges: for range in image.ranges { hours.formUnion(range) }
-            case .dayRanges: for range in image.ranges { days.formUnion(range) }
-            }
-        }
-    }
-}
-
 extension JournalRecord {
     /// The record once the rings are synced: nothing pending, a new epoch.
     package func cleaned() -> JournalRecord {
