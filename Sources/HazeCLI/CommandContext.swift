@@ -81,8 +81,9 @@ public struct CommandContext: Sendable {
 
     /// Opens the store named by the arguments.
     package func openStore(_ arguments: ParsedArguments, access: Store.Access,
-                          creating: StoreConfiguration? = nil) throws -> Store {
+                          creating: StoreConfiguration? = nil, durability: Store.Durability = .eachWrite) throws -> Store {
         let wait = try arguments.waitSeconds()
-        return try Store(directory: storeDirectory(arguments), access: access, creating: creating, lockTimeout: wait)
+        return try Store(directory: storeDirectory(arguments), access: access, creating: creating, lockTimeout: wait,
+                         durability: durability)
     }
 }

@@ -42,6 +42,10 @@ public struct IngestRun {
             report.summary.sources += 1
             report.summary.failedSources += 1
         }
+        // One sync per batch (its journal record), the rings synced once at the end.
+        let durability = store.durability
+        store.durability = .endOfRun
+        defer { store.durability = durability }
         let ingester = Ingester(store: store, registry: registry, options: options)
         let rawArchive = archive ? RawArchive(store: store) : nil
         // Sources are read and parsed ahead on worker threads; this thread
@@ -62,26 +66,41 @@ public struct IngestRun {
                 if let resolution = ingester.reserveSeries(of: prepared) { pipeline.publish(resolution) }
                 batch.append(prepared)
             } while position < sources.count && batch.count < Self.batchSources && bytes < Self.batchBytes
+            // The payloads are on disk before the store changes: hours a power
+            // loss takes from the rings (named by the next writer) are in raw/.
+            if let rawArchive {
+                var stored = false
+                for (n, prepared) in batch.enumerated() {
+                    let source = sources[position - batch.count + n]
+                    if let input = prepared.input, prepared.report.failure == nil {
+                        let name = source == .standardInput ? "stdin" : (source.name as NSString).lastPathComponent
+                        report.archived.append(try rawArchive.store(.file(name: name, options: options), bytes: input.bytes,
+                                                                    original: input.original, syncingDirectory: false))
+                        stored = true
+                    } else {
+                        report.notArchived.append(source.name)
+                    }
+                }
+                if stored { try rawArchive.syncDirectory() }
+            }
             let reports = try ingester.finish(batch)
-            for (n, (prepared, sourceReport)) in zip(batch, reports).enumerated() {
-                let source = sources[position - batch.count + n]
+            for sourceReport in reports {
                 report.summary.add(sourceReport)
                 report.sources.append(sourceReport)
-                guard let rawArchive else { continue }
-                if let input = prepared.input, sourceReport.failure == nil {
-                    let name = source == .standardInput ? "stdin" : (source.name as NSString).lastPathComponent
-                    report.archived.append(try rawArchive.store(.file(name: name, options: options), bytes: input.bytes,
-                                                                original: input.original))
-                } else {
-                    report.notArchived.append(source.name)
-                }
             }
             pipeline.recycle(&batch)
         }
+        try store.makeDurable()
         // What `haze status` reads in O(1) (once per run, O(window)).
         store.recordStatusSummary()
+        report.powerLoss = store.powerLoss
         report.seconds = Date().timeIntervalSince(started)
-        try AtomicFile.appendLine(report.logLine(at: Date()), to: store.directory + "/ingest.log")
+        // The rings are synced by now, so the line never claims more than they
+        // hold; it is synced itself only when it reports a loss (otherwise a
+        // power loss within seconds may take the line, never data).
+        try AtomicFile.appendLine(report.logLine(at: Date(), zone: store.zone), to: store.directory + "/ingest.log",
+                                  durable: report.powerLoss != nil)
+        if report.powerLoss != nil { try store.acknowledgePowerLoss() }
         return report
     }
 }
@@ -100,15 +119,18 @@ public struct IngestRunReport: Sendable {
     public var summary = IngestSummary()
     /// Wall-clock seconds the run took.
     public var seconds = 0.0
+    /// What this run's writer found after a power loss interrupted an
+    /// earlier run: the hours to ingest again (also in ingest.log).
+    public var powerLoss: PowerLossReport?
 
     init() {}
 
     /// True when at least one source could be read.
     public var readAnything: Bool { summary.readAnything }
 
-    /// The line appended to `<store>/ingest.log`.
-    func logLine(at date: Date) -> String {
-        JSONValue.object([
+    /// The line appended to `<store>/ingest.log` (hours in `zone`).
+    func logLine(at date: Date, zone: LocalZone) -> String {
+        var fields: [(String, JSONValue)] = [
             ("time", .string(ISO8601DateFormatter().string(from: date))),
             ("seconds", .decimal(seconds, places: 3)),
             ("sources", .int(summary.sources)), ("failed", .int(summary.failedSources)),
@@ -121,6 +143,16 @@ public struct IngestRunReport: Sendable {
             ("skipped_derived_values", .int(summary.derivedValuesSkipped)),
             ("not_monitored", .int(summary.notMonitored)),
             ("archived", .int(archived.count)),
-        ]).serialized()
+        ]
+        if let loss = powerLoss {
+            fields.append(("power_loss", .object([
+                ("hours_to_ingest_again", .int(loss.hourCount)),
+                ("hours", .array(loss.hourRanges.map { .string(zone.format($0.lowerBound) + "/" + zone.format($0.upperBound)) })),
+                ("days_to_rebuild", .array(loss.dayRanges.map { .string("\($0.lowerBound)/\($0.upperBound)") })),
+                ("rows_cleared", .int(loss.clearedRows)), ("rows_restored", .int(loss.restoredRows)),
+                ("rows_kept", .int(loss.keptRows)),
+            ])))
+        }
+        return JSONValue.object(fields).serialized()
     }
 }

@@ -47,8 +47,12 @@ public struct RawArchive: Sendable {
     /// Archives a payload: `bytes` is its content (decompressed); `original`,
     /// when given, is the same content as received, already gzip-compressed,
     /// and is stored as it is. Returns the entry written (or already there).
+    /// The file is synced before this returns; its name too, unless
+    /// `syncingDirectory` is false (the caller then calls `syncDirectory()`
+    /// once after several, before the store changes).
     @discardableResult
-    public func store(_ description: RawPayload, bytes: [UInt8], original: [UInt8]? = nil) throws(StoreError) -> ArchivedPayload {
+    public func store(_ description: RawPayload, bytes: [UInt8], original: [UInt8]? = nil,
+                      syncingDirectory: Bool = true) throws(StoreError) -> ArchivedPayload {
         var payload = description
         payload.size = bytes.count
         payload.contentHash = StableHash.hex(bytes)
@@ -69,9 +73,15 @@ public struct RawArchive: Sendable {
             // archiving must not be what limits a pull.
             do { compressed = try Gzip.compress(bytes, level: 1) } catch { throw .corrupt(path: entry.path, detail: error.description) }
         }
-        try AtomicFile.write(Self.metadataMember(payload) + compressed, to: entry.path)
+        try AtomicFile.write(Self.metadataMember(payload) + compressed, to: entry.path, syncingDirectory: syncingDirectory)
         index.record(key: entry.key ?? "", sequence: entry.sequence ?? 0, fileName: (entry.path as NSString).lastPathComponent)
         return entry
+    }
+
+    /// Syncs the archive's directory: the names of payloads stored with
+    /// `syncingDirectory: false` survive a power loss once this returns.
+    public func syncDirectory() throws(StoreError) {
+        try AtomicFile.syncDirectory(of: directory + "/.")
     }
 
     /// Where a payload with this key goes: its existing entry, or the next sequence number.

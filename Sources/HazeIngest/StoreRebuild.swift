@@ -52,7 +52,8 @@ public struct StoreRebuild: Sendable {
         try? FileManager.default.removeItem(atPath: scratch)
         var summary = IngestSummary()
         var unusable = 0
-        let fresh = try Store(directory: scratch, access: .readWrite, creating: configuration)
+        // Synced once, before the rings are renamed into place (`run`).
+        let fresh = try Store(directory: scratch, access: .readWrite, creating: configuration, durability: .endOfRun)
         for entry in payloads {
             // What the payload is comes from the archive (its metadata, or
             // for the old layout its path), never guessed here.
@@ -76,6 +77,7 @@ public struct StoreRebuild: Sendable {
             if let failure = report.failure { progress?("rebuild: \(failure)") }
             summary.add(report)
         }
+        try fresh.makeDurable()
         return Build(summary: summary, payloads: payloads.count, unusable: unusable)
     }
 
@@ -98,6 +100,11 @@ public struct StoreRebuild: Sendable {
             try AtomicFile.rename(scratch + "/" + name, to: directory + "/" + name)
         }
         try? FileManager.default.removeItem(atPath: scratch)
+        // What the journal recorded of the replaced rings no longer applies (a
+        // power loss's unsynced hours are now what raw/ holds of them).
+        if let hours = try WriteJournal.discardPending(directory: directory) {
+            progress?("rebuild: \(hours.count) hour(s) a power loss interrupted before they were synced are rebuilt from raw/, as far as it holds them")
+        }
         progress?("rebuild: the previous rings are in \(backup)")
         let skipped = built.unusable > 0 ? " (\(built.unusable) could not be read and were skipped)" : ""
         let summary = built.summary

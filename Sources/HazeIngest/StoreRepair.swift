@@ -55,6 +55,28 @@ public struct StoreRepair {
         var outcome = Outcome()
         // The lock first: what is repaired is decided on a state no writer is changing.
         let lock = try StoreLock(directory: directory, timeoutSeconds: lockTimeout)
+        // A run a power loss interrupted first: the journal says exactly what
+        // it changed and holds the rows as they were synced, so its rows are
+        // verified from there (by opening a writer) before anything is judged
+        // damaged; what must be ingested again is a loss, never OK.
+        if let record = WriteJournal.peek(directory: directory),
+           (record.pending && record.boot != BootIdentity.current) || record.loss != nil {
+            do {
+                let store = try Store(directory: directory, access: .readWrite, recovering: true, holding: lock)
+                if let loss = store.powerLoss {
+                    outcome.losses += loss.lines(zone: store.zone)
+                    try store.acknowledgePowerLoss()
+                }
+            } catch {
+                progress?("repair: what the interrupted run wrote could not be verified from the journal (\(error)); repairing the damage instead")
+                // Whatever the repair replaces, the journal's record must not be applied to it later.
+                if let hours = try WriteJournal.discardPending(directory: directory) {
+                    let zone = StoreConfiguration.recorded(in: directory)?.zone ?? .utc
+                    outcome.losses.append("\(hours.count) hour(s) a power loss interrupted before they were synced could not be verified: ingest them again (or `haze rebuild` from raw/): "
+                                          + hours.ranges.map { zone.format(Hour($0.lowerBound)) + " … " + zone.format(Hour($0.upperBound)) }.joined(separator: ", "))
+                }
+            }
+        }
         var before = StoreCheck(directory: directory)
         if before.isHealthy { return outcome }
         outcome.backup = try backUpRings()
@@ -108,6 +130,7 @@ public struct StoreRepair {
                 }
             case .layout(let file, let detail): outcome.losses.append("\(file): \(detail) — not repairable in place; rebuild with `haze rebuild`")
             case .unopenable, .olderFormat, .interruptedMove, .headerField, .keptWithoutHours: break
+            case .powerLossPending, .powerLossReport: break
             }
         }
         let repairedHours = damagedHours
@@ -174,6 +197,8 @@ public struct StoreRepair {
             outcome.losses.append("day \(day): its daily values could not be recomputed (its hours are not all inside the hourly window or not intact)")
         }
         try store.syncRings()
+        // A killed run's journal epoch ends here: its copies must never be put back over what the repair wrote.
+        try store.makeDurable()
         outcome.salvaged = salvage.count
         outcome.salvageFiles = try salvage.write()
         return outcome

@@ -45,14 +45,21 @@ public struct PullRun {
         // Said once, before any source: no request can be made from this machine.
         if let why = Libcurl.failure { throw PullError.networkUnavailable(why) }
         var report = PullRunReport()
+        // One sync per payload written (its journal record); the rings are
+        // synced before each cursor moves, and at the end.
+        let durability = store.durability
+        store.durability = .endOfRun
+        defer { store.durability = durability }
         for source in sources {
             var pulled = try puller.pull(source, since: since, until: until)
             pulled.notes = pulled.notes.map(Redaction.redact(text:))
             pulled.failed = pulled.failed.map(Redaction.redact(text:))
             report.sources.append(pulled)
         }
+        try store.makeDurable()
         // What `haze status` reads in O(1) (once per run, O(window)).
         store.recordStatusSummary()
+        report.powerLoss = store.powerLoss
         return report
     }
 }
@@ -61,6 +68,10 @@ public struct PullRun {
 public struct PullRunReport: Sendable {
     /// One report per source pulled, in configuration order.
     public var sources: [PullReport] = []
+    /// What this run's writer found after a power loss interrupted an earlier
+    /// run: the hours to ingest again (the caller reports it, then calls
+    /// `Store.acknowledgePowerLoss()`).
+    public var powerLoss: PowerLossReport?
 
     package init() {}
 

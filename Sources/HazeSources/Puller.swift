@@ -149,15 +149,20 @@ struct Puller {
                         continue
                     }
                     // Identity from what it is (the source's day), not from the URL's file name.
-                    let sourceReport = try ingester.ingest(bytes: decompressed, name: "\(source.id)/\(name)",
-                                                           identity: "pull:\(source.id):\(date)")
+                    let prepared = Ingester.prepare(bytes: decompressed, name: "\(source.id)/\(name)",
+                                                    identity: "pull:\(source.id):\(date)", options: ingester.options,
+                                                    registry: registry, zone: store.zone, into: nil)
+                    // In raw/ before the store changes: what a power loss takes from the rings, raw/ still has.
+                    if prepared.report.failure == nil {
+                        try archive.store(.day(source: source.id, date: date, format: source.format, name: name),
+                                          bytes: decompressed, original: Gzip.isGzip(bytes) ? bytes : nil)
+                    }
+                    let sourceReport = try ingester.finish(prepared)
                     if let failure = sourceReport.failure {
                         report.failed.append(date.description)
                         report.notes.append(failure)
                         continue
                     }
-                    try archive.store(.day(source: source.id, date: date, format: source.format, name: name),
-                                      bytes: decompressed, original: Gzip.isGzip(bytes) ? bytes : nil)
                     report.summary.add(sourceReport)
                     report.notes += sourceReport.notes
                     let hours = source.format == .cnemcWide ? sourceReport.hoursPerDate[date] ?? 0 : 24
@@ -174,6 +179,8 @@ struct Puller {
                     }
                 }
             }
+            // The cursor moves past days only once the rings hold them on disk.
+            try store.makeDurable()
             try cursor.save(store: store, source: source.id)
         }
         report.cursor = "complete through \(cursor.completeThrough ?? "—")"
@@ -245,6 +252,7 @@ struct Puller {
                 let settled = windowEnd.distance(to: now) >= 6
                 let through = settled ? windowEnd : (newest ?? windowStart.advanced(by: -1))
                 if through >= (stored ?? first.advanced(by: -1)) { cursor.sensors[sensor] = URLTemplate.utc(through) }
+                try store.makeDurable()
                 try cursor.save(store: store, source: source.id)
                 if !settled { break }
                 windowStart = windowEnd.advanced(by: 1)

@@ -13,8 +13,11 @@ package enum AtomicFile {
 
     /// Replaces `path` with `bytes`. `durable: false` skips the file's and the
     /// directory's sync, for a caller that writes many files and flushes their
-    /// directory once itself (a reader still sees the old file or the new one).
-    package static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644, durable: Bool = true) throws(StoreError) {
+    /// directory once itself (a reader still sees the old file or the new one);
+    /// `syncingDirectory: false` syncs the file but leaves its directory to
+    /// the caller, who syncs it once for several files (`syncDirectory(of:)`).
+    package static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644, durable: Bool = true,
+                              syncingDirectory: Bool = true) throws(StoreError) {
         let temporary = temporaryPath(for: path)
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode)
         guard fd >= 0 else { throw .system(path: temporary, operation: "create", errno: errno) }
@@ -23,6 +26,7 @@ package enum AtomicFile {
             if durable {
                 SyncCount.add()
                 guard fsync(fd) == 0 else { throw StoreError.system(path: temporary, operation: "fsync", errno: errno) }
+                SyncCount.observer?(temporary, nil)
             }
         } catch {
             close(fd)
@@ -31,7 +35,7 @@ package enum AtomicFile {
         }
         close(fd)
         do throws(StoreError) {
-            if durable {
+            if durable && syncingDirectory {
                 try rename(temporary, to: path)
             } else if Glibc.rename(temporary, path) != 0 {
                 throw StoreError.system(path: path, operation: "rename", errno: errno)
@@ -70,7 +74,7 @@ package enum AtomicFile {
     }
 
     /// fsync of the directory holding `path`.
-    static func syncDirectory(of path: String) throws(StoreError) {
+    package static func syncDirectory(of path: String) throws(StoreError) {
         let parent = Directory.parentPath(of: path)
         let directory = parent.isEmpty ? "." : parent
         let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
@@ -99,13 +103,16 @@ package enum AtomicFile {
     }
 
     /// Appends a line to a log file and fsyncs it (O_APPEND: concurrent
-    /// appenders of short lines never interleave).
-    package static func appendLine(_ line: String, to path: String) throws(StoreError) {
+    /// appenders of short lines never interleave). `durable: false` leaves
+    /// the line to the kernel's writeback (a power loss within seconds may
+    /// take it).
+    package static func appendLine(_ line: String, to path: String, durable: Bool = true) throws(StoreError) {
         let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard fd >= 0 else { throw .system(path: path, operation: "open", errno: errno) }
         defer { close(fd) }
         let bytes = Array((line.hasSuffix("\n") ? line : line + "\n").utf8)
         try writeAll(fd, bytes, path: path)
+        guard durable else { return }
         SyncCount.add()
         guard fsync(fd) == 0 else { throw .system(path: path, operation: "fsync", errno: errno) }
     }

@@ -88,17 +88,20 @@ package final class HourlyRing {
         file.setBytes(offset, entry)
     }
 
-    private func tableChecksum(count: Int) -> UInt32 {
+    /// The checksum of the first `count` entries of the table (nil when the file is too short for them).
+    package func tableChecksum(count: Int) -> UInt32 {
         CRC32.checksum(file.buffer(Self.tableOffset, count * Self.tableEntryBytes))
     }
 
-    /// Appends series; the caller has checked the capacity. Entries are
-    /// written before the header's count and checksum, so a crash leaves at
-    /// worst unused entries.
-    package func appendSeries(_ keys: [SeriesKey]) {
-        let first = seriesCount
+    /// Writes the entries of `keys` from entry `first` on (the caller has
+    /// checked the capacity), beyond what the header counts: no reader sees
+    /// them, and a crash leaves at worst unused entries, until `countSeries`.
+    package func appendSeries(_ keys: [SeriesKey], at first: Int) {
         for (i, key) in keys.enumerated() { writeTableEntry(first + i, key) }
-        let count = first + keys.count
+    }
+
+    /// Makes the header count the first `count` entries (with their checksum).
+    package func countSeries(_ count: Int) {
         ring.updateHeader { $0.seriesCount = count; $0.tableCRC = tableChecksum(count: count) }
     }
 

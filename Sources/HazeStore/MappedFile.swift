@@ -99,7 +99,9 @@ package final class MappedFile {
         guard msync(base + start, end - start, MS_SYNC) == 0 else {
             throw .system(path: path, operation: "msync", errno: errno)
         }
+        SyncCount.observer?(path, start ..< end)
     }
+
 
     package func syncAll() throws(StoreError) { try sync(0 ..< length) }
 
@@ -199,6 +201,11 @@ package enum SyncCount {
     private static let count = Atomic<Int>(0)
 
     package static var value: Int { count.load(ordering: .relaxed) }
+
+    /// Told of every sync made on this task, with the file and the bytes it
+    /// made durable (nil: the whole file): the tests keep a copy of each file
+    /// as it was at its last sync, what a power loss could leave on disk.
+    @TaskLocal package static var observer: (@Sendable (_ path: String, _ range: Range<Int>?) -> Void)?
 
     static func add() { count.add(1, ordering: .relaxed) }
 }

@@ -79,23 +79,21 @@ package final class RingFile<Step: RingStep> {
         return bottom <= top ? bottom ... top : nil
     }
 
-    /// Moves the window forward to `newest`: header first (synced), then the
-    /// reused rows are cleared (synced), then the clear is recorded. A crash
+    /// Moves the window forward to `newest`: the header's newest step first,
+    /// then the reused rows are cleared, then the clear is recorded. A kill
     /// between the steps leaves `cleared < newest`, which readers respect and
-    /// `completeInterruptedMove` finishes.
-    package func moveWindow(to newest: Step) throws(StoreError) {
+    /// `completeInterruptedMove` finishes. Nothing is synced here: the
+    /// writer's journal has recorded the move (old and new newest step)
+    /// before, which is what a writer after a power loss goes by.
+    package func moveWindow(to newest: Step) {
         guard let old = self.newest else {
             updateHeader { $0.newest = Int64(newest.index); $0.cleared = Int64(newest.index) }
-            try syncHeader()
             return
         }
         guard newest > old else { return }
         updateHeader { $0.newest = Int64(newest.index) }
-        try syncHeader()
         clearRows(old.advanced(by: 1) ... newest)
-        try syncBody()
         updateHeader { $0.cleared = Int64(newest.index) }
-        try syncHeader()
     }
 
     /// Rows after the cleared-through step that hold data of their own step:

@@ -91,10 +91,10 @@ extension Store {
     package func refillDailyFromHours() throws(StoreError) -> [Day] {
         try requireWriter()
         guard let newest = hourly.newest, let accept = oldestWritableHour else { return [] }
-        try daily.ring.moveWindow(to: calendar.day(of: newest))
+        daily.ring.moveWindow(to: calendar.day(of: newest))
         let days = Array(calendar.day(of: accept) ... calendar.day(of: newest))
         for day in days { try rollUp(day) }
-        try daily.ring.syncBody()
+        try daily.ring.file.syncAll()
         return days
     }
 

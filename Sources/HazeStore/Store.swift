@@ -30,11 +30,22 @@ public final class Store {
     public let directory: String
     /// How it was opened; writes to a read-only store throw `StoreError.readOnly`.
     public let access: Access
-    private(set) var hourly: HourlyRing
-    private(set) var daily: DailyRing
+    /// How a writer's changes reach the disk (see `Durability`).
+    public var durability: Durability
+    var hourly: HourlyRing
+    var daily: DailyRing
     private let lock: StoreLock?
     /// Brackets every change of the rings for readers (nil when read-only).
     let sequence: WriteSequence?
+    /// The writer's journal: what it changes until the rings are next synced (nil when read-only).
+    let journal: WriteJournal?
+    /// Rings this writer created and has not renamed into place yet: a store
+    /// a run creates appears at its first write, once the journal records it.
+    var unpublished = false
+    /// The series table holds entries its header does not count yet (the next write counts them).
+    var tableAhead = false
+    /// What the journal holds copies of in this epoch.
+    var imaged = ImagedSteps()
 
     /// The series table's lookups (changed only by `register`).
     private var table: SeriesTable
@@ -76,17 +87,23 @@ public final class Store {
     /// `creating` a missing store is created with that configuration. A
     /// writer finishes what a killed writer left half done and upgrades a
     /// store of an older format in place (keeping the old files in a backup).
+    /// `durability` says when a writer's changes are synced: by each write
+    /// (the default), or once at the end of a run (`makeDurable()`).
     public convenience init(directory: String, access: Access, creating configuration: StoreConfiguration? = nil,
-                            lockTimeout: Double? = nil) throws(StoreError) {
-        try self.init(directory: directory, access: access, creating: configuration, lockTimeout: lockTimeout, recovering: true)
+                            lockTimeout: Double? = nil, durability: Durability = .eachWrite) throws(StoreError) {
+        try self.init(directory: directory, access: access, creating: configuration, lockTimeout: lockTimeout, recovering: true,
+                      durability: durability)
     }
 
     /// `recovering: false` opens a writer without completing what a killed
     /// writer left: for the repair, which first checks that it is safe to.
+    /// (What a power loss interrupted is always verified first.)
     package init(directory: String, access: Access, creating configuration: StoreConfiguration? = nil,
-                 lockTimeout: Double? = nil, recovering: Bool, holding held: StoreLock? = nil) throws(StoreError) {
+                 lockTimeout: Double? = nil, recovering: Bool, holding held: StoreLock? = nil,
+                 durability: Durability = .eachWrite) throws(StoreError) {
         self.directory = directory
         self.access = access
+        self.durability = durability
         let hourlyPath = directory + "/" + Self.hourlyFileName
         let dailyPath = directory + "/" + Self.dailyFileName
         let exists = FileManager.default.fileExists(atPath: hourlyPath)
@@ -102,33 +119,65 @@ public final class Store {
         }
         let writable = access == .readWrite
         self.sequence = writable ? try WriteSequence.forWriter(directory: directory) : nil
+        let journal = writable ? try WriteJournal(directory: directory) : nil
+        self.journal = journal
         if writable {
             AtomicFile.removeLeftovers(of: hourlyPath)
             AtomicFile.removeLeftovers(of: dailyPath)
         }
-        if !FileManager.default.fileExists(atPath: hourlyPath), let configuration {
+        // A record of writes not yet synced, left by another boot: the machine
+        // lost power or crashed. Nothing it did not sync can be trusted (nor
+        // re-hashed): the rings' headers are put back from the journal here,
+        // and every row it names is verified once the rings are open.
+        var afterPowerLoss: (record: JournalRecord, images: [JournalImage], recreate: Bool)?
+        if let journal, let sequence, let record = journal.record, record.pending {
+            if !Self.recordMatches(record, counter: sequence.value) {
+                // The store was written since without this journal (an older haze): what it wrote is synced.
+                try journal.write(record.cleaned())
+            } else if record.boot != BootIdentity.current {
+                sequence.beginWrite()
+                let images = journal.images(of: record)
+                let recreate = try Self.restoreHeadersAfterPowerLoss(directory: directory, record: record, images: images)
+                afterPowerLoss = (record, images, recreate)
+            }
+        }
+        if !FileManager.default.fileExists(atPath: hourlyPath),
+           let configuration = afterPowerLoss?.record.configuration ?? configuration {
             try configuration.validate()
-            // Daily first: a crash between the two leaves no hourly.ring, so the
-            // next run creates both again.
             let capacity = RingGeometry.seriesCapacity(for: 0)
             let calendar = DayCalendar(zone: configuration.zone, convention: configuration.dayConvention)
-            let createdDaily = try DailyRing(creating: dailyPath, capacity: configuration.dailyCapacity,
+            if durability == .endOfRun && afterPowerLoss == nil {
+                // Created where readers do not look, unsynced: the first write's
+                // journal record (synced) names them, then they are renamed into place.
+                _ = try DailyRing(creating: AtomicFile.temporaryPath(for: dailyPath), capacity: configuration.dailyCapacity,
+                                  seriesCapacity: capacity, calendar: calendar, hourlyCapacity: configuration.hourlyCapacity)
+                _ = try HourlyRing(creating: AtomicFile.temporaryPath(for: hourlyPath), capacity: configuration.hourlyCapacity,
+                                   seriesCapacity: capacity, calendar: calendar,
+                                   dailyCapacity: configuration.dailyCapacity, series: [])
+                self.unpublished = true
+            } else {
+                // Daily first: a crash between the two leaves no hourly.ring, so the
+                // next run creates both again.
+                let createdDaily = try DailyRing(creating: dailyPath, capacity: configuration.dailyCapacity,
+                                                 seriesCapacity: capacity, calendar: calendar,
+                                                 hourlyCapacity: configuration.hourlyCapacity)
+                try createdDaily.file.syncAll()
+                let temporary = AtomicFile.temporaryPath(for: hourlyPath)
+                let created = try HourlyRing(creating: temporary, capacity: configuration.hourlyCapacity,
                                              seriesCapacity: capacity, calendar: calendar,
-                                             hourlyCapacity: configuration.hourlyCapacity)
-            try createdDaily.file.syncAll()
-            let temporary = AtomicFile.temporaryPath(for: hourlyPath)
-            let created = try HourlyRing(creating: temporary, capacity: configuration.hourlyCapacity,
-                                         seriesCapacity: capacity, calendar: calendar,
-                                         dailyCapacity: configuration.dailyCapacity, series: [])
-            try created.file.syncAll()
-            try AtomicFile.rename(temporary, to: hourlyPath)
+                                             dailyCapacity: configuration.dailyCapacity, series: [])
+                try created.file.syncAll()
+                try AtomicFile.rename(temporary, to: hourlyPath)
+            }
         }
+        let openHourly = unpublished ? AtomicFile.temporaryPath(for: hourlyPath) : hourlyPath
+        let openDaily = unpublished ? AtomicFile.temporaryPath(for: dailyPath) : dailyPath
         do throws(StoreError) {
-            self.hourly = try HourlyRing(opening: hourlyPath, writable: writable)
-            guard FileManager.default.fileExists(atPath: dailyPath) else {
+            self.hourly = try HourlyRing(opening: openHourly, writable: writable)
+            guard FileManager.default.fileExists(atPath: openDaily) else {
                 throw StoreError.corrupt(path: dailyPath, detail: "the daily ring is missing")
             }
-            self.daily = try DailyRing(opening: dailyPath, writable: writable)
+            self.daily = try DailyRing(opening: openDaily, writable: writable)
         } catch .formatUpgradeNeeded(let path, let found) where writable {
             try StoreFormatUpgrade.upgrade(directory: directory, from: found, reason: path)
             self.hourly = try HourlyRing(opening: hourlyPath, writable: true)
@@ -145,6 +194,17 @@ public final class Store {
             throw .corrupt(path: dailyPath, detail: "the rings disagree about each other's capacity (hourly \(hourly.geometry.capacity) h, daily \(daily.geometry.capacity) days)")
         }
         self.table = SeriesTable(try hourly.allSeries())
+        if let afterPowerLoss {
+            try recoverFromPowerLoss(afterPowerLoss.record, images: afterPowerLoss.images, recreated: afterPowerLoss.recreate)
+        } else if let record = journal?.record, record.pending, let journal {
+            if !unpublished && record.hourly.length == UInt64(hourly.file.length) && record.daily.length == UInt64(daily.file.length) {
+                // A writer killed on this boot: the page cache holds all it wrote; this one continues its epoch.
+                imaged = ImagedSteps(journal.images(of: record))
+            } else {
+                // Its rings are gone (never renamed into place, or replaced by a rebuild): nothing to continue.
+                try journal.write(record.cleaned())
+            }
+        }
         if writable && recovering { try recover() }
     }
 
@@ -455,12 +515,13 @@ public final class Store {
             missing.append(key)
         }
         if !missing.isEmpty {
-            try beginWrite()
-            defer { sequence?.endWrite() }
             try ensureSeriesCapacity(series.count + missing.count)
-            hourly.appendSeries(missing)
+            // Entries beyond the header's count: readers do not see them until
+            // a write (recorded in the journal first) counts them.
+            hourly.appendSeries(missing, at: series.count)
             register(missing)
-            try hourly.ring.file.sync(0 ..< hourly.geometry.directoryOffset)
+            tableAhead = true
+            if durability == .eachWrite { try makeDurable() }
         }
         var indices: [Int] = []
         indices.reserveCapacity(keys.count)
@@ -495,6 +556,7 @@ public final class Store {
         // Every hourly row the roll-up will read is checked before anything
         // changes: a damaged hour stops the write whole, never half done.
         let trusted = try verifyHoursOfDays(runs, end: end)
+        try journalWrite([readings], runs: runs, end: end)
         try beginWrite(hours: firstHour ... lastHour,
                        days: calendar.day(of: firstHour).advanced(by: -1) ... calendar.day(of: lastHour))
         defer { sequence?.endWrite() }
@@ -650,8 +712,7 @@ public final class Store {
         for day in touchedDays.sorted() where acceptDay.map({ day >= $0 }) ?? false {
             try rollUp(day, trusted: trusted)
         }
-        try hourly.ring.syncBody()
-        try daily.ring.syncBody()
+        if durability == .eachWrite { try makeDurable() }
     }
 
     /// Writes the readings of several sources (`segments`: their ranges of
@@ -695,6 +756,7 @@ public final class Store {
         guard let checked = try checkedBatch(runs, policy: policy) else { return nil }
         let (end, trusted) = (checked.end, checked.trusted)
         var report = checked.report
+        try journalWrite([readings], runs: runs, end: end)
         try beginWrite(hours: lowest ... highest,
                        days: calendar.day(of: lowest).advanced(by: -1) ... calendar.day(of: highest))
         defer { sequence?.endWrite() }
@@ -791,6 +853,7 @@ public final class Store {
         guard let checked = try checkedBatch(runs, policy: policy) else { return nil }
         let (end, trusted) = (checked.end, checked.trusted)
         var report = checked.report
+        try journalWrite(sources, runs: runs, end: end)
         try beginWrite(hours: lowest ... highest,
                        days: calendar.day(of: lowest).advanced(by: -1) ... calendar.day(of: highest))
         defer { sequence?.endWrite() }
@@ -983,22 +1046,28 @@ public final class Store {
         verifiedDays.remove(day.index)
     }
 
-    /// Moves the window forward to `newest`. Order matters for crash safety:
-    /// the daily ring moves first; the days about to leave the hourly window
-    /// are rolled up and synced; only then does the hourly window move (and
-    /// clear the rows it reuses). A crash at any point leaves a state
-    /// `recover()` completes.
+    /// Moves the window forward to `newest`: the daily ring moves first; the
+    /// days about to leave the hourly window are rolled up; then the hourly
+    /// window moves (and clears the rows it reuses). A kill at any point
+    /// leaves a state `recover()` completes. Nothing is synced: the journal
+    /// recorded the move, and a copy of each leaving day's daily row as last
+    /// synced, before (after a power loss a torn leaving day is put back, so
+    /// clearing its hours loses nothing synced).
     private func advance(to newest: Hour) throws(StoreError) {
-        try daily.ring.moveWindow(to: calendar.day(of: newest))
+        daily.ring.moveWindow(to: calendar.day(of: newest))
         if let old = hourly.newest, newest > old {
-            let oldAccept = calendar.day(of: acceptStart(for: old))
-            let newAccept = calendar.day(of: acceptStart(for: newest))
-            if oldAccept < newAccept {
-                for day in oldAccept ..< min(newAccept, calendar.day(of: old).advanced(by: 1)) { try rollUp(day) }
-                try daily.ring.syncBody()
-            }
+            for day in leavingDays(from: old, to: newest) { try rollUp(day) }
         }
-        try hourly.ring.moveWindow(to: newest)
+        hourly.ring.moveWindow(to: newest)
+    }
+
+    /// The days whose hours start to leave the hourly window when it moves
+    /// from `old` to `newest` (rolled up once more before they do).
+    func leavingDays(from old: Hour, to newest: Hour) -> Range<Day> {
+        let oldAccept = calendar.day(of: acceptStart(for: old))
+        let newAccept = calendar.day(of: acceptStart(for: newest))
+        guard oldAccept < newAccept else { return oldAccept ..< oldAccept }
+        return oldAccept ..< max(oldAccept, min(newAccept, calendar.day(of: old).advanced(by: 1)))
     }
 
     /// Completes work a killed writer left half done: checksums of the rows
@@ -1059,7 +1128,39 @@ public final class Store {
     /// temporary file and renaming it over the old one.
     private func ensureSeriesCapacity(_ needed: Int) throws(StoreError) {
         let target = RingGeometry.seriesCapacity(for: needed)
-        if hourly.geometry.seriesCapacity < needed {
+        let widenHourly = hourly.geometry.seriesCapacity < needed, widenDaily = daily.geometry.seriesCapacity < needed
+        guard widenHourly || widenDaily else { return }
+        if unpublished {
+            // Rings no reader sees, holding nothing synced: made again wider
+            // under the same temporary names, unsynced (the first write's
+            // journal record names them before they are renamed into place).
+            if widenHourly {
+                let path = AtomicFile.temporaryPath(for: hourlyPath)
+                let old = hourly
+                unlink(path)
+                let wider = try HourlyRing(creating: path, capacity: old.geometry.capacity, seriesCapacity: target,
+                                           calendar: calendar, dailyCapacity: daily.geometry.capacity, series: series)
+                old.ring.copyRows(into: wider.ring, slots: series.count)
+                hourly = try HourlyRing(opening: path, writable: true)
+            }
+            if widenDaily {
+                let path = AtomicFile.temporaryPath(for: dailyPath)
+                let old = daily
+                unlink(path)
+                let wider = try DailyRing(creating: path, capacity: old.geometry.capacity, seriesCapacity: target,
+                                          calendar: calendar, hourlyCapacity: hourly.geometry.capacity)
+                old.ring.copyRows(into: wider.ring, slots: min(series.count, old.geometry.seriesCapacity))
+                daily = try DailyRing(opening: path, writable: true)
+            }
+            return
+        }
+        // The rings are replaced whole, each synced before it is renamed into
+        // place: first the epoch's own changes are synced, so the journal's
+        // record never describes a file that is gone.
+        try makeDurable()
+        sequence?.beginWrite()
+        defer { sequence?.endWrite() }
+        if widenHourly {
             let temporary = AtomicFile.temporaryPath(for: hourlyPath)
             let wider = try HourlyRing(creating: temporary, capacity: hourly.geometry.capacity,
                                        seriesCapacity: target, calendar: calendar,
@@ -1068,8 +1169,9 @@ public final class Store {
             try wider.file.syncAll()
             try AtomicFile.rename(temporary, to: hourlyPath)
             hourly = try HourlyRing(opening: hourlyPath, writable: true)
+            tableAhead = false
         }
-        if daily.geometry.seriesCapacity < needed {
+        if widenDaily {
             let temporary = AtomicFile.temporaryPath(for: dailyPath)
             let wider = try DailyRing(creating: temporary, capacity: daily.geometry.capacity,
                                       seriesCapacity: target, calendar: calendar,

@@ -28,6 +28,11 @@ public struct StoreCheck: Sendable {
         /// Daily values a repair kept without (all of) their hours, which
         /// raw/ did not hold (`DailyRing.keptWithoutHours`; not damage).
         case keptWithoutHours(days: [Day], values: Int)
+        /// The machine lost power or crashed while a run was writing: the
+        /// rows it had not synced are unverified until the next writer checks them.
+        case powerLossPending(hours: Int, since: Int64)
+        /// A writer recovered from a power loss; these hours must be ingested again (until reported).
+        case powerLossReport([String])
 
         public var description: String {
             switch self {
@@ -41,6 +46,11 @@ public struct StoreCheck: Sendable {
             case .dailyDisagrees(let day, let values, let example):
                 "daily ring, \(day): \(values) value(s) differ from the hours, e.g. \(example)"
             case .interruptedMove(let file): "\(file): a window move was interrupted; the next writer completes it (readers skip those rows)"
+            case .powerLossPending(let hours, let since):
+                "the machine lost power or crashed while a run was writing the store"
+                    + (since > 0 ? " (since " + ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(since))) + ")" : "")
+                    + ": the \(hours) hour(s) it had not synced are not verified yet; `haze check --repair` (or the next ingest or pull) verifies them from the journal and names those to ingest again"
+            case .powerLossReport(let lines): "after a power loss: " + lines.joined(separator: "; ")
             case .keptWithoutHours(let days, let values):
                 "\(values) daily value(s) on \(days.count) day(s) (\(days.map(\.description).joined(separator: ", "))) stand without their hours: a repair kept them from the verified daily ring because raw/ no longer held all the hours they were made of; ingesting those days' files again restores the hours"
             }
@@ -82,8 +92,31 @@ public struct StoreCheck: Sendable {
         do {
             self.init(store: try Store(directory: directory, access: .readOnly))
         } catch {
-            self.init(directory: directory, findings: Self.openingFindings(directory: directory, error: error))
+            self.init(directory: directory, findings: Self.journalFindings(directory: directory, zone: nil)
+                      + Self.openingFindings(directory: directory, error: error))
         }
+    }
+
+    /// What the writer's journal says: a run a power loss interrupted (not
+    /// verified yet), or the report of one recovered from and not yet reported.
+    static func journalFindings(directory: String, zone: LocalZone?) -> [Finding] {
+        guard let journal = try? WriteJournal(directory: directory, writable: false), let record = journal.record else { return [] }
+        var findings: [Finding] = []
+        if record.pending && record.boot != BootIdentity.current {
+            var hours = StepRanges()
+            for image in journal.images(of: record) where image.kind == .hourRanges {
+                for range in image.ranges { hours.insert(range) }
+            }
+            findings.append(.powerLossPending(hours: hours.count, since: record.startedAt))
+        }
+        if let loss = record.loss { findings.append(.powerLossReport(loss.lines(zone: zone ?? .beijing))) }
+        return findings
+    }
+
+    /// True when the journal holds a run a power loss interrupted, not verified yet.
+    static func powerLossPending(directory: String) -> Bool {
+        guard let record = WriteJournal.peek(directory: directory) else { return false }
+        return record.pending && record.boot != BootIdentity.current
     }
 
     private init(directory: String, findings: [Finding]) {
@@ -115,6 +148,7 @@ public struct StoreCheck: Sendable {
         // interrupted (the sequence even), a cleared-through step behind the
         // newest one is a damaged header field, whatever the rows hold.
         let interrupted = WriteSequence.forReader(directory: store.directory).map { $0.value % 2 == 1 && !$0.writerAlive } ?? false
+            || Self.powerLossPending(directory: store.directory)
         for (file, newest, cleared, ahead) in [
             (store.hourlyPath, hourly.newest?.index, hourly.clearedThrough?.index, hourly.rowsAheadOfCleared().count),
             (store.dailyPath, daily.newest?.index, daily.clearedThrough?.index, daily.rowsAheadOfCleared().count),
@@ -155,6 +189,8 @@ public struct StoreCheck: Sendable {
             }
         }
         findings += Self.dailyAgainstHours(store, skippingHours: damagedHours, skippingDays: damagedDays)
+        // First: a power loss explains the torn rows listed after it.
+        findings = Self.journalFindings(directory: store.directory, zone: store.zone) + findings
     }
 
     /// Daily values against the hours, for every intact day wholly inside the

@@ -20,6 +20,8 @@ import Synchronization
 /// The ranges let the next writer finish what a killed one left: rows it was
 /// changing get their checksums recomputed from what it wrote (a kill loses
 /// nothing from the page cache, but can stop between a slot and its checksum).
+/// From byte 4096 on the file holds the writer's journal (`WriteJournal`),
+/// which is what a writer after a power loss goes by instead.
 package final class WriteSequence {
     package static let fileName = "seq"
     private let file: MappedFile

@@ -33,7 +33,7 @@ enum IngestBench {
                 syncs = SyncCount.value - syncsBefore
             }
             try timing.measure {
-                let opened = try Store(directory: directory, access: .readWrite, creating: .standard)
+                let opened = try Store(directory: directory, access: .readWrite, creating: .standard, durability: .endOfRun)
                 // The path `haze ingest` takes: parsed ahead in parallel, written
                 // in batches, the status summary and the ingest log at the end.
                 summary = try IngestRun(store: opened, registry: registry).run([options.data]).summary

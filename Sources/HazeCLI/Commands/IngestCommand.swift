@@ -40,7 +40,9 @@ enum IngestCommand {
         01:00); the hours formed and those left missing are counted in a note.
         Rows not stored by design (other pollutants, no value) are counted in the
         summary. Re-ingesting a file changes nothing. Exit status is non-zero only if
-        nothing at all could be read.
+        nothing at all could be read, or (65) when the machine lost power or crashed
+        during an earlier run: this run's writer then verified what that run had not
+        synced and names the hours to ingest again (also in <store>/ingest.log).
         """,
         examples: [
             "haze ingest data/cnemc/",
@@ -65,7 +67,7 @@ enum IngestCommand {
         if arguments.has("--advance-window") { options.windowPolicy = .advanceAsNeeded }
         if let mebibytes = try arguments.integer("--max-size") { options.maximumPayloadBytes = mebibytes << 20 }
         let registry = try context.registry(arguments)
-        let store = try context.openStore(arguments, access: .readWrite, creating: .standard)
+        let store = try context.openStore(arguments, access: .readWrite, creating: .standard, durability: .endOfRun)
         let quiet = arguments.has("--quiet")
         let paths = arguments.positionals.map { $0 == "-" ? $0 : context.absolute($0) }
         let showProgress = console.errIsTerminal && !quiet
@@ -78,6 +80,10 @@ enum IngestCommand {
         if !quiet { for source in report.sources { describe(source, console: console) } }
         for name in report.notArchived { console.note("haze ingest: \(name): not archived (nothing could be ingested from it)") }
         console.print(report.summary.line)
+        if let loss = report.powerLoss {
+            for line in loss.lines(zone: store.zone) { console.note("haze ingest: POWER LOSS: " + line) }
+            return .dataError
+        }
         return report.readAnything ? .success : .dataError
     }
 

@@ -24,7 +24,9 @@ enum PullCommand {
         Requests have a total deadline, retry timeouts, resets and 5xx with backoff
         and jitter, never other 4xx; http_proxy/https_proxy/no_proxy are honoured.
         Exit status: 0 when every request was answered (or not published yet), 75 when
-        some failed and will be retried, 64+ other errors.
+        some failed and will be retried, 65 when the machine lost power or crashed during
+        an earlier run (the hours it had not synced are named: ingest them again, or
+        `haze rebuild` from raw/), 64+ other errors.
         """,
         examples: [
             "haze pull",
@@ -44,7 +46,7 @@ enum PullCommand {
             throw PullError.unknownSource(id, known: configuration.sources.map(\.id))
         }
         let registry = try context.registry(arguments)
-        let store = try context.openStore(arguments, access: .readWrite, creating: .standard)
+        let store = try context.openStore(arguments, access: .readWrite, creating: .standard, durability: .endOfRun)
         let showProgress = console.errIsTerminal
         var run = PullRun(configuration: configuration, store: store, registry: registry, environment: context.environment)
         if arguments.has("--advance-window") { run.windowPolicy = .advanceAsNeeded }
@@ -56,6 +58,11 @@ enum PullCommand {
         for source in report.sources {
             for note in source.notes { console.note("note: " + TerminalText.sanitized(note)) }
             console.print(TerminalText.sanitized(source.line))
+        }
+        if let loss = report.powerLoss {
+            for line in loss.lines(zone: store.zone) { console.note("haze pull: POWER LOSS: " + line) }
+            try store.acknowledgePowerLoss()
+            return .dataError
         }
         return report.anyFailed ? .temporaryFailure : .success
     }
