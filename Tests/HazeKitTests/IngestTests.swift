@@ -188,8 +188,10 @@ struct BadInputTests {
         let quarantine = try #require(FileManager.default.contents(atPath: quarantinePath))
         #expect(!quarantine.contains(0) && !quarantine.contains(0x1B), "control characters are never written raw into the quarantine")
         // The store itself names the problem, should a caller hand it such a code.
-        #expect(throws: StoreError.invalidSeriesCode("A\u{0}", problem: "station code contains a control character (NUL, U+0000)")) {
+        #expect {
             _ = try store.resolve([SeriesKey(station: "A\u{0}", pollutant: .pm25)])
+        } throws: { error in
+            "\(error)" == "'A\\u{0}': station code contains a control character (NUL, U+0000); no series was added"
         }
         // A long CSV's station cell too.
         let long = "station,time,pollutant,value\n10\u{0}01A,2019-01-05T09:00+08:00,PM2.5,5\n1001A,2019-01-05T10:00+08:00,PM2.5,6\n"
