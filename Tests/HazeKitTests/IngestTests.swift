@@ -176,7 +176,9 @@ struct BadInputTests {
         #expect(report.stored == 4 && report.quarantined == 2 * bad.count, "\(report.rejections)")
         #expect(store.series.map(\.station).sorted() == ["1001A", "1001A", "1003A", "1003A"], "no bad code reached the store")
         for (n, (code, name)) in bad.enumerated() {
-            let label = SeriesKey.printable(code)
+            // As messages show it: control characters as \u{…}.
+            let label = code.unicodeScalars.map { $0.properties.generalCategory == .control
+                ? "\\u{\(String($0.value, radix: 16, uppercase: true))}" : String($0) }.joined()
             #expect(report.notes.contains("nul.csv:1: column \(n + 5) '\(label)': station code contains a control character (\(name)); its values are quarantined"),
                     "\(report.notes)")
         }
