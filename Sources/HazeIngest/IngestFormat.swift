@@ -21,7 +21,9 @@ public enum IngestFormat: String, Sendable, CaseIterable, Codable {
         guard start < bytes.count else { return nil }
         if bytes[start] == UInt8(ascii: "{") { return .openaqV3 }
         var end = start
-        while end < bytes.count, bytes[end] != 0x0A, end - start < 4096 { end += 1 }
+        // The first line ends at LF, or at CR where lines end with CR alone (`LineBreaks`).
+        let lineEnd: UInt8 = LineBreaks.areCR(bytes) ? 0x0D : 0x0A
+        while end < bytes.count, bytes[end] != lineEnd, end - start < 4096 { end += 1 }
         if startsWideHeader(bytes, start ..< end) { return .cnemcWide }
         return detectByColumns(bytes, start ..< end)
     }

@@ -133,7 +133,8 @@ public struct Ingester {
             return PreparedSource(report: report, identity: identity, content: .empty)
         }
         guard let format = options.format ?? IngestFormat.detect(bytes) else {
-            let firstLine = String(decoding: bytes.prefix(while: { $0 != 0x0A }).prefix(80), as: UTF8.self)
+            let lineEnd: UInt8 = LineBreaks.areCR(bytes) ? 0x0D : 0x0A
+            let firstLine = String(decoding: bytes.prefix(while: { $0 != lineEnd }).prefix(80), as: UTF8.self)
             report.failure = IngestError.unknownFormat(source: name, firstLine: firstLine).description
             return PreparedSource(report: report, identity: identity, content: .unknownFormat(
                 Rejection(source: name, line: 1, field: "header", value: firstLine, reason: "unknown format")))
@@ -141,13 +142,16 @@ public struct Ingester {
         report.format = format
         let context = ParseContext(source: name, zone: zone, latestHour: options.latestHour,
                                    registry: registry, unknownStations: options.unknownStations)
-        let batch: ParsedBatch
+        var batch: ParsedBatch
         switch format {
         case .cnemcWide: batch = CNEMCWideParser().parse(bytes, context: context, reusing: &readings)
         case .longCSV: batch = LongCSVParser().parse(bytes, context: context)
         case .longMinutes: batch = LongCSVParser(minutes: true).parse(bytes, context: context)
         case .cnemcHourly: batch = CNEMCHourlyParser().parse(bytes, context: context)
         case .openaqV3: batch = OpenAQParser(station: options.station).parse(bytes, context: context).batch
+        }
+        if format != .openaqV3 && LineBreaks.areCR(bytes) {
+            batch.notes.append("\(name): its lines end with CR alone (classic Mac OS: no LF in the file); each CR was read as a line break")
         }
         return PreparedSource(report: report, identity: identity, content: .parsed(batch))
     }

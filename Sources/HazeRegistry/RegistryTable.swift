@@ -1,6 +1,6 @@
 import HazeModel
 
-/// One registry CSV read whole: UTF-8 (with or without BOM), LF or CRLF, a
+/// One registry CSV read whole: UTF-8 (with or without BOM), LF, CRLF or CR, a
 /// header row, and `#` comment lines anywhere (a line whose first non-blank
 /// character is `#`), which are skipped keeping line numbers.
 struct RegistryTable: Sendable {
@@ -21,7 +21,7 @@ struct RegistryTable: Sendable {
 
     init(bytes original: [UInt8], file: String) throws(RegistryError) {
         self.file = file
-        let bytes = Self.blankingComments(original)
+        let bytes = Self.blankingComments(LineBreaks.normalized(original))
         var scanner = CSVScanner(bytes: bytes)
         var fields: [CSVField] = []
         func checkUTF8(_ line: Int, _ fields: [CSVField]) throws(RegistryError) {

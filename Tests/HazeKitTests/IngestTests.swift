@@ -176,7 +176,9 @@ struct BadInputTests {
         #expect(report.stored == 4 && report.quarantined == 2 * bad.count, "\(report.rejections)")
         #expect(store.series.map(\.station).sorted() == ["1001A", "1001A", "1003A", "1003A"], "no bad code reached the store")
         for (n, (code, name)) in bad.enumerated() {
-            let label = SeriesKey.printable(code)
+            // As messages show it: control characters as \u{…}.
+            let label = code.unicodeScalars.map { $0.properties.generalCategory == .control
+                ? "\\u{\(String($0.value, radix: 16, uppercase: true))}" : String($0) }.joined()
             #expect(report.notes.contains("nul.csv:1: column \(n + 5) '\(label)': station code contains a control character (\(name)); its values are quarantined"),
                     "\(report.notes)")
         }
@@ -188,8 +190,10 @@ struct BadInputTests {
         let quarantine = try #require(FileManager.default.contents(atPath: quarantinePath))
         #expect(!quarantine.contains(0) && !quarantine.contains(0x1B), "control characters are never written raw into the quarantine")
         // The store itself names the problem, should a caller hand it such a code.
-        #expect(throws: StoreError.invalidSeriesCode("A\u{0}", problem: "station code contains a control character (NUL, U+0000)")) {
+        #expect {
             _ = try store.resolve([SeriesKey(station: "A\u{0}", pollutant: .pm25)])
+        } throws: { error in
+            "\(error)" == "'A\\u{0}': station code contains a control character (NUL, U+0000); no series was added"
         }
         // A long CSV's station cell too.
         let long = "station,time,pollutant,value\n10\u{0}01A,2019-01-05T09:00+08:00,PM2.5,5\n1001A,2019-01-05T10:00+08:00,PM2.5,6\n"

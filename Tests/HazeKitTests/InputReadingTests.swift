@@ -133,6 +133,41 @@ struct InputReadingTests {
         #expect(Self.wideBatch(lf, fastRows: true) == Self.wideBatch(Self.crlf(lf), fastRows: true))
     }
 
+    /// `bytes` with its line ends (LF or CR LF) made CR alone, as classic Mac OS wrote text.
+    static func crOnly(_ bytes: [UInt8]) -> [UInt8] {
+        bytes.filter { $0 != 0x0D }.map { $0 == 0x0A ? 0x0D : $0 }
+    }
+
+    @Test("lines ending with CR alone (classic Mac OS) are read as lines in every text format, with a note; never one header line and nothing stored")
+    func crOnlyLineEnds() throws {
+        // A real day file: the same batch as with LF.
+        let day = try IngestSource.file(try #require(TestPaths.cnemcFiles.first)).load().bytes.filter { $0 != 0x0D }
+        #expect(Self.wideBatch(Self.crOnly(day), fastRows: true) == Self.wideBatch(day, fastRows: true))
+        #expect(Self.wideBatch(Self.crOnly(day), fastRows: false) == Self.wideBatch(day, fastRows: false))
+        // Each format through the ingest, detected: what its LF text stores, and a note saying why.
+        let long = "station,time,pollutant,value\n1001A,2019-01-05T09:00+08:00,PM2.5,5\n1001A,2019-01-05T10:00+08:00,PM10,6\n"
+        let hourly = try String(contentsOfFile: TestPaths.fixtures + "/cnemc-hourly/mixed.csv", encoding: .utf8)
+        for (name, text) in [("day.csv", String(decoding: day, as: UTF8.self)), ("long.csv", long), ("hourly.csv", hourly)] {
+            var stored: [Int] = []
+            for bytes in [Array(text.utf8), Self.crOnly(Array(text.utf8))] {
+                let store = try Store(directory: TestPaths.temporaryDirectory("haze-cr"), access: .readWrite, creating: .standard)
+                let options = IngestOptions(unknownStations: .store, latestHour: Hour(500_000))
+                let report = try Ingester(store: store, registry: registry, options: options).ingest(.payload(name: name, bytes: bytes))
+                #expect(report.failure == nil, "\(name): \(report.failure ?? "")")
+                stored.append(report.stored)
+                let noted = report.notes.contains("\(name): its lines end with CR alone (classic Mac OS: no LF in the file); each CR was read as a line break")
+                #expect(noted == (bytes.contains(0x0D) && !bytes.contains(0x0A)), "\(name): \(report.notes)")
+            }
+            #expect(stored[0] > 0 && stored[1] == stored[0], "\(name): \(stored)")
+        }
+        // A station list.
+        let list = try String(contentsOfFile: TestPaths.fixtures + "/registry/bom-crlf/zhoukou.csv", encoding: .utf8)
+        let directory = TestPaths.temporaryDirectory("haze-cr-registry")
+        #expect(FileManager.default.createFile(atPath: directory + "/zhoukou.csv", contents: Data(Self.crOnly(Array(list.utf8)))))
+        let stations = try StationRegistry.load(directory: directory, cache: nil)
+        #expect(stations.stations.map(\.code) == ["2067A", "2068A", "2069A", "2070A"])
+    }
+
     @Test("a FIFO, <(cat f) and /dev/stdin are read to their end")
     func streams() async throws {
         let directory = TestPaths.temporaryDirectory("haze-input-stream")

@@ -1,6 +1,7 @@
 import Foundation
 
-/// A byte-level CSV scanner over an in-memory buffer (RFC 4180 with CRLF or LF).
+/// A byte-level CSV scanner over an in-memory buffer (RFC 4180 with CRLF or
+/// LF; lines ending with CR alone are read as LF lines, see `LineBreaks`).
 ///
 /// It hands out byte ranges rather than strings so the ingest hot path never
 /// allocates per cell; only fields a caller asks for become `String`s.
@@ -17,9 +18,11 @@ package struct CSVScanner {
     static let lf = UInt8(ascii: "\n")
     static let cr = UInt8(ascii: "\r")
 
-    /// Starts after a UTF-8 byte-order mark if there is one.
+    /// Starts after a UTF-8 byte-order mark if there is one. Lines ending
+    /// with CR alone are read as lines (`LineBreaks.normalized`: positions stay
+    /// those of `bytes`).
     package init(bytes: [UInt8]) {
-        self.bytes = bytes
+        self.bytes = LineBreaks.normalized(bytes)
         self.position = TextEncoding.hasUTF8BOM(bytes) ? 3 : 0
     }
 
