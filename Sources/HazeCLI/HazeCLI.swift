@@ -50,11 +50,22 @@ public enum HazeCLI {
         return text
     }
 
-    /// Runs a command line (without the program name) and returns the exit status.
+    /// Runs a command line (without the program name) and returns the exit
+    /// status: 74 when its output could not all be written to stdout (said on
+    /// stderr), unless the command already failed with a status of its own.
     public static func run(_ arguments: [String], context: CommandContext) -> Int32 {
         // A registry parsed by this command leaves its image for the next run, written
         // once the command has answered (see `RegistryCache`).
         defer { RegistryCache.writeDeferredImages() }
+        let status = dispatch(arguments, context: context)
+        guard let failure = context.console.outputFailure else { return status }
+        context.console.note(Console.outputFailureMessage(failure))
+        // 0, and haze alert's 1 and 2, say what was found; the output saying it is incomplete.
+        return status <= ExitCode.critical.rawValue ? ExitCode.ioError.rawValue : status
+    }
+
+    /// Runs a command line and returns its status (`run` adds what befell stdout).
+    private static func dispatch(_ arguments: [String], context: CommandContext) -> Int32 {
         let console = context.console
         guard let first = arguments.first else {
             console.err(help)

@@ -69,6 +69,25 @@ struct FaultTests {
         #expect(query.stdout.contains("2019-01-01T01:00+08:00,1001A,PM2.5,10,1"), "\(query.stdout)")
     }
 
+    @Test("stdout that cannot be written (over ulimit -f, a full disk): an error saying so and exit 74, never a trap")
+    func outputNotWritten() async throws {
+        let file = TestPaths.temporaryDirectory("haze-stdout") + "/help.txt"
+        let haze = "'" + TestPaths.haze + "'"
+        // bash's `ulimit -f 1`: 1024 bytes; the help is longer. SIGXFSZ is ignored by haze itself.
+        let limited = try await Processes.run("/bin/bash", ["-c", "ulimit -f 1; exec \(haze) ingest --help > '\(file)'"])
+        #expect(limited.status == ExitCode.ioError.rawValue, "\(limited.status): \(limited.stderr)")
+        #expect(limited.stderr.contains("haze: error: writing standard output failed: File too large — over this process's file-size limit (ulimit -f); the output is incomplete"),
+                "\(limited.stderr)")
+        #expect(!limited.stderr.contains("Fatal error"), "\(limited.stderr)")
+        let written = try #require(FileManager.default.attributesOfItem(atPath: file)[.size] as? NSNumber).intValue
+        #expect(written == 1024, "the output up to the limit, then nothing more")
+        let full = try await Processes.run("/bin/bash", ["-c", "exec \(haze) ingest --help > /dev/full"])
+        #expect(full.status == ExitCode.ioError.rawValue, "\(full.status): \(full.stderr)")
+        #expect(full.stderr.contains("writing standard output failed: No space left on device — the disk is full"), "\(full.stderr)")
+        var info = stat()
+        #expect(stat("/dev/full", &info) == 0 && info.st_mode & S_IFMT == S_IFCHR)
+    }
+
     @Test("a disk full before the first ring exists leaves no store, and says so")
     func diskFullOnCreate() async throws {
         let store = TestPaths.temporaryDirectory("haze-fault-new") + "/store"
