@@ -36,16 +36,27 @@ public struct IngestRun {
     public func run(_ paths: [String], progress: ((Int, Int, String) -> Void)? = nil) throws(StoreError) -> IngestRunReport {
         let started = Date()
         let (sources, missing) = IngestSource.expand(paths)
+        // One sync per batch (its journal record), the rings synced once at the
+        // end — and when the run stops on an error, for what it wrote before.
+        let durability = store.durability
+        store.durability = .endOfRun
+        defer { store.durability = durability }
+        do {
+            return try run(sources, missing: missing, started: started, progress: progress)
+        } catch {
+            try? store.makeDurable()
+            throw error
+        }
+    }
+
+    private func run(_ sources: [IngestSource], missing: [String], started: Date,
+                     progress: ((Int, Int, String) -> Void)?) throws(StoreError) -> IngestRunReport {
         var report = IngestRunReport()
         report.missing = missing
         for _ in missing {
             report.summary.sources += 1
             report.summary.failedSources += 1
         }
-        // One sync per batch (its journal record), the rings synced once at the end.
-        let durability = store.durability
-        store.durability = .endOfRun
-        defer { store.durability = durability }
         let ingester = Ingester(store: store, registry: registry, options: options)
         let rawArchive = archive ? RawArchive(store: store) : nil
         // Sources are read and parsed ahead on worker threads; this thread

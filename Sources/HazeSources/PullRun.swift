@@ -50,11 +50,17 @@ public struct PullRun {
         let durability = store.durability
         store.durability = .endOfRun
         defer { store.durability = durability }
-        for source in sources {
-            var pulled = try puller.pull(source, since: since, until: until)
-            pulled.notes = pulled.notes.map(Redaction.redact(text:))
-            pulled.failed = pulled.failed.map(Redaction.redact(text:))
-            report.sources.append(pulled)
+        do {
+            for source in sources {
+                var pulled = try puller.pull(source, since: since, until: until)
+                pulled.notes = pulled.notes.map(Redaction.redact(text:))
+                pulled.failed = pulled.failed.map(Redaction.redact(text:))
+                report.sources.append(pulled)
+            }
+        } catch {
+            // What was written before the error reaches the disk too.
+            try? store.makeDurable()
+            throw error
         }
         try store.makeDurable()
         // What `haze status` reads in O(1) (once per run, O(window)).

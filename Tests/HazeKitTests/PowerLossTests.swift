@@ -305,6 +305,28 @@ struct PowerLossTests {
         #expect(try RingBytes(target) == RingBytes(played.reference))
     }
 
+    @Test("ingest --archive: a batch's payloads are synced in raw/ before its journal record, the rings after the last batch")
+    func rawBeforeRings() throws {
+        let registry = try StationRegistry.load(directory: TestPaths.stations)
+        let directory = TestPaths.temporaryDirectory("haze-raw-order") + "/store"
+        final class Order: @unchecked Sendable {
+            let lock = NSLock()
+            var syncs: [String] = []
+            func add(_ path: String) {
+                lock.lock()
+                defer { lock.unlock() }
+                syncs.append(path.contains("/raw/") ? "raw" : path.hasSuffix("/" + WriteSequence.fileName) ? "journal"
+                             : path.hasSuffix(".ring") ? "ring" : path)
+            }
+        }
+        let order = Order()
+        try SyncCount.$observer.withValue({ path, _ in order.add(path) }) {
+            let store = try Store(directory: directory, access: .readWrite, creating: .standard, durability: .endOfRun)
+            _ = try IngestRun(store: store, registry: registry, archive: true).run(Array(TestPaths.cnemcFiles[0 ..< 5]))
+        }
+        #expect(order.syncs == ["raw", "raw", "raw", "raw", "raw", "journal", "ring", "ring"], "\(order.syncs)")
+    }
+
     @Test("a run syncs once per batch and twice at its end, into a new store as into an old one")
     func syncsPerRun() throws {
         let registry = try StationRegistry.load(directory: TestPaths.stations)
