@@ -43,8 +43,8 @@ public enum HazeCLI {
 
         Run `haze <command> --help` for a command's options and examples.
         Environment: HAZE_STORE (default store directory), HAZE_STATIONS (registry directory),
-        HAZE_CACHE (the registry's compiled image: an absolute path, by default $XDG_CACHE_HOME/haze
-        or ~/.cache/haze; off: none).
+        HAZE_CACHE (the registry's compiled image and rankings' units: an absolute path, by default
+        $XDG_CACHE_HOME/haze or ~/.cache/haze; off: none).
 
         """
         return text
