@@ -49,6 +49,33 @@ public struct DailyRow {
         return DailyValue(packed: file.u64(offset + 8 * series), code: codes[series])
     }
 
+    /// `validMeans(of:)` of every group of `series` (`series[group]`), each
+    /// added in the order given.
+    package func validMeans(of series: [Int], groups: [Range<Int>]) -> [(sum: Double, count: Int)] {
+        // `validMeans(of:)` of each group, the row and the arrays' storage taken once:
+        // a province's ranking asks for 1 000 units a day (per unit, the arrays'
+        // retains and releases were most of the time).
+        let row = file.buffer(offset, codes.count * 8)
+        var result: [(sum: Double, count: Int)] = []
+        result.reserveCapacity(groups.count)
+        codes.withUnsafeBufferPointer { codes in
+            series.withUnsafeBufferPointer { series in
+                for group in groups {
+                    var sum = 0.0, count = 0
+                    for s in series[group.clamped(to: 0 ..< series.count)] where s >= 0 && s < codes.count {
+                        let packed = UInt64(littleEndian: row.loadUnaligned(fromByteOffset: 8 * s, as: UInt64.self))
+                        if let mean = DailyValue.validMean(packed: packed, code: codes[s]) {
+                            sum += mean
+                            count += 1
+                        }
+                    }
+                    result.append((sum, count))
+                }
+            }
+        }
+        return result
+    }
+
     /// The sum and number of the valid daily means of `series`, added in the
     /// order given: a unit's day is their mean. One call per unit and day
     /// instead of one per station (the subscript does not inline across modules).

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Foundation
 import HazeModel
+import Synchronization
 
 /// A haze store: a directory holding the hourly and daily rings, the writer's
 /// lock, the quarantine and the logs.
@@ -229,10 +230,67 @@ public final class Store {
     }
 
     /// Checks the daily rows of `days` in the window against their checksums,
-    /// in date order: the first damaged day is thrown. (On both cores it was
-    /// no faster here — a province's month 23 ms instead of 24 — so one thread.)
+    /// in date order: the first damaged day is thrown, and the days after it
+    /// are not marked checked. The rows not checked yet are checked on both
+    /// cores (a row's check only reads the mapped file), then recorded in date
+    /// order: a province's month is 4.65 million slots, and `haze rank` now
+    /// checks them while the other core has little else to do.
     package func verifyDailyRows(_ days: Range<Day>) throws(StoreError) {
-        for day in days { _ = try dailyRow(on: day) }
+        try record(check(Array(days), lookups: []))
+    }
+
+    /// What a ranking reads first, made on both cores at once: the daily rows
+    /// of each range of `days` checked (as `verifyDailyRows`, but a damaged
+    /// row is only left unchecked — the ranking meets it again and throws
+    /// where it always does) and the station lookups of `pollutants`.
+    package func prepareReading(_ days: [Range<Day>], lookups pollutants: [Pollutant]) {
+        let checked = check(days.flatMap { $0 }, lookups: pollutants.map(\.rawValue))
+        for (code, lookup) in checked.lookups where self.lookups[Int(code)] == nil { self.lookups[Int(code)] = lookup }
+        try? record(checked)
+    }
+
+    /// The rows of `days` not checked yet, checked, and the lookups of `codes`
+    /// not made yet, made: each a piece of work on either core.
+    private func check(_ days: [Day], lookups codes: [UInt8]) -> (days: [Day], verdicts: [RowVerdict], lookups: [(UInt8, [String: Int])]) {
+        let window = daily.presentDays
+        var seen = Set<Int>()
+        let pending = days.filter { window?.contains($0) == true && !verifiedDays.contains($0.index) && seen.insert($0.index).inserted }
+        let missing = codes.filter { self.lookups[Int($0)] == nil }
+        // The ring is shared with the other core for reads only: `verify` reads the
+        // mapped rows and directory through its immutable geometry, and nothing
+        // writes the ring while this store's one thread waits here. The table is a value.
+        nonisolated(unsafe) let ring = daily.ring
+        let codesOfSeries = self.pollutantCodes, table = self.table
+        let work = pending.count + missing.count
+        let verdicts = Mutex([RowVerdict?](repeating: nil, count: pending.count))
+        let made = Mutex([[String: Int]?](repeating: nil, count: missing.count))
+        // One piece of work per row and per lookup, taken by whichever core is free.
+        if work > 0 {
+            DispatchQueue.concurrentPerform(iterations: work) { i in
+                if i < pending.count {
+                    let verdict = ring.verify(pending[i], pollutantCodes: codesOfSeries)
+                    verdicts.withLock { $0[i] = verdict }
+                } else {
+                    let lookup = table.lookup(code: missing[i - pending.count])
+                    made.withLock { $0[i - pending.count] = lookup }
+                }
+            }
+        }
+        let found = verdicts.withLock { $0 }
+        let madeLookups = made.withLock { $0 }
+        return (pending,
+                pending.indices.map { found[$0] ?? ring.verify(pending[$0], pollutantCodes: codesOfSeries) },
+                missing.indices.map { (missing[$0], madeLookups[$0] ?? table.lookup(code: missing[$0])) })
+    }
+
+    /// Marks the rows checked as such, in date order, up to the first damaged one (thrown).
+    private func record(_ checked: (days: [Day], verdicts: [RowVerdict], lookups: [(UInt8, [String: Int])])) throws(StoreError) {
+        for (day, verdict) in zip(checked.days, checked.verdicts) {
+            if case .damaged(let why) = verdict {
+                throw .corrupt(path: dailyPath, detail: "the daily row of \(day) is damaged (\(why))")
+            }
+            verifiedDays.insert(day.index)
+        }
     }
 
     /// The row of an hour inside the readable window, or nil outside it.

@@ -121,10 +121,7 @@ public struct MonthlyRanking: Sendable {
     /// row is not marked checked, so the ranking meets it again and throws
     /// where it always does; for doing it while the registry loads.
     package static func prepare(store: Store, month: Month, pollutants: [Pollutant]) {
-        let aggregation = Aggregation(store: store)
-        try? aggregation.requireIntact(month.days)
-        if let earlier = month.yearEarlier { try? aggregation.requireIntact(earlier.days) }
-        for pollutant in pollutants { _ = store.index(of: SeriesKey(station: "", pollutant: pollutant)) }
+        store.prepareReading([month.days] + (month.yearEarlier.map { [$0.days] } ?? []), lookups: pollutants)
     }
 
     /// A ranking computed elsewhere (inside ClickHouse, `rank --engine

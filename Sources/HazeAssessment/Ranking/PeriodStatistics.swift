@@ -119,24 +119,55 @@ extension Aggregation {
         // period. Periods are in date order and do not overlap (`RankingUnit.periods`).
         // A day without a row is no data whatever the members: without any row (a
         // month a year earlier the store never held) no series is looked up.
+        // Every unit's periods and their series are kept flat (one array each): per
+        // unit and day, nested arrays cost retains and releases that were most of the time.
         let anyRow = rows.rows.contains { $0 != nil }
-        let periods: [[(days: Range<Day>, series: [Int])]] = units.map { unit in
-            unit.periods.filter { $0.days.overlaps(days) }.map { ($0.days, anyRow ? series(of: $0.stations, pollutant) : []) }
+        var pool: [Int] = []
+        var periods: [(days: Range<Day>, series: Range<Int>)] = []
+        var unitPeriods: [Range<Int>] = []
+        unitPeriods.reserveCapacity(units.count)
+        for unit in units {
+            let first = periods.count
+            for period in unit.periods where period.days.overlaps(days) {
+                let start = pool.count
+                if anyRow { pool += series(of: period.stations, pollutant) }
+                periods.append((period.days, start ..< pool.count))
+            }
+            unitPeriods.append(first ..< periods.count)
         }
-        var next = [Int](repeating: 0, count: units.count)
+        var next = unitPeriods.map(\.lowerBound)
         var result: [[(day: Day, mean: Double?)]] = units.map { _ in
             var values: [(day: Day, mean: Double?)] = []
             values.reserveCapacity(days.count)
             return values
         }
+        // Per day: each unit's group of series that day (-1: no members that day).
+        var group = [Int](repeating: -1, count: units.count)
+        var groups: [Range<Int>] = []
+        groups.reserveCapacity(units.count)
         for day in days {
             let row = rows[day]
+            groups.removeAll(keepingCapacity: true)
             for u in units.indices {
                 var k = next[u]
-                while k < periods[u].count && periods[u][k].days.upperBound <= day { k += 1 }
+                while k < unitPeriods[u].upperBound && periods[k].days.upperBound <= day { k += 1 }
                 next[u] = k
-                let counted = k < periods[u].count && periods[u][k].days.contains(day)
-                result[u].append((day, counted ? Self.unitDay(periods[u][k].series, in: row).validMean : nil))
+                if k < unitPeriods[u].upperBound && periods[k].days.contains(day) {
+                    group[u] = groups.count
+                    groups.append(periods[k].series)
+                } else {
+                    group[u] = -1
+                }
+            }
+            // A unit's day: the mean of its members' valid daily means (`unitDay`).
+            let means = row?.validMeans(of: pool, groups: groups) ?? []
+            for u in units.indices {
+                let g = group[u]
+                guard g >= 0, g < means.count, means[g].count > 0 else {
+                    result[u].append((day, nil))
+                    continue
+                }
+                result[u].append((day, means[g].sum / Double(means[g].count)))
             }
         }
         return result
