@@ -187,9 +187,16 @@ public struct DailyValue: Hashable, Sendable {
     /// `DailyValue(packed:code:).validMean` without building the value (and
     /// its O3 statistics): a unit's day sums thousands of them.
     @inline(__always) package static func validMean(packed: UInt64, code: UInt8) -> Double? {
-        guard packed != 0, DailyRing.isValidRaw(packed, code: code) else { return nil }
+        validMean(packed: packed, code: code, maximum: UInt64(HourlyRing.maximumValue), minimumHours: Validity.minimumHoursPerDay)
+    }
+
+    /// The same with `HourlyRing.maximumValue` and `Validity.minimumHoursPerDay`
+    /// given: read once before a loop over thousands of slots (a global of
+    /// another module is a call per read).
+    @inline(__always) package static func validMean(packed: UInt64, code: UInt8, maximum: UInt64, minimumHours: Int) -> Double? {
+        guard packed != 0, DailyRing.isValidRaw(packed, code: code, maximum: maximum) else { return nil }
         let hours = Int(packed & 0x1F)
-        guard hours >= Validity.minimumHoursPerDay else { return nil }
+        guard hours >= minimumHours else { return nil }
         return Double(Int((packed >> 5) & 0x3_FFFF)) / Double(hours)
     }
 

@@ -56,6 +56,7 @@ public struct DailyRow {
         // a province's ranking asks for 1 000 units a day (per unit, the arrays'
         // retains and releases were most of the time).
         let row = file.buffer(offset, codes.count * 8)
+        let maximum = UInt64(HourlyRing.maximumValue), minimumHours = Validity.minimumHoursPerDay
         var result: [(sum: Double, count: Int)] = []
         result.reserveCapacity(groups.count)
         codes.withUnsafeBufferPointer { codes in
@@ -64,7 +65,7 @@ public struct DailyRow {
                     var sum = 0.0, count = 0
                     for s in series[group.clamped(to: 0 ..< series.count)] where s >= 0 && s < codes.count {
                         let packed = UInt64(littleEndian: row.loadUnaligned(fromByteOffset: 8 * s, as: UInt64.self))
-                        if let mean = DailyValue.validMean(packed: packed, code: codes[s]) {
+                        if let mean = DailyValue.validMean(packed: packed, code: codes[s], maximum: maximum, minimumHours: minimumHours) {
                             sum += mean
                             count += 1
                         }
