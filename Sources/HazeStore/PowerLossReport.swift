@@ -30,6 +30,7 @@ public struct PowerLossReport: Equatable, Sendable {
     /// not be read and were made again, empty.
     public var recreated = false
 
+    /// An empty report: nothing lost, nothing to re-ingest.
     public init() {}
 
     /// How many hours must be ingested again.
