@@ -146,3 +146,24 @@ struct DisplayWidthTests {
         #expect(Set(lines.map(DisplayWidth.of)).count == 1, "every line has the same display width: \(lines)")
     }
 }
+
+@Suite("Model: station codes", .onTestThreads)
+struct StationCodeTests {
+    @Test("a code is refused for exactly Unicode's control characters (general category Cc), found by bytes, not by the property table")
+    func controlCharactersAreUnicodesCc() {
+        // Every scalar of the first planes and the last, alone and inside a code.
+        let scalars = (0 ... 0x2FFFF).compactMap(Unicode.Scalar.init) + (0xE0000 ... 0x10FFFF).compactMap(Unicode.Scalar.init)
+        var wrong: [UInt32] = []
+        for scalar in scalars {
+            let isCc = scalar.properties.generalCategory == .control
+            let alone = SeriesKey.codeProblem(String(scalar))
+            let inside = SeriesKey.codeProblem("1" + String(scalar) + "A")
+            let saysControl = { (problem: String?) in problem?.contains("control character") == true }
+            if saysControl(alone) != isCc || saysControl(inside) != isCc { wrong.append(scalar.value) }
+        }
+        #expect(wrong.isEmpty, "misjudged: \(wrong.prefix(20).map { String($0, radix: 16) })")
+        #expect(SeriesKey.codeProblem("1001A") == nil && SeriesKey.codeProblem("监测站\u{C2}A") == nil)
+        #expect(SeriesKey.codeProblem("A\u{85}") == "station code contains a control character (U+0085)")
+        #expect(SeriesKey.codeProblem(String(repeating: "é", count: 13)) == "station code longer than 24 bytes")
+    }
+}
