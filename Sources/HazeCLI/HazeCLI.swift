@@ -109,12 +109,7 @@ public enum HazeCLI {
             return ExitCode.usage.rawValue
         } catch let error as StoreError {
             console.note("haze: error: \(error)")
-            switch error {
-            case .notFound: return ExitCode.noInput.rawValue
-            case .locked: return ExitCode.temporaryFailure.rawValue
-            case .system: return ExitCode.ioError.rawValue
-            default: return ExitCode.dataError.rawValue
-            }
+            return ExitCode(for: error).rawValue
         } catch let error as RegistryError {
             console.note("haze: error: \(error)")
             return ExitCode.dataError.rawValue

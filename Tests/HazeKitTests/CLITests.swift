@@ -25,6 +25,14 @@ struct CLITests {
         }
     }
 
+    @Test("a store another writer holds or keeps changing exits 75 (run again), damage 65, a missing store 66")
+    func storeRefusalsAsExitStatuses() {
+        #expect(ExitCode(for: .busy(directory: "s", attempts: 50)) == .temporaryFailure)
+        #expect(ExitCode(for: .locked(directory: "s")) == .temporaryFailure)
+        #expect(ExitCode(for: .notFound(directory: "s")) == .noInput)
+        #expect(ExitCode(for: .invalidConfiguration("x")) == .dataError)
+    }
+
     @Test("usage errors say what is wrong and suggest the near miss")
     func usageErrors() {
         let typo = InProcess(["querry"])

@@ -114,13 +114,11 @@ public struct RegistryCache: Sendable {
             return .notWritten("the registry's files are larger than any image read")
         }
         let folder: CacheDirectory
-        switch CacheDirectory.preparing(directory, makingParent: makesParent) {
+        switch folderWithRoom(keeping: Self.keptImages, perGroup: Self.keptPerDirectory, group: Self.directoryGroup,
+                              isEntry: Self.isImageName) {
         case .success(let opened): folder = opened
         case .failure(let refusal): return .notWritten(refusal.reason)
         }
-        // Room for this one; a killed writer's leftovers go even when this write fails.
-        folder.prune(keeping: Self.keptImages - 1, perGroup: Self.keptPerDirectory - 1, group: Self.directoryGroup,
-                     isImage: Self.isImageName, isTemporary: Self.isTemporaryName)
         let bytes = RegistryImage.encode(registry, fingerprint: fingerprint)
         guard bytes.count <= imageLimit else {
             return .notWritten("the image would be \(bytes.count) bytes, more than is ever read")
@@ -128,6 +126,18 @@ public struct RegistryCache: Sendable {
         let name = Self.imageName(for: fingerprint.directory, loader: fingerprint.loader)
         if let refusal = folder.replace(name, with: bytes) { return .notWritten(refusal) }
         return .written
+    }
+
+    /// The cache folder, made if need be, with room for one more entry of
+    /// the kind `isEntry` names: at most `kept` of them, `perGroup` of one
+    /// group, the new one included. A killed writer's leftovers go even when
+    /// the write that follows fails.
+    private func folderWithRoom(keeping kept: Int, perGroup: Int, group: (String) -> Substring,
+                                isEntry: (String) -> Bool) -> Result<CacheDirectory, CacheDirectory.Refusal> {
+        CacheDirectory.preparing(directory, makingParent: makesParent).map { folder in
+            folder.prune(keeping: kept - 1, perGroup: perGroup - 1, group: group, isImage: isEntry, isTemporary: Self.isTemporaryName)
+            return folder
+        }
     }
 
     // MARK: Derivations
@@ -171,12 +181,11 @@ public struct RegistryCache: Sendable {
             return .notWritten("the registry's files and the derivation are larger than any entry read")
         }
         let folder: CacheDirectory
-        switch CacheDirectory.preparing(directory, makingParent: makesParent) {
+        switch folderWithRoom(keeping: Self.keptDerivations, perGroup: Self.keptDerivationsPerDirectory, group: Self.derivationGroup,
+                              isEntry: Self.isDerivationName) {
         case .success(let opened): folder = opened
         case .failure(let refusal): return .notWritten(refusal.reason)
         }
-        folder.prune(keeping: Self.keptDerivations - 1, perGroup: Self.keptDerivationsPerDirectory - 1, group: Self.derivationGroup,
-                     isImage: Self.isDerivationName, isTemporary: Self.isTemporaryName)
         let name = Self.derivationName(for: fingerprint.directory, loader: fingerprint.loader, key: key)
         if let refusal = folder.replace(name, with: RegistryDerivation.encode(key: key, body: body, fingerprint: fingerprint)) {
             return .notWritten(refusal)
