@@ -11,7 +11,8 @@ Prints timings as JSON on stdout; writes the ranking as CSV to --out.
 
 usage: pandas_pipeline.py --data DIR --registry DIR --month 2019-01 --level city --out ranking.csv
 """
-import argparse, glob, json, os, time
+import argparse
+import io, glob, json, os, time
 
 t0 = time.perf_counter()
 import numpy as np
@@ -19,8 +20,33 @@ import pandas as pd
 t_import = time.perf_counter() - t0
 
 
-def registry(path):
-    frames = [pd.read_csv(f, dtype=str, keep_default_na=False) for f in sorted(glob.glob(os.path.join(path, '*.csv')))]
+def station_list(path):
+    """A station list without its '#' comment lines; None for the registry's other files (units, aliases)."""
+    with open(path, encoding='utf-8') as f:
+        text = ''.join(line for line in f if not line.startswith('#'))
+    frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    return frame if {'code', 'city', 'district', 'control'} <= set(frame.columns) else None
+
+
+def registry(path, month):
+    # The station lists of the folder, and the dated national list in force on the
+    # month's first day (the oldest applies before its date), as haze reads them.
+    lists = sorted(glob.glob(os.path.join(path, '*.csv')))
+    dated = sorted(glob.glob(os.path.join(path, 'national', '????-??-??.csv')))
+    if dated:
+        first = month + '-01'
+        in_force = [f for f in dated if os.path.basename(f)[:10] <= first]
+        lists.append(in_force[-1] if in_force else dated[0])
+    frames = [frame for frame in (station_list(f) for f in lists) if frame is not None]
+    # Spellings of one city across the lists, named as haze names them (city-aliases.csv).
+    aliases = os.path.join(path, 'city-aliases.csv')
+    if os.path.exists(aliases):
+        with open(aliases, encoding='utf-8') as f:
+            table = pd.read_csv(io.StringIO(''.join(l for l in f if not l.startswith('#'))), dtype=str, keep_default_na=False)
+        same = table[table['use'].isin(['', 'name'])]
+        names = dict(zip(same['alias'], same['city']))
+        for frame in frames:
+            frame['city'] = frame['city'].map(lambda c: names.get(c, c))
     reg = pd.concat(frames)
     reg['control'] = reg['control'].str.lower().isin(['1', 'y', 'yes', 'true'])
     merged = reg.groupby('code').agg(city=('city', lambda s: next((v for v in s if v), '')),
@@ -49,13 +75,17 @@ def main():
     timings['read'] = time.perf_counter() - start
 
     t = time.perf_counter()
-    long = wide.melt(id_vars=['date', 'hour', 'type'], var_name='station', value_name='value').dropna(subset=['value'])
+    # A day is hour labels 1-24, as haze's stores count it (README, `haze init --day-hours`):
+    # a file's hour 0 ends the day before.
+    dates = pd.to_datetime(wide['date'].astype(str), format='%Y%m%d')
+    wide['date'] = (dates - pd.to_timedelta((wide['hour'] == 0).astype(int), unit='D')).dt.strftime('%Y%m%d').astype(int)
+    long = wide.drop(columns=['hour']).melt(id_vars=['date', 'type'], var_name='station', value_name='value').dropna(subset=['value'])
     timings['reshape'] = time.perf_counter() - t
 
     t = time.perf_counter()
     daily = long.groupby(['station', 'type', 'date'])['value'].agg(['mean', 'count']).reset_index()
     daily = daily[daily['count'] >= 20]
-    reg = registry(a.registry)
+    reg = registry(a.registry, a.month)
     reg = reg[~reg['control']]
     unit_column = 'city' if a.level == 'city' else 'district'
     reg = reg[reg[unit_column] != '']
@@ -77,6 +107,7 @@ def main():
 
     out = monthly.rename(columns={unit_column: 'unit', 'type': 'pollutant', 'count': 'valid_days'})
     out['mean'] = out['rounded'].astype('Int64')
+    out['valid'] = out['valid'].map({True: 'true', False: 'false'})  # as haze writes it
     out[['pollutant', 'unit', 'rank', 'mean', 'valid_days', 'valid']].sort_values(['pollutant', 'rank', 'unit']).to_csv(a.out, index=False)
     timings['rows'] = int(len(long))
     timings['files'] = len(files)
