@@ -107,7 +107,6 @@ def main():
 
     out = monthly.rename(columns={unit_column: 'unit', 'type': 'pollutant', 'count': 'valid_days'})
     out['mean'] = out['rounded'].astype('Int64')
-    out['valid'] = out['valid'].map({True: 'true', False: 'false'})  # as haze writes it
     out[['pollutant', 'unit', 'rank', 'mean', 'valid_days', 'valid']].sort_values(['pollutant', 'rank', 'unit']).to_csv(a.out, index=False)
     timings['rows'] = int(len(long))
     timings['files'] = len(files)
