@@ -41,7 +41,7 @@ measure_haze() {  # label binary tmpdir
   cpu=$(sed -n 's/^CPU time.*min \([0-9.]*\) ms.*/\1/p' <<<"$out")
   syncs=$(sed -n 's/.*syncs (msync, fsync) per run: \([0-9]*\).*/\1/p' <<<"$out")
   rss=$(sed -n 's/^peak RSS: \([0-9.]*\) MiB.*/\1/p' <<<"$out")
-  echo "$1 $wall $cpu $syncs $rss" >>"$work/results"
+  echo "$1 $wall ${cpu:-nan} ${syncs:-nan} ${rss:-nan}" >>"$work/results"  # an older haze-bench may not print them
   if [ "$round" = 1 ]; then echo "== $1: $2"; grep -E "values stored|hourly ring" <<<"$out" || true; fi
 }
 
@@ -72,7 +72,8 @@ print("| tool | wall best | wall median | CPU best | syncs | peak RSS |")
 print("|---|---:|---:|---:|---:|---:|")
 for tool, runs in tools.items():
     walls = [r[0] for r in runs]
-    extra = ["%.1f ms" % min(r[1] for r in runs), "%d" % runs[0][2], "%.1f MiB" % max(r[3] for r in runs)] if len(runs[0]) > 1 else ["", "", ""]
+    shown = lambda format, value: "—" if value != value else format % value  # nan: not printed by that haze-bench
+    extra = [shown("%.1f ms", min(r[1] for r in runs)), shown("%d", runs[0][2]), shown("%.1f MiB", max(r[3] for r in runs))] if len(runs[0]) > 1 else ["", "", ""]
     print("| %s | %.1f ms | %.1f ms | %s |" % (tool, min(walls), statistics.median(walls), " | ".join(extra)))
 ceiling = [r[0] for r in tools["ceiling"]]
 print()
