@@ -66,6 +66,26 @@ public enum AlertKind: Sendable, Equatable {
     }
 }
 
+extension AlertKind {
+    /// The most hours before an evaluated hour the kind reads hourly values
+    /// of: its window, and a day more for the rolling 24-hour means and the
+    /// night-rise's comparison with the hours before (trend rules read days).
+    var hoursRead: Int {
+        let window: Int = switch self {
+        case .threshold(_, let hours), .ratio(_, let hours), .excess(_, _, _, let hours, _),
+             .feed(let hours), .coverage(_, _, let hours): hours
+        case .nightRise(_, _, let hours, _, _, _): hours
+        case .rolling, .episode: 24
+        case .trend: 0
+        case .data(let check):
+            switch check {
+            case .missing(let hours), .flat(_, let hours), .pm25AbovePM10(_, let hours), .drop(_, _, let hours, _): hours
+            }
+        }
+        return max(window, 24) + 24
+    }
+}
+
 /// The station-health checks of `data` rules.
 public enum DataCheck: Sendable, Equatable {
     /// No value of either pollutant for ≥ `hours` hours.

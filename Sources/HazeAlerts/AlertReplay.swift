@@ -112,6 +112,12 @@ public struct AlertReplay {
                                 window: window.window.map { "\(zone.format($0.lowerBound)) … \(zone.format($0.upperBound))" } ?? "no hours")
                         }
                     }
+                    // The chunk's hours and those its rules look back over, checked first (once per opened store).
+                    do throws(StoreError) {
+                        try store.verifyHourlyRows(chunk.lowerBound.advanced(by: -rules.hoursRead) ..< chunk.upperBound.advanced(by: 1))
+                    } catch {
+                        throw AlertRunError.store(error)
+                    }
                     // The episodes as they were before this chunk: a rerun starts from them again.
                     var working = tracker
                     var events: [AlertEvent] = []

@@ -160,6 +160,11 @@ public struct AlertRun {
             }
             var working = lookBack ? AlertState() : state
             let plan = Alerter.Plan(through: (dataThrough, now), catchUp: max(1, options.catchUpHours), fromCursors: !lookBack)
+            // The hours the rules can read — those evaluated and those before
+            // them a rule looks back over — are checked first: an alert is
+            // never raised (nor an episode closed) on a damaged row.
+            let firstRead = dataThrough.advanced(by: -(max(1, options.catchUpHours) + rules.hoursRead))
+            do throws(StoreError) { try store.verifyHourlyRows(firstRead ..< dataThrough.advanced(by: 1)) } catch { throw AlertRunError.store(error) }
             let outcome = alerter.evaluate(plan, state: &working)
             let covered = Set(AlertTimeline.allCases.flatMap { alerter.coveredSubjects($0).map(\.stateKey) })
             return Evaluation(zone: zone, state: working, outcome: outcome, newest: newest, dataThrough: dataThrough, now: now,

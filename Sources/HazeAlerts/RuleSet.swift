@@ -9,6 +9,10 @@ public struct RuleSet: Sendable {
     /// Campaign titles by campaign id and language.
     var campaigns: [String: [String: String]]
 
+    /// The most hours before an evaluated hour any rule reads: what a run
+    /// checks against the row checksums besides the hours it evaluates.
+    var hoursRead: Int { rules.map(\.kind.hoursRead).max() ?? 0 }
+
     /// A rule set made in code; `campaigns` gives campaign titles by campaign id and language.
     public init(rules: [AlertRule], campaigns: [String: [String: String]] = [:]) {
         self.rules = rules

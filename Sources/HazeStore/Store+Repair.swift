@@ -147,6 +147,7 @@ extension Store {
             if new != 0 { edit.change(series: s, code: s < pollutantCodes.count ? pollutantCodes[s] : 0, from: 0, to: UInt64(new)) }
         }
         hourly.ring.commit(edit)
+        verifiedHours.remove(hour.index)
     }
 
     /// Replaces a whole daily row (packed slots) and writes a fresh entry.

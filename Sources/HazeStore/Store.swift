@@ -64,6 +64,8 @@ public final class Store {
     private var partners: [Int]?
     /// Daily rows whose checksum this instance has verified.
     private var verifiedDays: Set<Int> = []
+    /// Hourly rows whose checksum this instance has verified (`verifyHourlyRows`).
+    var verifiedHours: Set<Int> = []
 
     /// The zone and day convention recorded at creation: what an assessment day is.
     public var calendar: DayCalendar { hourly.ring.calendar }

@@ -88,16 +88,29 @@ struct ConcurrencyTests {
         let finalLines = final.stdout.split(separator: "\n").dropFirst().map { $0 }
         #expect(final.status == 0 && finalLines.count == 2 * 59 * 24, "\(final.stderr)")
 
-        // One `haze ingest` per file, one after the other: 59 commits for the readers to
+        // One `haze ingest` per file, one after the other: 58 commits for the readers to
         // fall between. (One run of all 59 now parses ahead and commits 16 files at a
         // time, over in about a second, and readers on a loaded machine may never see it.)
-        let writer = try Self.startShell(TestPaths.cnemcFiles.map { file in
-            ([TestPaths.haze, "ingest", "--quiet", "--store", store, "--stations", TestPaths.stations, file]).map(Self.quoted).joined(separator: " ")
+        // The first file goes in before the readers start: its ingest widens both rings
+        // to the national series, which under the full suite's load took 60 of the
+        // writer's 70 s, and readers that waited it out saw the writer finish after
+        // one round (0 answers, seen twice).
+        func ingest(_ file: String) -> [String] {
+            [TestPaths.haze, "ingest", "--quiet", "--store", store, "--stations", TestPaths.stations, file]
+        }
+        let first = try await Processes.run(TestPaths.haze, Array(ingest(TestPaths.cnemcFiles[0]).dropFirst()))
+        #expect(first.status == 0, "\(first.stderr)")
+        let writer = try Self.startShell(TestPaths.cnemcFiles.dropFirst().map { file in
+            ingest(file).map(Self.quoted).joined(separator: " ")
         }.joined(separator: " && "))
         var answers = 0, partial = 0, inconsistent: [String] = []
         var alerts: [Processes.Output] = []
-        let deadline = Date().addingTimeInterval(600)
+        // What the readers met, for the message should too few of them answer
+        // (seen twice under the full suite's load: 0 answers, nothing inconsistent).
+        var rounds = 0, notYet: [String] = []
+        let started = Date(), deadline = started.addingTimeInterval(600)
         while !Processes.hasExited(writer.0) && Date() < deadline {
+            rounds += 1
             // Three queries and, every other round, an alert run, all at once.
             var readers = try (0..<3).map { _ in try Self.start(Self.stationHours(store)) }
             if answers % 6 == 0 {
@@ -110,7 +123,10 @@ struct ConcurrencyTests {
                 if isAlert { alerts.append(output); continue }
                 guard output.status == 0 else {
                     // Before the writer's first commit there is nothing to read yet.
-                    if !Self.beforeFirstCommit(output) { inconsistent.append(output.stderr) }
+                    if !Self.beforeFirstCommit(output) { inconsistent.append(output.stderr) } else if notYet.count < 3 {
+                        notYet.append(String(format: "%.1f s: exit %d %@", Date().timeIntervalSince(started), output.status,
+                                             String(output.stderr.prefix(160))))
+                    }
                     continue
                 }
                 answers += 1
@@ -119,10 +135,15 @@ struct ConcurrencyTests {
                 if !Self.isCommittedPrefix(lines, of: finalLines) { inconsistent.append(output.stdout) }
             }
         }
+        let loopEnded = Date().timeIntervalSince(started)
         let written = await Self.finish(writer)
         #expect(written.status == 0, "the writer finished: \(written.stderr)")
         #expect(inconsistent.isEmpty, "\(inconsistent.count) inconsistent answer(s), e.g. \(inconsistent.first ?? "")")
-        #expect(answers >= 3 && partial >= 1, "readers ran while the store was being written (\(answers), \(partial) partial)")
+        #expect(answers >= 3 && partial >= 1, """
+            readers ran while the store was being written (\(answers), \(partial) partial): \(rounds) round(s) in \
+            \(String(format: "%.1f", loopEnded)) s, the writer done after \(String(format: "%.1f", Date().timeIntervalSince(started))) s; \
+            not yet readable: \(notYet)
+            """)
         for alert in alerts {
             let fine = [0, 1, 2].contains(alert.status) || Self.beforeFirstCommit(alert)
             #expect(fine, "alert: \(alert.status) \(alert.stderr)")

@@ -348,6 +348,48 @@ struct StoreCheckTests {
         #expect(Self.digest(Self.bytes(hourly)) == Self.digest(originals[0]))
     }
 
+    @Test("a flipped bit that leaves an hourly value in range (113 → 112) is never shown, exported or alerted on: every read by the hour names the damaged hour")
+    func hourlySlotFlippedInRange() throws {
+        let store = Self.store(archive: false)
+        let hourly = store + "/" + Store.hourlyFileName
+        let original = Self.bytes(hourly)
+        let opened = try Store(directory: store, access: .readOnly)
+        let series = try #require(opened.index(of: SeriesKey(station: "1001A", pollutant: .pm25)))
+        let hour = opened.zone.hour(day: Day(CivilDate(year: 2019, month: 1, day: 2)!), hourOfDay: 10)
+        let value = try #require(opened.value(series, at: hour))
+        _ = consume opened
+        // Bit 0 of the slot (value + 1): a neighbouring value, under the cap, that no range check can see.
+        let raw = UInt16(value + 1) ^ 1
+        try Self.patch(hourly, at: try Self.slotOffset(hourly, step: hour.index, series: series), [UInt8(raw & 0xFF), UInt8(raw >> 8)])
+        #expect(try Store(directory: store, access: .readOnly).value(series, at: hour) == Int(raw) - 1, "a value in range: only the checksum can tell")
+
+        let damaged = "the hourly row of 2019-01-02T10:00+08:00 is damaged"
+        let common = ["--store", store, "--stations", TestPaths.stations]
+        let reads: [(String, [String])] = [
+            ("query by the hour", ["query"] + common + ["--station", "1001A", "--pollutant", "pm2.5", "--resolution", "hour",
+                                                        "--from", "2019-01-02", "--to", "2019-01-02", "--format", "csv"]),
+            ("a city's AQI by the hour", ["query"] + common + ["--city", "北京", "--indicator", "aqi", "--resolution", "hour",
+                                                               "--from", "2019-01-01", "--to", "2019-01-03"]),
+            ("export parquet of the hours", ["export", "parquet"] + common + ["--out", TestPaths.temporaryDirectory("haze-flip") + "/h.parquet"]),
+            ("an alert run", ["alert"] + common + ["--rules", TestPaths.root + "/alerts", "--at", "2019-01-03T23:00", "--dry-run"]),
+        ]
+        for (what, arguments) in reads {
+            let run = InProcess(arguments)
+            #expect(run.status == ExitCode.dataError.rawValue && run.stderr.contains(damaged), "\(what): \(run.status) \(run.stderr)")
+            #expect(run.stdout.isEmpty, "\(what) printed nothing: \(run.stdout.prefix(200))")
+        }
+        // Hours away from the damage, and the days (rolled up before it), are still read.
+        let otherDay = InProcess(["query"] + common + ["--station", "1001A", "--pollutant", "pm2.5", "--resolution", "hour",
+                                                      "--from", "2019-01-03", "--to", "2019-01-03", "--format", "csv"])
+        #expect(otherDay.status == 0 && otherDay.stdout.contains("2019-01-03T10:00+08:00"), "\(otherDay.stderr)")
+
+        let repaired = Self.check(store, repair: true)
+        #expect(repaired.status == 0, "\(repaired.stdout)")
+        #expect(Self.digest(Self.bytes(hourly)) == Self.digest(original))
+        let after = InProcess(reads[0].1)
+        #expect(after.status == 0 && after.stdout.contains("2019-01-02T10:00+08:00,1001A,PM2.5,\(value),"), "\(after.stdout)")
+    }
+
     @Test("raw/ holding 1 of 4 days: a damaged hour of another day is NOT RESTORED, set aside, and the intact rings are kept")
     func partialRawArchive() throws {
         // Days 1–3 ingested without archive, day 4 with it.

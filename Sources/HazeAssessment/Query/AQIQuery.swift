@@ -55,6 +55,7 @@ public struct AQIQuery: Sendable {
         case .hour:
             let start = store.zone.firstHour(of: firstDay)
             let end = store.zone.firstHour(of: lastDay.advanced(by: 1))
+            try aggregation.requireIntact(start ..< end)
             for hour in start ..< end {
                 let values = aggregation.hourlyConcentrations(dated.on(store.zone.day(of: hour)), at: hour)
                 var concentrations: [AQIComponent: Double] = [:]

@@ -63,6 +63,17 @@ package struct Aggregation {
         }
     }
 
+    /// Checks the hourly rows of `hours` against their checksums (once per
+    /// opened store): a read by the hour stops here, naming the damaged hour,
+    /// before it shows or exports any value.
+    package func requireIntact(_ hours: Range<Hour>) throws(QueryError) {
+        do {
+            try store.verifyHourlyRows(hours)
+        } catch {
+            throw .storeDamaged(error.description)
+        }
+    }
+
     /// One station's day: the exact mean and its valid-hour count.
     func stationDay(_ series: Int, on day: Day) -> Aggregate {
         guard let row = try? store.dailyRow(on: day) else { return .none }

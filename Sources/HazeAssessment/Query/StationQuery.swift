@@ -90,6 +90,7 @@ public struct StationQuery: Sendable {
             case .hour:
                 let start = store.zone.firstHour(of: firstDay)
                 let end = store.zone.firstHour(of: lastDay.advanced(by: 1))
+                try aggregation.requireIntact(start ..< end)
                 for hour in start ..< end {
                     rows.append(Row(time: store.zone.format(hour), subject: subject.description, pollutant: pollutant,
                                     value: aggregation.hourly(series(on: store.zone.day(of: hour)), at: hour)))

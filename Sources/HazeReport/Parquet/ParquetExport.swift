@@ -73,7 +73,12 @@ public struct ParquetExport {
             cityName = found
         }
         let aggregation = Aggregation(store: store)
-        if resolution == .day { try aggregation.requireIntact(first ..< last.advanced(by: 1)) }
+        let firstHour = store.zone.firstHour(of: first), endHour = store.zone.firstHour(of: last.advanced(by: 1))
+        if resolution == .day {
+            try aggregation.requireIntact(first ..< last.advanced(by: 1))
+        } else {
+            try aggregation.requireIntact(firstHour ..< endHour)
+        }
         let wanted = Set(pollutants)
         let series = store.series.indices.filter { index in
             let key = store.series[index]
@@ -102,7 +107,6 @@ public struct ParquetExport {
             ("haze.valid", hourly ? "an hourly value is held" : "station day: ≥ 20 valid hours (GB 3095); O3: MDA8 valid by HJ 663"),
         ], createdBy: createdBy)
         var values = 0
-        let firstHour = store.zone.firstHour(of: first), endHour = store.zone.firstHour(of: last.advanced(by: 1))
         for index in series {
             let key = store.series[index]
             let station = registry[key.station]
