@@ -229,7 +229,7 @@ struct InputReadingTests {
         try server.setMode("gzip-encoding")
         let config = TestPaths.temporaryDirectory("haze-input-encoding-config") + "/haze.json"
         try """
-        {"sources":[{"id":"cnemc","url":"\(server.base)/china_sites_{yyyyMMdd}.csv.gz","format":"cnemc-wide","start":"2019-01-10","deadline_seconds":5}]}
+        {"sources":[{"id":"cnemc","url":"\(server.base)/china_sites_{yyyyMMdd}.csv.gz","format":"cnemc-wide","start":"2019-01-10","deadline_seconds":30}]}
         """.write(toFile: config, atomically: true, encoding: .utf8)
         let store = SharedStore.emptyStore("haze-input-encoding-store")
         let run = InProcess(["pull", "--config", config, "--store", store, "--stations", TestPaths.stations, "--until", "2019-01-10"])
@@ -248,7 +248,7 @@ struct InputReadingTests {
         let server = try LoopbackServer(serving: root)
         let config = TestPaths.temporaryDirectory("haze-input-pullrun-config") + "/haze.json"
         try """
-        {"sources":[{"id":"cnemc","url":"\(server.base)/day","format":"cnemc-wide","start":"2019-01-10","deadline_seconds":5}]}
+        {"sources":[{"id":"cnemc","url":"\(server.base)/day","format":"cnemc-wide","start":"2019-01-10","deadline_seconds":30}]}
         """.write(toFile: config, atomically: true, encoding: .utf8)
         let store = try Store(directory: TestPaths.temporaryDirectory("haze-input-pullrun-store"), access: .readWrite, creating: .standard)
         let run = PullRun(configuration: try PullConfiguration.load(path: config), store: store, registry: registry, environment: [:])

@@ -25,7 +25,10 @@ struct PullTests {
         return (server, "\(server.base)/china_sites_{yyyyMMdd}\(suffix)")
     }
 
-    static func config(_ url: String, start: String, deadline: Int = 3, extra: String = "") throws -> String {
+    /// A generous deadline by default: only `faultInjection` is about timing (it
+    /// gives 3 s); under the full suite's load the loopback server has answered
+    /// 10 of 59 requests after 3 s.
+    static func config(_ url: String, start: String, deadline: Int = 30, extra: String = "") throws -> String {
         let path = TestPaths.temporaryDirectory("haze-config") + "/haze.json"
         try """
         {"sources":[{"id":"cnemc","url":"\(url)","format":"cnemc-wide","start":"\(start)","concurrency":4,"deadline_seconds":\(deadline)\(extra)}]}
@@ -44,10 +47,7 @@ struct PullTests {
     @Test("pulling the 59 day files from an empty store gives the store `haze ingest` gives; rebuild from raw/ gives it again")
     func pullEqualsIngest() throws {
         let (server, url) = try Self.serve(TestPaths.cnemcFiles)
-        // A generous deadline: this test is about what a pull stores, not about
-        // timing (under the full suite's load the loopback server answered 10 of
-        // the 59 requests after 3 s). The deadlines are faultInjection's.
-        let config = try Self.config(url, start: "2019-01-01", deadline: 30)
+        let config = try Self.config(url, start: "2019-01-01")
         let store = TestPaths.temporaryDirectory("haze-pull")
         #expect(SharedStore.initialise(store).status == 0)
         let run = InProcess(["pull", "--config", config, "--store", store, "--stations", TestPaths.stations, "--until", "2019-02-28"])
@@ -74,7 +74,7 @@ struct PullTests {
     func faultInjection() throws {
         let files = TestPaths.cnemcFiles.filter { name in (10...14).contains { name.contains(String(format: "201901%02d", $0)) } }
         let (server, url) = try Self.serve(files)
-        let config = try Self.config(url, start: "2019-01-10")
+        let config = try Self.config(url, start: "2019-01-10", deadline: 3)
         let store = SharedStore.emptyStore("haze-faults")
         let arguments = ["pull", "--config", config, "--store", store, "--stations", TestPaths.stations, "--until", "2019-01-14"]
         func pull(_ mode: String) throws -> (InProcess, Double) {

@@ -43,7 +43,7 @@ struct RawArchiveTests {
         let server = try LoopbackServer(serving: root)
         let config = TestPaths.temporaryDirectory("haze-raw-export-config") + "/haze.json"
         try """
-        {"sources":[{"id":"cnemc","url":"\(server.base)/{yyyyMMdd}/export","format":"cnemc-wide","start":"2019-01-10","deadline_seconds":5}]}
+        {"sources":[{"id":"cnemc","url":"\(server.base)/{yyyyMMdd}/export","format":"cnemc-wide","start":"2019-01-10","deadline_seconds":30}]}
         """.write(toFile: config, atomically: true, encoding: .utf8)
         let store = SharedStore.emptyStore("haze-raw-export-store")
         let pull = InProcess(["pull", "--config", config, "--store", store, "--stations", TestPaths.stations, "--until", "2019-01-12"])

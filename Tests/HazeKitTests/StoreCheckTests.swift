@@ -372,6 +372,8 @@ struct StoreCheckTests {
                                                                "--from", "2019-01-01", "--to", "2019-01-03"]),
             ("export parquet of the hours", ["export", "parquet"] + common + ["--out", TestPaths.temporaryDirectory("haze-flip") + "/h.parquet"]),
             ("an alert run", ["alert"] + common + ["--rules", TestPaths.root + "/alerts", "--at", "2019-01-03T23:00", "--dry-run"]),
+            ("an alert replay", ["alert"] + common + ["--rules", TestPaths.root + "/alerts", "--replay", "--from", "2019-01-01",
+                                                      "--to", "2019-01-03", "--summary"]),
         ]
         for (what, arguments) in reads {
             let run = InProcess(arguments)
